@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Hyperion build. `make` builds everything into build/, `make install`
+# installs the programs, `make test` runs the whole test suite.
+
+CLANG ?= clang-19
+BPFTOOL ?= bpftool
+CC ?= gcc
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+BUILD := build
+ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -dumpmachine)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -Wshadow -Wformat=2 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
+LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
+	      -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-declarations \
+	      -Iinclude -I$(BUILD) -Ibpf
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
+BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h
+
+LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/backend/*.c) $(wildcard src/core/*.c)
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/daemon/*.c))
+CTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/ctl/*.c))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
+BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
+
+PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all clean install test tests demo bench format
+
+all: $(PROGS) tests
+
+tests: $(UNIT_BINS) $(BPFT_BINS)
+
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst .bpf.o,,$(notdir $<))_bpf > $@
+
+$(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard include/hyperion/*.h) $(wildcard src/*/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libhyp.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/hyperiond: $(DAEMON_OBJS) $(BUILD)/libhyp.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/hyperctl: $(CTL_OBJS) $(BUILD)/libhyp.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhyp.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/%: tests/bpf/%.c $(BUILD)/libhyp.a $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libhyp.a $(LDLIBS) -lcmocka
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/hyperiond $(DESTDIR)$(PREFIX)/sbin/hyperiond
+	install -m 0755 $(BUILD)/hyperctl $(DESTDIR)$(PREFIX)/bin/hyperctl
+
+test: all
+	tests/run.sh
+
+demo: all
+	scripts/demo.sh
+
+bench: all
+	bench/run
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)

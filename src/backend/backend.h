@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hardware boundary. Everything a real NIC would do (create a secure
+ * NIC, place it in a container netns, program the match-action tables,
+ * read its counters) goes through these ops. `emu` implements them with a
+ * dedicated netns, veth pairs and eBPF; an SR-IOV/switchdev or DPU backend
+ * implements the same ops with VFs and representors.
+ */
+#ifndef HYP_BACKEND_H
+#define HYP_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+
+#include "lib/addr.h"
+#include "lib/errmsg.h"
+
+struct hyp_domain_cfg {
+	char instance[32];
+	char bridge_netns[64]; /* the emulated NIC */
+	char pin_root[256]; /* bpffs root of the instance */
+	struct cidr4 pool;
+	uint32_t gw; /* host order */
+	uint8_t gw_mac[6];
+};
+
+/* What the control plane asks for. */
+struct hyp_snic_spec {
+	int64_t id;
+	const char *name;
+	int netns_fd; /* -1 when the container netns is gone */
+	const char *ifname;
+	uint32_t ip; /* host order */
+	uint8_t prefix;
+	uint8_t mac[6];
+	uint32_t identity;
+	uint8_t key[16]; /* source stamp key */
+	bool guard; /* container-side guard + stamp */
+};
+
+/* What the backend made; persisted by the control plane. */
+struct hyp_snic_hw {
+	uint32_t port_ifindex;
+	char port_name[16];
+	uint32_t if_index; /* inside the container netns */
+	uint64_t netns_cookie;
+};
+
+enum hyp_counter_kind { HYP_CNT_PORT_DROP, HYP_CNT_GUARD_DROP, HYP_CNT_PORT_STAT };
+
+/* key: port ifindex (port counters) or snic id (guard counters). */
+typedef int (*hyp_counter_cb)(enum hyp_counter_kind kind, uint32_t key, uint32_t code,
+			      uint64_t packets, uint64_t bytes, void *ctx);
+
+enum hyp_check_result {
+	HYP_CHECK_OK = 0,
+	HYP_CHECK_REPAIRED = 1,
+	HYP_CHECK_GONE = 2, /* the SNIC's port no longer exists */
+};
+
+struct hyp_backend_ops {
+	const char *name;
+	/* create: make the domain if it does not exist, else adopt it */
+	int (*open)(const struct hyp_domain_cfg *cfg, bool create, void **priv,
+		    struct errmsg *em);
+	/* Leaves the datapath running. */
+	void (*close)(void *priv);
+	/* Removes the whole domain: ports, tables, pins, the NIC netns. */
+	int (*destroy)(void *priv);
+	int (*snic_create)(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
+			   struct errmsg *em);
+	/* Idempotent: whatever is already gone is skipped. */
+	int (*snic_destroy)(void *priv, const struct hyp_snic_spec *s,
+			    const struct hyp_snic_hw *hw);
+	/* Verifies (and with repair, restores) the port, links and table entries. */
+	int (*snic_check)(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
+			  bool repair, struct errmsg *em);
+	/* Removes table entries, links and ports of SNIC ids not in keep. */
+	int (*sweep)(void *priv, const int64_t *keep, size_t n);
+	int (*counters)(void *priv, hyp_counter_cb cb, void *ctx);
+};
+
+const struct hyp_backend_ops *backend_find(const char *name);
+extern const struct hyp_backend_ops emu_backend_ops;
+
+#endif

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * emu backend: the secure bridge is a dedicated network namespace (the
+ * "NIC"), each SNIC a veth pair whose bridge end lives only there, the
+ * pipeline eBPF over pinned maps.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "backend/emu.h"
+#include "lib/netns.h"
+#include "lib/log.h"
+#include "bpf/bridge_port.skel.h"
+#include "bpf/snic_guard.skel.h"
+
+static void emu_close(void *priv)
+{
+	struct emu *e = priv;
+
+	if (!e)
+		return;
+	emu_bpf_unload(e);
+	nl__close(e->bnl);
+	if (e->bridge_fd >= 0)
+		close(e->bridge_fd);
+	free(e);
+}
+
+static int bridge_netns_up(struct emu *e, bool create, struct errmsg *em)
+{
+	bool made = false;
+	struct nl_link lo;
+	int err;
+
+	if (!netns_exists_named(e->cfg.bridge_netns)) {
+		if (!create)
+			return em_set(em, -ENOENT, "instance %s: bridge netns %s does not exist",
+				      e->cfg.instance, e->cfg.bridge_netns);
+		err = netns_create_named(e->cfg.bridge_netns);
+		if (err)
+			return em_set(em, err, "cannot create bridge netns %s: %s",
+				      e->cfg.bridge_netns, strerror(-err));
+		made = true;
+	}
+	err = netns_open(e->cfg.bridge_netns, &e->bridge_fd);
+	if (err)
+		return em_set(em, err, "cannot open bridge netns %s: %s", e->cfg.bridge_netns,
+			      strerror(-err));
+	err = nl__open(e->bridge_fd, &e->bnl);
+	if (!err && made && !(err = nl__link_get(e->bnl, "lo", &lo)))
+		err = nl__link_up(e->bnl, lo.ifindex);
+	if (err)
+		return em_set(em, err, "bridge netns %s: netlink: %s", e->cfg.bridge_netns,
+			      strerror(-err));
+	return 0;
+}
+
+static int emu_open(const struct hyp_domain_cfg *cfg, bool create, void **priv, struct errmsg *em)
+{
+	struct emu *e = calloc(1, sizeof(*e));
+	int err;
+
+	if (!e)
+		return -ENOMEM;
+	e->cfg = *cfg;
+	e->bridge_fd = -1;
+	err = bridge_netns_up(e, create, em);
+	if (err)
+		goto err;
+	err = emu_bpf_load(e, em);
+	if (err)
+		goto err;
+	err = emu_bpf_write_config(e, create, em);
+	if (err)
+		goto err;
+	*priv = e;
+	return 0;
+err:
+	emu_close(e);
+	return err;
+}
+
+static int emu_destroy(void *priv)
+{
+	struct emu *e = priv;
+
+	emu_bpf_destroy(e);
+	/* the NIC netns takes every bridge port, and so every SNIC, with it */
+	return netns_delete_named(e->cfg.bridge_netns);
+}
+
+static int attach_links(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
+{
+	char pin[512];
+	int err;
+
+	if (s->guard) {
+		emu_link_pin_path(e, "guard", s->id, pin, sizeof(pin));
+		err = emu_link_attach(e, s->netns_fd, bpf_program__fd(e->guard->progs.hyp_guard_egress),
+				      hw->if_index, BPF_TCX_EGRESS_, pin);
+		if (err)
+			return err;
+	}
+	emu_link_pin_path(e, "port", s->id, pin, sizeof(pin));
+	return emu_link_attach(e, e->bridge_fd, bpf_program__fd(e->port->progs.hyp_port_ingress),
+			       hw->port_ifindex, BPF_TCX_INGRESS_, pin);
+}
+
+static void detach_links(struct emu *e, int64_t id)
+{
+	char pin[512];
+
+	emu_link_pin_path(e, "guard", id, pin, sizeof(pin));
+	emu_link_remove(pin);
+	emu_link_pin_path(e, "port", id, pin, sizeof(pin));
+	emu_link_remove(pin);
+}
+
+/* Inside the container: no IPv6 (nothing would carry it), address, up, route. */
+static int container_side(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t gw,
+			  uint32_t ifindex, struct errmsg *em)
+{
+	char path[128];
+	int err;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", s->ifname);
+	err = netns_sysctl_write(s->netns_fd, path, "1");
+	if (err && err != -ENOENT)
+		return em_set(em, err, "snic %s: cannot disable IPv6: %s", s->name, strerror(-err));
+	err = nl__addr_add(cnl, ifindex, s->ip, s->prefix);
+	if (err)
+		return em_set(em, err, "snic %s: cannot add address: %s", s->name, strerror(-err));
+	err = nl__link_up(cnl, ifindex);
+	if (err)
+		return em_set(em, err, "snic %s: cannot set %s up: %s", s->name, s->ifname,
+			      strerror(-err));
+	err = nl__route_default_add(cnl, ifindex, gw);
+	if (err)
+		return em_set(em, err, "snic %s: cannot add default route: %s", s->name,
+			      strerror(-err));
+	return 0;
+}
+
+static int emu_snic_create(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
+			   struct errmsg *em)
+{
+	struct emu *e = priv;
+	struct nl *cnl = NULL;
+	struct nl_link l;
+	bool made = false;
+	int err;
+
+	memset(hw, 0, sizeof(*hw));
+	snprintf(hw->port_name, sizeof(hw->port_name), "hp%lld", (long long)s->id);
+	err = nl__open(s->netns_fd, &cnl);
+	if (err)
+		return em_set(em, err, "snic %s: netlink in container netns: %s", s->name,
+			      strerror(-err));
+	if (!nl__link_get(cnl, s->ifname, &l)) {
+		err = em_set(em, -EEXIST, "snic %s: interface %s already exists in the netns",
+			     s->name, s->ifname);
+		goto out;
+	}
+	err = nl__veth_add(e->bnl, hw->port_name, s->ifname, s->netns_fd, s->mac);
+	if (err) {
+		em_set(em, err, "snic %s: cannot create the veth pair: %s", s->name, strerror(-err));
+		goto out;
+	}
+	made = true;
+	err = nl__link_get(e->bnl, hw->port_name, &l);
+	if (!err) {
+		hw->port_ifindex = l.ifindex;
+		err = nl__link_get(cnl, s->ifname, &l);
+	}
+	if (!err) {
+		hw->if_index = l.ifindex;
+		err = netns_cookie(s->netns_fd, &hw->netns_cookie);
+	}
+	if (err) {
+		em_set(em, err, "snic %s: cannot look up the new interfaces: %s", s->name,
+		       strerror(-err));
+		goto out;
+	}
+	/* guard and port program before any frame can flow */
+	err = attach_links(e, s, hw);
+	if (err) {
+		em_set(em, err, "snic %s: cannot attach the datapath: %s", s->name, strerror(-err));
+		goto out;
+	}
+	err = emu_tables_program(e, s, hw);
+	if (err) {
+		em_set(em, err, "snic %s: cannot program the tables: %s", s->name, strerror(-err));
+		goto out;
+	}
+	err = nl__link_up(e->bnl, hw->port_ifindex);
+	if (err) {
+		em_set(em, err, "snic %s: cannot set port up: %s", s->name, strerror(-err));
+		goto out;
+	}
+	err = container_side(cnl, s, e->cfg.gw, hw->if_index, em);
+out:
+	if (err && made) {
+		emu_tables_remove(e, s, hw);
+		detach_links(e, s->id);
+		if (hw->port_ifindex)
+			nl__link_del(e->bnl, hw->port_ifindex);
+		else if (!nl__link_get(e->bnl, hw->port_name, &l))
+			nl__link_del(e->bnl, l.ifindex);
+	}
+	nl__close(cnl);
+	return err;
+}
+
+static int emu_snic_destroy(void *priv, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
+{
+	struct emu *e = priv;
+	struct nl_link l;
+	int err = 0;
+
+	emu_tables_remove(e, s, hw);
+	detach_links(e, s->id);
+	/* deleting the bridge end takes the container end with it */
+	if (hw->port_ifindex && !nl__link_get_index(e->bnl, hw->port_ifindex, &l) &&
+	    !strcmp(l.name, hw->port_name))
+		err = nl__link_del(e->bnl, hw->port_ifindex);
+	else if (hw->port_name[0] && !nl__link_get(e->bnl, hw->port_name, &l))
+		err = nl__link_del(e->bnl, l.ifindex);
+	return err == -ENODEV ? 0 : err;
+}
+
+static int emu_snic_check(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
+			  bool repair, struct errmsg *em)
+{
+	struct emu *e = priv;
+	int res = HYP_CHECK_OK, err;
+	struct nl_link l;
+	char pin[512];
+
+	if (nl__link_get_index(e->bnl, hw->port_ifindex, &l) || strcmp(l.name, hw->port_name))
+		return HYP_CHECK_GONE;
+	emu_link_pin_path(e, "port", s->id, pin, sizeof(pin));
+	if (!emu_link_ok(pin, hw->port_ifindex)) {
+		if (!repair)
+			return em_set(em, -ENOLINK, "snic %s: bridge port program detached",
+				      s->name);
+		err = emu_link_attach(e, e->bridge_fd,
+				      bpf_program__fd(e->port->progs.hyp_port_ingress),
+				      hw->port_ifindex, BPF_TCX_INGRESS_, pin);
+		if (err)
+			return em_set(em, err, "snic %s: cannot re-attach port", s->name);
+		res = HYP_CHECK_REPAIRED;
+	} else if (repair) {
+		/* adopt: run the datapath this daemon was built with */
+		emu_link_update(pin, bpf_program__fd(e->port->progs.hyp_port_ingress));
+	}
+	emu_link_pin_path(e, "guard", s->id, pin, sizeof(pin));
+	if (s->guard && !emu_link_ok(pin, hw->if_index)) {
+		if (!repair || s->netns_fd < 0)
+			return em_set(em, -ENOLINK, "snic %s: guard detached", s->name);
+		err = emu_link_attach(e, s->netns_fd,
+				      bpf_program__fd(e->guard->progs.hyp_guard_egress),
+				      hw->if_index, BPF_TCX_EGRESS_, pin);
+		if (err)
+			return em_set(em, err, "snic %s: cannot re-attach guard", s->name);
+		res = HYP_CHECK_REPAIRED;
+	} else if (s->guard && repair) {
+		emu_link_update(pin, bpf_program__fd(e->guard->progs.hyp_guard_egress));
+	}
+	if (!emu_tables_verify(e, s, hw)) {
+		if (!repair)
+			return em_set(em, -ENOENT, "snic %s: table entries missing or wrong",
+				      s->name);
+		err = emu_tables_program(e, s, hw);
+		if (err)
+			return em_set(em, err, "snic %s: cannot reprogram tables", s->name);
+		res = HYP_CHECK_REPAIRED;
+	}
+	return res;
+}
+
+struct port_sweep {
+	struct emu *e;
+	const int64_t *keep;
+	size_t n;
+	int removed;
+};
+
+static int port_sweep_cb(const struct nl_link *l, void *ctx)
+{
+	struct port_sweep *ps = ctx;
+	long long id;
+	char tail;
+
+	if (sscanf(l->name, "hp%lld%c", &id, &tail) != 1)
+		return 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->keep[i] == id)
+			return 0;
+	nl__link_del(ps->e->bnl, l->ifindex);
+	ps->removed++;
+	return 0;
+}
+
+static int emu_sweep(void *priv, const int64_t *keep, size_t n)
+{
+	struct emu *e = priv;
+	struct port_sweep ps = { .e = e, .keep = keep, .n = n };
+	int removed = emu_bpf_sweep(e, keep, n);
+
+	nl__link_dump(e->bnl, port_sweep_cb, &ps);
+	return removed + ps.removed;
+}
+
+static int emu_counters(void *priv, hyp_counter_cb cb, void *ctx)
+{
+	return emu_bpf_counters(priv, cb, ctx);
+}
+
+const struct hyp_backend_ops emu_backend_ops = {
+	.name = "emu",
+	.open = emu_open,
+	.close = emu_close,
+	.destroy = emu_destroy,
+	.snic_create = emu_snic_create,
+	.snic_destroy = emu_snic_destroy,
+	.snic_check = emu_snic_check,
+	.sweep = emu_sweep,
+	.counters = emu_counters,
+};

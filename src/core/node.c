@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include "core/node.h"
+#include "core/node_priv.h"
+#include "lib/log.h"
+#include "lib/netns.h"
+
+const struct hyp_paths *node__paths(const struct node *n)
+{
+	return &n->paths;
+}
+
+static int mkdir_mode(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Settings fixed at creation: pool, guard. Later opens must agree. */
+static int settings_load(struct node *n, const struct node_opts *o, bool fresh, struct errmsg *em)
+{
+	char buf[64], want[32];
+	int err;
+
+	n->guard = !o->no_guard;
+	if (fresh) {
+		char addr[16];
+
+		ipv4_format(n->net.addr, addr, sizeof(addr));
+		snprintf(want, sizeof(want), "%s/%u", addr, n->net.prefix);
+		err = store__meta_set(n->st, "pool", want);
+		if (!err)
+			err = store__meta_set(n->st, "guard", n->guard ? "1" : "0");
+		if (!err)
+			err = store__meta_set(n->st, "backend", n->be->name);
+		return err ? em_set(em, err, "cannot write settings") : 0;
+	}
+	if (store__meta_get(n->st, "pool", buf, sizeof(buf)) || cidr4_parse(buf, &n->net))
+		return em_set(em, -EIO, "state of %s has no valid pool", o->instance);
+	if (o->pool_set && (o->pool.addr != n->net.addr || o->pool.prefix != n->net.prefix))
+		return em_set(em, -EEXIST, "instance %s uses pool %s; teardown to change it",
+			      o->instance, buf);
+	if (!store__meta_get(n->st, "guard", buf, sizeof(buf)) && (buf[0] == '1') != n->guard)
+		return em_set(em, -EEXIST, "instance %s was created with guard %s; teardown to change it",
+			      o->instance, buf[0] == '1' ? "on" : "off");
+	return 0;
+}
+
+struct pool_fill {
+	struct pool *pool;
+	int err;
+};
+
+static int pool_fill_cb(const struct snic_rec *r, void *ctx)
+{
+	struct pool_fill *pf = ctx;
+	int err = pool__reserve(pf->pool, r->ip);
+
+	if (err)
+		pr_warn("snic %s: stored address is not valid in the pool: %s\n", r->name,
+			strerror(-err));
+	return 0;
+}
+
+int node__open(const struct node_opts *o, bool create, struct node **out, struct errmsg *em)
+{
+	struct node *n = calloc(1, sizeof(*n));
+	struct pool_fill pf;
+	bool fresh = false;
+	int err;
+
+	if (!n)
+		return -ENOMEM;
+	err = hyp_paths_init(o->instance, &n->paths);
+	if (err) {
+		em_set(em, err, "invalid instance name '%s' (1-24 of a-z, 0-9, '-')", o->instance);
+		goto err;
+	}
+	n->be = backend_find(o->backend ? o->backend : "emu");
+	if (!n->be) {
+		err = em_set(em, -ENOENT, "unknown backend '%s'", o->backend);
+		goto err;
+	}
+	fresh = access(n->paths.state_db, F_OK) != 0;
+	if (fresh && !create) {
+		err = em_set(em, -ENOENT, "instance %s does not exist", o->instance);
+		goto err;
+	}
+	if ((err = mkdir_mode("/var/lib/hyperion", 0755)) ||
+	    (err = mkdir_mode(n->paths.state_dir, 0700))) {
+		em_set(em, err, "cannot create %s: %s", n->paths.state_dir, strerror(-err));
+		goto err;
+	}
+	err = store__open(n->paths.state_db, &n->st);
+	if (err) {
+		em_set(em, err, "cannot open state %s", n->paths.state_db);
+		goto err;
+	}
+	n->net = o->pool_set ? o->pool : (struct cidr4){};
+	if (fresh && !o->pool_set)
+		cidr4_parse(HYP_DEFAULT_POOL, &n->net);
+	err = settings_load(n, o, fresh, em);
+	if (err)
+		goto err;
+	err = pool__new(&n->net, &n->pool);
+	if (err) {
+		em_set(em, err, "invalid pool prefix /%u (8-29)", n->net.prefix);
+		goto err;
+	}
+	n->net = *pool__net(n->pool);
+	pf.pool = n->pool;
+	pf.err = 0;
+	err = store__snic_foreach(n->st, pool_fill_cb, &pf);
+	if (err)
+		goto err;
+	snprintf(n->dom.instance, sizeof(n->dom.instance), "%s", o->instance);
+	snprintf(n->dom.bridge_netns, sizeof(n->dom.bridge_netns), "%s", n->paths.bridge_netns);
+	snprintf(n->dom.pin_root, sizeof(n->dom.pin_root), "%s", n->paths.pin_root);
+	n->dom.pool = n->net;
+	n->dom.gw = pool__gateway(n->pool);
+	mac_from_ipv4(n->dom.gw, n->dom.gw_mac);
+	err = n->be->open(&n->dom, create, &n->bep, em);
+	if (err)
+		goto err;
+	*out = n;
+	return 0;
+err:
+	if (fresh && n->st) {
+		store__close(n->st);
+		n->st = NULL;
+		unlink(n->paths.state_db);
+	}
+	node__close(n);
+	return err;
+}
+
+void node__close(struct node *n)
+{
+	if (!n)
+		return;
+	if (n->bep)
+		n->be->close(n->bep);
+	store__close(n->st);
+	pool__free(n->pool);
+	free(n);
+}
+
+/* Builds the backend's view of a stored SNIC. netns_fd is opened if possible. */
+void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
+			struct hyp_snic_hw *hw)
+{
+	uint64_t dev, ino;
+	int fd = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->id = r->id;
+	s->name = r->name;
+	s->ifname = r->ifname;
+	s->ip = r->ip;
+	s->prefix = r->prefix;
+	memcpy(s->mac, r->mac, 6);
+	s->identity = r->identity;
+	memcpy(s->key, r->key, sizeof(s->key));
+	s->guard = !(r->flags & SNIC_F_NO_GUARD);
+	/* the netns must be the same one, not a new one under the same name */
+	if (!netns_open(r->netns, &fd) &&
+	    (netns_identity(fd, &dev, &ino) || dev != r->netns_dev || ino != r->netns_ino)) {
+		close(fd);
+		fd = -1;
+	}
+	s->netns_fd = fd;
+	memset(hw, 0, sizeof(*hw));
+	hw->port_ifindex = r->port_ifindex;
+	snprintf(hw->port_name, sizeof(hw->port_name), "%s", r->port_name);
+	hw->if_index = r->if_index;
+	hw->netns_cookie = r->netns_cookie;
+	(void)n;
+}
+
+int node__snic_get(struct node *n, const char *name, struct snic_rec *out, struct errmsg *em)
+{
+	int err = store__snic_get(n->st, name, out);
+
+	if (err == -ENOENT)
+		return em_set(em, err, "snic %s not found", name);
+	return err ? em_set(em, err, "snic %s: store error", name) : 0;
+}
+
+static int remove_snic(struct node *n, const struct snic_rec *r)
+{
+	struct hyp_snic_spec s;
+	struct hyp_snic_hw hw;
+	int err;
+
+	node_spec_from_rec(n, r, &s, &hw);
+	err = n->be->snic_destroy(n->bep, &s, &hw);
+	if (s.netns_fd >= 0)
+		close(s.netns_fd);
+	if (err)
+		pr_warn("snic %s: backend: %s\n", r->name, strerror(-err));
+	err = store__begin(n->st);
+	if (!err)
+		err = store__snic_delete(n->st, r->id);
+	if (!err)
+		err = store__identity_gc(n->st);
+	if (!err)
+		err = store__commit(n->st);
+	if (err) {
+		store__rollback(n->st);
+		return err;
+	}
+	pool__release(n->pool, r->ip);
+	return 0;
+}
+
+int node__snic_del(struct node *n, const char *name, struct errmsg *em)
+{
+	struct snic_rec r;
+	int err;
+
+	err = node__snic_get(n, name, &r, em);
+	if (err)
+		return err;
+	err = remove_snic(n, &r);
+	if (err)
+		return em_set(em, err, "snic %s: cannot remove: %s", name, strerror(-err));
+	pr_info("snic %s removed\n", name);
+	return 0;
+}
+
+struct gone_ctx {
+	struct node *n;
+	int64_t *keep;
+	size_t nkeep, cap;
+	struct snic_rec *gone;
+	size_t ngone;
+};
+
+static int reconcile_cb(const struct snic_rec *r, void *ctx)
+{
+	struct gone_ctx *g = ctx;
+	struct hyp_snic_spec s;
+	struct hyp_snic_hw hw;
+	struct errmsg em = {};
+	int res;
+
+	node_spec_from_rec(g->n, r, &s, &hw);
+	res = g->n->be->snic_check(g->n->bep, &s, &hw, true, &em);
+	if (s.netns_fd >= 0)
+		close(s.netns_fd);
+	if (res == HYP_CHECK_GONE) {
+		struct snic_rec *ng = realloc(g->gone, (g->ngone + 1) * sizeof(*ng));
+
+		if (!ng)
+			return -ENOMEM;
+		g->gone = ng;
+		g->gone[g->ngone++] = *r;
+		return 0;
+	}
+	if (res < 0)
+		pr_warn("reconcile: %s\n", em.msg);
+	else if (res == HYP_CHECK_REPAIRED)
+		pr_info("reconcile: snic %s repaired\n", r->name);
+	if (g->nkeep == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		int64_t *nk = realloc(g->keep, cap * sizeof(*nk));
+
+		if (!nk)
+			return -ENOMEM;
+		g->keep = nk;
+		g->cap = cap;
+	}
+	g->keep[g->nkeep++] = r->id;
+	return 0;
+}
+
+int node__reconcile(struct node *n)
+{
+	struct gone_ctx g = { .n = n };
+	int err, removed;
+
+	err = store__snic_foreach(n->st, reconcile_cb, &g);
+	if (err)
+		goto out;
+	for (size_t i = 0; i < g.ngone; i++) {
+		pr_info("reconcile: snic %s: port gone (container netns removed); releasing %s\n",
+			g.gone[i].name, g.gone[i].netns);
+		err = remove_snic(n, &g.gone[i]);
+		if (err)
+			goto out;
+	}
+	removed = n->be->sweep(n->bep, g.keep, g.nkeep);
+	if (removed > 0)
+		pr_info("reconcile: removed %d stray datapath objects\n", removed);
+out:
+	free(g.keep);
+	free(g.gone);
+	return err;
+}
+
+static int teardown_cb(const struct snic_rec *r, void *ctx)
+{
+	struct node *n = ctx;
+	struct hyp_snic_spec s;
+	struct hyp_snic_hw hw;
+
+	node_spec_from_rec(n, r, &s, &hw);
+	n->be->snic_destroy(n->bep, &s, &hw);
+	if (s.netns_fd >= 0)
+		close(s.netns_fd);
+	return 0;
+}
+
+int node__teardown(struct node *n)
+{
+	char path[400];
+	int err;
+
+	store__snic_foreach(n->st, teardown_cb, n);
+	err = n->be->destroy(n->bep);
+	store__close(n->st);
+	n->st = NULL;
+	unlink(n->paths.state_db);
+	snprintf(path, sizeof(path), "%s-wal", n->paths.state_db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", n->paths.state_db);
+	unlink(path);
+	rmdir(n->paths.state_dir);
+	return err;
+}

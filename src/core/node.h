@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control plane of one instance: store, address pool, identities and
+ * the backend. hyperiond serves it over the API; hyperctl uses it directly
+ * only for an offline teardown.
+ */
+#ifndef HYP_NODE_H
+#define HYP_NODE_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "core/paths.h"
+#include "lib/addr.h"
+#include "lib/errmsg.h"
+#include "lib/labels.h"
+#include "lib/store.h"
+
+#define HYP_DEFAULT_POOL "10.240.0.0/16"
+
+struct node_opts {
+	char instance[32];
+	struct cidr4 pool;
+	bool pool_set;
+	bool no_guard; /* benchmarks only: no guard, no stamp */
+	const char *backend;
+};
+
+struct snic_req {
+	const char *name;
+	const char *netns;
+	const char *ifname; /* NULL: eth0 */
+	const char *ip; /* NULL: from the pool */
+	struct labels labels;
+	const char *owner; /* NULL or a CNI attachment key */
+};
+
+struct node;
+
+int node__open(const struct node_opts *o, bool create, struct node **out, struct errmsg *em);
+void node__close(struct node *n);
+const struct hyp_paths *node__paths(const struct node *n);
+
+int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *out,
+		   struct errmsg *em);
+int node__snic_del(struct node *n, const char *name, struct errmsg *em);
+int node__snic_get(struct node *n, const char *name, struct snic_rec *out, struct errmsg *em);
+/* Verifies interface, address, route and table entries of a SNIC. */
+int node__snic_check(struct node *n, const char *name, struct errmsg *em);
+json_object *node__snic_json(const struct node *n, const struct snic_rec *r);
+json_object *node__snic_list_json(struct node *n);
+json_object *node__status_json(struct node *n);
+
+/* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
+int node__reconcile(struct node *n);
+/* Removes everything the instance created. The node is closed after. */
+int node__teardown(struct node *n);
+
+#endif

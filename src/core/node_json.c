@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* JSON views of the node: SNICs, status, counters. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hyperion/abi.h"
+#include "core/node_priv.h"
+#include "lib/reasons.h"
+
+json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
+{
+	json_object *o = json_object_new_object();
+	json_object *labels = json_object_new_object();
+	struct labels ls;
+	char buf[64], ip[16];
+
+	ipv4_format(r->ip, ip, sizeof(ip));
+	snprintf(buf, sizeof(buf), "%s/%u", ip, r->prefix);
+	json_object_object_add(o, "name", json_object_new_string(r->name));
+	json_object_object_add(o, "netns", json_object_new_string(r->netns));
+	json_object_object_add(o, "ifname", json_object_new_string(r->ifname));
+	json_object_object_add(o, "ip", json_object_new_string(buf));
+	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
+	json_object_object_add(o, "gateway", json_object_new_string(ip));
+	mac_format(r->mac, buf, sizeof(buf));
+	json_object_object_add(o, "mac", json_object_new_string(buf));
+	json_object_object_add(o, "port", json_object_new_string(r->port_name));
+	json_object_object_add(o, "port_ifindex", json_object_new_int64(r->port_ifindex));
+	json_object_object_add(o, "ifindex", json_object_new_int64(r->if_index));
+	json_object_object_add(o, "identity", json_object_new_int64(r->identity));
+	if (!labels__parse_canonical(&ls, r->labels))
+		for (size_t i = 0; i < ls.n; i++)
+			json_object_object_add(labels, ls.l[i].key,
+					       json_object_new_string(ls.l[i].val));
+	json_object_object_add(o, "labels", labels);
+	json_object_object_add(o, "guard", json_object_new_boolean(!(r->flags & SNIC_F_NO_GUARD)));
+	if (r->owner[0])
+		json_object_object_add(o, "owner", json_object_new_string(r->owner));
+	json_object_object_add(o, "created", json_object_new_int64(r->created));
+	return o;
+}
+
+struct list_ctx {
+	const struct node *n;
+	json_object *arr;
+};
+
+static int list_cb(const struct snic_rec *r, void *ctx)
+{
+	struct list_ctx *l = ctx;
+
+	json_object_array_add(l->arr, node__snic_json(l->n, r));
+	return 0;
+}
+
+json_object *node__snic_list_json(struct node *n)
+{
+	struct list_ctx l = { .n = n, .arr = json_object_new_array() };
+
+	if (store__snic_foreach(n->st, list_cb, &l)) {
+		json_object_put(l.arr);
+		return NULL;
+	}
+	return l.arr;
+}
+
+/* ports: { "<port ifindex>": {snic, counters..., drops{}} }, guards by snic id */
+struct counters_ctx {
+	struct node *n;
+	json_object *ports; /* keyed by ifindex */
+	json_object *guards; /* keyed by snic id */
+	json_object *totals; /* drops by reason, bridge + guard */
+};
+
+static json_object *entry(json_object *parent, uint32_t key)
+{
+	char k[16];
+	json_object *o;
+
+	snprintf(k, sizeof(k), "%u", key);
+	if (json_object_object_get_ex(parent, k, &o))
+		return o;
+	o = json_object_new_object();
+	json_object_object_add(parent, k, o);
+	return o;
+}
+
+static void add_total(json_object *totals, const char *name, uint64_t packets)
+{
+	json_object *v;
+	int64_t have = 0;
+
+	if (json_object_object_get_ex(totals, name, &v))
+		have = json_object_get_int64(v);
+	json_object_object_add(totals, name, json_object_new_int64(have + (int64_t)packets));
+}
+
+static int counter_cb(enum hyp_counter_kind kind, uint32_t key, uint32_t code, uint64_t packets,
+		      uint64_t bytes, void *ctx)
+{
+	struct counters_ctx *c = ctx;
+	json_object *o, *drops;
+
+	(void)bytes;
+	o = entry(kind == HYP_CNT_GUARD_DROP ? c->guards : c->ports, key);
+	if (kind == HYP_CNT_PORT_STAT) {
+		json_object_object_add(o, port_stat_name(code), json_object_new_int64((int64_t)packets));
+		return 0;
+	}
+	if (!json_object_object_get_ex(o, "drops", &drops)) {
+		drops = json_object_new_object();
+		json_object_object_add(o, "drops", drops);
+	}
+	json_object_object_add(drops, drop_reason_name(code), json_object_new_int64((int64_t)packets));
+	add_total(c->totals, drop_reason_name(code), packets);
+	return 0;
+}
+
+struct name_ctx {
+	json_object *ports, *guards, *out_ports, *out_guards;
+};
+
+static int name_cb(const struct snic_rec *r, void *ctx)
+{
+	struct name_ctx *nc = ctx;
+	json_object *o;
+	char k[24];
+
+	snprintf(k, sizeof(k), "%u", r->port_ifindex);
+	if (json_object_object_get_ex(nc->ports, k, &o)) {
+		json_object_object_add(o, "port", json_object_new_string(r->port_name));
+		json_object_object_add(nc->out_ports, r->name, json_object_get(o));
+	}
+	snprintf(k, sizeof(k), "%lld", (long long)r->id);
+	if (json_object_object_get_ex(nc->guards, k, &o))
+		json_object_object_add(nc->out_guards, r->name, json_object_get(o));
+	return 0;
+}
+
+json_object *node__status_json(struct node *n)
+{
+	struct counters_ctx c = { .n = n };
+	struct name_ctx nc;
+	json_object *o = json_object_new_object();
+	char buf[32], ip[16];
+
+	json_object_object_add(o, "instance", json_object_new_string(n->dom.instance));
+	json_object_object_add(o, "backend", json_object_new_string(n->be->name));
+	json_object_object_add(o, "bridge_netns", json_object_new_string(n->paths.bridge_netns));
+	json_object_object_add(o, "pin_root", json_object_new_string(n->paths.pin_root));
+	json_object_object_add(o, "socket", json_object_new_string(n->paths.socket));
+	ipv4_format(n->net.addr, ip, sizeof(ip));
+	snprintf(buf, sizeof(buf), "%s/%u", ip, n->net.prefix);
+	json_object_object_add(o, "pool", json_object_new_string(buf));
+	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
+	json_object_object_add(o, "gateway", json_object_new_string(ip));
+	json_object_object_add(o, "addresses_used", json_object_new_int64(pool__used(n->pool)));
+	json_object_object_add(o, "addresses_total", json_object_new_int64(pool__capacity(n->pool)));
+	json_object_object_add(o, "snics", json_object_new_int(store__snic_count(n->st)));
+	json_object_object_add(o, "guard", json_object_new_boolean(n->guard));
+
+	c.ports = json_object_new_object();
+	c.guards = json_object_new_object();
+	c.totals = json_object_new_object();
+	n->be->counters(n->bep, counter_cb, &c);
+	nc.ports = c.ports;
+	nc.guards = c.guards;
+	nc.out_ports = json_object_new_object();
+	nc.out_guards = json_object_new_object();
+	store__snic_foreach(n->st, name_cb, &nc);
+	json_object_put(c.ports);
+	json_object_put(c.guards);
+	json_object_object_add(o, "ports", nc.out_ports);
+	json_object_object_add(o, "guards", nc.out_guards);
+	json_object_object_add(o, "drops", c.totals);
+	return o;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Internals of the node, shared by its source files. */
+#ifndef HYP_NODE_PRIV_H
+#define HYP_NODE_PRIV_H
+
+#include "backend/backend.h"
+#include "core/node.h"
+#include "lib/pool.h"
+
+#define SNIC_F_NO_GUARD 0x1
+
+struct node {
+	struct hyp_paths paths;
+	struct hyp_domain_cfg dom;
+	const struct hyp_backend_ops *be;
+	void *bep;
+	struct store *st;
+	struct pool *pool;
+	struct cidr4 net;
+	bool guard;
+};
+
+void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
+			struct hyp_snic_hw *hw);
+
+#endif

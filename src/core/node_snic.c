@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* SNIC add and check: validation, allocation, backend, store, rollback. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include "core/node_priv.h"
+#include "lib/log.h"
+#include "lib/netns.h"
+#include "lib/nl.h"
+
+static int validate_req(const struct snic_req *req, struct errmsg *em)
+{
+	if (!req->name || validate_object_name(req->name))
+		return em_set(em, -EINVAL,
+			      "invalid SNIC name '%s' (1-63 of A-Z a-z 0-9 _ . -, starting "
+			      "alphanumeric)",
+			      req->name ? req->name : "");
+	if (validate_ifname(req->ifname))
+		return em_set(em, -EINVAL,
+			      "invalid interface name '%s' (1-15 characters, no '/', ':' or "
+			      "whitespace, not '.' or '..')",
+			      req->ifname);
+	if (!req->netns || !*req->netns)
+		return em_set(em, -EINVAL, "snic %s: --netns is required", req->name);
+	return 0;
+}
+
+static int open_netns(const struct snic_req *req, int *fd, struct errmsg *em)
+{
+	char path[512];
+	int err = netns_open(req->netns, fd);
+
+	if (!err)
+		return 0;
+	if (netns_resolve(req->netns, path, sizeof(path)))
+		return em_set(em, -EINVAL, "snic %s: invalid netns '%s'", req->name, req->netns);
+	if (err == -ENOENT)
+		return em_set(em, err, "snic %s: netns '%s' not found (%s)", req->name, req->netns,
+			      path);
+	if (err == -ENOTSUP)
+		return em_set(em, err, "snic %s: %s is not a network namespace", req->name, path);
+	return em_set(em, err, "snic %s: cannot open netns %s: %s", req->name, path,
+		      strerror(-err));
+}
+
+static int pick_address(struct node *n, const struct snic_req *req, uint32_t *ip,
+			struct errmsg *em)
+{
+	char pool[32], addr[16];
+	struct cidr4 c;
+	struct snic_rec other;
+	int err;
+
+	ipv4_format(n->net.addr, addr, sizeof(addr));
+	snprintf(pool, sizeof(pool), "%s/%u", addr, n->net.prefix);
+	if (!req->ip) {
+		err = pool__alloc(n->pool, ip);
+		return err ? em_set(em, err, "snic %s: address pool %s exhausted", req->name, pool)
+			   : 0;
+	}
+	if (cidr4_parse(req->ip, &c))
+		return em_set(em, -EINVAL, "snic %s: bad CIDR '%s' (want A.B.C.D/N)", req->name,
+			      req->ip);
+	if (c.prefix != n->net.prefix)
+		return em_set(em, -EINVAL, "snic %s: prefix /%u of %s does not match pool %s",
+			      req->name, c.prefix, req->ip, pool);
+	err = pool__reserve(n->pool, c.addr);
+	ipv4_format(c.addr, addr, sizeof(addr));
+	if (err == -ERANGE)
+		return em_set(em, err, "snic %s: %s is outside the pool %s", req->name, addr, pool);
+	if (err == -EADDRNOTAVAIL)
+		return em_set(em, err, "snic %s: %s is reserved (network, gateway or broadcast)",
+			      req->name, addr);
+	if (err == -EADDRINUSE) {
+		if (!store__snic_by_ip(n->st, c.addr, &other))
+			return em_set(em, err, "snic %s: IP %s already used by %s", req->name,
+				      addr, other.name);
+		return em_set(em, err, "snic %s: IP %s already in use", req->name, addr);
+	}
+	*ip = c.addr;
+	return err;
+}
+
+static int new_key(struct node *n, uint8_t key[16])
+{
+	static const uint8_t zero[16];
+
+	(void)n;
+	do {
+		if (getrandom(key, 16, 0) != 16)
+			return -errno;
+	} while (!memcmp(key, zero, 16));
+	return 0;
+}
+
+static int fill_rec(struct node *n, const struct snic_req *req, int fd, struct snic_rec *r,
+		    struct errmsg *em)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", req->name);
+	snprintf(r->netns, sizeof(r->netns), "%s", req->netns);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", req->ifname);
+	snprintf(r->owner, sizeof(r->owner), "%s", req->owner ? req->owner : "");
+	err = netns_identity(fd, &r->netns_dev, &r->netns_ino);
+	if (err)
+		return em_set(em, err, "snic %s: cannot stat netns", req->name);
+	err = labels__canonical(&req->labels, r->labels, sizeof(r->labels));
+	if (err)
+		return em_set(em, err, "snic %s: label set too long", req->name);
+	err = new_key(n, r->key);
+	if (err)
+		return em_set(em, err, "snic %s: no randomness for the stamp key", req->name);
+	r->prefix = n->net.prefix;
+	r->flags = n->guard ? 0 : SNIC_F_NO_GUARD;
+	r->created = (int64_t)time(NULL);
+	return 0;
+}
+
+int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *out,
+		   struct errmsg *em)
+{
+	struct snic_rec r, other;
+	struct hyp_snic_spec s;
+	struct hyp_snic_hw hw;
+	bool have_ip = false, in_txn = false, made = false;
+	int fd = -1, err;
+
+	err = validate_req(req, em);
+	if (err)
+		return err;
+	if (!store__snic_get(n->st, req->name, &other))
+		return em_set(em, -EEXIST, "snic %s already exists", req->name);
+	err = open_netns(req, &fd, em);
+	if (err)
+		return err;
+	err = fill_rec(n, req, fd, &r, em);
+	if (err)
+		goto out;
+	err = pick_address(n, req, &r.ip, em);
+	if (err)
+		goto out;
+	have_ip = true;
+	mac_from_ipv4(r.ip, r.mac);
+
+	err = store__begin(n->st);
+	if (err) {
+		em_set(em, err, "snic %s: store busy", req->name);
+		goto out;
+	}
+	in_txn = true;
+	err = store__identity_get(n->st, r.labels, &r.identity);
+	if (!err)
+		err = store__snic_insert(n->st, &r);
+	if (err) {
+		em_set(em, err, "snic %s: cannot record it", req->name);
+		goto out;
+	}
+	node_spec_from_rec(n, &r, &s, &hw);
+	if (s.netns_fd >= 0)
+		close(s.netns_fd);
+	s.netns_fd = fd;
+	err = n->be->snic_create(n->bep, &s, &hw, em);
+	if (err)
+		goto out;
+	made = true;
+	r.port_ifindex = hw.port_ifindex;
+	snprintf(r.port_name, sizeof(r.port_name), "%s", hw.port_name);
+	r.if_index = hw.if_index;
+	r.netns_cookie = hw.netns_cookie;
+	err = store__snic_update_hw(n->st, &r);
+	if (!err)
+		err = store__commit(n->st);
+	if (err) {
+		em_set(em, err, "snic %s: cannot record it", req->name);
+		goto out;
+	}
+	in_txn = false;
+	if (out)
+		*out = r;
+	pr_info("snic %s added (port %s, %s)\n", r.name, r.port_name, r.netns);
+out:
+	if (err) {
+		if (made)
+			n->be->snic_destroy(n->bep, &s, &hw);
+		if (in_txn)
+			store__rollback(n->st);
+		if (have_ip)
+			pool__release(n->pool, r.ip);
+	}
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+int node__snic_check(struct node *n, const char *name, struct errmsg *em)
+{
+	struct snic_rec r;
+	struct hyp_snic_spec s;
+	struct hyp_snic_hw hw;
+	struct nl *cnl = NULL;
+	struct nl_link l;
+	int err, res;
+
+	err = node__snic_get(n, name, &r, em);
+	if (err)
+		return err;
+	node_spec_from_rec(n, &r, &s, &hw);
+	if (s.netns_fd < 0)
+		return em_set(em, -ENOENT, "snic %s: netns %s is gone", name, r.netns);
+	err = nl__open(s.netns_fd, &cnl);
+	if (err) {
+		em_set(em, err, "snic %s: netlink in container netns", name);
+		goto out;
+	}
+	if (nl__link_get(cnl, r.ifname, &l) || l.ifindex != r.if_index) {
+		err = em_set(em, -ENODEV, "snic %s: interface %s missing in the netns", name,
+			     r.ifname);
+		goto out;
+	}
+	if (nl__addr_has(cnl, l.ifindex, r.ip, r.prefix) != 1) {
+		err = em_set(em, -EADDRNOTAVAIL, "snic %s: address missing on %s", name, r.ifname);
+		goto out;
+	}
+	if (nl__route_default_has(cnl, l.ifindex, pool__gateway(n->pool)) != 1) {
+		err = em_set(em, -ENETUNREACH, "snic %s: default route missing", name);
+		goto out;
+	}
+	res = n->be->snic_check(n->bep, &s, &hw, false, em);
+	if (res == HYP_CHECK_GONE)
+		err = em_set(em, -ENODEV, "snic %s: bridge port missing", name);
+	else if (res < 0)
+		err = res;
+out:
+	nl__close(cnl);
+	close(s.netns_fd);
+	return err;
+}

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+
+#include "core/paths.h"
+#include "lib/addr.h"
+
+int hyp_paths_init(const char *instance, struct hyp_paths *p)
+{
+	if (validate_instance_name(instance))
+		return -EINVAL;
+	snprintf(p->socket, sizeof(p->socket), "%s/%s.sock", HYP_RUN_DIR, instance);
+	snprintf(p->state_dir, sizeof(p->state_dir), "%s/%s", HYP_STATE_DIR, instance);
+	snprintf(p->state_db, sizeof(p->state_db), "%s/state.db", p->state_dir);
+	snprintf(p->bridge_netns, sizeof(p->bridge_netns), "hyp-%s", instance);
+	snprintf(p->pin_root, sizeof(p->pin_root), "%s/%s", HYP_PIN_BASE, instance);
+	return 0;
+}

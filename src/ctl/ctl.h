@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef HYP_CTL_H
+#define HYP_CTL_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "core/paths.h"
+
+struct ctl {
+	const char *instance;
+	struct hyp_paths paths;
+	bool json;
+};
+
+/* Sends cmd with args (consumed); prints errors; result is NULL on error. */
+int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **result);
+void ctl_print_json(json_object *o);
+
+int do_snic(struct ctl *c, int argc, char **argv);
+int do_status(struct ctl *c, int argc, char **argv);
+int do_teardown(struct ctl *c, int argc, char **argv);
+int do_reconcile(struct ctl *c, int argc, char **argv);
+
+#endif

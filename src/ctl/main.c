@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* hyperctl: command line of Hyperion. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/ctl.h"
+#include "lib/log.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(struct ctl *c, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "snic", do_snic, "snic {add|del|list|show|check}  secure NICs" },
+	{ "status", do_status, "status                         instance, ports, drop counters" },
+	{ "reconcile", do_reconcile, "reconcile                      re-check datapath against state" },
+	{ "teardown", do_teardown, "teardown                       remove everything of the instance" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: hyperctl [--instance NAME] [-j] COMMAND ...\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { .instance = HYP_DEFAULT_INSTANCE };
+	int i;
+
+	log_set_prefix("hyperctl");
+	log_set_level(HYP_LOG_WARN);
+	log_route_libbpf();
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			c.json = true;
+		} else if (!strcmp(argv[i], "--instance") && i + 1 < argc) {
+			c.instance = argv[++i];
+		} else if (!strncmp(argv[i], "--instance=", 11)) {
+			c.instance = argv[i] + 11;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "hyperctl: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (hyp_paths_init(c.instance, &c.paths)) {
+		fprintf(stderr, "hyperctl: invalid instance name '%s' (1-24 of a-z, 0-9, '-')\n",
+			c.instance);
+		return 2;
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (!strcmp(argv[i], commands[k].name))
+			return commands[k].fn(&c, argc - i - 1, argv + i + 1);
+	fprintf(stderr, "hyperctl: unknown command '%s'\n", argv[i]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef HYP_DAEMON_H
+#define HYP_DAEMON_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "core/node.h"
+
+struct daemon {
+	struct node *node;
+	int listen_fd;
+	bool stop; /* a request asked the loop to end */
+	bool torn_down;
+	int reconcile_ms;
+};
+
+/* Runs one API request; returns the reply. */
+json_object *daemon_dispatch(struct daemon *d, json_object *req);
+int daemon_serve(struct daemon *d);
+
+#endif

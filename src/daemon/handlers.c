@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* API command table of hyperiond. */
+#include <errno.h>
+#include <string.h>
+
+#include "daemon/daemon.h"
+#include "lib/api.h"
+#include "lib/log.h"
+
+static const char *arg_str(json_object *args, const char *key)
+{
+	json_object *v;
+
+	if (!args || !json_object_object_get_ex(args, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static json_object *reply(int err, const struct errmsg *em, json_object *result)
+{
+	if (err) {
+		json_object_put(result);
+		return api_err(err, em->msg);
+	}
+	return api_ok(result);
+}
+
+static json_object *do_status(struct daemon *d, json_object *args)
+{
+	return api_ok(node__status_json(d->node));
+}
+
+static int parse_labels(json_object *args, struct labels *ls, struct errmsg *em)
+{
+	json_object *obj;
+
+	memset(ls, 0, sizeof(*ls));
+	if (!args || !json_object_object_get_ex(args, "labels", &obj))
+		return 0;
+	if (!json_object_is_type(obj, json_type_object))
+		return em_set(em, -EINVAL, "labels must be an object of strings");
+	json_object_object_foreach(obj, k, v)
+	{
+		int err;
+
+		if (!json_object_is_type(v, json_type_string))
+			return em_set(em, -EINVAL, "label %s: value must be a string", k);
+		err = labels__set(ls, k, json_object_get_string(v));
+		if (err == -EEXIST)
+			return em_set(em, err, "label %s given twice", k);
+		if (err == -E2BIG)
+			return em_set(em, err, "more than %d labels", LABELS_MAX);
+		if (err)
+			return em_set(em, err,
+				      "invalid label %s=%s (Kubernetes label syntax: "
+				      "[prefix/]name, value up to 63 of A-Z a-z 0-9 - _ .)",
+				      k, json_object_get_string(v));
+	}
+	return 0;
+}
+
+static json_object *do_snic_add(struct daemon *d, json_object *args)
+{
+	struct errmsg em = {};
+	struct snic_req req = {};
+	struct snic_rec rec;
+	int err;
+
+	req.name = arg_str(args, "name");
+	req.netns = arg_str(args, "netns");
+	req.ifname = arg_str(args, "ifname");
+	req.ip = arg_str(args, "ip");
+	req.owner = arg_str(args, "owner");
+	if (!req.ifname)
+		req.ifname = "eth0";
+	err = parse_labels(args, &req.labels, &em);
+	if (!err)
+		err = node__snic_add(d->node, &req, &rec, &em);
+	return reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
+}
+
+static json_object *do_snic_del(struct daemon *d, json_object *args)
+{
+	struct errmsg em = {};
+	const char *name = arg_str(args, "name");
+
+	return reply(node__snic_del(d->node, name ? name : "", &em), &em, NULL);
+}
+
+static json_object *do_snic_show(struct daemon *d, json_object *args)
+{
+	struct errmsg em = {};
+	struct snic_rec rec;
+	const char *name = arg_str(args, "name");
+	int err = node__snic_get(d->node, name ? name : "", &rec, &em);
+
+	return reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
+}
+
+static json_object *do_snic_check(struct daemon *d, json_object *args)
+{
+	struct errmsg em = {};
+	const char *name = arg_str(args, "name");
+
+	return reply(node__snic_check(d->node, name ? name : "", &em), &em, NULL);
+}
+
+static json_object *do_snic_list(struct daemon *d, json_object *args)
+{
+	json_object *l = node__snic_list_json(d->node);
+
+	return l ? api_ok(l) : api_err(-EIO, "cannot read the store");
+}
+
+static json_object *do_reconcile(struct daemon *d, json_object *args)
+{
+	int err = node__reconcile(d->node);
+
+	return err ? api_err(err, "reconcile failed") : api_ok(NULL);
+}
+
+static json_object *do_teardown(struct daemon *d, json_object *args)
+{
+	int err = node__teardown(d->node);
+
+	d->torn_down = true;
+	d->stop = true;
+	return err ? api_err(err, "teardown incomplete") : api_ok(NULL);
+}
+
+static const struct {
+	const char *cmd;
+	json_object *(*fn)(struct daemon *d, json_object *args);
+} commands[] = {
+	{ "status", do_status },	   { "snic.add", do_snic_add },
+	{ "snic.del", do_snic_del },	   { "snic.show", do_snic_show },
+	{ "snic.list", do_snic_list },	   { "snic.check", do_snic_check },
+	{ "reconcile", do_reconcile },	   { "teardown", do_teardown },
+};
+
+json_object *daemon_dispatch(struct daemon *d, json_object *req)
+{
+	json_object *cmd, *args = NULL;
+	const char *name;
+
+	if (!json_object_object_get_ex(req, "cmd", &cmd) ||
+	    !json_object_is_type(cmd, json_type_string))
+		return api_err(-EINVAL, "request without \"cmd\"");
+	json_object_object_get_ex(req, "args", &args);
+	name = json_object_get_string(cmd);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].cmd, name)) {
+			pr_debug("api: %s\n", name);
+			return commands[i].fn(d, args);
+		}
+	return api_err(-EOPNOTSUPP, "unknown command");
+}

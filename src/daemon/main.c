@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* hyperiond: the Hyperion control plane of one instance, in the foreground. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "daemon/daemon.h"
+#include "lib/api.h"
+#include "lib/log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
+		"                 [--reconcile-ms MS] [--no-guard]\n"
+		"  --instance NAME  instance name (default %s); every name and path derives from it\n"
+		"  --pool CIDR      address pool, fixed at creation (default %s)\n"
+		"  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
+		"  -v               debug logging\n",
+		HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL);
+}
+
+static int parse_args(int argc, char **argv, struct node_opts *o, int *reconcile_ms)
+{
+	static const struct option opts[] = {
+		{ "instance", required_argument, NULL, 'i' },
+		{ "pool", required_argument, NULL, 'p' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "no-guard", no_argument, NULL, 'G' },
+		{ "reconcile-ms", required_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	snprintf(o->instance, sizeof(o->instance), "%s", HYP_DEFAULT_INSTANCE);
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (strlen(optarg) >= sizeof(o->instance)) {
+				fprintf(stderr, "hyperiond: instance name too long\n");
+				return -EINVAL;
+			}
+			snprintf(o->instance, sizeof(o->instance), "%s", optarg);
+			break;
+		case 'p':
+			if (cidr4_parse(optarg, &o->pool)) {
+				fprintf(stderr, "hyperiond: bad pool CIDR '%s'\n", optarg);
+				return -EINVAL;
+			}
+			o->pool_set = true;
+			break;
+		case 'b':
+			o->backend = optarg;
+			break;
+		case 'G':
+			o->no_guard = true;
+			break;
+		case 'r':
+			*reconcile_ms = atoi(optarg);
+			if (*reconcile_ms < 100) {
+				fprintf(stderr, "hyperiond: --reconcile-ms must be >= 100\n");
+				return -EINVAL;
+			}
+			break;
+		case 'v':
+			log_set_level(HYP_LOG_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One daemon per instance: an exclusive lock next to the socket. */
+static int take_lock(const char *instance)
+{
+	char path[300];
+	int fd;
+
+	mkdir(HYP_RUN_DIR, 0755);
+	snprintf(path, sizeof(path), "%s/%s.lock", HYP_RUN_DIR, instance);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -EBUSY;
+	}
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct node_opts o = {};
+	struct daemon d = { .listen_fd = -1, .reconcile_ms = 2000 };
+	struct errmsg em = {};
+	int lock, err;
+
+	log_set_prefix("hyperiond");
+	log_route_libbpf();
+	if (parse_args(argc, argv, &o, &d.reconcile_ms))
+		return 2;
+	lock = take_lock(o.instance);
+	if (lock < 0) {
+		pr_warn("instance %s: %s\n", o.instance,
+			lock == -EBUSY ? "another hyperiond already runs it" : strerror(-lock));
+		return 1;
+	}
+	err = node__open(&o, true, &d.node, &em);
+	if (err) {
+		pr_warn("%s\n", em.msg[0] ? em.msg : strerror(-err));
+		return 1;
+	}
+	err = node__reconcile(d.node);
+	if (err)
+		pr_warn("initial reconcile: %s\n", strerror(-err));
+	d.listen_fd = api_listen(node__paths(d.node)->socket);
+	if (d.listen_fd < 0) {
+		pr_warn("cannot listen on %s: %s\n", node__paths(d.node)->socket,
+			strerror(-d.listen_fd));
+		node__close(d.node);
+		return 1;
+	}
+	pr_info("instance %s ready: bridge netns %s, socket %s\n", o.instance,
+		node__paths(d.node)->bridge_netns, node__paths(d.node)->socket);
+	err = daemon_serve(&d);
+	close(d.listen_fd);
+	unlink(node__paths(d.node)->socket);
+	if (d.torn_down)
+		pr_info("instance %s torn down\n", o.instance);
+	node__close(d.node);
+	close(lock);
+	return err ? 1 : 0;
+}

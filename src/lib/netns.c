@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "lib/netns.h"
+#include "lib/log.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+int netns_resolve(const char *spec, char *path, size_t len)
+{
+	int n;
+
+	if (!spec || !*spec)
+		return -EINVAL;
+	if (spec[0] == '/')
+		n = snprintf(path, len, "%s", spec);
+	else if (strchr(spec, '/') || !strcmp(spec, ".") || !strcmp(spec, ".."))
+		return -EINVAL;
+	else
+		n = snprintf(path, len, "%s/%s", NETNS_RUN_DIR, spec);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int netns_open(const char *spec, int *fd)
+{
+	char path[512];
+	struct statfs sfs;
+	int err, f;
+
+	err = netns_resolve(spec, path, sizeof(path));
+	if (err)
+		return err;
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	if (fstatfs(f, &sfs) || (sfs.f_type != NSFS_MAGIC && sfs.f_type != 0x9fa0 /* proc */)) {
+		close(f);
+		return -ENOTSUP;
+	}
+	/* setns() with CLONE_NEWNET refuses anything but a network namespace */
+	{
+		int saved;
+
+		err = netns_enter(f, &saved);
+		if (err) {
+			close(f);
+			return err == -EINVAL ? -ENOTSUP : err;
+		}
+		netns_restore(saved);
+	}
+	*fd = f;
+	return 0;
+}
+
+int netns_identity(int fd, uint64_t *dev, uint64_t *ino)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int netns_enter(int fd, int *saved)
+{
+	int s = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (s < 0)
+		return -errno;
+	if (setns(fd, CLONE_NEWNET)) {
+		int err = -errno;
+
+		close(s);
+		return err;
+	}
+	*saved = s;
+	return 0;
+}
+
+void netns_restore(int saved)
+{
+	if (saved < 0)
+		return;
+	if (setns(saved, CLONE_NEWNET))
+		pr_warn("netns: cannot return to the original namespace: %s\n", strerror(errno));
+	close(saved);
+}
+
+int netns_cookie(int fd, uint64_t *cookie)
+{
+	socklen_t len = sizeof(*cookie);
+	int saved, sk, err = 0;
+
+	err = netns_enter(fd, &saved);
+	if (err)
+		return err;
+	sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	netns_restore(saved);
+	if (sk < 0)
+		return -errno;
+	if (getsockopt(sk, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len))
+		err = -errno;
+	close(sk);
+	return err;
+}
+
+/* Same dance as `ip netns add`: a shared /run/netns, a bind-mounted netns file. */
+static int prepare_run_dir(void)
+{
+	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	if (!mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return 0;
+	if (errno != EINVAL)
+		return -errno;
+	if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL))
+		return -errno;
+	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return -errno;
+	return 0;
+}
+
+int netns_exists_named(const char *name)
+{
+	char path[512];
+	int fd;
+
+	if (netns_resolve(name, path, sizeof(path)))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+int netns_create_named(const char *name)
+{
+	char path[512];
+	int err, fd, saved;
+
+	err = netns_resolve(name, path, sizeof(path));
+	if (err)
+		return err;
+	err = prepare_run_dir();
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	saved = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (saved < 0) {
+		err = -errno;
+		goto err_unlink;
+	}
+	if (unshare(CLONE_NEWNET)) {
+		err = -errno;
+		close(saved);
+		goto err_unlink;
+	}
+	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL))
+		err = -errno;
+	netns_restore(saved);
+	if (err)
+		goto err_unlink;
+	return 0;
+err_unlink:
+	unlink(path);
+	return err;
+}
+
+int netns_delete_named(const char *name)
+{
+	char path[512];
+	int err;
+
+	err = netns_resolve(name, path, sizeof(path));
+	if (err)
+		return err;
+	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT)
+		return -errno;
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int netns_sysctl_write(int fd, const char *path, const char *val)
+{
+	int saved, f, err = 0;
+	ssize_t n;
+
+	err = netns_enter(fd, &saved);
+	if (err)
+		return err;
+	f = open(path, O_WRONLY | O_CLOEXEC);
+	if (f < 0) {
+		err = -errno;
+		goto out;
+	}
+	n = write(f, val, strlen(val));
+	if (n < 0)
+		err = -errno;
+	close(f);
+out:
+	netns_restore(saved);
+	return err;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* rtnetlink through libmnl: links, veth pairs, addresses, routes. */
+#ifndef HYP_NL_H
+#define HYP_NL_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+struct nl;
+
+struct nl_link {
+	uint32_t ifindex;
+	char name[16];
+	char kind[16];
+	uint8_t mac[6];
+	bool up;
+	int32_t link_netnsid; /* -1 when the link has no peer netns */
+	uint32_t link; /* IFLA_LINK: peer ifindex */
+};
+
+typedef int (*nl_link_cb)(const struct nl_link *l, void *ctx);
+
+/* A socket bound to the netns fd (-1: the current one). */
+int nl__open(int netns_fd, struct nl **out);
+void nl__close(struct nl *nl);
+
+int nl__veth_add(struct nl *nl, const char *name, const char *peer, int peer_netns_fd,
+		 const uint8_t peer_mac[6]);
+int nl__link_get(struct nl *nl, const char *name, struct nl_link *out);
+int nl__link_get_index(struct nl *nl, uint32_t ifindex, struct nl_link *out);
+int nl__link_dump(struct nl *nl, nl_link_cb cb, void *ctx);
+int nl__link_up(struct nl *nl, uint32_t ifindex);
+int nl__link_del(struct nl *nl, uint32_t ifindex);
+int nl__addr_add(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
+int nl__addr_has(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
+int nl__route_default_add(struct nl *nl, uint32_t ifindex, uint32_t gw);
+int nl__route_default_has(struct nl *nl, uint32_t ifindex, uint32_t gw);
+
+#endif

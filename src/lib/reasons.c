@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+
+#include "hyperion/abi.h"
+#include "lib/reasons.h"
+
+static const char *const reason_names[__HYP_DROP_MAX] = {
+	[HYP_DROP_NONE] = "none",
+	[HYP_DROP_MALFORMED] = "malformed",
+	[HYP_DROP_UNKNOWN_DST] = "unknown-dst",
+	[HYP_DROP_SPOOFED_SRC_MAC] = "spoofed-src-mac",
+	[HYP_DROP_SPOOFED_SRC_IP] = "spoofed-src-ip",
+	[HYP_DROP_ARP_SPOOF] = "arp-spoof",
+	[HYP_DROP_ARP_UNSUPPORTED] = "arp-unsupported",
+	[HYP_DROP_ARP_UNKNOWN_TARGET] = "arp-unknown-target",
+	[HYP_DROP_VLAN] = "vlan-tagged",
+	[HYP_DROP_IPV6] = "ipv6",
+	[HYP_DROP_LLDP] = "lldp",
+	[HYP_DROP_ETHERTYPE] = "ethertype",
+	[HYP_DROP_STAMP_MISSING] = "stamp-missing",
+	[HYP_DROP_STAMP_BAD] = "stamp-bad",
+	[HYP_DROP_DST_BCAST_MCAST] = "dst-bcast-mcast",
+	[HYP_DROP_NO_PORT] = "no-port",
+	[HYP_DROP_HAIRPIN] = "hairpin",
+	[HYP_DROP_IP_OPTIONS] = "ip-options",
+	[HYP_DROP_REDIRECT_FAILED] = "redirect-failed",
+	[HYP_DROP_TO_GATEWAY] = "to-gateway",
+};
+
+const char *drop_reason_name(uint32_t reason)
+{
+	if (reason >= __HYP_DROP_MAX || !reason_names[reason])
+		return "unknown";
+	return reason_names[reason];
+}
+
+int drop_reason_from_name(const char *name)
+{
+	for (int i = 0; i < __HYP_DROP_MAX; i++)
+		if (reason_names[i] && !strcmp(reason_names[i], name))
+			return i;
+	return -1;
+}
+
+const char *port_stat_name(uint32_t stat)
+{
+	static const char *const names[__HYP_STAT_MAX] = {
+		[HYP_STAT_RX] = "rx",
+		[HYP_STAT_FWD] = "forwarded",
+		[HYP_STAT_ARP_REPLY] = "arp-replies",
+		[HYP_STAT_DROP] = "dropped",
+	};
+
+	return stat < __HYP_STAT_MAX ? names[stat] : "unknown";
+}

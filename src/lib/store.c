@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "lib/store.h"
+#include "lib/addr.h"
+#include "lib/log.h"
+
+#define HYP_IDENTITY_FIRST 256
+
+struct store {
+	sqlite3 *db;
+};
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=NORMAL;"
+	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS identities("
+	"  id INTEGER PRIMARY KEY, labels TEXT UNIQUE NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS snics("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  name TEXT UNIQUE NOT NULL, netns TEXT NOT NULL,"
+	"  netns_dev INTEGER NOT NULL, netns_ino INTEGER NOT NULL,"
+	"  netns_cookie INTEGER NOT NULL DEFAULT 0,"
+	"  ifname TEXT NOT NULL, ip INTEGER UNIQUE NOT NULL, prefix INTEGER NOT NULL,"
+	"  mac TEXT NOT NULL, port_ifindex INTEGER NOT NULL DEFAULT 0,"
+	"  port_name TEXT NOT NULL DEFAULT '', if_index INTEGER NOT NULL DEFAULT 0,"
+	"  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT NOT NULL,"
+	"  flags INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);";
+
+static int sql_err(struct store *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+
+	pr_warn("store: %s: %s\n", what, sqlite3_errmsg(s->db));
+	if ((code & 0xff) == SQLITE_CONSTRAINT)
+		return -EEXIST;
+	if ((code & 0xff) == SQLITE_BUSY)
+		return -EBUSY;
+	return -EIO;
+}
+
+int store__open(const char *path, struct store **out)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	char *msg = NULL;
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) {
+		pr_warn("store: cannot open %s: %s\n", path, sqlite3_errmsg(s->db));
+		err = -EIO;
+		goto err;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if (sqlite3_exec(s->db, schema, NULL, NULL, &msg)) {
+		pr_warn("store: schema of %s: %s\n", path, msg);
+		sqlite3_free(msg);
+		err = -EIO;
+		goto err;
+	}
+	*out = s;
+	return 0;
+err:
+	sqlite3_close(s->db);
+	free(s);
+	return err;
+}
+
+void store__close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int exec(struct store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) ? sql_err(s, sql) : 0;
+}
+
+int store__begin(struct store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+int store__commit(struct store *s)
+{
+	return exec(s, "COMMIT");
+}
+
+void store__rollback(struct store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) ? sql_err(s, "prepare") : 0;
+}
+
+int store__meta_get(struct store *s, const char *key, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	err = prepare(s, "SELECT v FROM meta WHERE k = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	else
+		err = rc == SQLITE_DONE ? -ENOENT : sql_err(s, "meta get");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__meta_set(struct store *s, const char *key, const char *val)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s, "INSERT OR REPLACE INTO meta(k, v) VALUES(?, ?)", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "meta set");
+	sqlite3_finalize(st);
+	return err;
+}
+
+#define SNIC_COLS                                                                  \
+	"id, name, netns, netns_dev, netns_ino, netns_cookie, ifname, ip, prefix, mac," \
+	" port_ifindex, port_name, if_index, labels, identity, key, flags, owner, created"
+
+static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	snprintf(r->name, sizeof(r->name), "%s", sqlite3_column_text(st, 1));
+	snprintf(r->netns, sizeof(r->netns), "%s", sqlite3_column_text(st, 2));
+	r->netns_dev = (uint64_t)sqlite3_column_int64(st, 3);
+	r->netns_ino = (uint64_t)sqlite3_column_int64(st, 4);
+	r->netns_cookie = (uint64_t)sqlite3_column_int64(st, 5);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", sqlite3_column_text(st, 6));
+	r->ip = (uint32_t)sqlite3_column_int64(st, 7);
+	r->prefix = (uint8_t)sqlite3_column_int(st, 8);
+	mac_parse((const char *)sqlite3_column_text(st, 9), r->mac);
+	r->port_ifindex = (uint32_t)sqlite3_column_int64(st, 10);
+	snprintf(r->port_name, sizeof(r->port_name), "%s", sqlite3_column_text(st, 11));
+	r->if_index = (uint32_t)sqlite3_column_int64(st, 12);
+	snprintf(r->labels, sizeof(r->labels), "%s", sqlite3_column_text(st, 13));
+	r->identity = (uint32_t)sqlite3_column_int64(st, 14);
+	hex_decode((const char *)sqlite3_column_text(st, 15), r->key, sizeof(r->key));
+	r->flags = (uint32_t)sqlite3_column_int64(st, 16);
+	snprintf(r->owner, sizeof(r->owner), "%s", sqlite3_column_text(st, 17));
+	r->created = sqlite3_column_int64(st, 18);
+}
+
+int store__snic_insert(struct store *s, struct snic_rec *r)
+{
+	sqlite3_stmt *st;
+	char mac[18], key[33];
+	int err;
+
+	err = prepare(s,
+		      "INSERT INTO snics(name, netns, netns_dev, netns_ino, netns_cookie, ifname,"
+		      " ip, prefix, mac, port_ifindex, port_name, if_index, labels, identity, key,"
+		      " flags, owner, created)"
+		      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		      &st);
+	if (err)
+		return err;
+	mac_format(r->mac, mac, sizeof(mac));
+	hex_encode(r->key, sizeof(r->key), key, sizeof(key));
+	sqlite3_bind_text(st, 1, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->netns, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)r->netns_dev);
+	sqlite3_bind_int64(st, 4, (int64_t)r->netns_ino);
+	sqlite3_bind_int64(st, 5, (int64_t)r->netns_cookie);
+	sqlite3_bind_text(st, 6, r->ifname, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, r->ip);
+	sqlite3_bind_int(st, 8, r->prefix);
+	sqlite3_bind_text(st, 9, mac, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 10, r->port_ifindex);
+	sqlite3_bind_text(st, 11, r->port_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, r->if_index);
+	sqlite3_bind_text(st, 13, r->labels, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, r->identity);
+	sqlite3_bind_text(st, 15, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 16, r->flags);
+	sqlite3_bind_text(st, 17, r->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 18, r->created);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "snic insert");
+	else
+		r->id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__snic_update_hw(struct store *s, const struct snic_rec *r)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s,
+		      "UPDATE snics SET port_ifindex = ?, port_name = ?, if_index = ?,"
+		      " netns_cookie = ? WHERE id = ?",
+		      &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, r->port_ifindex);
+	sqlite3_bind_text(st, 2, r->port_name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->if_index);
+	sqlite3_bind_int64(st, 4, (int64_t)r->netns_cookie);
+	sqlite3_bind_int64(st, 5, r->id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "snic update");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__snic_delete(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s, "DELETE FROM snics WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "snic delete");
+	else if (!sqlite3_changes(s->db))
+		err = -ENOENT;
+	sqlite3_finalize(st);
+	return err;
+}
+
+static int get_one(struct store *s, const char *where, const char *text, int64_t num,
+		   struct snic_rec *r)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	int err, rc;
+
+	snprintf(sql, sizeof(sql), "SELECT " SNIC_COLS " FROM snics WHERE %s", where);
+	err = prepare(s, sql, &st);
+	if (err)
+		return err;
+	if (text)
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, num);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		row_to_rec(st, r);
+	else
+		err = rc == SQLITE_DONE ? -ENOENT : sql_err(s, "snic get");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__snic_get(struct store *s, const char *name, struct snic_rec *r)
+{
+	return get_one(s, "name = ?", name, 0, r);
+}
+
+int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *r)
+{
+	return get_one(s, "ip = ?", NULL, ip, r);
+}
+
+int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *r)
+{
+	return get_one(s, "owner = ? AND owner != ''", owner, 0, r);
+}
+
+int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	struct snic_rec *r;
+	int err, rc;
+
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	err = prepare(s, "SELECT " SNIC_COLS " FROM snics ORDER BY name", &st);
+	if (err)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_to_rec(st, r);
+		err = cb(r, ctx);
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sql_err(s, "snic list");
+	sqlite3_finalize(st);
+out:
+	free(r);
+	return err;
+}
+
+int store__snic_count(struct store *s)
+{
+	sqlite3_stmt *st;
+	int n = -EIO;
+
+	if (prepare(s, "SELECT COUNT(*) FROM snics", &st))
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int store__identity_get(struct store *s, const char *labels, uint32_t *id)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	err = prepare(s, "SELECT id FROM identities WHERE labels = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, labels, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = (uint32_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return sql_err(s, "identity get");
+
+	err = prepare(s,
+		      "INSERT INTO identities(id, labels) VALUES("
+		      " (SELECT MAX(COALESCE((SELECT MAX(id) FROM identities), 0) + 1, ?)), ?)",
+		      &st);
+	if (err)
+		return err;
+	sqlite3_bind_int(st, 1, HYP_IDENTITY_FIRST);
+	sqlite3_bind_text(st, 2, labels, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "identity insert");
+	else
+		*id = (uint32_t)sqlite3_last_insert_rowid(s->db);
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__identity_gc(struct store *s)
+{
+	return exec(s, "DELETE FROM identities WHERE id NOT IN (SELECT identity FROM snics)");
+}

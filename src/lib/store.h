@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Persistent state of an instance (SQLite): SNICs, identities, settings. */
+#ifndef HYP_STORE_H
+#define HYP_STORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct store;
+
+struct snic_rec {
+	int64_t id;
+	char name[64];
+	char netns[256]; /* as given: name under /run/netns or a path */
+	uint64_t netns_dev;
+	uint64_t netns_ino;
+	uint64_t netns_cookie;
+	char ifname[16];
+	uint32_t ip; /* host order */
+	uint8_t prefix;
+	uint8_t mac[6];
+	uint32_t port_ifindex; /* bridge netns */
+	char port_name[16];
+	uint32_t if_index; /* container netns */
+	char labels[2048]; /* canonical */
+	uint32_t identity;
+	uint8_t key[16]; /* stamp key */
+	uint32_t flags;
+	char owner[192]; /* "" or the CNI attachment "containerid/ifname" */
+	int64_t created;
+};
+
+typedef int (*store_snic_cb)(const struct snic_rec *rec, void *ctx);
+
+int store__open(const char *path, struct store **out);
+void store__close(struct store *s);
+int store__begin(struct store *s);
+int store__commit(struct store *s);
+void store__rollback(struct store *s);
+
+int store__meta_get(struct store *s, const char *key, char *buf, size_t len);
+int store__meta_set(struct store *s, const char *key, const char *val);
+
+/* Assigns rec->id. -EEXIST when the name or the IP is taken. */
+int store__snic_insert(struct store *s, struct snic_rec *rec);
+int store__snic_update_hw(struct store *s, const struct snic_rec *rec);
+int store__snic_delete(struct store *s, int64_t id);
+int store__snic_get(struct store *s, const char *name, struct snic_rec *rec);
+int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *rec);
+int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *rec);
+int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx);
+int store__snic_count(struct store *s);
+
+/* Identity of a canonical label set, created on first use (from 256 up). */
+int store__identity_get(struct store *s, const char *labels, uint32_t *id);
+/* Drops identities that no SNIC uses any more. */
+int store__identity_gc(struct store *s);
+
+#endif
