@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BPF program tests: the bridge port and guard programs run through
+ * BPF_PROG_TEST_RUN with crafted frames; each case checks the verdict, the
+ * output bytes and the drop counter. Runs in a private netns (unshare) so
+ * the "port" is that netns' loopback; no map is pinned.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "hyperion/abi.h"
+#include "lib/stamp.h"
+#include "bpf/bridge_port.skel.h"
+#include "bpf/snic_guard.skel.h"
+
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+#define PORT_A 1 /* lo of the test netns: test_run needs a real ifindex */
+#define PORT_B 4242
+
+static const uint8_t MAC_A[6] = { 0x0a, 0x58, 10, 240, 0, 2 };
+static const uint8_t MAC_B[6] = { 0x0a, 0x58, 10, 240, 0, 3 };
+static const uint8_t MAC_GW[6] = { 0x0a, 0x58, 10, 240, 0, 1 };
+static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+#define IP_A 0x0af00002u
+#define IP_B 0x0af00003u
+#define IP_GW 0x0af00001u
+#define IP_X 0x0af00063u /* nobody */
+
+static const uint64_t KEY_A[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+
+struct fixture {
+	struct bridge_port_bpf *port;
+	struct snic_guard_bpf *guard;
+	uint64_t cookie;
+};
+
+static void no_pins(struct bpf_object *obj)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj)
+		bpf_map__set_pin_path(m, NULL);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct hyp_config cfg = {};
+	struct hyp_port pa = {};
+	struct hyp_endpoint ea = {}, eb = {};
+	struct hyp_guard g = {};
+	struct hyp_guard_key gk = {};
+	socklen_t len = sizeof(f->cookie);
+	uint32_t zero = 0, port_a = PORT_A;
+	struct hyp_ep_key ka = { htonl(IP_A) }, kb = { htonl(IP_B) };
+	int sk;
+
+	f->port = bridge_port_bpf__open();
+	f->guard = snic_guard_bpf__open();
+	if (!f->port || !f->guard)
+		return -1;
+	no_pins(f->port->obj);
+	no_pins(f->guard->obj);
+	if (bridge_port_bpf__load(f->port) || snic_guard_bpf__load(f->guard))
+		return -1;
+
+	cfg.gw_ip = htonl(IP_GW);
+	memcpy(cfg.gw_mac, MAC_GW, 6);
+	cfg.net = htonl(0x0af00000);
+	cfg.mask = htonl(0xffff0000);
+	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_config), &zero, &cfg, 0);
+
+	pa.ip = htonl(IP_A);
+	memcpy(pa.mac, MAC_A, 6);
+	pa.flags = HYP_PORT_F_GUARD;
+	pa.identity = 256;
+	pa.snic_id = 1;
+	memcpy(pa.key, KEY_A, 16);
+	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_ports), &port_a, &pa, 0);
+
+	ea.port_ifindex = PORT_A;
+	memcpy(ea.mac, MAC_A, 6);
+	ea.snic_id = 1;
+	eb.port_ifindex = PORT_B;
+	memcpy(eb.mac, MAC_B, 6);
+	eb.snic_id = 2;
+	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_endpoints), &ka, &ea, 0);
+	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_endpoints), &kb, &eb, 0);
+
+	sk = socket(AF_INET, SOCK_DGRAM, 0);
+	if (sk < 0 || getsockopt(sk, SOL_SOCKET, 71 /* SO_NETNS_COOKIE */, &f->cookie, &len))
+		return -1;
+	close(sk);
+	gk.netns_cookie = f->cookie;
+	gk.ifindex = PORT_A;
+	g.ip = htonl(IP_A);
+	memcpy(g.mac, MAC_A, 6);
+	g.snic_id = 1;
+	memcpy(g.key, KEY_A, 16);
+	bpf_map_update_elem(bpf_map__fd(f->guard->maps.hyp_guards), &gk, &g, 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	bridge_port_bpf__destroy(f->port);
+	snic_guard_bpf__destroy(f->guard);
+	free(f);
+	return 0;
+}
+
+/* ---- frame builders ---- */
+
+static size_t eth(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint16_t proto)
+{
+	memcpy(b, dst, 6);
+	memcpy(b + 6, src, 6);
+	b[12] = (uint8_t)(proto >> 8);
+	b[13] = (uint8_t)proto;
+	return 14;
+}
+
+static size_t arp(uint8_t *b, uint16_t op, const uint8_t *sha, uint32_t spa, uint32_t tpa)
+{
+	size_t n = eth(b, BCAST, sha, 0x0806);
+	uint8_t *a = b + n;
+	uint32_t s = htonl(spa), t = htonl(tpa);
+
+	memset(a, 0, 28);
+	a[1] = 1; /* ethernet */
+	a[2] = 0x08; /* IPv4 */
+	a[4] = 6;
+	a[5] = 4;
+	a[7] = (uint8_t)op;
+	memcpy(a + 8, sha, 6);
+	memcpy(a + 14, &s, 4);
+	memcpy(a + 24, &t, 4);
+	return n + 28 + 18; /* padded to the 60-byte minimum */
+}
+
+static size_t udp4(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint32_t saddr,
+		   uint32_t daddr)
+{
+	size_t n = eth(b, dst, src, 0x0800);
+	uint8_t *ip = b + n;
+	uint32_t s = htonl(saddr), d = htonl(daddr);
+
+	memset(ip, 0, 20 + 8 + 16);
+	ip[0] = 0x45;
+	ip[3] = 20 + 8 + 16;
+	ip[5] = 0x11;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, &s, 4);
+	memcpy(ip + 16, &d, 4);
+	ip[21] = 0x35; /* sport 53 */
+	ip[23] = 0x50; /* dport 80 */
+	ip[25] = 24;
+	memcpy(ip + 28, "hyperion payload", 16);
+	return n + 20 + 8 + 16;
+}
+
+static int run(int prog_fd, uint8_t *in, size_t len, uint8_t *out, uint32_t *out_len)
+{
+	struct __sk_buff ctx = { .ifindex = PORT_A };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (uint32_t)len,
+		    .data_out = out, .data_size_out = 256, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+	int err = bpf_prog_test_run_opts(prog_fd, &opts);
+
+	assert_int_equal(err, 0);
+	if (out_len)
+		*out_len = opts.data_size_out;
+	return (int)opts.retval;
+}
+
+static uint64_t drops(struct fixture *f, uint32_t reason)
+{
+	struct hyp_drop_key k = { .ifindex = PORT_A, .reason = reason };
+	int ncpu = libbpf_num_possible_cpus();
+	struct hyp_counter v[ncpu];
+	uint64_t sum = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(f->port->maps.hyp_drops), &k, v))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		sum += v[i].packets;
+	return sum;
+}
+
+static int port_fd(struct fixture *f)
+{
+	return bpf_program__fd(f->port->progs.hyp_port_ingress);
+}
+
+/* ---- bridge port ---- */
+
+static void test_arp_gateway_answered(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	uint32_t n, gw = htonl(IP_GW), a = htonl(IP_A);
+	size_t len = arp(in, 1, MAC_A, IP_A, IP_GW);
+
+	stamp_apply(KEY_A, in, len);
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	assert_memory_equal(out, MAC_A, 6); /* back to the asker */
+	assert_memory_equal(out + 6, MAC_GW, 6);
+	assert_int_equal(out[14 + 7], 2); /* reply */
+	assert_memory_equal(out + 14 + 8, MAC_GW, 6); /* sha */
+	assert_memory_equal(out + 14 + 14, &gw, 4); /* spa */
+	assert_memory_equal(out + 14 + 18, MAC_A, 6); /* tha */
+	assert_memory_equal(out + 14 + 24, &a, 4); /* tpa */
+}
+
+static void test_arp_endpoint_answered(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	uint32_t n, b = htonl(IP_B);
+	size_t len = arp(in, 1, MAC_A, IP_A, IP_B);
+
+	stamp_apply(KEY_A, in, len);
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	assert_memory_equal(out + 6, MAC_B, 6);
+	assert_memory_equal(out + 14 + 8, MAC_B, 6);
+	assert_memory_equal(out + 14 + 14, &b, 4);
+}
+
+static void test_arp_unknown_target_dropped(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	size_t len = arp(in, 1, MAC_A, IP_A, IP_X);
+	uint64_t before = drops(f, HYP_DROP_ARP_UNKNOWN_TARGET);
+
+	stamp_apply(KEY_A, in, len);
+	assert_int_equal(run(port_fd(f), in, len, out, NULL), TC_ACT_SHOT);
+	assert_int_equal(drops(f, HYP_DROP_ARP_UNKNOWN_TARGET), before + 1);
+}
+
+static void test_arp_spoofed_sender_dropped(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	size_t len = arp(in, 2, MAC_A, IP_B, IP_GW); /* claims B's address */
+	uint64_t before = drops(f, HYP_DROP_ARP_SPOOF);
+
+	stamp_apply(KEY_A, in, len);
+	assert_int_equal(run(port_fd(f), in, len, out, NULL), TC_ACT_SHOT);
+	assert_int_equal(drops(f, HYP_DROP_ARP_SPOOF), before + 1);
+}
+
+static void test_ipv4_known_redirects(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	uint32_t n;
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
+
+	stamp_apply(KEY_A, in, len);
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	assert_int_equal(n, len);
+	assert_memory_equal(out, MAC_B, 6); /* stamp replaced by the real MAC */
+	assert_memory_equal(out + 6, MAC_A, 6);
+	assert_memory_equal(out + 12, in + 12, len - 12); /* rest untouched */
+}
+
+static void test_ipv4_unknown_dst_dropped(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_X);
+	uint64_t before = drops(f, HYP_DROP_UNKNOWN_DST);
+
+	stamp_apply(KEY_A, in, len);
+	assert_int_equal(run(port_fd(f), in, len, out, NULL), TC_ACT_SHOT);
+	assert_int_equal(drops(f, HYP_DROP_UNKNOWN_DST), before + 1);
+}
+
+static void expect_drop(struct fixture *f, uint8_t *in, size_t len, uint32_t reason)
+{
+	uint8_t out[256];
+	uint64_t before = drops(f, reason);
+
+	assert_int_equal(run(port_fd(f), in, len, out, NULL), TC_ACT_SHOT);
+	assert_int_equal(drops(f, reason), before + 1);
+}
+
+static void test_spoofed_src_ip_dropped(void **state)
+{
+	uint8_t in[128];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_X, IP_B);
+
+	stamp_apply(KEY_A, in, len);
+	expect_drop(*state, in, len, HYP_DROP_SPOOFED_SRC_IP);
+}
+
+static void test_spoofed_src_mac_dropped(void **state)
+{
+	uint8_t in[128];
+	size_t len = udp4(in, MAC_B, MAC_B, IP_A, IP_B);
+
+	stamp_apply(KEY_A, in, len);
+	expect_drop(*state, in, len, HYP_DROP_SPOOFED_SRC_MAC);
+}
+
+static void test_missing_stamp_dropped(void **state)
+{
+	uint8_t in[128];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B); /* real dst MAC: no guard */
+
+	expect_drop(*state, in, len, HYP_DROP_STAMP_MISSING);
+}
+
+static void test_forged_stamp_dropped(void **state)
+{
+	static const uint64_t other[2] = { 1, 2 };
+	uint8_t in[128];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
+
+	stamp_apply(other, in, len);
+	expect_drop(*state, in, len, HYP_DROP_STAMP_BAD);
+}
+
+static void test_replayed_stamp_dropped(void **state)
+{
+	uint8_t in[128], stamp[6];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
+
+	/* a valid stamp lifted from one frame, put on a changed payload header */
+	stamp_apply(KEY_A, in, len);
+	memcpy(stamp, in, 6);
+	in[14 + 4] ^= 0x55; /* other IP id */
+	memcpy(in, stamp, 6);
+	expect_drop(*state, in, len, HYP_DROP_STAMP_BAD);
+}
+
+static void test_vlan_dropped(void **state)
+{
+	uint8_t in[128];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
+
+	in[12] = 0x81;
+	in[13] = 0x00;
+	expect_drop(*state, in, len, HYP_DROP_VLAN);
+}
+
+static void test_ipv6_dropped(void **state)
+{
+	uint8_t in[128];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
+
+	in[12] = 0x86;
+	in[13] = 0xdd;
+	expect_drop(*state, in, len, HYP_DROP_IPV6);
+}
+
+static void test_broadcast_dst_dropped(void **state)
+{
+	uint8_t in[128];
+	size_t len = udp4(in, BCAST, MAC_A, IP_A, 0xffffffffu);
+
+	stamp_apply(KEY_A, in, len);
+	expect_drop(*state, in, len, HYP_DROP_DST_BCAST_MCAST);
+}
+
+/* ---- guard ---- */
+
+static void test_guard_stamps_valid_frame(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256], want[6];
+	uint32_t n;
+	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
+
+	assert_int_equal(run(bpf_program__fd(f->guard->progs.hyp_guard_egress), in, len, out, &n),
+			 TC_ACT_OK);
+	stamp_mac(stamp_frame(KEY_A, in, len), want);
+	assert_memory_equal(out, want, 6); /* BPF and userspace stamps agree */
+	assert_memory_equal(out + 6, in + 6, len - 6);
+	/* and the bridge accepts what the guard produced */
+	assert_int_equal(run(port_fd(f), out, len, in, &n), TC_ACT_REDIRECT);
+}
+
+static void test_guard_drops_spoofed_ip(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	size_t len = udp4(in, MAC_B, MAC_A, IP_B, IP_A);
+
+	assert_int_equal(run(bpf_program__fd(f->guard->progs.hyp_guard_egress), in, len, out, NULL),
+			 TC_ACT_SHOT);
+}
+
+static void test_guard_drops_spoofed_arp(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[128], out[256];
+	size_t len = arp(in, 2, MAC_A, IP_B, IP_GW);
+
+	assert_int_equal(run(bpf_program__fd(f->guard->progs.hyp_guard_egress), in, len, out, NULL),
+			 TC_ACT_SHOT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arp_gateway_answered),
+		cmocka_unit_test(test_arp_endpoint_answered),
+		cmocka_unit_test(test_arp_unknown_target_dropped),
+		cmocka_unit_test(test_arp_spoofed_sender_dropped),
+		cmocka_unit_test(test_ipv4_known_redirects),
+		cmocka_unit_test(test_ipv4_unknown_dst_dropped),
+		cmocka_unit_test(test_spoofed_src_ip_dropped),
+		cmocka_unit_test(test_spoofed_src_mac_dropped),
+		cmocka_unit_test(test_missing_stamp_dropped),
+		cmocka_unit_test(test_forged_stamp_dropped),
+		cmocka_unit_test(test_replayed_stamp_dropped),
+		cmocka_unit_test(test_vlan_dropped),
+		cmocka_unit_test(test_ipv6_dropped),
+		cmocka_unit_test(test_broadcast_dst_dropped),
+		cmocka_unit_test(test_guard_stamps_valid_frame),
+		cmocka_unit_test(test_guard_drops_spoofed_ip),
+		cmocka_unit_test(test_guard_drops_spoofed_arp),
+	};
+
+	if (unshare(CLONE_NEWNET)) {
+		fprintf(stderr, "unshare(CLONE_NEWNET): %s (run as root)\n", strerror(errno));
+		return 1;
+	}
+	return cmocka_run_group_tests_name("bpf_datapath", tests, setup, teardown);
+}
