@@ -335,5 +335,7 @@ int node__teardown(struct node *n)
 	snprintf(path, sizeof(path), "%s-shm", n->paths.state_db);
 	unlink(path);
 	rmdir(n->paths.state_dir);
+	unlink(n->paths.socket);
+	unlink(n->paths.lock);
 	return err;
 }

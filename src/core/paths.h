@@ -12,6 +12,7 @@
 
 struct hyp_paths {
 	char socket[256];
+	char lock[256];
 	char state_dir[256];
 	char state_db[300];
 	char bridge_netns[64];

@@ -89,13 +89,11 @@ static int parse_args(int argc, char **argv, struct node_opts *o, int *reconcile
 }
 
 /* One daemon per instance: an exclusive lock next to the socket. */
-static int take_lock(const char *instance)
+static int take_lock(const char *path)
 {
-	char path[300];
 	int fd;
 
 	mkdir(HYP_RUN_DIR, 0755);
-	snprintf(path, sizeof(path), "%s/%s.lock", HYP_RUN_DIR, instance);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -117,7 +115,13 @@ int main(int argc, char **argv)
 	log_route_libbpf();
 	if (parse_args(argc, argv, &o, &d.reconcile_ms))
 		return 2;
-	lock = take_lock(o.instance);
+	struct hyp_paths paths;
+
+	if (hyp_paths_init(o.instance, &paths)) {
+		pr_warn("invalid instance name '%s' (1-24 of a-z, 0-9, '-')\n", o.instance);
+		return 2;
+	}
+	lock = take_lock(paths.lock);
 	if (lock < 0) {
 		pr_warn("instance %s: %s\n", o.instance,
 			lock == -EBUSY ? "another hyperiond already runs it" : strerror(-lock));
