@@ -81,16 +81,32 @@ void mac_format(const uint8_t m[6], char *buf, size_t len)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Exactly "xx:xx:xx:xx:xx:xx", two hex digits per octet. */
 int mac_parse(const char *s, uint8_t mac[6])
 {
-	unsigned int b[6];
-	char tail;
+	uint8_t m[6];
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
+	if (strlen(s) != 17)
 		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		mac[i] = (uint8_t)b[i];
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[3 * i]), lo = hexval(s[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[3 * i + 2] != ':'))
+			return -EINVAL;
+		m[i] = (uint8_t)(hi << 4 | lo);
+	}
+	memcpy(mac, m, 6);
 	return 0;
 }
 
@@ -150,6 +166,7 @@ int hex_encode(const uint8_t *in, size_t n, char *out, size_t outlen)
 {
 	if (outlen < 2 * n + 1)
 		return -ENOSPC;
+	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		snprintf(out + 2 * i, 3, "%02x", in[i]);
 	return 0;
@@ -160,12 +177,11 @@ int hex_decode(const char *in, uint8_t *out, size_t n)
 	if (strlen(in) != 2 * n)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		unsigned int b;
+		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
 
-		if (!isxdigit((unsigned char)in[2 * i]) || !isxdigit((unsigned char)in[2 * i + 1]) ||
-		    sscanf(in + 2 * i, "%2x", &b) != 1)
+		if (hi < 0 || lo < 0)
 			return -EINVAL;
-		out[i] = (uint8_t)b;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
 }

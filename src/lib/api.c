@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,8 +92,15 @@ int api_read(int fd, json_object **msg)
 		goto out;
 	}
 	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	*msg = json_tokener_parse_ex(tok, buf, (int)len);
-	if (!*msg || !json_object_is_type(*msg, json_type_object)) {
+	if (*msg) {
+		/* one object per line: only whitespace may follow it */
+		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+			if (!isspace((unsigned char)buf[i]))
+				err = -EBADMSG;
+	}
+	if (err || !*msg || !json_object_is_type(*msg, json_type_object)) {
 		json_object_put(*msg);
 		*msg = NULL;
 		err = -EBADMSG;

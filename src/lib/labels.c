@@ -7,19 +7,29 @@
 
 #include "lib/labels.h"
 
-/* DNS-1123 subdomain, as Kubernetes requires of a label key prefix. */
+static int dns_alnum(char c)
+{
+	return islower((unsigned char)c) || isdigit((unsigned char)c);
+}
+
+/* DNS-1123 subdomain as Kubernetes checks it: dot-separated [a-z0-9]([-a-z0-9]*[a-z0-9])? parts, 253 in all. */
 static int validate_dns_subdomain(const char *s, size_t n)
 {
+	size_t start = 0;
+
 	if (n == 0 || n > 253)
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '-' || c == '.'))
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i] != '.') {
+			if (!dns_alnum(s[i]) && s[i] != '-')
+				return -EINVAL;
+			continue;
+		}
+		/* label s[start, i) */
+		if (i == start || !dns_alnum(s[start]) || !dns_alnum(s[i - 1]))
 			return -EINVAL;
+		start = i + 1;
 	}
-	if (!isalnum((unsigned char)s[0]) || !isalnum((unsigned char)s[n - 1]))
-		return -EINVAL;
 	return 0;
 }
 
@@ -114,7 +124,7 @@ int labels__canonical(const struct labels *ls, char *buf, size_t len)
 
 int labels__parse_canonical(struct labels *ls, const char *s)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *next;
 	int err = 0;
 
 	ls->n = 0;
@@ -123,8 +133,9 @@ int labels__parse_canonical(struct labels *ls, const char *s)
 	copy = strdup(s);
 	if (!copy)
 		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		err = labels__add_kv(ls, tok);
+	/* strsep, not strtok: an empty token is an error, not skipped */
+	for (next = copy; (tok = strsep(&next, ",")) != NULL;) {
+		err = *tok ? labels__add_kv(ls, tok) : -EINVAL;
 		if (err)
 			break;
 	}
