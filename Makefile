@@ -25,7 +25,8 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h
 
-LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/backend/*.c) $(wildcard src/core/*.c)
+LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/backend/*.c) $(wildcard src/core/*.c) \
+	    $(wildcard src/audit/*.c)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/daemon/*.c))
 CTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/ctl/*.c))

@@ -21,5 +21,6 @@ int do_snic(struct ctl *c, int argc, char **argv);
 int do_status(struct ctl *c, int argc, char **argv);
 int do_teardown(struct ctl *c, int argc, char **argv);
 int do_reconcile(struct ctl *c, int argc, char **argv);
+int do_audit(struct ctl *c, int argc, char **argv);
 
 #endif

@@ -10,6 +10,8 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 
 #include "lib/nl.h"
 #include "lib/netns.h"
@@ -367,4 +369,104 @@ int nl__route_default_has(struct nl *nl, uint32_t ifindex, uint32_t gw)
 	rtm->rtm_family = AF_INET;
 	err = transact(nl, nlh, route_cb, &f);
 	return err ? err : f.found;
+}
+
+struct neigh_find {
+	uint32_t ifindex, ip;
+	uint8_t *mac;
+	int found;
+};
+
+static int neigh_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, NDA_MAX) >= 0)
+		tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct neigh_find *f = data;
+	struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NDA_MAX + 1] = {};
+
+	if (nd->ndm_family != AF_INET || (uint32_t)nd->ndm_ifindex != f->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*nd), neigh_attr_cb, tb);
+	if (!tb[NDA_DST] || ntohl(mnl_attr_get_u32(tb[NDA_DST])) != f->ip)
+		return MNL_CB_OK;
+	if (tb[NDA_LLADDR] && mnl_attr_get_payload_len(tb[NDA_LLADDR]) == 6) {
+		memcpy(f->mac, mnl_attr_get_payload(tb[NDA_LLADDR]), 6);
+		f->found = 1;
+	}
+	return MNL_CB_OK;
+}
+
+int nl__neigh_get(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t mac[6])
+{
+	struct nlmsghdr *nlh = msg_start(nl, RTM_GETNEIGH, NLM_F_DUMP);
+	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+	struct neigh_find f = { .ifindex = ifindex, .ip = ip, .mac = mac };
+	int err;
+
+	nd->ndm_family = AF_INET;
+	err = transact(nl, nlh, neigh_cb, &f);
+	return err ? err : f.found;
+}
+
+int nl__bridge_add(struct nl *nl, const char *name)
+{
+	struct nlmsghdr *nlh = msg_start(nl, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nlattr *linkinfo;
+
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, linkinfo);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+int nl__link_set_master(struct nl *nl, uint32_t ifindex, uint32_t master)
+{
+	struct nlmsghdr *nlh = msg_start(nl, RTM_NEWLINK, NLM_F_ACK);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, master);
+	return transact(nl, nlh, NULL, NULL);
+}
+
+static int nsid_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, NETNSA_MAX) >= 0)
+		tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int nsid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NETNSA_MAX + 1] = {};
+
+	mnl_attr_parse(nlh, sizeof(struct rtgenmsg), nsid_attr_cb, tb);
+	if (tb[NETNSA_NSID])
+		*(int32_t *)data = (int32_t)mnl_attr_get_u32(tb[NETNSA_NSID]);
+	return MNL_CB_OK;
+}
+
+int nl__netns_id(struct nl *nl, int netns_fd, int32_t *nsid)
+{
+	struct nlmsghdr *nlh = msg_start(nl, RTM_GETNSID, NLM_F_ACK);
+	struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
+	*nsid = -1;
+	return transact(nl, nlh, nsid_cb, nsid);
 }

@@ -36,4 +36,13 @@ int nl__addr_has(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
 int nl__route_default_add(struct nl *nl, uint32_t ifindex, uint32_t gw);
 int nl__route_default_has(struct nl *nl, uint32_t ifindex, uint32_t gw);
 
+
+
+/* Neighbour (ARP) entry of ip on ifindex: 1 found (mac filled), 0 none. */
+int nl__neigh_get(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t mac[6]);
+int nl__bridge_add(struct nl *nl, const char *name);
+int nl__link_set_master(struct nl *nl, uint32_t ifindex, uint32_t master);
+/* The nsid this socket's netns uses for netns_fd (-1: none assigned). */
+int nl__netns_id(struct nl *nl, int netns_fd, int32_t *nsid);
+
 #endif

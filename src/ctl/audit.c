@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hyperctl audit [--baseline] [-j]: attacks the live node from throw-away
+ * containers attached as SNICs, and with --baseline the same attacks on a
+ * plain Linux bridge in the host netns, then prints what got through.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#include "audit/audit.h"
+#include "ctl/ctl.h"
+#include "lib/addr.h"
+#include "lib/netns.h"
+#include "lib/nl.h"
+
+struct topo {
+	char ns[3][32];
+	char snic[3][40];
+	int fds[3];
+	bool made_ns[3], made_snic[3];
+	char bridge[16];
+	char veth[3][16];
+};
+
+static const char *const roles[3] = { "att", "vic", "bys" };
+
+static void topo_init(struct topo *t, const char *tag)
+{
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < 3; i++) {
+		snprintf(t->ns[i], sizeof(t->ns[i]), "hyp-audit-%s-%s", tag, roles[i]);
+		snprintf(t->snic[i], sizeof(t->snic[i]), "audit-%s-%s", tag, roles[i]);
+		t->fds[i] = -1;
+	}
+}
+
+static int topo_ns(struct topo *t)
+{
+	for (int i = 0; i < 3; i++) {
+		int err = netns_create_named(t->ns[i]);
+
+		if (err)
+			return err;
+		t->made_ns[i] = true;
+		err = netns_open(t->ns[i], &t->fds[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void topo_cleanup(struct ctl *c, struct topo *t)
+{
+	struct nl *nl;
+	struct nl_link l;
+
+	for (int i = 0; i < 3; i++) {
+		if (t->made_snic[i]) {
+			json_object *args = json_object_new_object(), *res;
+
+			json_object_object_add(args, "name", json_object_new_string(t->snic[i]));
+			if (!ctl_call(c, "snic.del", args, &res))
+				json_object_put(res);
+		}
+		if (t->fds[i] >= 0)
+			close(t->fds[i]);
+		if (t->made_ns[i])
+			netns_delete_named(t->ns[i]);
+	}
+	if (t->bridge[0] && !nl__open(-1, &nl)) {
+		if (!nl__link_get(nl, t->bridge, &l))
+			nl__link_del(nl, l.ifindex);
+		nl__close(nl);
+	}
+}
+
+static int host_from_json(json_object *o, struct audit_host *h)
+{
+	json_object *v;
+	struct cidr4 c;
+
+	if (!json_object_object_get_ex(o, "ip", &v) || cidr4_parse(json_object_get_string(v), &c))
+		return -EINVAL;
+	h->ip = c.addr;
+	if (!json_object_object_get_ex(o, "mac", &v) || mac_parse(json_object_get_string(v), h->mac))
+		return -EINVAL;
+	snprintf(h->ifname, sizeof(h->ifname), "eth0");
+	return 0;
+}
+
+struct counter_ctx {
+	struct ctl *c;
+	const char *snic;
+};
+
+static int hyp_counter(void *ctx, bool guard, const char *reason, uint64_t *val)
+{
+	struct counter_ctx *cc = ctx;
+	json_object *st, *side, *me, *drops, *v;
+
+	*val = 0;
+	if (ctl_call(cc->c, "status", NULL, &st))
+		return -EIO;
+	if (json_object_object_get_ex(st, guard ? "guards" : "ports", &side) &&
+	    json_object_object_get_ex(side, cc->snic, &me) &&
+	    json_object_object_get_ex(me, "drops", &drops) &&
+	    json_object_object_get_ex(drops, reason, &v))
+		*val = (uint64_t)json_object_get_int64(v);
+	json_object_put(st);
+	return 0;
+}
+
+/* Existing SNICs as attacker, victim, bystander (for tests that watch them). */
+static int use_existing(struct ctl *c, struct topo *t, char *const names[3],
+			struct audit_host *hosts[3])
+{
+	json_object *args, *res, *v;
+	int err;
+
+	for (int i = 0; i < 3; i++) {
+		args = json_object_new_object();
+		json_object_object_add(args, "name", json_object_new_string(names[i]));
+		err = ctl_call(c, "snic.show", args, &res);
+		if (err)
+			return err;
+		err = host_from_json(res, hosts[i]);
+		if (!err && json_object_object_get_ex(res, "ifname", &v))
+			snprintf(hosts[i]->ifname, sizeof(hosts[i]->ifname), "%s",
+				 json_object_get_string(v));
+		if (!err && json_object_object_get_ex(res, "netns", &v))
+			err = netns_open(json_object_get_string(v), &t->fds[i]);
+		json_object_put(res);
+		if (err) {
+			fprintf(stderr, "hyperctl: audit: snic %s: %s\n", names[i], strerror(-err));
+			return err;
+		}
+		snprintf(t->snic[i], sizeof(t->snic[i]), "%s", names[i]);
+		hosts[i]->name = t->snic[i];
+		hosts[i]->netns_fd = t->fds[i];
+	}
+	return 0;
+}
+
+static int run_hyperion(struct ctl *c, const char *tag, char *const existing[3],
+			struct audit_row *rows, int *n)
+{
+	struct topo t;
+	struct audit_env env = { .secure = true, .counter = hyp_counter };
+	struct counter_ctx cc = { .c = c };
+	struct audit_host *hosts[3] = { &env.att, &env.vic, &env.bys };
+	json_object *res, *st, *v;
+	struct cidr4 gw;
+	int err;
+
+	topo_init(&t, tag);
+	if (existing[0]) {
+		err = use_existing(c, &t, existing, hosts);
+		if (err)
+			goto out;
+		goto run;
+	}
+	err = topo_ns(&t);
+	if (err) {
+		fprintf(stderr, "hyperctl: audit: cannot create namespaces: %s\n", strerror(-err));
+		goto out;
+	}
+	for (int i = 0; i < 3; i++) {
+		json_object *args = json_object_new_object();
+
+		json_object_object_add(args, "name", json_object_new_string(t.snic[i]));
+		json_object_object_add(args, "netns", json_object_new_string(t.ns[i]));
+		err = ctl_call(c, "snic.add", args, &res);
+		if (err)
+			goto out;
+		t.made_snic[i] = true;
+		err = host_from_json(res, hosts[i]);
+		json_object_put(res);
+		if (err)
+			goto out;
+		hosts[i]->name = t.snic[i];
+		hosts[i]->netns_fd = t.fds[i];
+	}
+run:
+	err = ctl_call(c, "status", NULL, &st);
+	if (err)
+		goto out;
+	if (!json_object_object_get_ex(st, "gateway", &v) ||
+	    ipv4_parse(json_object_get_string(v), &gw.addr))
+		err = -EINVAL;
+	json_object_put(st);
+	if (err)
+		goto out;
+	env.gw = gw.addr;
+	cc.snic = t.snic[0];
+	env.ctx = &cc;
+	*n = audit_run(&env, rows, AUDIT_MAX_ROWS);
+out:
+	topo_cleanup(c, &t);
+	return err;
+}
+
+/* Three namespaces on a Linux bridge in the host netns, docker0 style. */
+static int build_baseline(struct topo *t, const char *tag, struct audit_env *env)
+{
+	struct audit_host *hosts[3] = { &env->att, &env->vic, &env->bys };
+	struct nl *hnl = NULL, *cnl = NULL;
+	struct nl_link br, l;
+	uint32_t net = 0x0ad50000u | ((uint32_t)(tag[0] * 7 + tag[1]) & 0xff) << 8;
+	int err;
+
+	snprintf(t->bridge, sizeof(t->bridge), "hab%s", tag);
+	err = nl__open(-1, &hnl);
+	if (!err)
+		err = nl__bridge_add(hnl, t->bridge);
+	if (!err)
+		err = nl__link_get(hnl, t->bridge, &br);
+	if (!err)
+		err = nl__addr_add(hnl, br.ifindex, net | 1, 24);
+	if (!err)
+		err = nl__link_up(hnl, br.ifindex);
+	env->gw = net | 1;
+	for (int i = 0; !err && i < 3; i++) {
+		struct audit_host *h = hosts[i];
+
+		h->ip = net | (uint32_t)(10 + i);
+		mac_from_ipv4(h->ip, h->mac);
+		h->netns_fd = t->fds[i];
+		h->name = t->ns[i];
+		snprintf(h->ifname, sizeof(h->ifname), "eth0");
+		snprintf(t->veth[i], sizeof(t->veth[i]), "hav%s%d", tag, i);
+		err = nl__veth_add(hnl, t->veth[i], "eth0", t->fds[i], h->mac);
+		if (!err)
+			err = nl__link_get(hnl, t->veth[i], &l);
+		if (!err)
+			err = nl__link_set_master(hnl, l.ifindex, br.ifindex);
+		if (!err)
+			err = nl__link_up(hnl, l.ifindex);
+		if (!err)
+			err = nl__open(t->fds[i], &cnl);
+		if (!err)
+			err = nl__link_get(cnl, "eth0", &l);
+		if (!err)
+			err = nl__addr_add(cnl, l.ifindex, h->ip, 24);
+		if (!err)
+			err = nl__link_up(cnl, l.ifindex);
+		if (!err)
+			err = nl__route_default_add(cnl, l.ifindex, env->gw);
+		nl__close(cnl);
+		cnl = NULL;
+	}
+	nl__close(hnl);
+	return err;
+}
+
+static int run_baseline(struct ctl *c, const char *tag, struct audit_row *rows, int *n)
+{
+	struct topo t;
+	struct audit_env env = { .secure = false };
+	int err;
+
+	topo_init(&t, tag);
+	for (int i = 0; i < 3; i++)
+		snprintf(t.ns[i], sizeof(t.ns[i]), "hyp-audit-%s-base-%s", tag, roles[i]);
+	err = topo_ns(&t);
+	if (!err)
+		err = build_baseline(&t, tag, &env);
+	if (err)
+		fprintf(stderr, "hyperctl: audit: cannot build the Linux bridge baseline: %s\n",
+			strerror(-err));
+	else
+		*n = audit_run(&env, rows, AUDIT_MAX_ROWS);
+	topo_cleanup(c, &t);
+	return err;
+}
+
+static json_object *rows_json(const struct audit_row *rows, int n, bool secure)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "attack", json_object_new_string(rows[i].name));
+		json_object_object_add(o, "description", json_object_new_string(rows[i].desc));
+		json_object_object_add(o, "expected", json_object_new_string(rows[i].expected));
+		json_object_object_add(o, "observed", json_object_new_string(rows[i].observed));
+		json_object_object_add(o, "blocked", json_object_new_boolean(rows[i].blocked));
+		if (secure)
+			json_object_object_add(o, "pass", json_object_new_boolean(rows[i].pass));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static void print_rows(const struct audit_row *rows, int n, const struct audit_row *base,
+		       int nb)
+{
+	printf("%-26s %-36s %-44s %s\n", "ATTACK", "EXPECTED", "OBSERVED (hyperion)", "RESULT");
+	for (int i = 0; i < n; i++)
+		printf("%-26s %-36s %-44s %s\n", rows[i].name, rows[i].expected, rows[i].observed,
+		       rows[i].pass ? "PASS" : "FAIL");
+	if (!base)
+		return;
+	printf("\nbaseline: the same attacks on a Linux bridge in the host netns\n");
+	printf("%-26s %-44s %s\n", "ATTACK", "OBSERVED (linux bridge)", "EXPOSURE");
+	for (int i = 0; i < nb; i++)
+		printf("%-26s %-44s %s\n", base[i].name, base[i].observed,
+		       base[i].blocked ? "blocked" : "EXPOSED");
+}
+
+int do_audit(struct ctl *c, int argc, char **argv)
+{
+	struct audit_row rows[AUDIT_MAX_ROWS], base[AUDIT_MAX_ROWS];
+	int n = 0, nb = 0, fails = 0, err;
+	bool baseline = false;
+	char *existing[3] = {};
+	uint8_t rnd[3];
+	char tag[8];
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--baseline")) {
+			baseline = true;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--attacker")) {
+			existing[0] = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--victim")) {
+			existing[1] = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--bystander")) {
+			existing[2] = argv[++i];
+		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			c->json = true;
+		} else {
+			goto usage;
+		}
+	}
+	if ((existing[0] || existing[1] || existing[2]) &&
+	    !(existing[0] && existing[1] && existing[2]))
+		goto usage;
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return 1;
+	snprintf(tag, sizeof(tag), "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
+	err = run_hyperion(c, tag, existing, rows, &n);
+	if (err)
+		return 1;
+	if (baseline && run_baseline(c, tag, base, &nb))
+		return 1;
+	for (int i = 0; i < n; i++)
+		fails += !rows[i].pass;
+	if (c->json) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "instance", json_object_new_string(c->instance));
+		json_object_object_add(o, "hyperion", rows_json(rows, n, true));
+		if (baseline)
+			json_object_object_add(o, "baseline", rows_json(base, nb, false));
+		json_object_object_add(o, "failed", json_object_new_int(fails));
+		ctl_print_json(o);
+		json_object_put(o);
+	} else {
+		print_rows(rows, n, baseline ? base : NULL, nb);
+		printf("\n%d of %d attacks blocked and counted%s\n", n - fails, n,
+		       fails ? ": FAIL" : ": PASS");
+	}
+	return fails ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: hyperctl audit [--baseline] [-j] "
+			"[--attacker SNIC --victim SNIC --bystander SNIC]\n");
+	return 2;
+}
