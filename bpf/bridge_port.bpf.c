@@ -11,6 +11,7 @@
 #include "lib/maps.h"
 #include "lib/counters.h"
 #include "lib/stamp.h"
+#include "lib/conntrack.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -130,9 +131,11 @@ static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_p
 				       const struct hyp_config *cfg, struct cursor *c,
 				       struct ethhdr *eth)
 {
+	struct endpoint_ref src, dst;
 	struct hyp_endpoint *ep;
 	struct hyp_ep_key k;
 	struct iphdr *ip;
+	struct flow f;
 	void *l3 = c->pos;
 	int err;
 
@@ -158,6 +161,18 @@ static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_p
 		return drop(skb, HYP_DROP_UNKNOWN_DST);
 	if (ep->port_ifindex == skb->ifindex)
 		return drop(skb, HYP_DROP_HAIRPIN);
+	/* fragments would let a flow's later pieces past the L4 checks */
+	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return drop(skb, HYP_DROP_FRAGMENT);
+	if (flow_parse(skb, ip, &f))
+		return drop(skb, HYP_DROP_MALFORMED);
+	src.identity = port->identity;
+	src.ip = ip->saddr;
+	dst.identity = ep->identity;
+	dst.ip = ip->daddr;
+	err = ct_process(skb, cfg, &f, &src, &dst);
+	if (err)
+		return drop(skb, err);
 	mac_copy(eth->h_dest, ep->mac);
 	stat_add(skb->ifindex, HYP_STAT_FWD, skb->len);
 	return bpf_redirect_peer(ep->port_ifindex, 0);

@@ -24,6 +24,8 @@
 #define TC_ACT_SHOT 2
 #define TC_ACT_REDIRECT 7
 
+#define E2BIG 7
+
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 

@@ -46,3 +46,35 @@ struct {
 } hyp_stats SEC(".maps");
 
 #endif /* HYP_BPF_MAPS_H */
+
+#ifndef HYP_BPF_MAPS_POLICY_H
+#define HYP_BPF_MAPS_POLICY_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, HYP_POLICY_MAX_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct hyp_policy_key);
+	__type(value, struct hyp_policy_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_policy SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * HYP_MAX_ENDPOINTS);
+	__type(key, struct hyp_enforce_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_enforce SEC(".maps");
+
+/* A plain hash, not LRU: when full, new flows are refused and established
+ * ones are never evicted. The daemon collects expired entries. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HYP_CT_MAX);
+	__type(key, struct hyp_ct_key);
+	__type(value, struct hyp_ct_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_ct SEC(".maps");
+
+#endif

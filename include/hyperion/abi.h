@@ -45,6 +45,12 @@ enum hyp_drop_reason {
 	HYP_DROP_IP_OPTIONS = 17, /* IPv4 header with options / bad ihl */
 	HYP_DROP_REDIRECT_FAILED = 18, /* redirect helper refused */
 	HYP_DROP_TO_GATEWAY = 19, /* IPv4 to the gateway (no host stack) */
+	HYP_DROP_POLICY_EGRESS = 20, /* source's egress policy denies */
+	HYP_DROP_POLICY_INGRESS = 21, /* destination's ingress policy denies */
+	HYP_DROP_CT_INVALID = 22, /* not a flow start and no conntrack entry */
+	HYP_DROP_CT_FULL = 23, /* conntrack table full: new flow refused */
+	HYP_DROP_FRAGMENT = 24, /* IPv4 fragment (not carried) */
+	HYP_DROP_POLICY_REVOKED = 25, /* established flow a policy change now denies */
 	__HYP_DROP_MAX,
 };
 
@@ -82,8 +88,10 @@ struct hyp_config {
 	__u16 flags;
 	__u32 net; /* pool network */
 	__u32 mask; /* pool netmask */
+	__u32 policy_gen; /* active rule set generation (0/1) */
+	__u32 policy_rev; /* bumped on every policy change */
 };
-_Static_assert(sizeof(struct hyp_config) == 20, "hyp_config abi");
+_Static_assert(sizeof(struct hyp_config) == 28, "hyp_config abi");
 
 /* Drop counters: per port and reason (per-CPU values). */
 struct hyp_drop_key {
@@ -145,6 +153,95 @@ _Static_assert(sizeof(struct hyp_guard) == 40, "hyp_guard abi");
  */
 #define HYP_STAMP_MAC_BITS 46
 
+/*
+ * Policy. Each selected identity has an enforcement entry; each allow rule
+ * compiles to LPM-trie entries. The datapath does at most three lookups
+ * per direction for a new flow, whatever the number of rules:
+ * (peer identity), (any peer), (peer IPv4, from ipBlock).
+ *
+ * Key bytes, in prefix order: gen, dir, kind, pad, local identity, peer,
+ * protocol, port. The first 96 bits are always exact; a rule for any
+ * protocol stops there, a protocol with any port at 104 bits, a port range
+ * adds the bits of its prefix. Multi-byte fields are big-endian so that a
+ * port range decomposes into prefixes.
+ */
+#define HYP_POLICY_MAX_ENTRIES 524288 /* both generations */
+#define HYP_POLICY_KEY_FIXED_BITS 96
+
+enum hyp_policy_dir { HYP_DIR_INGRESS = 0, HYP_DIR_EGRESS = 1 };
+enum hyp_peer_kind { HYP_PEER_IDENTITY = 0, HYP_PEER_IPV4 = 1 };
+#define HYP_PEER_ANY 0 /* identities start at 256 */
+
+struct hyp_policy_key {
+	__u32 prefixlen; /* LPM: bits of what follows */
+	__u8 gen; /* rule set generation: 0 or 1 */
+	__u8 dir; /* hyp_policy_dir */
+	__u8 kind; /* hyp_peer_kind */
+	__u8 pad;
+	__u32 local_id; /* big-endian: the selected endpoint's identity */
+	__u32 peer; /* big-endian: identity, HYP_PEER_ANY or IPv4 */
+	__u8 proto; /* 0 never matches a packet: "any" rules stop before it */
+	__u8 port_hi; /* port, big-endian, as bytes so the key has no padding */
+	__u8 port_lo;
+	__u8 pad2;
+};
+_Static_assert(sizeof(struct hyp_policy_key) == 20, "hyp_policy_key abi");
+
+struct hyp_policy_val {
+	__u32 rule_id; /* the control plane's reference, for trace */
+};
+
+#define HYP_ENFORCE_INGRESS 0x1
+#define HYP_ENFORCE_EGRESS 0x2
+
+struct hyp_enforce_key {
+	__u32 gen;
+	__u32 identity;
+};
+
+/* Conntrack. Key in the direction of the first packet; replies match it reversed. */
+struct hyp_ct_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport; /* ICMP echo: the echo id in both ports */
+	__u16 dport;
+	__u8 proto;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct hyp_ct_key) == 16, "hyp_ct_key abi");
+
+enum hyp_ct_state {
+	HYP_CT_NEW = 0, /* UDP/ICMP/other: seen one way */
+	HYP_CT_SYN_SENT = 1,
+	HYP_CT_SYN_RECV = 2,
+	HYP_CT_ESTABLISHED = 3,
+	HYP_CT_FIN_WAIT = 4,
+	HYP_CT_CLOSING = 5,
+	HYP_CT_REPLIED = 6, /* UDP/ICMP: reply seen */
+};
+
+struct hyp_ct_val {
+	__u64 last_seen; /* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 packets;
+	__u32 rev; /* policy revision the flow was last checked against */
+	__u8 state; /* hyp_ct_state */
+	__u8 flags;
+	__u16 pad;
+};
+_Static_assert(sizeof(struct hyp_ct_val) == 24, "hyp_ct_val abi");
+
+#define HYP_CT_F_FIN_ORIG 0x1
+#define HYP_CT_F_FIN_REPLY 0x2
+
+#define HYP_CT_MAX 65536
+/* Timeouts, seconds: a new TCP handshake, an established TCP flow, a
+ * closing TCP flow, UDP, ICMP echo. */
+#define HYP_CT_TIMEOUT_SYN 30
+#define HYP_CT_TIMEOUT_TCP 86400
+#define HYP_CT_TIMEOUT_FIN 30
+#define HYP_CT_TIMEOUT_UDP 60
+#define HYP_CT_TIMEOUT_ICMP 30
+
 /* Names of pinned objects under the instance's pin root. */
 #define HYP_PIN_ENDPOINTS "hyp_endpoints"
 #define HYP_PIN_PORTS "hyp_ports"
@@ -153,5 +250,8 @@ _Static_assert(sizeof(struct hyp_guard) == 40, "hyp_guard abi");
 #define HYP_PIN_STATS "hyp_stats"
 #define HYP_PIN_GUARD_DROPS "hyp_guard_drops"
 #define HYP_PIN_GUARDS "hyp_guards"
+#define HYP_PIN_POLICY "hyp_policy"
+#define HYP_PIN_ENFORCE "hyp_enforce"
+#define HYP_PIN_CT "hyp_ct"
 
 #endif /* HYPERION_ABI_H */

@@ -100,6 +100,9 @@ int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em)
 	want.mask = htonl(cidr4_mask(e->cfg.pool.prefix));
 	if (bpf_map_lookup_elem(fd, &zero, &have))
 		return em_set(em, -errno, "cannot read datapath config");
+	/* the policy generation and revision are the datapath's own state */
+	want.policy_gen = have.policy_gen;
+	want.policy_rev = have.policy_rev;
 	if (have.gw_ip && memcmp(&have, &want, sizeof(want))) {
 		char a[16], b[16];
 

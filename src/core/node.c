@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,5 +338,42 @@ int node__teardown(struct node *n)
 	rmdir(n->paths.state_dir);
 	unlink(n->paths.socket);
 	unlink(n->paths.lock);
+	return err;
+}
+
+static void rm_tree(const char *path)
+{
+	char sub[1024];
+	struct dirent *de;
+	DIR *d = opendir(path);
+
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		rm_tree(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+int node__purge(const char *instance)
+{
+	struct hyp_paths p;
+	int err;
+
+	err = hyp_paths_init(instance, &p);
+	if (err)
+		return err;
+	/* the NIC netns takes every port and so every SNIC with it */
+	err = netns_delete_named(p.bridge_netns);
+	rm_tree(p.pin_root);
+	rm_tree(p.state_dir);
+	unlink(p.socket);
+	unlink(p.lock);
 	return err;
 }

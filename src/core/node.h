@@ -55,5 +55,16 @@ json_object *node__status_json(struct node *n);
 int node__reconcile(struct node *n);
 /* Removes everything the instance created. The node is closed after. */
 int node__teardown(struct node *n);
+/* Last resort when the instance cannot be opened (e.g. pinned maps of an
+ * older datapath): removes its bridge netns, pins, state, socket, lock. */
+int node__purge(const char *instance);
+
+/* CNI attachments (node_cni.c) */
+/* The SNIC whose owner is exactly owner (a CNI attachment key). */
+int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out,
+			struct errmsg *em);
+/* Calls cb for every SNIC with a non-empty owner starting with prefix. */
+int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb cb, void *ctx);
+uint32_t node__addresses_free(const struct node *n);
 
 #endif

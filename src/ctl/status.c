@@ -103,9 +103,15 @@ static int teardown_offline(struct ctl *c)
 
 	snprintf(o.instance, sizeof(o.instance), "%s", c->instance);
 	err = node__open(&o, false, &n, &em);
-	if (err) {
+	if (err == -ENOENT) {
 		fprintf(stderr, "hyperctl: teardown: %s\n", em.msg[0] ? em.msg : strerror(-err));
 		return 1;
+	}
+	if (err) {
+		fprintf(stderr, "hyperctl: teardown: %s; removing the instance's files directly\n",
+			em.msg[0] ? em.msg : strerror(-err));
+		err = node__purge(c->instance);
+		return err ? 1 : 0;
 	}
 	err = node__teardown(n);
 	node__close(n);

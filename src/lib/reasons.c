@@ -25,6 +25,12 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
 	[HYP_DROP_IP_OPTIONS] = "ip-options",
 	[HYP_DROP_REDIRECT_FAILED] = "redirect-failed",
 	[HYP_DROP_TO_GATEWAY] = "to-gateway",
+	[HYP_DROP_POLICY_EGRESS] = "policy-egress-denied",
+	[HYP_DROP_POLICY_INGRESS] = "policy-ingress-denied",
+	[HYP_DROP_CT_INVALID] = "ct-invalid",
+	[HYP_DROP_CT_FULL] = "ct-full",
+	[HYP_DROP_FRAGMENT] = "fragment",
+	[HYP_DROP_POLICY_REVOKED] = "policy-revoked",
 };
 
 const char *drop_reason_name(uint32_t reason)

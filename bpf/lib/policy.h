@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Policy lookup: a constant number of LPM lookups per new flow, whatever
+ * the number of rules. The active generation is read once per packet, so
+ * a packet sees one complete rule set, never a mix.
+ */
+#ifndef HYP_BPF_POLICY_H
+#define HYP_BPF_POLICY_H
+
+#include "common.h"
+#include "maps.h"
+
+struct endpoint_ref {
+	__u32 identity;
+	__be32 ip;
+};
+
+static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local, const struct endpoint_ref *peer,
+					__u8 proto, __u16 dport)
+{
+	struct hyp_policy_key k = {
+		.prefixlen = HYP_POLICY_KEY_FIXED_BITS + 8 + 16,
+		.gen = (__u8)gen,
+		.dir = dir,
+		.kind = HYP_PEER_IDENTITY,
+		.local_id = bpf_htonl(local),
+		.peer = bpf_htonl(peer->identity),
+		.proto = proto,
+		.port_hi = (__u8)(dport >> 8),
+		.port_lo = (__u8)dport,
+	};
+
+	if (bpf_map_lookup_elem(&hyp_policy, &k))
+		return 1;
+	k.peer = bpf_htonl(HYP_PEER_ANY);
+	if (bpf_map_lookup_elem(&hyp_policy, &k))
+		return 1;
+	k.kind = HYP_PEER_IPV4;
+	k.peer = peer->ip;
+	return bpf_map_lookup_elem(&hyp_policy, &k) != NULL;
+}
+
+static __always_inline __u32 enforced(__u32 gen, __u32 identity)
+{
+	struct hyp_enforce_key k = { .gen = gen, .identity = identity };
+	__u32 *flags = bpf_map_lookup_elem(&hyp_enforce, &k);
+
+	return flags ? *flags : 0;
+}
+
+/* 0 when src may open a flow to dst, else the drop reason. */
+static __always_inline int policy_check(__u32 gen, const struct endpoint_ref *src,
+					const struct endpoint_ref *dst, __u8 proto, __u16 dport)
+{
+	if ((enforced(gen, src->identity) & HYP_ENFORCE_EGRESS) &&
+	    !policy_match(gen, HYP_DIR_EGRESS, src->identity, dst, proto, dport))
+		return HYP_DROP_POLICY_EGRESS;
+	if ((enforced(gen, dst->identity) & HYP_ENFORCE_INGRESS) &&
+	    !policy_match(gen, HYP_DIR_INGRESS, dst->identity, src, proto, dport))
+		return HYP_DROP_POLICY_INGRESS;
+	return 0;
+}
+
+#endif /* HYP_BPF_POLICY_H */

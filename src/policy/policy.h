@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kubernetes NetworkPolicy (networking.k8s.io/v1) for Hyperion: parsing
+ * (YAML or JSON, several documents per text), validation with line
+ * numbers, compilation into the datapath's LPM entries, and a userspace
+ * evaluator with the datapath's exact semantics (for `policy trace` and
+ * for tests).
+ *
+ * Namespaces: an endpoint's namespace is its label "namespace" (absent:
+ * "default"). A namespace's labels are {"kubernetes.io/metadata.name":
+ * NS} plus, from every endpoint of that namespace, each label
+ * "namespace.hyperion.io/KEY=VAL" as KEY=VAL.
+ */
+#ifndef HYP_POLICY_H
+#define HYP_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "lib/errmsg.h"
+#include "lib/labels.h"
+
+struct pol_doc; /* one validated NetworkPolicy */
+
+/* Parses every document of text; on any error nothing is returned and em
+ * names the document, the line and the reason. */
+int pol_parse(const char *text, size_t len, struct pol_doc ***docs, size_t *n, struct errmsg *em);
+void pol_doc_free(struct pol_doc *d);
+void pol_docs_free(struct pol_doc **docs, size_t n);
+const char *pol_doc_namespace(const struct pol_doc *d);
+const char *pol_doc_name(const struct pol_doc *d);
+/* The document as canonical JSON (what the store keeps and `show` prints). */
+json_object *pol_doc_json(const struct pol_doc *d);
+/* Rebuilds a document from pol_doc_json() output. */
+int pol_doc_from_json(json_object *o, struct pol_doc **out, struct errmsg *em);
+
+struct pol_endpoint {
+	const char *name; /* SNIC name, for trace output */
+	uint32_t identity;
+	uint32_t ip; /* host order */
+	const struct labels *labels;
+};
+
+/* One LPM entry; see struct hyp_policy_key in include/hyperion/abi.h. */
+struct pol_entry {
+	uint8_t dir; /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
+	uint8_t kind; /* HYP_PEER_IDENTITY / HYP_PEER_IPV4 */
+	uint8_t proto; /* 0: any protocol (then port_bits is 0) */
+	uint8_t port_bits; /* 0: any port, 16: exactly port, else prefix bits */
+	uint32_t local_id; /* identity of the selected endpoints */
+	uint32_t peer; /* identity, HYP_PEER_ANY, or IPv4 (host order) */
+	uint16_t port; /* host order; low (16 - port_bits) bits are 0 */
+	uint32_t rule_id; /* index into pol_program.rules, from 1 */
+};
+
+struct pol_rule_ref {
+	char policy[300]; /* "namespace/name" */
+	uint8_t dir;
+	int rule; /* index in spec.ingress / spec.egress, from 0 */
+};
+
+struct pol_enforce {
+	uint32_t identity;
+	uint8_t flags; /* HYP_ENFORCE_INGRESS | HYP_ENFORCE_EGRESS */
+};
+
+struct pol_program {
+	struct pol_entry *entries;
+	size_t n_entries;
+	struct pol_enforce *enforce;
+	size_t n_enforce;
+	struct pol_rule_ref *rules; /* rules[0] unused; rule_id indexes it */
+	size_t n_rules;
+};
+
+/* Fails (-E2BIG, message in em) when more than max_entries would result. */
+int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint *eps, size_t neps,
+		size_t max_entries, struct pol_program *out, struct errmsg *em);
+void pol_program_free(struct pol_program *p);
+
+struct pol_verdict {
+	bool allowed;
+	bool egress_enforced, ingress_enforced;
+	uint32_t egress_rule, ingress_rule; /* rule ids that allowed, 0: none */
+	int drop_reason; /* HYP_DROP_POLICY_EGRESS / _INGRESS when denied */
+};
+
+/* Evaluates a new flow src -> dst exactly as the datapath does. */
+void pol_eval(const struct pol_program *p, const struct pol_endpoint *src,
+	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport,
+	      struct pol_verdict *v);
+
+#endif
