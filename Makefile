@@ -15,7 +15,7 @@ MULTIARCH := $(shell $(CC) -dumpmachine)
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
-LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lelf -lz
+LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lyaml -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
 	      -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-declarations \
 	      -Iinclude -I$(BUILD) -Ibpf
@@ -26,25 +26,32 @@ SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h
 
 LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/backend/*.c) $(wildcard src/core/*.c) \
-	    $(wildcard src/audit/*.c)
+	    $(wildcard src/audit/*.c) $(wildcard src/policy/*.c) $(wildcard src/inspect/*.c)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/daemon/*.c))
 CTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/ctl/*.c))
+CNI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cni/*.c))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
 BPFT_BINS := $(patsubst tests/bpf/%.c,$(BUILD)/tests/%,$(BPFT_SRCS))
 
-PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl
+PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean install test tests demo bench format
 
+TOOLS := $(BUILD)/tests/hyp-rawsend
+
 all: $(PROGS) tests
 
-tests: $(UNIT_BINS) $(BPFT_BINS)
+tests: $(UNIT_BINS) $(BPFT_BINS) $(TOOLS)
+
+$(BUILD)/tests/hyp-rawsend: tests/tools/hyp-rawsend.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
 
 $(BUILD)/vmlinux.h:
 	@mkdir -p $(@D)
@@ -72,6 +79,10 @@ $(BUILD)/hyperiond: $(DAEMON_OBJS) $(BUILD)/libhyp.a
 $(BUILD)/hyperctl: $(CTL_OBJS) $(BUILD)/libhyp.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# the CNI plugin: its file name is the CNI "type"
+$(BUILD)/hyperion: $(CNI_OBJS) $(BUILD)/libhyp.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhyp.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -84,6 +95,10 @@ install: $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/hyperiond $(DESTDIR)$(PREFIX)/sbin/hyperiond
 	install -m 0755 $(BUILD)/hyperctl $(DESTDIR)$(PREFIX)/bin/hyperctl
+	install -d $(DESTDIR)/usr/lib/cni $(DESTDIR)/opt/cni/bin $(DESTDIR)$(PREFIX)/share/hyperion
+	install -m 0755 $(BUILD)/hyperion $(DESTDIR)/usr/lib/cni/hyperion
+	install -m 0755 $(BUILD)/hyperion $(DESTDIR)/opt/cni/bin/hyperion
+	install -m 0644 examples/cni/hyperion.conflist $(DESTDIR)$(PREFIX)/share/hyperion/hyperion.conflist
 
 test: all
 	tests/run.sh

@@ -12,6 +12,7 @@
 #include "lib/counters.h"
 #include "lib/stamp.h"
 #include "lib/conntrack.h"
+#include "lib/inspect.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -132,12 +133,13 @@ static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_p
 				       struct ethhdr *eth)
 {
 	struct endpoint_ref src, dst;
+	struct hyp_ct_val *ct = NULL;
 	struct hyp_endpoint *ep;
 	struct hyp_ep_key k;
 	struct iphdr *ip;
 	struct flow f;
 	void *l3 = c->pos;
-	int err;
+	int err, reply = 0;
 
 	err = parse_ipv4(c, &ip);
 	if (err == -1)
@@ -170,7 +172,13 @@ static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_p
 	src.ip = ip->saddr;
 	dst.identity = ep->identity;
 	dst.ip = ip->daddr;
-	err = ct_process(skb, cfg, &f, &src, &dst);
+	err = ct_process(skb, cfg, &f, &src, &dst, &ct, &reply);
+	if (!err && ct && ct->insp | (ct->flags & HYP_CT_F_BLOCKED)) {
+		f.src_id = src.identity;
+		f.dst_id = dst.identity;
+		f.reply = (__u32)reply;
+		err = inspect(skb, &f, ct);
+	}
 	if (err)
 		return drop(skb, err);
 	mac_copy(eth->h_dest, ep->mac);

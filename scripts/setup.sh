@@ -8,9 +8,9 @@ PKGS=(
 	# build: clang-19 for BPF (clang-14 is older than the verifier likes),
 	# libbpf 1.1 + bpftool 7.1 from Debian main (see docs/toolchain.md)
 	make gcc pkg-config clang-19 llvm-19 bpftool libbpf-dev libelf-dev zlib1g-dev
-	libmnl-dev libjson-c-dev libsqlite3-dev libcmocka-dev
+	libmnl-dev libjson-c-dev libsqlite3-dev libyaml-dev libcmocka-dev
 	# run and test
-	iproute2 iputils-ping tcpdump busybox-static jq procps util-linux
+	iproute2 iputils-ping tcpdump busybox-static jq procps util-linux iperf3
 )
 
 missing=()

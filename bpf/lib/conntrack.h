@@ -24,8 +24,13 @@
 
 struct flow {
 	struct hyp_ct_key key; /* as seen on this packet */
+	__u32 seq; /* TCP */
+	__u16 l4_len; /* header bytes before the payload */
 	__u8 tcp_flags;
 	__u8 icmp_type;
+	/* filled by the caller for inspection */
+	__u32 src_id, dst_id; /* identities of this packet's sender, receiver */
+	__u32 reply; /* packet goes responder -> initiator */
 };
 
 /* Fills the flow of an IPv4 packet (first fragments only). */
@@ -43,6 +48,8 @@ static __always_inline int flow_parse(struct __sk_buff *skb, struct iphdr *ip, s
 		if (bpf_skb_load_bytes(skb, off, l4, 14))
 			return -1;
 		f->tcp_flags = l4[13];
+		f->seq = (__u32)l4[4] << 24 | (__u32)l4[5] << 16 | (__u32)l4[6] << 8 | l4[7];
+		f->l4_len = (__u16)((l4[12] >> 4) * 4);
 		/* fall through */
 	case IPPROTO_UDP:
 	case IPPROTO_SCTP:
@@ -50,6 +57,8 @@ static __always_inline int flow_parse(struct __sk_buff *skb, struct iphdr *ip, s
 			return -1;
 		f->key.sport = (__u16)(l4[0] << 8 | l4[1]);
 		f->key.dport = (__u16)(l4[2] << 8 | l4[3]);
+		if (ip->protocol == IPPROTO_UDP)
+			f->l4_len = 8;
 		return 0;
 	case IPPROTO_ICMP:
 		if (bpf_skb_load_bytes(skb, off, l4, 8))
@@ -116,6 +125,30 @@ static __always_inline int ct_tcp(struct hyp_ct_val *v, __u8 flags, int reply)
 	return 0;
 }
 
+static __always_inline int has_inspect(__u32 identity, __u32 dir)
+{
+	struct hyp_inspect_key k = { .identity = identity, .dir = dir };
+
+	return bpf_map_lookup_elem(&hyp_inspect, &k) != NULL;
+}
+
+/* Which inspections the flow initiator -> responder pays for. */
+static __always_inline __u8 ct_insp_flags(const struct endpoint_ref *init,
+					  const struct endpoint_ref *resp)
+{
+	__u8 f = 0;
+
+	if (has_inspect(resp->identity, HYP_DIR_INGRESS))
+		f |= HYP_CT_I_ORIG_ING;
+	if (has_inspect(init->identity, HYP_DIR_EGRESS))
+		f |= HYP_CT_I_ORIG_EGR;
+	if (has_inspect(init->identity, HYP_DIR_INGRESS))
+		f |= HYP_CT_I_REPLY_ING;
+	if (has_inspect(resp->identity, HYP_DIR_EGRESS))
+		f |= HYP_CT_I_REPLY_EGR;
+	return f;
+}
+
 /* May this packet start a flow at all? */
 static __always_inline int ct_may_start(const struct flow *f)
 {
@@ -132,7 +165,8 @@ static __always_inline int ct_may_start(const struct flow *f)
  */
 static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_config *cfg, struct flow *f,
 				      const struct endpoint_ref *src,
-				      const struct endpoint_ref *dst)
+				      const struct endpoint_ref *dst, struct hyp_ct_val **out,
+				      int *is_reply)
 {
 	struct hyp_ct_key rkey, *key = &f->key;
 	struct hyp_ct_val *v, nv = {};
@@ -168,6 +202,7 @@ static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_co
 				return HYP_DROP_POLICY_REVOKED;
 			}
 			v->rev = rev;
+			v->insp = reply ? ct_insp_flags(dst, src) : ct_insp_flags(src, dst);
 		}
 		if (f->key.proto == IPPROTO_TCP) {
 			reason = ct_tcp(v, f->tcp_flags, reply);
@@ -182,6 +217,8 @@ static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_co
 		}
 		v->last_seen = now;
 		v->packets++;
+		*out = v;
+		*is_reply = reply;
 		return 0;
 	}
 	if (!ct_may_start(f))
@@ -193,8 +230,11 @@ static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_co
 	nv.packets = 1;
 	nv.rev = rev;
 	nv.state = f->key.proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
+	nv.insp = ct_insp_flags(src, dst);
 	if (bpf_map_update_elem(&hyp_ct, &f->key, &nv, BPF_NOEXIST) == -E2BIG)
 		return HYP_DROP_CT_FULL;
+	*out = bpf_map_lookup_elem(&hyp_ct, &f->key);
+	*is_reply = 0;
 	return 0;
 }
 

@@ -51,6 +51,9 @@ enum hyp_drop_reason {
 	HYP_DROP_CT_FULL = 23, /* conntrack table full: new flow refused */
 	HYP_DROP_FRAGMENT = 24, /* IPv4 fragment (not carried) */
 	HYP_DROP_POLICY_REVOKED = 25, /* established flow a policy change now denies */
+	HYP_DROP_INSPECT_MATCH = 26, /* payload matched a drop pattern */
+	HYP_DROP_INSPECT_BLOCKED = 27, /* later packet of a flow blocked by inspection */
+	HYP_DROP_INSPECT_OOO = 28, /* out-of-order segment of an inspected flow */
 	__HYP_DROP_MAX,
 };
 
@@ -225,13 +228,27 @@ struct hyp_ct_val {
 	__u64 packets;
 	__u32 rev; /* policy revision the flow was last checked against */
 	__u8 state; /* hyp_ct_state */
-	__u8 flags;
-	__u16 pad;
+	__u8 flags; /* HYP_CT_F_* */
+	__u8 insp; /* HYP_CT_I_*: inspection this flow pays for */
+	__u8 dfa_gen; /* DFA half the states below refer to */
+	/* payload inspection, per packet direction (orig, reply) and slot
+	 * (receiver's ingress patterns, sender's egress patterns) */
+	__u32 dfa[4]; /* [reply * 2 + slot]: global DFA row */
+	__u32 seq[2]; /* next expected TCP sequence number per direction */
 };
-_Static_assert(sizeof(struct hyp_ct_val) == 24, "hyp_ct_val abi");
+_Static_assert(sizeof(struct hyp_ct_val) == 48, "hyp_ct_val abi");
 
 #define HYP_CT_F_FIN_ORIG 0x1
 #define HYP_CT_F_FIN_REPLY 0x2
+#define HYP_CT_F_BLOCKED 0x4 /* a drop pattern matched: the flow is dead */
+#define HYP_CT_F_SEQ_ORIG 0x8 /* seq[0] is known */
+#define HYP_CT_F_SEQ_REPLY 0x10 /* seq[1] is known */
+#define HYP_CT_F_ALERTED 0x20 /* one alert per flow */
+
+#define HYP_CT_I_ORIG_ING 0x1 /* orig packets: responder's ingress patterns */
+#define HYP_CT_I_ORIG_EGR 0x2 /* orig packets: initiator's egress patterns */
+#define HYP_CT_I_REPLY_ING 0x4 /* reply packets: initiator's ingress patterns */
+#define HYP_CT_I_REPLY_EGR 0x8 /* reply packets: responder's egress patterns */
 
 #define HYP_CT_MAX 65536
 /* Timeouts, seconds: a new TCP handshake, an established TCP flow, a
@@ -241,6 +258,55 @@ _Static_assert(sizeof(struct hyp_ct_val) == 24, "hyp_ct_val abi");
 #define HYP_CT_TIMEOUT_FIN 30
 #define HYP_CT_TIMEOUT_UDP 60
 #define HYP_CT_TIMEOUT_ICMP 30
+
+/*
+ * Payload inspection. The daemon compiles each inspected endpoint's
+ * patterns (per direction) into an Aho-Corasick DFA whose rows live in one
+ * shared array map: row r = 256 u32 transitions, entry = next_row << 1 |
+ * hit. The table has two halves; a rule set change is written into the
+ * inactive half and each endpoint's entry is switched in one update, so a
+ * packet walks one complete DFA. Endpoints without patterns have no entry
+ * and skip the stage.
+ */
+#define HYP_DFA_ROWS 32768 /* both halves */
+#define HYP_DFA_HALF (HYP_DFA_ROWS / 2)
+#define HYP_DFA_BLOCK 64 /* payload bytes walked per bpf_loop step */
+
+enum hyp_inspect_action { HYP_INSPECT_DROP = 0, HYP_INSPECT_ALERT = 1 };
+
+struct hyp_dfa_row {
+	__u32 next[256];
+};
+
+struct hyp_inspect_key {
+	__u32 identity;
+	__u32 dir; /* hyp_policy_dir: traffic into / out of the endpoint */
+};
+
+struct hyp_inspect_val {
+	__u32 start; /* global row of the start state */
+	__u32 gen; /* half the rows are in; CT DFA states of another gen restart */
+	__u16 action; /* hyp_inspect_action */
+	__u8 proto; /* 0: TCP and UDP */
+	__u8 pad;
+	__u16 port_lo, port_hi; /* 0,0: every port */
+};
+_Static_assert(sizeof(struct hyp_inspect_val) == 16, "hyp_inspect_val abi");
+
+/* Alert event, on the ring buffer. */
+struct hyp_inspect_event {
+	__u64 ts;
+	__u32 identity;
+	__u32 dir;
+	__u32 saddr, daddr;
+	__u16 sport, dport;
+	__u8 proto;
+	__u8 action;
+	__u16 pad;
+	__u32 row; /* global row where the pattern ended: maps to the pattern */
+	__u32 offset; /* payload offset just past the match, in this packet */
+};
+_Static_assert(sizeof(struct hyp_inspect_event) == 40, "hyp_inspect_event abi");
 
 /* Names of pinned objects under the instance's pin root. */
 #define HYP_PIN_ENDPOINTS "hyp_endpoints"
@@ -253,5 +319,8 @@ _Static_assert(sizeof(struct hyp_ct_val) == 24, "hyp_ct_val abi");
 #define HYP_PIN_POLICY "hyp_policy"
 #define HYP_PIN_ENFORCE "hyp_enforce"
 #define HYP_PIN_CT "hyp_ct"
+#define HYP_PIN_DFA "hyp_dfa"
+#define HYP_PIN_INSPECT "hyp_inspect"
+#define HYP_PIN_EVENTS "hyp_events"
 
 #endif /* HYPERION_ABI_H */

@@ -59,6 +59,8 @@ enum hyp_check_result {
 	HYP_CHECK_GONE = 2, /* the SNIC's port no longer exists */
 };
 
+struct pol_program;
+
 struct hyp_backend_ops {
 	const char *name;
 	/* create: make the domain if it does not exist, else adopt it */
@@ -79,6 +81,15 @@ struct hyp_backend_ops {
 	/* Removes table entries, links and ports of SNIC ids not in keep. */
 	int (*sweep)(void *priv, const int64_t *keep, size_t n);
 	int (*counters)(void *priv, hyp_counter_cb cb, void *ctx);
+	/*
+	 * Loads a compiled rule set into the inactive generation of the policy
+	 * tables, then switches to it in one write: a packet sees the old set
+	 * or the new one, never a mix. Established flows are re-checked at
+	 * their next packet.
+	 */
+	int (*policy_load)(void *priv, const struct pol_program *prog, struct errmsg *em);
+	/* Removes expired conntrack entries; returns how many, and the live count. */
+	int (*ct_gc)(void *priv, uint32_t *live);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

@@ -331,4 +331,6 @@ const struct hyp_backend_ops emu_backend_ops = {
 	.snic_check = emu_snic_check,
 	.sweep = emu_sweep,
 	.counters = emu_counters,
+	.policy_load = emu_policy_load,
+	.ct_gc = emu_ct_gc,
 };

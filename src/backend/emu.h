@@ -40,6 +40,10 @@ int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
 int emu_bpf_destroy(struct emu *e);
 
+struct pol_program;
+int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
+int emu_ct_gc(void *priv, uint32_t *live);
+
 #define BPF_TCX_INGRESS_ 46
 #define BPF_TCX_EGRESS_ 47
 

@@ -198,6 +198,7 @@ int node__snic_get(struct node *n, const char *name, struct snic_rec *out, struc
 
 static int remove_snic(struct node *n, const struct snic_rec *r)
 {
+	struct errmsg em = {};
 	struct hyp_snic_spec s;
 	struct hyp_snic_hw hw;
 	int err;
@@ -220,6 +221,8 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 		return err;
 	}
 	pool__release(n->pool, r->ip);
+	if (node__policy_sync(n, &em))
+		pr_warn("snic %s removed, policy recompile failed: %s\n", r->name, em.msg);
 	return 0;
 }
 
@@ -302,6 +305,17 @@ int node__reconcile(struct node *n)
 	removed = n->be->sweep(n->bep, g.keep, g.nkeep);
 	if (removed > 0)
 		pr_info("reconcile: removed %d stray datapath objects\n", removed);
+	if (!n->policy_loaded) {
+		struct errmsg em = {};
+
+		if (node__policy_sync(n, &em))
+			pr_warn("reconcile: policy: %s\n", em.msg);
+		else
+			n->policy_loaded = true;
+	}
+	removed = n->be->ct_gc(n->bep, &n->ct_live);
+	if (removed > 0)
+		pr_debug("reconcile: %d expired conntrack entries collected\n", removed);
 out:
 	free(g.keep);
 	free(g.gone);

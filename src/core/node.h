@@ -51,6 +51,19 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r);
 json_object *node__snic_list_json(struct node *n);
 json_object *node__status_json(struct node *n);
 
+/* Policies (node_policy.c). REF is NAME or NAMESPACE/NAME. */
+/* Parses every document of text; all are applied or none. */
+int node__policy_apply(struct node *n, const char *text, size_t len, json_object **applied,
+		       struct errmsg *em);
+int node__policy_delete(struct node *n, const char *ref, struct errmsg *em);
+json_object *node__policy_list_json(struct node *n);
+int node__policy_show(struct node *n, const char *ref, json_object **out, struct errmsg *em);
+/* Explains the verdict for a new flow SRC -> DST (SNIC names or IPs). */
+int node__policy_trace(struct node *n, const char *src, const char *dst, const char *proto,
+		       const char *port, json_object **out, struct errmsg *em);
+/* Recompiles policies against the current endpoints and loads them. */
+int node__policy_sync(struct node *n, struct errmsg *em);
+
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);
 /* Removes everything the instance created. The node is closed after. */

@@ -159,6 +159,7 @@ json_object *node__status_json(struct node *n)
 	json_object_object_add(o, "addresses_total", json_object_new_int64(pool__capacity(n->pool)));
 	json_object_object_add(o, "snics", json_object_new_int(store__snic_count(n->st)));
 	json_object_object_add(o, "guard", json_object_new_boolean(n->guard));
+	json_object_object_add(o, "conntrack_entries", json_object_new_int64(n->ct_live));
 
 	c.ports = json_object_new_object();
 	c.guards = json_object_new_object();

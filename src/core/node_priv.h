@@ -18,6 +18,8 @@ struct node {
 	struct pool *pool;
 	struct cidr4 net;
 	bool guard;
+	bool policy_loaded; /* the datapath runs this daemon's compile */
+	uint32_t ct_live;
 };
 
 void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,

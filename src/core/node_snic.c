@@ -161,6 +161,10 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 		em_set(em, err, "snic %s: cannot record it", req->name);
 		goto out;
 	}
+	/* policy first: the endpoint is enforced before its first frame */
+	err = node__policy_sync(n, em);
+	if (err)
+		goto out;
 	node_spec_from_rec(n, &r, &s, &hw);
 	if (s.netns_fd >= 0)
 		close(s.netns_fd);
@@ -188,8 +192,10 @@ out:
 	if (err) {
 		if (made)
 			n->be->snic_destroy(n->bep, &s, &hw);
-		if (in_txn)
+		if (in_txn) {
 			store__rollback(n->st);
+			node__policy_sync(n, NULL);
+		}
 		if (have_ip)
 			pool__release(n->pool, r.ip);
 	}

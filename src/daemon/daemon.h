@@ -19,4 +19,18 @@ struct daemon {
 json_object *daemon_dispatch(struct daemon *d, json_object *req);
 int daemon_serve(struct daemon *d);
 
+/* CNI plugin commands (cni_handlers.c) */
+json_object *do_cni_add(struct daemon *d, json_object *args);
+json_object *do_cni_del(struct daemon *d, json_object *args);
+json_object *do_cni_check(struct daemon *d, json_object *args);
+json_object *do_cni_gc(struct daemon *d, json_object *args);
+json_object *do_cni_status(struct daemon *d, json_object *args);
+
+/* Policy commands (policy_handlers.c) */
+json_object *do_policy_apply(struct daemon *d, json_object *args);
+json_object *do_policy_delete(struct daemon *d, json_object *args);
+json_object *do_policy_list(struct daemon *d, json_object *args);
+json_object *do_policy_show(struct daemon *d, json_object *args);
+json_object *do_policy_trace(struct daemon *d, json_object *args);
+
 #endif

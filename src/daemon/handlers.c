@@ -137,6 +137,16 @@ static const struct {
 	{ "snic.del", do_snic_del },	   { "snic.show", do_snic_show },
 	{ "snic.list", do_snic_list },	   { "snic.check", do_snic_check },
 	{ "reconcile", do_reconcile },	   { "teardown", do_teardown },
+	{ "cni.add", do_cni_add },
+	{ "cni.del", do_cni_del },
+	{ "cni.check", do_cni_check },
+	{ "cni.gc", do_cni_gc },
+	{ "cni.status", do_cni_status },
+	{ "policy.apply", do_policy_apply },
+	{ "policy.delete", do_policy_delete },
+	{ "policy.list", do_policy_list },
+	{ "policy.show", do_policy_show },
+	{ "policy.trace", do_policy_trace },
 };
 
 json_object *daemon_dispatch(struct daemon *d, json_object *req)

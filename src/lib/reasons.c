@@ -31,6 +31,9 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
 	[HYP_DROP_CT_FULL] = "ct-full",
 	[HYP_DROP_FRAGMENT] = "fragment",
 	[HYP_DROP_POLICY_REVOKED] = "policy-revoked",
+	[HYP_DROP_INSPECT_MATCH] = "inspect-match",
+	[HYP_DROP_INSPECT_BLOCKED] = "inspect-blocked",
+	[HYP_DROP_INSPECT_OOO] = "inspect-out-of-order",
 };
 
 const char *drop_reason_name(uint32_t reason)

@@ -32,7 +32,10 @@ static const char schema[] =
 	"  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT NOT NULL,"
 	"  flags INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',"
 	"  created INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);";
+	"CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"
+	"CREATE TABLE IF NOT EXISTS policies("
+	"  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
+	"  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));";
 
 static int sql_err(struct store *s, const char *what)
 {
@@ -365,4 +368,64 @@ int store__identity_get(struct store *s, const char *labels, uint32_t *id)
 int store__identity_gc(struct store *s)
 {
 	return exec(s, "DELETE FROM identities WHERE id NOT IN (SELECT identity FROM snics)");
+}
+
+int store__policy_put(struct store *s, const char *ns, const char *name, const char *doc,
+		      int64_t updated)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s, "INSERT OR REPLACE INTO policies(namespace, name, doc, updated)"
+			 " VALUES(?, ?, ?, ?)", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, updated);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "policy put");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__policy_delete(struct store *s, const char *ns, const char *name)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s, "DELETE FROM policies WHERE namespace = ? AND name = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "policy delete");
+	else if (!sqlite3_changes(s->db))
+		err = -ENOENT;
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	err = prepare(s, "SELECT namespace, name, doc, updated FROM policies"
+			 " ORDER BY namespace, name", &st);
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = cb((const char *)sqlite3_column_text(st, 0),
+			 (const char *)sqlite3_column_text(st, 1),
+			 (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), ctx);
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sql_err(s, "policy list");
+	sqlite3_finalize(st);
+	return err;
 }

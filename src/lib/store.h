@@ -56,4 +56,13 @@ int store__identity_get(struct store *s, const char *labels, uint32_t *id);
 /* Drops identities that no SNIC uses any more. */
 int store__identity_gc(struct store *s);
 
+typedef int (*store_policy_cb)(const char *ns, const char *name, const char *doc, int64_t updated,
+			       void *ctx);
+
+int store__policy_put(struct store *s, const char *ns, const char *name, const char *doc,
+		      int64_t updated);
+/* -ENOENT when there is no such policy. */
+int store__policy_delete(struct store *s, const char *ns, const char *name);
+int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx);
+
 #endif

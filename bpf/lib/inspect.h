@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Payload inspection: the payload is walked through the endpoint's DFA in
+ * 64-byte blocks (bpf_loop, so any length and non-linear GSO skbs work),
+ * the DFA state is kept per flow direction in conntrack so a pattern
+ * split across segments is still found. TCP payload is walked in sequence
+ * order: a retransmitted part is skipped, a segment past a gap is dropped
+ * (the sender retransmits in order). Flows whose endpoints have no
+ * patterns never get here (their conntrack entry says so).
+ */
+#ifndef HYP_BPF_INSPECT_H
+#define HYP_BPF_INSPECT_H
+
+#include "common.h"
+#include "maps.h"
+#include "conntrack.h"
+
+struct walk {
+	struct __sk_buff *skb;
+	__u32 base; /* first byte to walk, skb offset */
+	__u32 tail; /* skb offset of the bytes after the full blocks */
+	__u32 state; /* global DFA row */
+	__u32 hit_off; /* bytes walked when a pattern ended */
+	__u32 hit_row;
+	__u32 hit;
+};
+
+/*
+ * One step of the DFA. Offsets are derived from the loop index, never
+ * carried in the context, so the verifier sees every iteration alike.
+ */
+static __always_inline int dfa_step(struct walk *w, __u8 byte, __u32 walked)
+{
+	__u32 st = w->state & (HYP_DFA_ROWS - 1), next;
+	struct hyp_dfa_row *row = bpf_map_lookup_elem(&hyp_dfa, &st);
+
+	if (!row)
+		return 1;
+	next = row->next[byte];
+	w->state = next >> 1;
+	if (next & 1) {
+		w->hit = 1;
+		w->hit_row = w->state;
+		w->hit_off = walked;
+		return 1;
+	}
+	return 0;
+}
+
+static long walk_block(__u32 i, void *data)
+{
+	struct walk *w = data;
+	__u8 buf[HYP_DFA_BLOCK];
+	__u32 j;
+
+	if (bpf_skb_load_bytes(w->skb, w->base + i * HYP_DFA_BLOCK, buf, HYP_DFA_BLOCK))
+		return 1;
+	for (j = 0; j < HYP_DFA_BLOCK; j++)
+		if (dfa_step(w, buf[j], i * HYP_DFA_BLOCK + j + 1))
+			return 1;
+	return 0;
+}
+
+static long walk_byte(__u32 i, void *data)
+{
+	struct walk *w = data;
+	__u8 b;
+
+	if (bpf_skb_load_bytes(w->skb, w->tail + i, &b, 1))
+		return 1;
+	return dfa_step(w, b, w->tail - w->base + i + 1);
+}
+
+static __always_inline void inspect_event(const struct flow *f, __u32 identity, __u32 dir,
+					  const struct hyp_inspect_val *iv, const struct walk *w)
+{
+	struct hyp_inspect_event *e = bpf_ringbuf_reserve(&hyp_events, sizeof(*e), 0);
+
+	if (!e)
+		return;
+	e->ts = bpf_ktime_get_ns();
+	e->identity = identity;
+	e->dir = dir;
+	e->saddr = f->key.saddr;
+	e->daddr = f->key.daddr;
+	e->sport = f->key.sport;
+	e->dport = f->key.dport;
+	e->proto = f->key.proto;
+	e->action = (__u8)iv->action;
+	e->pad = 0;
+	e->row = w->hit_row;
+	e->offset = w->hit_off;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int port_in(const struct hyp_inspect_val *iv, const struct flow *f)
+{
+	if (iv->proto && iv->proto != f->key.proto)
+		return 0;
+	if (!iv->port_lo && !iv->port_hi)
+		return 1;
+	return (f->key.dport >= iv->port_lo && f->key.dport <= iv->port_hi) ||
+	       (f->key.sport >= iv->port_lo && f->key.sport <= iv->port_hi);
+}
+
+/* Walks one slot: 0 = the receiver's ingress patterns, 1 = the sender's egress. */
+static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow *f,
+					struct hyp_ct_val *v, int reply, int slot, __u32 identity,
+					__u32 from, __u32 end)
+{
+	struct hyp_inspect_key k = { .identity = identity,
+				     .dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS };
+	struct hyp_inspect_val *iv = bpf_map_lookup_elem(&hyp_inspect, &k);
+	struct walk w = {};
+	__u32 idx = (__u32)(reply * 2 + slot) & 3;
+
+	if (!iv || !port_in(iv, f))
+		return 0;
+	if (v->dfa_gen != (__u8)iv->gen) {
+		/* the rule set changed halves: every walk of this flow restarts */
+		v->dfa[0] = v->dfa[1] = v->dfa[2] = v->dfa[3] = 0;
+		v->dfa_gen = (__u8)iv->gen;
+	}
+	w.skb = skb;
+	w.base = from;
+	w.tail = from + (end - from) / HYP_DFA_BLOCK * HYP_DFA_BLOCK;
+	w.state = v->dfa[idx] ? v->dfa[idx] - 1 : iv->start;
+	bpf_loop((end - from) / HYP_DFA_BLOCK, walk_block, &w, 0);
+	if (!w.hit)
+		bpf_loop((end - from) % HYP_DFA_BLOCK, walk_byte, &w, 0);
+	v->dfa[idx] = w.state + 1;
+	if (!w.hit)
+		return 0;
+	if (iv->action == HYP_INSPECT_DROP) {
+		v->flags |= HYP_CT_F_BLOCKED;
+		inspect_event(f, identity, k.dir, iv, &w);
+		return HYP_DROP_INSPECT_MATCH;
+	}
+	if (!(v->flags & HYP_CT_F_ALERTED)) {
+		v->flags |= HYP_CT_F_ALERTED;
+		inspect_event(f, identity, k.dir, iv, &w);
+	}
+	return 0;
+}
+
+/*
+ * TCP ordering: returns the first payload byte not walked yet, end when
+ * there is nothing new, or -1 for a segment past a gap.
+ */
+static __always_inline long tcp_fresh(const struct flow *f, struct hyp_ct_val *v, int reply,
+				      __u32 base, __u32 end)
+{
+	__u8 known = reply ? HYP_CT_F_SEQ_REPLY : HYP_CT_F_SEQ_ORIG;
+	__u32 len = end - base, syn = (f->tcp_flags & TCP_SYN) ? 1 : 0;
+	__u32 *next = &v->seq[reply & 1];
+	__s32 d;
+
+	if (!(v->flags & known)) {
+		v->flags |= known;
+		*next = f->seq + syn + len;
+		return base;
+	}
+	d = (__s32)(f->seq + syn - *next);
+	if (d > 0)
+		return -1; /* a gap: bytes in between were not seen */
+	if ((__u32)(-d) >= len)
+		return end; /* all of it seen already: a retransmission */
+	*next = f->seq + syn + len;
+	return base + (__u32)(-d);
+}
+
+/*
+ * A global (not inlined) function: the verifier checks it once, on its
+ * own, instead of once per path through the bridge program.
+ */
+__noinline int inspect(struct __sk_buff *skb, struct flow *f, struct hyp_ct_val *v)
+{
+	int reply;
+
+	__u8 ing, egr;
+	__u32 base, end;
+	long from;
+	int reason;
+
+	if (!skb || !f || !v)
+		return 0;
+	reply = f->reply ? 1 : 0;
+	ing = reply ? HYP_CT_I_REPLY_ING : HYP_CT_I_ORIG_ING;
+	egr = reply ? HYP_CT_I_REPLY_EGR : HYP_CT_I_ORIG_EGR;
+	end = skb->len;
+	if (v->flags & HYP_CT_F_BLOCKED)
+		return HYP_DROP_INSPECT_BLOCKED;
+	if (!(v->insp & (ing | egr)) || !f->l4_len)
+		return 0;
+	base = sizeof(struct ethhdr) + sizeof(struct iphdr) + f->l4_len;
+	if (base > end)
+		return 0;
+	from = base;
+	if (f->key.proto == IPPROTO_TCP) {
+		from = tcp_fresh(f, v, reply, base, end);
+		if (from < 0)
+			return HYP_DROP_INSPECT_OOO;
+	}
+	if ((__u32)from >= end)
+		return 0;
+	if (v->insp & ing) {
+		reason = inspect_slot(skb, f, v, reply, 0, f->dst_id, (__u32)from, end);
+		if (reason)
+			return reason;
+	}
+	if (v->insp & egr)
+		return inspect_slot(skb, f, v, reply, 1, f->src_id, (__u32)from, end);
+	return 0;
+}
+
+#endif /* HYP_BPF_INSPECT_H */

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The network configuration on stdin: version, network name, instance and
+ * labels. Labels are merged from, lowest precedence first: the config's
+ * "labels", CNI_ARGS (K8S_POD_NAMESPACE, K8S_POD_NAME), "args" ("labels"
+ * object or the conventions' "cni": {"labels": [{key, value}]}) and
+ * "runtimeConfig": {"labels": {...}}.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cni/cni.h"
+
+static const char *const supported[] = { "1.0.0", "1.1.0" };
+
+bool cni_version_supported(const char *v)
+{
+	for (size_t i = 0; i < sizeof(supported) / sizeof(supported[0]); i++)
+		if (v && !strcmp(v, supported[i]))
+			return true;
+	return false;
+}
+
+int cni_read_stdin(json_object **out, struct cni_error *e)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap), *nb;
+	json_tokener *tok;
+	ssize_t n;
+	int err = 0;
+
+	*out = NULL;
+	while (buf) {
+		if (len + 1 >= cap) {
+			if (cap >= CNI_MAX_STDIN) {
+				err = cni_fail(e, -EMSGSIZE, CNI_ERR_IO, "network config too large",
+					       "more than %d bytes on stdin", CNI_MAX_STDIN);
+				goto out;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = read(STDIN_FILENO, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = cni_fail(e, -errno, CNI_ERR_IO, "cannot read the network config",
+				       "stdin: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (!buf)
+		return cni_fail(e, -ENOMEM, CNI_ERR_IO, "out of memory", "reading stdin");
+	buf[len] = '\0';
+	tok = json_tokener_new();
+	*out = json_tokener_parse_ex(tok, buf, (int)len);
+	if (*out && json_tokener_get_parse_end(tok) < len) {
+		/* anything but whitespace after the object is garbage */
+		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
+			if (!isspace((unsigned char)buf[i])) {
+				json_object_put(*out);
+				*out = NULL;
+				break;
+			}
+	}
+	json_tokener_free(tok);
+	if (!*out || !json_object_is_type(*out, json_type_object)) {
+		json_object_put(*out);
+		*out = NULL;
+		err = cni_fail(e, -EBADMSG, CNI_ERR_DECODE, "cannot decode the network config",
+			       "stdin is not a JSON object");
+	}
+out:
+	free(buf);
+	return err;
+}
+
+static json_object *member(json_object *o, const char *key, json_type type)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+static bool has(json_object *o, const char *key)
+{
+	return o && json_object_object_get_ex(o, key, NULL);
+}
+
+/* Copies an object of string values into labels. */
+static int merge_object(json_object *labels, json_object *src, const char *where,
+			struct cni_error *e)
+{
+	json_object_object_foreach(src, k, v)
+	{
+		if (!json_object_is_type(v, json_type_string))
+			return cni_fail(e, -EINVAL, CNI_ERR_LABEL, "invalid label",
+					"%s: label %s: value must be a string", where, k);
+		json_object_object_add(labels, k, json_object_get(v));
+	}
+	return 0;
+}
+
+/* CONVENTIONS.md form: "args": {"cni": {"labels": [{"key": K, "value": V}]}} */
+static int merge_kv_list(json_object *labels, json_object *arr, struct cni_error *e)
+{
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *it = json_object_array_get_idx(arr, i);
+		json_object *k = member(it, "key", json_type_string);
+		json_object *v = member(it, "value", json_type_string);
+
+		if (!k || !v)
+			return cni_fail(e, -EINVAL, CNI_ERR_LABEL, "invalid label",
+					"args.cni.labels[%zu]: want {\"key\": string, \"value\": "
+					"string}",
+					i);
+		json_object_object_add(labels, json_object_get_string(k), json_object_get(v));
+	}
+	return 0;
+}
+
+static int load_labels(struct cni_conf *c, const struct cni_env *env, struct cni_error *e)
+{
+	json_object *args = member(c->root, "args", json_type_object);
+	json_object *rc = member(c->root, "runtimeConfig", json_type_object);
+	json_object *o, *cni;
+	int err;
+
+	c->labels = json_object_new_object();
+	if (has(c->root, "labels")) {
+		o = member(c->root, "labels", json_type_object);
+		if (!o)
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
+					"\"labels\" must be an object of strings");
+		if ((err = merge_object(c->labels, o, "labels", e)))
+			return err;
+	}
+	if ((err = cni_args_labels(env->args, c->labels, e)))
+		return err;
+	if ((o = member(args, "labels", json_type_object)) &&
+	    (err = merge_object(c->labels, o, "args.labels", e)))
+		return err;
+	cni = member(args, "cni", json_type_object);
+	if ((o = member(cni, "labels", json_type_array)) && (err = merge_kv_list(c->labels, o, e)))
+		return err;
+	if ((o = member(rc, "labels", json_type_object)) &&
+	    (err = merge_object(c->labels, o, "runtimeConfig.labels", e)))
+		return err;
+	return 0;
+}
+
+static int load_version(struct cni_conf *c, struct cni_error *e)
+{
+	json_object *v = member(c->root, "cniVersion", json_type_string);
+	const char *s = v ? json_object_get_string(v) : "";
+
+	/* errors are written in the caller's version when it is one at all */
+	if (*s && strlen(s) < sizeof(c->version) && strspn(s, "0123456789.") == strlen(s))
+		snprintf(c->version, sizeof(c->version), "%s", s);
+	if (!cni_version_supported(s))
+		return cni_fail(e, -EPROTONOSUPPORT, CNI_ERR_INCOMPATIBLE,
+				"incompatible CNI version",
+				"config cniVersion '%s'; the plugin supports 1.0.0 and 1.1.0", s);
+	return 0;
+}
+
+/*
+ * Fields that would make the reader believe something happens that does
+ * not: hyperiond allocates the addresses and nothing is masqueraded.
+ */
+static int unsupported_fields(json_object *root, struct cni_error *e)
+{
+	json_object *v;
+	char msg[128];
+
+	if (json_object_object_get_ex(root, "ipam", &v) && v &&
+	    !(json_object_is_type(v, json_type_object) && !json_object_object_length(v))) {
+		snprintf(msg, sizeof(msg), "unsupported field: ipam=%s",
+			 json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		return cni_fail(e, -EINVAL, CNI_ERR_UNSUPPORTED_FIELD, msg,
+				"hyperiond allocates addresses from the instance's pool; remove "
+				"\"ipam\"");
+	}
+	if (json_object_object_get_ex(root, "ipMasq", &v) && json_object_get_boolean(v))
+		return cni_fail(e, -EINVAL, CNI_ERR_UNSUPPORTED_FIELD,
+				"unsupported field: ipMasq=true",
+				"the secure bridge does not masquerade; remove \"ipMasq\"");
+	return 0;
+}
+
+int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *env,
+		  struct cni_error *e)
+{
+	json_object *v;
+	const char *inst = HYP_DEFAULT_INSTANCE;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->root = root;
+	snprintf(c->version, sizeof(c->version), "%s", CNI_LATEST_VERSION);
+	err = load_version(c, e);
+	if (err)
+		return err;
+	v = member(root, "name", json_type_string);
+	c->network = v ? json_object_get_string(v) : NULL;
+	if (cni_validate_network(c->network))
+		return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
+				"network name '%s': want 1-%d of a-z A-Z 0-9 _ . -, starting "
+				"alphanumeric",
+				c->network ? c->network : "", CNI_NETWORK_MAX);
+	if (has(root, "instance")) {
+		v = member(root, "instance", json_type_string);
+		inst = v ? json_object_get_string(v) : "";
+	}
+	if (strlen(inst) >= sizeof(c->instance) || hyp_paths_init(inst, &c->paths))
+		return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
+				"instance '%s': want 1-24 of a-z 0-9 -", inst);
+	snprintf(c->instance, sizeof(c->instance), "%s", inst);
+	err = unsupported_fields(root, e);
+	if (err)
+		return err;
+	if (has(root, "prevResult")) {
+		c->prev = member(root, "prevResult", json_type_object);
+		if (!c->prev)
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
+					"prevResult must be an object");
+	}
+	return load_labels(c, env, e);
+}
+
+void cni_conf_free(struct cni_conf *c)
+{
+	json_object_put(c->labels);
+	json_object_put(c->root);
+	c->labels = c->root = NULL;
+}

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Policies of a node: kept in the store as canonical JSON, compiled with
+ * the current endpoints into the datapath's tables whenever either side
+ * changes, switched in atomically by the backend.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "hyperion/abi.h"
+#include "core/node_priv.h"
+#include "lib/log.h"
+#include "policy/policy.h"
+
+struct world {
+	struct pol_doc **docs;
+	size_t ndocs;
+	struct pol_endpoint *eps;
+	struct labels *labels;
+	char (*names)[64];
+	size_t neps, cap;
+};
+
+static void world_free(struct world *w)
+{
+	pol_docs_free(w->docs, w->ndocs);
+	free(w->eps);
+	free(w->labels);
+	free(w->names);
+	memset(w, 0, sizeof(*w));
+}
+
+static int ep_cb(const struct snic_rec *r, void *ctx)
+{
+	struct world *w = ctx;
+
+	if (w->neps == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		void *a = realloc(w->eps, cap * sizeof(*w->eps));
+
+		if (!a)
+			return -ENOMEM;
+		w->eps = a;
+		a = realloc(w->labels, cap * sizeof(*w->labels));
+		if (!a)
+			return -ENOMEM;
+		w->labels = a;
+		a = realloc(w->names, cap * sizeof(*w->names));
+		if (!a)
+			return -ENOMEM;
+		w->names = a;
+		w->cap = cap;
+	}
+	if (labels__parse_canonical(&w->labels[w->neps], r->labels))
+		return -EINVAL;
+	snprintf(w->names[w->neps], sizeof(w->names[0]), "%s", r->name);
+	w->neps++;
+	return 0;
+}
+
+static int doc_cb(const char *ns, const char *name, const char *doc, int64_t updated, void *ctx)
+{
+	struct world *w = ctx;
+	struct errmsg em = {};
+	struct pol_doc **nd, *d;
+	json_object *o = json_tokener_parse(doc);
+	int err;
+
+	(void)updated;
+	if (!o)
+		return -EINVAL;
+	err = pol_doc_from_json(o, &d, &em);
+	json_object_put(o);
+	if (err) {
+		pr_warn("policy %s/%s: stored document no longer valid: %s\n", ns, name, em.msg);
+		return err;
+	}
+	nd = realloc(w->docs, (w->ndocs + 1) * sizeof(*nd));
+	if (!nd) {
+		pol_doc_free(d);
+		return -ENOMEM;
+	}
+	w->docs = nd;
+	w->docs[w->ndocs++] = d;
+	return 0;
+}
+
+/* Endpoints and policies as the store has them (inside a transaction too). */
+static int world_load(struct node *n, struct world *w)
+{
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	err = store__snic_foreach(n->st, ep_cb, w);
+	if (!err)
+		err = store__policy_foreach(n->st, doc_cb, w);
+	if (err)
+		world_free(w);
+	return err;
+}
+
+static int world_fill_eps(struct node *n, struct world *w);
+
+static int policy_compile(struct node *n, struct pol_program *prog, struct world *w,
+			  struct errmsg *em)
+{
+	int err = world_load(n, w);
+
+	if (!err)
+		err = world_fill_eps(n, w);
+	if (err)
+		return em_set(em, err, "cannot read policies and endpoints from the store");
+	err = pol_compile(w->docs, w->ndocs, w->eps, w->neps, HYP_POLICY_MAX_ENTRIES / 2, prog, em);
+	return err;
+}
+
+struct fill_ctx {
+	struct world *w;
+	size_t i;
+};
+
+static int fill_cb(const struct snic_rec *r, void *ctx)
+{
+	struct fill_ctx *f = ctx;
+	struct pol_endpoint *e;
+
+	if (f->i >= f->w->neps)
+		return -EAGAIN;
+	e = &f->w->eps[f->i];
+	e->name = f->w->names[f->i];
+	e->identity = r->identity;
+	e->ip = r->ip;
+	e->labels = &f->w->labels[f->i];
+	f->i++;
+	return 0;
+}
+
+static int world_fill_eps(struct node *n, struct world *w)
+{
+	struct fill_ctx f = { .w = w };
+
+	return store__snic_foreach(n->st, fill_cb, &f);
+}
+
+int node__policy_sync(struct node *n, struct errmsg *em)
+{
+	struct pol_program prog = {};
+	struct world w;
+	int err;
+
+	err = policy_compile(n, &prog, &w, em);
+	if (!err)
+		err = n->be->policy_load(n->bep, &prog, em);
+	if (!err)
+		pr_debug("policy: %zu policies, %zu endpoints, %zu table entries\n", w.ndocs,
+			 w.neps, prog.n_entries);
+	pol_program_free(&prog);
+	world_free(&w);
+	return err;
+}
+
+static int split_ref(const char *ref, char *ns, size_t nslen, char *name, size_t namelen)
+{
+	const char *slash = strchr(ref, '/');
+
+	if (!*ref)
+		return -EINVAL;
+	if (!slash) {
+		snprintf(ns, nslen, "default");
+		snprintf(name, namelen, "%s", ref);
+		return 0;
+	}
+	if (slash == ref || !slash[1] || (size_t)(slash - ref) >= nslen)
+		return -EINVAL;
+	snprintf(ns, nslen, "%.*s", (int)(slash - ref), ref);
+	snprintf(name, namelen, "%s", slash + 1);
+	return 0;
+}
+
+int node__policy_apply(struct node *n, const char *text, size_t len, json_object **result,
+		       struct errmsg *em)
+{
+	struct pol_doc **docs = NULL;
+	size_t ndocs = 0;
+	json_object *applied;
+	int err;
+
+	err = pol_parse(text, len, &docs, &ndocs, em);
+	if (err)
+		return err;
+	if (!ndocs) {
+		pol_docs_free(docs, ndocs);
+		return em_set(em, -EINVAL, "no NetworkPolicy document in the input");
+	}
+	err = store__begin(n->st);
+	if (err) {
+		pol_docs_free(docs, ndocs);
+		return em_set(em, err, "store busy");
+	}
+	applied = json_object_new_array();
+	for (size_t i = 0; !err && i < ndocs; i++) {
+		json_object *o = pol_doc_json(docs[i]);
+		char ref[300];
+
+		err = store__policy_put(n->st, pol_doc_namespace(docs[i]), pol_doc_name(docs[i]),
+					json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+					(int64_t)time(NULL));
+		json_object_put(o);
+		snprintf(ref, sizeof(ref), "%s/%s", pol_doc_namespace(docs[i]),
+			 pol_doc_name(docs[i]));
+		json_object_array_add(applied, json_object_new_string(ref));
+		if (err)
+			em_set(em, err, "policy %s: cannot store it", ref);
+	}
+	/* compile and load the whole set; any failure leaves the old one in force */
+	if (!err)
+		err = node__policy_sync(n, em);
+	if (!err)
+		err = store__commit(n->st);
+	if (err) {
+		store__rollback(n->st);
+		json_object_put(applied);
+		applied = NULL;
+	}
+	pol_docs_free(docs, ndocs);
+	*result = applied;
+	return err;
+}
+
+int node__policy_delete(struct node *n, const char *ref, struct errmsg *em)
+{
+	char ns[256], name[256];
+	int err;
+
+	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
+		return em_set(em, -EINVAL, "bad policy name '%s' (NAME or NAMESPACE/NAME)", ref);
+	err = store__begin(n->st);
+	if (err)
+		return em_set(em, err, "store busy");
+	err = store__policy_delete(n->st, ns, name);
+	if (err == -ENOENT)
+		em_set(em, err, "policy %s/%s not found", ns, name);
+	if (!err)
+		err = node__policy_sync(n, em);
+	if (!err)
+		err = store__commit(n->st);
+	if (err)
+		store__rollback(n->st);
+	return err;
+}
+
+struct list_ctx {
+	json_object *arr;
+	const char *ns, *name; /* show: only this one */
+	json_object *found;
+};
+
+static int list_cb(const char *ns, const char *name, const char *doc, int64_t updated, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	json_object *o, *d;
+
+	if (l->name && (strcmp(ns, l->ns) || strcmp(name, l->name)))
+		return 0;
+	d = json_tokener_parse(doc);
+	if (l->name) {
+		l->found = d;
+		return 0;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "namespace", json_object_new_string(ns));
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "updated", json_object_new_int64(updated));
+	json_object_object_add(o, "document", d);
+	json_object_array_add(l->arr, o);
+	return 0;
+}
+
+json_object *node__policy_list_json(struct node *n)
+{
+	struct list_ctx l = { .arr = json_object_new_array() };
+
+	if (store__policy_foreach(n->st, list_cb, &l)) {
+		json_object_put(l.arr);
+		return NULL;
+	}
+	return l.arr;
+}
+
+int node__policy_show(struct node *n, const char *ref, json_object **out, struct errmsg *em)
+{
+	char ns[256], name[256];
+	struct list_ctx l = { .ns = ns, .name = name };
+
+	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
+		return em_set(em, -EINVAL, "bad policy name '%s' (NAME or NAMESPACE/NAME)", ref);
+	if (store__policy_foreach(n->st, list_cb, &l))
+		return em_set(em, -EIO, "cannot read the store");
+	if (!l.found)
+		return em_set(em, -ENOENT, "policy %s/%s not found", ns, name);
+	*out = l.found;
+	return 0;
+}
+
+static const struct pol_endpoint *find_ep(const struct world *w, const char *ref)
+{
+	uint32_t ip;
+	bool by_ip = !ipv4_parse(ref, &ip);
+
+	for (size_t i = 0; i < w->neps; i++)
+		if (by_ip ? w->eps[i].ip == ip : !strcmp(w->eps[i].name, ref))
+			return &w->eps[i];
+	return NULL;
+}
+
+static json_object *ep_json(const struct pol_endpoint *e)
+{
+	json_object *o = json_object_new_object(), *ls = json_object_new_object();
+	char ip[16];
+
+	ipv4_format(e->ip, ip, sizeof(ip));
+	json_object_object_add(o, "snic", json_object_new_string(e->name));
+	json_object_object_add(o, "ip", json_object_new_string(ip));
+	json_object_object_add(o, "identity", json_object_new_int64(e->identity));
+	for (size_t i = 0; i < e->labels->n; i++)
+		json_object_object_add(ls, e->labels->l[i].key,
+				       json_object_new_string(e->labels->l[i].val));
+	json_object_object_add(o, "labels", ls);
+	return o;
+}
+
+static json_object *side_json(const struct pol_program *p, bool enforced, uint32_t rule)
+{
+	json_object *o = json_object_new_object();
+	char buf[400];
+
+	json_object_object_add(o, "enforced", json_object_new_boolean(enforced));
+	if (enforced && rule && rule < p->n_rules) {
+		const struct pol_rule_ref *r = &p->rules[rule];
+
+		snprintf(buf, sizeof(buf), "%s %s[%d]", r->policy,
+			 r->dir == HYP_DIR_INGRESS ? "ingress" : "egress", r->rule);
+		json_object_object_add(o, "allowed_by", json_object_new_string(buf));
+	} else {
+		json_object_object_add(o, "allowed_by",
+				       json_object_new_string(enforced ? "nothing: default deny" :
+									 "not selected: allow all"));
+	}
+	return o;
+}
+
+static int parse_proto(const char *s, uint8_t *proto)
+{
+	static const struct {
+		const char *name;
+		uint8_t num;
+	} names[] = { { "tcp", 6 }, { "udp", 17 }, { "sctp", 132 }, { "icmp", 1 } };
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(s, names[i].name)) {
+			*proto = names[i].num;
+			return 0;
+		}
+	v = strtol(s, &end, 10);
+	if (*s && !*end && v > 0 && v < 256) {
+		*proto = (uint8_t)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int node__policy_trace(struct node *n, const char *src, const char *dst, const char *proto,
+		       const char *port, json_object **out, struct errmsg *em)
+{
+	struct pol_program prog = {};
+	const struct pol_endpoint *s, *d;
+	struct pol_verdict v = {};
+	struct world w;
+	uint8_t p;
+	long dport;
+	char *end;
+	int err;
+
+	if (parse_proto(proto, &p))
+		return em_set(em, -EINVAL, "bad protocol '%s' (tcp, udp, sctp, icmp or a number)",
+			      proto);
+	dport = strtol(port, &end, 10);
+	if (!*port || *end || dport < 0 || dport > 65535)
+		return em_set(em, -EINVAL, "bad port '%s' (0-65535)", port);
+	err = policy_compile(n, &prog, &w, em);
+	if (err)
+		goto out;
+	s = find_ep(&w, src);
+	d = find_ep(&w, dst);
+	if (!s || !d) {
+		err = em_set(em, -ENOENT, "no SNIC named or addressed '%s'", s ? dst : src);
+		goto out;
+	}
+	pol_eval(&prog, s, d, p, (uint16_t)dport, &v);
+	*out = json_object_new_object();
+	json_object_object_add(*out, "src", ep_json(s));
+	json_object_object_add(*out, "dst", ep_json(d));
+	json_object_object_add(*out, "proto", json_object_new_int(p));
+	json_object_object_add(*out, "port", json_object_new_int((int)dport));
+	json_object_object_add(*out, "verdict",
+			       json_object_new_string(v.allowed ? "allowed" : "denied"));
+	json_object_object_add(*out, "egress", side_json(&prog, v.egress_enforced, v.egress_rule));
+	json_object_object_add(*out, "ingress",
+			       side_json(&prog, v.ingress_enforced, v.ingress_rule));
+	if (!v.allowed)
+		json_object_object_add(*out, "drop_reason",
+				       json_object_new_string(v.drop_reason == HYP_DROP_POLICY_EGRESS ?
+								      "policy-egress-denied" :
+								      "policy-ingress-denied"));
+out:
+	pol_program_free(&prog);
+	world_free(&w);
+	return err;
+}

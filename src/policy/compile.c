@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * NetworkPolicy -> datapath entries, with Kubernetes' semantics:
+ *  - a policy selects the endpoints of its namespace that match
+ *    spec.podSelector, for each direction in its policyTypes;
+ *  - an endpoint selected by no policy for a direction is allowed
+ *    everything that way; once selected it is default-deny that way and
+ *    the rules of every policy selecting it add up;
+ *  - a peer podSelector alone means pods of the policy's namespace,
+ *    namespaceSelector alone every pod of the matching namespaces, both
+ *    together matching pods in matching namespaces; ipBlock the endpoints
+ *    whose IPv4 is in cidr and in no except; no peers means any peer;
+ *  - no ports means every protocol and port.
+ * Endpoints with the same identity have the same labels, so selection is
+ * per identity: entries are keyed by the selected identity and the peer's
+ * identity (or IPv4 for ipBlock, one entry per matching endpoint IP).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyperion/abi.h>
+
+#include "policy/netpol.h"
+
+#define PORT_PREFIXES_MAX 32 /* a 16-bit range needs at most 30 */
+
+struct ns_info {
+	const char *name;
+	struct labels labels;
+};
+
+struct ident {
+	uint32_t id;
+	const struct pol_endpoint *ep; /* the first endpoint with this identity */
+	const char *ns;
+	size_t ns_idx;
+	uint8_t flags; /* HYP_ENFORCE_*: directions some policy selects it for */
+};
+
+/* Entries deduplicated by key through an open-addressing index. */
+struct eset {
+	struct pol_entry *v;
+	size_t n, cap, max;
+	uint32_t *slot; /* index into v + 1; 0: empty */
+	size_t n_slots; /* a power of two */
+};
+
+struct comp {
+	const struct pol_endpoint *eps;
+	size_t neps;
+	struct ident *ids;
+	size_t n_ids;
+	struct ns_info *nss;
+	size_t n_nss;
+	struct eset set;
+	struct pol_rule_ref *rules;
+	size_t n_rules, cap_rules;
+	struct errmsg *em;
+};
+
+static const struct labels no_labels;
+
+static const struct labels *ep_labels(const struct pol_endpoint *ep)
+{
+	return ep->labels ? ep->labels : &no_labels;
+}
+
+static const char *ep_ns(const struct pol_endpoint *ep)
+{
+	const char *ns = labels__get(ep_labels(ep), POL_EP_NS_LABEL);
+
+	return ns ? ns : POL_DEFAULT_NAMESPACE;
+}
+
+static const char *ep_name(const struct pol_endpoint *ep)
+{
+	return ep->name ? ep->name : "?";
+}
+
+/* ---- the world: namespaces and identities ---- */
+
+static int ns_find(struct comp *k, const char *name, size_t *idx)
+{
+	struct ns_info *nss;
+
+	for (*idx = 0; *idx < k->n_nss; (*idx)++)
+		if (!strcmp(k->nss[*idx].name, name))
+			return 0;
+	nss = realloc(k->nss, (k->n_nss + 1) * sizeof(*nss));
+	if (!nss)
+		return -ENOMEM;
+	k->nss = nss;
+	memset(&nss[*idx], 0, sizeof(nss[*idx]));
+	nss[*idx].name = name;
+	k->n_nss++;
+	return labels__set(&nss[*idx].labels, POL_NS_NAME_LABEL, name);
+}
+
+/* Each label "namespace.hyperion.io/KEY=VAL" of ep is a label of its namespace. */
+static int ns_merge(struct comp *k, struct ns_info *ns, const struct pol_endpoint *ep)
+{
+	const struct labels *ls = ep_labels(ep);
+	size_t plen = strlen(POL_NS_LABEL_PREFIX);
+
+	for (size_t i = 0; i < ls->n; i++) {
+		const char *key = ls->l[i].key + plen, *cur;
+		int err;
+
+		if (strncmp(ls->l[i].key, POL_NS_LABEL_PREFIX, plen))
+			continue;
+		cur = labels__get(&ns->labels, key);
+		if (cur && strcmp(cur, ls->l[i].val))
+			return em_set(k->em, -EINVAL,
+				      "namespace %s: endpoint %s says label %s=%s, another says %s",
+				      ns->name, ep_name(ep), key, ls->l[i].val, cur);
+		err = cur ? 0 : labels__set(&ns->labels, key, ls->l[i].val);
+		if (err)
+			return em_set(k->em, err, "namespace %s: cannot add label %s=%s (%s)",
+				      ns->name, key, ls->l[i].val, strerror(-err));
+	}
+	return 0;
+}
+
+static bool labels_equal(const struct labels *a, const struct labels *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->l[i].key, b->l[i].key) || strcmp(a->l[i].val, b->l[i].val))
+			return false;
+	return true;
+}
+
+static int ident_add(struct comp *k, const struct pol_endpoint *ep, size_t ns_idx)
+{
+	for (size_t i = 0; i < k->n_ids; i++) {
+		if (k->ids[i].id != ep->identity)
+			continue;
+		if (!labels_equal(ep_labels(k->ids[i].ep), ep_labels(ep)))
+			return em_set(k->em, -EINVAL,
+				      "endpoints %s and %s share identity %u but not their labels",
+				      ep_name(k->ids[i].ep), ep_name(ep), ep->identity);
+		return 0;
+	}
+	if (ep->identity == HYP_PEER_ANY)
+		return em_set(k->em, -EINVAL, "endpoint %s: identity %u is reserved (any peer)",
+			      ep_name(ep), ep->identity);
+	k->ids[k->n_ids++] = (struct ident){
+		.id = ep->identity,
+		.ep = ep,
+		.ns = k->nss[ns_idx].name,
+		.ns_idx = ns_idx,
+	};
+	return 0;
+}
+
+static int world_build(struct comp *k)
+{
+	size_t idx;
+	int err = 0;
+
+	k->ids = calloc(k->neps + 1, sizeof(*k->ids));
+	if (!k->ids)
+		return -ENOMEM;
+	for (size_t i = 0; !err && i < k->neps; i++) {
+		err = ns_find(k, ep_ns(&k->eps[i]), &idx);
+		if (err == -ENOMEM)
+			break;
+		if (err)
+			return em_set(k->em, err, "endpoint %s: namespace %s is not a label value",
+				      ep_name(&k->eps[i]), ep_ns(&k->eps[i]));
+		err = ns_merge(k, &k->nss[idx], &k->eps[i]);
+		if (!err)
+			err = ident_add(k, &k->eps[i], idx);
+	}
+	return err;
+}
+
+/* ---- entries ---- */
+
+static bool same_key(const struct pol_entry *a, const struct pol_entry *b)
+{
+	return a->dir == b->dir && a->kind == b->kind && a->proto == b->proto &&
+	       a->port_bits == b->port_bits && a->local_id == b->local_id && a->peer == b->peer &&
+	       a->port == b->port;
+}
+
+static uint32_t entry_hash(const struct pol_entry *e)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull;
+	uint64_t w[3] = {
+		(uint64_t)e->dir << 56 | (uint64_t)e->kind << 48 | (uint64_t)e->proto << 40 |
+			(uint64_t)e->port_bits << 32 | e->port,
+		e->local_id,
+		e->peer,
+	};
+
+	for (int i = 0; i < 3; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 33;
+	}
+	return (uint32_t)h;
+}
+
+static size_t eset_probe(const struct eset *s, const struct pol_entry *e)
+{
+	size_t i = entry_hash(e) & (s->n_slots - 1);
+
+	while (s->slot[i] && !same_key(&s->v[s->slot[i] - 1], e))
+		i = (i + 1) & (s->n_slots - 1);
+	return i;
+}
+
+static int eset_grow(struct eset *s)
+{
+	size_t n_slots = s->n_slots ? 2 * s->n_slots : 1024;
+	uint32_t *old = s->slot;
+
+	s->slot = calloc(n_slots, sizeof(*s->slot));
+	if (!s->slot) {
+		s->slot = old;
+		return -ENOMEM;
+	}
+	s->n_slots = n_slots;
+	for (size_t i = 0; i < s->n; i++)
+		s->slot[eset_probe(s, &s->v[i])] = (uint32_t)(i + 1);
+	free(old);
+	return 0;
+}
+
+/* Adds e unless an entry with its key is there (the first rule keeps it). */
+static int eset_add(struct eset *s, const struct pol_entry *e)
+{
+	struct pol_entry *v;
+	size_t i;
+
+	if (2 * (s->n + 1) > s->n_slots && eset_grow(s))
+		return -ENOMEM;
+	i = eset_probe(s, e);
+	if (s->slot[i])
+		return 0;
+	if (s->n >= s->max || s->n >= UINT32_MAX - 1)
+		return -E2BIG;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 256;
+
+		v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n] = *e;
+	s->slot[i] = (uint32_t)++s->n;
+	return 0;
+}
+
+/* The fewest prefixes covering [port, end_port]: port with low bits 0, 16 - k bits. */
+static size_t port_prefixes(const struct pol_port *p, const struct pol_entry *tmpl,
+			    struct pol_entry *out)
+{
+	uint32_t lo = p->port, hi = p->end_port ? p->end_port : p->port;
+	size_t n = 0;
+
+	out[0] = *tmpl;
+	out[0].proto = p->proto;
+	if (!p->port)
+		return 1; /* protocol, any port: port_bits 0 */
+	while (lo <= hi && n < PORT_PREFIXES_MAX) {
+		unsigned int k = 0;
+
+		while (k < 16 && !(lo & ((2u << k) - 1)) && lo + (2u << k) - 1 <= hi)
+			k++;
+		out[n] = *tmpl;
+		out[n].proto = p->proto;
+		out[n].port = (uint16_t)lo;
+		out[n].port_bits = (uint8_t)(16 - k);
+		n++;
+		lo += 1u << k;
+	}
+	return n;
+}
+
+static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule *r)
+{
+	struct pol_entry pf[PORT_PREFIXES_MAX];
+	int err = 0;
+
+	if (!r->n_ports) {
+		e.proto = 0;
+		e.port = 0;
+		e.port_bits = 0;
+		return eset_add(&k->set, &e);
+	}
+	for (size_t i = 0; !err && i < r->n_ports; i++) {
+		size_t n = port_prefixes(&r->ports[i], &e, pf);
+
+		for (size_t j = 0; !err && j < n; j++)
+			err = eset_add(&k->set, &pf[j]);
+	}
+	return err;
+}
+
+/* ---- selection ---- */
+
+static bool ip_selected(const struct pol_peer *p, uint32_t ip)
+{
+	if (!cidr4_contains(&p->cidr, ip))
+		return false;
+	for (size_t i = 0; i < p->n_except; i++)
+		if (cidr4_contains(&p->except[i], ip))
+			return false;
+	return true;
+}
+
+static bool peer_selects(const struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
+			 const struct ident *v)
+{
+	if (p->namespaces && !sel_matches(p->namespaces, &k->nss[v->ns_idx].labels))
+		return false;
+	if (!p->namespaces && strcmp(v->ns, d->ns))
+		return false; /* podSelector alone: the policy's namespace */
+	return !p->pods || sel_matches(p->pods, ep_labels(v->ep));
+}
+
+static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
+		     struct pol_entry e, const struct pol_rule *r)
+{
+	int err = 0;
+
+	if (p->ip_block) {
+		e.kind = HYP_PEER_IPV4;
+		for (size_t i = 0; !err && i < k->neps; i++) {
+			if (!ip_selected(p, k->eps[i].ip))
+				continue;
+			e.peer = k->eps[i].ip;
+			err = emit_ports(k, e, r);
+		}
+		return err;
+	}
+	e.kind = HYP_PEER_IDENTITY;
+	for (size_t i = 0; !err && i < k->n_ids; i++) {
+		if (!peer_selects(k, d, p, &k->ids[i]))
+			continue;
+		e.peer = k->ids[i].id;
+		err = emit_ports(k, e, r);
+	}
+	return err;
+}
+
+static int compile_rule(struct comp *k, const struct pol_doc *d, const struct pol_rule *r,
+			struct pol_entry e)
+{
+	int err = 0;
+
+	if (!r->n_peers) {
+		e.kind = HYP_PEER_IDENTITY;
+		e.peer = HYP_PEER_ANY;
+		return emit_ports(k, e, r);
+	}
+	for (size_t i = 0; !err && i < r->n_peers; i++)
+		err = emit_peer(k, d, &r->peers[i], e, r);
+	return err;
+}
+
+static int rule_ref_add(struct comp *k, const struct pol_doc *d, int dir, size_t i)
+{
+	struct pol_rule_ref *rules, *ref;
+
+	if (k->n_rules == k->cap_rules) {
+		size_t cap = 2 * k->cap_rules;
+
+		rules = realloc(k->rules, cap * sizeof(*rules));
+		if (!rules)
+			return -ENOMEM;
+		k->rules = rules;
+		k->cap_rules = cap;
+	}
+	ref = &k->rules[k->n_rules++];
+	memset(ref, 0, sizeof(*ref));
+	snprintf(ref->policy, sizeof(ref->policy), "%s/%s", d->ns, d->name);
+	ref->dir = (uint8_t)dir;
+	ref->rule = (int)i;
+	return 0;
+}
+
+static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint32_t base,
+			 struct ident *u)
+{
+	int err = 0;
+
+	if (strcmp(u->ns, d->ns) || !sel_matches(&d->pods, ep_labels(u->ep)))
+		return 0;
+	u->flags |= pol_dir_flag(dir);
+	for (size_t i = 0; !err && i < d->n_rules[dir]; i++) {
+		struct pol_entry e = {
+			.dir = (uint8_t)dir,
+			.local_id = u->id,
+			.rule_id = base + (uint32_t)i,
+		};
+
+		err = compile_rule(k, d, &d->rules[dir][i], e);
+		if (err == -E2BIG)
+			return em_set(k->em, err,
+				      "policy %s/%s, %s rule %zu: more than %zu datapath entries "
+				      "(selected identities x peers x port prefixes); narrow the "
+				      "selectors or port ranges",
+				      d->ns, d->name, dir == HYP_DIR_INGRESS ? "ingress" : "egress",
+				      i, k->set.max);
+	}
+	return err;
+}
+
+static int compile_doc(struct comp *k, const struct pol_doc *d)
+{
+	int err = 0;
+
+	for (int dir = HYP_DIR_INGRESS; !err && dir <= HYP_DIR_EGRESS; dir++) {
+		uint32_t base = (uint32_t)k->n_rules;
+
+		if (!(d->types & pol_dir_flag(dir)))
+			continue;
+		for (size_t i = 0; !err && i < d->n_rules[dir]; i++)
+			err = rule_ref_add(k, d, dir, i);
+		for (size_t i = 0; !err && i < k->n_ids; i++)
+			err = compile_ident(k, d, dir, base, &k->ids[i]);
+	}
+	return err;
+}
+
+/* ---- output ---- */
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct pol_entry *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_u32(a->dir, b->dir)) || (c = cmp_u32(a->local_id, b->local_id)) ||
+	    (c = cmp_u32(a->kind, b->kind)) || (c = cmp_u32(a->peer, b->peer)) ||
+	    (c = cmp_u32(a->proto, b->proto)) || (c = cmp_u32(a->port, b->port)))
+		return c;
+	return cmp_u32(a->port_bits, b->port_bits);
+}
+
+static int enforce_cmp(const void *pa, const void *pb)
+{
+	const struct pol_enforce *a = pa, *b = pb;
+
+	return cmp_u32(a->identity, b->identity);
+}
+
+static int program_fill(struct comp *k, struct pol_program *out)
+{
+	size_t n = 0;
+
+	out->enforce = calloc(k->n_ids + 1, sizeof(*out->enforce));
+	if (!out->enforce)
+		return -ENOMEM;
+	for (size_t i = 0; i < k->n_ids; i++)
+		if (k->ids[i].flags)
+			out->enforce[n++] = (struct pol_enforce){ k->ids[i].id, k->ids[i].flags };
+	qsort(out->enforce, n, sizeof(*out->enforce), enforce_cmp);
+	out->n_enforce = n;
+	if (k->set.n)
+		qsort(k->set.v, k->set.n, sizeof(*k->set.v), entry_cmp);
+	out->entries = k->set.v;
+	out->n_entries = k->set.n;
+	out->rules = k->rules;
+	out->n_rules = k->n_rules;
+	k->set.v = NULL;
+	k->rules = NULL;
+	return 0;
+}
+
+int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint *eps, size_t neps,
+		size_t max_entries, struct pol_program *out, struct errmsg *em)
+{
+	struct comp k = { .eps = eps, .neps = neps, .em = em, .set.max = max_entries };
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	k.rules = calloc(16, sizeof(*k.rules));
+	if (!k.rules)
+		return -ENOMEM;
+	k.cap_rules = 16;
+	k.n_rules = 1; /* rule ids start at 1 */
+	err = world_build(&k);
+	for (size_t i = 0; !err && i < n; i++)
+		err = compile_doc(&k, docs[i]);
+	if (!err)
+		err = program_fill(&k, out);
+	if (err)
+		pol_program_free(out);
+	free(k.set.v);
+	free(k.set.slot);
+	free(k.rules);
+	free(k.ids);
+	free(k.nss);
+	return err;
+}
+
+void pol_program_free(struct pol_program *p)
+{
+	free(p->entries);
+	free(p->enforce);
+	free(p->rules);
+	memset(p, 0, sizeof(*p));
+}

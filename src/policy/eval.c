@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The datapath's policy check in userspace, for `policy trace` and tests.
+ * For a new flow src -> dst: if src's identity is egress-enforced, an
+ * egress entry of src's identity must match, looked up as the datapath
+ * does: peer identity, then any peer, then peer IPv4; each lookup is a
+ * longest-prefix match over protocol and destination port (protocol 0
+ * entries match any packet, port_bits compare the top bits of the port).
+ * Then the same for dst's ingress with src as the peer.
+ */
+#include <string.h>
+
+#include <hyperion/abi.h>
+
+#include "policy/policy.h"
+
+static uint8_t enforce_flags(const struct pol_program *p, uint32_t identity)
+{
+	for (size_t i = 0; i < p->n_enforce; i++)
+		if (p->enforce[i].identity == identity)
+			return p->enforce[i].flags;
+	return 0;
+}
+
+/* The key's length in bits past the fixed part, as the LPM sees it. */
+static int entry_prefix(const struct pol_entry *e)
+{
+	return e->proto ? 8 + e->port_bits : 0;
+}
+
+static bool entry_matches(const struct pol_entry *e, uint8_t proto, uint16_t dport)
+{
+	uint16_t mask;
+
+	if (!e->proto)
+		return true;
+	if (e->proto != proto)
+		return false;
+	mask = e->port_bits ? (uint16_t)(0xffffu << (16 - e->port_bits)) : 0;
+	return !((dport ^ e->port) & mask);
+}
+
+/* One LPM lookup: the longest matching entry of (dir, kind, local, peer), or NULL. */
+static const struct pol_entry *lookup(const struct pol_program *p, uint8_t dir, uint8_t kind,
+				      uint32_t local, uint32_t peer, uint8_t proto, uint16_t dport)
+{
+	const struct pol_entry *best = NULL;
+
+	for (size_t i = 0; i < p->n_entries; i++) {
+		const struct pol_entry *e = &p->entries[i];
+
+		if (e->dir != dir || e->kind != kind || e->local_id != local || e->peer != peer ||
+		    !entry_matches(e, proto, dport))
+			continue;
+		if (!best || entry_prefix(e) > entry_prefix(best))
+			best = e;
+	}
+	return best;
+}
+
+/* The rule that lets local talk with peer in dir, 0: none. */
+static uint32_t side_rule(const struct pol_program *p, uint8_t dir, const struct pol_endpoint *local,
+			  const struct pol_endpoint *peer, uint8_t proto, uint16_t dport)
+{
+	const struct pol_entry *e;
+
+	e = lookup(p, dir, HYP_PEER_IDENTITY, local->identity, peer->identity, proto, dport);
+	if (!e)
+		e = lookup(p, dir, HYP_PEER_IDENTITY, local->identity, HYP_PEER_ANY, proto, dport);
+	if (!e)
+		e = lookup(p, dir, HYP_PEER_IPV4, local->identity, peer->ip, proto, dport);
+	return e ? e->rule_id : 0;
+}
+
+void pol_eval(const struct pol_program *p, const struct pol_endpoint *src,
+	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport,
+	      struct pol_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->egress_enforced = enforce_flags(p, src->identity) & HYP_ENFORCE_EGRESS;
+	v->ingress_enforced = enforce_flags(p, dst->identity) & HYP_ENFORCE_INGRESS;
+	if (v->egress_enforced) {
+		v->egress_rule = side_rule(p, HYP_DIR_EGRESS, src, dst, proto, dport);
+		if (!v->egress_rule) {
+			v->drop_reason = HYP_DROP_POLICY_EGRESS;
+			return;
+		}
+	}
+	if (v->ingress_enforced) {
+		v->ingress_rule = side_rule(p, HYP_DIR_INGRESS, dst, src, proto, dport);
+		if (!v->ingress_rule) {
+			v->drop_reason = HYP_DROP_POLICY_INGRESS;
+			return;
+		}
+	}
+	v->allowed = true;
+}

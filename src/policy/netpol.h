@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to src/policy: the validated form of a NetworkPolicy and the
+ * validation context shared by netpol.c and selector.c.
+ */
+#ifndef HYP_POLICY_NETPOL_H
+#define HYP_POLICY_NETPOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "lib/addr.h"
+#include "lib/errmsg.h"
+#include "lib/labels.h"
+#include "policy/policy.h"
+
+#define POL_DEFAULT_NAMESPACE "default"
+#define POL_NS_NAME_LABEL "kubernetes.io/metadata.name"
+#define POL_NS_LABEL_PREFIX "namespace.hyperion.io/"
+#define POL_EP_NS_LABEL "namespace"
+
+enum sel_op { SEL_IN, SEL_NOT_IN, SEL_EXISTS, SEL_DOES_NOT_EXIST };
+
+struct sel_req {
+	const char *key;
+	enum sel_op op;
+	bool match_label; /* from matchLabels (op In, one value) */
+	const char **values;
+	size_t n_values;
+};
+
+/* A label selector: every requirement must hold; none selects everything. */
+struct pol_selector {
+	struct sel_req *reqs;
+	size_t n;
+};
+
+struct pol_port {
+	uint8_t proto; /* 6, 17 or 132 */
+	uint16_t port; /* 0: every port */
+	uint16_t end_port; /* 0: port alone */
+};
+
+struct pol_peer {
+	struct pol_selector *pods; /* NULL: absent */
+	struct pol_selector *namespaces; /* NULL: absent */
+	bool ip_block; /* then neither selector */
+	struct cidr4 cidr;
+	struct cidr4 *except;
+	size_t n_except;
+};
+
+struct pol_rule {
+	struct pol_peer *peers; /* none: every peer */
+	size_t n_peers;
+	struct pol_port *ports; /* none: every port and protocol */
+	size_t n_ports;
+};
+
+struct pol_kv {
+	const char *key;
+	const char *val;
+};
+
+struct pol_arena;
+
+struct pol_doc {
+	struct pol_arena *arena; /* owns everything below */
+	const char *name;
+	const char *ns;
+	struct pol_kv *labels, *annotations; /* metadata, kept for pol_doc_json */
+	size_t n_labels, n_annotations;
+	struct pol_selector pods;
+	uint8_t types; /* HYP_ENFORCE_INGRESS | HYP_ENFORCE_EGRESS */
+	struct pol_rule *rules[2]; /* by hyp_policy_dir */
+	size_t n_rules[2];
+};
+
+static inline uint8_t pol_dir_flag(int dir)
+{
+	return dir == 0 /* HYP_DIR_INGRESS */ ? 0x1 : 0x2;
+}
+
+/* Validation context: where we are, for messages, and the doc's arena. */
+struct vctx {
+	struct errmsg *em;
+	int doc; /* document index from 1; 0: not from a text */
+	const char *name; /* metadata.name once valid */
+	struct pol_arena **arena;
+	char path[160]; /* field path, e.g. spec.ingress[0].ports[1] */
+	size_t plen;
+};
+
+int verr(struct vctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void *vc_alloc(struct vctx *c, size_t size);
+const char *vc_strdup(struct vctx *c, const char *s);
+/* Appends ".key" or "[i]" to the path; vc_pop(c, mark) undoes it. */
+size_t vc_key(struct vctx *c, const char *key);
+size_t vc_idx(struct vctx *c, size_t i);
+void vc_pop(struct vctx *c, size_t mark);
+/* Rejects any key of map not in known (NULL-terminated): typos must not pass. */
+int vc_fields(struct vctx *c, json_object *map, const char *const *known);
+/* o is a mapping; names what is expected otherwise. */
+int vc_want_map(struct vctx *c, json_object *o, int line, const char *what);
+/* map[key] is absent or not null: an empty value must not mean "everything". */
+int vc_not_null(struct vctx *c, json_object *map, const char *key);
+/* o is a list or null (count 0); fills *n. */
+int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, size_t *n);
+
+/*
+ * JSON building with a sticky failure flag, so that an allocation failure
+ * can never yield a partial (and so wider) policy: check b->failed once.
+ * Each call takes ownership of val and tolerates NULL arguments.
+ */
+struct jbuild {
+	bool failed;
+};
+
+json_object *jb_obj(struct jbuild *b);
+json_object *jb_arr(struct jbuild *b);
+json_object *jb_str(struct jbuild *b, const char *s);
+json_object *jb_int(struct jbuild *b, int64_t v);
+void jb_set(struct jbuild *b, json_object *obj, const char *key, json_object *val);
+void jb_push(struct jbuild *b, json_object *arr, json_object *val);
+
+/* selector.c */
+int sel_parse(struct vctx *c, json_object *o, int line, struct pol_selector *out);
+bool sel_matches(const struct pol_selector *s, const struct labels *ls);
+json_object *sel_json(struct jbuild *b, const struct pol_selector *s);
+
+#endif

@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Proves, with real traffic, Kubernetes NetworkPolicy semantics on the
+# secure bridge: not selected = allow all; default deny ingress / egress;
+# allow by pod labels, by namespace, both together; ipBlock with except;
+# port ranges; policies adding up; deletion; replies of allowed flows
+# pass; bad documents are rejected whole; `policy trace` explains.
+. "$(dirname "$0")/lib.sh"
+
+INST=po-$UNIQ
+WEB=pow-$UNIQ DB=pod-$UNIQ CLI=poc-$UNIQ DEV=pov-$UNIQ
+for n in "$WEB" "$DB" "$CLI" "$DEV"; do mkns "$n"; done
+start_daemon "$INST" || finish
+hctl snic add web --netns "$WEB" --label app=web --label namespace=prod >/dev/null
+hctl snic add db --netns "$DB" --label app=db --label namespace=prod >/dev/null
+hctl snic add cli --netns "$CLI" --label app=client --label namespace=prod >/dev/null
+hctl snic add dev --netns "$DEV" --label app=client --label namespace=dev \
+	--label namespace.hyperion.io/team=blue >/dev/null
+IPW=$(snic_ip web) IPD=$(snic_ip db) IPC=$(snic_ip cli) IPV=$(snic_ip dev)
+
+for p in 80 5432 7999 8000 8080 8081; do http_serve "$DB" $p; done
+http_serve "$WEB" 80
+http_serve "$CLI" 80
+
+get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
+# expect SRC-NS DST-IP:PORT allow|deny "why"
+expect() {
+	if get "$1" "$2"; then r=allow; else r=deny; fi
+	if [ "$r" = "$3" ]; then ok "$4: $r"; else notok "$4: expected $3, got $r"; fi
+}
+apply() { hctl policy apply -f - >/dev/null; }
+
+expect "$CLI" "$IPD:80" allow "no policy: client -> db:80"
+expect "$DEV" "$IPD:5432" allow "no policy: dev client -> db:5432"
+
+apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-default-deny, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress]
+EOF2
+expect "$CLI" "$IPD:80" deny "default deny ingress: client -> db:80"
+expect "$WEB" "$IPD:5432" deny "default deny ingress: web -> db:5432"
+expect "$CLI" "$IPW:80" allow "default deny ingress on db leaves web open"
+expect "$DB" "$IPC:80" allow "ingress-only policy does not restrict db's egress"
+
+apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-web, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+    ports: [{protocol: TCP, port: 5432}]
+EOF2
+expect "$WEB" "$IPD:5432" allow "allow by pod labels: web -> db:5432"
+expect "$WEB" "$IPD:80" deny "only the listed port: web -> db:80"
+expect "$CLI" "$IPD:5432" deny "other pods still denied: client -> db:5432"
+
+apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-dev, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: dev}}}]
+    ports: [{port: 8000, endPort: 8080}]
+EOF2
+expect "$DEV" "$IPD:8000" allow "namespace selector + range start: dev -> db:8000"
+expect "$DEV" "$IPD:8080" allow "range end: dev -> db:8080"
+expect "$DEV" "$IPD:8081" deny "past the range: dev -> db:8081"
+expect "$DEV" "$IPD:7999" deny "before the range: dev -> db:7999"
+expect "$CLI" "$IPD:8000" deny "prod client is not in namespace dev"
+expect "$WEB" "$IPD:5432" allow "policies add up: web -> db:5432 still allowed"
+
+hctl policy delete prod/db-from-dev >/dev/null
+apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-pod-and-ns, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from:
+    - namespaceSelector: {matchLabels: {team: blue}}
+      podSelector: {matchLabels: {app: client}}
+    ports: [{port: 80}]
+EOF2
+expect "$DEV" "$IPD:80" allow "pod AND namespace selector: dev client (team blue) -> db:80"
+expect "$CLI" "$IPD:80" deny "pod AND namespace selector: prod client -> db:80"
+hctl policy delete prod/db-pod-and-ns >/dev/null
+
+apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-ipblock, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from: [{ipBlock: {cidr: 10.240.0.0/16, except: [$IPC/32]}}]
+    ports: [{port: 8081}]
+EOF2
+expect "$DEV" "$IPD:8081" allow "ipBlock: dev's address in the block"
+expect "$CLI" "$IPD:8081" deny "ipBlock except: client's address excluded"
+
+apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: cli-no-egress, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: [Egress]
+EOF2
+expect "$CLI" "$IPW:80" deny "default deny egress: client -> web"
+expect "$WEB" "$IPC:80" allow "egress deny does not stop replies to flows web opens"
+expect "$DEV" "$IPW:80" allow "egress policy of prod does not select dev's client"
+check "ICMP replies pass back to the pinger (web -> client)" ping_ok "$WEB" "$IPC"
+check_fails "client's egress ping is denied" ping_ok "$CLI" "$IPW"
+
+# trace explains
+tr=$(hctl -j policy trace web db tcp 5432)
+check "trace: web -> db:5432 allowed by db-from-web" jq -e '.verdict == "allowed" and (.ingress.allowed_by | test("prod/db-from-web ingress\\[0\\]"))' <<<"$tr"
+tr=$(hctl -j policy trace cli db tcp 80)
+check "trace: client -> db:80 denied by default deny" jq -e '.verdict == "denied" and .ingress.allowed_by == "nothing: default deny"' <<<"$tr"
+check "trace human output" bash -c "$HYPERCTL --instance $INST policy trace cli web tcp 80 | grep -q 'verdict  denied (policy-egress-denied)'"
+check "drop counters name the policy reasons" bash -c "$HYPERCTL --instance $INST -j status | jq -e '.drops[\"policy-ingress-denied\"] > 0 and .drops[\"policy-egress-denied\"] > 0'"
+
+# bad documents: rejected whole, nothing half-applied
+before=$(hctl -j policy list | jq -c 'map(.namespace + "/" + .name)')
+bad() { # desc regex: the document comes on stdin
+	local out
+	out=$(hctl policy apply -f - 2>&1) && { notok "$1: accepted"; return; }
+	grep -qE "$2" <<<"$out" || { notok "$1: unclear error: $out"; return; }
+	[ "$(hctl -j policy list | jq -c 'map(.namespace + "/" + .name)')" = "$before" ] ||
+		{ notok "$1: policy set changed"; return; }
+	ok "$1: $out"
+}
+bad "second document invalid" "document 2.*line [0-9]+" <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: good-one, namespace: prod}
+spec: {podSelector: {}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: bad-one, namespace: prod}
+spec:
+  podSelector: {}
+  ingress:
+  - ports: [{port: 80, endPort: 70}]
+EOF2
+bad "unknown field" "line [0-9]+" <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: typo}
+spec:
+  podSelecter: {}
+EOF2
+bad "wrong kind" "kind" <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: Deployment
+metadata: {name: nope}
+spec: {podSelector: {}}
+EOF2
+bad "named port" "named port" <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: named}
+spec:
+  podSelector: {}
+  ingress: [{ports: [{port: http}]}]
+EOF2
+bad "not YAML" "line" <<<"{{{ not: [yaml"
+
+for p in db-default-deny db-from-web db-ipblock cli-no-egress; do hctl policy delete "prod/$p" >/dev/null; done
+check "policy list empty after deletes" bash -c "$HYPERCTL --instance $INST -j policy list | jq -e 'length == 0'"
+expect "$CLI" "$IPD:80" allow "policies deleted: client -> db:80 allowed again"
+expect "$CLI" "$IPW:80" allow "policies deleted: client -> web allowed again"
+check_fails "deleting an unknown policy fails" hctl policy delete prod/ghost
+finish
