@@ -32,9 +32,9 @@ run_tap() {
 	local start=$SECONDS
 	timeout 600 bash "$script" >"$out" 2>&1
 	rc=$?
-	p=$(grep -c '^ok ' "$out")
-	f=$(grep -c '^not ok ' "$out")
-	s=$(grep -c '^skip ' "$out")
+	p=$(grep -cE '^ok[ :]' "$out")
+	f=$(grep -cE '^not ok[ :]' "$out")
+	s=$(grep -cE '^skip[ :]' "$out")
 	if ((rc != 0 && f == 0)); then f=1; echo "not ok - $name exited $rc" >>"$out"; fi
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	printf '%-40s %3d passed %3d failed %3d skipped (%ds)\n' "$name" "$p" "$f" "$s" $((SECONDS - start))

@@ -37,9 +37,9 @@ static __always_inline int dfa_step(struct walk *w, __u8 byte, __u32 walked)
 	if (!row)
 		return 1;
 	next = row->next[byte];
-	w->state = next >> 1;
-	if (next & 1) {
-		w->hit = 1;
+	w->state = next >> 2;
+	if (next & 3) {
+		w->hit = next & 3; /* 1: a pattern ended, 2: a drop pattern did */
 		w->hit_row = w->state;
 		w->hit_off = walked;
 		return 1;
@@ -131,7 +131,7 @@ static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow
 	v->dfa[idx] = w.state + 1;
 	if (!w.hit)
 		return 0;
-	if (iv->action == HYP_INSPECT_DROP) {
+	if (w.hit & 2) {
 		v->flags |= HYP_CT_F_BLOCKED;
 		inspect_event(f, identity, k.dir, iv, &w);
 		return HYP_DROP_INSPECT_MATCH;
@@ -152,20 +152,24 @@ static __always_inline long tcp_fresh(const struct flow *f, struct hyp_ct_val *v
 {
 	__u8 known = reply ? HYP_CT_F_SEQ_REPLY : HYP_CT_F_SEQ_ORIG;
 	__u32 len = end - base, syn = (f->tcp_flags & TCP_SYN) ? 1 : 0;
+	__u32 fin = (f->tcp_flags & TCP_FIN) ? 1 : 0; /* SYN and FIN take a number each */
 	__u32 *next = &v->seq[reply & 1];
 	__s32 d;
 
 	if (!(v->flags & known)) {
 		v->flags |= known;
-		*next = f->seq + syn + len;
+		*next = f->seq + syn + len + fin;
 		return base;
 	}
 	d = (__s32)(f->seq + syn - *next);
 	if (d > 0)
 		return -1; /* a gap: bytes in between were not seen */
-	if ((__u32)(-d) >= len)
-		return end; /* all of it seen already: a retransmission */
-	*next = f->seq + syn + len;
+	if ((__u32)(-d) >= len) {
+		if (fin && (__u32)(-d) == len)
+			*next = f->seq + syn + len + fin;
+		return end; /* nothing new: a retransmission or a bare ACK/FIN */
+	}
+	*next = f->seq + syn + len + fin;
 	return base + (__u32)(-d);
 }
 

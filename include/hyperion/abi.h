@@ -262,13 +262,14 @@ _Static_assert(sizeof(struct hyp_ct_val) == 48, "hyp_ct_val abi");
 /*
  * Payload inspection. The daemon compiles each inspected endpoint's
  * patterns (per direction) into an Aho-Corasick DFA whose rows live in one
- * shared array map: row r = 256 u32 transitions, entry = next_row << 1 |
- * hit. The table has two halves; a rule set change is written into the
+ * shared array map: row r = 256 u32 transitions, entry = next_row << 2 |
+ * drop << 1 | hit (hit: a pattern ends in next_row; drop: one of them is
+ * a drop pattern). The table has two halves; a rule set change is written into the
  * inactive half and each endpoint's entry is switched in one update, so a
  * packet walks one complete DFA. Endpoints without patterns have no entry
  * and skip the stage.
  */
-#define HYP_DFA_ROWS 32768 /* both halves */
+#define HYP_DFA_ROWS 65536 /* both halves: 64 MiB of 1 KiB rows */
 #define HYP_DFA_HALF (HYP_DFA_ROWS / 2)
 #define HYP_DFA_BLOCK 64 /* payload bytes walked per bpf_loop step */
 

@@ -60,6 +60,18 @@ enum hyp_check_result {
 };
 
 struct pol_program;
+struct insp_dfa;
+
+/* One inspected endpoint and direction, for inspect_load. */
+struct hyp_inspect_entry {
+	uint32_t identity;
+	uint8_t dir; /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
+	uint8_t action; /* HYP_INSPECT_DROP / HYP_INSPECT_ALERT */
+	uint8_t proto; /* 0: TCP and UDP */
+	uint16_t port_lo, port_hi; /* 0, 0: every port */
+	const struct insp_dfa *dfa;
+	uint32_t base; /* out: global row of the DFA's state 0 */
+};
 
 struct hyp_backend_ops {
 	const char *name;
@@ -90,6 +102,17 @@ struct hyp_backend_ops {
 	int (*policy_load)(void *priv, const struct pol_program *prog, struct errmsg *em);
 	/* Removes expired conntrack entries; returns how many, and the live count. */
 	int (*ct_gc)(void *priv, uint32_t *live);
+	/*
+	 * Loads the DFAs into the inactive half of the row table and switches
+	 * each endpoint's entry to its new DFA; endpoints not listed stop
+	 * being inspected. Fills entries[i].base.
+	 */
+	int (*inspect_load)(void *priv, struct hyp_inspect_entry *entries, size_t n,
+			    struct errmsg *em);
+	/* Calls cb for each pending alert event; returns how many. */
+	int (*inspect_events)(void *priv, int (*cb)(const void *ev, void *ctx), void *ctx);
+	/* A file descriptor that polls readable when events are pending (-1: none). */
+	int (*inspect_event_fd)(void *priv);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

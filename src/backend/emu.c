@@ -333,4 +333,7 @@ const struct hyp_backend_ops emu_backend_ops = {
 	.counters = emu_counters,
 	.policy_load = emu_policy_load,
 	.ct_gc = emu_ct_gc,
+	.inspect_load = emu_inspect_load,
+	.inspect_events = emu_inspect_events,
+	.inspect_event_fd = emu_inspect_event_fd,
 };

@@ -43,6 +43,9 @@ int emu_bpf_destroy(struct emu *e);
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
 int emu_ct_gc(void *priv, uint32_t *live);
+int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, struct errmsg *em);
+int emu_inspect_events(void *priv, int (*cb)(const void *ev, void *ctx), void *ctx);
+int emu_inspect_event_fd(void *priv);
 
 #define BPF_TCX_INGRESS_ 46
 #define BPF_TCX_EGRESS_ 47

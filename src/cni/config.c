@@ -25,62 +25,76 @@ bool cni_version_supported(const char *v)
 	return false;
 }
 
-int cni_read_stdin(json_object **out, struct cni_error *e)
+/* Reads all of stdin (at most CNI_MAX_STDIN bytes) into a NUL-terminated buffer. */
+static int slurp_stdin(char **out, size_t *outlen, struct cni_error *e)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap), *nb;
-	json_tokener *tok;
 	ssize_t n;
-	int err = 0;
 
-	*out = NULL;
-	while (buf) {
+	if (!buf)
+		return cni_fail(e, -ENOMEM, CNI_ERR_IO, "out of memory", "reading stdin");
+	for (;;) {
 		if (len + 1 >= cap) {
 			if (cap >= CNI_MAX_STDIN) {
-				err = cni_fail(e, -EMSGSIZE, CNI_ERR_IO, "network config too large",
-					       "more than %d bytes on stdin", CNI_MAX_STDIN);
-				goto out;
+				free(buf);
+				return cni_fail(e, -EMSGSIZE, CNI_ERR_IO, "network config too large",
+						"more than %d bytes on stdin", CNI_MAX_STDIN);
 			}
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb)
-				break;
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return cni_fail(e, -ENOMEM, CNI_ERR_IO, "out of memory",
+						"reading stdin");
+			}
 			buf = nb;
+			cap *= 2;
 		}
 		n = read(STDIN_FILENO, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = cni_fail(e, -errno, CNI_ERR_IO, "cannot read the network config",
-				       "stdin: %s", strerror(errno));
-			goto out;
+			int err = -errno;
+
+			free(buf);
+			return cni_fail(e, err, CNI_ERR_IO, "cannot read the network config",
+					"stdin: %s", strerror(-err));
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
-	if (!buf)
-		return cni_fail(e, -ENOMEM, CNI_ERR_IO, "out of memory", "reading stdin");
 	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+int cni_read_stdin(json_object **out, struct cni_error *e)
+{
+	json_tokener *tok;
+	size_t len = 0, end;
+	char *buf = NULL;
+	int err;
+
+	*out = NULL;
+	err = slurp_stdin(&buf, &len, e);
+	if (err)
+		return err;
 	tok = json_tokener_new();
-	*out = json_tokener_parse_ex(tok, buf, (int)len);
-	if (*out && json_tokener_get_parse_end(tok) < len) {
-		/* anything but whitespace after the object is garbage */
-		for (size_t i = json_tokener_get_parse_end(tok); i < len; i++)
-			if (!isspace((unsigned char)buf[i])) {
-				json_object_put(*out);
-				*out = NULL;
-				break;
-			}
-	}
-	json_tokener_free(tok);
-	if (!*out || !json_object_is_type(*out, json_type_object)) {
+	*out = tok ? json_tokener_parse_ex(tok, buf, (int)len) : NULL;
+	/* anything but whitespace after the object is garbage */
+	end = tok ? json_tokener_get_parse_end(tok) : 0;
+	while (*out && end < len && isspace((unsigned char)buf[end]))
+		end++;
+	if (!*out || end < len || !json_object_is_type(*out, json_type_object)) {
 		json_object_put(*out);
 		*out = NULL;
 		err = cni_fail(e, -EBADMSG, CNI_ERR_DECODE, "cannot decode the network config",
 			       "stdin is not a JSON object");
 	}
-out:
+	if (tok)
+		json_tokener_free(tok);
 	free(buf);
 	return err;
 }

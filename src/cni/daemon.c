@@ -25,7 +25,7 @@ static const char *code_msg(int code)
 	case CNI_ERR_NETNS:
 		return "network namespace unusable";
 	case CNI_ERR_EXISTS:
-		return "interface already exists";
+		return "already exists in the container netns";
 	case CNI_ERR_CHECK:
 		return "attachment check failed";
 	default:

@@ -148,6 +148,7 @@ void node__close(struct node *n)
 {
 	if (!n)
 		return;
+	node_inspect_free(n);
 	if (n->bep)
 		n->be->close(n->bep);
 	store__close(n->st);
@@ -221,7 +222,7 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 		return err;
 	}
 	pool__release(n->pool, r->ip);
-	if (node__policy_sync(n, &em))
+	if (node__policy_sync(n, &em) || node__inspect_sync(n, &em))
 		pr_warn("snic %s removed, policy recompile failed: %s\n", r->name, em.msg);
 	return 0;
 }
@@ -308,7 +309,7 @@ int node__reconcile(struct node *n)
 	if (!n->policy_loaded) {
 		struct errmsg em = {};
 
-		if (node__policy_sync(n, &em))
+		if (node__policy_sync(n, &em) || node__inspect_sync(n, &em))
 			pr_warn("reconcile: policy: %s\n", em.msg);
 		else
 			n->policy_loaded = true;

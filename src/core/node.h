@@ -63,6 +63,12 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 		       const char *port, json_object **out, struct errmsg *em);
 /* Recompiles policies against the current endpoints and loads them. */
 int node__policy_sync(struct node *n, struct errmsg *em);
+/* Same for inspection policies: one DFA per inspected identity and direction. */
+int node__inspect_sync(struct node *n, struct errmsg *em);
+/* Reads pending inspection alerts into the log and the recent-events list. */
+int node__inspect_poll(struct node *n);
+int node__inspect_event_fd(struct node *n);
+json_object *node__events_json(struct node *n);
 
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);

@@ -15,6 +15,9 @@
 #include "core/node_priv.h"
 #include "lib/log.h"
 #include "policy/policy.h"
+#include "policy/yaml.h"
+#include "inspect/inspect.h"
+#include "inspect/doc.h"
 
 struct world {
 	struct pol_doc **docs;
@@ -181,52 +184,148 @@ static int split_ref(const char *ref, char *ns, size_t nslen, char *name, size_t
 	return 0;
 }
 
+struct parsed {
+	struct pol_doc **net;
+	size_t n_net;
+	struct insp_doc **insp;
+	size_t n_insp;
+};
+
+static void parsed_free(struct parsed *p)
+{
+	pol_docs_free(p->net, p->n_net);
+	for (size_t i = 0; i < p->n_insp; i++)
+		insp_doc_free(p->insp[i]);
+	free(p->insp);
+	memset(p, 0, sizeof(*p));
+}
+
+static const char *root_kind(json_object *root)
+{
+	json_object *k;
+
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "kind", &k) || !json_object_is_type(k, json_type_string))
+		return "";
+	return json_object_get_string(k);
+}
+
+/* Every document of text, NetworkPolicy or InspectionPolicy; all or nothing. */
+static int parse_all(const char *text, size_t len, struct parsed *p, struct errmsg *em)
+{
+	json_object **roots = NULL;
+	size_t n = 0;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = yj_parse(text, len, &roots, &n, em);
+	if (err)
+		return err;
+	p->net = calloc(n + 1, sizeof(*p->net));
+	p->insp = calloc(n + 1, sizeof(*p->insp));
+	if (!p->net || !p->insp)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < n; i++) {
+		const char *kind;
+
+		if (!roots[i])
+			continue;
+		kind = root_kind(roots[i]);
+		if (!strcmp(kind, INSPECT_KIND)) {
+			err = insp_doc_parse(roots[i], i + 1, &p->insp[p->n_insp], em);
+			if (!err)
+				p->n_insp++;
+		} else if (!strcmp(kind, "NetworkPolicy")) {
+			err = pol_parse_root(roots[i], (int)i + 1, &p->net[p->n_net], em);
+			if (!err)
+				p->n_net++;
+		} else {
+			err = em_set(em, -EINVAL,
+				     "document %zu, line %d: kind must be NetworkPolicy or "
+				     "InspectionPolicy, not \"%s\"",
+				     i + 1, yj_key_line(roots[i], "kind"), kind);
+		}
+	}
+	for (size_t i = 0; !err && i < p->n_net; i++)
+		for (size_t j = 0; !err && j < i; j++)
+			if (!strcmp(pol_doc_namespace(p->net[i]), pol_doc_namespace(p->net[j])) &&
+			    !strcmp(pol_doc_name(p->net[i]), pol_doc_name(p->net[j])))
+				err = em_set(em, -EINVAL, "NetworkPolicy %s/%s is defined twice",
+					     pol_doc_namespace(p->net[i]), pol_doc_name(p->net[i]));
+	for (size_t i = 0; !err && i < p->n_insp; i++)
+		for (size_t j = 0; !err && j < i; j++)
+			if (!strcmp(insp_doc_namespace(p->insp[i]), insp_doc_namespace(p->insp[j])) &&
+			    !strcmp(insp_doc_name(p->insp[i]), insp_doc_name(p->insp[j])))
+				err = em_set(em, -EINVAL, "InspectionPolicy %s/%s is defined twice",
+					     insp_doc_namespace(p->insp[i]),
+					     insp_doc_name(p->insp[i]));
+	if (!err && !p->n_net && !p->n_insp)
+		err = em_set(em, -EINVAL, "no policy document in the input");
+	yj_docs_free(roots, n);
+	if (err)
+		parsed_free(p);
+	return err;
+}
+
+static int put_doc(struct node *n, enum store_doc_kind kind, const char *ns, const char *name,
+		   json_object *o, json_object *applied, struct errmsg *em)
+{
+	char ref[400];
+	int err;
+
+	err = store__doc_put(n->st, kind, ns, name,
+			     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			     (int64_t)time(NULL));
+	snprintf(ref, sizeof(ref), "%s %s/%s",
+		 kind == STORE_DOC_INSPECTION ? "inspectionpolicy" : "networkpolicy", ns, name);
+	json_object_array_add(applied, json_object_new_string(ref));
+	return err ? em_set(em, err, "%s: cannot store it", ref) : 0;
+}
+
 int node__policy_apply(struct node *n, const char *text, size_t len, json_object **result,
 		       struct errmsg *em)
 {
-	struct pol_doc **docs = NULL;
-	size_t ndocs = 0;
-	json_object *applied;
+	struct parsed p;
+	json_object *applied, *o;
 	int err;
 
-	err = pol_parse(text, len, &docs, &ndocs, em);
+	err = parse_all(text, len, &p, em);
 	if (err)
 		return err;
-	if (!ndocs) {
-		pol_docs_free(docs, ndocs);
-		return em_set(em, -EINVAL, "no NetworkPolicy document in the input");
-	}
 	err = store__begin(n->st);
 	if (err) {
-		pol_docs_free(docs, ndocs);
+		parsed_free(&p);
 		return em_set(em, err, "store busy");
 	}
 	applied = json_object_new_array();
-	for (size_t i = 0; !err && i < ndocs; i++) {
-		json_object *o = pol_doc_json(docs[i]);
-		char ref[300];
-
-		err = store__policy_put(n->st, pol_doc_namespace(docs[i]), pol_doc_name(docs[i]),
-					json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
-					(int64_t)time(NULL));
+	for (size_t i = 0; !err && i < p.n_net; i++) {
+		o = pol_doc_json(p.net[i]);
+		err = put_doc(n, STORE_DOC_NETPOL, pol_doc_namespace(p.net[i]), pol_doc_name(p.net[i]),
+			      o, applied, em);
 		json_object_put(o);
-		snprintf(ref, sizeof(ref), "%s/%s", pol_doc_namespace(docs[i]),
-			 pol_doc_name(docs[i]));
-		json_object_array_add(applied, json_object_new_string(ref));
-		if (err)
-			em_set(em, err, "policy %s: cannot store it", ref);
+	}
+	for (size_t i = 0; !err && i < p.n_insp; i++) {
+		o = insp_doc_json(p.insp[i]);
+		err = put_doc(n, STORE_DOC_INSPECTION, insp_doc_namespace(p.insp[i]),
+			      insp_doc_name(p.insp[i]), o, applied, em);
+		json_object_put(o);
 	}
 	/* compile and load the whole set; any failure leaves the old one in force */
-	if (!err)
+	if (!err && p.n_net)
 		err = node__policy_sync(n, em);
+	if (!err && p.n_insp)
+		err = node__inspect_sync(n, em);
 	if (!err)
 		err = store__commit(n->st);
 	if (err) {
 		store__rollback(n->st);
 		json_object_put(applied);
 		applied = NULL;
+		/* the datapath may hold a partial new set in its inactive half: resync */
+		if (p.n_insp)
+			node__inspect_sync(n, NULL);
 	}
-	pol_docs_free(docs, ndocs);
+	parsed_free(&p);
 	*result = applied;
 	return err;
 }
@@ -234,6 +333,7 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 int node__policy_delete(struct node *n, const char *ref, struct errmsg *em)
 {
 	char ns[256], name[256];
+	bool net, insp;
 	int err;
 
 	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
@@ -241,11 +341,14 @@ int node__policy_delete(struct node *n, const char *ref, struct errmsg *em)
 	err = store__begin(n->st);
 	if (err)
 		return em_set(em, err, "store busy");
-	err = store__policy_delete(n->st, ns, name);
-	if (err == -ENOENT)
-		em_set(em, err, "policy %s/%s not found", ns, name);
-	if (!err)
+	net = !store__doc_delete(n->st, STORE_DOC_NETPOL, ns, name);
+	insp = !store__doc_delete(n->st, STORE_DOC_INSPECTION, ns, name);
+	if (!net && !insp)
+		err = em_set(em, -ENOENT, "policy %s/%s not found", ns, name);
+	if (!err && net)
 		err = node__policy_sync(n, em);
+	if (!err && insp)
+		err = node__inspect_sync(n, em);
 	if (!err)
 		err = store__commit(n->st);
 	if (err)
@@ -254,6 +357,7 @@ int node__policy_delete(struct node *n, const char *ref, struct errmsg *em)
 }
 
 struct list_ctx {
+	const char *kind;
 	json_object *arr;
 	const char *ns, *name; /* show: only this one */
 	json_object *found;
@@ -272,6 +376,7 @@ static int list_cb(const char *ns, const char *name, const char *doc, int64_t up
 		return 0;
 	}
 	o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string(l->kind));
 	json_object_object_add(o, "namespace", json_object_new_string(ns));
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "updated", json_object_new_int64(updated));
@@ -282,9 +387,13 @@ static int list_cb(const char *ns, const char *name, const char *doc, int64_t up
 
 json_object *node__policy_list_json(struct node *n)
 {
-	struct list_ctx l = { .arr = json_object_new_array() };
+	struct list_ctx l = { .arr = json_object_new_array(), .kind = "NetworkPolicy" };
+	int err = store__doc_foreach(n->st, STORE_DOC_NETPOL, list_cb, &l);
 
-	if (store__policy_foreach(n->st, list_cb, &l)) {
+	l.kind = INSPECT_KIND;
+	if (!err)
+		err = store__doc_foreach(n->st, STORE_DOC_INSPECTION, list_cb, &l);
+	if (err) {
 		json_object_put(l.arr);
 		return NULL;
 	}
@@ -298,7 +407,8 @@ int node__policy_show(struct node *n, const char *ref, json_object **out, struct
 
 	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
 		return em_set(em, -EINVAL, "bad policy name '%s' (NAME or NAMESPACE/NAME)", ref);
-	if (store__policy_foreach(n->st, list_cb, &l))
+	if (store__doc_foreach(n->st, STORE_DOC_NETPOL, list_cb, &l) ||
+	    (!l.found && store__doc_foreach(n->st, STORE_DOC_INSPECTION, list_cb, &l)))
 		return em_set(em, -EIO, "cannot read the store");
 	if (!l.found)
 		return em_set(em, -ENOENT, "policy %s/%s not found", ns, name);

@@ -20,7 +20,10 @@ struct node {
 	bool guard;
 	bool policy_loaded; /* the datapath runs this daemon's compile */
 	uint32_t ct_live;
+	struct insp_state *insp; /* live DFAs and recent alerts */
 };
+
+void node_inspect_free(struct node *n);
 
 void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
 			struct hyp_snic_hw *hw);

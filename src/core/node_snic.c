@@ -163,6 +163,8 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	}
 	/* policy first: the endpoint is enforced before its first frame */
 	err = node__policy_sync(n, em);
+	if (!err)
+		err = node__inspect_sync(n, em);
 	if (err)
 		goto out;
 	node_spec_from_rec(n, &r, &s, &hw);
@@ -195,6 +197,7 @@ out:
 		if (in_txn) {
 			store__rollback(n->st);
 			node__policy_sync(n, NULL);
+			node__inspect_sync(n, NULL);
 		}
 		if (have_ip)
 			pool__release(n->pool, r.ip);

@@ -23,5 +23,6 @@ int do_teardown(struct ctl *c, int argc, char **argv);
 int do_reconcile(struct ctl *c, int argc, char **argv);
 int do_audit(struct ctl *c, int argc, char **argv);
 int do_policy(struct ctl *c, int argc, char **argv);
+int do_events(struct ctl *c, int argc, char **argv);
 
 #endif

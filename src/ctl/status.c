@@ -140,3 +140,30 @@ int do_teardown(struct ctl *c, int argc, char **argv)
 		printf("instance %s torn down\n", c->instance);
 	return err ? 1 : 0;
 }
+
+/* hyperctl events: recent inspection alerts and drops. */
+int do_events(struct ctl *c, int argc, char **argv)
+{
+	json_object *res;
+
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "-j"))
+			c->json = true;
+	if (ctl_call(c, "events", NULL, &res))
+		return 1;
+	if (c->json) {
+		ctl_print_json(res);
+	} else {
+		for (size_t i = 0; i < json_object_array_length(res); i++) {
+			json_object *e = json_object_array_get_idx(res, i);
+
+			printf("%-6s %-16s %-8s %s:%s -> %s:%s proto %s  pattern \"%s\" (%s) offset %s\n",
+			       jstr(e, "action"), jstr(e, "endpoint"), jstr(e, "direction"),
+			       jstr(e, "src"), jstr(e, "sport"), jstr(e, "dst"), jstr(e, "dport"),
+			       jstr(e, "proto"), jstr(e, "pattern"), jstr(e, "policy"),
+			       jstr(e, "offset"));
+		}
+	}
+	json_object_put(res);
+	return 0;
+}

@@ -140,9 +140,19 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 	if (err)
 		return cni_fail(err, CNI_ERR_LABEL, &em);
 	if (!node__snic_by_owner(d->node, a.key, &rec, NULL)) {
-		em_set(&em, -EEXIST, "attachment %s already exists (snic %s, %s in %s)", a.key,
-		       rec.name, rec.ifname, rec.netns);
-		return cni_fail(-EEXIST, CNI_ERR_EXISTS, &em);
+		struct errmsg ignored = {};
+
+		/* live: ADD must fail; stale (its netns is gone): release, go on */
+		if (!netns_is(rec.netns, &rec, &ignored)) {
+			em_set(&em, -EEXIST, "attachment %s already exists (snic %s, %s in %s)",
+			       a.key, rec.name, rec.ifname, rec.netns);
+			return cni_fail(-EEXIST, CNI_ERR_EXISTS, &em);
+		}
+		pr_info("cni add: attachment %s: netns %s is gone; releasing snic %s\n", a.key,
+			rec.netns, rec.name);
+		err = node__snic_del(d->node, rec.name, &em);
+		if (err)
+			return cni_fail(err, CNI_ERR_DAEMON, &em);
 	}
 	err = netns_open(a.netns, &fd);
 	if (err) {
@@ -309,6 +319,7 @@ json_object *do_cni_gc(struct daemon *d, json_object *args)
 	return api_ok(res);
 }
 
+/* Ready when an ADD can succeed: the pool has room. */
 json_object *do_cni_status(struct daemon *d, json_object *args)
 {
 	json_object *res = json_object_new_object();

@@ -120,6 +120,11 @@ static json_object *do_reconcile(struct daemon *d, json_object *args)
 	return err ? api_err(err, "reconcile failed") : api_ok(NULL);
 }
 
+static json_object *do_events(struct daemon *d, json_object *args)
+{
+	return api_ok(node__events_json(d->node));
+}
+
 static json_object *do_teardown(struct daemon *d, json_object *args)
 {
 	int err = node__teardown(d->node);
@@ -147,6 +152,7 @@ static const struct {
 	{ "policy.list", do_policy_list },
 	{ "policy.show", do_policy_show },
 	{ "policy.trace", do_policy_trace },
+	{ "events", do_events },
 };
 
 json_object *daemon_dispatch(struct daemon *d, json_object *req)

@@ -59,7 +59,7 @@ static int make_timer(int ms)
 
 int daemon_serve(struct daemon *d)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int sfd, tfd, err = 0;
 
 	sfd = make_signalfd();
@@ -72,8 +72,9 @@ int daemon_serve(struct daemon *d)
 	pfd[0] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pfd[2] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	pfd[3] = (struct pollfd){ .fd = node__inspect_event_fd(d->node), .events = POLLIN };
 	while (!d->stop) {
-		if (poll(pfd, 3, -1) < 0) {
+		if (poll(pfd, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			err = -errno;
@@ -93,6 +94,8 @@ int daemon_serve(struct daemon *d)
 			if (read(tfd, &ticks, sizeof(ticks)) > 0)
 				node__reconcile(d->node);
 		}
+		if (pfd[3].revents & POLLIN)
+			node__inspect_poll(d->node);
 		if (pfd[0].revents & POLLIN) {
 			int fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 

@@ -35,6 +35,9 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"
 	"CREATE TABLE IF NOT EXISTS policies("
 	"  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
+	"  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));"
+	"CREATE TABLE IF NOT EXISTS inspections("
+	"  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
 	"  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));";
 
 static int sql_err(struct store *s, const char *what)
@@ -370,14 +373,22 @@ int store__identity_gc(struct store *s)
 	return exec(s, "DELETE FROM identities WHERE id NOT IN (SELECT identity FROM snics)");
 }
 
-int store__policy_put(struct store *s, const char *ns, const char *name, const char *doc,
-		      int64_t updated)
+static const char *doc_table(enum store_doc_kind kind)
+{
+	return kind == STORE_DOC_INSPECTION ? "inspections" : "policies";
+}
+
+int store__doc_put(struct store *s, enum store_doc_kind kind, const char *ns, const char *name,
+		   const char *doc, int64_t updated)
 {
 	sqlite3_stmt *st;
+	char sql[160];
 	int err;
 
-	err = prepare(s, "INSERT OR REPLACE INTO policies(namespace, name, doc, updated)"
-			 " VALUES(?, ?, ?, ?)", &st);
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR REPLACE INTO %s(namespace, name, doc, updated) VALUES(?, ?, ?, ?)",
+		 doc_table(kind));
+	err = prepare(s, sql, &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
@@ -390,12 +401,15 @@ int store__policy_put(struct store *s, const char *ns, const char *name, const c
 	return err;
 }
 
-int store__policy_delete(struct store *s, const char *ns, const char *name)
+int store__doc_delete(struct store *s, enum store_doc_kind kind, const char *ns, const char *name)
 {
 	sqlite3_stmt *st;
+	char sql[128];
 	int err;
 
-	err = prepare(s, "DELETE FROM policies WHERE namespace = ? AND name = ?", &st);
+	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE namespace = ? AND name = ?",
+		 doc_table(kind));
+	err = prepare(s, sql, &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
@@ -408,13 +422,15 @@ int store__policy_delete(struct store *s, const char *ns, const char *name)
 	return err;
 }
 
-int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx)
+int store__doc_foreach(struct store *s, enum store_doc_kind kind, store_policy_cb cb, void *ctx)
 {
 	sqlite3_stmt *st;
+	char sql[128];
 	int err, rc;
 
-	err = prepare(s, "SELECT namespace, name, doc, updated FROM policies"
-			 " ORDER BY namespace, name", &st);
+	snprintf(sql, sizeof(sql), "SELECT namespace, name, doc, updated FROM %s"
+				   " ORDER BY namespace, name", doc_table(kind));
+	err = prepare(s, sql, &st);
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -428,4 +444,20 @@ int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx)
 		err = sql_err(s, "policy list");
 	sqlite3_finalize(st);
 	return err;
+}
+
+int store__policy_put(struct store *s, const char *ns, const char *name, const char *doc,
+		      int64_t updated)
+{
+	return store__doc_put(s, STORE_DOC_NETPOL, ns, name, doc, updated);
+}
+
+int store__policy_delete(struct store *s, const char *ns, const char *name)
+{
+	return store__doc_delete(s, STORE_DOC_NETPOL, ns, name);
+}
+
+int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx)
+{
+	return store__doc_foreach(s, STORE_DOC_NETPOL, cb, ctx);
 }

@@ -59,6 +59,14 @@ int store__identity_gc(struct store *s);
 typedef int (*store_policy_cb)(const char *ns, const char *name, const char *doc, int64_t updated,
 			       void *ctx);
 
+/* Policy documents by kind: NetworkPolicy or InspectionPolicy. */
+enum store_doc_kind { STORE_DOC_NETPOL, STORE_DOC_INSPECTION };
+
+int store__doc_put(struct store *s, enum store_doc_kind kind, const char *ns, const char *name,
+		   const char *doc, int64_t updated);
+int store__doc_delete(struct store *s, enum store_doc_kind kind, const char *ns, const char *name);
+int store__doc_foreach(struct store *s, enum store_doc_kind kind, store_policy_cb cb, void *ctx);
+
 int store__policy_put(struct store *s, const char *ns, const char *name, const char *doc,
 		      int64_t updated);
 /* -ENOENT when there is no such policy. */

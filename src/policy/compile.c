@@ -148,10 +148,10 @@ static int ident_add(struct comp *k, const struct pol_endpoint *ep, size_t ns_id
 		return em_set(k->em, -EINVAL, "endpoint %s: identity %u is reserved (any peer)",
 			      ep_name(ep), ep->identity);
 	k->ids[k->n_ids++] = (struct ident){
-		.id = ep->identity,
-		.ep = ep,
-		.ns = k->nss[ns_idx].name,
-		.ns_idx = ns_idx,
+	    .id = ep->identity,
+	    .ep = ep,
+	    .ns = k->nss[ns_idx].name,
+	    .ns_idx = ns_idx,
 	};
 	return 0;
 }
@@ -191,10 +191,10 @@ static uint32_t entry_hash(const struct pol_entry *e)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull;
 	uint64_t w[3] = {
-		(uint64_t)e->dir << 56 | (uint64_t)e->kind << 48 | (uint64_t)e->proto << 40 |
-			(uint64_t)e->port_bits << 32 | e->port,
-		e->local_id,
-		e->peer,
+	    (uint64_t)e->dir << 56 | (uint64_t)e->kind << 48 | (uint64_t)e->proto << 40 |
+		(uint64_t)e->port_bits << 32 | e->port,
+	    e->local_id,
+	    e->peer,
 	};
 
 	for (int i = 0; i < 3; i++) {
@@ -397,9 +397,9 @@ static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint3
 	u->flags |= pol_dir_flag(dir);
 	for (size_t i = 0; !err && i < d->n_rules[dir]; i++) {
 		struct pol_entry e = {
-			.dir = (uint8_t)dir,
-			.local_id = u->id,
-			.rule_id = base + (uint32_t)i,
+		    .dir = (uint8_t)dir,
+		    .local_id = u->id,
+		    .rule_id = base + (uint32_t)i,
 		};
 
 		err = compile_rule(k, d, &d->rules[dir][i], e);
@@ -466,7 +466,7 @@ static int program_fill(struct comp *k, struct pol_program *out)
 		return -ENOMEM;
 	for (size_t i = 0; i < k->n_ids; i++)
 		if (k->ids[i].flags)
-			out->enforce[n++] = (struct pol_enforce){ k->ids[i].id, k->ids[i].flags };
+			out->enforce[n++] = (struct pol_enforce){k->ids[i].id, k->ids[i].flags};
 	qsort(out->enforce, n, sizeof(*out->enforce), enforce_cmp);
 	out->n_enforce = n;
 	if (k->set.n)
@@ -483,7 +483,7 @@ static int program_fill(struct comp *k, struct pol_program *out)
 int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint *eps, size_t neps,
 		size_t max_entries, struct pol_program *out, struct errmsg *em)
 {
-	struct comp k = { .eps = eps, .neps = neps, .em = em, .set.max = max_entries };
+	struct comp k = {.eps = eps, .neps = neps, .em = em, .set.max = max_entries};
 	int err;
 
 	memset(out, 0, sizeof(*out));

@@ -59,8 +59,9 @@ static const struct pol_entry *lookup(const struct pol_program *p, uint8_t dir, 
 }
 
 /* The rule that lets local talk with peer in dir, 0: none. */
-static uint32_t side_rule(const struct pol_program *p, uint8_t dir, const struct pol_endpoint *local,
-			  const struct pol_endpoint *peer, uint8_t proto, uint16_t dport)
+static uint32_t side_rule(const struct pol_program *p, uint8_t dir,
+			  const struct pol_endpoint *local, const struct pol_endpoint *peer,
+			  uint8_t proto, uint16_t dport)
 {
 	const struct pol_entry *e;
 
@@ -73,8 +74,7 @@ static uint32_t side_rule(const struct pol_program *p, uint8_t dir, const struct
 }
 
 void pol_eval(const struct pol_program *p, const struct pol_endpoint *src,
-	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport,
-	      struct pol_verdict *v)
+	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport, struct pol_verdict *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->egress_enforced = enforce_flags(p, src->identity) & HYP_ENFORCE_EGRESS;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * networking.k8s.io/v1 NetworkPolicy: validation into struct pol_doc and
- * back to canonical JSON. Strict: unknown fields, nulls where a mapping
+ * networking.k8s.io/v1 NetworkPolicy: validation into struct pol_doc
+ * (netpol_json.c writes it back as canonical JSON). Strict: unknown fields, nulls where a mapping
  * is needed, named ports and IPv6 are errors, so that a typo can never
  * silently widen a policy. Every message names the document, the policy,
  * the line and the field path.
@@ -18,8 +18,6 @@
 #include "policy/netpol.h"
 #include "policy/yaml.h"
 
-#define API_VERSION "networking.k8s.io/v1"
-#define KIND "NetworkPolicy"
 #define ARENA_CHUNK 4096
 
 struct pol_arena {
@@ -28,10 +26,7 @@ struct pol_arena {
 	max_align_t data[];
 };
 
-static const struct {
-	const char *name;
-	uint8_t num;
-} protocols[] = { { "TCP", 6 }, { "UDP", 17 }, { "SCTP", 132 } };
+const struct pol_proto pol_protocols[POL_N_PROTOCOLS] = {{"TCP", 6}, {"UDP", 17}, {"SCTP", 132}};
 
 /* ---- arena, context, messages ---- */
 
@@ -82,8 +77,8 @@ static size_t vc_append(struct vctx *c, const char *s)
 	int w = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s", s);
 
 	if (w > 0)
-		c->plen += (size_t)w < sizeof(c->path) - c->plen ? (size_t)w :
-								     sizeof(c->path) - c->plen - 1;
+		c->plen += (size_t)w < sizeof(c->path) - c->plen ? (size_t)w
+								 : sizeof(c->path) - c->plen - 1;
 	return mark;
 }
 
@@ -111,7 +106,7 @@ void vc_pop(struct vctx *c, size_t mark)
 	c->path[mark] = '\0';
 }
 
-int verr(struct vctx *c, int line, const char *fmt, ...)
+int vc_err(struct vctx *c, int line, const char *fmt, ...)
 {
 	char msg[320], where[300], at[24] = "";
 	va_list ap;
@@ -120,8 +115,8 @@ int verr(struct vctx *c, int line, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (c->doc)
-		snprintf(where, sizeof(where), "document %d%s%.253s%s", c->doc,
-			 c->name ? " (" : "", c->name ? c->name : "", c->name ? ")" : "");
+		snprintf(where, sizeof(where), "document %d%s%.253s%s", c->doc, c->name ? " (" : "",
+			 c->name ? c->name : "", c->name ? ")" : "");
 	else
 		snprintf(where, sizeof(where), "policy%s%.253s", c->name ? " " : "",
 			 c->name ? c->name : "");
@@ -152,14 +147,15 @@ static int unknown_field(struct vctx *c, json_object *map, const char *key,
 
 	for (size_t i = 0; known[i]; i++) {
 		if (!strcasecmp(key, known[i]))
-			return verr(c, yj_key_line(map, key),
-				    "unknown field \"%.80s\" (did you mean \"%s\"?)", key, known[i]);
+			return vc_err(c, yj_key_line(map, key),
+				    "unknown field \"%.80s\" (did you mean \"%s\"?)", key,
+				    known[i]);
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "",
 					known[i]);
 		if (off >= sizeof(list))
 			break;
 	}
-	return verr(c, yj_key_line(map, key), "unknown field \"%.80s\" (known: %s)", key, list);
+	return vc_err(c, yj_key_line(map, key), "unknown field \"%.80s\" (known: %s)", key, list);
 }
 
 int vc_fields(struct vctx *c, json_object *map, const char *const *known)
@@ -181,7 +177,7 @@ int vc_want_map(struct vctx *c, json_object *o, int line, const char *what)
 {
 	if (json_object_is_type(o, json_type_object))
 		return 0;
-	return verr(c, yj_line(o) ? yj_line(o) : line, "%s must be a mapping%s", what,
+	return vc_err(c, yj_line(o) ? yj_line(o) : line, "%s must be a mapping%s", what,
 		    o ? "" : ", not null");
 }
 
@@ -191,7 +187,7 @@ int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, siz
 	if (!o)
 		return 0;
 	if (!json_object_is_type(o, json_type_array))
-		return verr(c, yj_line(o) ? yj_line(o) : line, "%s must be a list", what);
+		return vc_err(c, yj_line(o) ? yj_line(o) : line, "%s must be a list", what);
 	*n = json_object_array_length(o);
 	return 0;
 }
@@ -200,7 +196,7 @@ int vc_not_null(struct vctx *c, json_object *map, const char *key)
 {
 	if (!has(map, key) || field(map, key))
 		return 0;
-	return verr(c, yj_key_line(map, key), "%s is empty (null): give it a value or remove it",
+	return vc_err(c, yj_key_line(map, key), "%s is empty (null): give it a value or remove it",
 		    key);
 }
 
@@ -263,11 +259,11 @@ static int parse_name(struct vctx *c, json_object *md, struct pol_doc *d)
 	if (vc_not_null(c, md, "name"))
 		return -EINVAL;
 	if (!v)
-		return verr(c, line, "metadata.name is required");
+		return vc_err(c, line, "metadata.name is required");
 	if (!json_object_is_type(v, json_type_string))
-		return verr(c, line, "metadata.name must be a string");
+		return vc_err(c, line, "metadata.name must be a string");
 	if (!dns_subdomain(s))
-		return verr(c, line,
+		return vc_err(c, line,
 			    "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
 			    "[a-z0-9-] parts separated by dots, at most 253)",
 			    s);
@@ -289,9 +285,9 @@ static int parse_namespace(struct vctx *c, json_object *md, struct pol_doc *d)
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_string))
-		return verr(c, line, "metadata.namespace must be a string");
+		return vc_err(c, line, "metadata.namespace must be a string");
 	if (!dns_label(s))
-		return verr(c, line,
+		return vc_err(c, line,
 			    "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
 			    "[a-z0-9-], alphanumeric at both ends)",
 			    s);
@@ -321,12 +317,12 @@ static int parse_kv(struct vctx *c, json_object *md, const char *key, bool label
 		const char *s = json_object_get_string(v);
 
 		if (label_validate_key(k))
-			return verr(c, line, "%s key \"%.80s\" is not a valid key", what, k);
+			return vc_err(c, line, "%s key \"%.80s\" is not a valid key", what, k);
 		if (!json_object_is_type(v, json_type_string))
-			return verr(c, line, "%s value of \"%.80s\" must be a string (quote it)",
+			return vc_err(c, line, "%s value of \"%.80s\" must be a string (quote it)",
 				    what, k);
 		if (labels && label_validate_value(s))
-			return verr(c, line, "%s value \"%.80s\" is not a valid label value", what,
+			return vc_err(c, line, "%s value \"%.80s\" is not a valid label value", what,
 				    s);
 		(*out)[i].key = vc_strdup(c, k);
 		(*out)[i].val = vc_strdup(c, s);
@@ -339,12 +335,12 @@ static int parse_kv(struct vctx *c, json_object *md, const char *key, bool label
 
 static int parse_metadata(struct vctx *c, json_object *root, struct pol_doc *d)
 {
-	static const char *const fields[] = { "name", "namespace", "labels", "annotations", NULL };
+	static const char *const fields[] = {"name", "namespace", "labels", "annotations", NULL};
 	json_object *md = field(root, "metadata");
 	int err;
 
 	if (!has(root, "metadata"))
-		return verr(c, yj_line(root), "metadata is required (with a name)");
+		return vc_err(c, yj_line(root), "metadata is required (with a name)");
 	err = vc_want_map(c, md, yj_key_line(root, "metadata"), "metadata");
 	if (!err)
 		err = vc_fields(c, md, fields);
@@ -365,9 +361,9 @@ static int check_const(struct vctx *c, json_object *root, const char *key, const
 	int line = yj_key_line(root, key);
 
 	if (!v)
-		return verr(c, line, "%s is required (%s)", key, want);
+		return vc_err(c, line, "%s is required (%s)", key, want);
 	if (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), want))
-		return verr(c, line, "%s must be %s, not \"%.80s\"", key, want,
+		return vc_err(c, line, "%s must be %s, not \"%.80s\"", key, want,
 			    json_object_get_string(v));
 	return 0;
 }
@@ -379,18 +375,18 @@ static int parse_protocol(struct vctx *c, json_object *o, struct pol_port *out)
 	json_object *v = field(o, "protocol");
 	const char *s = json_object_get_string(v);
 
-	out->proto = protocols[0].num; /* TCP, as Kubernetes defaults it */
+	out->proto = pol_protocols[0].num; /* TCP, as Kubernetes defaults it */
 	if (!v)
 		return 0;
 	if (json_object_is_type(v, json_type_string)) {
-		for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++) {
-			if (!strcmp(s, protocols[i].name)) {
-				out->proto = protocols[i].num;
+		for (size_t i = 0; i < POL_N_PROTOCOLS; i++) {
+			if (!strcmp(s, pol_protocols[i].name)) {
+				out->proto = pol_protocols[i].num;
 				return 0;
 			}
 		}
 	}
-	return verr(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP, UDP or SCTP", s);
+	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP, UDP or SCTP", s);
 }
 
 static bool all_digits(const char *s)
@@ -416,25 +412,26 @@ static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t
 	if (!v)
 		return 0;
 	if (json_object_is_type(v, json_type_string) && all_digits(s))
-		return verr(c, line, "%s \"%.20s\" must be a number from 1 to 65535, without quotes",
-			    key, s);
+		return vc_err(c, line,
+			    "%s \"%.20s\" must be a number from 1 to 65535, without quotes", key,
+			    s);
 	if (json_object_is_type(v, json_type_string))
-		return verr(c, line,
+		return vc_err(c, line,
 			    "named port \"%.80s\" is not supported: Hyperion has no container port "
 			    "names, use the port number",
 			    s);
 	if (!json_object_is_type(v, json_type_int))
-		return verr(c, line, "%s must be a number from 1 to 65535", key);
+		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
 	n = json_object_get_int64(v);
 	if (n < 1 || n > 65535)
-		return verr(c, line, "%s %lld is out of range (1-65535)", key, (long long)n);
+		return vc_err(c, line, "%s %lld is out of range (1-65535)", key, (long long)n);
 	*out = (uint16_t)n;
 	return 0;
 }
 
 static int parse_port(struct vctx *c, json_object *o, int line, struct pol_port *out)
 {
-	static const char *const fields[] = { "protocol", "port", "endPort", NULL };
+	static const char *const fields[] = {"protocol", "port", "endPort", NULL};
 	int err;
 
 	err = vc_want_map(c, o, line, "a ports entry");
@@ -449,32 +446,31 @@ static int parse_port(struct vctx *c, json_object *o, int line, struct pol_port 
 	if (err)
 		return err;
 	if (out->end_port && !out->port)
-		return verr(c, yj_key_line(o, "endPort"), "endPort needs port");
+		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
 	if (out->end_port && out->end_port < out->port)
-		return verr(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
+		return vc_err(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
 			    out->end_port, out->port);
 	return 0;
 }
 
 /* ---- peers ---- */
 
-static int parse_cidr(struct vctx *c, json_object *v, int line, const char *what,
-		      struct cidr4 *out)
+static int parse_cidr(struct vctx *c, json_object *v, int line, const char *what, struct cidr4 *out)
 {
 	const char *s = json_object_get_string(v);
 	uint32_t host;
 	char net[16];
 
 	if (!json_object_is_type(v, json_type_string))
-		return verr(c, line, "%s must be a string (a.b.c.d/n)", what);
+		return vc_err(c, line, "%s must be a string (a.b.c.d/n)", what);
 	if (strchr(s, ':'))
-		return verr(c, line, "%s %.80s is IPv6: Hyperion carries IPv4 only", what, s);
+		return vc_err(c, line, "%s %.80s is IPv6: Hyperion carries IPv4 only", what, s);
 	if (cidr4_parse(s, out))
-		return verr(c, line, "%s \"%.80s\" is not an IPv4 CIDR (a.b.c.d/n)", what, s);
+		return vc_err(c, line, "%s \"%.80s\" is not an IPv4 CIDR (a.b.c.d/n)", what, s);
 	host = out->addr & ~cidr4_mask(out->prefix);
 	if (host) {
 		ipv4_format(out->addr & cidr4_mask(out->prefix), net, sizeof(net));
-		return verr(c, line, "%s %s has host bits set (did you mean %s/%u?)", what, s, net,
+		return vc_err(c, line, "%s %s has host bits set (did you mean %s/%u?)", what, s, net,
 			    out->prefix);
 	}
 	return 0;
@@ -499,12 +495,13 @@ static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
 		struct cidr4 *x = &out->except[i];
 
 		err = parse_cidr(c, e, elem_line(list, e, line), "except", x);
-		if (!err && (x->prefix <= out->cidr.prefix || !cidr4_contains(&out->cidr, x->addr))) {
+		if (!err &&
+		    (x->prefix <= out->cidr.prefix || !cidr4_contains(&out->cidr, x->addr))) {
 			ipv4_format(x->addr, a, sizeof(a));
 			ipv4_format(out->cidr.addr, b, sizeof(b));
-			err = verr(c, elem_line(list, e, line),
-				   "except %s/%u is not strictly inside cidr %s/%u", a, x->prefix, b,
-				   out->cidr.prefix);
+			err = vc_err(c, elem_line(list, e, line),
+				   "except %s/%u is not strictly inside cidr %s/%u", a, x->prefix,
+				   b, out->cidr.prefix);
 		}
 		out->n_except = i + 1;
 	}
@@ -513,7 +510,7 @@ static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
 
 static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 {
-	static const char *const fields[] = { "cidr", "except", NULL };
+	static const char *const fields[] = {"cidr", "except", NULL};
 	json_object *ib = field(p, "ipBlock");
 	int line = yj_key_line(p, "ipBlock");
 	int err;
@@ -523,7 +520,7 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 	if (!err)
 		err = vc_fields(c, ib, fields);
 	if (!err && !field(ib, "cidr"))
-		err = verr(c, line, "ipBlock needs a cidr");
+		err = vc_err(c, line, "ipBlock needs a cidr");
 	if (!err)
 		err = parse_cidr(c, field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr", &out->cidr);
 	if (!err)
@@ -550,7 +547,7 @@ static int parse_peer_sel(struct vctx *c, json_object *p, const char *key,
 
 static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer *out)
 {
-	static const char *const fields[] = { "podSelector", "namespaceSelector", "ipBlock", NULL };
+	static const char *const fields[] = {"podSelector", "namespaceSelector", "ipBlock", NULL};
 	bool pods, nss, ipb;
 	size_t mark;
 	int err;
@@ -564,9 +561,9 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 	nss = has(p, "namespaceSelector");
 	ipb = has(p, "ipBlock");
 	if (!pods && !nss && !ipb)
-		return verr(c, line, "a peer needs podSelector, namespaceSelector or ipBlock");
+		return vc_err(c, line, "a peer needs podSelector, namespaceSelector or ipBlock");
 	if (ipb && (pods || nss))
-		return verr(c, yj_key_line(p, "ipBlock"),
+		return vc_err(c, yj_key_line(p, "ipBlock"),
 			    "ipBlock cannot be combined with podSelector or namespaceSelector in "
 			    "one peer: list it as a peer of its own");
 	if (ipb) {
@@ -620,8 +617,8 @@ static int one_port(struct vctx *c, json_object *e, int line, void *out)
 
 static int parse_rule(struct vctx *c, json_object *r, int line, int dir, struct pol_rule *out)
 {
-	static const char *const in_fields[] = { "from", "ports", NULL };
-	static const char *const eg_fields[] = { "to", "ports", NULL };
+	static const char *const in_fields[] = {"from", "ports", NULL};
+	static const char *const eg_fields[] = {"to", "ports", NULL};
 	const char *peers = dir == HYP_DIR_INGRESS ? "from" : "to";
 	int err;
 
@@ -679,11 +676,12 @@ static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 
 		if (!json_object_is_type(t, json_type_string) ||
 		    (strcmp(s, "Ingress") && strcmp(s, "Egress")))
-			return verr(c, elem_line(list, t, line),
-				    "policyTypes entry \"%.40s\" is not Ingress or Egress", s);
+			return vc_err(c, elem_line(list, t, line),
+				    "policyTypes entry \"%.40s\" is not Ingress or Egress",
+				    s ? s : "null");
 		f = !strcmp(s, "Ingress") ? HYP_ENFORCE_INGRESS : HYP_ENFORCE_EGRESS;
 		if (*types & f)
-			return verr(c, elem_line(list, t, line), "policyTypes lists %s twice", s);
+			return vc_err(c, elem_line(list, t, line), "policyTypes lists %s twice", s);
 		*types |= f;
 	}
 	return err;
@@ -692,12 +690,12 @@ static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 /* Explicit policyTypes that leave out a direction with rules: they would be ignored. */
 static int check_types(struct vctx *c, json_object *spec, struct pol_doc *d)
 {
-	static const char *const keys[] = { "ingress", "egress" };
-	static const char *const names[] = { "Ingress", "Egress" };
+	static const char *const keys[] = {"ingress", "egress"};
+	static const char *const names[] = {"Ingress", "Egress"};
 
 	for (int dir = HYP_DIR_INGRESS; dir <= HYP_DIR_EGRESS; dir++)
 		if (d->n_rules[dir] && !(d->types & pol_dir_flag(dir)))
-			return verr(c, yj_key_line(spec, keys[dir]),
+			return vc_err(c, yj_key_line(spec, keys[dir]),
 				    "%s rules are given but policyTypes leaves out %s: they would "
 				    "be ignored",
 				    keys[dir], names[dir]);
@@ -706,22 +704,23 @@ static int check_types(struct vctx *c, json_object *spec, struct pol_doc *d)
 
 static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 {
-	static const char *const fields[] = { "podSelector", "policyTypes", "ingress", "egress",
-					      NULL };
+	static const char *const fields[] = {"podSelector", "policyTypes", "ingress", "egress",
+					     NULL};
 	json_object *spec = field(root, "spec");
 	size_t mark, m;
 	int err;
 
 	if (!has(root, "spec"))
-		return verr(c, yj_line(root), "spec is required");
+		return vc_err(c, yj_line(root), "spec is required");
 	err = vc_want_map(c, spec, yj_key_line(root, "spec"), "spec");
 	if (err)
 		return err;
 	mark = vc_key(c, "spec");
 	err = vc_fields(c, spec, fields);
 	if (!err && !has(spec, "podSelector"))
-		err = verr(c, yj_line(spec), "podSelector is required ({} selects every pod of "
-					     "the namespace)");
+		err = vc_err(c, yj_line(spec),
+			   "podSelector is required ({} selects every pod of "
+			   "the namespace)");
 	if (!err) {
 		m = vc_key(c, "podSelector");
 		err = sel_parse(c, field(spec, "podSelector"), yj_key_line(spec, "podSelector"),
@@ -738,7 +737,8 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 		err = check_types(c, spec, d);
 	/* Kubernetes' default: Ingress, plus Egress when there are egress rules */
 	if (!err && !d->types)
-		d->types = HYP_ENFORCE_INGRESS | (d->n_rules[HYP_DIR_EGRESS] ? HYP_ENFORCE_EGRESS : 0);
+		d->types =
+		    HYP_ENFORCE_INGRESS | (d->n_rules[HYP_DIR_EGRESS] ? HYP_ENFORCE_EGRESS : 0);
 	vc_pop(c, mark);
 	return err;
 }
@@ -747,7 +747,7 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 
 static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 {
-	static const char *const fields[] = { "apiVersion", "kind", "metadata", "spec", NULL };
+	static const char *const fields[] = {"apiVersion", "kind", "metadata", "spec", NULL};
 	struct pol_doc *d = calloc(1, sizeof(*d));
 	int err;
 
@@ -758,10 +758,10 @@ static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 	err = vc_want_map(c, root, 0, "a document (a NetworkPolicy)");
 	if (!err) {
 		c->name = peek_name(root); /* for the messages until metadata is checked */
-		err = check_const(c, root, "apiVersion", API_VERSION);
+		err = check_const(c, root, "apiVersion", POL_API_VERSION);
 	}
 	if (!err)
-		err = check_const(c, root, "kind", KIND);
+		err = check_const(c, root, "kind", POL_KIND);
 	if (!err)
 		err = vc_fields(c, root, fields);
 	if (!err)
@@ -808,7 +808,7 @@ int pol_parse(const char *text, size_t len, struct pol_doc ***docs, size_t *n, s
 	if (!out || !index)
 		err = -ENOMEM;
 	for (size_t i = 0; !err && i < n_roots; i++) {
-		struct vctx c = { .em = em, .doc = (int)i + 1 };
+		struct vctx c = {.em = em, .doc = (int)i + 1};
 
 		if (!roots[i])
 			continue; /* an empty document, as kubectl skips it */
@@ -834,7 +834,7 @@ int pol_parse(const char *text, size_t len, struct pol_doc ***docs, size_t *n, s
 
 int pol_doc_from_json(json_object *o, struct pol_doc **out, struct errmsg *em)
 {
-	struct vctx c = { .em = em };
+	struct vctx c = {.em = em};
 
 	return doc_build(&c, o, out);
 }
@@ -866,170 +866,9 @@ const char *pol_doc_name(const struct pol_doc *d)
 	return d->name;
 }
 
-/* ---- canonical JSON ---- */
-
-static json_object *jb_chk(struct jbuild *b, json_object *o)
+int pol_parse_root(json_object *root, int doc_index, struct pol_doc **out, struct errmsg *em)
 {
-	if (!o)
-		b->failed = true;
-	return o;
-}
+	struct vctx c = {.em = em, .doc = doc_index};
 
-json_object *jb_obj(struct jbuild *b)
-{
-	return jb_chk(b, json_object_new_object());
-}
-
-json_object *jb_arr(struct jbuild *b)
-{
-	return jb_chk(b, json_object_new_array());
-}
-
-json_object *jb_str(struct jbuild *b, const char *s)
-{
-	return jb_chk(b, json_object_new_string(s));
-}
-
-json_object *jb_int(struct jbuild *b, int64_t v)
-{
-	return jb_chk(b, json_object_new_int64(v));
-}
-
-void jb_set(struct jbuild *b, json_object *obj, const char *key, json_object *val)
-{
-	if (!obj || !val || json_object_object_add(obj, key, val)) {
-		b->failed = true;
-		json_object_put(val);
-	}
-}
-
-void jb_push(struct jbuild *b, json_object *arr, json_object *val)
-{
-	if (!arr || !val || json_object_array_add(arr, val)) {
-		b->failed = true;
-		json_object_put(val);
-	}
-}
-
-static json_object *cidr_json(struct jbuild *b, const struct cidr4 *c)
-{
-	char ip[16], s[24];
-
-	ipv4_format(c->addr, ip, sizeof(ip));
-	snprintf(s, sizeof(s), "%s/%u", ip, c->prefix);
-	return jb_str(b, s);
-}
-
-static json_object *peer_json(struct jbuild *b, const struct pol_peer *p)
-{
-	json_object *o = jb_obj(b), *ib, *ex;
-
-	if (p->pods)
-		jb_set(b, o, "podSelector", sel_json(b, p->pods));
-	if (p->namespaces)
-		jb_set(b, o, "namespaceSelector", sel_json(b, p->namespaces));
-	if (!p->ip_block)
-		return o;
-	ib = jb_obj(b);
-	jb_set(b, ib, "cidr", cidr_json(b, &p->cidr));
-	if (p->n_except) {
-		ex = jb_arr(b);
-		for (size_t i = 0; i < p->n_except; i++)
-			jb_push(b, ex, cidr_json(b, &p->except[i]));
-		jb_set(b, ib, "except", ex);
-	}
-	jb_set(b, o, "ipBlock", ib);
-	return o;
-}
-
-static const char *proto_name(uint8_t num)
-{
-	for (size_t i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
-		if (protocols[i].num == num)
-			return protocols[i].name;
-	return "TCP";
-}
-
-static json_object *port_json(struct jbuild *b, const struct pol_port *p)
-{
-	json_object *o = jb_obj(b);
-
-	jb_set(b, o, "protocol", jb_str(b, proto_name(p->proto)));
-	if (p->port)
-		jb_set(b, o, "port", jb_int(b, p->port));
-	if (p->end_port)
-		jb_set(b, o, "endPort", jb_int(b, p->end_port));
-	return o;
-}
-
-static json_object *rule_json(struct jbuild *b, const struct pol_rule *r, int dir)
-{
-	json_object *o = jb_obj(b), *l;
-
-	if (r->n_peers) {
-		l = jb_arr(b);
-		for (size_t i = 0; i < r->n_peers; i++)
-			jb_push(b, l, peer_json(b, &r->peers[i]));
-		jb_set(b, o, dir == HYP_DIR_INGRESS ? "from" : "to", l);
-	}
-	if (r->n_ports) {
-		l = jb_arr(b);
-		for (size_t i = 0; i < r->n_ports; i++)
-			jb_push(b, l, port_json(b, &r->ports[i]));
-		jb_set(b, o, "ports", l);
-	}
-	return o;
-}
-
-static json_object *kv_json(struct jbuild *b, const struct pol_kv *kv, size_t n)
-{
-	json_object *o = jb_obj(b);
-
-	for (size_t i = 0; i < n; i++)
-		jb_set(b, o, kv[i].key, jb_str(b, kv[i].val));
-	return o;
-}
-
-static json_object *spec_json(struct jbuild *b, const struct pol_doc *d)
-{
-	static const char *const keys[] = { "ingress", "egress" };
-	static const char *const names[] = { "Ingress", "Egress" };
-	json_object *spec = jb_obj(b), *types = jb_arr(b), *l;
-
-	jb_set(b, spec, "podSelector", sel_json(b, &d->pods));
-	for (int dir = HYP_DIR_INGRESS; dir <= HYP_DIR_EGRESS; dir++)
-		if (d->types & pol_dir_flag(dir))
-			jb_push(b, types, jb_str(b, names[dir]));
-	jb_set(b, spec, "policyTypes", types);
-	for (int dir = HYP_DIR_INGRESS; dir <= HYP_DIR_EGRESS; dir++) {
-		if (!d->n_rules[dir])
-			continue;
-		l = jb_arr(b);
-		for (size_t i = 0; i < d->n_rules[dir]; i++)
-			jb_push(b, l, rule_json(b, &d->rules[dir][i], dir));
-		jb_set(b, spec, keys[dir], l);
-	}
-	return spec;
-}
-
-json_object *pol_doc_json(const struct pol_doc *d)
-{
-	struct jbuild b = { 0 };
-	json_object *o = jb_obj(&b), *md = jb_obj(&b);
-
-	jb_set(&b, o, "apiVersion", jb_str(&b, API_VERSION));
-	jb_set(&b, o, "kind", jb_str(&b, KIND));
-	jb_set(&b, md, "name", jb_str(&b, d->name));
-	jb_set(&b, md, "namespace", jb_str(&b, d->ns));
-	if (d->n_labels)
-		jb_set(&b, md, "labels", kv_json(&b, d->labels, d->n_labels));
-	if (d->n_annotations)
-		jb_set(&b, md, "annotations", kv_json(&b, d->annotations, d->n_annotations));
-	jb_set(&b, o, "metadata", md);
-	jb_set(&b, o, "spec", spec_json(&b, d));
-	if (b.failed) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return doc_build(&c, root, out);
 }

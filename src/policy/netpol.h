@@ -16,10 +16,20 @@
 #include "lib/labels.h"
 #include "policy/policy.h"
 
+#define POL_API_VERSION	      "networking.k8s.io/v1"
+#define POL_KIND	      "NetworkPolicy"
 #define POL_DEFAULT_NAMESPACE "default"
-#define POL_NS_NAME_LABEL "kubernetes.io/metadata.name"
-#define POL_NS_LABEL_PREFIX "namespace.hyperion.io/"
-#define POL_EP_NS_LABEL "namespace"
+#define POL_NS_NAME_LABEL     "kubernetes.io/metadata.name"
+#define POL_NS_LABEL_PREFIX   "namespace.hyperion.io/"
+#define POL_EP_NS_LABEL	      "namespace"
+
+struct pol_proto {
+	const char *name;
+	uint8_t num;
+};
+
+#define POL_N_PROTOCOLS 3
+extern const struct pol_proto pol_protocols[POL_N_PROTOCOLS]; /* TCP first: the default */
 
 enum sel_op { SEL_IN, SEL_NOT_IN, SEL_EXISTS, SEL_DOES_NOT_EXIST };
 
@@ -38,15 +48,15 @@ struct pol_selector {
 };
 
 struct pol_port {
-	uint8_t proto; /* 6, 17 or 132 */
-	uint16_t port; /* 0: every port */
+	uint8_t proto;	   /* 6, 17 or 132 */
+	uint16_t port;	   /* 0: every port */
 	uint16_t end_port; /* 0: port alone */
 };
 
 struct pol_peer {
-	struct pol_selector *pods; /* NULL: absent */
+	struct pol_selector *pods;	 /* NULL: absent */
 	struct pol_selector *namespaces; /* NULL: absent */
-	bool ip_block; /* then neither selector */
+	bool ip_block;			 /* then neither selector */
 	struct cidr4 cidr;
 	struct cidr4 *except;
 	size_t n_except;
@@ -73,7 +83,7 @@ struct pol_doc {
 	struct pol_kv *labels, *annotations; /* metadata, kept for pol_doc_json */
 	size_t n_labels, n_annotations;
 	struct pol_selector pods;
-	uint8_t types; /* HYP_ENFORCE_INGRESS | HYP_ENFORCE_EGRESS */
+	uint8_t types;		   /* HYP_ENFORCE_INGRESS | HYP_ENFORCE_EGRESS */
 	struct pol_rule *rules[2]; /* by hyp_policy_dir */
 	size_t n_rules[2];
 };
@@ -86,14 +96,14 @@ static inline uint8_t pol_dir_flag(int dir)
 /* Validation context: where we are, for messages, and the doc's arena. */
 struct vctx {
 	struct errmsg *em;
-	int doc; /* document index from 1; 0: not from a text */
+	int doc;	  /* document index from 1; 0: not from a text */
 	const char *name; /* metadata.name once valid */
 	struct pol_arena **arena;
 	char path[160]; /* field path, e.g. spec.ingress[0].ports[1] */
 	size_t plen;
 };
 
-int verr(struct vctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vc_err(struct vctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void *vc_alloc(struct vctx *c, size_t size);
 const char *vc_strdup(struct vctx *c, const char *s);
 /* Appends ".key" or "[i]" to the path; vc_pop(c, mark) undoes it. */

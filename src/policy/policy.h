@@ -27,6 +27,8 @@ struct pol_doc; /* one validated NetworkPolicy */
 /* Parses every document of text; on any error nothing is returned and em
  * names the document, the line and the reason. */
 int pol_parse(const char *text, size_t len, struct pol_doc ***docs, size_t *n, struct errmsg *em);
+/* One document already parsed by yj_parse (doc_index from 1, for messages). */
+int pol_parse_root(json_object *root, int doc_index, struct pol_doc **out, struct errmsg *em);
 void pol_doc_free(struct pol_doc *d);
 void pol_docs_free(struct pol_doc **docs, size_t n);
 const char *pol_doc_namespace(const struct pol_doc *d);
@@ -56,7 +58,7 @@ struct pol_entry {
 };
 
 struct pol_rule_ref {
-	char policy[300]; /* "namespace/name" */
+	char policy[320]; /* "namespace/name" */
 	uint8_t dir;
 	int rule; /* index in spec.ingress / spec.egress, from 0 */
 };
@@ -71,7 +73,7 @@ struct pol_program {
 	size_t n_entries;
 	struct pol_enforce *enforce;
 	size_t n_enforce;
-	struct pol_rule_ref *rules; /* rules[0] unused; rule_id indexes it */
+	struct pol_rule_ref *rules; /* rules[0] unused; rule_id indexes it: 1 .. n_rules - 1 */
 	size_t n_rules;
 };
 

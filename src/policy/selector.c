@@ -11,10 +11,10 @@
 #include "policy/yaml.h"
 
 static const char *const op_names[] = {
-	[SEL_IN] = "In",
-	[SEL_NOT_IN] = "NotIn",
-	[SEL_EXISTS] = "Exists",
-	[SEL_DOES_NOT_EXIST] = "DoesNotExist",
+    [SEL_IN] = "In",
+    [SEL_NOT_IN] = "NotIn",
+    [SEL_EXISTS] = "Exists",
+    [SEL_DOES_NOT_EXIST] = "DoesNotExist",
 };
 
 static int set_values(struct vctx *c, struct sel_req *r, size_t n)
@@ -24,16 +24,15 @@ static int set_values(struct vctx *c, struct sel_req *r, size_t n)
 	return n && !r->values ? -ENOMEM : 0;
 }
 
-static int check_value(struct vctx *c, int line, json_object *v, const char *what,
-		       const char *key)
+static int check_value(struct vctx *c, int line, json_object *v, const char *what, const char *key)
 {
 	const char *s;
 
 	if (!json_object_is_type(v, json_type_string))
-		return verr(c, line, "%s of \"%.80s\" must be a string (quote it)", what, key);
+		return vc_err(c, line, "%s of \"%.80s\" must be a string (quote it)", what, key);
 	s = json_object_get_string(v);
 	if (label_validate_value(s))
-		return verr(c, line,
+		return vc_err(c, line,
 			    "%s \"%.80s\" of \"%.80s\" is not a valid label value (at most 63 of "
 			    "[A-Za-z0-9_.-], alphanumeric at both ends)",
 			    what, s, key);
@@ -43,7 +42,7 @@ static int check_value(struct vctx *c, int line, json_object *v, const char *wha
 static int check_key(struct vctx *c, int line, const char *key, const char *what)
 {
 	if (label_validate_key(key))
-		return verr(c, line, "%s \"%.80s\" is not a valid label key", what, key);
+		return vc_err(c, line, "%s \"%.80s\" is not a valid label key", what, key);
 	return 0;
 }
 
@@ -74,7 +73,7 @@ static int parse_op(struct vctx *c, json_object *e, struct sel_req *r)
 
 	json_object_object_get_ex(e, "operator", &op);
 	if (!json_object_is_type(op, json_type_string))
-		return verr(c, yj_key_line(e, "operator"),
+		return vc_err(c, yj_key_line(e, "operator"),
 			    "a matchExpressions entry needs an operator (In, NotIn, Exists or "
 			    "DoesNotExist)");
 	s = json_object_get_string(op);
@@ -84,7 +83,7 @@ static int parse_op(struct vctx *c, json_object *e, struct sel_req *r)
 			return 0;
 		}
 	}
-	return verr(c, yj_line(op), "operator \"%.40s\" is not In, NotIn, Exists or DoesNotExist",
+	return vc_err(c, yj_line(op), "operator \"%.40s\" is not In, NotIn, Exists or DoesNotExist",
 		    s);
 }
 
@@ -100,10 +99,10 @@ static int parse_expr_values(struct vctx *c, json_object *e, struct sel_req *r)
 	if (err)
 		return err;
 	if ((r->op == SEL_IN || r->op == SEL_NOT_IN) && !n)
-		return verr(c, yj_line(e), "operator %s needs a non-empty values list",
+		return vc_err(c, yj_line(e), "operator %s needs a non-empty values list",
 			    op_names[r->op]);
 	if ((r->op == SEL_EXISTS || r->op == SEL_DOES_NOT_EXIST) && n)
-		return verr(c, line, "operator %s takes no values", op_names[r->op]);
+		return vc_err(c, line, "operator %s takes no values", op_names[r->op]);
 	err = set_values(c, r, n);
 	for (size_t i = 0; !err && i < n; i++) {
 		json_object *v = json_object_array_get_idx(vals, i);
@@ -119,7 +118,7 @@ static int parse_expr_values(struct vctx *c, json_object *e, struct sel_req *r)
 
 static int parse_expr(struct vctx *c, json_object *e, int line, struct sel_req *r)
 {
-	static const char *const fields[] = { "key", "operator", "values", NULL };
+	static const char *const fields[] = {"key", "operator", "values", NULL};
 	json_object *key = NULL;
 	int err;
 
@@ -130,7 +129,7 @@ static int parse_expr(struct vctx *c, json_object *e, int line, struct sel_req *
 		return err;
 	json_object_object_get_ex(e, "key", &key);
 	if (!json_object_is_type(key, json_type_string))
-		return verr(c, yj_key_line(e, "key"), "a matchExpressions entry needs a key");
+		return vc_err(c, yj_key_line(e, "key"), "a matchExpressions entry needs a key");
 	err = check_key(c, yj_key_line(e, "key"), json_object_get_string(key), "key");
 	if (err)
 		return err;
@@ -170,7 +169,7 @@ static size_t count_reqs(json_object *ml, json_object *me)
 
 int sel_parse(struct vctx *c, json_object *o, int line, struct pol_selector *out)
 {
-	static const char *const fields[] = { "matchLabels", "matchExpressions", NULL };
+	static const char *const fields[] = {"matchLabels", "matchExpressions", NULL};
 	json_object *ml = NULL, *me = NULL;
 	size_t n, mark;
 	int err;
@@ -195,7 +194,7 @@ int sel_parse(struct vctx *c, json_object *o, int line, struct pol_selector *out
 
 	mark = vc_key(c, "matchLabels");
 	if (ml && !json_object_is_type(ml, json_type_object))
-		err = verr(c, yj_key_line(o, "matchLabels"), "matchLabels must be a mapping");
+		err = vc_err(c, yj_key_line(o, "matchLabels"), "matchLabels must be a mapping");
 	if (!err && ml) {
 		json_object_object_foreach(ml, key, val)
 		{

@@ -29,7 +29,7 @@ struct yj_info {
 
 struct yj_frame {
 	json_object *obj; /* the mapping or sequence being filled */
-	char *key; /* mapping: the key waiting for its value, or NULL */
+	char *key;	  /* mapping: the key waiting for its value, or NULL */
 	int key_line;
 };
 
@@ -171,6 +171,9 @@ static int resolve(const char *s, const char *tag, json_object **out)
 		*out = json_object_new_int64(v);
 		return *out ? 0 : -ENOMEM;
 	}
+	if (tag && strcmp(tag, YAML_NULL_TAG) && strcmp(tag, YAML_BOOL_TAG) &&
+	    strcmp(tag, YAML_INT_TAG))
+		return -EOPNOTSUPP;
 	if (tag)
 		return -EINVAL;
 	*out = json_object_new_string(s);
@@ -195,9 +198,13 @@ static int scalar_value(struct yj_builder *b, const yaml_event_t *ev, json_objec
 	} else {
 		err = resolve(s, tag, out);
 	}
+	if (err == -EOPNOTSUPP)
+		return em_set(b->em, -EINVAL, "document %d, line %d: tag %.100s is not supported",
+			      b->doc, ev_line(ev), tag);
 	if (err == -EINVAL)
-		return em_set(b->em, err, "document %d, line %d: \"%.100s\" does not fit its tag %s",
-			      b->doc, ev_line(ev), s, tag);
+		return em_set(b->em, err,
+			      "document %d, line %d: \"%.100s\" does not fit its tag %s", b->doc,
+			      ev_line(ev), s, tag);
 	if (err)
 		return err;
 	if (*out && info_attach(*out, ev_line(ev))) {
@@ -295,7 +302,7 @@ static int on_collection_start(struct yj_builder *b, const yaml_event_t *ev, boo
 	if (!err)
 		err = add_value(b, json_object_get(o));
 	if (!err)
-		b->stack[b->depth++] = (struct yj_frame){ .obj = o };
+		b->stack[b->depth++] = (struct yj_frame){.obj = o};
 	json_object_put(o); /* the parent (or root) holds it now */
 	return err;
 }
@@ -367,7 +374,7 @@ static void builder_free(struct yj_builder *b)
 
 int yj_parse(const char *text, size_t len, json_object ***docs, size_t *n, struct errmsg *em)
 {
-	struct yj_builder b = { .em = em };
+	struct yj_builder b = {.em = em};
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	int err = 0;

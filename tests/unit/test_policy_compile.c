@@ -17,8 +17,8 @@
 
 #include "policy/policy.h"
 
-#define TCP 6
-#define UDP 17
+#define TCP  6
+#define UDP  17
 #define SCTP 132
 #define ICMP 1
 
@@ -35,17 +35,17 @@ static const struct {
 	uint32_t ip;
 	const char *labels;
 } world_def[N_EPS] = {
-	/* prod: env=production, team=shop */
-	[WEB] = { "web", 300, 0x0a00000a, "app=web,role=frontend" },
-	[WEB2] = { "web2", 300, 0x0a00000b, "app=web,role=frontend" },
-	[API] = { "api", 301, 0x0a000014, "app=api" },
-	[DB] = { "db", 302, 0x0a00001e, "app=db" },
-	/* dev: env=dev */
-	[DWEB] = { "dweb", 400, 0x0a00010a, "app=web,role=frontend" },
-	[DAPI] = { "dapi", 402, 0x0a000114, "app=api" },
-	[TOOL] = { "tool", 401, 0x0a000115, "app=tool" },
-	/* default namespace, no namespace labels */
-	[MISC] = { "misc", 500, 0x0a00020a, "app=misc" },
+    /* prod: env=production, team=shop */
+    [WEB] = {"web", 300, 0x0a00000a, "app=web,role=frontend"},
+    [WEB2] = {"web2", 300, 0x0a00000b, "app=web,role=frontend"},
+    [API] = {"api", 301, 0x0a000014, "app=api"},
+    [DB] = {"db", 302, 0x0a00001e, "app=db"},
+    /* dev: env=dev */
+    [DWEB] = {"dweb", 400, 0x0a00010a, "app=web,role=frontend"},
+    [DAPI] = {"dapi", 402, 0x0a000114, "app=api"},
+    [TOOL] = {"tool", 401, 0x0a000115, "app=tool"},
+    /* default namespace, no namespace labels */
+    [MISC] = {"misc", 500, 0x0a00020a, "app=misc"},
 };
 
 static void world_init(struct world *w)
@@ -57,7 +57,8 @@ static void world_init(struct world *w)
 		if (i <= DB)
 			snprintf(buf, sizeof(buf),
 				 "%s,namespace=prod,namespace.hyperion.io/env=production%s",
-				 world_def[i].labels, i == DB ? ",namespace.hyperion.io/team=shop" : "");
+				 world_def[i].labels,
+				 i == DB ? ",namespace.hyperion.io/team=shop" : "");
 		else if (i <= TOOL)
 			snprintf(buf, sizeof(buf), "%s,namespace=dev,namespace.hyperion.io/env=dev",
 				 world_def[i].labels);
@@ -65,10 +66,10 @@ static void world_init(struct world *w)
 			snprintf(buf, sizeof(buf), "%s", world_def[i].labels);
 		assert_int_equal(labels__parse_canonical(&w->ls[i], buf), 0);
 		w->eps[i] = (struct pol_endpoint){
-			.name = world_def[i].name,
-			.identity = world_def[i].identity,
-			.ip = world_def[i].ip,
-			.labels = &w->ls[i],
+		    .name = world_def[i].name,
+		    .identity = world_def[i].identity,
+		    .ip = world_def[i].ip,
+		    .labels = &w->ls[i],
 		};
 	}
 }
@@ -98,8 +99,8 @@ static void compile(struct world *w, const char *yaml, struct pol_program *p)
 		fail_msg("pol_compile (%d): %s", err, em.msg);
 }
 
-static struct pol_verdict eval(const struct pol_program *p, const struct world *w, int src,
-			       int dst, uint8_t proto, uint16_t port)
+static struct pol_verdict eval(const struct pol_program *p, const struct world *w, int src, int dst,
+			       uint8_t proto, uint16_t port)
 {
 	struct pol_verdict v;
 
@@ -107,8 +108,8 @@ static struct pol_verdict eval(const struct pol_program *p, const struct world *
 	return v;
 }
 
-static bool ok(const struct pol_program *p, const struct world *w, int src, int dst,
-	       uint8_t proto, uint16_t port)
+static bool ok(const struct pol_program *p, const struct world *w, int src, int dst, uint8_t proto,
+	       uint16_t port)
 {
 	return eval(p, w, src, dst, proto, port).allowed;
 }
@@ -121,10 +122,13 @@ static bool ok(const struct pol_program *p, const struct world *w, int src, int 
 #define DENY(p, w, s, d, pr, po)                                                                   \
 	do {                                                                                       \
 		if (ok(p, w, s, d, pr, po))                                                        \
-			fail_msg("%s -> %s proto %d port %d allowed, should drop", #s, #d, pr, po); \
+			fail_msg("%s -> %s proto %d port %d allowed, should drop", #s, #d, pr,     \
+				 po);                                                              \
 	} while (0)
 
-#define NP(ns, name) "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " name ", namespace: " ns "}\nspec:\n"
+#define NP(ns, name)                                                                               \
+	"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: " name            \
+	", namespace: " ns "}\nspec:\n"
 #define SEP "---\n"
 
 /* Without any policy everything passes and nothing is enforced. */
@@ -227,9 +231,9 @@ static void test_allow_by_pod_labels(void **state)
 	world_init(&w);
 	compile(&w,
 		NP("prod", "allow-db") "  podSelector: {matchLabels: {app: db}}\n"
-					"  ingress:\n"
-					"  - from:\n"
-					"    - podSelector: {matchLabels: {app: api}}\n",
+				       "  ingress:\n"
+				       "  - from:\n"
+				       "    - podSelector: {matchLabels: {app: api}}\n",
 		&p);
 	v = eval(&p, &w, API, DB, TCP, 5432);
 	assert_true(v.allowed);
@@ -264,9 +268,9 @@ static void test_allow_by_namespace(void **state)
 	world_init(&w);
 	compile(&w,
 		NP("prod", "from-dev") "  podSelector: {matchLabels: {app: db}}\n"
-					"  ingress:\n"
-					"  - from:\n"
-					"    - namespaceSelector: {matchLabels: {env: dev}}\n",
+				       "  ingress:\n"
+				       "  - from:\n"
+				       "    - namespaceSelector: {matchLabels: {env: dev}}\n",
 		&p);
 	ALLOW(&p, &w, DWEB, DB, TCP, 5432);
 	ALLOW(&p, &w, TOOL, DB, TCP, 5432);
@@ -276,11 +280,12 @@ static void test_allow_by_namespace(void **state)
 
 	/* by name, through kubernetes.io/metadata.name */
 	compile(&w,
-		NP("prod", "from-default") "  podSelector: {}\n"
-					    "  ingress:\n"
-					    "  - from:\n"
-					    "    - namespaceSelector:\n"
-					    "        matchLabels: {kubernetes.io/metadata.name: default}\n",
+		NP("prod",
+		   "from-default") "  podSelector: {}\n"
+				   "  ingress:\n"
+				   "  - from:\n"
+				   "    - namespaceSelector:\n"
+				   "        matchLabels: {kubernetes.io/metadata.name: default}\n",
 		&p);
 	ALLOW(&p, &w, MISC, WEB, TCP, 80);
 	DENY(&p, &w, TOOL, WEB, TCP, 80);
@@ -290,12 +295,12 @@ static void test_allow_by_namespace(void **state)
 	/* {} selects every namespace; a label only some endpoints carry still counts */
 	compile(&w,
 		NP("dev", "all-ns") "  podSelector: {}\n"
-				     "  ingress:\n"
-				     "  - from: [{namespaceSelector: {}}]\n"
-				     "---\n" NP("default", "shop")
-				     "  podSelector: {}\n"
-				     "  ingress:\n"
-				     "  - from: [{namespaceSelector: {matchLabels: {team: shop}}}]\n",
+				    "  ingress:\n"
+				    "  - from: [{namespaceSelector: {}}]\n"
+				    "---\n" NP("default", "shop") "  podSelector: {}\n"
+								  "  ingress:\n"
+								  "  - from: [{namespaceSelector: "
+								  "{matchLabels: {team: shop}}}]\n",
 		&p);
 	ALLOW(&p, &w, WEB, TOOL, TCP, 80);
 	ALLOW(&p, &w, MISC, TOOL, TCP, 80);
@@ -313,27 +318,27 @@ static void test_and_vs_or(void **state)
 	world_init(&w);
 	compile(&w,
 		NP("prod", "and") "  podSelector: {matchLabels: {app: db}}\n"
-				   "  ingress:\n"
-				   "  - from:\n"
-				   "    - namespaceSelector: {matchLabels: {env: dev}}\n"
-				   "      podSelector: {matchLabels: {app: web}}\n",
+				  "  ingress:\n"
+				  "  - from:\n"
+				  "    - namespaceSelector: {matchLabels: {env: dev}}\n"
+				  "      podSelector: {matchLabels: {app: web}}\n",
 		&p);
 	ALLOW(&p, &w, DWEB, DB, TCP, 5432); /* app=web in dev */
-	DENY(&p, &w, TOOL, DB, TCP, 5432); /* dev, not app=web */
-	DENY(&p, &w, WEB, DB, TCP, 5432); /* app=web, not dev */
+	DENY(&p, &w, TOOL, DB, TCP, 5432);  /* dev, not app=web */
+	DENY(&p, &w, WEB, DB, TCP, 5432);   /* app=web, not dev */
 	DENY(&p, &w, API, DB, TCP, 5432);
 	pol_program_free(&p);
 
 	compile(&w,
 		NP("prod", "or") "  podSelector: {matchLabels: {app: db}}\n"
-				  "  ingress:\n"
-				  "  - from:\n"
-				  "    - namespaceSelector: {matchLabels: {env: dev}}\n"
-				  "    - podSelector: {matchLabels: {app: web}}\n",
+				 "  ingress:\n"
+				 "  - from:\n"
+				 "    - namespaceSelector: {matchLabels: {env: dev}}\n"
+				 "    - podSelector: {matchLabels: {app: web}}\n",
 		&p);
 	ALLOW(&p, &w, DWEB, DB, TCP, 5432);
 	ALLOW(&p, &w, TOOL, DB, TCP, 5432); /* any pod of dev */
-	ALLOW(&p, &w, WEB, DB, TCP, 5432); /* app=web of prod (the policy's namespace) */
+	ALLOW(&p, &w, WEB, DB, TCP, 5432);  /* app=web of prod (the policy's namespace) */
 	ALLOW(&p, &w, WEB2, DB, TCP, 5432);
 	DENY(&p, &w, API, DB, TCP, 5432);
 	DENY(&p, &w, MISC, DB, TCP, 5432);
@@ -349,17 +354,17 @@ static void test_ipblock_except(void **state)
 	world_init(&w);
 	compile(&w,
 		NP("dev", "cidr") "  podSelector: {matchLabels: {app: tool}}\n"
-				   "  ingress:\n"
-				   "  - from:\n"
-				   "    - ipBlock:\n"
-				   "        cidr: 10.0.0.0/16\n"
-				   "        except: [10.0.1.0/24, 10.0.0.11/32]\n",
+				  "  ingress:\n"
+				  "  - from:\n"
+				  "    - ipBlock:\n"
+				  "        cidr: 10.0.0.0/16\n"
+				  "        except: [10.0.1.0/24, 10.0.0.11/32]\n",
 		&p);
 	ALLOW(&p, &w, WEB, TOOL, TCP, 22); /* 10.0.0.10 */
 	DENY(&p, &w, WEB2, TOOL, TCP, 22); /* 10.0.0.11: excepted, same identity as web */
 	ALLOW(&p, &w, DB, TOOL, TCP, 22);
 	ALLOW(&p, &w, MISC, TOOL, TCP, 22); /* 10.0.2.10 */
-	DENY(&p, &w, DWEB, TOOL, TCP, 22); /* 10.0.1.x excepted */
+	DENY(&p, &w, DWEB, TOOL, TCP, 22);  /* 10.0.1.x excepted */
 	DENY(&p, &w, DAPI, TOOL, TCP, 22);
 	for (size_t i = 0; i < p.n_entries; i++) {
 		assert_int_equal(p.entries[i].kind, HYP_PEER_IPV4);
@@ -373,8 +378,8 @@ static void test_ipblock_except(void **state)
 	/* egress to an ipBlock */
 	compile(&w,
 		NP("prod", "to-db") "  podSelector: {matchLabels: {app: web}}\n"
-				     "  egress:\n"
-				     "  - to: [{ipBlock: {cidr: 10.0.0.30/32}}]\n",
+				    "  egress:\n"
+				    "  - to: [{ipBlock: {cidr: 10.0.0.30/32}}]\n",
 		&p);
 	ALLOW(&p, &w, WEB, DB, TCP, 5432);
 	ALLOW(&p, &w, WEB2, DB, UDP, 1);
@@ -387,9 +392,10 @@ static void test_ipblock_except(void **state)
 }
 
 #define PORT_POLICY(ports)                                                                         \
-	NP("prod", "ports") "  podSelector: {matchLabels: {app: db}}\n"                           \
-			    "  ingress:\n"                                                         \
-			    "  - ports: " ports "\n"
+	NP("prod", "ports")                                                                        \
+	"  podSelector: {matchLabels: {app: db}}\n"                                                \
+	"  ingress:\n"                                                                             \
+	"  - ports: " ports "\n"
 
 static void test_ports(void **state)
 {
@@ -434,8 +440,8 @@ static void test_port_range(void **state)
 	static const struct {
 		uint16_t port;
 		uint8_t bits;
-	} want[] = { { 1000, 13 }, { 1008, 12 }, { 1024, 7 },	{ 1536, 8 },
-		     { 1792, 9 },  { 1920, 10 }, { 1984, 12 }, { 2000, 16 } };
+	} want[] = {{1000, 13}, {1008, 12}, {1024, 7},	{1536, 8},
+		    {1792, 9},	{1920, 10}, {1984, 12}, {2000, 16}};
 	struct pol_program p;
 	struct world w;
 
@@ -459,7 +465,8 @@ static void test_port_range(void **state)
 			fail_msg("port %u", port);
 	pol_program_free(&p);
 
-	compile(&w, PORT_POLICY("[{port: 1, endPort: 65535}, {protocol: UDP, port: 53, endPort: 53}]"),
+	compile(&w,
+		PORT_POLICY("[{port: 1, endPort: 65535}, {protocol: UDP, port: 53, endPort: 53}]"),
 		&p);
 	assert_int_equal(p.n_entries, 16 + 1);
 	DENY(&p, &w, API, DB, TCP, 0);
@@ -486,17 +493,19 @@ static void test_policies_add_up(void **state)
 
 	world_init(&w);
 	compile(&w,
-		NP("prod", "pg") "  podSelector: {matchLabels: {app: db}}\n"
-				  "  ingress:\n"
-				  "  - from: [{podSelector: {matchLabels: {app: api}}}]\n"
-				  "    ports: [{port: 5432}]\n" SEP NP("prod", "redis")
-				  "  podSelector: {matchExpressions: [{key: app, operator: In, "
-				  "values: [db, cache]}]}\n"
-				  "  ingress:\n"
-				  "  - from: [{podSelector: {matchLabels: {role: frontend}}}]\n"
-				  "    ports: [{port: 6379}]\n"
-				  "  - from: [{namespaceSelector: {matchLabels: {env: dev}}}]\n"
-				  "    ports: [{port: 6379}]\n",
+		NP("prod",
+		   "pg") "  podSelector: {matchLabels: {app: db}}\n"
+			 "  ingress:\n"
+			 "  - from: [{podSelector: {matchLabels: {app: api}}}]\n"
+			 "    ports: [{port: 5432}]\n" SEP NP(
+			     "prod",
+			     "redis") "  podSelector: {matchExpressions: [{key: app, operator: In, "
+				      "values: [db, cache]}]}\n"
+				      "  ingress:\n"
+				      "  - from: [{podSelector: {matchLabels: {role: frontend}}}]\n"
+				      "    ports: [{port: 6379}]\n"
+				      "  - from: [{namespaceSelector: {matchLabels: {env: dev}}}]\n"
+				      "    ports: [{port: 6379}]\n",
 		&p);
 	assert_int_equal(p.n_rules, 4);
 	assert_string_equal(p.rules[2].policy, "prod/redis");
@@ -531,15 +540,17 @@ static void test_ingress_only_keeps_egress(void **state)
 	pol_program_free(&p);
 
 	/* both sides enforced: egress of web, ingress of db */
-	compile(&w,
-		NP("prod", "web-out") "  podSelector: {matchLabels: {app: web}}\n"
-				       "  egress:\n"
-				       "  - to: [{podSelector: {matchLabels: {app: db}}}]\n"
-				       "    ports: [{port: 5432}]\n" SEP NP("prod", "db-in")
-				       "  podSelector: {matchLabels: {app: db}}\n"
-				       "  ingress:\n"
-				       "  - from: [{podSelector: {matchLabels: {role: frontend}}}]\n",
-		&p);
+	compile(
+	    &w,
+	    NP("prod", "web-out") "  podSelector: {matchLabels: {app: web}}\n"
+				  "  egress:\n"
+				  "  - to: [{podSelector: {matchLabels: {app: db}}}]\n"
+				  "    ports: [{port: 5432}]\n" SEP NP(
+				      "prod", "db-in") "  podSelector: {matchLabels: {app: db}}\n"
+						       "  ingress:\n"
+						       "  - from: [{podSelector: {matchLabels: "
+						       "{role: frontend}}}]\n",
+	    &p);
 	v = eval(&p, &w, WEB, DB, TCP, 5432);
 	assert_true(v.allowed && v.egress_enforced && v.ingress_enforced);
 	assert_int_equal(v.egress_rule, 1);
@@ -565,8 +576,8 @@ static void test_empty_rule_and_expressions(void **state)
 	world_init(&w);
 	compile(&w,
 		NP("prod", "all") "  podSelector: {matchLabels: {app: db}}\n"
-				   "  ingress: [{}]\n"
-				   "  egress: [{}]\n",
+				  "  ingress: [{}]\n"
+				  "  egress: [{}]\n",
 		&p);
 	ALLOW(&p, &w, MISC, DB, UDP, 7);
 	ALLOW(&p, &w, DB, DWEB, TCP, 7);
@@ -575,12 +586,12 @@ static void test_empty_rule_and_expressions(void **state)
 
 	compile(&w,
 		NP("prod", "expr") "  podSelector: {matchExpressions: [{key: app, operator: NotIn, "
-				    "values: [db]}]}\n"
-				    "  ingress:\n"
-				    "  - from:\n"
-				    "    - namespaceSelector: {}\n"
-				    "      podSelector: {matchExpressions: [{key: role, operator: "
-				    "DoesNotExist}]}\n",
+				   "values: [db]}]}\n"
+				   "  ingress:\n"
+				   "  - from:\n"
+				   "    - namespaceSelector: {}\n"
+				   "      podSelector: {matchExpressions: [{key: role, operator: "
+				   "DoesNotExist}]}\n",
 		&p);
 	ALLOW(&p, &w, WEB, DB, TCP, 1); /* db not selected */
 	ALLOW(&p, &w, DB, WEB, TCP, 1); /* db has no role */
@@ -591,12 +602,13 @@ static void test_empty_rule_and_expressions(void **state)
 
 	/* NotIn also matches endpoints without the key; Exists only those with it */
 	compile(&w,
-		NP("prod", "notin") "  podSelector: {matchExpressions: [{key: role, operator: "
-				     "Exists}]}\n"
-				     "  ingress:\n"
-				     "  - from:\n"
-				     "    - podSelector: {matchExpressions: [{key: role, operator: NotIn, "
-				     "values: [frontend]}]}\n",
+		NP("prod",
+		   "notin") "  podSelector: {matchExpressions: [{key: role, operator: "
+			    "Exists}]}\n"
+			    "  ingress:\n"
+			    "  - from:\n"
+			    "    - podSelector: {matchExpressions: [{key: role, operator: NotIn, "
+			    "values: [frontend]}]}\n",
 		&p);
 	ALLOW(&p, &w, API, WEB, TCP, 1); /* no role label at all */
 	ALLOW(&p, &w, DB, WEB2, TCP, 1);
@@ -614,12 +626,12 @@ static void test_dedup(void **state)
 	world_init(&w);
 	compile(&w,
 		NP("prod", "a") "  podSelector: {matchLabels: {app: db}}\n"
-				 "  ingress:\n"
-				 "  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
-				 "    ports: [{port: 80}, {port: 80, endPort: 80}]\n"
-				 "  - from: [{podSelector: {matchLabels: {role: frontend}}}, "
-				 "{ipBlock: {cidr: 10.0.0.8/29}}, {ipBlock: {cidr: 10.0.0.0/28}}]\n"
-				 "    ports: [{port: 80}]\n",
+				"  ingress:\n"
+				"  - from: [{podSelector: {matchLabels: {app: web}}}]\n"
+				"    ports: [{port: 80}, {port: 80, endPort: 80}]\n"
+				"  - from: [{podSelector: {matchLabels: {role: frontend}}}, "
+				"{ipBlock: {cidr: 10.0.0.8/29}}, {ipBlock: {cidr: 10.0.0.0/28}}]\n"
+				"    ports: [{port: 80}]\n",
 		&p);
 	/* web and web2 share identity 300: one identity entry, two IPv4 entries */
 	assert_int_equal(p.n_entries, 3);
@@ -639,8 +651,8 @@ static void test_too_big(void **state)
 	struct errmsg em;
 	struct world w;
 	const char *yaml = NP("prod", "wide") "  podSelector: {}\n"
-					     "  ingress:\n"
-					     "  - ports: [{port: 1, endPort: 65535}]\n";
+					      "  ingress:\n"
+					      "  - ports: [{port: 1, endPort: 65535}]\n";
 
 	world_init(&w);
 	/* 3 identities x 16 prefixes = 48 entries */
@@ -651,7 +663,7 @@ static void test_too_big(void **state)
 	assert_null(p.entries);
 	assert_int_equal(p.n_entries, 0);
 	assert_non_null(strstr(em.msg, "policy prod/wide, ingress rule 0: more than 47 datapath "
-					"entries"));
+				       "entries"));
 	assert_int_equal(compile_max(&w, NULL, 0, &p, &em), 0);
 	pol_program_free(&p);
 }
@@ -688,10 +700,9 @@ static void test_namespace_scope(void **state)
 
 	world_init(&w);
 	compile(&w,
-		NP("dev", "web") "  podSelector: {matchLabels: {app: web}}\n" SEP NP("default",
-										"none")
-				  "  podSelector: {}\n"
-				  "  policyTypes: [Egress]\n",
+		NP("dev", "web") "  podSelector: {matchLabels: {app: web}}\n" SEP NP(
+		    "default", "none") "  podSelector: {}\n"
+				       "  policyTypes: [Egress]\n",
 		&p);
 	DENY(&p, &w, TOOL, DWEB, TCP, 80);
 	ALLOW(&p, &w, TOOL, WEB, TCP, 80);
@@ -706,23 +717,23 @@ static void test_namespace_scope(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_policy),
-		cmocka_unit_test(test_default_deny_ingress),
-		cmocka_unit_test(test_default_deny_egress),
-		cmocka_unit_test(test_not_selected_allows_all),
-		cmocka_unit_test(test_allow_by_pod_labels),
-		cmocka_unit_test(test_allow_by_namespace),
-		cmocka_unit_test(test_and_vs_or),
-		cmocka_unit_test(test_ipblock_except),
-		cmocka_unit_test(test_ports),
-		cmocka_unit_test(test_port_range),
-		cmocka_unit_test(test_policies_add_up),
-		cmocka_unit_test(test_ingress_only_keeps_egress),
-		cmocka_unit_test(test_empty_rule_and_expressions),
-		cmocka_unit_test(test_dedup),
-		cmocka_unit_test(test_too_big),
-		cmocka_unit_test(test_world_errors),
-		cmocka_unit_test(test_namespace_scope),
+	    cmocka_unit_test(test_no_policy),
+	    cmocka_unit_test(test_default_deny_ingress),
+	    cmocka_unit_test(test_default_deny_egress),
+	    cmocka_unit_test(test_not_selected_allows_all),
+	    cmocka_unit_test(test_allow_by_pod_labels),
+	    cmocka_unit_test(test_allow_by_namespace),
+	    cmocka_unit_test(test_and_vs_or),
+	    cmocka_unit_test(test_ipblock_except),
+	    cmocka_unit_test(test_ports),
+	    cmocka_unit_test(test_port_range),
+	    cmocka_unit_test(test_policies_add_up),
+	    cmocka_unit_test(test_ingress_only_keeps_egress),
+	    cmocka_unit_test(test_empty_rule_and_expressions),
+	    cmocka_unit_test(test_dedup),
+	    cmocka_unit_test(test_too_big),
+	    cmocka_unit_test(test_world_errors),
+	    cmocka_unit_test(test_namespace_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

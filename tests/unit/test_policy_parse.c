@@ -45,7 +45,9 @@ static const char *parse_one(const char *text, char *buf, size_t len)
 	assert_int_equal(n, 1);
 	o = pol_doc_json(docs[0]);
 	assert_non_null(o);
-	snprintf(buf, len, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	snprintf(buf, len, "%s",
+		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	pol_docs_free(docs, n);
 	return buf;
@@ -72,9 +74,10 @@ static void test_minimal(void **state)
 	char buf[2048];
 
 	parse_one(SPEC, buf, sizeof(buf));
-	assert_string_equal(buf, "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\","
-				 "\"metadata\":{\"name\":\"p\",\"namespace\":\"default\"},"
-				 "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Ingress\"]}}");
+	assert_string_equal(buf,
+			    "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\","
+			    "\"metadata\":{\"name\":\"p\",\"namespace\":\"default\"},"
+			    "\"spec\":{\"podSelector\":{},\"policyTypes\":[\"Ingress\"]}}");
 }
 
 static void test_accessors(void **state)
@@ -83,10 +86,11 @@ static void test_accessors(void **state)
 	struct errmsg em;
 	size_t n;
 
-	assert_int_equal(parse("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-			       "metadata: {name: deny-db, namespace: prod}\nspec: {podSelector: {}}\n",
-			       &docs, &n, &em),
-			 0);
+	assert_int_equal(
+	    parse("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+		  "metadata: {name: deny-db, namespace: prod}\nspec: {podSelector: {}}\n",
+		  &docs, &n, &em),
+	    0);
 	assert_int_equal(n, 1);
 	assert_string_equal(pol_doc_name(docs[0]), "deny-db");
 	assert_string_equal(pol_doc_namespace(docs[0]), "prod");
@@ -129,44 +133,44 @@ static void test_canonical_defaults(void **state)
 }
 
 static const char full_policy[] =
-	"# a policy using every field\n"
-	"apiVersion: networking.k8s.io/v1\n"
-	"kind: NetworkPolicy\n"
-	"metadata:\n"
-	"  name: every-field.v2\n"
-	"  namespace: prod\n"
-	"  labels: {team: shop, tier: \"\"}\n"
-	"  annotations:\n"
-	"    example.com/owner: \"Shop team <shop@example.com>\"\n"
-	"spec:\n"
-	"  podSelector:\n"
-	"    matchLabels:\n"
-	"      app: db\n"
-	"    matchExpressions:\n"
-	"    - {key: tier, operator: In, values: [primary, replica]}\n"
-	"    - {key: canary, operator: DoesNotExist}\n"
-	"  policyTypes: [Ingress, Egress]\n"
-	"  ingress:\n"
-	"  - from:\n"
-	"    - podSelector: {matchLabels: {app: api}}\n"
-	"      namespaceSelector: {matchLabels: {env: prod}}\n"
-	"    - namespaceSelector:\n"
-	"        matchExpressions: [{key: env, operator: NotIn, values: [dev]}]\n"
-	"    - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.1.0/24, 10.0.2.128/25]}\n"
-	"    ports:\n"
-	"    - {protocol: TCP, port: 5432}\n"
-	"  - {}\n"
-	"  egress:\n"
-	"  - to:\n"
-	"    - podSelector: {}\n"
-	"    ports: [{protocol: UDP, port: 53}, {port: 8080, endPort: 8090}]\n";
+    "# a policy using every field\n"
+    "apiVersion: networking.k8s.io/v1\n"
+    "kind: NetworkPolicy\n"
+    "metadata:\n"
+    "  name: every-field.v2\n"
+    "  namespace: prod\n"
+    "  labels: {team: shop, tier: \"\"}\n"
+    "  annotations:\n"
+    "    example.com/owner: \"Shop team <shop@example.com>\"\n"
+    "spec:\n"
+    "  podSelector:\n"
+    "    matchLabels:\n"
+    "      app: db\n"
+    "    matchExpressions:\n"
+    "    - {key: tier, operator: In, values: [primary, replica]}\n"
+    "    - {key: canary, operator: DoesNotExist}\n"
+    "  policyTypes: [Ingress, Egress]\n"
+    "  ingress:\n"
+    "  - from:\n"
+    "    - podSelector: {matchLabels: {app: api}}\n"
+    "      namespaceSelector: {matchLabels: {env: prod}}\n"
+    "    - namespaceSelector:\n"
+    "        matchExpressions: [{key: env, operator: NotIn, values: [dev]}]\n"
+    "    - ipBlock: {cidr: 10.0.0.0/16, except: [10.0.1.0/24, 10.0.2.128/25]}\n"
+    "    ports:\n"
+    "    - {protocol: TCP, port: 5432}\n"
+    "  - {}\n"
+    "  egress:\n"
+    "  - to:\n"
+    "    - podSelector: {}\n"
+    "    ports: [{protocol: UDP, port: 53}, {port: 8080, endPort: 8090}]\n";
 
 /* pol_doc_json -> pol_doc_from_json -> pol_doc_json is the identity. */
 static void test_roundtrip(void **state)
 {
 	char a[8192], b[8192];
 	struct pol_doc *d = NULL;
-	struct errmsg em = { 0 };
+	struct errmsg em = {0};
 	json_object *o;
 
 	parse_one(full_policy, a, sizeof(a));
@@ -175,7 +179,9 @@ static void test_roundtrip(void **state)
 	assert_int_equal(pol_doc_from_json(o, &d, &em), 0);
 	json_object_put(o);
 	o = pol_doc_json(d);
-	snprintf(b, sizeof(b), "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	snprintf(b, sizeof(b), "%s",
+		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	pol_doc_free(d);
 	assert_string_equal(a, b);
@@ -190,11 +196,12 @@ static void test_roundtrip(void **state)
 static void test_from_json_errors(void **state)
 {
 	struct pol_doc *d = (struct pol_doc *)&d;
-	struct errmsg em = { 0 };
-	json_object *o = json_tokener_parse("{\"apiVersion\":\"networking.k8s.io/v1\","
-					    "\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"x\"},"
-					    "\"spec\":{\"podSelector\":{},\"ingress\":[{\"ports\":"
-					    "[{\"port\":80,\"endPort\":70}]}]}}");
+	struct errmsg em = {0};
+	json_object *o =
+	    json_tokener_parse("{\"apiVersion\":\"networking.k8s.io/v1\","
+			       "\"kind\":\"NetworkPolicy\",\"metadata\":{\"name\":\"x\"},"
+			       "\"spec\":{\"podSelector\":{},\"ingress\":[{\"ports\":"
+			       "[{\"port\":80,\"endPort\":70}]}]}}");
 
 	assert_int_equal(pol_doc_from_json(o, &d, &em), -EINVAL);
 	assert_null(d);
@@ -206,19 +213,38 @@ static void test_from_json_errors(void **state)
 	assert_non_null(strstr(em.msg, "must be a mapping"));
 }
 
+/* pol_parse_root: one document from yj_parse, numbered by the caller. */
+static void test_parse_root(void **state)
+{
+	static const char text[] = SPEC "  ingress: [{ports: [{port: 0}]}]\n";
+	struct pol_doc *d = (struct pol_doc *)&d;
+	struct errmsg em = {0};
+	json_object **roots;
+	size_t n;
+
+	assert_int_equal(yj_parse(text, strlen(text), &roots, &n, &em), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pol_parse_root(roots[0], 3, &d, &em), -EINVAL);
+	assert_null(d);
+	assert_string_equal(em.msg, "document 3 (p), line 7: port 0 is out of range (1-65535) "
+				    "(in spec.ingress[0].ports[0])");
+	yj_docs_free(roots, n);
+}
+
 static void test_multi_doc(void **state)
 {
-	static const char text[] = "---\n" SPEC "---\n"
-				   "# only a comment: an empty document, skipped\n"
-				   "---\n"
-				   "apiVersion: networking.k8s.io/v1\n"
-				   "kind: NetworkPolicy\n"
-				   "metadata: {name: p, namespace: other}\n"
-				   "spec: {podSelector: {}}\n"
-				   "...\n"
-				   "---\n"
-				   "{\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"NetworkPolicy\",\n"
-				   " \"metadata\": {\"name\": \"q\"}, \"spec\": {\"podSelector\": {}}}\n";
+	static const char text[] =
+	    "---\n" SPEC "---\n"
+	    "# only a comment: an empty document, skipped\n"
+	    "---\n"
+	    "apiVersion: networking.k8s.io/v1\n"
+	    "kind: NetworkPolicy\n"
+	    "metadata: {name: p, namespace: other}\n"
+	    "spec: {podSelector: {}}\n"
+	    "...\n"
+	    "---\n"
+	    "{\"apiVersion\": \"networking.k8s.io/v1\", \"kind\": \"NetworkPolicy\",\n"
+	    " \"metadata\": {\"name\": \"q\"}, \"spec\": {\"podSelector\": {}}}\n";
 	struct pol_doc **docs;
 	struct errmsg em;
 	size_t n;
@@ -294,14 +320,15 @@ static void test_json_input(void **state)
 
 static void test_line_numbers(void **state)
 {
-	expect_error(SPEC "  ingress:\n"
-			  "  - from:\n"
-			  "    - podSelector:\n"
-			  "        matchLabels:\n"
-			  "          app: web\n"
-			  "          Bad Key: x\n",
-		     "document 1 (p), line 12: matchLabels key \"Bad Key\" is not a valid label key "
-		     "(in spec.ingress[0].from[0].podSelector.matchLabels)");
+	expect_error(
+	    SPEC "  ingress:\n"
+		 "  - from:\n"
+		 "    - podSelector:\n"
+		 "        matchLabels:\n"
+		 "          app: web\n"
+		 "          Bad Key: x\n",
+	    "document 1 (p), line 12: matchLabels key \"Bad Key\" is not a valid label key "
+	    "(in spec.ingress[0].from[0].podSelector.matchLabels)");
 	expect_error(SPEC "  egress:\n"
 			  "  - to:\n"
 			  "    - ipBlock:\n"
@@ -337,6 +364,12 @@ static void test_yaml_errors(void **state)
 	expect_error("# nothing\n---\n", "no NetworkPolicy document");
 	expect_error(SPEC "  ingress:\n  - ports: [{port: !!int eighty}]\n",
 		     "\"eighty\" does not fit its tag");
+	expect_error(SPEC "  ingress:\n  - ports: [{port: !!float 80}]\n",
+		     "line 8: tag tag:yaml.org,2002:float is not supported");
+	expect_error(
+	    "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+	    "document 1, line 1: nesting is too deep");
 }
 
 static void test_header_errors(void **state)
@@ -390,6 +423,8 @@ static void test_spec_errors(void **state)
 		     "spec)");
 	expect_error(SPEC "  policyTypes: [Ingress, Ingress]\n", "policyTypes lists Ingress twice");
 	expect_error(SPEC "  policyTypes: Ingress\n", "policyTypes must be a list");
+	expect_error(SPEC "  policyTypes: [~]\n",
+		     "policyTypes entry \"null\" is not Ingress or Egress");
 	expect_error(SPEC "  policyTypes: [Ingress]\n  egress: [{}]\n",
 		     "line 8: egress rules are given but policyTypes leaves out Egress");
 	expect_error(SPEC "  policyTypes: [Egress]\n  ingress: [{}]\n",
@@ -411,8 +446,7 @@ static void test_selector_errors(void **state)
 		     "matchLabels is empty (null)");
 	expect_error(HDR "spec:\n  podSelector: {matchLabels: {app: 5}}\n",
 		     "matchLabels value of \"app\" must be a string (quote it)");
-	expect_error(HDR "spec:\n  podSelector: {matchLabels: {app: true}}\n",
-		     "must be a string");
+	expect_error(HDR "spec:\n  podSelector: {matchLabels: {app: true}}\n", "must be a string");
 	expect_error(HDR "spec:\n  podSelector: {matchLabels: {app: -web}}\n",
 		     "matchLabels value \"-web\" of \"app\" is not a valid label value");
 	expect_error(HDR "spec:\n  podSelector: {matchLabels: [app]}\n",
@@ -466,8 +500,9 @@ static void test_peer_errors(void **state)
 	expect_error(SPEC "  egress:\n  - to:\n    - namespaceSelector: {}\n"
 			  "      ipBlock: {cidr: 10.0.0.0/8}\n",
 		     "ipBlock cannot be combined");
-	expect_error(SPEC "  ingress:\n  - from:\n    - podSelctor: {}\n",
-		     "unknown field \"podSelctor\" (known: podSelector, namespaceSelector, ipBlock)");
+	expect_error(
+	    SPEC "  ingress:\n  - from:\n    - podSelctor: {}\n",
+	    "unknown field \"podSelctor\" (known: podSelector, namespaceSelector, ipBlock)");
 	expect_error(SPEC "  ingress:\n  - from:\n    - namespaceSelector:\n",
 		     "a label selector must be a mapping, not null (in "
 		     "spec.ingress[0].from[0].namespaceSelector)");
@@ -511,8 +546,9 @@ static void test_port_errors(void **state)
 	expect_error(PORTS "{port: 0}\n", "port 0 is out of range (1-65535)");
 	expect_error(PORTS "{port: 65536}\n", "port 65536 is out of range (1-65535)");
 	expect_error(PORTS "{port: -1}\n", "port -1 is out of range");
-	expect_error(PORTS "{port: 99999999999999999999}\n",
-		     "port \"99999999999999999999\" must be a number from 1 to 65535, without quotes");
+	expect_error(
+	    PORTS "{port: 99999999999999999999}\n",
+	    "port \"99999999999999999999\" must be a number from 1 to 65535, without quotes");
 	expect_error(PORTS "{port: http}\n",
 		     "named port \"http\" is not supported: Hyperion has no container port names");
 	expect_error(PORTS "{port: \"80\"}\n",
@@ -536,7 +572,7 @@ static void test_yaml_scalars(void **state)
 	static const char text[] = "a: 80\nb: \"80\"\nc: true\nd: 'false'\ne: ~\nf: null\ng:\n"
 				   "h: -7\ni: 080\nj: 1.5\nk: !!str 5\nl: |\n  x\nm: +3\n";
 	json_object **docs, *o, *v;
-	struct errmsg em = { 0 };
+	struct errmsg em = {0};
 	size_t n;
 
 	assert_int_equal(yj_parse(text, strlen(text), &docs, &n, &em), 0);
@@ -586,25 +622,26 @@ static void test_empty_and_everything(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_minimal),
-		cmocka_unit_test(test_accessors),
-		cmocka_unit_test(test_default_policy_types),
-		cmocka_unit_test(test_canonical_defaults),
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_from_json_errors),
-		cmocka_unit_test(test_multi_doc),
-		cmocka_unit_test(test_multi_doc_error),
-		cmocka_unit_test(test_duplicate_policy),
-		cmocka_unit_test(test_json_input),
-		cmocka_unit_test(test_line_numbers),
-		cmocka_unit_test(test_yaml_errors),
-		cmocka_unit_test(test_header_errors),
-		cmocka_unit_test(test_spec_errors),
-		cmocka_unit_test(test_selector_errors),
-		cmocka_unit_test(test_peer_errors),
-		cmocka_unit_test(test_port_errors),
-		cmocka_unit_test(test_yaml_scalars),
-		cmocka_unit_test(test_empty_and_everything),
+	    cmocka_unit_test(test_minimal),
+	    cmocka_unit_test(test_accessors),
+	    cmocka_unit_test(test_default_policy_types),
+	    cmocka_unit_test(test_canonical_defaults),
+	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_from_json_errors),
+	    cmocka_unit_test(test_parse_root),
+	    cmocka_unit_test(test_multi_doc),
+	    cmocka_unit_test(test_multi_doc_error),
+	    cmocka_unit_test(test_duplicate_policy),
+	    cmocka_unit_test(test_json_input),
+	    cmocka_unit_test(test_line_numbers),
+	    cmocka_unit_test(test_yaml_errors),
+	    cmocka_unit_test(test_header_errors),
+	    cmocka_unit_test(test_spec_errors),
+	    cmocka_unit_test(test_selector_errors),
+	    cmocka_unit_test(test_peer_errors),
+	    cmocka_unit_test(test_port_errors),
+	    cmocka_unit_test(test_yaml_scalars),
+	    cmocka_unit_test(test_empty_and_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Inspection policies of a node: for every identity and direction that
+ * some InspectionPolicy selects, the patterns of all selecting documents
+ * are compiled into one DFA and loaded by the backend. Alerts come back
+ * on the backend's event channel and are mapped to the pattern.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include "hyperion/abi.h"
+#include "core/node_priv.h"
+#include "inspect/doc.h"
+#include "inspect/inspect.h"
+#include "lib/log.h"
+
+#define EVENTS_KEPT 256
+
+struct insp_pat_ref {
+	char policy[300];
+	size_t index; /* in the document's pattern list */
+	uint8_t action;
+	char text[INSPECT_PATTERN_MAX * 4 + 1];
+};
+
+struct insp_live {
+	uint32_t identity, dir, base, states;
+	uint32_t *out; /* state -> pattern id */
+	char snic[64]; /* one SNIC of the identity, for messages */
+};
+
+struct insp_state {
+	struct insp_live *live;
+	size_t n_live;
+	struct insp_pat_ref *pats; /* by pattern id, from 1 */
+	size_t n_pats;
+	json_object *events; /* recent alerts, newest last */
+};
+
+struct ident {
+	uint32_t identity;
+	struct labels labels;
+	char snic[64];
+};
+
+struct build {
+	struct insp_doc **docs;
+	size_t n_docs;
+	struct ident *ids;
+	size_t n_ids;
+};
+
+static int doc_cb(const char *ns, const char *name, const char *doc, int64_t updated, void *ctx)
+{
+	struct build *b = ctx;
+	struct errmsg em = {};
+	json_object *o = json_tokener_parse(doc);
+	struct insp_doc **nd, *d;
+	int err;
+
+	(void)updated;
+	if (!o)
+		return -EINVAL;
+	err = insp_doc_from_json(o, &d, &em);
+	json_object_put(o);
+	if (err) {
+		pr_warn("inspection %s/%s: stored document no longer valid: %s\n", ns, name, em.msg);
+		return err;
+	}
+	nd = realloc(b->docs, (b->n_docs + 1) * sizeof(*nd));
+	if (!nd) {
+		insp_doc_free(d);
+		return -ENOMEM;
+	}
+	b->docs = nd;
+	b->docs[b->n_docs++] = d;
+	return 0;
+}
+
+static int ident_cb(const struct snic_rec *r, void *ctx)
+{
+	struct build *b = ctx;
+	struct ident *ni;
+
+	for (size_t i = 0; i < b->n_ids; i++)
+		if (b->ids[i].identity == r->identity)
+			return 0;
+	ni = realloc(b->ids, (b->n_ids + 1) * sizeof(*ni));
+	if (!ni)
+		return -ENOMEM;
+	b->ids = ni;
+	ni = &b->ids[b->n_ids];
+	ni->identity = r->identity;
+	snprintf(ni->snic, sizeof(ni->snic), "%s", r->name);
+	if (labels__parse_canonical(&ni->labels, r->labels))
+		return -EINVAL;
+	b->n_ids++;
+	return 0;
+}
+
+static void build_free(struct build *b)
+{
+	for (size_t i = 0; i < b->n_docs; i++)
+		insp_doc_free(b->docs[i]);
+	free(b->docs);
+	free(b->ids);
+}
+
+static void state_free(struct insp_state *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_live; i++)
+		free(s->live[i].out);
+	free(s->live);
+	free(s->pats);
+	json_object_put(s->events);
+	free(s);
+}
+
+/* Ports of the selecting documents, as the one range the table holds. */
+static void port_range(struct insp_doc *const *docs, size_t n, struct hyp_inspect_entry *e)
+{
+	bool all = false;
+
+	e->port_lo = 0xffff;
+	e->port_hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct insp_port *ports;
+		size_t np = insp_doc_ports(docs[i], &ports);
+
+		if (!np)
+			all = true;
+		for (size_t k = 0; k < np; k++) {
+			uint16_t lo = ports[k].port, hi = ports[k].end_port ? ports[k].end_port : lo;
+
+			if (!lo)
+				all = true;
+			e->port_lo = lo < e->port_lo ? lo : e->port_lo;
+			e->port_hi = hi > e->port_hi ? hi : e->port_hi;
+		}
+	}
+	if (all)
+		e->port_lo = e->port_hi = 0;
+}
+
+/* Patterns of the documents selecting (identity, dir); records their refs. */
+static int gather(struct build *b, const struct ident *id, int dir, struct insp_state *st,
+		  struct insp_pattern **pats, size_t *np, struct insp_doc ***sel, size_t *nsel,
+		  uint8_t *action)
+{
+	*np = *nsel = 0;
+	*pats = NULL;
+	*action = HYP_INSPECT_ALERT;
+	*sel = calloc(b->n_docs + 1, sizeof(**sel));
+	if (!*sel)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->n_docs; i++) {
+		struct insp_doc *d = b->docs[i];
+		struct insp_pattern *dp = NULL, *grown;
+		struct insp_pat_ref *refs;
+		size_t dn = 0;
+		int err;
+
+		if (insp_doc_direction(d) != dir || !insp_doc_selects(d, &id->labels))
+			continue;
+		(*sel)[(*nsel)++] = d;
+		if (insp_doc_action(d) == HYP_INSPECT_DROP)
+			*action = HYP_INSPECT_DROP; /* drop wins; see docs/inspection.md */
+		err = insp_doc_patterns(d, (uint32_t)st->n_pats + 1, &dp, &dn);
+		if (err)
+			return err;
+		grown = realloc(*pats, (*np + dn + 1) * sizeof(**pats));
+		refs = realloc(st->pats, (st->n_pats + dn + 1) * sizeof(*refs));
+		if (!grown || !refs) {
+			free(dp);
+			free(grown ? grown : *pats);
+			*pats = NULL;
+			if (refs)
+				st->pats = refs;
+			return -ENOMEM;
+		}
+		*pats = grown;
+		st->pats = refs;
+		if (!st->n_pats)
+			memset(&st->pats[0], 0, sizeof(st->pats[0]));
+		for (size_t k = 0; k < dn; k++) {
+			struct insp_pat_ref *r = &st->pats[st->n_pats + 1 + k];
+
+			snprintf(r->policy, sizeof(r->policy), "%s/%s", insp_doc_namespace(d),
+				 insp_doc_name(d));
+			r->index = k;
+			r->action = (uint8_t)insp_doc_action(d);
+			insp_pattern_escape(dp[k].bytes, dp[k].len, r->text, sizeof(r->text));
+			(*pats)[*np + k] = dp[k];
+		}
+		st->n_pats += dn;
+		*np += dn;
+		free(dp);
+	}
+	return 0;
+}
+
+int node__inspect_sync(struct node *n, struct errmsg *em)
+{
+	struct build b = {};
+	struct insp_state *st = calloc(1, sizeof(*st));
+	struct hyp_inspect_entry *ents = NULL;
+	struct insp_dfa *dfas = NULL;
+	size_t ne = 0;
+	int err;
+
+	if (!st)
+		return -ENOMEM;
+	err = store__doc_foreach(n->st, STORE_DOC_INSPECTION, doc_cb, &b);
+	if (!err)
+		err = store__snic_foreach(n->st, ident_cb, &b);
+	if (err) {
+		em_set(em, err, "cannot read inspection policies from the store");
+		goto out;
+	}
+	ents = calloc(2 * b.n_ids + 1, sizeof(*ents));
+	dfas = calloc(2 * b.n_ids + 1, sizeof(*dfas));
+	st->live = calloc(2 * b.n_ids + 1, sizeof(*st->live));
+	if (!ents || !dfas || !st->live) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; !err && i < b.n_ids; i++) {
+		for (int dir = 0; !err && dir < 2; dir++) {
+			struct insp_pattern *pats = NULL;
+			struct insp_doc **sel = NULL;
+			size_t np, nsel;
+			uint8_t action;
+
+			err = gather(&b, &b.ids[i], dir, st, &pats, &np, &sel, &nsel, &action);
+			if (!err && np) {
+				err = insp_dfa_build(pats, np, HYP_DFA_HALF, &dfas[ne], em);
+				if (!err) {
+					ents[ne] = (struct hyp_inspect_entry){
+						.identity = b.ids[i].identity,
+						.dir = (uint8_t)dir,
+						.action = action,
+						.dfa = &dfas[ne],
+					};
+					port_range(sel, nsel, &ents[ne]);
+					st->live[ne].identity = b.ids[i].identity;
+					st->live[ne].dir = (uint32_t)dir;
+					snprintf(st->live[ne].snic, sizeof(st->live[ne].snic), "%s",
+						 b.ids[i].snic);
+					ne++;
+				}
+			}
+			free(pats);
+			free(sel);
+		}
+	}
+	if (err) {
+		if (err != -E2BIG)
+			em_set(em, err, "cannot compile the inspection patterns");
+		goto out;
+	}
+	err = n->be->inspect_load(n->bep, ents, ne, em);
+	if (err)
+		goto out;
+	for (size_t i = 0; i < ne; i++) {
+		st->live[i].base = ents[i].base;
+		st->live[i].states = dfas[i].states;
+		st->live[i].out = dfas[i].out; /* keep: maps a matched row to its pattern */
+		dfas[i].out = NULL;
+	}
+	st->n_live = ne;
+	st->events = n->insp ? json_object_get(n->insp->events) : json_object_new_array();
+	state_free(n->insp);
+	n->insp = st;
+	st = NULL;
+	pr_info("inspection: %zu inspected endpoint directions, %zu patterns\n", ne,
+		n->insp->n_pats);
+out:
+	for (size_t i = 0; dfas && i < ne; i++)
+		insp_dfa_free(&dfas[i]);
+	free(dfas);
+	free(ents);
+	state_free(st);
+	build_free(&b);
+	return err;
+}
+
+static int on_event(const void *data, void *ctx)
+{
+	const struct hyp_inspect_event *ev = data;
+	struct node *n = ctx;
+	struct insp_state *st = n->insp;
+	const struct insp_pat_ref *ref = NULL;
+	const char *snic = "?";
+	char src[16], dst[16];
+	json_object *o;
+
+	for (size_t i = 0; st && i < st->n_live; i++) {
+		const struct insp_live *l = &st->live[i];
+
+		if (ev->row >= l->base && ev->row < l->base + l->states) {
+			uint32_t id = l->out[ev->row - l->base];
+
+			snic = l->snic;
+			if (id && id <= st->n_pats)
+				ref = &st->pats[id];
+			break;
+		}
+	}
+	ipv4_format(ntohl(ev->saddr), src, sizeof(src));
+	ipv4_format(ntohl(ev->daddr), dst, sizeof(dst));
+	pr_warn("inspect %s: %s %s:%u -> %s:%u proto %u: pattern \"%s\" (%s) at offset %u: %s\n",
+		ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress", snic, src, ev->sport, dst,
+		ev->dport, ev->proto, ref ? ref->text : "?", ref ? ref->policy : "?", ev->offset,
+		ev->action == HYP_INSPECT_DROP ? "flow dropped" : "alert");
+	if (!st)
+		return 0;
+	o = json_object_new_object();
+	json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)ev->ts));
+	json_object_object_add(o, "endpoint", json_object_new_string(snic));
+	json_object_object_add(o, "identity", json_object_new_int64(ev->identity));
+	json_object_object_add(o, "direction",
+			       json_object_new_string(ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress"));
+	json_object_object_add(o, "src", json_object_new_string(src));
+	json_object_object_add(o, "dst", json_object_new_string(dst));
+	json_object_object_add(o, "sport", json_object_new_int(ev->sport));
+	json_object_object_add(o, "dport", json_object_new_int(ev->dport));
+	json_object_object_add(o, "proto", json_object_new_int(ev->proto));
+	json_object_object_add(o, "pattern", json_object_new_string(ref ? ref->text : ""));
+	json_object_object_add(o, "policy", json_object_new_string(ref ? ref->policy : ""));
+	json_object_object_add(o, "offset", json_object_new_int64(ev->offset));
+	json_object_object_add(o, "action", json_object_new_string(ev->action == HYP_INSPECT_DROP ?
+									  "drop" : "alert"));
+	if (json_object_array_length(st->events) >= EVENTS_KEPT)
+		json_object_array_del_idx(st->events, 0, 1);
+	json_object_array_add(st->events, o);
+	return 0;
+}
+
+int node__inspect_poll(struct node *n)
+{
+	return n->be->inspect_events(n->bep, on_event, n);
+}
+
+int node__inspect_event_fd(struct node *n)
+{
+	return n->be->inspect_event_fd(n->bep);
+}
+
+json_object *node__events_json(struct node *n)
+{
+	node__inspect_poll(n);
+	return n->insp ? json_object_get(n->insp->events) : json_object_new_array();
+}
+
+void node_inspect_free(struct node *n)
+{
+	state_free(n->insp);
+	n->insp = NULL;
+}

@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * InspectionPolicy (hyperion.io/v1) documents: validation into struct
+ * insp_doc and back to canonical JSON. Strict, as NetworkPolicy is:
+ * unknown fields, nulls where a value is needed, bad escapes, empty and
+ * over-long patterns are errors naming the document, the policy, the line
+ * and the reason. The pod selector, the validation context and the JSON
+ * builder are NetworkPolicy's (src/policy/netpol.h).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyperion/abi.h>
+
+#include "inspect/doc.h"
+#include "policy/netpol.h"
+#include "policy/yaml.h"
+
+struct insp_pat {
+	const uint8_t *bytes;
+	size_t len;
+	bool nocase;
+};
+
+struct insp_doc {
+	/*
+	 * Owns the arena everything below lives in. The vctx helpers
+	 * allocate from a pol_arena and pol_doc_free() is the one public
+	 * way to release one; no other part of this pol_doc is used.
+	 */
+	struct pol_doc *mem;
+	const char *name;
+	const char *ns;
+	struct pol_selector pods;
+	int dir; /* hyp_policy_dir */
+	int action; /* hyp_inspect_action */
+	struct insp_port *ports;
+	size_t n_ports;
+	struct insp_pat *pats;
+	size_t n_pats;
+};
+
+static const char *const dir_names[] = {
+	[HYP_DIR_INGRESS] = "ingress",
+	[HYP_DIR_EGRESS] = "egress",
+};
+
+static const char *const action_names[] = {
+	[HYP_INSPECT_DROP] = "drop",
+	[HYP_INSPECT_ALERT] = "alert",
+};
+
+/* ---- small helpers ---- */
+
+static json_object *field(json_object *map, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(map, key, &v);
+	return v;
+}
+
+static bool has(json_object *map, const char *key)
+{
+	return json_object_object_get_ex(map, key, NULL);
+}
+
+/* A line for element e of list, else the list's, else line. */
+static int elem_line(json_object *list, json_object *e, int line)
+{
+	return yj_line(e) ? yj_line(e) : yj_line(list) ? yj_line(list) : line;
+}
+
+static bool dns_part(const char *s, size_t n)
+{
+	if (!n || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. */
+static bool dns_label(const char *s)
+{
+	return strlen(s) <= 63 && dns_part(s, strlen(s));
+}
+
+/* DNS-1123 subdomain: dot-separated labels, at most 253 in all. */
+static bool dns_subdomain(const char *s)
+{
+	const char *dot;
+
+	if (strlen(s) > 253)
+		return false;
+	for (;; s = dot + 1) {
+		dot = strchr(s, '.');
+		if (!dns_part(s, dot ? (size_t)(dot - s) : strlen(s)))
+			return false;
+		if (!dot)
+			return true;
+	}
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+static bool printable(unsigned char ch)
+{
+	return ch >= 0x20 && ch < 0x7f;
+}
+
+/* ---- metadata ---- */
+
+static const char *peek_name(json_object *root)
+{
+	json_object *name = field(field(root, "metadata"), "name");
+	const char *s = json_object_get_string(name);
+
+	return json_object_is_type(name, json_type_string) && dns_subdomain(s) ? s : NULL;
+}
+
+static int check_const(struct vctx *c, json_object *root, const char *key, const char *want)
+{
+	json_object *v = field(root, key);
+	int line = yj_key_line(root, key);
+
+	if (!v)
+		return vc_err(c, line, "%s is required (%s)", key, want);
+	if (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), want))
+		return vc_err(c, line, "%s must be %s, not \"%.80s\"", key, want,
+			    json_object_get_string(v));
+	return 0;
+}
+
+static int parse_name(struct vctx *c, json_object *md, struct insp_doc *d)
+{
+	json_object *v = field(md, "name");
+	int line = yj_key_line(md, "name");
+	const char *s = json_object_get_string(v);
+
+	if (!v)
+		return vc_err(c, line, "metadata.name is required");
+	if (!json_object_is_type(v, json_type_string))
+		return vc_err(c, line, "metadata.name must be a string");
+	if (!dns_subdomain(s))
+		return vc_err(c, line,
+			    "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
+			    "[a-z0-9-] parts separated by dots, at most 253)",
+			    s);
+	d->name = vc_strdup(c, s);
+	c->name = d->name;
+	return d->name ? 0 : -ENOMEM;
+}
+
+static int parse_namespace(struct vctx *c, json_object *md, struct insp_doc *d)
+{
+	json_object *v = field(md, "namespace");
+	int line = yj_key_line(md, "namespace");
+	const char *s = json_object_get_string(v);
+
+	if (!v) {
+		d->ns = POL_DEFAULT_NAMESPACE;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return vc_err(c, line, "metadata.namespace must be a string");
+	if (!dns_label(s))
+		return vc_err(c, line,
+			    "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
+			    "[a-z0-9-], alphanumeric at both ends)",
+			    s);
+	d->ns = vc_strdup(c, s);
+	return d->ns ? 0 : -ENOMEM;
+}
+
+static int parse_metadata(struct vctx *c, json_object *root, struct insp_doc *d)
+{
+	static const char *const fields[] = { "name", "namespace", NULL };
+	json_object *md = field(root, "metadata");
+	int err;
+
+	if (!md)
+		return vc_err(c, yj_key_line(root, "metadata"), "metadata is required (with a name)");
+	err = vc_want_map(c, md, yj_key_line(root, "metadata"), "metadata");
+	if (!err)
+		err = vc_fields(c, md, fields);
+	if (!err)
+		err = parse_name(c, md, d);
+	return err ? err : parse_namespace(c, md, d);
+}
+
+/* ---- direction, action ---- */
+
+/* spec[key] must be one of names[0], names[1]; *out gets its index. */
+static int parse_choice(struct vctx *c, json_object *spec, const char *key,
+			const char *const names[2], int *out)
+{
+	json_object *v = field(spec, key);
+	int line = yj_key_line(spec, key);
+	const char *s = json_object_get_string(v);
+
+	if (!has(spec, key))
+		return vc_err(c, line, "spec.%s is required (%s or %s)", key, names[0], names[1]);
+	for (int i = 0; i < 2 && json_object_is_type(v, json_type_string); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return vc_err(c, line, "spec.%s \"%.40s\" is not %s or %s", key, v ? s : "null", names[0],
+		    names[1]);
+}
+
+/* ---- ports ---- */
+
+static int parse_protocol(struct vctx *c, json_object *o, struct insp_port *out)
+{
+	json_object *v = field(o, "protocol");
+	const char *s = json_object_get_string(v);
+
+	out->proto = IPPROTO_TCP; /* as NetworkPolicy defaults it */
+	if (!has(o, "protocol"))
+		return 0;
+	if (json_object_is_type(v, json_type_string) && !strcmp(s, "TCP"))
+		return 0;
+	if (json_object_is_type(v, json_type_string) && !strcmp(s, "UDP")) {
+		out->proto = IPPROTO_UDP;
+		return 0;
+	}
+	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP or UDP",
+		    v ? s : "null");
+}
+
+static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t *out)
+{
+	json_object *v = field(o, key);
+	int line = yj_key_line(o, key);
+	int64_t n;
+
+	*out = 0;
+	if (!has(o, key))
+		return 0;
+	if (json_object_is_type(v, json_type_string))
+		return vc_err(c, line,
+			    "%s \"%.20s\" is a string: write the port number, without quotes "
+			    "(named ports are not supported)",
+			    key, json_object_get_string(v));
+	if (!json_object_is_type(v, json_type_int))
+		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
+	n = json_object_get_int64(v);
+	if (n < 1 || n > 65535)
+		return vc_err(c, line, "%s %lld is out of range (1-65535)", key, (long long)n);
+	*out = (uint16_t)n;
+	return 0;
+}
+
+static int parse_port(struct vctx *c, json_object *o, int line, struct insp_port *out)
+{
+	static const char *const fields[] = { "protocol", "port", "endPort", NULL };
+	int err;
+
+	err = vc_want_map(c, o, line, "a ports entry");
+	if (!err)
+		err = vc_fields(c, o, fields);
+	if (!err)
+		err = parse_protocol(c, o, out);
+	if (!err)
+		err = port_number(c, o, "port", &out->port);
+	if (!err)
+		err = port_number(c, o, "endPort", &out->end_port);
+	if (err)
+		return err;
+	if (out->end_port && !out->port)
+		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
+	if (out->end_port && out->end_port < out->port)
+		return vc_err(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
+			    out->end_port, out->port);
+	return 0;
+}
+
+static int parse_ports(struct vctx *c, json_object *spec, struct insp_doc *d)
+{
+	json_object *list = field(spec, "ports");
+	int line = yj_key_line(spec, "ports");
+	size_t n, mark = vc_key(c, "spec.ports"), m;
+	int err;
+
+	err = vc_want_list(c, list, line, "ports", &n);
+	d->ports = !err && n ? vc_alloc(c, n * sizeof(*d->ports)) : NULL;
+	if (!err && n && !d->ports)
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < n; i++) {
+		json_object *e = json_object_array_get_idx(list, i);
+
+		m = vc_idx(c, i);
+		err = parse_port(c, e, elem_line(list, e, line), &d->ports[i]);
+		vc_pop(c, m);
+	}
+	d->n_ports = err ? 0 : n;
+	vc_pop(c, mark);
+	return err;
+}
+
+/* ---- patterns ---- */
+
+/*
+ * Decodes s: "\xNN" (two hex digits) and "\\" are the only escapes. *len
+ * gets the decoded length, which may exceed INSPECT_PATTERN_MAX (only that
+ * much is written). A bad escape returns -EINVAL with *bad at its '\'.
+ */
+static int unescape(const char *s, uint8_t *out, size_t *len, size_t *bad)
+{
+	size_t n = 0, i = 0;
+
+	while (s[i]) {
+		uint8_t b;
+
+		if (s[i] != '\\') {
+			b = (uint8_t)s[i++];
+		} else if (s[i + 1] == '\\') {
+			b = '\\';
+			i += 2;
+		} else if (s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
+			b = (uint8_t)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
+			i += 4;
+		} else {
+			*bad = i;
+			return -EINVAL;
+		}
+		if (n < INSPECT_PATTERN_MAX)
+			out[n] = b;
+		n++;
+	}
+	*len = n;
+	return 0;
+}
+
+/* s points at a '\' that starts no valid escape. */
+static int bad_escape(struct vctx *c, int line, const char *s, size_t num)
+{
+	char shown[5] = "\\";
+	size_t k = 1, want = s[1] == 'x' ? 4 : 2;
+
+	if (!s[1])
+		return vc_err(c, line,
+			    "bad escape: pattern %zu ends in a lone \"\\\" (write \\\\ for a "
+			    "backslash)",
+			    num);
+	if (!printable((unsigned char)s[1]))
+		return vc_err(c, line, "bad escape: \"\\\" followed by byte 0x%02x in pattern %zu",
+			    (unsigned char)s[1], num);
+	while (k < want && s[k] && printable((unsigned char)s[k])) {
+		shown[k] = s[k];
+		k++;
+	}
+	shown[k] = '\0';
+	return vc_err(c, line, "bad escape \"%s\" in pattern %zu (only \\xNN and \\\\ are escapes)",
+		    shown, num);
+}
+
+static int pattern_bytes(struct vctx *c, json_object *v, int line, size_t num,
+			 struct insp_pat *out)
+{
+	uint8_t buf[INSPECT_PATTERN_MAX];
+	const char *s = json_object_get_string(v);
+	size_t bad = 0, len = 0;
+	uint8_t *p;
+
+	if (!json_object_is_type(v, json_type_string))
+		return vc_err(c, line, "pattern %zu must be a string (quote it)", num);
+	if (unescape(s, buf, &len, &bad))
+		return bad_escape(c, line, s + bad, num);
+	if (!len)
+		return vc_err(c, line, "pattern %zu is empty", num);
+	if (len > INSPECT_PATTERN_MAX)
+		return vc_err(c, line, "pattern %zu is %zu bytes after unescaping; the limit is %d",
+			    num, len, INSPECT_PATTERN_MAX);
+	p = vc_alloc(c, len);
+	if (!p)
+		return -ENOMEM;
+	out->bytes = memcpy(p, buf, len);
+	out->len = len;
+	return 0;
+}
+
+static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i,
+			 struct insp_pat *out)
+{
+	static const char *const fields[] = { "pattern", "caseInsensitive", NULL };
+	json_object *ci = field(e, "caseInsensitive");
+	size_t num = i + 1, mark;
+	int err, pline;
+
+	if (!json_object_is_type(e, json_type_object))
+		return vc_err(c, line, "pattern %zu must be a mapping ({pattern: \"...\"})", num);
+	mark = vc_key(c, "spec.patterns");
+	vc_idx(c, i);
+	err = vc_fields(c, e, fields);
+	vc_pop(c, mark);
+	if (err)
+		return err;
+	if (!has(e, "pattern"))
+		return vc_err(c, line, "pattern %zu has no \"pattern\" field", num);
+	pline = yj_line(field(e, "pattern")) ? yj_line(field(e, "pattern")) :
+					       yj_key_line(e, "pattern");
+	err = pattern_bytes(c, field(e, "pattern"), pline ? pline : line, num, out);
+	if (err)
+		return err;
+	if (has(e, "caseInsensitive") && !json_object_is_type(ci, json_type_boolean))
+		return vc_err(c, yj_key_line(e, "caseInsensitive"),
+			    "caseInsensitive of pattern %zu must be true or false", num);
+	out->nocase = json_object_get_boolean(ci);
+	return 0;
+}
+
+static int parse_patterns(struct vctx *c, json_object *spec, struct insp_doc *d)
+{
+	json_object *list = field(spec, "patterns");
+	int line = yj_key_line(spec, "patterns");
+	size_t n;
+	int err;
+
+	if (!has(spec, "patterns"))
+		return vc_err(c, line, "spec.patterns is required (at least one pattern)");
+	err = vc_want_list(c, list, line, "spec.patterns", &n);
+	if (err)
+		return err;
+	if (!n)
+		return vc_err(c, line, "spec.patterns is empty: list at least one pattern");
+	if (n > INSPECT_PATTERNS_MAX)
+		return vc_err(c, line, "spec.patterns has %zu patterns; the limit is %d", n,
+			    INSPECT_PATTERNS_MAX);
+	d->pats = vc_alloc(c, n * sizeof(*d->pats));
+	if (!d->pats)
+		return -ENOMEM;
+	for (size_t i = 0; !err && i < n; i++) {
+		json_object *e = json_object_array_get_idx(list, i);
+
+		err = parse_pattern(c, e, elem_line(list, e, line), i, &d->pats[i]);
+	}
+	d->n_pats = err ? 0 : n;
+	return err;
+}
+
+/* ---- spec, document ---- */
+
+static int parse_selector(struct vctx *c, json_object *spec, struct insp_doc *d)
+{
+	size_t mark;
+	int err;
+
+	if (!has(spec, "podSelector"))
+		return vc_err(c, yj_line(spec),
+			    "spec.podSelector is required ({} selects every pod of the namespace)");
+	mark = vc_key(c, "spec.podSelector");
+	err = sel_parse(c, field(spec, "podSelector"), yj_key_line(spec, "podSelector"), &d->pods);
+	vc_pop(c, mark);
+	return err;
+}
+
+static int parse_spec(struct vctx *c, json_object *root, struct insp_doc *d)
+{
+	static const char *const fields[] = { "podSelector", "direction", "ports",
+					      "action",	     "patterns",  NULL };
+	json_object *spec = field(root, "spec");
+	int err;
+
+	if (!spec)
+		return vc_err(c, yj_key_line(root, "spec"), "spec is required");
+	err = vc_want_map(c, spec, yj_key_line(root, "spec"), "spec");
+	if (!err)
+		err = vc_fields(c, spec, fields);
+	if (!err)
+		err = parse_selector(c, spec, d);
+	if (!err)
+		err = parse_choice(c, spec, "direction", dir_names, &d->dir);
+	if (!err)
+		err = parse_ports(c, spec, d);
+	if (!err)
+		err = parse_choice(c, spec, "action", action_names, &d->action);
+	return err ? err : parse_patterns(c, spec, d);
+}
+
+static int doc_build(struct vctx *c, json_object *root, struct insp_doc *d)
+{
+	static const char *const fields[] = { "apiVersion", "kind", "metadata", "spec", NULL };
+	int err;
+
+	err = vc_want_map(c, root, 0, "a document (an InspectionPolicy)");
+	if (err)
+		return err;
+	c->name = peek_name(root); /* for the messages until metadata is checked */
+	err = check_const(c, root, "apiVersion", INSPECT_API_VERSION);
+	if (!err)
+		err = check_const(c, root, "kind", INSPECT_KIND);
+	if (!err)
+		err = vc_fields(c, root, fields);
+	if (!err)
+		err = parse_metadata(c, root, d);
+	if (!err)
+		err = parse_spec(c, root, d);
+	return err;
+}
+
+int insp_doc_parse(json_object *o, size_t doc_index, struct insp_doc **out, struct errmsg *em)
+{
+	struct vctx c = { .em = em, .doc = doc_index > INT_MAX ? INT_MAX : (int)doc_index };
+	struct insp_doc *d;
+	int err = -ENOMEM;
+
+	*out = NULL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		goto out;
+	d->mem = calloc(1, sizeof(*d->mem));
+	if (!d->mem)
+		goto out;
+	c.arena = &d->mem->arena;
+	err = doc_build(&c, o, d);
+out:
+	if (err == -ENOMEM)
+		em_set(em, err, "InspectionPolicy: out of memory");
+	if (err) {
+		insp_doc_free(d);
+		return err;
+	}
+	*out = d;
+	return 0;
+}
+
+int insp_doc_from_json(json_object *o, struct insp_doc **out, struct errmsg *em)
+{
+	return insp_doc_parse(o, 0, out, em);
+}
+
+void insp_doc_free(struct insp_doc *d)
+{
+	if (!d)
+		return;
+	pol_doc_free(d->mem);
+	free(d);
+}
+
+/* ---- accessors ---- */
+
+const char *insp_doc_namespace(const struct insp_doc *d)
+{
+	return d->ns;
+}
+
+const char *insp_doc_name(const struct insp_doc *d)
+{
+	return d->name;
+}
+
+int insp_doc_direction(const struct insp_doc *d)
+{
+	return d->dir;
+}
+
+int insp_doc_action(const struct insp_doc *d)
+{
+	return d->action;
+}
+
+size_t insp_doc_ports(const struct insp_doc *d, const struct insp_port **ports)
+{
+	*ports = d->ports;
+	return d->n_ports;
+}
+
+size_t insp_doc_npatterns(const struct insp_doc *d)
+{
+	return d->n_pats;
+}
+
+bool insp_doc_selects(const struct insp_doc *d, const struct labels *ls)
+{
+	const char *ns = labels__get(ls, POL_EP_NS_LABEL);
+
+	if (strcmp(ns ? ns : POL_DEFAULT_NAMESPACE, d->ns))
+		return false;
+	return sel_matches(&d->pods, ls);
+}
+
+int insp_doc_patterns(const struct insp_doc *d, uint32_t first_id, struct insp_pattern **pats,
+		      size_t *n)
+{
+	struct insp_pattern *p;
+
+	*pats = NULL;
+	*n = 0;
+	if (!first_id || (uint64_t)first_id + d->n_pats - 1 > UINT32_MAX)
+		return -ERANGE;
+	p = calloc(d->n_pats, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->n_pats; i++) {
+		memcpy(p[i].bytes, d->pats[i].bytes, d->pats[i].len);
+		p[i].len = d->pats[i].len;
+		p[i].nocase = d->pats[i].nocase;
+		p[i].id = first_id + (uint32_t)i;
+	}
+	*pats = p;
+	*n = d->n_pats;
+	return 0;
+}
+
+/* ---- canonical JSON ---- */
+
+size_t insp_pattern_escape(const uint8_t *bytes, size_t len, char *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	char tmp[4];
+
+	for (size_t i = 0; i < len; i++) {
+		size_t k = 0;
+
+		if (bytes[i] == '\\') {
+			tmp[k++] = '\\';
+			tmp[k++] = '\\';
+		} else if (printable(bytes[i])) {
+			tmp[k++] = (char)bytes[i];
+		} else {
+			tmp[k++] = '\\';
+			tmp[k++] = 'x';
+			tmp[k++] = hex[bytes[i] >> 4];
+			tmp[k++] = hex[bytes[i] & 0xf];
+		}
+		for (size_t j = 0; j < k; j++, o++)
+			if (o + 1 < size)
+				buf[o] = tmp[j];
+	}
+	if (size)
+		buf[o < size ? o : size - 1] = '\0';
+	return o;
+}
+
+static json_object *pattern_json(struct jbuild *b, const struct insp_pat *p)
+{
+	char s[INSPECT_PATTERN_MAX * 4 + 1];
+	json_object *o = jb_obj(b);
+
+	insp_pattern_escape(p->bytes, p->len, s, sizeof(s));
+	jb_set(b, o, "pattern", jb_str(b, s));
+	jb_set(b, o, "caseInsensitive", json_object_new_boolean(p->nocase));
+	return o;
+}
+
+static json_object *port_json(struct jbuild *b, const struct insp_port *p)
+{
+	json_object *o = jb_obj(b);
+
+	jb_set(b, o, "protocol", jb_str(b, p->proto == IPPROTO_UDP ? "UDP" : "TCP"));
+	if (p->port)
+		jb_set(b, o, "port", jb_int(b, p->port));
+	if (p->end_port)
+		jb_set(b, o, "endPort", jb_int(b, p->end_port));
+	return o;
+}
+
+static json_object *spec_json(struct jbuild *b, const struct insp_doc *d)
+{
+	json_object *spec = jb_obj(b), *l;
+
+	jb_set(b, spec, "podSelector", sel_json(b, &d->pods));
+	jb_set(b, spec, "direction", jb_str(b, dir_names[d->dir]));
+	if (d->n_ports) {
+		l = jb_arr(b);
+		for (size_t i = 0; i < d->n_ports; i++)
+			jb_push(b, l, port_json(b, &d->ports[i]));
+		jb_set(b, spec, "ports", l);
+	}
+	jb_set(b, spec, "action", jb_str(b, action_names[d->action]));
+	l = jb_arr(b);
+	for (size_t i = 0; i < d->n_pats; i++)
+		jb_push(b, l, pattern_json(b, &d->pats[i]));
+	jb_set(b, spec, "patterns", l);
+	return spec;
+}
+
+json_object *insp_doc_json(const struct insp_doc *d)
+{
+	struct jbuild b = { 0 };
+	json_object *o = jb_obj(&b), *md = jb_obj(&b);
+
+	jb_set(&b, o, "apiVersion", jb_str(&b, INSPECT_API_VERSION));
+	jb_set(&b, o, "kind", jb_str(&b, INSPECT_KIND));
+	jb_set(&b, md, "name", jb_str(&b, d->name));
+	jb_set(&b, md, "namespace", jb_str(&b, d->ns));
+	jb_set(&b, o, "metadata", md);
+	jb_set(&b, o, "spec", spec_json(&b, d));
+	if (b.failed) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Proves, with podman (Debian 12, CNI backend) as the real runtime: a
+# network from examples/cni/hyperion.conflist carries HTTP from a client
+# container to a server container; a host-netns capture sees none of it;
+# a restarted container gets a fresh attachment and keeps working (the
+# old one released); podman rm releases everything (interface, address,
+# store row, map entry, link pin, bridge port, CNI cache).
+# podman runs with private --root/--runroot/--tmpdir, CONTAINERS_CONF and
+# CNI config dir: nothing global is changed (except podman import's
+# /var/lib/containers/cache, which podman 4.3 writes regardless).
+. "$(dirname "$0")/lib.sh"
+
+W=$(mktemp -d /tmp/hyp-podman.XXXXXX)
+on_exit "rm -rf $W"
+if ! bash "$ROOT/scripts/setup-podman.sh" "$W/conf" "$ROOT/build" >"$W/setup.log" 2>&1; then
+	skip "podman: scripts/setup-podman.sh failed: $(tail -1 "$W/setup.log")"
+	exit 0
+fi
+[ -x "$ROOT/build/hyperion" ] || { notok "build/hyperion missing (run make)"; finish; }
+export CONTAINERS_CONF=$W/conf/containers.conf
+P=(podman --root "$W/root" --runroot "$W/runroot" --tmpdir "$W/tmp" --cgroup-manager cgroupfs
+	--events-backend file)
+pod() { timeout 120 "${P[@]}" "$@"; }
+RUN=(run --runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --stop-timeout 1)
+
+INST=pd-$UNIQ NET=hypnet-$UNIQ POOL=10.81.0
+IMG=localhost/hyp-busybox:$UNIQ
+# no periodic reconcile: only the plugin's DEL may release attachments
+start_daemon "$INST" --pool $POOL.0/24 --reconcile-ms 3600000 || finish
+PINS=/sys/fs/bpf/hyperion/$INST
+
+# the image: a busybox-static rootfs, imported (no registry here)
+mkdir -p "$W/rootfs/bin" "$W/rootfs/www" "$W/rootfs/tmp" "$W/rootfs/etc"
+cp /bin/busybox "$W/rootfs/bin/"
+for a in sh true httpd wget sleep cat ip timeout; do ln -s busybox "$W/rootfs/bin/$a"; done
+echo "hello from the hyperion server" >"$W/rootfs/www/index.html"
+tar -C "$W/rootfs" -cf "$W/rootfs.tar" .
+on_exit "${P[*]} system reset -f"
+on_exit "${P[*]} rm -af -t 0"
+if ! pod import "$W/rootfs.tar" "$IMG" >"$W/import.log" 2>&1; then
+	skip "podman import failed: $(tail -1 "$W/import.log")"; exit 0
+fi
+if ! pod "${RUN[@]}" --rm --network none "$IMG" /bin/true >"$W/probe.log" 2>&1; then
+	skip "podman cannot run a container here: $(tail -1 "$W/probe.log")"; exit 0
+fi
+ok "podman runs a container (runc, network none)"
+
+# the network: the shipped example conflist, named for this test
+jq --arg n "$NET" --arg i "$INST" '.name = $n | .plugins[0].instance = $i' \
+	"$ROOT/examples/cni/hyperion.conflist" >"$W/conf/net.d/$NET.conflist"
+net_listed() { pod network ls --format '{{.Name}} {{.Driver}}' | grep -qx "$NET hyperion"; }
+check "podman lists the hyperion network" net_listed
+
+HOSTLINKS=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+ip_of() { pod inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$1"; }
+id_of() { pod inspect -f '{{.Id}}' "$1"; }
+netns_of() { pod inspect -f '{{.NetworkSettings.SandboxKey}}' "$1"; }
+
+SRV=srv-$UNIQ CLI=cli-$UNIQ
+check "server container starts on the network" pod "${RUN[@]}" -d --name "$SRV" --network "$NET" \
+	"$IMG" /bin/httpd -f -p 80 -h /www
+SIP=$(ip_of "$SRV")
+SNS=$(netns_of "$SRV")
+note "server $SRV at $SIP ($SNS)"
+check "server address from the instance pool" grep -q "^$POOL\." <<<"$SIP"
+snic_of() { # container -> the daemon's SNIC of its attachment
+	hctl -j snic list | jq -c --arg o "$NET/$(id_of "$1")/eth0" '.[] | select(.owner == $o)'
+}
+check "the daemon holds the server's attachment (owner NET/ID/eth0, labels)" jq -e \
+	--arg ip "$SIP" --arg srv "$SRV" \
+	'(.ip | startswith($ip + "/")) and .labels.network == "hyperion" and .labels.pod == $srv' \
+	<<<"$(snic_of "$SRV")"
+
+fetch() { # one client container's whole life: ADD, HTTP GET, DEL
+	pod "${RUN[@]}" --rm --name "$CLI-$1" --network "$NET" "$IMG" \
+		/bin/sh -c "timeout 5 wget -q -O - http://$SIP/" >"$W/fetch-$1.out" 2>&1
+}
+fetch_ok() { fetch "$1"; local rc=$?; cat "$W/fetch-$1.out"; ((rc == 0)) && grep -q 'hello from the hyperion server' "$W/fetch-$1.out"; }
+check "client container fetches from the server over HTTP" fetch_ok 1
+
+n=$(capture_host "net $POOL.0/24" fetch 2)
+if [ "$n" = "0" ]; then ok "host-netns capture during a client's whole life saw 0 frames"; else
+	notok "host capture saw '$n' frames"; fi
+check "... and that client did get the page" grep -q 'hello from the hyperion server' "$W/fetch-2.out"
+host_links() { ip -o link show | awk -F': ' '{print $2}' | sort; }
+snics_are() { [ "$(hctl -j status | jq .snics)" -eq "$1" ]; }
+check "no host interface appeared" test "$(host_links)" = "$HOSTLINKS"
+check "one-shot clients left no attachment behind" snics_are 1
+
+OLDIP=$SIP OLDNS=$SNS
+check "podman restart of the server" pod restart -t 1 "$SRV"
+SIP=$(ip_of "$SRV")
+SNS=$(netns_of "$SRV")
+note "server after restart at $SIP ($SNS)"
+check "the restarted server has one attachment" snics_are 1
+check "... in its new netns" test "$(snic_of "$SRV" | jq -r .netns)" = "$SNS"
+[ "$SNS" = "$OLDNS" ] || check "the old netns is gone" test ! -e "$OLDNS"
+check "a client fetches from the restarted server" fetch_ok 3
+stop_start() { pod stop -t 1 "$1" && pod start "$1"; }
+check "podman stop + start of the server" stop_start "$SRV"
+SIP=$(ip_of "$SRV")
+check "a client fetches after stop + start" fetch_ok 4
+note "old address $OLDIP, now $SIP"
+
+# a long-lived client too, then podman rm of both
+check "long-lived client starts" pod "${RUN[@]}" -d --name "$CLI" --network "$NET" "$IMG" /bin/sleep 600
+exec_fetch() { pod exec "$CLI" timeout 5 wget -q -O - "http://$SIP/" | grep -q 'hello from the hyperion server'; }
+check "long-lived client fetches" exec_fetch
+SID=$(id_of "$SRV") CID=$(id_of "$CLI") CNS=$(netns_of "$CLI")
+check "podman rm -f of server and client" pod rm -f -t 0 "$SRV" "$CLI"
+leaks() {
+	hctl -j status | jq -r 'select(.snics != 0 or .addresses_used != 0) | "status: \(.snics) snics, \(.addresses_used) addresses"'
+	for m in hyp_endpoints hyp_ports hyp_guards; do
+		c=$(map_count $m)
+		[ "$c" = 0 ] || echo "map $m: $c entries"
+	done
+	ls "$PINS/links"
+	ip -n "hyp-$INST" -o link show | awk -F': ' '$2 ~ /^hp/ {print "bridge port " $2}'
+	for ns in "$SNS" "$CNS"; do [ -e "$ns" ] && echo "netns $ns still there"; done
+	ls /var/lib/cni/results 2>/dev/null | grep -e "$SID" -e "$CID"
+	[ "$(host_links)" = "$HOSTLINKS" ] || echo "host links changed"
+}
+no_leaks() { local l; l=$(leaks 2>&1); [ -z "$l" ] || { echo "$l"; return 1; }; }
+check "podman rm released everything (store, addresses, maps, pins, ports, netns, CNI cache)" no_leaks
+finish

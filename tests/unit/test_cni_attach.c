@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests of src/core/cni_attach.c: CNI attachment keys and SNIC names. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/cni_attach.h"
+#include "lib/addr.h"
+
+static void test_container_id(void **state)
+{
+	char id[CNI_CONTAINERID_MAX + 2];
+
+	assert_int_equal(cni_validate_container_id("abc"), 0);
+	assert_int_equal(cni_validate_container_id("A1_b.c-d"), 0);
+	assert_int_equal(cni_validate_container_id(""), -EINVAL);
+	assert_int_equal(cni_validate_container_id(NULL), -EINVAL);
+	assert_int_equal(cni_validate_container_id("-abc"), -EINVAL);
+	assert_int_equal(cni_validate_container_id(".abc"), -EINVAL);
+	assert_int_equal(cni_validate_container_id("a/b"), -EINVAL);
+	assert_int_equal(cni_validate_container_id("a b"), -EINVAL);
+	assert_int_equal(cni_validate_container_id("a:b"), -EINVAL);
+	memset(id, 'a', sizeof(id));
+	id[CNI_CONTAINERID_MAX] = '\0';
+	assert_int_equal(cni_validate_container_id(id), 0);
+	id[CNI_CONTAINERID_MAX] = 'a';
+	id[CNI_CONTAINERID_MAX + 1] = '\0';
+	assert_int_equal(cni_validate_container_id(id), -EINVAL);
+}
+
+static void test_netns_path(void **state)
+{
+	assert_int_equal(cni_validate_netns_path("/run/netns/x"), 0);
+	assert_int_equal(cni_validate_netns_path("/proc/123/ns/net"), 0);
+	assert_int_equal(cni_validate_netns_path("/run/netns/..x"), 0);
+	assert_int_equal(cni_validate_netns_path("run/netns/x"), -EINVAL);
+	assert_int_equal(cni_validate_netns_path(""), -EINVAL);
+	assert_int_equal(cni_validate_netns_path(NULL), -EINVAL);
+	assert_int_equal(cni_validate_netns_path("/run/netns/../x"), -EINVAL);
+	assert_int_equal(cni_validate_netns_path("/run/./netns/x"), -EINVAL);
+	assert_int_equal(cni_validate_netns_path("/run/netns/.."), -EINVAL);
+	assert_int_equal(cni_validate_netns_path("/run/netns/a b"), -EINVAL);
+}
+
+static void test_key(void **state)
+{
+	char key[CNI_KEY_MAX + 1];
+
+	assert_int_equal(cni_attachment_key("net", "ctr1", "eth0", key, sizeof(key)), 0);
+	assert_string_equal(key, "net/ctr1/eth0");
+	assert_int_equal(cni_attachment_key("bad net", "ctr1", "eth0", key, sizeof(key)), -EINVAL);
+	assert_int_equal(cni_attachment_key("net", "c/1", "eth0", key, sizeof(key)), -EINVAL);
+	assert_int_equal(cni_attachment_key("net", "ctr1", "eth/0", key, sizeof(key)), -EINVAL);
+	assert_int_equal(cni_attachment_key("net", "ctr1", NULL, key, sizeof(key)), -EINVAL);
+	assert_int_equal(cni_attachment_key("net", "ctr1", "eth0", key, 8), -ENAMETOOLONG);
+}
+
+static void test_snic_name(void **state)
+{
+	char a[CNI_SNIC_NAME_MAX + 1], b[CNI_SNIC_NAME_MAX + 1];
+	const char *id = "6cd0cf0a9e33efc087f872ccebfa8292e652e487f2a25f4c287e4fffed858c63";
+
+	assert_int_equal(cni_snic_name("n/ctr/eth0", "ctr", a, sizeof(a)), 0);
+	assert_int_equal(strncmp(a, "cni-ctr-", 8), 0);
+	assert_int_equal(strlen(a), 8 + 16);
+	assert_int_equal(validate_object_name(a), 0);
+	/* long ids are cut, the hash keeps attachments apart */
+	assert_int_equal(cni_snic_name("n/x/eth0", id, a, sizeof(a)), 0);
+	assert_int_equal(cni_snic_name("n/x/eth1", id, b, sizeof(b)), 0);
+	assert_int_equal(strlen(a), 4 + 24 + 1 + 16);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strncmp(a, b, 29), 0);
+	/* the same key always gives the same name */
+	assert_int_equal(cni_snic_name("n/x/eth1", id, a, sizeof(a)), 0);
+	assert_string_equal(a, b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_container_id),
+		cmocka_unit_test(test_netns_path),
+		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_snic_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
