@@ -13,6 +13,7 @@
 #include "lib/stamp.h"
 #include "lib/conntrack.h"
 #include "lib/inspect.h"
+#include "lib/reset.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -128,6 +129,27 @@ static __always_inline int handle_arp(struct __sk_buff *skb, const struct hyp_po
 	return arp_answer(skb, cfg, eth, arp);
 }
 
+/* A blocked TCP flow: both ends get a RST; the segment counts as dropped. */
+static __always_inline int inspect_reset(struct __sk_buff *skb, const struct flow *f,
+					 const struct hyp_port *port,
+					 const struct hyp_endpoint *ep)
+{
+	struct reset_info ri = {};
+	__u32 len = skb->len - (sizeof(struct ethhdr) + sizeof(struct iphdr) + f->l4_len);
+	__u8 hdr[8];
+
+	drop(skb, HYP_DROP_INSPECT_MATCH);
+	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr) + sizeof(struct iphdr) + 4, hdr, 8))
+		return TC_ACT_SHOT;
+	ri.recv_port = ep->port_ifindex;
+	mac_copy(ri.sender_mac, port->mac);
+	mac_copy(ri.recv_mac, ep->mac);
+	ri.seq = (__u32)hdr[0] << 24 | (__u32)hdr[1] << 16 | (__u32)hdr[2] << 8 | hdr[3];
+	ri.ack = (__u32)hdr[4] << 24 | (__u32)hdr[5] << 16 | (__u32)hdr[6] << 8 | hdr[7];
+	ri.seq_next = ri.seq + len + ((f->tcp_flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	return tcp_reset_both(skb, &ri);
+}
+
 static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_port *port,
 				       const struct hyp_config *cfg, struct cursor *c,
 				       struct ethhdr *eth)
@@ -178,6 +200,8 @@ static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_p
 		f.dst_id = dst.identity;
 		f.reply = (__u32)reply;
 		err = inspect(skb, &f, ct);
+		if (err == HYP_DROP_INSPECT_MATCH && f.key.proto == IPPROTO_TCP)
+			return inspect_reset(skb, &f, port, ep);
 	}
 	if (err)
 		return drop(skb, err);

@@ -23,6 +23,8 @@
 
 #include "hyperion/abi.h"
 #include "lib/stamp.h"
+#include "inspect/inspect.h"
+#include <time.h>
 #include "bpf/bridge_port.skel.h"
 #include "bpf/snic_guard.skel.h"
 
@@ -99,6 +101,7 @@ static int setup(void **state)
 	eb.port_ifindex = PORT_B;
 	memcpy(eb.mac, MAC_B, 6);
 	eb.snic_id = 2;
+	eb.identity = 257;
 	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_endpoints), &ka, &ea, 0);
 	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_endpoints), &kb, &eb, 0);
 
@@ -421,6 +424,106 @@ static void test_guard_drops_spoofed_arp(void **state)
 			 TC_ACT_SHOT);
 }
 
+/* ---- payload inspection: DFA walk with state in conntrack ---- */
+
+#define SPORT 40000
+
+static size_t tcp4(uint8_t *b, uint32_t seq, const char *payload)
+{
+	size_t n = eth(b, MAC_B, MAC_A, 0x0800), plen = strlen(payload);
+	uint8_t *ip = b + n, *t = ip + 20;
+	uint32_t sa = htonl(IP_A), da = htonl(IP_B), sq = htonl(seq);
+
+	memset(ip, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((40 + plen) >> 8);
+	ip[3] = (uint8_t)(40 + plen);
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, &sa, 4);
+	memcpy(ip + 16, &da, 4);
+	t[0] = SPORT >> 8;
+	t[1] = SPORT & 0xff;
+	t[3] = 80;
+	memcpy(t + 4, &sq, 4);
+	t[11] = 1;
+	t[12] = 5 << 4;
+	t[13] = 0x18; /* PSH|ACK */
+	t[14] = 0xff;
+	memcpy(t + 20, payload, plen);
+	n += 40 + plen;
+	stamp_apply(KEY_A, b, n);
+	return n;
+}
+
+/* Loads the DFA of "abab" for endpoint B's ingress and an established A -> B flow. */
+static void inspect_setup(struct fixture *f)
+{
+	struct insp_pattern p = { .len = 4, .id = 1 };
+	struct insp_dfa dfa;
+	struct errmsg em = {};
+	struct hyp_inspect_key ik = { .identity = 257, .dir = HYP_DIR_INGRESS };
+	struct hyp_inspect_val iv = { .start = 0, .gen = 0, .action = HYP_INSPECT_DROP };
+	struct hyp_ct_key ck = { .saddr = htonl(IP_A), .daddr = htonl(IP_B), .sport = SPORT,
+				 .dport = 80, .proto = 6 };
+	struct hyp_ct_val cv = { .state = HYP_CT_ESTABLISHED, .insp = HYP_CT_I_ORIG_ING };
+	struct timespec ts;
+
+	memcpy(p.bytes, "abab", 4);
+	assert_int_equal(insp_dfa_build(&p, 1, 1024, &dfa, &em), 0);
+	for (uint32_t st = 0; st < dfa.states; st++) {
+		struct hyp_dfa_row row;
+
+		for (int b = 0; b < 256; b++) {
+			uint32_t t = dfa.rows[st * 256 + (uint32_t)b];
+
+			row.next[b] = ((t >> 1) << 2) | ((t & 1) ? 3 : 0);
+		}
+		assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_dfa), &st, &row, 0), 0);
+	}
+	insp_dfa_free(&dfa);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_inspect), &ik, &iv, 0), 0);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	cv.last_seen = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_ct), &ck, &cv, 0), 0);
+}
+
+static void test_inspect_stream(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[256], out[256];
+	uint32_t n;
+	size_t len;
+	uint64_t ooo, match, blocked;
+
+	inspect_setup(f);
+	ooo = drops(f, HYP_DROP_INSPECT_OOO);
+	match = drops(f, HYP_DROP_INSPECT_MATCH);
+	blocked = drops(f, HYP_DROP_INSPECT_BLOCKED);
+
+	len = tcp4(in, 1000, "ab");
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	/* a retransmission is not walked twice (else "ab"+"ab" would match) */
+	len = tcp4(in, 1000, "ab");
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	/* a segment past a gap is dropped: the sender retransmits in order */
+	len = tcp4(in, 1010, "zz");
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_SHOT);
+	assert_int_equal(drops(f, HYP_DROP_INSPECT_OOO), ooo + 1);
+	/* the pattern completes across segments: blocked, the sender gets a RST */
+	len = tcp4(in, 1002, "ab");
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	assert_int_equal(drops(f, HYP_DROP_INSPECT_MATCH), match + 1);
+	assert_int_equal(n, 54);
+	assert_memory_equal(out, MAC_A, 6); /* back to the sender */
+	assert_int_equal(out[14 + 20 + 13], 0x14); /* RST|ACK */
+	/* and the flow stays blocked */
+	len = tcp4(in, 1004, "zz");
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_SHOT);
+	assert_int_equal(drops(f, HYP_DROP_INSPECT_BLOCKED), blocked + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_guard_stamps_valid_frame),
 		cmocka_unit_test(test_guard_drops_spoofed_ip),
 		cmocka_unit_test(test_guard_drops_spoofed_arp),
+		cmocka_unit_test(test_inspect_stream),
 	};
 
 	if (unshare(CLONE_NEWNET)) {
