@@ -140,6 +140,8 @@ static int container_side(struct nl *cnl, const struct hyp_snic_spec *s, uint32_
 		return em_set(em, err, "snic %s: cannot set %s up: %s", s->name, s->ifname,
 			      strerror(-err));
 	err = nl__route_default_add(cnl, ifindex, gw);
+	if (err == -EEXIST) /* another attachment in this netns has it: keep it */
+		err = 0;
 	if (err)
 		return em_set(em, err, "snic %s: cannot add default route: %s", s->name,
 			      strerror(-err));
@@ -223,13 +225,14 @@ static int emu_snic_destroy(void *priv, const struct hyp_snic_spec *s, const str
 	int err = 0;
 
 	emu_tables_remove(e, s, hw);
-	detach_links(e, s->id);
-	/* deleting the bridge end takes the container end with it */
+	/* deleting the bridge end takes the container end with it, and leaves
+	 * both tcx links defunct, so unpinning them afterwards is cheap */
 	if (hw->port_ifindex && !nl__link_get_index(e->bnl, hw->port_ifindex, &l) &&
 	    !strcmp(l.name, hw->port_name))
 		err = nl__link_del(e->bnl, hw->port_ifindex);
 	else if (hw->port_name[0] && !nl__link_get(e->bnl, hw->port_name, &l))
 		err = nl__link_del(e->bnl, l.ifindex);
+	detach_links(e, s->id);
 	return err == -ENODEV ? 0 : err;
 }
 

@@ -236,7 +236,9 @@ int node__snic_check(struct node *n, const char *name, struct errmsg *em)
 		err = em_set(em, -EADDRNOTAVAIL, "snic %s: address missing on %s", name, r.ifname);
 		goto out;
 	}
-	if (nl__route_default_has(cnl, l.ifindex, pool__gateway(n->pool)) != 1) {
+	/* ours, or another attachment's when several share the netns */
+	if (nl__route_default_has(cnl, l.ifindex, pool__gateway(n->pool)) != 1 &&
+	    nl__route_default_has(cnl, 0, 0) != 1) {
 		err = em_set(em, -ENETUNREACH, "snic %s: default route missing", name);
 		goto out;
 	}

@@ -16,7 +16,8 @@
 
 static void serve_one(struct daemon *d, int fd)
 {
-	struct timeval tv = { .tv_sec = 5 };
+	/* one request at a time: a silent client may hold the loop 1 s at most */
+	struct timeval tv = { .tv_sec = 1 };
 	json_object *req = NULL, *rep;
 	int err;
 

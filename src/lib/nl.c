@@ -353,8 +353,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len != 0 || rtm->rtm_table != RT_TABLE_MAIN)
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
-	if (tb[RTA_GATEWAY] && tb[RTA_OIF] && ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY])) == f->gw &&
-	    mnl_attr_get_u32(tb[RTA_OIF]) == f->ifindex)
+	if (!f->ifindex && !f->gw) /* any default route */
+		f->found = 1;
+	else if (tb[RTA_GATEWAY] && tb[RTA_OIF] && ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY])) == f->gw &&
+		 mnl_attr_get_u32(tb[RTA_OIF]) == f->ifindex)
 		f->found = 1;
 	return MNL_CB_OK;
 }

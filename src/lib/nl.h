@@ -34,6 +34,7 @@ int nl__link_del(struct nl *nl, uint32_t ifindex);
 int nl__addr_add(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
 int nl__addr_has(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
 int nl__route_default_add(struct nl *nl, uint32_t ifindex, uint32_t gw);
+/* 1 when a default route via gw on ifindex exists (ifindex 0 and gw 0: any). */
 int nl__route_default_has(struct nl *nl, uint32_t ifindex, uint32_t gw);
 
 
