@@ -28,15 +28,6 @@ struct attachment {
 	const char *network, *cid, *ifname, *netns;
 };
 
-static const char *str_of(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static json_object *cni_fail(int err, int code, const struct errmsg *em)
 {
 	json_object *o = api_err(err ? err : -EIO, em->msg);
@@ -48,10 +39,10 @@ static json_object *cni_fail(int err, int code, const struct errmsg *em)
 static int parse_attachment(json_object *args, struct attachment *a, struct errmsg *em)
 {
 	memset(a, 0, sizeof(*a));
-	a->network = str_of(args, "network");
-	a->cid = str_of(args, "containerid");
-	a->ifname = str_of(args, "ifname");
-	a->netns = str_of(args, "netns");
+	a->network = daemon_arg_str(args, "network");
+	a->cid = daemon_arg_str(args, "containerid");
+	a->ifname = daemon_arg_str(args, "ifname");
+	a->netns = daemon_arg_str(args, "netns");
 	if (cni_validate_network(a->network))
 		return em_set(em, -EINVAL, "invalid network name '%s'",
 			      a->network ? a->network : "");
@@ -64,34 +55,6 @@ static int parse_attachment(json_object *args, struct attachment *a, struct errm
 		return em_set(em, -EINVAL, "attachment %s: no valid SNIC name", a->key);
 	if (a->netns && cni_validate_netns_path(a->netns))
 		return em_set(em, -EINVAL, "invalid netns path '%s'", a->netns);
-	return 0;
-}
-
-static int parse_labels(json_object *args, struct labels *ls, struct errmsg *em)
-{
-	json_object *obj;
-
-	memset(ls, 0, sizeof(*ls));
-	if (!json_object_object_get_ex(args, "labels", &obj) || !obj)
-		return 0;
-	if (!json_object_is_type(obj, json_type_object))
-		return em_set(em, -EINVAL, "labels must be an object of strings");
-	json_object_object_foreach(obj, k, v)
-	{
-		const char *val = json_object_get_string(v);
-		int err;
-
-		if (!json_object_is_type(v, json_type_string))
-			return em_set(em, -EINVAL, "label %s: value must be a string", k);
-		err = labels__set(ls, k, val);
-		if (err == -E2BIG)
-			return em_set(em, err, "more than %d labels", LABELS_MAX);
-		if (err)
-			return em_set(em, err,
-				      "invalid label %s=%s (Kubernetes label syntax: [prefix/]name, "
-				      "value up to 63 of A-Z a-z 0-9 - _ .)",
-				      k, val);
-	}
 	return 0;
 }
 
@@ -136,7 +99,7 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 	if (err || !a.netns)
 		return cni_fail(-EINVAL, CNI_ERR_INVALID_ENV,
 				err ? &em : &(struct errmsg){ "netns is required" });
-	err = parse_labels(args, &req.labels, &em);
+	err = daemon_parse_labels(args, &req.labels, &em);
 	if (err)
 		return cni_fail(err, CNI_ERR_LABEL, &em);
 	if (!node__snic_by_owner(d->node, a.key, &rec, NULL)) {
@@ -259,7 +222,7 @@ static int gc_valid_set(json_object *args, const char *network, json_object *set
 		return em_set(em, -EINVAL, "gc: \"valid\" must be an array");
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
-		const char *cid = str_of(v, "containerid"), *ifname = str_of(v, "ifname");
+		const char *cid = daemon_arg_str(v, "containerid"), *ifname = daemon_arg_str(v, "ifname");
 
 		/* an entry we could never have made cannot name one of ours */
 		if (!cid || !ifname || cni_attachment_key(network, cid, ifname, key, sizeof(key)))
@@ -271,7 +234,7 @@ static int gc_valid_set(json_object *args, const char *network, json_object *set
 
 json_object *do_cni_gc(struct daemon *d, json_object *args)
 {
-	const char *network = str_of(args, "network");
+	const char *network = daemon_arg_str(args, "network");
 	struct gc_ctx g = {};
 	struct errmsg em = {};
 	char prefix[CNI_NETWORK_MAX + 2];

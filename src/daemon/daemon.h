@@ -15,6 +15,14 @@ struct daemon {
 	int reconcile_ms;
 };
 
+/* Helpers of the command handlers (handlers.c). */
+/* A string argument, NULL when absent or not a string. */
+const char *daemon_arg_str(json_object *args, const char *key);
+/* api_err with em's message when err, else api_ok(result). */
+json_object *daemon_reply(int err, const struct errmsg *em, json_object *result);
+/* args.labels: an object of label strings. */
+int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em);
+
 /* Runs one API request; returns the reply. */
 json_object *daemon_dispatch(struct daemon *d, json_object *req);
 int daemon_serve(struct daemon *d);

@@ -7,7 +7,7 @@
 #include "lib/api.h"
 #include "lib/log.h"
 
-static const char *arg_str(json_object *args, const char *key)
+const char *daemon_arg_str(json_object *args, const char *key)
 {
 	json_object *v;
 
@@ -17,7 +17,7 @@ static const char *arg_str(json_object *args, const char *key)
 	return json_object_get_string(v);
 }
 
-static json_object *reply(int err, const struct errmsg *em, json_object *result)
+json_object *daemon_reply(int err, const struct errmsg *em, json_object *result)
 {
 	if (err) {
 		json_object_put(result);
@@ -31,12 +31,12 @@ static json_object *do_status(struct daemon *d, json_object *args)
 	return api_ok(node__status_json(d->node));
 }
 
-static int parse_labels(json_object *args, struct labels *ls, struct errmsg *em)
+int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em)
 {
 	json_object *obj;
 
 	memset(ls, 0, sizeof(*ls));
-	if (!args || !json_object_object_get_ex(args, "labels", &obj))
+	if (!args || !json_object_object_get_ex(args, "labels", &obj) || !obj)
 		return 0;
 	if (!json_object_is_type(obj, json_type_object))
 		return em_set(em, -EINVAL, "labels must be an object of strings");
@@ -67,43 +67,43 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 	struct snic_rec rec;
 	int err;
 
-	req.name = arg_str(args, "name");
-	req.netns = arg_str(args, "netns");
-	req.ifname = arg_str(args, "ifname");
-	req.ip = arg_str(args, "ip");
-	req.owner = arg_str(args, "owner");
+	req.name = daemon_arg_str(args, "name");
+	req.netns = daemon_arg_str(args, "netns");
+	req.ifname = daemon_arg_str(args, "ifname");
+	req.ip = daemon_arg_str(args, "ip");
+	req.owner = daemon_arg_str(args, "owner");
 	if (!req.ifname)
 		req.ifname = "eth0";
-	err = parse_labels(args, &req.labels, &em);
+	err = daemon_parse_labels(args, &req.labels, &em);
 	if (!err)
 		err = node__snic_add(d->node, &req, &rec, &em);
-	return reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
+	return daemon_reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
 }
 
 static json_object *do_snic_del(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *name = arg_str(args, "name");
+	const char *name = daemon_arg_str(args, "name");
 
-	return reply(node__snic_del(d->node, name ? name : "", &em), &em, NULL);
+	return daemon_reply(node__snic_del(d->node, name ? name : "", &em), &em, NULL);
 }
 
 static json_object *do_snic_show(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
 	struct snic_rec rec;
-	const char *name = arg_str(args, "name");
+	const char *name = daemon_arg_str(args, "name");
 	int err = node__snic_get(d->node, name ? name : "", &rec, &em);
 
-	return reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
+	return daemon_reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
 }
 
 static json_object *do_snic_check(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *name = arg_str(args, "name");
+	const char *name = daemon_arg_str(args, "name");
 
-	return reply(node__snic_check(d->node, name ? name : "", &em), &em, NULL);
+	return daemon_reply(node__snic_check(d->node, name ? name : "", &em), &em, NULL);
 }
 
 static json_object *do_snic_list(struct daemon *d, json_object *args)

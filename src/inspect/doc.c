@@ -56,56 +56,15 @@ static const char *const action_names[] = {
 
 /* ---- small helpers ---- */
 
-static json_object *field(json_object *map, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(map, key, &v);
-	return v;
-}
 
 static bool has(json_object *map, const char *key)
 {
 	return json_object_object_get_ex(map, key, NULL);
 }
 
-/* A line for element e of list, else the list's, else line. */
-static int elem_line(json_object *list, json_object *e, int line)
-{
-	return yj_line(e) ? yj_line(e) : yj_line(list) ? yj_line(list) : line;
-}
 
-static bool dns_part(const char *s, size_t n)
-{
-	if (!n || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
-			return false;
-	return true;
-}
 
-/* DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. */
-static bool dns_label(const char *s)
-{
-	return strlen(s) <= 63 && dns_part(s, strlen(s));
-}
 
-/* DNS-1123 subdomain: dot-separated labels, at most 253 in all. */
-static bool dns_subdomain(const char *s)
-{
-	const char *dot;
-
-	if (strlen(s) > 253)
-		return false;
-	for (;; s = dot + 1) {
-		dot = strchr(s, '.');
-		if (!dns_part(s, dot ? (size_t)(dot - s) : strlen(s)))
-			return false;
-		if (!dot)
-			return true;
-	}
-}
 
 static int hexval(char ch)
 {
@@ -125,17 +84,10 @@ static bool printable(unsigned char ch)
 
 /* ---- metadata ---- */
 
-static const char *peek_name(json_object *root)
-{
-	json_object *name = field(field(root, "metadata"), "name");
-	const char *s = json_object_get_string(name);
-
-	return json_object_is_type(name, json_type_string) && dns_subdomain(s) ? s : NULL;
-}
 
 static int check_const(struct vctx *c, json_object *root, const char *key, const char *want)
 {
-	json_object *v = field(root, key);
+	json_object *v = vc_field(root, key);
 	int line = yj_key_line(root, key);
 
 	if (!v)
@@ -146,51 +98,12 @@ static int check_const(struct vctx *c, json_object *root, const char *key, const
 	return 0;
 }
 
-static int parse_name(struct vctx *c, json_object *md, struct insp_doc *d)
-{
-	json_object *v = field(md, "name");
-	int line = yj_key_line(md, "name");
-	const char *s = json_object_get_string(v);
 
-	if (!v)
-		return vc_err(c, line, "metadata.name is required");
-	if (!json_object_is_type(v, json_type_string))
-		return vc_err(c, line, "metadata.name must be a string");
-	if (!dns_subdomain(s))
-		return vc_err(c, line,
-			    "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
-			    "[a-z0-9-] parts separated by dots, at most 253)",
-			    s);
-	d->name = vc_strdup(c, s);
-	c->name = d->name;
-	return d->name ? 0 : -ENOMEM;
-}
-
-static int parse_namespace(struct vctx *c, json_object *md, struct insp_doc *d)
-{
-	json_object *v = field(md, "namespace");
-	int line = yj_key_line(md, "namespace");
-	const char *s = json_object_get_string(v);
-
-	if (!v) {
-		d->ns = POL_DEFAULT_NAMESPACE;
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		return vc_err(c, line, "metadata.namespace must be a string");
-	if (!dns_label(s))
-		return vc_err(c, line,
-			    "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
-			    "[a-z0-9-], alphanumeric at both ends)",
-			    s);
-	d->ns = vc_strdup(c, s);
-	return d->ns ? 0 : -ENOMEM;
-}
 
 static int parse_metadata(struct vctx *c, json_object *root, struct insp_doc *d)
 {
 	static const char *const fields[] = { "name", "namespace", NULL };
-	json_object *md = field(root, "metadata");
+	json_object *md = vc_field(root, "metadata");
 	int err;
 
 	if (!md)
@@ -199,8 +112,8 @@ static int parse_metadata(struct vctx *c, json_object *root, struct insp_doc *d)
 	if (!err)
 		err = vc_fields(c, md, fields);
 	if (!err)
-		err = parse_name(c, md, d);
-	return err ? err : parse_namespace(c, md, d);
+		err = vc_meta_name(c, md, &d->name);
+	return err ? err : vc_meta_namespace(c, md, &d->ns);
 }
 
 /* ---- direction, action ---- */
@@ -209,7 +122,7 @@ static int parse_metadata(struct vctx *c, json_object *root, struct insp_doc *d)
 static int parse_choice(struct vctx *c, json_object *spec, const char *key,
 			const char *const names[2], int *out)
 {
-	json_object *v = field(spec, key);
+	json_object *v = vc_field(spec, key);
 	int line = yj_key_line(spec, key);
 	const char *s = json_object_get_string(v);
 
@@ -229,7 +142,7 @@ static int parse_choice(struct vctx *c, json_object *spec, const char *key,
 
 static int parse_protocol(struct vctx *c, json_object *o, struct insp_port *out)
 {
-	json_object *v = field(o, "protocol");
+	json_object *v = vc_field(o, "protocol");
 	const char *s = json_object_get_string(v);
 
 	out->proto = IPPROTO_TCP; /* as NetworkPolicy defaults it */
@@ -247,7 +160,7 @@ static int parse_protocol(struct vctx *c, json_object *o, struct insp_port *out)
 
 static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t *out)
 {
-	json_object *v = field(o, key);
+	json_object *v = vc_field(o, key);
 	int line = yj_key_line(o, key);
 	int64_t n;
 
@@ -294,7 +207,7 @@ static int parse_port(struct vctx *c, json_object *o, int line, struct insp_port
 
 static int parse_ports(struct vctx *c, json_object *spec, struct insp_doc *d)
 {
-	json_object *list = field(spec, "ports");
+	json_object *list = vc_field(spec, "ports");
 	int line = yj_key_line(spec, "ports");
 	size_t n, mark = vc_key(c, "spec.ports"), m;
 	int err;
@@ -307,7 +220,7 @@ static int parse_ports(struct vctx *c, json_object *spec, struct insp_doc *d)
 		json_object *e = json_object_array_get_idx(list, i);
 
 		m = vc_idx(c, i);
-		err = parse_port(c, e, elem_line(list, e, line), &d->ports[i]);
+		err = parse_port(c, e, vc_elem_line(list, e, line), &d->ports[i]);
 		vc_pop(c, m);
 	}
 	d->n_ports = err ? 0 : n;
@@ -401,7 +314,7 @@ static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i,
 			 struct insp_pat *out)
 {
 	static const char *const fields[] = { "pattern", "caseInsensitive", NULL };
-	json_object *ci = field(e, "caseInsensitive");
+	json_object *ci = vc_field(e, "caseInsensitive");
 	size_t num = i + 1, mark;
 	int err, pline;
 
@@ -415,9 +328,9 @@ static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i,
 		return err;
 	if (!has(e, "pattern"))
 		return vc_err(c, line, "pattern %zu has no \"pattern\" field", num);
-	pline = yj_line(field(e, "pattern")) ? yj_line(field(e, "pattern")) :
+	pline = yj_line(vc_field(e, "pattern")) ? yj_line(vc_field(e, "pattern")) :
 					       yj_key_line(e, "pattern");
-	err = pattern_bytes(c, field(e, "pattern"), pline ? pline : line, num, out);
+	err = pattern_bytes(c, vc_field(e, "pattern"), pline ? pline : line, num, out);
 	if (err)
 		return err;
 	if (has(e, "caseInsensitive") && !json_object_is_type(ci, json_type_boolean))
@@ -429,7 +342,7 @@ static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i,
 
 static int parse_patterns(struct vctx *c, json_object *spec, struct insp_doc *d)
 {
-	json_object *list = field(spec, "patterns");
+	json_object *list = vc_field(spec, "patterns");
 	int line = yj_key_line(spec, "patterns");
 	size_t n;
 	int err;
@@ -450,7 +363,7 @@ static int parse_patterns(struct vctx *c, json_object *spec, struct insp_doc *d)
 	for (size_t i = 0; !err && i < n; i++) {
 		json_object *e = json_object_array_get_idx(list, i);
 
-		err = parse_pattern(c, e, elem_line(list, e, line), i, &d->pats[i]);
+		err = parse_pattern(c, e, vc_elem_line(list, e, line), i, &d->pats[i]);
 	}
 	d->n_pats = err ? 0 : n;
 	return err;
@@ -467,7 +380,7 @@ static int parse_selector(struct vctx *c, json_object *spec, struct insp_doc *d)
 		return vc_err(c, yj_line(spec),
 			    "spec.podSelector is required ({} selects every pod of the namespace)");
 	mark = vc_key(c, "spec.podSelector");
-	err = sel_parse(c, field(spec, "podSelector"), yj_key_line(spec, "podSelector"), &d->pods);
+	err = sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"), &d->pods);
 	vc_pop(c, mark);
 	return err;
 }
@@ -476,7 +389,7 @@ static int parse_spec(struct vctx *c, json_object *root, struct insp_doc *d)
 {
 	static const char *const fields[] = { "podSelector", "direction", "ports",
 					      "action",	     "patterns",  NULL };
-	json_object *spec = field(root, "spec");
+	json_object *spec = vc_field(root, "spec");
 	int err;
 
 	if (!spec)
@@ -503,7 +416,7 @@ static int doc_build(struct vctx *c, json_object *root, struct insp_doc *d)
 	err = vc_want_map(c, root, 0, "a document (an InspectionPolicy)");
 	if (err)
 		return err;
-	c->name = peek_name(root); /* for the messages until metadata is checked */
+	c->name = vc_peek_name(root); /* for the messages until metadata is checked */
 	err = check_const(c, root, "apiVersion", INSPECT_API_VERSION);
 	if (!err)
 		err = check_const(c, root, "kind", INSPECT_KIND);

@@ -126,7 +126,7 @@ int vc_err(struct vctx *c, int line, const char *fmt, ...)
 		      c->path, c->plen ? ")" : "");
 }
 
-static json_object *field(json_object *map, const char *key)
+json_object *vc_field(json_object *map, const char *key)
 {
 	json_object *v = NULL;
 
@@ -194,14 +194,14 @@ int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, siz
 
 int vc_not_null(struct vctx *c, json_object *map, const char *key)
 {
-	if (!has(map, key) || field(map, key))
+	if (!has(map, key) || vc_field(map, key))
 		return 0;
 	return vc_err(c, yj_key_line(map, key), "%s is empty (null): give it a value or remove it",
 		    key);
 }
 
 /* A line for element i of list, else the list's. */
-static int elem_line(json_object *list, json_object *e, int line)
+int vc_elem_line(json_object *list, json_object *e, int line)
 {
 	return yj_line(e) ? yj_line(e) : yj_line(list) ? yj_line(list) : line;
 }
@@ -219,13 +219,13 @@ static bool dns_part(const char *s, size_t n)
 }
 
 /* DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. */
-static bool dns_label(const char *s)
+bool vc_dns_label(const char *s)
 {
 	return strlen(s) <= 63 && dns_part(s, strlen(s));
 }
 
 /* DNS-1123 subdomain: dot-separated labels, at most 253 in all. */
-static bool dns_subdomain(const char *s)
+bool vc_dns_subdomain(const char *s)
 {
 	const char *dot;
 
@@ -242,17 +242,17 @@ static bool dns_subdomain(const char *s)
 
 /* ---- metadata ---- */
 
-static const char *peek_name(json_object *root)
+const char *vc_peek_name(json_object *root)
 {
-	json_object *name = field(field(root, "metadata"), "name");
+	json_object *name = vc_field(vc_field(root, "metadata"), "name");
 	const char *s = json_object_get_string(name);
 
-	return json_object_is_type(name, json_type_string) && dns_subdomain(s) ? s : NULL;
+	return json_object_is_type(name, json_type_string) && vc_dns_subdomain(s) ? s : NULL;
 }
 
-static int parse_name(struct vctx *c, json_object *md, struct pol_doc *d)
+int vc_meta_name(struct vctx *c, json_object *md, const char **name)
 {
-	json_object *v = field(md, "name");
+	json_object *v = vc_field(md, "name");
 	int line = yj_key_line(md, "name");
 	const char *s = json_object_get_string(v);
 
@@ -262,44 +262,44 @@ static int parse_name(struct vctx *c, json_object *md, struct pol_doc *d)
 		return vc_err(c, line, "metadata.name is required");
 	if (!json_object_is_type(v, json_type_string))
 		return vc_err(c, line, "metadata.name must be a string");
-	if (!dns_subdomain(s))
+	if (!vc_dns_subdomain(s))
 		return vc_err(c, line,
 			    "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
 			    "[a-z0-9-] parts separated by dots, at most 253)",
 			    s);
-	d->name = vc_strdup(c, s);
-	c->name = d->name;
-	return d->name ? 0 : -ENOMEM;
+	*name = vc_strdup(c, s);
+	c->name = *name;
+	return *name ? 0 : -ENOMEM;
 }
 
-static int parse_namespace(struct vctx *c, json_object *md, struct pol_doc *d)
+int vc_meta_namespace(struct vctx *c, json_object *md, const char **ns)
 {
-	json_object *v = field(md, "namespace");
+	json_object *v = vc_field(md, "namespace");
 	int line = yj_key_line(md, "namespace");
 	const char *s = json_object_get_string(v);
 
 	if (vc_not_null(c, md, "namespace"))
 		return -EINVAL;
 	if (!v) {
-		d->ns = POL_DEFAULT_NAMESPACE;
+		*ns = POL_DEFAULT_NAMESPACE;
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_string))
 		return vc_err(c, line, "metadata.namespace must be a string");
-	if (!dns_label(s))
+	if (!vc_dns_label(s))
 		return vc_err(c, line,
 			    "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
 			    "[a-z0-9-], alphanumeric at both ends)",
 			    s);
-	d->ns = vc_strdup(c, s);
-	return d->ns ? 0 : -ENOMEM;
+	*ns = vc_strdup(c, s);
+	return *ns ? 0 : -ENOMEM;
 }
 
 /* metadata.labels (label syntax) or metadata.annotations (any string value). */
 static int parse_kv(struct vctx *c, json_object *md, const char *key, bool labels,
 		    struct pol_kv **out, size_t *n)
 {
-	json_object *map = field(md, key);
+	json_object *map = vc_field(md, key);
 	char what[32];
 	size_t i = 0;
 
@@ -336,7 +336,7 @@ static int parse_kv(struct vctx *c, json_object *md, const char *key, bool label
 static int parse_metadata(struct vctx *c, json_object *root, struct pol_doc *d)
 {
 	static const char *const fields[] = {"name", "namespace", "labels", "annotations", NULL};
-	json_object *md = field(root, "metadata");
+	json_object *md = vc_field(root, "metadata");
 	int err;
 
 	if (!has(root, "metadata"))
@@ -345,9 +345,9 @@ static int parse_metadata(struct vctx *c, json_object *root, struct pol_doc *d)
 	if (!err)
 		err = vc_fields(c, md, fields);
 	if (!err)
-		err = parse_name(c, md, d);
+		err = vc_meta_name(c, md, &d->name);
 	if (!err)
-		err = parse_namespace(c, md, d);
+		err = vc_meta_namespace(c, md, &d->ns);
 	if (!err)
 		err = parse_kv(c, md, "labels", true, &d->labels, &d->n_labels);
 	if (!err)
@@ -357,7 +357,7 @@ static int parse_metadata(struct vctx *c, json_object *root, struct pol_doc *d)
 
 static int check_const(struct vctx *c, json_object *root, const char *key, const char *want)
 {
-	json_object *v = field(root, key);
+	json_object *v = vc_field(root, key);
 	int line = yj_key_line(root, key);
 
 	if (!v)
@@ -372,7 +372,7 @@ static int check_const(struct vctx *c, json_object *root, const char *key, const
 
 static int parse_protocol(struct vctx *c, json_object *o, struct pol_port *out)
 {
-	json_object *v = field(o, "protocol");
+	json_object *v = vc_field(o, "protocol");
 	const char *s = json_object_get_string(v);
 
 	out->proto = pol_protocols[0].num; /* TCP, as Kubernetes defaults it */
@@ -401,7 +401,7 @@ static bool all_digits(const char *s)
 
 static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t *out)
 {
-	json_object *v = field(o, key);
+	json_object *v = vc_field(o, key);
 	int line = yj_key_line(o, key);
 	const char *s = json_object_get_string(v);
 	int64_t n;
@@ -478,7 +478,7 @@ static int parse_cidr(struct vctx *c, json_object *v, int line, const char *what
 
 static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
 {
-	json_object *list = field(ib, "except");
+	json_object *list = vc_field(ib, "except");
 	int line = yj_key_line(ib, "except");
 	char a[20], b[20];
 	size_t n = 0;
@@ -494,12 +494,12 @@ static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
 		json_object *e = json_object_array_get_idx(list, i);
 		struct cidr4 *x = &out->except[i];
 
-		err = parse_cidr(c, e, elem_line(list, e, line), "except", x);
+		err = parse_cidr(c, e, vc_elem_line(list, e, line), "except", x);
 		if (!err &&
 		    (x->prefix <= out->cidr.prefix || !cidr4_contains(&out->cidr, x->addr))) {
 			ipv4_format(x->addr, a, sizeof(a));
 			ipv4_format(out->cidr.addr, b, sizeof(b));
-			err = vc_err(c, elem_line(list, e, line),
+			err = vc_err(c, vc_elem_line(list, e, line),
 				   "except %s/%u is not strictly inside cidr %s/%u", a, x->prefix,
 				   b, out->cidr.prefix);
 		}
@@ -511,7 +511,7 @@ static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
 static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 {
 	static const char *const fields[] = {"cidr", "except", NULL};
-	json_object *ib = field(p, "ipBlock");
+	json_object *ib = vc_field(p, "ipBlock");
 	int line = yj_key_line(p, "ipBlock");
 	int err;
 
@@ -519,10 +519,10 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 	err = vc_want_map(c, ib, line, "ipBlock");
 	if (!err)
 		err = vc_fields(c, ib, fields);
-	if (!err && !field(ib, "cidr"))
+	if (!err && !vc_field(ib, "cidr"))
 		err = vc_err(c, line, "ipBlock needs a cidr");
 	if (!err)
-		err = parse_cidr(c, field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr", &out->cidr);
+		err = parse_cidr(c, vc_field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr", &out->cidr);
 	if (!err)
 		err = parse_except(c, ib, out);
 	return err;
@@ -540,7 +540,7 @@ static int parse_peer_sel(struct vctx *c, json_object *p, const char *key,
 	if (!*out)
 		return -ENOMEM;
 	mark = vc_key(c, key);
-	err = sel_parse(c, field(p, key), yj_key_line(p, key), *out);
+	err = sel_parse(c, vc_field(p, key), yj_key_line(p, key), *out);
 	vc_pop(c, mark);
 	return err;
 }
@@ -582,7 +582,7 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 static int parse_list(struct vctx *c, json_object *r, const char *key, size_t sz, void **items,
 		      size_t *n, int (*one)(struct vctx *, json_object *, int, void *))
 {
-	json_object *list = field(r, key);
+	json_object *list = vc_field(r, key);
 	int line = yj_key_line(r, key);
 	size_t mark = vc_key(c, key), m;
 	int err;
@@ -598,7 +598,7 @@ static int parse_list(struct vctx *c, json_object *r, const char *key, size_t sz
 		json_object *e = json_object_array_get_idx(list, i);
 
 		m = vc_idx(c, i);
-		err = one(c, e, elem_line(list, e, line), (char *)*items + i * sz);
+		err = one(c, e, vc_elem_line(list, e, line), (char *)*items + i * sz);
 		vc_pop(c, m);
 	}
 	vc_pop(c, mark);
@@ -637,7 +637,7 @@ static int parse_rule(struct vctx *c, json_object *r, int line, int dir, struct 
 static int parse_rules(struct vctx *c, json_object *spec, int dir, struct pol_doc *d)
 {
 	const char *key = dir == HYP_DIR_INGRESS ? "ingress" : "egress";
-	json_object *list = field(spec, key);
+	json_object *list = vc_field(spec, key);
 	int line = yj_key_line(spec, key);
 	size_t n, mark = vc_key(c, key), m;
 	int err;
@@ -650,7 +650,7 @@ static int parse_rules(struct vctx *c, json_object *spec, int dir, struct pol_do
 		json_object *r = json_object_array_get_idx(list, i);
 
 		m = vc_idx(c, i);
-		err = parse_rule(c, r, elem_line(list, r, line), dir, &d->rules[dir][i]);
+		err = parse_rule(c, r, vc_elem_line(list, r, line), dir, &d->rules[dir][i]);
 		vc_pop(c, m);
 	}
 	d->n_rules[dir] = err ? 0 : n;
@@ -662,7 +662,7 @@ static int parse_rules(struct vctx *c, json_object *spec, int dir, struct pol_do
 
 static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 {
-	json_object *list = field(spec, "policyTypes");
+	json_object *list = vc_field(spec, "policyTypes");
 	int line = yj_key_line(spec, "policyTypes");
 	size_t n;
 	int err;
@@ -676,12 +676,12 @@ static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 
 		if (!json_object_is_type(t, json_type_string) ||
 		    (strcmp(s, "Ingress") && strcmp(s, "Egress")))
-			return vc_err(c, elem_line(list, t, line),
+			return vc_err(c, vc_elem_line(list, t, line),
 				    "policyTypes entry \"%.40s\" is not Ingress or Egress",
 				    s ? s : "null");
 		f = !strcmp(s, "Ingress") ? HYP_ENFORCE_INGRESS : HYP_ENFORCE_EGRESS;
 		if (*types & f)
-			return vc_err(c, elem_line(list, t, line), "policyTypes lists %s twice", s);
+			return vc_err(c, vc_elem_line(list, t, line), "policyTypes lists %s twice", s);
 		*types |= f;
 	}
 	return err;
@@ -706,7 +706,7 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 {
 	static const char *const fields[] = {"podSelector", "policyTypes", "ingress", "egress",
 					     NULL};
-	json_object *spec = field(root, "spec");
+	json_object *spec = vc_field(root, "spec");
 	size_t mark, m;
 	int err;
 
@@ -723,7 +723,7 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 			   "the namespace)");
 	if (!err) {
 		m = vc_key(c, "podSelector");
-		err = sel_parse(c, field(spec, "podSelector"), yj_key_line(spec, "podSelector"),
+		err = sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"),
 				&d->pods);
 		vc_pop(c, m);
 	}
@@ -757,7 +757,7 @@ static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 	c->arena = &d->arena;
 	err = vc_want_map(c, root, 0, "a document (a NetworkPolicy)");
 	if (!err) {
-		c->name = peek_name(root); /* for the messages until metadata is checked */
+		c->name = vc_peek_name(root); /* for the messages until metadata is checked */
 		err = check_const(c, root, "apiVersion", POL_API_VERSION);
 	}
 	if (!err)

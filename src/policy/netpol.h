@@ -116,6 +116,18 @@ int vc_fields(struct vctx *c, json_object *map, const char *const *known);
 int vc_want_map(struct vctx *c, json_object *o, int line, const char *what);
 /* map[key] is absent or not null: an empty value must not mean "everything". */
 int vc_not_null(struct vctx *c, json_object *map, const char *key);
+/* Shared by the NetworkPolicy and InspectionPolicy validators. */
+json_object *vc_field(json_object *map, const char *key);
+/* A line for element e of list, else the list's, else line. */
+int vc_elem_line(json_object *list, json_object *e, int line);
+/* DNS-1123 label ([a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63) and subdomain. */
+bool vc_dns_label(const char *s);
+bool vc_dns_subdomain(const char *s);
+/* metadata.name of a document if it is valid, for messages; else NULL. */
+const char *vc_peek_name(json_object *root);
+/* metadata.name (required) and metadata.namespace (default "default"). */
+int vc_meta_name(struct vctx *c, json_object *md, const char **name);
+int vc_meta_namespace(struct vctx *c, json_object *md, const char **ns);
 /* o is a list or null (count 0); fills *n. */
 int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, size_t *n);
 
