@@ -29,7 +29,7 @@ static const char schema[] =
 	"  ifname TEXT NOT NULL, ip INTEGER UNIQUE NOT NULL, prefix INTEGER NOT NULL,"
 	"  mac TEXT NOT NULL, port_ifindex INTEGER NOT NULL DEFAULT 0,"
 	"  port_name TEXT NOT NULL DEFAULT '', if_index INTEGER NOT NULL DEFAULT 0,"
-	"  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT NOT NULL,"
+	"  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT UNIQUE NOT NULL,"
 	"  flags INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',"
 	"  created INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"

@@ -68,6 +68,14 @@ check "counted as fragment drops" test "$(drops a fragment)" -ge $((before + 3))
 n=$(capture_b "udp port 9000" "$RAW" "$A" eth0 udp "$IPB" 9000 1)
 check "the same datagram unfragmented is allowed ($n)" test "$n" -ge 1
 
+# the daemon gone (crashed): enforcement stays, allowed flows stay up
+stop_daemon "$DAEMON_PID" KILL
+check "daemon killed: an allowed flow still works (a -> b:80)" get "$A" "$IPB:80"
+n=$(capture_b "tcp port 81" "$RAW" "$A" eth0 tcp-syn "$IPB" 81 1)
+check "daemon killed: a denied flow is still denied ($n)" test "$n" -eq 0
+check "daemon killed: c is still default-denied into b" bash -c "! timeout 2 ip netns exec $C busybox wget -q -O /dev/null http://$IPB/"
+start_daemon "$INST" || finish
+
 # hitless policy updates under continuous traffic
 ip netns exec "$A" ping -i 0.01 -c 400 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
 PING=$!
