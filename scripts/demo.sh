@@ -282,7 +282,7 @@ section "2. Hyperion: attach web, client1, client2 (SNICs)"
 for ns in "$HNS_WEB" "$HNS_C1" "$HNS_C2"; do add_netns "$ns"; done
 hctl snic add web --netns "$HNS_WEB" --label app=web | indent || die "hyperctl snic add web failed"
 hctl snic add client1 --netns "$HNS_C1" --label app=client | indent || die "hyperctl snic add client1 failed"
-hctl snic add client2 --netns "$HNS_C2" --label app=client | indent || die "hyperctl snic add client2 failed"
+hctl snic add client2 --netns "$HNS_C2" --label app=guest | indent || die "hyperctl snic add client2 failed"
 echo
 hctl snic list | indent || die "hyperctl snic list failed"
 H_WEB_IP=$(snic_ip web) || exit 1
@@ -326,6 +326,45 @@ echo
 hctl status | indent || die "hyperctl status failed"
 
 # ======================================================= 2. Linux bridge baseline
+section "4b. Hyperion: security inspectors (policy, payload inspection, attacks)"
+SEC_OK=1
+try() { timeout 3 ip netns exec "$1" busybox wget -q -O /dev/null "$2" 2>/dev/null; }
+start_httpd "$HNS_WEB"
+hctl policy apply -f - <<'POLICY' | indent || die "policy apply failed"
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-clients}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{protocol: TCP, port: 80}]
+---
+apiVersion: hyperion.io/v1
+kind: InspectionPolicy
+metadata: {name: web-no-passwd}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  direction: ingress
+  action: drop
+  patterns: [{pattern: /etc/passwd}]
+POLICY
+if try "$HNS_C1" "http://$H_WEB_IP/"; then info "client1 (app=client) -> web:80          allowed"; else
+	info "client1 (app=client) -> web:80          UNEXPECTEDLY DENIED"; SEC_OK=0; fi
+if try "$HNS_C2" "http://$H_WEB_IP/"; then info "client2 (app=guest)  -> web:80          UNEXPECTEDLY ALLOWED"; SEC_OK=0; else
+	info "client2 (app=guest)  -> web:80          denied by policy"; fi
+if try "$HNS_C1" "http://$H_WEB_IP/etc/passwd"; then info "client1 -> web /etc/passwd              UNEXPECTEDLY PASSED"; SEC_OK=0; else
+	info "client1 -> web /etc/passwd              blocked by inspection (TCP reset)"; fi
+hctl policy trace client2 web tcp 80 | indent
+stop_pid "$HTTPD_PID"
+info ""
+info "hyperctl audit: a throw-away container attacks a neighbour (spoofing, ARP"
+info "poisoning, forged/replayed/missing stamps, VLAN, flood, host reach):"
+if hctl audit >"$TMP/audit.txt" 2>&1; then AUDIT="PASS"; else AUDIT="FAIL"; SEC_OK=0; fi
+awk 'NR == 1 || /PASS$|FAIL$/ {printf "    %-26s %s\n", $1, $NF}' "$TMP/audit.txt" | head -20
+tail -n 1 "$TMP/audit.txt" | indent
+hctl status | sed -n '/drops by reason/,$p' | indent
+
 section "5. Baseline: the same containers on Linux bridge $BRIDGE (host netns)"
 for ns in "$BNS_WEB" "$BNS_C1" "$BNS_C2"; do add_netns "$ns"; done
 ip link add "$BRIDGE" type bridge || die "cannot create bridge $BRIDGE"
@@ -371,8 +410,11 @@ section "Summary"
 printf '  %-22s %-14s %s\n' "setup" "HTTP OK" "frames seen by host tcpdump"
 printf '  %-22s %-14s %s\n' "Hyperion" "$H_OK/$H_TOTAL" "$H_FRAMES   (expect 0)"
 printf '  %-22s %-14s %s\n' "Linux bridge (host)" "$B_OK/$B_TOTAL" "$B_FRAMES   (expect > 0)"
+printf '  %-22s %s\n' "policy + inspection" "$([ "$SEC_OK" = 1 ] && echo "as expected" || echo "NOT as expected")"
+printf '  %-22s %s\n' "attack audit" "$AUDIT"
 echo
-if [ "$H_OK" = "$H_TOTAL" ] && [ "$H_TOTAL" -gt 0 ] && [ "$H_FRAMES" = 0 ] && [ "$B_FRAMES" -gt 0 ]; then
+if [ "$H_OK" = "$H_TOTAL" ] && [ "$H_TOTAL" -gt 0 ] && [ "$H_FRAMES" = 0 ] && [ "$B_FRAMES" -gt 0 ] &&
+	[ "$SEC_OK" = 1 ]; then
 	printf '  %sIsolation PASSED%s: Hyperion carried %s/%s requests and the host saw none of it;\n' \
 		"$G$B" "$N" "$H_OK" "$H_TOTAL"
 	printf '  the same traffic on a host Linux bridge was visible to the host (%s frames).\n' "$B_FRAMES"
@@ -382,5 +424,6 @@ printf '  %sIsolation FAILED%s:' "$R$B" "$N"
 [ "$H_OK" = "$H_TOTAL" ] && [ "$H_TOTAL" -gt 0 ] || printf ' Hyperion carried only %s/%s requests;' "$H_OK" "$H_TOTAL"
 [ "$H_FRAMES" = 0 ] || printf ' the host captured %s Hyperion frames;' "$H_FRAMES"
 [ "$B_FRAMES" -gt 0 ] || printf ' the baseline capture saw no frames (capture broken?);'
+[ "$SEC_OK" = 1 ] || printf ' a policy, inspection or audit check did not hold;'
 echo
 exit 1

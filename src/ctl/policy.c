@@ -78,7 +78,7 @@ static int policy_apply(struct ctl *c, int argc, char **argv)
 		ctl_print_json(res);
 	} else {
 		for (size_t i = 0; i < json_object_array_length(res); i++)
-			printf("networkpolicy %s applied\n",
+			printf("%s applied\n",
 			       json_object_get_string(json_object_array_get_idx(res, i)));
 	}
 	json_object_put(res);
