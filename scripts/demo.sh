@@ -361,7 +361,7 @@ info ""
 info "hyperctl audit: a throw-away container attacks a neighbour (spoofing, ARP"
 info "poisoning, forged/replayed/missing stamps, VLAN, flood, host reach):"
 if hctl audit >"$TMP/audit.txt" 2>&1; then AUDIT="PASS"; else AUDIT="FAIL"; SEC_OK=0; fi
-awk 'NR == 1 || /PASS$|FAIL$/ {printf "    %-26s %s\n", $1, $NF}' "$TMP/audit.txt" | head -20
+awk '(NR == 1 || /PASS$|FAIL$/) && $1 !~ /^[0-9]/ {printf "    %-26s %s\n", $1, $NF}' "$TMP/audit.txt" | head -20
 tail -n 1 "$TMP/audit.txt" | indent
 hctl status | sed -n '/drops by reason/,$p' | indent
 
