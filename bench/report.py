@@ -9,6 +9,7 @@ Standard library only.
 import argparse
 import csv
 import os
+import re
 import statistics
 import sys
 
@@ -33,7 +34,17 @@ METRICS = {
     "http_p99_us": ("HTTP p99", "us", "lower", 1),
     "attach_ms": ("attach per container", "ms", "lower", 1),
     "infra_ms": ("one-off node setup", "ms", "lower", 1),
+    "http_cc_rps": ("HTTP, new connection per request", "req/s", "higher", 0),
+    "http_cc_p50_us": ("HTTP new-conn p50", "us", "lower", 1),
+    "rules_load_ms": ("rule load", "ms", "lower", 0),
+    "rule_entries": ("entries loaded", "entries", None, 0),
+    "patterns": ("patterns", "", None, 0),
+    "dfa_states": ("DFA states", "", None, 0),
 }
+
+BASE = ORDER[:]
+RULES_RE = re.compile(r"^(hyperion|iptables|nftables)-rules-(\d+)$")
+INSPECT_RE = re.compile(r"^(hyperion-inspect|suricata)-(\d+)$")
 
 TABLES = [
     ("Throughput and CPU cost (iperf3, median Gbit/s; CPU-seconds of the whole "
@@ -110,7 +121,10 @@ def main():
 
     ran = meta.get("configs", "").split()
     skipped = meta.get("skipped", "").split()
-    configs = [c for c in ORDER if c in ran] + [c for c in ran if c not in ORDER]
+    configs = [c for c in ORDER if c in ran] + [c for c in ran if c not in ORDER
+                                                 and not RULES_RE.match(c) and not INSPECT_RE.match(c)]
+    rules_cfgs = [c for c in ran if RULES_RE.match(c)]
+    insp_cfgs = [c for c in ran if INSPECT_RE.match(c)]
 
     med = {}
     for (c, m), vals in samples.items():
@@ -138,7 +152,11 @@ def main():
       f"`(x.xx)` is the ratio to `veth`")
     w(f"- latency pinning: {meta.get('pinning', '?')}; firewall rules: "
       f"{meta.get('rules')} (iptables backend `{meta.get('iptables')}`)")
-    w(f"- tools: {meta.get('versions', '?')}")
+    w(f"- tools: {meta.get('versions', '?')}; {meta.get('suricata', '') or 'suricata not installed'}")
+    if meta.get("hyperion_build"):
+        w(f"- Hyperion build measured (copied at start): {meta.get('hyperion_build')}")
+    if meta.get("build_note"):
+        w(f"- **build note: {meta.get('build_note')}**")
     if meta.get("quick") == "1":
         w("- **--quick run: a sanity check, not a measurement** (1 s tests; the TCP and "
           "UDP ping-pong runs overlap, so their latency figures are indicative only)")
@@ -154,6 +172,8 @@ def main():
     w("")
 
     for title, keys in TABLES:
+        if not configs:
+            break
         w(f"### {title}")
         w("")
         hdr = ["config"] + [f"{METRICS[k][0]} ({METRICS[k][1]})" for k in keys]
@@ -181,6 +201,181 @@ def main():
             w("| " + " | ".join(cells) + " |")
         w("")
 
+    def div(x, y):
+        return None if x is None or y in (None, 0) else x / y
+
+    def cell(c, k, base_cfg=None, dec=None):
+        v = get(c, k)
+        if v is None:
+            if any(fc == c for _, fc, _, _ in fails):
+                return "**FAIL**"
+            return "n/a"
+        d = METRICS[k][3] if dec is None else dec
+        out_s = fmt(v, d)
+        if base_cfg and base_cfg != c:
+            r = div(v, get(base_cfg, k))
+            if r is not None:
+                out_s += f" ({r:.2f})"
+        return out_s
+
+    extra_goals = []  # (name, measured, target, verdict)
+
+    # ---------------------------------------------------------- policy scaling
+    if rules_cfgs:
+        counts = sorted({int(RULES_RE.match(c).group(2)) for c in rules_cfgs})
+        systems = [s_ for s_ in ("hyperion", "iptables", "nftables")
+                   if any(c.startswith(s_ + "-rules-") for c in rules_cfgs)]
+        w("### Policy scaling (issue 4): the same traffic with 0 to "
+          f"{counts[-1]} rules")
+        w("")
+        w("Hyperion: a NetworkPolicy on the server (one rule allowing the benchmark ports "
+          "from the client) plus N rules each allowing one other (protocol, port) from the "
+          "client, applied with `hyperctl policy apply` (in policies of 8000 rules: the API "
+          "takes at most 1 MiB per request); `entries` counts the active generation of the "
+          "pinned LPM map `hyp_policy` (N + 4). Before the traffic a probe to TCP 12345 "
+          "(listening, not allowed) is refused by policy and the benchmark ports connect. "
+          "iptables / nftables: the Linux bridge with br_netfilter, N non-matching rules, "
+          "then the accept (whose counter must move). Ratios `(x.xx)` are to the same "
+          "system with 0 rules. `HTTP new-conn` sends `Connection: close`: a new TCP flow "
+          "per request, the only path on which Hyperion looks a rule up (established "
+          "flows hit conntrack only).")
+        w("")
+        w("Side by side, TCP 1 stream A->B (Gbit/s) and TCP RR p50 (us):")
+        w("")
+        hdr = ["rules"] + [f"{s_} Gbit/s" for s_ in systems] + [f"{s_} TCP RR p50" for s_ in systems]
+        w("| " + " | ".join(hdr) + " |")
+        w("|" + "---|" * len(hdr))
+        for n in counts:
+            row = [str(n)]
+            for k in ("tcp1_fwd_gbps", "tcp_rr_p50_us"):
+                for s_ in systems:
+                    row.append(cell(f"{s_}-rules-{n}", k, f"{s_}-rules-{counts[0]}"))
+            w("| " + " | ".join(row) + " |")
+        w("")
+        keys = ["rule_entries", "rules_load_ms", "tcp1_fwd_gbps", "tcp1_fwd_cpu_s_per_gb",
+                "tcp_rr_p50_us", "tcp_rr_p99_us", "udp_rr_p50_us", "http_rps", "http_p50_us",
+                "http_cc_rps"]
+        w("All metrics:")
+        w("")
+        hdr = ["config"] + [f"{METRICS[k][0]} ({METRICS[k][1]})" if METRICS[k][1] else METRICS[k][0]
+                            for k in keys]
+        w("| " + " | ".join(hdr) + " |")
+        w("|" + "---|" * len(hdr))
+        for s_ in systems:
+            for n in counts:
+                c = f"{s_}-rules-{n}"
+                if c not in ran:
+                    continue
+                w("| " + " | ".join([f"`{c}`"] + [cell(c, k, None if k in ("rule_entries", "rules_load_ms") else f"{s_}-rules-{counts[0]}") for k in keys]) + " |")
+        w("")
+        flat_keys = ["tcp1_fwd_gbps", "tcp_rr_p50_us", "udp_rr_p50_us", "http_rps", "http_p50_us"]
+        w("Flatness (largest deviation from the 0-rule value over all rule counts; goal for "
+          "Hyperion: within 5 %):")
+        w("")
+        w("| system | " + " | ".join(METRICS[k][0] for k in flat_keys + ["http_cc_rps"]) + " |")
+        w("|" + "---|" * (len(flat_keys) + 2))
+        for s_ in systems:
+            row = [s_]
+            worst = 0.0
+            complete = True
+            for k in flat_keys + ["http_cc_rps"]:
+                b = get(f"{s_}-rules-{counts[0]}", k)
+                devs = [div(get(f"{s_}-rules-{n}", k), b) for n in counts[1:]]
+                devs = [d for d in devs if d is not None]
+                if b is None or not devs:
+                    row.append("n/a")
+                    complete = complete and k == "http_cc_rps"
+                    continue
+                d = max(devs, key=lambda x: abs(x - 1))
+                if k != "http_cc_rps":
+                    worst = max(worst, abs(d - 1))
+                row.append(f"{(d - 1) * 100:+.1f} %")
+            w("| " + " | ".join(row) + " |")
+            if s_ == "hyperion" and len(counts) > 1 and complete:
+                extra_goals.append((f"policy flat across {', '.join(map(str, counts))} rules "
+                                    "(worst of Gbit/s, TCP/UDP RR p50, HTTP req/s and p50)",
+                                    f"{worst * 100:.1f} %", "<= 5 %",
+                                    "PASS" if worst <= 0.05 else "FAIL"))
+        w("")
+        w(f"Reproduce this section alone: `bench/run --configs policy-scale --rule-counts "
+          f"{','.join(map(str, counts))}`")
+        w("")
+
+    # ---------------------------------------------------------- inspection
+    if insp_cfgs:
+        pcounts = sorted({int(INSPECT_RE.match(c).group(2)) for c in insp_cfgs})
+        w("### Payload inspection (issue 6): inspection off, Hyperion with N patterns, "
+          "Suricata inline with the same N patterns")
+        w("")
+        w("Hyperion: an InspectionPolicy (action drop) on the server's ingress with N random "
+          "8-16 byte alphanumeric patterns (the same file for both systems; `DFA states` is "
+          "the Aho-Corasick automaton's size). Suricata: AF_PACKET IPS mode (copy-mode ips) "
+          "between two veths in a middle namespace, offloads off on both veth pairs (IPS "
+          "mode needs it), one `drop tcp ... content:\"PATTERN\"` rule per pattern. Before "
+          "the traffic, GETs carrying the first and the last pattern must be dropped and a "
+          "GET without one answered. Inspected direction: A->B (client to server). "
+          "Ratios `(x.xx)` are to `hyperion` (same datapath, inspection off).")
+        w("")
+        base_c = "hyperion" if "hyperion" in ran else None
+        keys = ["patterns", "dfa_states", "tcp1_fwd_gbps", "tcp4_fwd_gbps", "tcp1_fwd_cpu_s_per_gb",
+                "http_rps", "http_p50_us", "http_p99_us"]
+        hdr = ["config"] + [f"{METRICS[k][0]} ({METRICS[k][1]})" if METRICS[k][1] else METRICS[k][0]
+                            for k in keys]
+        w("| " + " | ".join(hdr) + " |")
+        w("|" + "---|" * len(hdr))
+        rows = ([base_c] if base_c else []) + [f"hyperion-inspect-{n}" for n in pcounts] + \
+            [f"suricata-{n}" for n in pcounts]
+        for c in rows:
+            if c not in ran:
+                continue
+            w("| " + " | ".join([f"`{c}`"] + [cell(c, k, None if k in ("patterns", "dfa_states") else base_c) for k in keys]) + " |")
+        w("")
+        for n in pcounts:
+            r = div(get(f"hyperion-inspect-{n}", "tcp1_fwd_gbps"), get(f"suricata-{n}", "tcp1_fwd_gbps"))
+            if r is not None:
+                extra_goals.append((f"inspection throughput vs Suricata inline, {n} patterns (1 stream)",
+                                    f"{r:.2f}x", "> 1x (no numeric goal set)",
+                                    "PASS" if r > 1 else "FAIL"))
+            r = div(get(f"hyperion-inspect-{n}", "tcp1_fwd_gbps"), get(base_c, "tcp1_fwd_gbps")) if base_c else None
+            if r is not None:
+                extra_goals.append((f"inspection on ({n} patterns) / off, 1 stream Gbit/s",
+                                    f"{r:.2f}x", "informational", "-"))
+        w(f"Reproduce this section alone: `bench/run --configs inspect --pattern-counts "
+          f"{','.join(map(str, pcounts))}`")
+        w("")
+
+    # ---------------------------------------------------------- guard cost
+    if "hyperion" in ran and "hyperion-noguard" in ran:
+        w("### Guard and source stamp cost (issue 3): `hyperion` vs `hyperion-noguard`")
+        w("")
+        w("The same datapath with the container-side guard and the per-frame SipHash stamp "
+          "(`hyperion`) and without (`hyperiond --no-guard`). Cost = how much worse "
+          "`hyperion` is: for Gbit/s and req/s 1 - guard/noguard, for latency and "
+          "CPU-s/GB guard/noguard - 1. Goal: within 5 %.")
+        w("")
+        w("| metric | hyperion | hyperion-noguard | guard / noguard | cost | within 5 % |")
+        w("|---|---|---|---|---|---|")
+        worst = None
+        for k in ["tcp1_fwd_gbps", "tcp1_rev_gbps", "tcp4_fwd_gbps", "tcp4_rev_gbps",
+                  "tcp_rr_p50_us", "udp_rr_p50_us", "http_rps", "http_p50_us",
+                  "tcp1_fwd_cpu_s_per_gb"]:
+            g_v, ng_v = get("hyperion", k), get("hyperion-noguard", k)
+            r = div(g_v, ng_v)
+            if r is None:
+                continue
+            cost = (1 - r) if METRICS[k][2] == "higher" else (r - 1)
+            ok = cost <= 0.05
+            if k in ("tcp1_fwd_gbps", "tcp4_fwd_gbps", "tcp_rr_p50_us", "udp_rr_p50_us", "http_p50_us"):
+                worst = cost if worst is None else max(worst, cost)
+            w(f"| {METRICS[k][0]} ({METRICS[k][1]}) | {fmt(g_v, METRICS[k][3])} | {fmt(ng_v, METRICS[k][3])} "
+              f"| {r:.3f} | {cost * 100:+.1f} % | {'yes' if ok else 'NO'} |")
+        w("")
+        w("Reproduce this section alone: `bench/run --configs hyperion,hyperion-noguard`")
+        w("")
+        if worst is not None:
+            extra_goals.append(("guard + stamp cost (worst of 1/4-stream Gbit/s, TCP/UDP RR p50, HTTP p50)",
+                                f"{worst * 100:+.1f} %", "<= 5 %", "PASS" if worst <= 0.05 else "FAIL"))
+
     # goals
     w("### Goals (Hyperion vs. the anchors)")
     w("")
@@ -192,9 +387,6 @@ def main():
             w(f"| {name} | n/a | {target} | not measured |")
         else:
             w(f"| {name} | {num:.2f}{unit} | {target} | {'PASS' if ok_fn(num) else 'FAIL'} |")
-
-    def div(x, y):
-        return None if x is None or y in (None, 0) else x / y
 
     h = "hyperion"
     goal("throughput vs veth (1 stream A->B)", div(get(h, "tcp1_fwd_gbps"), get("veth", "tcp1_fwd_gbps")),
@@ -211,6 +403,8 @@ def main():
          ">= 2.25x", lambda x: x >= 2.25, "x")
     goal("CPU-s/GB: Hyperion / mTLS (1 stream)", div(get(h, "tcp1_fwd_cpu_s_per_gb"), get("mtls", "tcp1_fwd_cpu_s_per_gb")),
          "<= 0.25", lambda x: x <= 0.25)
+    for name, measured, target, verdict in extra_goals:
+        w(f"| {name} | {measured} | {target} | {verdict} |")
     w("")
 
     w("### Configurations")
@@ -265,11 +459,42 @@ def main():
                 v = get(c, k)
                 vals.append("NaN" if v is None else f"{v:.4f}")
             f.write(f'"{c}" ' + " ".join(vals) + "\n")
+    # policy-scale and inspection panels
+    pdat = os.path.join(a.out, "latest-plot-policy.dat")
+    counts = sorted({int(RULES_RE.match(c).group(2)) for c in rules_cfgs})
+    psys = [s_ for s_ in ("hyperion", "iptables", "nftables")
+            if any(c.startswith(s_ + "-rules-") for c in rules_cfgs)]
+    with open(pdat, "w") as f:
+        f.write("# rules " + " ".join(psys) + "\n")
+        for n in counts:
+            vals = []
+            for s_ in psys:
+                v = get(f"{s_}-rules-{n}", "tcp1_fwd_gbps")
+                vals.append("NaN" if v is None else f"{v:.4f}")
+            f.write(f'"{n}" ' + " ".join(vals) + "\n")
+    if psys:
+        pol_plot = ", ".join(
+            (f'"{pdat}" using {i + 2}:xtic(1)' if i == 0 else f'"" using {i + 2}') + f' title "{s_}"'
+            for i, s_ in enumerate(psys))
+    else:
+        pol_plot = "NaN notitle"
+    idat = os.path.join(a.out, "latest-plot-inspect.dat")
+    with open(idat, "w") as f:
+        f.write("# config tcp1_fwd_gbps tcp4_fwd_gbps\n")
+        for c in (["hyperion"] if "hyperion" in ran else []) + sorted(insp_cfgs, key=lambda c: (c.startswith("suricata"), int(INSPECT_RE.match(c).group(2)))):
+            v1, v4 = get(c, "tcp1_fwd_gbps"), get(c, "tcp4_fwd_gbps")
+            f.write(f'"{c}" ' + " ".join("NaN" if v is None else f"{v:.4f}" for v in (v1, v4)) + "\n")
+    empty = 'set label 1 "not run" at graph 0.5,0.5 center\nplot [0:1][0.1:1] NaN notitle\nunset label 1'
+    have_base = bool(configs)
+    have_insp = bool(insp_cfgs)
+
+    def pl(cmd, ok):
+        return cmd if ok else empty
     png = os.path.join(a.out, "latest.png")
     title = (f"Hyperion bench - kernel {meta.get('kernel', '?')} - {meta.get('date', '?')} - "
              f"{meta.get('rounds')} round(s) x {meta.get('duration')} s, medians")
     cmd = meta.get("command", "").replace('"', "'")
-    gp = f'''set terminal pngcairo size 1400,1000 font "sans,10"
+    gp = f'''set terminal pngcairo size 1400,1500 font "sans,10"
 set output "{png}"
 set datafile missing "NaN"
 set style data histograms
@@ -281,20 +506,29 @@ set key inside top right opaque box samplen 2
 set offsets 0,0,graph 0.25,0
 set xtics rotate by -25
 set yrange [0:*]
-set multiplot layout 2,2 title "{title}\\n{cmd}"
+set multiplot layout 3,2 title "{title}\\n{cmd}"
 set title "TCP throughput (iperf3), Gbit/s - higher is better"
-plot "{dat}" using 2:xtic(1) title "1 stream A->B", "" using 3 title "1 stream B->A", \\
-     "" using 4 title "4 streams A->B", "" using 5 title "4 streams B->A"
+{pl(f'plot "{dat}" using 2:xtic(1) title "1 stream A->B", "" using 3 title "1 stream B->A", "" using 4 title "4 streams A->B", "" using 5 title "4 streams B->A"', have_base)}
 set title "p50 round-trip latency, us - lower is better"
-plot "{dat}" using 6:xtic(1) title "TCP RR (sockperf)", "" using 7 title "UDP RR (sockperf)", \\
-     "" using 8 title "HTTP (wrk)"
+{pl(f'plot "{dat}" using 6:xtic(1) title "TCP RR (sockperf)", "" using 7 title "UDP RR (sockperf)", "" using 8 title "HTTP (wrk)"', have_base)}
 set title "HTTP requests/s (nginx + wrk, 2 connections) - higher is better"
-plot "{dat}" using 9:xtic(1) title "req/s"
+{pl(f'plot "{dat}" using 9:xtic(1) title "req/s"', have_base)}
 set title "CPU-seconds per GB moved (log scale) - lower is better"
 set logscale y
 set yrange [0.1:*]
 set offsets 0,0,0,0
-plot "{dat}" using 10:xtic(1) title "1 stream", "" using 11 title "4 streams"
+{pl(f'plot "{dat}" using 10:xtic(1) title "1 stream", "" using 11 title "4 streams"', have_base)}
+unset logscale y
+set yrange [0:*]
+set offsets 0,0,graph 0.25,0
+set title "Policy scaling: TCP 1 stream Gbit/s by rule count (log) - flat is the goal"
+set logscale y
+set yrange [0.01:*]
+{pl("plot " + pol_plot, bool(psys))}
+unset logscale y
+set yrange [0:*]
+set title "Payload inspection: TCP Gbit/s (A->B, inspected direction)"
+{pl(f'plot "{idat}" using 2:xtic(1) title "1 stream", "" using 3 title "4 streams"', have_insp)}
 unset multiplot
 '''
     with open(os.path.join(a.out, "latest.gp"), "w") as f:

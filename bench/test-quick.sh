@@ -7,7 +7,10 @@
 #    (HB_FAULT=noservers) must make bench/run exit non-zero and name config + metric.
 # 2. bench/run --quick over every configuration that can run (hyperion configs are
 #    skipped if build/hyperiond is missing) must carry traffic everywhere and write
-#    the Markdown table and the plot.
+#    the Markdown table and the plot. --quick includes the policy-scale and inspection
+#    configurations at tiny sizes (hyperion/iptables/nftables-rules-10,
+#    hyperion-inspect-10; no suricata), each with its own proof that the rules are in
+#    force (a probe to a non-allowed port blocked, a GET with a pattern dropped).
 # Results go to a temporary directory (bench/results is left alone).
 # Exit 0 if all passed, 1 otherwise; the last line reads "bench: N passed, N failed, N skipped".
 set -euo pipefail
@@ -22,9 +25,9 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-for t in iperf3 sockperf wrk nginx stunnel wireguard-go wg gnuplot jq nft iptables-legacy curl busybox; do
+for t in iperf3 sockperf wrk nginx stunnel wireguard-go wg gnuplot jq nft iptables-legacy curl busybox bpftool; do
     if ! command -v "$t" >/dev/null 2>&1; then
-        "$BENCH_DIR/setup.sh"
+        "$BENCH_DIR/setup.sh" --no-suricata
         break
     fi
 done

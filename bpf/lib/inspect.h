@@ -86,7 +86,7 @@ static __always_inline void inspect_event(const struct flow *f, __u32 identity, 
 	e->sport = f->key.sport;
 	e->dport = f->key.dport;
 	e->proto = f->key.proto;
-	e->action = (__u8)iv->action;
+	e->action = (w->hit & 2) ? HYP_INSPECT_DROP : HYP_INSPECT_ALERT;
 	e->pad = 0;
 	e->row = w->hit_row;
 	e->offset = w->hit_off;

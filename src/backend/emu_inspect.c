@@ -27,16 +27,15 @@ static __u32 live_half(int ifd)
 static int write_rows(int dfd, const struct hyp_inspect_entry *e, __u32 base)
 {
 	struct hyp_dfa_row row;
-	__u32 drop = e->action == HYP_INSPECT_DROP ? 2 : 0;
 
 	for (__u32 s = 0; s < e->dfa->states; s++) {
 		__u32 key = base + s;
 
 		for (int b = 0; b < 256; b++) {
-			__u32 t = e->dfa->rows[(size_t)s * 256 + (size_t)b];
-			__u32 hit = t & 1;
+			__u32 t = e->dfa->rows[(size_t)s * 256 + (size_t)b], next = t >> 1;
+			__u32 drop = e->dfa->drop ? e->dfa->drop[next] : e->action == HYP_INSPECT_DROP;
 
-			row.next[b] = ((base + (t >> 1)) << 2) | (hit ? 1 | drop : 0);
+			row.next[b] = ((base + next) << 2) | ((t & 1) ? 1 | (drop ? 2 : 0) : 0);
 		}
 		if (bpf_map_update_elem(dfd, &key, &row, BPF_ANY))
 			return -errno;

@@ -170,7 +170,7 @@ static int gather(struct build *b, const struct ident *id, int dir, struct insp_
 			continue;
 		(*sel)[(*nsel)++] = d;
 		if (insp_doc_action(d) == HYP_INSPECT_DROP)
-			*action = HYP_INSPECT_DROP; /* drop wins; see docs/inspection.md */
+			*action = HYP_INSPECT_DROP; /* the table's default; each pattern keeps its own */
 		err = insp_doc_patterns(d, (uint32_t)st->n_pats + 1, &dp, &dn);
 		if (err)
 			return err;

@@ -49,6 +49,7 @@ struct ac_node {
 	uint32_t id; /* lowest id of the patterns ending here; 0: none */
 	uint16_t cls; /* edge from the parent: a byte, or AC_FOLD + letter */
 	uint16_t depth;
+	bool drop; /* a drop pattern ends here */
 };
 
 struct ac_trie {
@@ -62,6 +63,7 @@ struct ac_state {
 	size_t off;
 	uint32_t cnt;
 	uint32_t out; /* id of the longest pattern ending here; 0: none */
+	bool drop; /* some drop pattern ends here */
 };
 
 struct ac_entry {
@@ -166,6 +168,7 @@ static void trie_add(struct ac_trie *t, const struct insp_pattern *p)
 	}
 	if (!t->v[u].id || p->id < t->v[u].id)
 		t->v[u].id = p->id;
+	t->v[u].drop |= p->drop;
 }
 
 static int check_patterns(const struct insp_pattern *pats, size_t n, struct errmsg *em)
@@ -247,6 +250,15 @@ static void set_sort(uint32_t *set, uint32_t k)
 	}
 }
 
+/* Does a drop pattern end at a state of these members? */
+static bool set_drop(const struct ac_trie *t, const uint32_t *set, uint32_t k)
+{
+	for (uint32_t i = 0; i < k; i++)
+		if (t->v[set[i]].drop)
+			return true;
+	return false;
+}
+
 /* The longest pattern ending at a state of these members (ties: lowest id). */
 static uint32_t set_out(const struct ac_trie *t, const uint32_t *set, uint32_t k)
 {
@@ -299,6 +311,7 @@ static int state_add(struct ac_build *b, const uint32_t *set, uint32_t k, uint32
 		.off = b->pool_used,
 		.cnt = k,
 		.out = set_out(b->t, set, k),
+		.drop = set_drop(b->t, set, k),
 	};
 	b->pool_used += k;
 	b->hash[slot] = ++b->n;
@@ -449,10 +462,18 @@ static int take_result(struct ac_build *b, struct insp_dfa *dfa)
 	if (rows)
 		b->rows = rows; /* a failed shrink keeps the larger block */
 	dfa->out = calloc(b->n, sizeof(*dfa->out));
-	if (!dfa->out)
+	dfa->drop = calloc(b->n, sizeof(*dfa->drop));
+	if (!dfa->out || !dfa->drop) {
+		free(dfa->out);
+		free(dfa->drop);
+		dfa->out = NULL;
+		dfa->drop = NULL;
 		return -ENOMEM;
-	for (uint32_t s = 0; s < b->n; s++)
+	}
+	for (uint32_t s = 0; s < b->n; s++) {
 		dfa->out[s] = b->st[s].out;
+		dfa->drop[s] = b->st[s].drop;
+	}
 	dfa->rows = b->rows;
 	dfa->states = b->n;
 	b->rows = NULL;
@@ -507,6 +528,7 @@ void insp_dfa_free(struct insp_dfa *dfa)
 		return;
 	free(dfa->rows);
 	free(dfa->out);
+	free(dfa->drop);
 	memset(dfa, 0, sizeof(*dfa));
 }
 

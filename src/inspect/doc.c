@@ -527,6 +527,7 @@ int insp_doc_patterns(const struct insp_doc *d, uint32_t first_id, struct insp_p
 		p[i].len = d->pats[i].len;
 		p[i].nocase = d->pats[i].nocase;
 		p[i].id = first_id + (uint32_t)i;
+		p[i].drop = d->action == HYP_INSPECT_DROP;
 	}
 	*pats = p;
 	*n = d->n_pats;

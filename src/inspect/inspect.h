@@ -50,6 +50,7 @@ struct insp_pattern {
 	uint8_t bytes[INSPECT_PATTERN_MAX];
 	size_t len;
 	bool nocase;
+	bool drop; /* a drop pattern (else alert) */
 	uint32_t id; /* from 1; the daemon maps it back to document and index */
 };
 
@@ -62,6 +63,7 @@ struct insp_pattern {
 struct insp_dfa {
 	uint32_t *rows;
 	uint32_t *out;
+	uint8_t *drop; /* drop[s]: some drop pattern ends at s */
 	uint32_t states;
 };
 

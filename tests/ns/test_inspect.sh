@@ -99,6 +99,22 @@ check "alert mode delivers an event (endpoint, flow, pattern, offset)" ev
 check "events name the blocked flow too" bash -c "$HYPERCTL --instance $INST -j events | jq -e '[.[] | select(.action == \"drop\" and .pattern == \"/etc/passwd\")] | length >= 1'"
 check "human events output" bash -c "$HYPERCTL --instance $INST events | grep -q 'alert  api'"
 
+# a drop document and an alert document on the same endpoint: each pattern keeps its action
+hctl policy apply -f - >/dev/null <<'EOF2'
+apiVersion: hyperion.io/v1
+kind: InspectionPolicy
+metadata: {name: api-drop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  direction: ingress
+  action: drop
+  patterns: [{pattern: /forbidden}]
+EOF2
+out=$(get "$CLI" "http://$IPA/admin/y")
+check "mixed actions: the alert pattern still passes" bash -c "! grep -qi 'reset' <<<'$out'"
+out=$(get "$CLI" "http://$IPA/forbidden")
+check "mixed actions: the drop pattern is blocked" bash -c "grep -qi 'reset' <<<'$out'"
+
 # 1000 patterns
 gen=/tmp/hyp-in1000-$UNIQ.yaml
 on_exit "rm -f $gen"

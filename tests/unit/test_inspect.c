@@ -1032,6 +1032,29 @@ static void test_state_limit_count_cap(void **state)
 	free(p);
 }
 
+/* Each pattern keeps its action: drop[] marks states where a drop pattern ends. */
+static void test_drop_flags(void **state)
+{
+	struct insp_pattern p[2] = { { .len = 3, .id = 1, .drop = true },
+				     { .len = 3, .id = 2, .drop = false } };
+	struct insp_dfa dfa;
+	struct errmsg em = { 0 };
+	uint32_t st = 0;
+	size_t at;
+
+	(void)state;
+	memcpy(p[0].bytes, "bad", 3);
+	memcpy(p[1].bytes, "odd", 3);
+	assert_int_equal(insp_dfa_build(p, 2, 64, &dfa, &em), 0);
+	assert_non_null(dfa.drop);
+	assert_int_equal(insp_dfa_walk(&dfa, &st, (const uint8_t *)"xodd", 4, &at), 2);
+	assert_false(dfa.drop[st]);
+	st = 0;
+	assert_int_equal(insp_dfa_walk(&dfa, &st, (const uint8_t *)"xbad", 4, &at), 1);
+	assert_true(dfa.drop[st]);
+	insp_dfa_free(&dfa);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1054,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_bfs_layout),
 		cmocka_unit_test(test_state_limit),
 		cmocka_unit_test(test_state_limit_count_cap),
+		cmocka_unit_test(test_drop_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
