@@ -19,7 +19,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 static __always_inline void stat_add(__u32 ifindex, __u32 stat, __u64 bytes)
 {
-	struct hyp_stat_key k = { .ifindex = ifindex, .stat = stat };
+	struct hyp_stat_key k = {.ifindex = ifindex, .stat = stat};
 
 	counter_add(&hyp_stats, &k, bytes);
 }
@@ -27,7 +27,7 @@ static __always_inline void stat_add(__u32 ifindex, __u32 stat, __u64 bytes)
 /* The one drop exit. */
 static __always_inline int drop(struct __sk_buff *skb, __u32 reason)
 {
-	struct hyp_drop_key k = { .ifindex = skb->ifindex, .reason = reason };
+	struct hyp_drop_key k = {.ifindex = skb->ifindex, .reason = reason};
 
 	counter_add(&hyp_drops, &k, skb->len);
 	stat_add(skb->ifindex, HYP_STAT_DROP, skb->len);
@@ -58,8 +58,8 @@ static __always_inline int stamp_missing(const __u8 *dst, const struct hyp_confi
 
 /* Returns 0 when the stamp verifies, else the drop reason. */
 static __always_inline int stamp_check(struct __sk_buff *skb, const struct hyp_port *port,
-				       const struct hyp_config *cfg, struct ethhdr *eth,
-				       int proto, void *l3, void *end, const __u8 *ep_mac)
+				       const struct hyp_config *cfg, struct ethhdr *eth, int proto,
+				       void *l3, void *end, const __u8 *ep_mac)
 {
 	__u8 want[ETH_ALEN];
 	__u64 h;
@@ -79,7 +79,7 @@ static __always_inline int arp_answer(struct __sk_buff *skb, const struct hyp_co
 				      struct ethhdr *eth, struct arp_ipv4 *arp)
 {
 	const __u8 *answer;
-	struct hyp_ep_key k = { .ip = arp->tpa };
+	struct hyp_ep_key k = {.ip = arp->tpa};
 	struct hyp_endpoint *ep;
 	__be32 tpa = arp->tpa;
 
@@ -131,8 +131,7 @@ static __always_inline int handle_arp(struct __sk_buff *skb, const struct hyp_po
 
 /* A blocked TCP flow: both ends get a RST; the segment counts as dropped. */
 static __always_inline int inspect_reset(struct __sk_buff *skb, const struct flow *f,
-					 const struct hyp_port *port,
-					 const struct hyp_endpoint *ep)
+					 const struct hyp_port *port, const struct hyp_endpoint *ep)
 {
 	struct reset_info ri = {};
 	__u32 len = skb->len - (sizeof(struct ethhdr) + sizeof(struct iphdr) + f->l4_len);
@@ -213,8 +212,7 @@ static __always_inline int handle_ipv4(struct __sk_buff *skb, const struct hyp_p
 SEC("tc")
 int hyp_port_ingress(struct __sk_buff *skb)
 {
-	struct cursor c = { .pos = (void *)(long)skb->data,
-			    .end = (void *)(long)skb->data_end };
+	struct cursor c = {.pos = (void *)(long)skb->data, .end = (void *)(long)skb->data_end};
 	struct hyp_config *cfg;
 	struct hyp_port *port;
 	struct ethhdr *eth;

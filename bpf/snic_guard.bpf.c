@@ -45,7 +45,7 @@ static __always_inline __u64 skb_netns_cookie(struct __sk_buff *ctx)
 
 static __always_inline int guard_drop(struct __sk_buff *skb, __u32 snic_id, __u32 reason)
 {
-	struct hyp_drop_key k = { .ifindex = snic_id, .reason = reason };
+	struct hyp_drop_key k = {.ifindex = snic_id, .reason = reason};
 
 	counter_add(&hyp_guard_drops, &k, skb->len);
 	return TC_ACT_SHOT;
@@ -83,8 +83,7 @@ static __always_inline int check_source(struct __sk_buff *skb, const struct hyp_
 SEC("tc")
 int hyp_guard_egress(struct __sk_buff *skb)
 {
-	struct cursor c = { .pos = (void *)(long)skb->data,
-			    .end = (void *)(long)skb->data_end };
+	struct cursor c = {.pos = (void *)(long)skb->data, .end = (void *)(long)skb->data_end};
 	struct hyp_guard_key k = {};
 	struct hyp_guard *g;
 	struct ethhdr *eth;

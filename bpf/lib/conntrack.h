@@ -14,23 +14,23 @@
 #include "maps.h"
 #include "policy.h"
 
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_ACK 0x10
+#define TCP_FIN		0x01
+#define TCP_SYN		0x02
+#define TCP_RST		0x04
+#define TCP_ACK		0x10
 #define ICMP_ECHO_REPLY 0
-#define ICMP_ECHO 8
-#define NS 1000000000ULL
+#define ICMP_ECHO	8
+#define NS		1000000000ULL
 
 struct flow {
 	struct hyp_ct_key key; /* as seen on this packet */
-	__u32 seq; /* TCP */
-	__u16 l4_len; /* header bytes before the payload */
+	__u32 seq;	       /* TCP */
+	__u16 l4_len;	       /* header bytes before the payload */
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	/* filled by the caller for inspection */
 	__u32 src_id, dst_id; /* identities of this packet's sender, receiver */
-	__u32 reply; /* packet goes responder -> initiator */
+	__u32 reply;	      /* packet goes responder -> initiator */
 };
 
 /* Fills the flow of an IPv4 packet (first fragments only). */
@@ -118,16 +118,16 @@ static __always_inline int ct_tcp(struct hyp_ct_val *v, __u8 flags, int reply)
 	if (flags & TCP_FIN) {
 		v->flags |= reply ? HYP_CT_F_FIN_REPLY : HYP_CT_F_FIN_ORIG;
 		v->state = (v->flags & (HYP_CT_F_FIN_ORIG | HYP_CT_F_FIN_REPLY)) ==
-					   (HYP_CT_F_FIN_ORIG | HYP_CT_F_FIN_REPLY) ?
-				   HYP_CT_CLOSING :
-				   HYP_CT_FIN_WAIT;
+				   (HYP_CT_F_FIN_ORIG | HYP_CT_F_FIN_REPLY)
+			       ? HYP_CT_CLOSING
+			       : HYP_CT_FIN_WAIT;
 	}
 	return 0;
 }
 
 static __always_inline int has_inspect(__u32 identity, __u32 dir)
 {
-	struct hyp_inspect_key k = { .identity = identity, .dir = dir };
+	struct hyp_inspect_key k = {.identity = identity, .dir = dir};
 
 	return bpf_map_lookup_elem(&hyp_inspect, &k) != NULL;
 }
@@ -163,8 +163,8 @@ static __always_inline int ct_may_start(const struct flow *f)
  * src/dst: this packet's endpoints. Returns 0 to forward, else a drop
  * reason. Entries are created in the direction of the flow's first packet.
  */
-static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_config *cfg, struct flow *f,
-				      const struct endpoint_ref *src,
+static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_config *cfg,
+				      struct flow *f, const struct endpoint_ref *src,
 				      const struct endpoint_ref *dst, struct hyp_ct_val **out,
 				      int *is_reply)
 {
@@ -195,8 +195,8 @@ static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_co
 			return HYP_DROP_CT_INVALID;
 		if (v->rev != rev) {
 			/* re-check the flow as it started: orig src -> orig dst */
-			reason = reply ? policy_check(gen, dst, src, key->proto, key->dport) :
-					 policy_check(gen, src, dst, key->proto, key->dport);
+			reason = reply ? policy_check(gen, dst, src, key->proto, key->dport)
+				       : policy_check(gen, src, dst, key->proto, key->dport);
 			if (reason) {
 				bpf_map_delete_elem(&hyp_ct, key);
 				return HYP_DROP_POLICY_REVOKED;

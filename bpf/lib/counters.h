@@ -10,7 +10,7 @@ static __always_inline void counter_add(void *map, const void *key, __u64 bytes)
 	struct hyp_counter *c = bpf_map_lookup_elem(map, key);
 
 	if (!c) {
-		struct hyp_counter init = { .packets = 1, .bytes = bytes };
+		struct hyp_counter init = {.packets = 1, .bytes = bytes};
 
 		/* Loses at most one count if two CPUs race on first use. */
 		bpf_map_update_elem(map, key, &init, BPF_NOEXIST);

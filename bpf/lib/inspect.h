@@ -17,9 +17,9 @@
 
 struct walk {
 	struct __sk_buff *skb;
-	__u32 base; /* first byte to walk, skb offset */
-	__u32 tail; /* skb offset of the bytes after the full blocks */
-	__u32 state; /* global DFA row */
+	__u32 base;    /* first byte to walk, skb offset */
+	__u32 tail;    /* skb offset of the bytes after the full blocks */
+	__u32 state;   /* global DFA row */
 	__u32 hit_off; /* bytes walked when a pattern ended */
 	__u32 hit_row;
 	__u32 hit;
@@ -108,8 +108,8 @@ static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow
 					struct hyp_ct_val *v, int reply, int slot, __u32 identity,
 					__u32 from, __u32 end)
 {
-	struct hyp_inspect_key k = { .identity = identity,
-				     .dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS };
+	struct hyp_inspect_key k = {.identity = identity,
+				    .dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS};
 	struct hyp_inspect_val *iv = bpf_map_lookup_elem(&hyp_inspect, &k);
 	struct walk w = {};
 	__u32 idx = (__u32)(reply * 2 + slot) & 3;

@@ -15,19 +15,19 @@ struct endpoint_ref {
 	__be32 ip;
 };
 
-static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local, const struct endpoint_ref *peer,
-					__u8 proto, __u16 dport)
+static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local,
+					const struct endpoint_ref *peer, __u8 proto, __u16 dport)
 {
 	struct hyp_policy_key k = {
-		.prefixlen = HYP_POLICY_KEY_FIXED_BITS + 8 + 16,
-		.gen = (__u8)gen,
-		.dir = dir,
-		.kind = HYP_PEER_IDENTITY,
-		.local_id = bpf_htonl(local),
-		.peer = bpf_htonl(peer->identity),
-		.proto = proto,
-		.port_hi = (__u8)(dport >> 8),
-		.port_lo = (__u8)dport,
+	    .prefixlen = HYP_POLICY_KEY_FIXED_BITS + 8 + 16,
+	    .gen = (__u8)gen,
+	    .dir = dir,
+	    .kind = HYP_PEER_IDENTITY,
+	    .local_id = bpf_htonl(local),
+	    .peer = bpf_htonl(peer->identity),
+	    .proto = proto,
+	    .port_hi = (__u8)(dport >> 8),
+	    .port_lo = (__u8)dport,
 	};
 
 	if (bpf_map_lookup_elem(&hyp_policy, &k))
@@ -42,7 +42,7 @@ static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local, const 
 
 static __always_inline __u32 enforced(__u32 gen, __u32 identity)
 {
-	struct hyp_enforce_key k = { .gen = gen, .identity = identity };
+	struct hyp_enforce_key k = {.gen = gen, .identity = identity};
 	__u32 *flags = bpf_map_lookup_elem(&hyp_enforce, &k);
 
 	return flags ? *flags : 0;

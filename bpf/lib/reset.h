@@ -11,14 +11,14 @@
 #include "common.h"
 #include "conntrack.h"
 
-#define L3_OFF sizeof(struct ethhdr)
-#define L4_OFF (sizeof(struct ethhdr) + sizeof(struct iphdr))
+#define L3_OFF	sizeof(struct ethhdr)
+#define L4_OFF	(sizeof(struct ethhdr) + sizeof(struct iphdr))
 #define RST_LEN (L4_OFF + 20)
 
 struct reset_info {
-	__u32 recv_port; /* bridge port of the receiver */
-	__u32 seq, ack; /* of the offending segment */
-	__u32 seq_next; /* seq + payload + SYN/FIN: what the receiver expected next */
+	__u32 recv_port;    /* bridge port of the receiver */
+	__u32 seq, ack;	    /* of the offending segment */
+	__u32 seq_next;	    /* seq + payload + SYN/FIN: what the receiver expected next */
 	__u8 sender_mac[6]; /* 4-byte aligned: mac_copy does word stores */
 	__u8 pad[2];
 	__u8 recv_mac[6];

@@ -13,35 +13,34 @@
 
 #define ROTL64(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
 
-#define SIPROUND(v0, v1, v2, v3)                                               \
-	do {                                                                   \
-		v0 += v1;                                                      \
-		v1 = ROTL64(v1, 13);                                           \
-		v1 ^= v0;                                                      \
-		v0 = ROTL64(v0, 32);                                           \
-		v2 += v3;                                                      \
-		v3 = ROTL64(v3, 16);                                           \
-		v3 ^= v2;                                                      \
-		v0 += v3;                                                      \
-		v3 = ROTL64(v3, 21);                                           \
-		v3 ^= v0;                                                      \
-		v2 += v1;                                                      \
-		v1 = ROTL64(v1, 17);                                           \
-		v1 ^= v2;                                                      \
-		v2 = ROTL64(v2, 32);                                           \
+#define SIPROUND(v0, v1, v2, v3)                                                                   \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = ROTL64(v1, 13);                                                               \
+		v1 ^= v0;                                                                          \
+		v0 = ROTL64(v0, 32);                                                               \
+		v2 += v3;                                                                          \
+		v3 = ROTL64(v3, 16);                                                               \
+		v3 ^= v2;                                                                          \
+		v0 += v3;                                                                          \
+		v3 = ROTL64(v3, 21);                                                               \
+		v3 ^= v0;                                                                          \
+		v2 += v1;                                                                          \
+		v1 = ROTL64(v1, 17);                                                               \
+		v1 ^= v2;                                                                          \
+		v2 = ROTL64(v2, 32);                                                               \
 	} while (0)
 
-#define SIP_ABSORB(v0, v1, v2, v3, m)                                          \
-	do {                                                                   \
-		v3 ^= (m);                                                     \
-		SIPROUND(v0, v1, v2, v3);                                      \
-		SIPROUND(v0, v1, v2, v3);                                      \
-		v0 ^= (m);                                                     \
+#define SIP_ABSORB(v0, v1, v2, v3, m)                                                              \
+	do {                                                                                       \
+		v3 ^= (m);                                                                         \
+		SIPROUND(v0, v1, v2, v3);                                                          \
+		SIPROUND(v0, v1, v2, v3);                                                          \
+		v0 ^= (m);                                                                         \
 	} while (0)
 
 /* SipHash-2-4 of four 64-bit words (a 32-byte message). */
-static __always_inline __u64 siphash_4w(const __u64 key[2], __u64 m0, __u64 m1,
-					__u64 m2, __u64 m3)
+static __always_inline __u64 siphash_4w(const __u64 key[2], __u64 m0, __u64 m1, __u64 m2, __u64 m3)
 {
 	__u64 v0 = 0x736f6d6570736575ULL ^ key[0];
 	__u64 v1 = 0x646f72616e646f6dULL ^ key[1];
@@ -77,9 +76,8 @@ static __always_inline __u64 mac_to_u64(const __u8 *m)
  *  m3 = sport << 48 | dport << 32 | TCP seq (first fragment of TCP/UDP)
  *       ICMP: type << 56 | code << 48 | echo id << 32 | echo seq << 16
  */
-static __always_inline __u64 stamp_compute(struct __sk_buff *skb,
-					   const __u64 key[2], struct ethhdr *eth,
-					   int proto, void *l3, void *end)
+static __always_inline __u64 stamp_compute(struct __sk_buff *skb, const __u64 key[2],
+					   struct ethhdr *eth, int proto, void *l3, void *end)
 {
 	__u64 m0, m1 = 0, m2 = 0, m3 = 0;
 
@@ -91,10 +89,8 @@ static __always_inline __u64 stamp_compute(struct __sk_buff *skb,
 		if ((void *)(ip + 1) > end)
 			return 0;
 		m1 = ((__u64)bpf_ntohl(ip->saddr) << 32) | bpf_ntohl(ip->daddr);
-		m2 = ((__u64)bpf_ntohs(ip->tot_len) << 48) |
-		     ((__u64)bpf_ntohs(ip->id) << 32) |
-		     ((__u64)bpf_ntohs(ip->frag_off) << 16) |
-		     ((__u64)ip->ttl << 8) | ip->protocol;
+		m2 = ((__u64)bpf_ntohs(ip->tot_len) << 48) | ((__u64)bpf_ntohs(ip->id) << 32) |
+		     ((__u64)bpf_ntohs(ip->frag_off) << 16) | ((__u64)ip->ttl << 8) | ip->protocol;
 		if (!(ip->frag_off & bpf_htons(IP_OFFSET)) &&
 		    (ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP ||
 		     ip->protocol == IPPROTO_ICMP)) {
@@ -103,8 +99,7 @@ static __always_inline __u64 stamp_compute(struct __sk_buff *skb,
 			if (bpf_skb_load_bytes(skb, off, l4, sizeof(l4)) == 0) {
 				if (ip->protocol != IPPROTO_TCP)
 					l4[1] = 0;
-				m3 = ((__u64)bpf_ntohl(l4[0]) << 32) |
-				     bpf_ntohl(l4[1]);
+				m3 = ((__u64)bpf_ntohl(l4[0]) << 32) | bpf_ntohl(l4[1]);
 			}
 		}
 	} else if (proto == ETH_P_ARP) {

@@ -21,39 +21,39 @@
 /* Table sizes: the match-action table capacities of the (emulated) NIC. */
 #define HYP_MAX_ENDPOINTS 4096
 #define HYP_MAX_DROP_KEYS 16384
-#define HYP_MAX_GUARDS 4096
+#define HYP_MAX_GUARDS	  4096
 
 /* Drop reasons. Stable codes: append only. */
 enum hyp_drop_reason {
 	HYP_DROP_NONE = 0,
-	HYP_DROP_MALFORMED = 1, /* truncated or bad header */
-	HYP_DROP_UNKNOWN_DST = 2, /* IPv4 destination not an endpoint */
-	HYP_DROP_SPOOFED_SRC_MAC = 3, /* source MAC is not the port's */
-	HYP_DROP_SPOOFED_SRC_IP = 4, /* source IPv4 is not the port's */
-	HYP_DROP_ARP_SPOOF = 5, /* ARP sender MAC/IP is not the port's */
-	HYP_DROP_ARP_UNSUPPORTED = 6, /* ARP that is not an IPv4 request */
+	HYP_DROP_MALFORMED = 1,		 /* truncated or bad header */
+	HYP_DROP_UNKNOWN_DST = 2,	 /* IPv4 destination not an endpoint */
+	HYP_DROP_SPOOFED_SRC_MAC = 3,	 /* source MAC is not the port's */
+	HYP_DROP_SPOOFED_SRC_IP = 4,	 /* source IPv4 is not the port's */
+	HYP_DROP_ARP_SPOOF = 5,		 /* ARP sender MAC/IP is not the port's */
+	HYP_DROP_ARP_UNSUPPORTED = 6,	 /* ARP that is not an IPv4 request */
 	HYP_DROP_ARP_UNKNOWN_TARGET = 7, /* ARP for an address nobody owns */
-	HYP_DROP_VLAN = 8, /* 802.1Q / 802.1ad tagged frame */
-	HYP_DROP_IPV6 = 9, /* IPv6 (not supported yet) */
-	HYP_DROP_LLDP = 10, /* LLDP and other link-local control */
-	HYP_DROP_ETHERTYPE = 11, /* any other ethertype */
-	HYP_DROP_STAMP_MISSING = 12, /* unstamped frame (guard bypassed) */
-	HYP_DROP_STAMP_BAD = 13, /* stamp does not verify */
-	HYP_DROP_DST_BCAST_MCAST = 14, /* IPv4 broadcast / multicast dst */
-	HYP_DROP_NO_PORT = 15, /* frame on a port with no binding */
-	HYP_DROP_HAIRPIN = 16, /* destination is the sending port */
-	HYP_DROP_IP_OPTIONS = 17, /* IPv4 header with options / bad ihl */
-	HYP_DROP_REDIRECT_FAILED = 18, /* redirect helper refused */
-	HYP_DROP_TO_GATEWAY = 19, /* IPv4 to the gateway (no host stack) */
-	HYP_DROP_POLICY_EGRESS = 20, /* source's egress policy denies */
-	HYP_DROP_POLICY_INGRESS = 21, /* destination's ingress policy denies */
-	HYP_DROP_CT_INVALID = 22, /* not a flow start and no conntrack entry */
-	HYP_DROP_CT_FULL = 23, /* conntrack table full: new flow refused */
-	HYP_DROP_FRAGMENT = 24, /* IPv4 fragment (not carried) */
-	HYP_DROP_POLICY_REVOKED = 25, /* established flow a policy change now denies */
-	HYP_DROP_INSPECT_MATCH = 26, /* payload matched a drop pattern */
-	HYP_DROP_INSPECT_BLOCKED = 27, /* later packet of a flow blocked by inspection */
-	HYP_DROP_INSPECT_OOO = 28, /* out-of-order segment of an inspected flow */
+	HYP_DROP_VLAN = 8,		 /* 802.1Q / 802.1ad tagged frame */
+	HYP_DROP_IPV6 = 9,		 /* IPv6 (not supported yet) */
+	HYP_DROP_LLDP = 10,		 /* LLDP and other link-local control */
+	HYP_DROP_ETHERTYPE = 11,	 /* any other ethertype */
+	HYP_DROP_STAMP_MISSING = 12,	 /* unstamped frame (guard bypassed) */
+	HYP_DROP_STAMP_BAD = 13,	 /* stamp does not verify */
+	HYP_DROP_DST_BCAST_MCAST = 14,	 /* IPv4 broadcast / multicast dst */
+	HYP_DROP_NO_PORT = 15,		 /* frame on a port with no binding */
+	HYP_DROP_HAIRPIN = 16,		 /* destination is the sending port */
+	HYP_DROP_IP_OPTIONS = 17,	 /* IPv4 header with options / bad ihl */
+	HYP_DROP_REDIRECT_FAILED = 18,	 /* redirect helper refused */
+	HYP_DROP_TO_GATEWAY = 19,	 /* IPv4 to the gateway (no host stack) */
+	HYP_DROP_POLICY_EGRESS = 20,	 /* source's egress policy denies */
+	HYP_DROP_POLICY_INGRESS = 21,	 /* destination's ingress policy denies */
+	HYP_DROP_CT_INVALID = 22,	 /* not a flow start and no conntrack entry */
+	HYP_DROP_CT_FULL = 23,		 /* conntrack table full: new flow refused */
+	HYP_DROP_FRAGMENT = 24,		 /* IPv4 fragment (not carried) */
+	HYP_DROP_POLICY_REVOKED = 25,	 /* established flow a policy change now denies */
+	HYP_DROP_INSPECT_MATCH = 26,	 /* payload matched a drop pattern */
+	HYP_DROP_INSPECT_BLOCKED = 27,	 /* later packet of a flow blocked by inspection */
+	HYP_DROP_INSPECT_OOO = 28,	 /* out-of-order segment of an inspected flow */
 	__HYP_DROP_MAX,
 };
 
@@ -64,8 +64,8 @@ struct hyp_ep_key {
 
 struct hyp_endpoint {
 	__u32 port_ifindex; /* bridge-side port (in the bridge netns) */
-	__u32 identity; /* numeric identity of the label set */
-	__u8 mac[6]; /* the SNIC's MAC (container side) */
+	__u32 identity;	    /* numeric identity of the label set */
+	__u8 mac[6];	    /* the SNIC's MAC (container side) */
 	__u16 flags;
 	__u32 snic_id;
 };
@@ -75,7 +75,7 @@ _Static_assert(sizeof(struct hyp_endpoint) == 20, "hyp_endpoint abi");
 
 /* Port table: bridge-side port ifindex -> source binding + stamp key. */
 struct hyp_port {
-	__u32 ip; /* bound source IPv4 */
+	__u32 ip;    /* bound source IPv4 */
 	__u8 mac[6]; /* bound source MAC */
 	__u16 flags; /* HYP_PORT_F_* */
 	__u32 identity;
@@ -89,8 +89,8 @@ struct hyp_config {
 	__u32 gw_ip; /* gateway address answered by the bridge */
 	__u8 gw_mac[6];
 	__u16 flags;
-	__u32 net; /* pool network */
-	__u32 mask; /* pool netmask */
+	__u32 net;	  /* pool network */
+	__u32 mask;	  /* pool netmask */
 	__u32 policy_gen; /* active rule set generation (0/1) */
 	__u32 policy_rev; /* bumped on every policy change */
 };
@@ -111,10 +111,10 @@ _Static_assert(sizeof(struct hyp_counter) == 16, "hyp_counter abi");
 
 /* Per-port traffic counters (per-CPU values). */
 enum hyp_port_stat {
-	HYP_STAT_RX = 0, /* frames received from the SNIC */
-	HYP_STAT_FWD = 1, /* frames forwarded to another port */
+	HYP_STAT_RX = 0,	/* frames received from the SNIC */
+	HYP_STAT_FWD = 1,	/* frames forwarded to another port */
 	HYP_STAT_ARP_REPLY = 2, /* ARP requests answered by the bridge */
-	HYP_STAT_DROP = 3, /* frames dropped (any reason) */
+	HYP_STAT_DROP = 3,	/* frames dropped (any reason) */
 	__HYP_STAT_MAX,
 };
 
@@ -137,7 +137,7 @@ struct hyp_guard_key {
 _Static_assert(sizeof(struct hyp_guard_key) == 16, "hyp_guard_key abi");
 
 struct hyp_guard {
-	__u32 ip; /* the SNIC's IPv4 */
+	__u32 ip;    /* the SNIC's IPv4 */
 	__u8 mac[6]; /* the SNIC's MAC */
 	__u16 flags;
 	__u32 snic_id;
@@ -168,7 +168,7 @@ _Static_assert(sizeof(struct hyp_guard) == 40, "hyp_guard abi");
  * adds the bits of its prefix. Multi-byte fields are big-endian so that a
  * port range decomposes into prefixes.
  */
-#define HYP_POLICY_MAX_ENTRIES 524288 /* both generations */
+#define HYP_POLICY_MAX_ENTRIES	  524288 /* both generations */
 #define HYP_POLICY_KEY_FIXED_BITS 96
 
 enum hyp_policy_dir { HYP_DIR_INGRESS = 0, HYP_DIR_EGRESS = 1 };
@@ -177,14 +177,14 @@ enum hyp_peer_kind { HYP_PEER_IDENTITY = 0, HYP_PEER_IPV4 = 1 };
 
 struct hyp_policy_key {
 	__u32 prefixlen; /* LPM: bits of what follows */
-	__u8 gen; /* rule set generation: 0 or 1 */
-	__u8 dir; /* hyp_policy_dir */
-	__u8 kind; /* hyp_peer_kind */
+	__u8 gen;	 /* rule set generation: 0 or 1 */
+	__u8 dir;	 /* hyp_policy_dir */
+	__u8 kind;	 /* hyp_peer_kind */
 	__u8 pad;
 	__u32 local_id; /* big-endian: the selected endpoint's identity */
-	__u32 peer; /* big-endian: identity, HYP_PEER_ANY or IPv4 */
-	__u8 proto; /* 0 never matches a packet: "any" rules stop before it */
-	__u8 port_hi; /* port, big-endian, as bytes so the key has no padding */
+	__u32 peer;	/* big-endian: identity, HYP_PEER_ANY or IPv4 */
+	__u8 proto;	/* 0 never matches a packet: "any" rules stop before it */
+	__u8 port_hi;	/* port, big-endian, as bytes so the key has no padding */
 	__u8 port_lo;
 	__u8 pad2;
 };
@@ -195,7 +195,7 @@ struct hyp_policy_val {
 };
 
 #define HYP_ENFORCE_INGRESS 0x1
-#define HYP_ENFORCE_EGRESS 0x2
+#define HYP_ENFORCE_EGRESS  0x2
 
 struct hyp_enforce_key {
 	__u32 gen;
@@ -226,10 +226,10 @@ enum hyp_ct_state {
 struct hyp_ct_val {
 	__u64 last_seen; /* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 packets;
-	__u32 rev; /* policy revision the flow was last checked against */
-	__u8 state; /* hyp_ct_state */
-	__u8 flags; /* HYP_CT_F_* */
-	__u8 insp; /* HYP_CT_I_*: inspection this flow pays for */
+	__u32 rev;    /* policy revision the flow was last checked against */
+	__u8 state;   /* hyp_ct_state */
+	__u8 flags;   /* HYP_CT_F_* */
+	__u8 insp;    /* HYP_CT_I_*: inspection this flow pays for */
 	__u8 dfa_gen; /* DFA half the states below refer to */
 	/* payload inspection, per packet direction (orig, reply) and slot
 	 * (receiver's ingress patterns, sender's egress patterns) */
@@ -238,25 +238,25 @@ struct hyp_ct_val {
 };
 _Static_assert(sizeof(struct hyp_ct_val) == 48, "hyp_ct_val abi");
 
-#define HYP_CT_F_FIN_ORIG 0x1
+#define HYP_CT_F_FIN_ORIG  0x1
 #define HYP_CT_F_FIN_REPLY 0x2
-#define HYP_CT_F_BLOCKED 0x4 /* a drop pattern matched: the flow is dead */
-#define HYP_CT_F_SEQ_ORIG 0x8 /* seq[0] is known */
+#define HYP_CT_F_BLOCKED   0x4	/* a drop pattern matched: the flow is dead */
+#define HYP_CT_F_SEQ_ORIG  0x8	/* seq[0] is known */
 #define HYP_CT_F_SEQ_REPLY 0x10 /* seq[1] is known */
-#define HYP_CT_F_ALERTED 0x20 /* one alert per flow */
+#define HYP_CT_F_ALERTED   0x20 /* one alert per flow */
 
-#define HYP_CT_I_ORIG_ING 0x1 /* orig packets: responder's ingress patterns */
-#define HYP_CT_I_ORIG_EGR 0x2 /* orig packets: initiator's egress patterns */
+#define HYP_CT_I_ORIG_ING  0x1 /* orig packets: responder's ingress patterns */
+#define HYP_CT_I_ORIG_EGR  0x2 /* orig packets: initiator's egress patterns */
 #define HYP_CT_I_REPLY_ING 0x4 /* reply packets: initiator's ingress patterns */
 #define HYP_CT_I_REPLY_EGR 0x8 /* reply packets: responder's egress patterns */
 
 #define HYP_CT_MAX 65536
 /* Timeouts, seconds: a new TCP handshake, an established TCP flow, a
  * closing TCP flow, UDP, ICMP echo. */
-#define HYP_CT_TIMEOUT_SYN 30
-#define HYP_CT_TIMEOUT_TCP 86400
-#define HYP_CT_TIMEOUT_FIN 30
-#define HYP_CT_TIMEOUT_UDP 60
+#define HYP_CT_TIMEOUT_SYN  30
+#define HYP_CT_TIMEOUT_TCP  86400
+#define HYP_CT_TIMEOUT_FIN  30
+#define HYP_CT_TIMEOUT_UDP  60
 #define HYP_CT_TIMEOUT_ICMP 30
 
 /*
@@ -269,8 +269,8 @@ _Static_assert(sizeof(struct hyp_ct_val) == 48, "hyp_ct_val abi");
  * packet walks one complete DFA. Endpoints without patterns have no entry
  * and skip the stage.
  */
-#define HYP_DFA_ROWS 65536 /* both halves: 64 MiB of 1 KiB rows */
-#define HYP_DFA_HALF (HYP_DFA_ROWS / 2)
+#define HYP_DFA_ROWS  65536 /* both halves: 64 MiB of 1 KiB rows */
+#define HYP_DFA_HALF  (HYP_DFA_ROWS / 2)
 #define HYP_DFA_BLOCK 64 /* payload bytes walked per bpf_loop step */
 
 enum hyp_inspect_action { HYP_INSPECT_DROP = 0, HYP_INSPECT_ALERT = 1 };
@@ -285,10 +285,10 @@ struct hyp_inspect_key {
 };
 
 struct hyp_inspect_val {
-	__u32 start; /* global row of the start state */
-	__u32 gen; /* half the rows are in; CT DFA states of another gen restart */
+	__u32 start;  /* global row of the start state */
+	__u32 gen;    /* half the rows are in; CT DFA states of another gen restart */
 	__u16 action; /* hyp_inspect_action */
-	__u8 proto; /* 0: TCP and UDP */
+	__u8 proto;   /* 0: TCP and UDP */
 	__u8 pad;
 	__u16 port_lo, port_hi; /* 0,0: every port */
 };
@@ -304,24 +304,24 @@ struct hyp_inspect_event {
 	__u8 proto;
 	__u8 action;
 	__u16 pad;
-	__u32 row; /* global row where the pattern ended: maps to the pattern */
+	__u32 row;    /* global row where the pattern ended: maps to the pattern */
 	__u32 offset; /* payload offset just past the match, in this packet */
 };
 _Static_assert(sizeof(struct hyp_inspect_event) == 40, "hyp_inspect_event abi");
 
 /* Names of pinned objects under the instance's pin root. */
-#define HYP_PIN_ENDPOINTS "hyp_endpoints"
-#define HYP_PIN_PORTS "hyp_ports"
-#define HYP_PIN_CONFIG "hyp_config"
-#define HYP_PIN_DROPS "hyp_drops"
-#define HYP_PIN_STATS "hyp_stats"
+#define HYP_PIN_ENDPOINTS   "hyp_endpoints"
+#define HYP_PIN_PORTS	    "hyp_ports"
+#define HYP_PIN_CONFIG	    "hyp_config"
+#define HYP_PIN_DROPS	    "hyp_drops"
+#define HYP_PIN_STATS	    "hyp_stats"
 #define HYP_PIN_GUARD_DROPS "hyp_guard_drops"
-#define HYP_PIN_GUARDS "hyp_guards"
-#define HYP_PIN_POLICY "hyp_policy"
-#define HYP_PIN_ENFORCE "hyp_enforce"
-#define HYP_PIN_CT "hyp_ct"
-#define HYP_PIN_DFA "hyp_dfa"
-#define HYP_PIN_INSPECT "hyp_inspect"
-#define HYP_PIN_EVENTS "hyp_events"
+#define HYP_PIN_GUARDS	    "hyp_guards"
+#define HYP_PIN_POLICY	    "hyp_policy"
+#define HYP_PIN_ENFORCE	    "hyp_enforce"
+#define HYP_PIN_CT	    "hyp_ct"
+#define HYP_PIN_DFA	    "hyp_dfa"
+#define HYP_PIN_INSPECT	    "hyp_inspect"
+#define HYP_PIN_EVENTS	    "hyp_events"
 
 #endif /* HYPERION_ABI_H */

@@ -32,41 +32,39 @@ struct probe {
 	const char *name;
 	const char *desc;
 	enum probe_kind kind;
-	bool bypass; /* skip the guard (PACKET_QDISC_BYPASS) */
+	bool bypass;	   /* skip the guard (PACKET_QDISC_BYPASS) */
 	bool guard_counts; /* the guard, not the bridge, is expected to drop it */
 	const char *reason;
 	int count;
 };
 
 static const struct probe probes[] = {
-	{ "spoof-src-ip", "neighbour's source IP", P_SPOOF_IP, false, true, "spoofed-src-ip", 3 },
-	{ "spoof-src-ip/bypass", "same, guard bypassed (raw qdisc bypass)", P_SPOOF_IP, true,
-	  false, "spoofed-src-ip", 3 },
-	{ "spoof-src-mac", "forged source MAC", P_SPOOF_MAC, false, true, "spoofed-src-mac", 3 },
-	{ "spoof-src-mac/bypass", "same, guard bypassed", P_SPOOF_MAC, true, false,
-	  "spoofed-src-mac", 3 },
-	{ "arp-poison-gateway", "ARP reply: gateway is at attacker", P_ARP_POISON_GW, false, true,
-	  "arp-spoof", 3 },
-	{ "arp-poison-gateway/bypass", "same, guard bypassed", P_ARP_POISON_GW, true, false,
-	  "arp-spoof", 3 },
-	{ "arp-poison-endpoint", "ARP reply: neighbour is at attacker", P_ARP_POISON_EP, true,
-	  false, "arp-spoof", 3 },
-	{ "gratuitous-arp", "gratuitous ARP claiming neighbour's IP", P_GARP, true, false,
-	  "arp-spoof", 3 },
-	{ "forged-stamp", "own headers, stamp forged", P_FORGED_STAMP, true, false, "stamp-bad",
-	  3 },
-	{ "replayed-stamp", "own stamp replayed on a new frame", P_REPLAY_STAMP, true, false,
-	  "stamp-bad", 3 },
-	{ "replayed-stamp/other-src", "own stamp replayed with neighbour's IP", P_REPLAY_OTHER_SRC,
-	  true, false, "spoofed-src-ip", 3 },
-	{ "no-stamp", "guard detached: own frame, no stamp", P_NO_STAMP, true, false,
-	  "stamp-missing", 3 },
-	{ "vlan-8021q", "802.1Q tagged frame", P_VLAN, false, true, "vlan-tagged", 3 },
-	{ "vlan-8021q/bypass", "same, guard bypassed", P_VLAN, true, false, "vlan-tagged", 3 },
-	{ "qinq-8021ad", "802.1ad (QinQ) frame, guard bypassed", P_QINQ, true, false,
-	  "vlan-tagged", 3 },
-	{ "broadcast-flood", "2000 IPv4 broadcasts", P_BCAST_FLOOD, false, false,
-	  "dst-bcast-mcast", 2000 },
+    {"spoof-src-ip", "neighbour's source IP", P_SPOOF_IP, false, true, "spoofed-src-ip", 3},
+    {"spoof-src-ip/bypass", "same, guard bypassed (raw qdisc bypass)", P_SPOOF_IP, true, false,
+     "spoofed-src-ip", 3},
+    {"spoof-src-mac", "forged source MAC", P_SPOOF_MAC, false, true, "spoofed-src-mac", 3},
+    {"spoof-src-mac/bypass", "same, guard bypassed", P_SPOOF_MAC, true, false, "spoofed-src-mac",
+     3},
+    {"arp-poison-gateway", "ARP reply: gateway is at attacker", P_ARP_POISON_GW, false, true,
+     "arp-spoof", 3},
+    {"arp-poison-gateway/bypass", "same, guard bypassed", P_ARP_POISON_GW, true, false, "arp-spoof",
+     3},
+    {"arp-poison-endpoint", "ARP reply: neighbour is at attacker", P_ARP_POISON_EP, true, false,
+     "arp-spoof", 3},
+    {"gratuitous-arp", "gratuitous ARP claiming neighbour's IP", P_GARP, true, false, "arp-spoof",
+     3},
+    {"forged-stamp", "own headers, stamp forged", P_FORGED_STAMP, true, false, "stamp-bad", 3},
+    {"replayed-stamp", "own stamp replayed on a new frame", P_REPLAY_STAMP, true, false,
+     "stamp-bad", 3},
+    {"replayed-stamp/other-src", "own stamp replayed with neighbour's IP", P_REPLAY_OTHER_SRC, true,
+     false, "spoofed-src-ip", 3},
+    {"no-stamp", "guard detached: own frame, no stamp", P_NO_STAMP, true, false, "stamp-missing",
+     3},
+    {"vlan-8021q", "802.1Q tagged frame", P_VLAN, false, true, "vlan-tagged", 3},
+    {"vlan-8021q/bypass", "same, guard bypassed", P_VLAN, true, false, "vlan-tagged", 3},
+    {"qinq-8021ad", "802.1ad (QinQ) frame, guard bypassed", P_QINQ, true, false, "vlan-tagged", 3},
+    {"broadcast-flood", "2000 IPv4 broadcasts", P_BCAST_FLOOD, false, false, "dst-bcast-mcast",
+     2000},
 };
 
 struct ctx {
@@ -86,7 +84,7 @@ static void new_marker(uint8_t m[MARKER_LEN])
 
 static void sleep_ms(int ms)
 {
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -129,15 +127,17 @@ static int capture_stamped(struct ctx *c)
 static int build(struct ctx *c, const struct probe *p, uint8_t *b, uint16_t seq)
 {
 	struct audit_env *e = c->env;
-	static const uint8_t forged_mac[6] = { 0x02, 0xba, 0xdb, 0xad, 0xba, 0xd0 };
+	static const uint8_t forged_mac[6] = {0x02, 0xba, 0xdb, 0xad, 0xba, 0xd0};
 	uint8_t *ip;
 	size_t n;
 
 	switch (p->kind) {
 	case P_SPOOF_IP:
-		return (int)frame_udp(b, e->vic.mac, e->att.mac, e->bys.ip, e->vic.ip, seq, c->marker);
+		return (int)frame_udp(b, e->vic.mac, e->att.mac, e->bys.ip, e->vic.ip, seq,
+				      c->marker);
 	case P_SPOOF_MAC:
-		return (int)frame_udp(b, e->vic.mac, forged_mac, e->att.ip, e->vic.ip, seq, c->marker);
+		return (int)frame_udp(b, e->vic.mac, forged_mac, e->att.ip, e->vic.ip, seq,
+				      c->marker);
 	case P_ARP_POISON_GW:
 		c->claimed_ip = e->gw;
 		return (int)frame_arp(b, e->vic.mac, e->att.mac, 2, e->att.mac, e->gw, e->vic.mac,
@@ -172,7 +172,8 @@ static int build(struct ctx *c, const struct probe *p, uint8_t *b, uint16_t seq)
 		memcpy(b + c->stamp_len - MARKER_LEN, c->marker, MARKER_LEN);
 		return (int)c->stamp_len;
 	case P_NO_STAMP:
-		return (int)frame_udp(b, e->vic.mac, e->att.mac, e->att.ip, e->vic.ip, seq, c->marker);
+		return (int)frame_udp(b, e->vic.mac, e->att.mac, e->att.ip, e->vic.ip, seq,
+				      c->marker);
 	case P_VLAN:
 	case P_QINQ:
 		n = frame_udp(b, e->vic.mac, e->att.mac, e->att.ip, e->vic.ip, seq, c->marker);
@@ -225,7 +226,7 @@ static void run_probe(struct ctx *c, const struct probe *p, struct audit_row *ro
 {
 	struct audit_env *e = c->env;
 	uint8_t frame[FRAME_MAX], buf[FRAME_MAX], before_gw[6], after_gw[6], before_bys[6],
-		after_bys[6];
+	    after_bys[6];
 	uint64_t cnt0 = 0, cnt1 = 0;
 	struct raw vic, att;
 	int got = 0, len, err;
@@ -233,8 +234,7 @@ static void run_probe(struct ctx *c, const struct probe *p, struct audit_row *ro
 
 	snprintf(row->name, sizeof(row->name), "%s", p->name);
 	snprintf(row->desc, sizeof(row->desc), "%s", p->desc);
-	snprintf(row->expected, sizeof(row->expected), "%s",
-		 e->secure ? "blocked" : "(baseline)");
+	snprintf(row->expected, sizeof(row->expected), "%s", e->secure ? "blocked" : "(baseline)");
 	new_marker(c->marker);
 	if ((p->kind == P_REPLAY_STAMP || p->kind == P_REPLAY_OTHER_SRC) && !c->stamp_len &&
 	    (err = capture_stamped(c))) {
@@ -344,8 +344,8 @@ static void host_reach(struct ctx *c, struct audit_row *row)
 
 int audit_run(struct audit_env *env, struct audit_row *rows, int max)
 {
-	struct ctx c = { .env = env };
-	uint8_t prime[4] = { 'p', 'r', 'i', 'm' };
+	struct ctx c = {.env = env};
+	uint8_t prime[4] = {'p', 'r', 'i', 'm'};
 	int n = 0;
 
 	/* the victim resolves the gateway and the bystander, so poisoning shows */

@@ -34,7 +34,7 @@ struct audit_row {
 	char expected[48];
 	char observed[160];
 	bool blocked; /* the victim received nothing and kept its ARP table */
-	bool pass; /* blocked and, on Hyperion, counted under the expected reason */
+	bool pass;    /* blocked and, on Hyperion, counted under the expected reason */
 };
 
 #define AUDIT_MAX_ROWS 32

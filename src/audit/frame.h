@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FRAME_MAX 1514
+#define FRAME_MAX  1514
 #define MARKER_LEN 16
 
 extern const uint8_t mac_bcast[6];

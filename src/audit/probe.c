@@ -14,7 +14,7 @@
 
 int raw_open(int netns_fd, const char *ifname, bool bypass, struct raw *r)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL)};
 	int saved, err, one = 1;
 
 	r->fd = -1;
@@ -55,8 +55,8 @@ void raw_close(struct raw *r)
 
 int raw_send(struct raw *r, const uint8_t *frame, size_t len)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_ifindex = (int)r->ifindex,
-				   .sll_halen = 6 };
+	struct sockaddr_ll sll = {
+	    .sll_family = AF_PACKET, .sll_ifindex = (int)r->ifindex, .sll_halen = 6};
 
 	memcpy(sll.sll_addr, frame, 6);
 	if (sendto(r->fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) != (ssize_t)len)
@@ -66,7 +66,7 @@ int raw_send(struct raw *r, const uint8_t *frame, size_t len)
 
 int raw_recv(struct raw *r, uint8_t *buf, size_t cap, int timeout_ms, bool *outgoing)
 {
-	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+	struct pollfd p = {.fd = r->fd, .events = POLLIN};
 	struct sockaddr_ll sll;
 	socklen_t sl = sizeof(sll);
 	ssize_t n;
@@ -86,8 +86,8 @@ int raw_recv(struct raw *r, uint8_t *buf, size_t cap, int timeout_ms, bool *outg
 
 int udp_poke(int netns_fd, uint32_t ip, const uint8_t *payload, size_t len)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9),
-				   .sin_addr.s_addr = htonl(ip) };
+	struct sockaddr_in sin = {
+	    .sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = htonl(ip)};
 	int saved, fd, err = 0;
 
 	err = netns_enter(netns_fd, &saved);

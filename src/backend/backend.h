@@ -19,7 +19,7 @@
 struct hyp_domain_cfg {
 	char instance[32];
 	char bridge_netns[64]; /* the emulated NIC */
-	char pin_root[256]; /* bpffs root of the instance */
+	char pin_root[256];    /* bpffs root of the instance */
 	struct cidr4 pool;
 	uint32_t gw; /* host order */
 	uint8_t gw_mac[6];
@@ -36,7 +36,7 @@ struct hyp_snic_spec {
 	uint8_t mac[6];
 	uint32_t identity;
 	uint8_t key[16]; /* source stamp key */
-	bool guard; /* container-side guard + stamp */
+	bool guard;	 /* container-side guard + stamp */
 };
 
 /* What the backend made; persisted by the control plane. */
@@ -65,9 +65,9 @@ struct insp_dfa;
 /* One inspected endpoint and direction, for inspect_load. */
 struct hyp_inspect_entry {
 	uint32_t identity;
-	uint8_t dir; /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
-	uint8_t action; /* HYP_INSPECT_DROP / HYP_INSPECT_ALERT */
-	uint8_t proto; /* 0: TCP and UDP */
+	uint8_t dir;		   /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
+	uint8_t action;		   /* HYP_INSPECT_DROP / HYP_INSPECT_ALERT */
+	uint8_t proto;		   /* 0: TCP and UDP */
 	uint16_t port_lo, port_hi; /* 0, 0: every port */
 	const struct insp_dfa *dfa;
 	uint32_t base; /* out: global row of the DFA's state 0 */
@@ -76,8 +76,7 @@ struct hyp_inspect_entry {
 struct hyp_backend_ops {
 	const char *name;
 	/* create: make the domain if it does not exist, else adopt it */
-	int (*open)(const struct hyp_domain_cfg *cfg, bool create, void **priv,
-		    struct errmsg *em);
+	int (*open)(const struct hyp_domain_cfg *cfg, bool create, void **priv, struct errmsg *em);
 	/* Leaves the datapath running. */
 	void (*close)(void *priv);
 	/* Removes the whole domain: ports, tables, pins, the NIC netns. */

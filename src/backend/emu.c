@@ -101,7 +101,8 @@ static int attach_links(struct emu *e, const struct hyp_snic_spec *s, const stru
 
 	if (s->guard) {
 		emu_link_pin_path(e, "guard", s->id, pin, sizeof(pin));
-		err = emu_link_attach(e, s->netns_fd, bpf_program__fd(e->guard->progs.hyp_guard_egress),
+		err = emu_link_attach(e, s->netns_fd,
+				      bpf_program__fd(e->guard->progs.hyp_guard_egress),
 				      hw->if_index, BPF_TCX_EGRESS_, pin);
 		if (err)
 			return err;
@@ -170,7 +171,8 @@ static int emu_snic_create(void *priv, const struct hyp_snic_spec *s, struct hyp
 	}
 	err = nl__veth_add(e->bnl, hw->port_name, s->ifname, s->netns_fd, s->mac);
 	if (err) {
-		em_set(em, err, "snic %s: cannot create the veth pair: %s", s->name, strerror(-err));
+		em_set(em, err, "snic %s: cannot create the veth pair: %s", s->name,
+		       strerror(-err));
 		goto out;
 	}
 	made = true;
@@ -312,7 +314,7 @@ static int port_sweep_cb(const struct nl_link *l, void *ctx)
 static int emu_sweep(void *priv, const int64_t *keep, size_t n)
 {
 	struct emu *e = priv;
-	struct port_sweep ps = { .e = e, .keep = keep, .n = n };
+	struct port_sweep ps = {.e = e, .keep = keep, .n = n};
 	int removed = emu_bpf_sweep(e, keep, n);
 
 	nl__link_dump(e->bnl, port_sweep_cb, &ps);
@@ -325,18 +327,18 @@ static int emu_counters(void *priv, hyp_counter_cb cb, void *ctx)
 }
 
 const struct hyp_backend_ops emu_backend_ops = {
-	.name = "emu",
-	.open = emu_open,
-	.close = emu_close,
-	.destroy = emu_destroy,
-	.snic_create = emu_snic_create,
-	.snic_destroy = emu_snic_destroy,
-	.snic_check = emu_snic_check,
-	.sweep = emu_sweep,
-	.counters = emu_counters,
-	.policy_load = emu_policy_load,
-	.ct_gc = emu_ct_gc,
-	.inspect_load = emu_inspect_load,
-	.inspect_events = emu_inspect_events,
-	.inspect_event_fd = emu_inspect_event_fd,
+    .name = "emu",
+    .open = emu_open,
+    .close = emu_close,
+    .destroy = emu_destroy,
+    .snic_create = emu_snic_create,
+    .snic_destroy = emu_snic_destroy,
+    .snic_check = emu_snic_check,
+    .sweep = emu_sweep,
+    .counters = emu_counters,
+    .policy_load = emu_policy_load,
+    .ct_gc = emu_ct_gc,
+    .inspect_load = emu_inspect_load,
+    .inspect_events = emu_inspect_events,
+    .inspect_event_fd = emu_inspect_event_fd,
 };

@@ -11,7 +11,7 @@ struct snic_guard_bpf;
 
 struct emu {
 	struct hyp_domain_cfg cfg;
-	int bridge_fd; /* the NIC netns */
+	int bridge_fd;	/* the NIC netns */
 	struct nl *bnl; /* rtnetlink inside the NIC netns */
 	struct bridge_port_bpf *port;
 	struct snic_guard_bpf *guard;
@@ -29,13 +29,10 @@ int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, 
 int emu_link_ok(const char *pin, uint32_t ifindex);
 int emu_link_update(const char *pin, int prog_fd);
 void emu_link_remove(const char *pin);
-int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s,
-		       const struct hyp_snic_hw *hw);
+int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
 /* 1 when every table entry of the SNIC is present and right. */
-int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s,
-		      const struct hyp_snic_hw *hw);
-void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s,
-		       const struct hyp_snic_hw *hw);
+int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
+void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
 int emu_bpf_destroy(struct emu *e);
@@ -48,6 +45,6 @@ int emu_inspect_events(void *priv, int (*cb)(const void *ev, void *ctx), void *c
 int emu_inspect_event_fd(void *priv);
 
 #define BPF_TCX_INGRESS_ 46
-#define BPF_TCX_EGRESS_ 47
+#define BPF_TCX_EGRESS_	 47
 
 #endif

@@ -20,7 +20,7 @@
 #include "bpf/bridge_port.skel.h"
 #include "bpf/snic_guard.skel.h"
 
-#define BPF_FS "/sys/fs/bpf"
+#define BPF_FS	      "/sys/fs/bpf"
 #define BPF_FS_MAGIC_ 0xcafe4a11
 
 static int ensure_bpffs(void)
@@ -232,7 +232,7 @@ int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struc
 	struct hyp_endpoint ep;
 	struct hyp_guard g;
 	struct hyp_guard_key gk;
-	struct hyp_ep_key ek = { .ip = htonl(s->ip) };
+	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
 	__u32 port = hw->port_ifindex;
 
 	fill_values(s, hw, &p, &ep, &g);
@@ -253,7 +253,7 @@ int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct
 	struct hyp_endpoint ep, hep;
 	struct hyp_guard g, hg;
 	struct hyp_guard_key gk;
-	struct hyp_ep_key ek = { .ip = htonl(s->ip) };
+	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
 	__u32 port = hw->port_ifindex;
 
 	fill_values(s, hw, &p, &ep, &g);
@@ -289,7 +289,7 @@ static void counters_forget(int fd, __u32 id)
 
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
 {
-	struct hyp_ep_key ek = { .ip = htonl(s->ip) };
+	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
 	struct hyp_endpoint ep;
 	struct hyp_guard_key gk;
 	__u32 port = hw->port_ifindex;
@@ -359,11 +359,11 @@ int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx)
 
 	err = walk_counters(bpf_map__fd(e->port->maps.hyp_drops), HYP_CNT_PORT_DROP, cb, ctx);
 	if (!err)
-		err = walk_counters(bpf_map__fd(e->port->maps.hyp_stats), HYP_CNT_PORT_STAT, cb,
-				    ctx);
+		err =
+		    walk_counters(bpf_map__fd(e->port->maps.hyp_stats), HYP_CNT_PORT_STAT, cb, ctx);
 	if (!err)
-		err = walk_counters(bpf_map__fd(e->guard->maps.hyp_guard_drops),
-				    HYP_CNT_GUARD_DROP, cb, ctx);
+		err = walk_counters(bpf_map__fd(e->guard->maps.hyp_guard_drops), HYP_CNT_GUARD_DROP,
+				    cb, ctx);
 	return err;
 }
 
@@ -408,12 +408,12 @@ int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n)
 	removed += sweep_map(bpf_map__fd(e->port->maps.hyp_endpoints), sizeof(struct hyp_ep_key),
 			     sizeof(struct hyp_endpoint),
 			     __builtin_offsetof(struct hyp_endpoint, snic_id), keep, n);
-	removed += sweep_map(bpf_map__fd(e->port->maps.hyp_ports), sizeof(__u32),
-			     sizeof(struct hyp_port), __builtin_offsetof(struct hyp_port, snic_id),
-			     keep, n);
+	removed +=
+	    sweep_map(bpf_map__fd(e->port->maps.hyp_ports), sizeof(__u32), sizeof(struct hyp_port),
+		      __builtin_offsetof(struct hyp_port, snic_id), keep, n);
 	removed += sweep_map(bpf_map__fd(e->guard->maps.hyp_guards), sizeof(struct hyp_guard_key),
-			     sizeof(struct hyp_guard), __builtin_offsetof(struct hyp_guard, snic_id),
-			     keep, n);
+			     sizeof(struct hyp_guard),
+			     __builtin_offsetof(struct hyp_guard, snic_id), keep, n);
 	snprintf(path, sizeof(path), "%s/links", e->cfg.pin_root);
 	d = opendir(path);
 	if (!d)

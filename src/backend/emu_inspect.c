@@ -33,7 +33,8 @@ static int write_rows(int dfd, const struct hyp_inspect_entry *e, __u32 base)
 
 		for (int b = 0; b < 256; b++) {
 			__u32 t = e->dfa->rows[(size_t)s * 256 + (size_t)b], next = t >> 1;
-			__u32 drop = e->dfa->drop ? e->dfa->drop[next] : e->action == HYP_INSPECT_DROP;
+			__u32 drop =
+			    e->dfa->drop ? e->dfa->drop[next] : e->action == HYP_INSPECT_DROP;
 
 			row.next[b] = ((base + next) << 2) | ((t & 1) ? 1 | (drop ? 2 : 0) : 0);
 		}
@@ -76,10 +77,11 @@ int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, st
 	for (size_t i = 0; i < n; i++)
 		used += entries[i].dfa->states;
 	if (used > HYP_DFA_HALF)
-		return em_set(em, -E2BIG,
-			      "inspection needs %u DFA states (%u KiB); the table holds %u per rule "
-			      "set",
-			      used, used, HYP_DFA_HALF);
+		return em_set(
+		    em, -E2BIG,
+		    "inspection needs %u DFA states (%u KiB); the table holds %u per rule "
+		    "set",
+		    used, used, HYP_DFA_HALF);
 	used = 0;
 	for (size_t i = 0; i < n; i++) {
 		entries[i].base = half * HYP_DFA_HALF + used;
@@ -90,14 +92,14 @@ int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, st
 	}
 	/* each endpoint switches to its complete new DFA in one update */
 	for (size_t i = 0; i < n; i++) {
-		struct hyp_inspect_key k = { .identity = entries[i].identity, .dir = entries[i].dir };
+		struct hyp_inspect_key k = {.identity = entries[i].identity, .dir = entries[i].dir};
 		struct hyp_inspect_val v = {
-			.start = entries[i].base,
-			.gen = half,
-			.action = entries[i].action,
-			.proto = entries[i].proto,
-			.port_lo = entries[i].port_lo,
-			.port_hi = entries[i].port_hi,
+		    .start = entries[i].base,
+		    .gen = half,
+		    .action = entries[i].action,
+		    .proto = entries[i].proto,
+		    .port_lo = entries[i].port_lo,
+		    .port_hi = entries[i].port_hi,
 		};
 
 		if (bpf_map_update_elem(ifd, &k, &v, BPF_ANY))
@@ -132,7 +134,7 @@ static int on_event(void *ctx, void *data, size_t len)
 int emu_inspect_events(void *priv, int (*cb)(const void *ev, void *ctx), void *ctx)
 {
 	struct emu *e = priv;
-	struct ev_ctx c = { .cb = cb, .ctx = ctx };
+	struct ev_ctx c = {.cb = cb, .ctx = ctx};
 	struct ring_buffer *rb;
 
 	rb = ring_buffer__new(bpf_map__fd(e->port->maps.hyp_events), on_event, &c, NULL);

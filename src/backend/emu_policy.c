@@ -43,8 +43,8 @@ static int clear_gen(int fd, size_t key_sz, size_t gen_off, __u32 gen)
 	}
 	for (size_t i = 0; i < n; i++) {
 		char *k = keys + i * key_sz;
-		__u32 g = key_sz == sizeof(struct hyp_enforce_key) ? *(__u32 *)(k + gen_off) :
-								     (__u8)k[gen_off];
+		__u32 g = key_sz == sizeof(struct hyp_enforce_key) ? *(__u32 *)(k + gen_off)
+								   : (__u8)k[gen_off];
 
 		if (g == gen)
 			bpf_map_delete_elem(fd, k);
@@ -93,7 +93,7 @@ int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *e
 		return em_set(em, err, "cannot clear the inactive rule set");
 	for (size_t i = 0; i < prog->n_entries; i++) {
 		struct hyp_policy_key k;
-		struct hyp_policy_val v = { .rule_id = prog->entries[i].rule_id };
+		struct hyp_policy_val v = {.rule_id = prog->entries[i].rule_id};
 
 		entry_key(&prog->entries[i], next, &k);
 		if (bpf_map_update_elem(pfd, &k, &v, BPF_ANY))
@@ -101,7 +101,7 @@ int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *e
 				      prog->n_entries);
 	}
 	for (size_t i = 0; i < prog->n_enforce; i++) {
-		struct hyp_enforce_key k = { .gen = next, .identity = prog->enforce[i].identity };
+		struct hyp_enforce_key k = {.gen = next, .identity = prog->enforce[i].identity};
 		__u32 flags = prog->enforce[i].flags;
 
 		if (bpf_map_update_elem(efd, &k, &flags, BPF_ANY))
@@ -121,9 +121,10 @@ static __u64 timeout_ns(const struct hyp_ct_key *k, const struct hyp_ct_val *v)
 	__u64 s;
 
 	if (k->proto == IPPROTO_TCP)
-		s = v->state == HYP_CT_ESTABLISHED ? HYP_CT_TIMEOUT_TCP :
-		    v->state >= HYP_CT_FIN_WAIT && v->state <= HYP_CT_CLOSING ? HYP_CT_TIMEOUT_FIN :
-										   HYP_CT_TIMEOUT_SYN;
+		s = v->state == HYP_CT_ESTABLISHED ? HYP_CT_TIMEOUT_TCP
+		    : v->state >= HYP_CT_FIN_WAIT && v->state <= HYP_CT_CLOSING
+			? HYP_CT_TIMEOUT_FIN
+			: HYP_CT_TIMEOUT_SYN;
 	else
 		s = k->proto == IPPROTO_ICMP ? HYP_CT_TIMEOUT_ICMP : HYP_CT_TIMEOUT_UDP;
 	return s * 1000000000ULL;
@@ -150,7 +151,8 @@ int emu_ct_gc(void *priv, uint32_t *live)
 			continue;
 		if (now > v.last_seen && now - v.last_seen > timeout_ns(&k, &v)) {
 			if (n == cap) {
-				struct hyp_ct_key *nd = realloc(dead, (cap ? cap * 2 : 256) * sizeof(*nd));
+				struct hyp_ct_key *nd =
+				    realloc(dead, (cap ? cap * 2 : 256) * sizeof(*nd));
 
 				if (!nd)
 					break;

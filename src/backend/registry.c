@@ -4,7 +4,7 @@
 #include "backend/backend.h"
 
 static const struct hyp_backend_ops *const backends[] = {
-	&emu_backend_ops,
+    &emu_backend_ops,
 };
 
 const struct hyp_backend_ops *backend_find(const char *name)

@@ -149,8 +149,8 @@ int cni_cmd_status(struct cni_conf *c, const struct cni_env *env, struct cni_err
 	}
 	if (json_object_object_get_ex(res, "reason", &v))
 		reason = json_object_get_string(v);
-	cni_fail(e, -EAGAIN, CNI_ERR_NOT_AVAILABLE, "hyperiond cannot serve ADD",
-		 "instance %s: %s", c->instance, reason);
+	cni_fail(e, -EAGAIN, CNI_ERR_NOT_AVAILABLE, "hyperiond cannot serve ADD", "instance %s: %s",
+		 c->instance, reason);
 	json_object_put(res);
 	return -EAGAIN;
 }

@@ -14,7 +14,7 @@
 #include "core/paths.h"
 
 #define CNI_LATEST_VERSION "1.1.0"
-#define CNI_MAX_STDIN (1 << 20)
+#define CNI_MAX_STDIN	   (1 << 20)
 
 /* A failure as the runtime sees it. */
 struct cni_error {
@@ -25,7 +25,7 @@ struct cni_error {
 
 /* Sets the error (first one wins) and returns err, for `return cni_fail(...)`. */
 int cni_fail(struct cni_error *e, int err, int code, const char *msg, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 struct cni_env {
 	const char *command;
@@ -36,13 +36,13 @@ struct cni_env {
 };
 
 struct cni_conf {
-	json_object *root; /* the whole stdin config (owned) */
-	char version[16]; /* cniVersion, for the output */
+	json_object *root;   /* the whole stdin config (owned) */
+	char version[16];    /* cniVersion, for the output */
 	const char *network; /* name */
 	char instance[32];
 	struct hyp_paths paths;
 	json_object *labels; /* merged from every source (owned) */
-	json_object *prev; /* prevResult, or NULL (borrowed) */
+	json_object *prev;   /* prevResult, or NULL (borrowed) */
 };
 
 /* env.c */
@@ -60,8 +60,8 @@ int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *e
 void cni_conf_free(struct cni_conf *c);
 
 /* result.c */
-json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
-			    json_object *snic, struct cni_error *e);
+json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env, json_object *snic,
+			    struct cni_error *e);
 int cni_result_match(const struct cni_conf *c, const struct cni_env *env, json_object *snic,
 		     struct cni_error *e);
 json_object *cni_version_info(const char *version);

@@ -15,7 +15,7 @@
 
 #include "cni/cni.h"
 
-static const char *const supported[] = { "1.0.0", "1.1.0" };
+static const char *const supported[] = {"1.0.0", "1.1.0"};
 
 bool cni_version_supported(const char *v)
 {
@@ -38,7 +38,8 @@ static int slurp_stdin(char **out, size_t *outlen, struct cni_error *e)
 		if (len + 1 >= cap) {
 			if (cap >= CNI_MAX_STDIN) {
 				free(buf);
-				return cni_fail(e, -EMSGSIZE, CNI_ERR_IO, "network config too large",
+				return cni_fail(e, -EMSGSIZE, CNI_ERR_IO,
+						"network config too large",
 						"more than %d bytes on stdin", CNI_MAX_STDIN);
 			}
 			nb = realloc(buf, cap * 2);
@@ -156,7 +157,8 @@ static int load_labels(struct cni_conf *c, const struct cni_env *env, struct cni
 	if (has(c->root, "labels")) {
 		o = member(c->root, "labels", json_type_object);
 		if (!o)
-			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG,
+					"invalid network config",
 					"\"labels\" must be an object of strings");
 		if ((err = merge_object(c->labels, o, "labels", e)))
 			return err;
@@ -248,8 +250,8 @@ int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *e
 	if (has(root, "prevResult")) {
 		c->prev = member(root, "prevResult", json_type_object);
 		if (!c->prev)
-			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
-					"prevResult must be an object");
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG,
+					"invalid network config", "prevResult must be an object");
 	}
 	return load_labels(c, env, e);
 }

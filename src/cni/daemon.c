@@ -33,8 +33,7 @@ static const char *code_msg(int code)
 	}
 }
 
-static int transport_error(const struct cni_conf *c, int err, int unreachable,
-			   struct cni_error *e)
+static int transport_error(const struct cni_conf *c, int err, int unreachable, struct cni_error *e)
 {
 	if (err == -ENOENT || err == -ECONNREFUSED)
 		return cni_fail(e, err, unreachable, "hyperiond is not running",
@@ -42,9 +41,10 @@ static int transport_error(const struct cni_conf *c, int err, int unreachable,
 				c->instance, c->paths.socket, c->instance);
 	if (err == -EAGAIN || err == -ETIMEDOUT)
 		return cni_fail(e, err, CNI_ERR_TRY_AGAIN, "hyperiond did not answer",
-				"instance %s: %s: %s", c->instance, c->paths.socket, strerror(-err));
-	return cni_fail(e, err, CNI_ERR_PROTOCOL, "cannot talk to hyperiond",
-			"instance %s: %s: %s", c->instance, c->paths.socket, strerror(-err));
+				"instance %s: %s: %s", c->instance, c->paths.socket,
+				strerror(-err));
+	return cni_fail(e, err, CNI_ERR_PROTOCOL, "cannot talk to hyperiond", "instance %s: %s: %s",
+			c->instance, c->paths.socket, strerror(-err));
 }
 
 int cni_call(const struct cni_conf *c, const char *cmd, json_object *args, json_object **result,
@@ -72,8 +72,7 @@ int cni_call(const struct cni_conf *c, const char *cmd, json_object *args, json_
 	if (json_object_object_get_ex(rep, "cni_code", &v))
 		code = json_object_get_int(v);
 	err = json_object_object_get_ex(rep, "errno", &v) ? -json_object_get_int(v) : -EIO;
-	cni_fail(e, err ? err : -EIO, code, code_msg(code), "hyperiond (%s): %s", c->instance,
-		 msg);
+	cni_fail(e, err ? err : -EIO, code, code_msg(code), "hyperiond (%s): %s", c->instance, msg);
 	json_object_put(rep);
 	return err ? err : -EIO;
 }

@@ -86,8 +86,8 @@ int cni_env_validate(const struct cni_env *env, struct cni_error *e)
 static const struct {
 	const char *arg, *label;
 } arg_labels[] = {
-	{ "K8S_POD_NAMESPACE", "namespace" },
-	{ "K8S_POD_NAME", "pod" },
+    {"K8S_POD_NAMESPACE", "namespace"},
+    {"K8S_POD_NAME", "pod"},
 };
 
 int cni_args_labels(const char *args, json_object *labels, struct cni_error *e)

@@ -15,8 +15,8 @@ static const struct {
 	const char *name;
 	int (*fn)(struct cni_conf *c, const struct cni_env *env, struct cni_error *e);
 } commands[] = {
-	{ "ADD", cni_cmd_add },	    { "DEL", cni_cmd_del },	  { "CHECK", cni_cmd_check },
-	{ "GC", cni_cmd_gc },	    { "STATUS", cni_cmd_status },
+    {"ADD", cni_cmd_add}, {"DEL", cni_cmd_del},	      {"CHECK", cni_cmd_check},
+    {"GC", cni_cmd_gc},	  {"STATUS", cni_cmd_status},
 };
 
 /* VERSION answers whatever the input is, so the runtime can learn ours. */

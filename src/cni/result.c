@@ -11,7 +11,8 @@ static const char *str_of(json_object *o, const char *key)
 {
 	json_object *v;
 
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
 }
@@ -45,8 +46,8 @@ static json_object *obj(const char *k1, json_object *v1, const char *k2, json_ob
  * The ADD result: prevResult (if a plugin ran before) with this
  * attachment's interface, address and default route appended.
  */
-json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
-			    json_object *snic, struct cni_error *e)
+json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env, json_object *snic,
+			    struct cni_error *e)
 {
 	const char *ip = str_of(snic, "ip"), *gw = str_of(snic, "gateway");
 	const char *mac = str_of(snic, "mac");
@@ -68,10 +69,9 @@ json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
 	json_object_array_add(ifs, obj("name", json_object_new_string(env->ifname), "mac",
 				       json_object_new_string(mac), "sandbox",
 				       json_object_new_string(env->netns)));
-	json_object_array_add(array_of(r, "ips"),
-			      obj("address", json_object_new_string(ip), "gateway",
-				  json_object_new_string(gw), "interface",
-				  json_object_new_int((int)idx)));
+	json_object_array_add(array_of(r, "ips"), obj("address", json_object_new_string(ip),
+						      "gateway", json_object_new_string(gw),
+						      "interface", json_object_new_int((int)idx)));
 	json_object_array_add(array_of(r, "routes"),
 			      obj("dst", json_object_new_string("0.0.0.0/0"), "gw",
 				  json_object_new_string(gw), NULL, NULL));
@@ -110,7 +110,8 @@ static bool has_address(json_object *prev, int idx, const char *ip)
 
 		if (!a || strcmp(a, ip))
 			continue;
-		if (!json_object_object_get_ex(it, "interface", &v) || json_object_get_int(v) == idx)
+		if (!json_object_object_get_ex(it, "interface", &v) ||
+		    json_object_get_int(v) == idx)
 			return true;
 	}
 	return false;
@@ -129,9 +130,9 @@ int cni_result_match(const struct cni_conf *c, const struct cni_env *env, json_o
 	if (idx < 0)
 		return cni_fail(e, -ENOENT, CNI_ERR_CHECK, "attachment differs from prevResult",
 				"prevResult has no interface %s in %s", env->ifname, env->netns);
-	pmac = str_of(json_object_array_get_idx(json_object_object_get(c->prev, "interfaces"),
-						(size_t)idx),
-		      "mac");
+	pmac = str_of(
+	    json_object_array_get_idx(json_object_object_get(c->prev, "interfaces"), (size_t)idx),
+	    "mac");
 	if (pmac && mac && strcasecmp(pmac, mac))
 		return cni_fail(e, -ESTALE, CNI_ERR_CHECK, "attachment differs from prevResult",
 				"%s: prevResult has MAC %s, hyperiond %s", env->ifname, pmac, mac);
@@ -166,7 +167,7 @@ json_object *cni_error_json(const char *version, const struct cni_error *e)
 void cni_print(json_object *o)
 {
 	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						       JSON_C_TO_STRING_NOSLASHESCAPE),
+						    JSON_C_TO_STRING_NOSLASHESCAPE),
 	      stdout);
 	fputc('\n', stdout);
 	fflush(stdout);

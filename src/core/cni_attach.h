@@ -14,26 +14,26 @@ enum cni_code {
 	CNI_ERR_INCOMPATIBLE = 1, /* cniVersion not supported */
 	CNI_ERR_UNSUPPORTED_FIELD = 2,
 	CNI_ERR_UNKNOWN_CONTAINER = 3, /* no such attachment / netns gone */
-	CNI_ERR_INVALID_ENV = 4, /* CNI_* variable missing or invalid */
-	CNI_ERR_IO = 5, /* stdin unreadable */
-	CNI_ERR_DECODE = 6, /* stdin is not JSON */
+	CNI_ERR_INVALID_ENV = 4,       /* CNI_* variable missing or invalid */
+	CNI_ERR_IO = 5,		       /* stdin unreadable */
+	CNI_ERR_DECODE = 6,	       /* stdin is not JSON */
 	CNI_ERR_INVALID_CONFIG = 7,
-	CNI_ERR_TRY_AGAIN = 11, /* hyperiond not running: retry later */
+	CNI_ERR_TRY_AGAIN = 11,	    /* hyperiond not running: retry later */
 	CNI_ERR_NOT_AVAILABLE = 50, /* STATUS: cannot serve ADD now */
-	CNI_ERR_DAMAGED = 51, /* STATUS: ... and the datapath is damaged */
-	CNI_ERR_DAEMON = 100, /* hyperiond failed the request */
+	CNI_ERR_DAMAGED = 51,	    /* STATUS: ... and the datapath is damaged */
+	CNI_ERR_DAEMON = 100,	    /* hyperiond failed the request */
 	CNI_ERR_POOL_EXHAUSTED = 101,
-	CNI_ERR_LABEL = 102, /* a label is not valid Kubernetes syntax */
-	CNI_ERR_NETNS = 103, /* CNI_NETNS missing or not a network namespace */
-	CNI_ERR_EXISTS = 104, /* the interface or attachment already exists */
-	CNI_ERR_CHECK = 105, /* CHECK: the attachment is not as ADD left it */
+	CNI_ERR_LABEL = 102,	/* a label is not valid Kubernetes syntax */
+	CNI_ERR_NETNS = 103,	/* CNI_NETNS missing or not a network namespace */
+	CNI_ERR_EXISTS = 104,	/* the interface or attachment already exists */
+	CNI_ERR_CHECK = 105,	/* CHECK: the attachment is not as ADD left it */
 	CNI_ERR_PROTOCOL = 106, /* hyperiond unreachable (permission) or bad reply */
 };
 
-#define CNI_NETWORK_MAX 63
+#define CNI_NETWORK_MAX	    63
 #define CNI_CONTAINERID_MAX 100
 /* "NETWORK/CONTAINERID/IFNAME" fits snic_rec.owner (192) */
-#define CNI_KEY_MAX (CNI_NETWORK_MAX + 1 + CNI_CONTAINERID_MAX + 1 + 15)
+#define CNI_KEY_MAX	  (CNI_NETWORK_MAX + 1 + CNI_CONTAINERID_MAX + 1 + 15)
 #define CNI_SNIC_NAME_MAX 63
 
 /* ^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$, 1-100 characters */

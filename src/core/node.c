@@ -51,7 +51,8 @@ static int settings_load(struct node *n, const struct node_opts *o, bool fresh, 
 		return em_set(em, -EEXIST, "instance %s uses pool %s; teardown to change it",
 			      o->instance, buf);
 	if (!store__meta_get(n->st, "guard", buf, sizeof(buf)) && (buf[0] == '1') != n->guard)
-		return em_set(em, -EEXIST, "instance %s was created with guard %s; teardown to change it",
+		return em_set(em, -EEXIST,
+			      "instance %s was created with guard %s; teardown to change it",
 			      o->instance, buf[0] == '1' ? "on" : "off");
 	return 0;
 }
@@ -290,7 +291,7 @@ static int reconcile_cb(const struct snic_rec *r, void *ctx)
 
 int node__reconcile(struct node *n)
 {
-	struct gone_ctx g = { .n = n };
+	struct gone_ctx g = {.n = n};
 	int err, removed;
 
 	err = store__snic_foreach(n->st, reconcile_cb, &g);

@@ -30,7 +30,7 @@ struct snic_req {
 	const char *name;
 	const char *netns;
 	const char *ifname; /* NULL: eth0 */
-	const char *ip; /* NULL: from the pool */
+	const char *ip;	    /* NULL: from the pool */
 	struct labels labels;
 	const char *owner; /* NULL or a CNI attachment key */
 };
@@ -80,8 +80,7 @@ int node__purge(const char *instance);
 
 /* CNI attachments (node_cni.c) */
 /* The SNIC whose owner is exactly owner (a CNI attachment key). */
-int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out,
-			struct errmsg *em);
+int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out, struct errmsg *em);
 /* Calls cb for every SNIC with a non-empty owner starting with prefix. */
 int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb cb, void *ctx);
 uint32_t node__addresses_free(const struct node *n);

@@ -5,8 +5,7 @@
 
 #include "core/node_priv.h"
 
-int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out,
-			struct errmsg *em)
+int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out, struct errmsg *em)
 {
 	int err;
 
@@ -36,7 +35,7 @@ static int owned_cb(const struct snic_rec *r, void *ctx)
 
 int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb cb, void *ctx)
 {
-	struct owned_ctx o = { .prefix = prefix ? prefix : "", .cb = cb, .ctx = ctx };
+	struct owned_ctx o = {.prefix = prefix ? prefix : "", .cb = cb, .ctx = ctx};
 
 	o.plen = strlen(o.prefix);
 	return store__snic_foreach(n->st, owned_cb, &o);

@@ -68,7 +68,8 @@ static int doc_cb(const char *ns, const char *name, const char *doc, int64_t upd
 	err = insp_doc_from_json(o, &d, &em);
 	json_object_put(o);
 	if (err) {
-		pr_warn("inspection %s/%s: stored document no longer valid: %s\n", ns, name, em.msg);
+		pr_warn("inspection %s/%s: stored document no longer valid: %s\n", ns, name,
+			em.msg);
 		return err;
 	}
 	nd = realloc(b->docs, (b->n_docs + 1) * sizeof(*nd));
@@ -136,7 +137,8 @@ static void port_range(struct insp_doc *const *docs, size_t n, struct hyp_inspec
 		if (!np)
 			all = true;
 		for (size_t k = 0; k < np; k++) {
-			uint16_t lo = ports[k].port, hi = ports[k].end_port ? ports[k].end_port : lo;
+			uint16_t lo = ports[k].port,
+				 hi = ports[k].end_port ? ports[k].end_port : lo;
 
 			if (!lo)
 				all = true;
@@ -170,7 +172,8 @@ static int gather(struct build *b, const struct ident *id, int dir, struct insp_
 			continue;
 		(*sel)[(*nsel)++] = d;
 		if (insp_doc_action(d) == HYP_INSPECT_DROP)
-			*action = HYP_INSPECT_DROP; /* the table's default; each pattern keeps its own */
+			*action =
+			    HYP_INSPECT_DROP; /* the table's default; each pattern keeps its own */
 		err = insp_doc_patterns(d, (uint32_t)st->n_pats + 1, &dp, &dn);
 		if (err)
 			return err;
@@ -242,10 +245,10 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 				err = insp_dfa_build(pats, np, HYP_DFA_HALF, &dfas[ne], em);
 				if (!err) {
 					ents[ne] = (struct hyp_inspect_entry){
-						.identity = b.ids[i].identity,
-						.dir = (uint8_t)dir,
-						.action = action,
-						.dfa = &dfas[ne],
+					    .identity = b.ids[i].identity,
+					    .dir = (uint8_t)dir,
+					    .action = action,
+					    .dfa = &dfas[ne],
 					};
 					port_range(sel, nsel, &ents[ne]);
 					st->live[ne].identity = b.ids[i].identity;
@@ -324,8 +327,9 @@ static int on_event(const void *data, void *ctx)
 	json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)ev->ts));
 	json_object_object_add(o, "endpoint", json_object_new_string(snic));
 	json_object_object_add(o, "identity", json_object_new_int64(ev->identity));
-	json_object_object_add(o, "direction",
-			       json_object_new_string(ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress"));
+	json_object_object_add(
+	    o, "direction",
+	    json_object_new_string(ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress"));
 	json_object_object_add(o, "src", json_object_new_string(src));
 	json_object_object_add(o, "dst", json_object_new_string(dst));
 	json_object_object_add(o, "sport", json_object_new_int(ev->sport));
@@ -334,8 +338,8 @@ static int on_event(const void *data, void *ctx)
 	json_object_object_add(o, "pattern", json_object_new_string(ref ? ref->text : ""));
 	json_object_object_add(o, "policy", json_object_new_string(ref ? ref->policy : ""));
 	json_object_object_add(o, "offset", json_object_new_int64(ev->offset));
-	json_object_object_add(o, "action", json_object_new_string(ev->action == HYP_INSPECT_DROP ?
-									  "drop" : "alert"));
+	json_object_object_add(
+	    o, "action", json_object_new_string(ev->action == HYP_INSPECT_DROP ? "drop" : "alert"));
 	if (json_object_array_length(st->events) >= EVENTS_KEPT)
 		json_object_array_del_idx(st->events, 0, 1);
 	json_object_array_add(st->events, o);

@@ -56,7 +56,7 @@ static int list_cb(const struct snic_rec *r, void *ctx)
 
 json_object *node__snic_list_json(struct node *n)
 {
-	struct list_ctx l = { .n = n, .arr = json_object_new_array() };
+	struct list_ctx l = {.n = n, .arr = json_object_new_array()};
 
 	if (store__snic_foreach(n->st, list_cb, &l)) {
 		json_object_put(l.arr);
@@ -68,7 +68,7 @@ json_object *node__snic_list_json(struct node *n)
 /* ports: { "<port ifindex>": {snic, counters..., drops{}} }, guards by snic id */
 struct counters_ctx {
 	struct node *n;
-	json_object *ports; /* keyed by ifindex */
+	json_object *ports;  /* keyed by ifindex */
 	json_object *guards; /* keyed by snic id */
 	json_object *totals; /* drops by reason, bridge + guard */
 };
@@ -105,14 +105,16 @@ static int counter_cb(enum hyp_counter_kind kind, uint32_t key, uint32_t code, u
 	(void)bytes;
 	o = entry(kind == HYP_CNT_GUARD_DROP ? c->guards : c->ports, key);
 	if (kind == HYP_CNT_PORT_STAT) {
-		json_object_object_add(o, port_stat_name(code), json_object_new_int64((int64_t)packets));
+		json_object_object_add(o, port_stat_name(code),
+				       json_object_new_int64((int64_t)packets));
 		return 0;
 	}
 	if (!json_object_object_get_ex(o, "drops", &drops)) {
 		drops = json_object_new_object();
 		json_object_object_add(o, "drops", drops);
 	}
-	json_object_object_add(drops, drop_reason_name(code), json_object_new_int64((int64_t)packets));
+	json_object_object_add(drops, drop_reason_name(code),
+			       json_object_new_int64((int64_t)packets));
 	add_total(c->totals, drop_reason_name(code), packets);
 	return 0;
 }
@@ -140,7 +142,7 @@ static int name_cb(const struct snic_rec *r, void *ctx)
 
 json_object *node__status_json(struct node *n)
 {
-	struct counters_ctx c = { .n = n };
+	struct counters_ctx c = {.n = n};
 	struct name_ctx nc;
 	json_object *o = json_object_new_object();
 	char buf[32], ip[16];
@@ -156,7 +158,8 @@ json_object *node__status_json(struct node *n)
 	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
 	json_object_object_add(o, "gateway", json_object_new_string(ip));
 	json_object_object_add(o, "addresses_used", json_object_new_int64(pool__used(n->pool)));
-	json_object_object_add(o, "addresses_total", json_object_new_int64(pool__capacity(n->pool)));
+	json_object_object_add(o, "addresses_total",
+			       json_object_new_int64(pool__capacity(n->pool)));
 	json_object_object_add(o, "snics", json_object_new_int(store__snic_count(n->st)));
 	json_object_object_add(o, "guard", json_object_new_boolean(n->guard));
 	json_object_object_add(o, "conntrack_entries", json_object_new_int64(n->ct_live));

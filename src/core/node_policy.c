@@ -144,7 +144,7 @@ static int fill_cb(const struct snic_rec *r, void *ctx)
 
 static int world_fill_eps(struct node *n, struct world *w)
 {
-	struct fill_ctx f = { .w = w };
+	struct fill_ctx f = {.w = w};
 
 	return store__snic_foreach(n->st, fill_cb, &f);
 }
@@ -205,7 +205,8 @@ static const char *root_kind(json_object *root)
 	json_object *k;
 
 	if (!json_object_is_type(root, json_type_object) ||
-	    !json_object_object_get_ex(root, "kind", &k) || !json_object_is_type(k, json_type_string))
+	    !json_object_object_get_ex(root, "kind", &k) ||
+	    !json_object_is_type(k, json_type_string))
 		return "";
 	return json_object_get_string(k);
 }
@@ -254,7 +255,8 @@ static int parse_all(const char *text, size_t len, struct parsed *p, struct errm
 					     pol_doc_namespace(p->net[i]), pol_doc_name(p->net[i]));
 	for (size_t i = 0; !err && i < p->n_insp; i++)
 		for (size_t j = 0; !err && j < i; j++)
-			if (!strcmp(insp_doc_namespace(p->insp[i]), insp_doc_namespace(p->insp[j])) &&
+			if (!strcmp(insp_doc_namespace(p->insp[i]),
+				    insp_doc_namespace(p->insp[j])) &&
 			    !strcmp(insp_doc_name(p->insp[i]), insp_doc_name(p->insp[j])))
 				err = em_set(em, -EINVAL, "InspectionPolicy %s/%s is defined twice",
 					     insp_doc_namespace(p->insp[i]),
@@ -300,8 +302,8 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 	applied = json_object_new_array();
 	for (size_t i = 0; !err && i < p.n_net; i++) {
 		o = pol_doc_json(p.net[i]);
-		err = put_doc(n, STORE_DOC_NETPOL, pol_doc_namespace(p.net[i]), pol_doc_name(p.net[i]),
-			      o, applied, em);
+		err = put_doc(n, STORE_DOC_NETPOL, pol_doc_namespace(p.net[i]),
+			      pol_doc_name(p.net[i]), o, applied, em);
 		json_object_put(o);
 	}
 	for (size_t i = 0; !err && i < p.n_insp; i++) {
@@ -387,7 +389,7 @@ static int list_cb(const char *ns, const char *name, const char *doc, int64_t up
 
 json_object *node__policy_list_json(struct node *n)
 {
-	struct list_ctx l = { .arr = json_object_new_array(), .kind = "NetworkPolicy" };
+	struct list_ctx l = {.arr = json_object_new_array(), .kind = "NetworkPolicy"};
 	int err = store__doc_foreach(n->st, STORE_DOC_NETPOL, list_cb, &l);
 
 	l.kind = INSPECT_KIND;
@@ -403,7 +405,7 @@ json_object *node__policy_list_json(struct node *n)
 int node__policy_show(struct node *n, const char *ref, json_object **out, struct errmsg *em)
 {
 	char ns[256], name[256];
-	struct list_ctx l = { .ns = ns, .name = name };
+	struct list_ctx l = {.ns = ns, .name = name};
 
 	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
 		return em_set(em, -EINVAL, "bad policy name '%s' (NAME or NAMESPACE/NAME)", ref);
@@ -457,8 +459,9 @@ static json_object *side_json(const struct pol_program *p, bool enforced, uint32
 		json_object_object_add(o, "allowed_by", json_object_new_string(buf));
 	} else {
 		json_object_object_add(o, "allowed_by",
-				       json_object_new_string(enforced ? "nothing: default deny" :
-									 "not selected: allow all"));
+				       json_object_new_string(enforced
+								  ? "nothing: default deny"
+								  : "not selected: allow all"));
 	}
 	return o;
 }
@@ -468,7 +471,7 @@ static int parse_proto(const char *s, uint8_t *proto)
 	static const struct {
 		const char *name;
 		uint8_t num;
-	} names[] = { { "tcp", 6 }, { "udp", 17 }, { "sctp", 132 }, { "icmp", 1 } };
+	} names[] = {{"tcp", 6}, {"udp", 17}, {"sctp", 132}, {"icmp", 1}};
 	char *end;
 	long v;
 
@@ -524,10 +527,11 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 	json_object_object_add(*out, "ingress",
 			       side_json(&prog, v.ingress_enforced, v.ingress_rule));
 	if (!v.allowed)
-		json_object_object_add(*out, "drop_reason",
-				       json_object_new_string(v.drop_reason == HYP_DROP_POLICY_EGRESS ?
-								      "policy-egress-denied" :
-								      "policy-ingress-denied"));
+		json_object_object_add(
+		    *out, "drop_reason",
+		    json_object_new_string(v.drop_reason == HYP_DROP_POLICY_EGRESS
+					       ? "policy-egress-denied"
+					       : "policy-ingress-denied"));
 out:
 	pol_program_free(&prog);
 	world_free(&w);

@@ -47,8 +47,7 @@ static int open_netns(const struct snic_req *req, int *fd, struct errmsg *em)
 		      strerror(-err));
 }
 
-static int pick_address(struct node *n, const struct snic_req *req, uint32_t *ip,
-			struct errmsg *em)
+static int pick_address(struct node *n, const struct snic_req *req, uint32_t *ip, struct errmsg *em)
 {
 	char pool[32], addr[16];
 	struct cidr4 c;
@@ -77,8 +76,8 @@ static int pick_address(struct node *n, const struct snic_req *req, uint32_t *ip
 			      req->name, addr);
 	if (err == -EADDRINUSE) {
 		if (!store__snic_by_ip(n->st, c.addr, &other))
-			return em_set(em, err, "snic %s: IP %s already used by %s", req->name,
-				      addr, other.name);
+			return em_set(em, err, "snic %s: IP %s already used by %s", req->name, addr,
+				      other.name);
 		return em_set(em, err, "snic %s: IP %s already in use", req->name, addr);
 	}
 	*ip = c.addr;

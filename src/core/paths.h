@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 #define HYP_DEFAULT_INSTANCE "hyperion"
-#define HYP_RUN_DIR "/run/hyperion"
-#define HYP_STATE_DIR "/var/lib/hyperion"
-#define HYP_PIN_BASE "/sys/fs/bpf/hyperion"
+#define HYP_RUN_DIR	     "/run/hyperion"
+#define HYP_STATE_DIR	     "/var/lib/hyperion"
+#define HYP_PIN_BASE	     "/sys/fs/bpf/hyperion"
 
 struct hyp_paths {
 	char socket[256];

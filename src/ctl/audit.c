@@ -27,7 +27,7 @@ struct topo {
 	char veth[3][16];
 };
 
-static const char *const roles[3] = { "att", "vic", "bys" };
+static const char *const roles[3] = {"att", "vic", "bys"};
 
 static void topo_init(struct topo *t, const char *tag)
 {
@@ -87,7 +87,8 @@ static int host_from_json(json_object *o, struct audit_host *h)
 	if (!json_object_object_get_ex(o, "ip", &v) || cidr4_parse(json_object_get_string(v), &c))
 		return -EINVAL;
 	h->ip = c.addr;
-	if (!json_object_object_get_ex(o, "mac", &v) || mac_parse(json_object_get_string(v), h->mac))
+	if (!json_object_object_get_ex(o, "mac", &v) ||
+	    mac_parse(json_object_get_string(v), h->mac))
 		return -EINVAL;
 	snprintf(h->ifname, sizeof(h->ifname), "eth0");
 	return 0;
@@ -150,9 +151,9 @@ static int run_hyperion(struct ctl *c, const char *tag, char *const existing[3],
 			struct audit_row *rows, int *n)
 {
 	struct topo t;
-	struct audit_env env = { .secure = true, .counter = hyp_counter };
-	struct counter_ctx cc = { .c = c };
-	struct audit_host *hosts[3] = { &env.att, &env.vic, &env.bys };
+	struct audit_env env = {.secure = true, .counter = hyp_counter};
+	struct counter_ctx cc = {.c = c};
+	struct audit_host *hosts[3] = {&env.att, &env.vic, &env.bys};
 	json_object *res, *st, *v;
 	struct cidr4 gw;
 	int err;
@@ -207,7 +208,7 @@ out:
 /* Three namespaces on a Linux bridge in the host netns, docker0 style. */
 static int build_baseline(struct topo *t, const char *tag, struct audit_env *env)
 {
-	struct audit_host *hosts[3] = { &env->att, &env->vic, &env->bys };
+	struct audit_host *hosts[3] = {&env->att, &env->vic, &env->bys};
 	struct nl *hnl = NULL, *cnl = NULL;
 	struct nl_link br, l;
 	uint32_t net = 0x0ad50000u | ((uint32_t)(tag[0] * 7 + tag[1]) & 0xff) << 8;
@@ -260,7 +261,7 @@ static int build_baseline(struct topo *t, const char *tag, struct audit_env *env
 static int run_baseline(struct ctl *c, const char *tag, struct audit_row *rows, int *n)
 {
 	struct topo t;
-	struct audit_env env = { .secure = false };
+	struct audit_env env = {.secure = false};
 	int err;
 
 	topo_init(&t, tag);
@@ -297,8 +298,7 @@ static json_object *rows_json(const struct audit_row *rows, int n, bool secure)
 	return a;
 }
 
-static void print_rows(const struct audit_row *rows, int n, const struct audit_row *base,
-		       int nb)
+static void print_rows(const struct audit_row *rows, int n, const struct audit_row *base, int nb)
 {
 	printf("%-26s %-36s %-44s %s\n", "ATTACK", "EXPECTED", "OBSERVED (hyperion)", "RESULT");
 	for (int i = 0; i < n; i++)

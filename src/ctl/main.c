@@ -12,13 +12,13 @@ static const struct {
 	int (*fn)(struct ctl *c, int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{ "snic", do_snic, "snic {add|del|list|show|check}  secure NICs" },
-	{ "policy", do_policy, "policy {apply|list|show|delete|trace}  NetworkPolicies" },
-	{ "events", do_events, "events                         recent payload-inspection alerts" },
-	{ "status", do_status, "status                         instance, ports, drop counters" },
-	{ "audit", do_audit, "audit [--baseline]             attack the node, report what got through" },
-	{ "reconcile", do_reconcile, "reconcile                      re-check datapath against state" },
-	{ "teardown", do_teardown, "teardown                       remove everything of the instance" },
+    {"snic", do_snic, "snic {add|del|list|show|check}  secure NICs"},
+    {"policy", do_policy, "policy {apply|list|show|delete|trace}  NetworkPolicies"},
+    {"events", do_events, "events                         recent payload-inspection alerts"},
+    {"status", do_status, "status                         instance, ports, drop counters"},
+    {"audit", do_audit, "audit [--baseline]             attack the node, report what got through"},
+    {"reconcile", do_reconcile, "reconcile                      re-check datapath against state"},
+    {"teardown", do_teardown, "teardown                       remove everything of the instance"},
 };
 
 static void usage(FILE *f)
@@ -30,7 +30,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct ctl c = { .instance = HYP_DEFAULT_INSTANCE };
+	struct ctl c = {.instance = HYP_DEFAULT_INSTANCE};
 	int i;
 
 	log_set_prefix("hyperctl");

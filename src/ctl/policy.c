@@ -167,8 +167,9 @@ static int policy_trace(struct ctl *c, int argc, char **argv)
 			n = 5;
 	}
 	if (n != 4) {
-		fprintf(stderr, "usage: hyperctl policy trace SRC DST PROTO PORT\n"
-				"  SRC, DST: SNIC names or addresses; PROTO: tcp, udp, sctp, icmp\n");
+		fprintf(stderr,
+			"usage: hyperctl policy trace SRC DST PROTO PORT\n"
+			"  SRC, DST: SNIC names or addresses; PROTO: tcp, udp, sctp, icmp\n");
 		return 2;
 	}
 	args = json_object_new_object();

@@ -54,9 +54,9 @@ static void print_snic(json_object *o)
 static int snic_add(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "netns", required_argument, NULL, 'n' }, { "ifname", required_argument, NULL, 'i' },
-		{ "ip", required_argument, NULL, 'a' },	   { "label", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },	   {},
+	    {"netns", required_argument, NULL, 'n'}, {"ifname", required_argument, NULL, 'i'},
+	    {"ip", required_argument, NULL, 'a'},    {"label", required_argument, NULL, 'l'},
+	    {"json", no_argument, NULL, 'j'},	     {},
 	};
 	json_object *args = json_object_new_object(), *labels = json_object_new_object(), *res;
 	struct labels check = {};
@@ -80,7 +80,8 @@ static int snic_add(struct ctl *c, int argc, char **argv)
 			err = labels__add_kv(&check, optarg);
 			if (err) {
 				fprintf(stderr, "hyperctl: invalid label '%s'%s\n", optarg,
-					err == -EEXIST ? " (key given twice)" : " (want key=value)");
+					err == -EEXIST ? " (key given twice)"
+						       : " (want key=value)");
 				goto usage;
 			}
 			*eq = '\0';

@@ -25,7 +25,7 @@ static int64_t jint(json_object *o, const char *k)
 static void print_drops(const char *indent, json_object *drops)
 {
 	json_object_object_foreach(drops, reason, v)
-		printf("%s%-22s %lld\n", indent, reason, (long long)json_object_get_int64(v));
+	    printf("%s%-22s %lld\n", indent, reason, (long long)json_object_get_int64(v));
 }
 
 static void print_status(json_object *s)
@@ -157,7 +157,8 @@ int do_events(struct ctl *c, int argc, char **argv)
 		for (size_t i = 0; i < json_object_array_length(res); i++) {
 			json_object *e = json_object_array_get_idx(res, i);
 
-			printf("%-6s %-16s %-8s %s:%s -> %s:%s proto %s  pattern \"%s\" (%s) offset %s\n",
+			printf("%-6s %-16s %-8s %s:%s -> %s:%s proto %s  pattern \"%s\" (%s) "
+			       "offset %s\n",
 			       jstr(e, "action"), jstr(e, "endpoint"), jstr(e, "direction"),
 			       jstr(e, "src"), jstr(e, "sport"), jstr(e, "dst"), jstr(e, "dport"),
 			       jstr(e, "proto"), jstr(e, "pattern"), jstr(e, "policy"),

@@ -98,7 +98,7 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 	err = parse_attachment(args, &a, &em);
 	if (err || !a.netns)
 		return cni_fail(-EINVAL, CNI_ERR_INVALID_ENV,
-				err ? &em : &(struct errmsg){ "netns is required" });
+				err ? &em : &(struct errmsg){"netns is required"});
 	err = daemon_parse_labels(args, &req.labels, &em);
 	if (err)
 		return cni_fail(err, CNI_ERR_LABEL, &em);
@@ -173,7 +173,7 @@ json_object *do_cni_check(struct daemon *d, json_object *args)
 	err = parse_attachment(args, &a, &em);
 	if (err || !a.netns)
 		return cni_fail(-EINVAL, CNI_ERR_INVALID_ENV,
-				err ? &em : &(struct errmsg){ "netns is required" });
+				err ? &em : &(struct errmsg){"netns is required"});
 	err = node__snic_by_owner(d->node, a.key, &rec, &em);
 	if (err)
 		return cni_fail(err, err == -ENOENT ? CNI_ERR_UNKNOWN_CONTAINER : CNI_ERR_DAEMON,
@@ -198,7 +198,7 @@ struct gc_ctx {
 static int gc_cb(const struct snic_rec *r, void *ctx)
 {
 	struct gc_ctx *g = ctx;
-	char (*nd)[CNI_SNIC_NAME_MAX + 1];
+	char(*nd)[CNI_SNIC_NAME_MAX + 1];
 
 	if (json_object_object_get_ex(g->valid, r->owner, NULL))
 		return 0;
@@ -211,8 +211,7 @@ static int gc_cb(const struct snic_rec *r, void *ctx)
 }
 
 /* The keys of the valid attachments, as an object used as a set. */
-static int gc_valid_set(json_object *args, const char *network, json_object *set,
-			struct errmsg *em)
+static int gc_valid_set(json_object *args, const char *network, json_object *set, struct errmsg *em)
 {
 	json_object *arr;
 	char key[CNI_KEY_MAX + 1];
@@ -222,7 +221,8 @@ static int gc_valid_set(json_object *args, const char *network, json_object *set
 		return em_set(em, -EINVAL, "gc: \"valid\" must be an array");
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *v = json_object_array_get_idx(arr, i);
-		const char *cid = daemon_arg_str(v, "containerid"), *ifname = daemon_arg_str(v, "ifname");
+		const char *cid = daemon_arg_str(v, "containerid"),
+			   *ifname = daemon_arg_str(v, "ifname");
 
 		/* an entry we could never have made cannot name one of ours */
 		if (!cid || !ifname || cni_attachment_key(network, cid, ifname, key, sizeof(key)))

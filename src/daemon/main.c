@@ -16,27 +16,28 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
-		"                 [--reconcile-ms MS] [--no-guard]\n"
-		"  --instance NAME  instance name (default %s); every name and path derives from it\n"
-		"  --pool CIDR      address pool, fixed at creation (default %s)\n"
-		"  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
-		"  -v               debug logging\n",
-		HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL);
+	fprintf(
+	    f,
+	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
+	    "                 [--reconcile-ms MS] [--no-guard]\n"
+	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
+	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
+	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
+	    "  -v               debug logging\n",
+	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL);
 }
 
 static int parse_args(int argc, char **argv, struct node_opts *o, int *reconcile_ms)
 {
 	static const struct option opts[] = {
-		{ "instance", required_argument, NULL, 'i' },
-		{ "pool", required_argument, NULL, 'p' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "no-guard", no_argument, NULL, 'G' },
-		{ "reconcile-ms", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"instance", required_argument, NULL, 'i'},
+	    {"pool", required_argument, NULL, 'p'},
+	    {"backend", required_argument, NULL, 'b'},
+	    {"no-guard", no_argument, NULL, 'G'},
+	    {"reconcile-ms", required_argument, NULL, 'r'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	int c;
 
@@ -107,7 +108,7 @@ static int take_lock(const char *path)
 int main(int argc, char **argv)
 {
 	struct node_opts o = {};
-	struct daemon d = { .listen_fd = -1, .reconcile_ms = 2000 };
+	struct daemon d = {.listen_fd = -1, .reconcile_ms = 2000};
 	struct errmsg em = {};
 	int lock, err;
 

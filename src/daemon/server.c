@@ -17,7 +17,7 @@
 static void serve_one(struct daemon *d, int fd)
 {
 	/* one request at a time: a silent client may hold the loop 1 s at most */
-	struct timeval tv = { .tv_sec = 1 };
+	struct timeval tv = {.tv_sec = 1};
 	json_object *req = NULL, *rep;
 	int err;
 
@@ -46,8 +46,8 @@ static int make_signalfd(void)
 static int make_timer(int ms)
 {
 	struct itimerspec its = {
-		.it_interval = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L },
-		.it_value = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L },
+	    .it_interval = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L},
+	    .it_value = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L},
 	};
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 
@@ -70,10 +70,10 @@ int daemon_serve(struct daemon *d)
 		err = -errno;
 		goto out;
 	}
-	pfd[0] = (struct pollfd){ .fd = d->listen_fd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = tfd, .events = POLLIN };
-	pfd[3] = (struct pollfd){ .fd = node__inspect_event_fd(d->node), .events = POLLIN };
+	pfd[0] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
+	pfd[2] = (struct pollfd){.fd = tfd, .events = POLLIN};
+	pfd[3] = (struct pollfd){.fd = node__inspect_event_fd(d->node), .events = POLLIN};
 	while (!d->stop) {
 		if (poll(pfd, 4, -1) < 0) {
 			if (errno == EINTR)

@@ -37,17 +37,17 @@
 
 #include "inspect/inspect.h"
 
-#define AC_FOLD 256 /* class AC_FOLD + c: letter c ('a'-'z') in either case */
-#define AC_NONE UINT32_MAX
+#define AC_FOLD	      256 /* class AC_FOLD + c: letter c ('a'-'z') in either case */
+#define AC_NONE	      UINT32_MAX
 #define AC_MAX_STATES (UINT32_MAX >> 1) /* next << 1 must fit a u32 */
-#define AC_COUNT_MIN (1u << 16) /* past the limit, count states at least this far */
-#define AC_COUNT_MAX (1u << 24)
+#define AC_COUNT_MIN  (1u << 16)	/* past the limit, count states at least this far */
+#define AC_COUNT_MAX  (1u << 24)
 
 struct ac_node {
-	uint32_t child; /* first child; 0: none (the root is never a child) */
+	uint32_t child;	  /* first child; 0: none (the root is never a child) */
 	uint32_t sibling; /* next child of the same parent; 0: none */
-	uint32_t id; /* lowest id of the patterns ending here; 0: none */
-	uint16_t cls; /* edge from the parent: a byte, or AC_FOLD + letter */
+	uint32_t id;	  /* lowest id of the patterns ending here; 0: none */
+	uint16_t cls;	  /* edge from the parent: a byte, or AC_FOLD + letter */
 	uint16_t depth;
 	bool drop; /* a drop pattern ends here */
 };
@@ -63,7 +63,7 @@ struct ac_state {
 	size_t off;
 	uint32_t cnt;
 	uint32_t out; /* id of the longest pattern ending here; 0: none */
-	bool drop; /* some drop pattern ends here */
+	bool drop;    /* some drop pattern ends here */
 };
 
 struct ac_entry {
@@ -74,7 +74,7 @@ struct ac_entry {
 struct ac_build {
 	const struct ac_trie *t;
 	uint32_t max_states; /* rows are kept for states below this */
-	uint32_t count_cap; /* past max_states, counting stops here */
+	uint32_t count_cap;  /* past max_states, counting stops here */
 	struct ac_state *st;
 	size_t st_cap;
 	uint32_t n;
@@ -159,9 +159,8 @@ static void trie_add(struct ac_trie *t, const struct insp_pattern *p)
 			;
 		if (!c) {
 			c = t->n++;
-			t->v[c] = (struct ac_node){ .sibling = t->v[u].child,
-						    .cls = cls,
-						    .depth = (uint16_t)(i + 1) };
+			t->v[c] = (struct ac_node){
+			    .sibling = t->v[u].child, .cls = cls, .depth = (uint16_t)(i + 1)};
 			t->v[u].child = c;
 		}
 		u = c;
@@ -308,10 +307,10 @@ static int state_add(struct ac_build *b, const uint32_t *set, uint32_t k, uint32
 	if (k) /* the start state's set is empty, and the pool may be too */
 		memcpy(b->pool + b->pool_used, set, k * sizeof(*set));
 	b->st[b->n] = (struct ac_state){
-		.off = b->pool_used,
-		.cnt = k,
-		.out = set_out(b->t, set, k),
-		.drop = set_drop(b->t, set, k),
+	    .off = b->pool_used,
+	    .cnt = k,
+	    .out = set_out(b->t, set, k),
+	    .drop = set_drop(b->t, set, k),
 	};
 	b->pool_used += k;
 	b->hash[slot] = ++b->n;
@@ -367,7 +366,7 @@ static int collect(struct ac_build *b, uint32_t s)
 			if (err)
 				return err;
 			for (int j = 0; j < nb; j++) {
-				b->ent[b->n_ent] = (struct ac_entry){ c, b->head[by[j]] };
+				b->ent[b->n_ent] = (struct ac_entry){c, b->head[by[j]]};
 				b->head[by[j]] = (uint32_t)b->n_ent++;
 			}
 		}
@@ -483,7 +482,7 @@ static int take_result(struct ac_build *b, struct insp_dfa *dfa)
 int insp_dfa_build(const struct insp_pattern *pats, size_t n, uint32_t max_states,
 		   struct insp_dfa *dfa, struct errmsg *em)
 {
-	struct ac_trie t = { 0 };
+	struct ac_trie t = {0};
 	struct ac_build *b = NULL;
 	uint64_t cap = (uint64_t)max_states * 4;
 	int err;
@@ -539,8 +538,8 @@ void insp_dfa_free(struct insp_dfa *dfa)
  * match: returns 0, *at = len, *state the state after the last byte. A
  * *state that is not a state of dfa starts from 0.
  */
-uint32_t insp_dfa_walk(const struct insp_dfa *dfa, uint32_t *state, const uint8_t *buf,
-		       size_t len, size_t *at)
+uint32_t insp_dfa_walk(const struct insp_dfa *dfa, uint32_t *state, const uint8_t *buf, size_t len,
+		       size_t *at)
 {
 	uint32_t s = *state < dfa->states ? *state : 0;
 

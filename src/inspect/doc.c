@@ -36,7 +36,7 @@ struct insp_doc {
 	const char *name;
 	const char *ns;
 	struct pol_selector pods;
-	int dir; /* hyp_policy_dir */
+	int dir;    /* hyp_policy_dir */
 	int action; /* hyp_inspect_action */
 	struct insp_port *ports;
 	size_t n_ports;
@@ -45,26 +45,21 @@ struct insp_doc {
 };
 
 static const char *const dir_names[] = {
-	[HYP_DIR_INGRESS] = "ingress",
-	[HYP_DIR_EGRESS] = "egress",
+    [HYP_DIR_INGRESS] = "ingress",
+    [HYP_DIR_EGRESS] = "egress",
 };
 
 static const char *const action_names[] = {
-	[HYP_INSPECT_DROP] = "drop",
-	[HYP_INSPECT_ALERT] = "alert",
+    [HYP_INSPECT_DROP] = "drop",
+    [HYP_INSPECT_ALERT] = "alert",
 };
 
 /* ---- small helpers ---- */
-
 
 static bool has(json_object *map, const char *key)
 {
 	return json_object_object_get_ex(map, key, NULL);
 }
-
-
-
-
 
 static int hexval(char ch)
 {
@@ -84,7 +79,6 @@ static bool printable(unsigned char ch)
 
 /* ---- metadata ---- */
 
-
 static int check_const(struct vctx *c, json_object *root, const char *key, const char *want)
 {
 	json_object *v = vc_field(root, key);
@@ -94,20 +88,19 @@ static int check_const(struct vctx *c, json_object *root, const char *key, const
 		return vc_err(c, line, "%s is required (%s)", key, want);
 	if (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), want))
 		return vc_err(c, line, "%s must be %s, not \"%.80s\"", key, want,
-			    json_object_get_string(v));
+			      json_object_get_string(v));
 	return 0;
 }
 
-
-
 static int parse_metadata(struct vctx *c, json_object *root, struct insp_doc *d)
 {
-	static const char *const fields[] = { "name", "namespace", NULL };
+	static const char *const fields[] = {"name", "namespace", NULL};
 	json_object *md = vc_field(root, "metadata");
 	int err;
 
 	if (!md)
-		return vc_err(c, yj_key_line(root, "metadata"), "metadata is required (with a name)");
+		return vc_err(c, yj_key_line(root, "metadata"),
+			      "metadata is required (with a name)");
 	err = vc_want_map(c, md, yj_key_line(root, "metadata"), "metadata");
 	if (!err)
 		err = vc_fields(c, md, fields);
@@ -135,7 +128,7 @@ static int parse_choice(struct vctx *c, json_object *spec, const char *key,
 		}
 	}
 	return vc_err(c, line, "spec.%s \"%.40s\" is not %s or %s", key, v ? s : "null", names[0],
-		    names[1]);
+		      names[1]);
 }
 
 /* ---- ports ---- */
@@ -155,7 +148,7 @@ static int parse_protocol(struct vctx *c, json_object *o, struct insp_port *out)
 		return 0;
 	}
 	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP or UDP",
-		    v ? s : "null");
+		      v ? s : "null");
 }
 
 static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t *out)
@@ -169,9 +162,9 @@ static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t
 		return 0;
 	if (json_object_is_type(v, json_type_string))
 		return vc_err(c, line,
-			    "%s \"%.20s\" is a string: write the port number, without quotes "
-			    "(named ports are not supported)",
-			    key, json_object_get_string(v));
+			      "%s \"%.20s\" is a string: write the port number, without quotes "
+			      "(named ports are not supported)",
+			      key, json_object_get_string(v));
 	if (!json_object_is_type(v, json_type_int))
 		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
 	n = json_object_get_int64(v);
@@ -183,7 +176,7 @@ static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t
 
 static int parse_port(struct vctx *c, json_object *o, int line, struct insp_port *out)
 {
-	static const char *const fields[] = { "protocol", "port", "endPort", NULL };
+	static const char *const fields[] = {"protocol", "port", "endPort", NULL};
 	int err;
 
 	err = vc_want_map(c, o, line, "a ports entry");
@@ -201,7 +194,7 @@ static int parse_port(struct vctx *c, json_object *o, int line, struct insp_port
 		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
 	if (out->end_port && out->end_port < out->port)
 		return vc_err(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
-			    out->end_port, out->port);
+			      out->end_port, out->port);
 	return 0;
 }
 
@@ -270,23 +263,22 @@ static int bad_escape(struct vctx *c, int line, const char *s, size_t num)
 
 	if (!s[1])
 		return vc_err(c, line,
-			    "bad escape: pattern %zu ends in a lone \"\\\" (write \\\\ for a "
-			    "backslash)",
-			    num);
+			      "bad escape: pattern %zu ends in a lone \"\\\" (write \\\\ for a "
+			      "backslash)",
+			      num);
 	if (!printable((unsigned char)s[1]))
 		return vc_err(c, line, "bad escape: \"\\\" followed by byte 0x%02x in pattern %zu",
-			    (unsigned char)s[1], num);
+			      (unsigned char)s[1], num);
 	while (k < want && s[k] && printable((unsigned char)s[k])) {
 		shown[k] = s[k];
 		k++;
 	}
 	shown[k] = '\0';
 	return vc_err(c, line, "bad escape \"%s\" in pattern %zu (only \\xNN and \\\\ are escapes)",
-		    shown, num);
+		      shown, num);
 }
 
-static int pattern_bytes(struct vctx *c, json_object *v, int line, size_t num,
-			 struct insp_pat *out)
+static int pattern_bytes(struct vctx *c, json_object *v, int line, size_t num, struct insp_pat *out)
 {
 	uint8_t buf[INSPECT_PATTERN_MAX];
 	const char *s = json_object_get_string(v);
@@ -301,7 +293,7 @@ static int pattern_bytes(struct vctx *c, json_object *v, int line, size_t num,
 		return vc_err(c, line, "pattern %zu is empty", num);
 	if (len > INSPECT_PATTERN_MAX)
 		return vc_err(c, line, "pattern %zu is %zu bytes after unescaping; the limit is %d",
-			    num, len, INSPECT_PATTERN_MAX);
+			      num, len, INSPECT_PATTERN_MAX);
 	p = vc_alloc(c, len);
 	if (!p)
 		return -ENOMEM;
@@ -310,10 +302,9 @@ static int pattern_bytes(struct vctx *c, json_object *v, int line, size_t num,
 	return 0;
 }
 
-static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i,
-			 struct insp_pat *out)
+static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i, struct insp_pat *out)
 {
-	static const char *const fields[] = { "pattern", "caseInsensitive", NULL };
+	static const char *const fields[] = {"pattern", "caseInsensitive", NULL};
 	json_object *ci = vc_field(e, "caseInsensitive");
 	size_t num = i + 1, mark;
 	int err, pline;
@@ -328,14 +319,14 @@ static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i,
 		return err;
 	if (!has(e, "pattern"))
 		return vc_err(c, line, "pattern %zu has no \"pattern\" field", num);
-	pline = yj_line(vc_field(e, "pattern")) ? yj_line(vc_field(e, "pattern")) :
-					       yj_key_line(e, "pattern");
+	pline = yj_line(vc_field(e, "pattern")) ? yj_line(vc_field(e, "pattern"))
+						: yj_key_line(e, "pattern");
 	err = pattern_bytes(c, vc_field(e, "pattern"), pline ? pline : line, num, out);
 	if (err)
 		return err;
 	if (has(e, "caseInsensitive") && !json_object_is_type(ci, json_type_boolean))
 		return vc_err(c, yj_key_line(e, "caseInsensitive"),
-			    "caseInsensitive of pattern %zu must be true or false", num);
+			      "caseInsensitive of pattern %zu must be true or false", num);
 	out->nocase = json_object_get_boolean(ci);
 	return 0;
 }
@@ -356,7 +347,7 @@ static int parse_patterns(struct vctx *c, json_object *spec, struct insp_doc *d)
 		return vc_err(c, line, "spec.patterns is empty: list at least one pattern");
 	if (n > INSPECT_PATTERNS_MAX)
 		return vc_err(c, line, "spec.patterns has %zu patterns; the limit is %d", n,
-			    INSPECT_PATTERNS_MAX);
+			      INSPECT_PATTERNS_MAX);
 	d->pats = vc_alloc(c, n * sizeof(*d->pats));
 	if (!d->pats)
 		return -ENOMEM;
@@ -377,18 +368,20 @@ static int parse_selector(struct vctx *c, json_object *spec, struct insp_doc *d)
 	int err;
 
 	if (!has(spec, "podSelector"))
-		return vc_err(c, yj_line(spec),
-			    "spec.podSelector is required ({} selects every pod of the namespace)");
+		return vc_err(
+		    c, yj_line(spec),
+		    "spec.podSelector is required ({} selects every pod of the namespace)");
 	mark = vc_key(c, "spec.podSelector");
-	err = sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"), &d->pods);
+	err =
+	    sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"), &d->pods);
 	vc_pop(c, mark);
 	return err;
 }
 
 static int parse_spec(struct vctx *c, json_object *root, struct insp_doc *d)
 {
-	static const char *const fields[] = { "podSelector", "direction", "ports",
-					      "action",	     "patterns",  NULL };
+	static const char *const fields[] = {"podSelector", "direction", "ports",
+					     "action",	    "patterns",	 NULL};
 	json_object *spec = vc_field(root, "spec");
 	int err;
 
@@ -410,7 +403,7 @@ static int parse_spec(struct vctx *c, json_object *root, struct insp_doc *d)
 
 static int doc_build(struct vctx *c, json_object *root, struct insp_doc *d)
 {
-	static const char *const fields[] = { "apiVersion", "kind", "metadata", "spec", NULL };
+	static const char *const fields[] = {"apiVersion", "kind", "metadata", "spec", NULL};
 	int err;
 
 	err = vc_want_map(c, root, 0, "a document (an InspectionPolicy)");
@@ -431,7 +424,7 @@ static int doc_build(struct vctx *c, json_object *root, struct insp_doc *d)
 
 int insp_doc_parse(json_object *o, size_t doc_index, struct insp_doc **out, struct errmsg *em)
 {
-	struct vctx c = { .em = em, .doc = doc_index > INT_MAX ? INT_MAX : (int)doc_index };
+	struct vctx c = {.em = em, .doc = doc_index > INT_MAX ? INT_MAX : (int)doc_index};
 	struct insp_doc *d;
 	int err = -ENOMEM;
 
@@ -610,7 +603,7 @@ static json_object *spec_json(struct jbuild *b, const struct insp_doc *d)
 
 json_object *insp_doc_json(const struct insp_doc *d)
 {
-	struct jbuild b = { 0 };
+	struct jbuild b = {0};
 	json_object *o = jb_obj(&b), *md = jb_obj(&b);
 
 	jb_set(&b, o, "apiVersion", jb_str(&b, INSPECT_API_VERSION));

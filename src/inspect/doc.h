@@ -17,12 +17,12 @@
 #include "lib/errmsg.h"
 
 #define INSPECT_API_VERSION "hyperion.io/v1"
-#define INSPECT_KIND "InspectionPolicy"
+#define INSPECT_KIND	    "InspectionPolicy"
 
 /* One spec.ports entry, as NetworkPolicy's (protocol 6 or 17). */
 struct insp_port {
-	uint8_t proto; /* IPPROTO_TCP / IPPROTO_UDP */
-	uint16_t port; /* 0: every port of proto */
+	uint8_t proto;	   /* IPPROTO_TCP / IPPROTO_UDP */
+	uint16_t port;	   /* 0: every port of proto */
 	uint16_t end_port; /* 0: port alone */
 };
 

@@ -28,7 +28,7 @@
 #include "lib/errmsg.h"
 #include "lib/labels.h"
 
-#define INSPECT_PATTERN_MAX 256 /* bytes of one pattern */
+#define INSPECT_PATTERN_MAX  256  /* bytes of one pattern */
 #define INSPECT_PATTERNS_MAX 4096 /* patterns of one document */
 
 struct insp_doc;
@@ -44,13 +44,13 @@ json_object *insp_doc_json(const struct insp_doc *d); /* canonical, for the stor
  * as NetworkPolicy: label "namespace", default "default")? */
 bool insp_doc_selects(const struct insp_doc *d, const struct labels *ls);
 int insp_doc_direction(const struct insp_doc *d); /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
-int insp_doc_action(const struct insp_doc *d); /* HYP_INSPECT_DROP / HYP_INSPECT_ALERT */
+int insp_doc_action(const struct insp_doc *d);	  /* HYP_INSPECT_DROP / HYP_INSPECT_ALERT */
 
 struct insp_pattern {
 	uint8_t bytes[INSPECT_PATTERN_MAX];
 	size_t len;
 	bool nocase;
-	bool drop; /* a drop pattern (else alert) */
+	bool drop;   /* a drop pattern (else alert) */
 	uint32_t id; /* from 1; the daemon maps it back to document and index */
 };
 
@@ -73,8 +73,8 @@ int insp_dfa_build(const struct insp_pattern *pats, size_t n, uint32_t max_state
 void insp_dfa_free(struct insp_dfa *dfa);
 /* Reference walk over a buffer from state *state; returns the id of the
  * first pattern found (0: none) and its end offset in *at. */
-uint32_t insp_dfa_walk(const struct insp_dfa *dfa, uint32_t *state, const uint8_t *buf,
-		       size_t len, size_t *at);
+uint32_t insp_dfa_walk(const struct insp_dfa *dfa, uint32_t *state, const uint8_t *buf, size_t len,
+		       size_t *at);
 /* Patterns of a document, in order, ids from first_id. */
 int insp_doc_patterns(const struct insp_doc *d, uint32_t first_id, struct insp_pattern **pats,
 		      size_t *n);

@@ -132,7 +132,7 @@ int api_write(int fd, json_object *msg)
 int api_call(const char *path, json_object *req, json_object **reply)
 {
 	struct sockaddr_un sa;
-	struct timeval tv = { .tv_sec = 120 };
+	struct timeval tv = {.tv_sec = 120};
 	int fd, err;
 
 	err = fill_addr(path, &sa);
@@ -170,6 +170,7 @@ json_object *api_err(int err, const char *msg)
 
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "errno", json_object_new_int(err < 0 ? -err : err));
-	json_object_object_add(o, "error", json_object_new_string(msg && *msg ? msg : strerror(err < 0 ? -err : err)));
+	json_object_object_add(
+	    o, "error", json_object_new_string(msg && *msg ? msg : strerror(err < 0 ? -err : err)));
 	return o;
 }

@@ -10,7 +10,6 @@ struct errmsg {
 };
 
 /* Sets the message (first one wins) and returns err, for `return em_set(...)`. */
-int em_set(struct errmsg *em, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int em_set(struct errmsg *em, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -12,7 +12,8 @@ static int dns_alnum(char c)
 	return islower((unsigned char)c) || isdigit((unsigned char)c);
 }
 
-/* DNS-1123 subdomain as Kubernetes checks it: dot-separated [a-z0-9]([-a-z0-9]*[a-z0-9])? parts, 253 in all. */
+/* DNS-1123 subdomain as Kubernetes checks it: dot-separated [a-z0-9]([-a-z0-9]*[a-z0-9])? parts,
+ * 253 in all. */
 static int validate_dns_subdomain(const char *s, size_t n)
 {
 	size_t start = 0;

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#define LABELS_MAX 32
+#define LABELS_MAX    32
 #define LABEL_KEY_MAX 317 /* 253 prefix + '/' + 63 name */
 #define LABEL_VAL_MAX 63
 

@@ -22,7 +22,7 @@ void log_set_prefix(const char *prefix)
 
 static void log_vmsg(enum hyp_log_level level, const char *fmt, va_list ap)
 {
-	static const char *names[] = { "warn", "info", "debug" };
+	static const char *names[] = {"warn", "info", "debug"};
 
 	if (level > log_level)
 		return;
@@ -41,8 +41,9 @@ void log_msg(enum hyp_log_level level, const char *fmt, ...)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	enum hyp_log_level l = level == LIBBPF_WARN ? HYP_LOG_WARN :
-			       level == LIBBPF_INFO ? HYP_LOG_DEBUG : HYP_LOG_DEBUG + 1;
+	enum hyp_log_level l = level == LIBBPF_WARN   ? HYP_LOG_WARN
+			       : level == LIBBPF_INFO ? HYP_LOG_DEBUG
+						      : HYP_LOG_DEBUG + 1;
 
 	if (l <= log_level)
 		log_vmsg(l > HYP_LOG_DEBUG ? HYP_LOG_DEBUG : l, fmt, ap);

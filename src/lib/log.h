@@ -7,12 +7,11 @@ enum hyp_log_level { HYP_LOG_WARN = 0, HYP_LOG_INFO = 1, HYP_LOG_DEBUG = 2 };
 
 void log_set_level(enum hyp_log_level level);
 void log_set_prefix(const char *prefix);
-void log_msg(enum hyp_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_msg(enum hyp_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_route_libbpf(void);
 
-#define pr_warn(...) log_msg(HYP_LOG_WARN, __VA_ARGS__)
-#define pr_info(...) log_msg(HYP_LOG_INFO, __VA_ARGS__)
+#define pr_warn(...)  log_msg(HYP_LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  log_msg(HYP_LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) log_msg(HYP_LOG_DEBUG, __VA_ARGS__)
 
 #endif

@@ -228,7 +228,7 @@ int nl__link_dump(struct nl *nl, nl_link_cb cb, void *ctx)
 {
 	struct nlmsghdr *nlh = msg_start(nl, RTM_GETLINK, NLM_F_DUMP);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	struct dump_ctx d = { .cb = cb, .ctx = ctx };
+	struct dump_ctx d = {.cb = cb, .ctx = ctx};
 	int err;
 
 	ifi->ifi_family = AF_UNSPEC;
@@ -306,7 +306,7 @@ int nl__addr_has(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix)
 {
 	struct nlmsghdr *nlh = msg_start(nl, RTM_GETADDR, NLM_F_DUMP);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	struct addr_find f = { .ifindex = ifindex, .ip = ip, .prefix = prefix };
+	struct addr_find f = {.ifindex = ifindex, .ip = ip, .prefix = prefix};
 	int err;
 
 	ifa->ifa_family = AF_INET;
@@ -355,7 +355,8 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
 	if (!f->ifindex && !f->gw) /* any default route */
 		f->found = 1;
-	else if (tb[RTA_GATEWAY] && tb[RTA_OIF] && ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY])) == f->gw &&
+	else if (tb[RTA_GATEWAY] && tb[RTA_OIF] &&
+		 ntohl(mnl_attr_get_u32(tb[RTA_GATEWAY])) == f->gw &&
 		 mnl_attr_get_u32(tb[RTA_OIF]) == f->ifindex)
 		f->found = 1;
 	return MNL_CB_OK;
@@ -365,7 +366,7 @@ int nl__route_default_has(struct nl *nl, uint32_t ifindex, uint32_t gw)
 {
 	struct nlmsghdr *nlh = msg_start(nl, RTM_GETROUTE, NLM_F_DUMP);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	struct route_find f = { .ifindex = ifindex, .gw = gw };
+	struct route_find f = {.ifindex = ifindex, .gw = gw};
 	int err;
 
 	rtm->rtm_family = AF_INET;
@@ -410,7 +411,7 @@ int nl__neigh_get(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t mac[6])
 {
 	struct nlmsghdr *nlh = msg_start(nl, RTM_GETNEIGH, NLM_F_DUMP);
 	struct ndmsg *nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
-	struct neigh_find f = { .ifindex = ifindex, .ip = ip, .mac = mac };
+	struct neigh_find f = {.ifindex = ifindex, .ip = ip, .mac = mac};
 	int err;
 
 	nd->ndm_family = AF_INET;

@@ -15,7 +15,7 @@ struct nl_link {
 	uint8_t mac[6];
 	bool up;
 	int32_t link_netnsid; /* -1 when the link has no peer netns */
-	uint32_t link; /* IFLA_LINK: peer ifindex */
+	uint32_t link;	      /* IFLA_LINK: peer ifindex */
 };
 
 typedef int (*nl_link_cb)(const struct nl_link *l, void *ctx);
@@ -36,8 +36,6 @@ int nl__addr_has(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
 int nl__route_default_add(struct nl *nl, uint32_t ifindex, uint32_t gw);
 /* 1 when a default route via gw on ifindex exists (ifindex 0 and gw 0: any). */
 int nl__route_default_has(struct nl *nl, uint32_t ifindex, uint32_t gw);
-
-
 
 /* Neighbour (ARP) entry of ip on ifindex: 1 found (mac filled), 0 none. */
 int nl__neigh_get(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t mac[6]);

@@ -74,7 +74,7 @@ static void bit_set(struct pool *p, uint32_t i, bool v)
 	if (v)
 		p->bits[i / 8] |= (uint8_t)(1u << (i % 8));
 	else
-		p->bits[i / 8] &= (uint8_t)~(1u << (i % 8));
+		p->bits[i / 8] &= (uint8_t) ~(1u << (i % 8));
 }
 
 int pool__check(const struct pool *p, uint32_t addr)

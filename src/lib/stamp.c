@@ -34,10 +34,10 @@ static void absorb(uint64_t v[4], uint64_t m)
 uint64_t siphash24_4w(const uint64_t key[2], const uint64_t m[4])
 {
 	uint64_t v[4] = {
-		0x736f6d6570736575ULL ^ key[0],
-		0x646f72616e646f6dULL ^ key[1],
-		0x6c7967656e657261ULL ^ key[0],
-		0x7465646279746573ULL ^ key[1],
+	    0x736f6d6570736575ULL ^ key[0],
+	    0x646f72616e646f6dULL ^ key[1],
+	    0x6c7967656e657261ULL ^ key[0],
+	    0x7465646279746573ULL ^ key[1],
 	};
 
 	for (int i = 0; i < 4; i++)

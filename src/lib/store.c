@@ -16,29 +16,29 @@ struct store {
 };
 
 static const char schema[] =
-	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=NORMAL;"
-	"CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS identities("
-	"  id INTEGER PRIMARY KEY, labels TEXT UNIQUE NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS snics("
-	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	"  name TEXT UNIQUE NOT NULL, netns TEXT NOT NULL,"
-	"  netns_dev INTEGER NOT NULL, netns_ino INTEGER NOT NULL,"
-	"  netns_cookie INTEGER NOT NULL DEFAULT 0,"
-	"  ifname TEXT NOT NULL, ip INTEGER UNIQUE NOT NULL, prefix INTEGER NOT NULL,"
-	"  mac TEXT NOT NULL, port_ifindex INTEGER NOT NULL DEFAULT 0,"
-	"  port_name TEXT NOT NULL DEFAULT '', if_index INTEGER NOT NULL DEFAULT 0,"
-	"  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT UNIQUE NOT NULL,"
-	"  flags INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',"
-	"  created INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"
-	"CREATE TABLE IF NOT EXISTS policies("
-	"  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
-	"  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));"
-	"CREATE TABLE IF NOT EXISTS inspections("
-	"  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
-	"  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));";
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;"
+    "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS identities("
+    "  id INTEGER PRIMARY KEY, labels TEXT UNIQUE NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS snics("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  name TEXT UNIQUE NOT NULL, netns TEXT NOT NULL,"
+    "  netns_dev INTEGER NOT NULL, netns_ino INTEGER NOT NULL,"
+    "  netns_cookie INTEGER NOT NULL DEFAULT 0,"
+    "  ifname TEXT NOT NULL, ip INTEGER UNIQUE NOT NULL, prefix INTEGER NOT NULL,"
+    "  mac TEXT NOT NULL, port_ifindex INTEGER NOT NULL DEFAULT 0,"
+    "  port_name TEXT NOT NULL DEFAULT '', if_index INTEGER NOT NULL DEFAULT 0,"
+    "  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT UNIQUE NOT NULL,"
+    "  flags INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',"
+    "  created INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"
+    "CREATE TABLE IF NOT EXISTS policies("
+    "  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
+    "  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));"
+    "CREATE TABLE IF NOT EXISTS inspections("
+    "  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
+    "  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));";
 
 static int sql_err(struct store *s, const char *what)
 {
@@ -147,8 +147,8 @@ int store__meta_set(struct store *s, const char *key, const char *val)
 	return err;
 }
 
-#define SNIC_COLS                                                                  \
-	"id, name, netns, netns_dev, netns_ino, netns_cookie, ifname, ip, prefix, mac," \
+#define SNIC_COLS                                                                                  \
+	"id, name, netns, netns_dev, netns_ino, netns_cookie, ifname, ip, prefix, mac,"            \
 	" port_ifindex, port_name, if_index, labels, identity, key, flags, owner, created"
 
 static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
@@ -428,15 +428,18 @@ int store__doc_foreach(struct store *s, enum store_doc_kind kind, store_policy_c
 	char sql[128];
 	int err, rc;
 
-	snprintf(sql, sizeof(sql), "SELECT namespace, name, doc, updated FROM %s"
-				   " ORDER BY namespace, name", doc_table(kind));
+	snprintf(sql, sizeof(sql),
+		 "SELECT namespace, name, doc, updated FROM %s"
+		 " ORDER BY namespace, name",
+		 doc_table(kind));
 	err = prepare(s, sql, &st);
 	if (err)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		err = cb((const char *)sqlite3_column_text(st, 0),
-			 (const char *)sqlite3_column_text(st, 1),
-			 (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), ctx);
+		err =
+		    cb((const char *)sqlite3_column_text(st, 0),
+		       (const char *)sqlite3_column_text(st, 1),
+		       (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), ctx);
 		if (err)
 			break;
 	}

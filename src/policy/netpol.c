@@ -148,8 +148,8 @@ static int unknown_field(struct vctx *c, json_object *map, const char *key,
 	for (size_t i = 0; known[i]; i++) {
 		if (!strcasecmp(key, known[i]))
 			return vc_err(c, yj_key_line(map, key),
-				    "unknown field \"%.80s\" (did you mean \"%s\"?)", key,
-				    known[i]);
+				      "unknown field \"%.80s\" (did you mean \"%s\"?)", key,
+				      known[i]);
 		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "",
 					known[i]);
 		if (off >= sizeof(list))
@@ -178,7 +178,7 @@ int vc_want_map(struct vctx *c, json_object *o, int line, const char *what)
 	if (json_object_is_type(o, json_type_object))
 		return 0;
 	return vc_err(c, yj_line(o) ? yj_line(o) : line, "%s must be a mapping%s", what,
-		    o ? "" : ", not null");
+		      o ? "" : ", not null");
 }
 
 int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, size_t *n)
@@ -197,7 +197,7 @@ int vc_not_null(struct vctx *c, json_object *map, const char *key)
 	if (!has(map, key) || vc_field(map, key))
 		return 0;
 	return vc_err(c, yj_key_line(map, key), "%s is empty (null): give it a value or remove it",
-		    key);
+		      key);
 }
 
 /* A line for element i of list, else the list's. */
@@ -264,9 +264,9 @@ int vc_meta_name(struct vctx *c, json_object *md, const char **name)
 		return vc_err(c, line, "metadata.name must be a string");
 	if (!vc_dns_subdomain(s))
 		return vc_err(c, line,
-			    "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
-			    "[a-z0-9-] parts separated by dots, at most 253)",
-			    s);
+			      "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
+			      "[a-z0-9-] parts separated by dots, at most 253)",
+			      s);
 	*name = vc_strdup(c, s);
 	c->name = *name;
 	return *name ? 0 : -ENOMEM;
@@ -288,9 +288,9 @@ int vc_meta_namespace(struct vctx *c, json_object *md, const char **ns)
 		return vc_err(c, line, "metadata.namespace must be a string");
 	if (!vc_dns_label(s))
 		return vc_err(c, line,
-			    "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
-			    "[a-z0-9-], alphanumeric at both ends)",
-			    s);
+			      "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
+			      "[a-z0-9-], alphanumeric at both ends)",
+			      s);
 	*ns = vc_strdup(c, s);
 	return *ns ? 0 : -ENOMEM;
 }
@@ -320,10 +320,10 @@ static int parse_kv(struct vctx *c, json_object *md, const char *key, bool label
 			return vc_err(c, line, "%s key \"%.80s\" is not a valid key", what, k);
 		if (!json_object_is_type(v, json_type_string))
 			return vc_err(c, line, "%s value of \"%.80s\" must be a string (quote it)",
-				    what, k);
+				      what, k);
 		if (labels && label_validate_value(s))
-			return vc_err(c, line, "%s value \"%.80s\" is not a valid label value", what,
-				    s);
+			return vc_err(c, line, "%s value \"%.80s\" is not a valid label value",
+				      what, s);
 		(*out)[i].key = vc_strdup(c, k);
 		(*out)[i].val = vc_strdup(c, s);
 		if (!(*out)[i].key || !(*out)[i].val)
@@ -364,7 +364,7 @@ static int check_const(struct vctx *c, json_object *root, const char *key, const
 		return vc_err(c, line, "%s is required (%s)", key, want);
 	if (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), want))
 		return vc_err(c, line, "%s must be %s, not \"%.80s\"", key, want,
-			    json_object_get_string(v));
+			      json_object_get_string(v));
 	return 0;
 }
 
@@ -386,7 +386,8 @@ static int parse_protocol(struct vctx *c, json_object *o, struct pol_port *out)
 			}
 		}
 	}
-	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP, UDP or SCTP", s);
+	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP, UDP or SCTP",
+		      s);
 }
 
 static bool all_digits(const char *s)
@@ -413,13 +414,14 @@ static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t
 		return 0;
 	if (json_object_is_type(v, json_type_string) && all_digits(s))
 		return vc_err(c, line,
-			    "%s \"%.20s\" must be a number from 1 to 65535, without quotes", key,
-			    s);
+			      "%s \"%.20s\" must be a number from 1 to 65535, without quotes", key,
+			      s);
 	if (json_object_is_type(v, json_type_string))
-		return vc_err(c, line,
-			    "named port \"%.80s\" is not supported: Hyperion has no container port "
-			    "names, use the port number",
-			    s);
+		return vc_err(
+		    c, line,
+		    "named port \"%.80s\" is not supported: Hyperion has no container port "
+		    "names, use the port number",
+		    s);
 	if (!json_object_is_type(v, json_type_int))
 		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
 	n = json_object_get_int64(v);
@@ -449,7 +451,7 @@ static int parse_port(struct vctx *c, json_object *o, int line, struct pol_port 
 		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
 	if (out->end_port && out->end_port < out->port)
 		return vc_err(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
-			    out->end_port, out->port);
+			      out->end_port, out->port);
 	return 0;
 }
 
@@ -470,8 +472,8 @@ static int parse_cidr(struct vctx *c, json_object *v, int line, const char *what
 	host = out->addr & ~cidr4_mask(out->prefix);
 	if (host) {
 		ipv4_format(out->addr & cidr4_mask(out->prefix), net, sizeof(net));
-		return vc_err(c, line, "%s %s has host bits set (did you mean %s/%u?)", what, s, net,
-			    out->prefix);
+		return vc_err(c, line, "%s %s has host bits set (did you mean %s/%u?)", what, s,
+			      net, out->prefix);
 	}
 	return 0;
 }
@@ -500,8 +502,8 @@ static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
 			ipv4_format(x->addr, a, sizeof(a));
 			ipv4_format(out->cidr.addr, b, sizeof(b));
 			err = vc_err(c, vc_elem_line(list, e, line),
-				   "except %s/%u is not strictly inside cidr %s/%u", a, x->prefix,
-				   b, out->cidr.prefix);
+				     "except %s/%u is not strictly inside cidr %s/%u", a, x->prefix,
+				     b, out->cidr.prefix);
 		}
 		out->n_except = i + 1;
 	}
@@ -522,7 +524,8 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 	if (!err && !vc_field(ib, "cidr"))
 		err = vc_err(c, line, "ipBlock needs a cidr");
 	if (!err)
-		err = parse_cidr(c, vc_field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr", &out->cidr);
+		err = parse_cidr(c, vc_field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr",
+				 &out->cidr);
 	if (!err)
 		err = parse_except(c, ib, out);
 	return err;
@@ -564,8 +567,8 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 		return vc_err(c, line, "a peer needs podSelector, namespaceSelector or ipBlock");
 	if (ipb && (pods || nss))
 		return vc_err(c, yj_key_line(p, "ipBlock"),
-			    "ipBlock cannot be combined with podSelector or namespaceSelector in "
-			    "one peer: list it as a peer of its own");
+			      "ipBlock cannot be combined with podSelector or namespaceSelector in "
+			      "one peer: list it as a peer of its own");
 	if (ipb) {
 		mark = vc_key(c, "ipBlock");
 		err = parse_ipblock(c, p, out);
@@ -677,11 +680,12 @@ static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 		if (!json_object_is_type(t, json_type_string) ||
 		    (strcmp(s, "Ingress") && strcmp(s, "Egress")))
 			return vc_err(c, vc_elem_line(list, t, line),
-				    "policyTypes entry \"%.40s\" is not Ingress or Egress",
-				    s ? s : "null");
+				      "policyTypes entry \"%.40s\" is not Ingress or Egress",
+				      s ? s : "null");
 		f = !strcmp(s, "Ingress") ? HYP_ENFORCE_INGRESS : HYP_ENFORCE_EGRESS;
 		if (*types & f)
-			return vc_err(c, vc_elem_line(list, t, line), "policyTypes lists %s twice", s);
+			return vc_err(c, vc_elem_line(list, t, line), "policyTypes lists %s twice",
+				      s);
 		*types |= f;
 	}
 	return err;
@@ -695,10 +699,11 @@ static int check_types(struct vctx *c, json_object *spec, struct pol_doc *d)
 
 	for (int dir = HYP_DIR_INGRESS; dir <= HYP_DIR_EGRESS; dir++)
 		if (d->n_rules[dir] && !(d->types & pol_dir_flag(dir)))
-			return vc_err(c, yj_key_line(spec, keys[dir]),
-				    "%s rules are given but policyTypes leaves out %s: they would "
-				    "be ignored",
-				    keys[dir], names[dir]);
+			return vc_err(
+			    c, yj_key_line(spec, keys[dir]),
+			    "%s rules are given but policyTypes leaves out %s: they would "
+			    "be ignored",
+			    keys[dir], names[dir]);
 	return 0;
 }
 
@@ -719,8 +724,8 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 	err = vc_fields(c, spec, fields);
 	if (!err && !has(spec, "podSelector"))
 		err = vc_err(c, yj_line(spec),
-			   "podSelector is required ({} selects every pod of "
-			   "the namespace)");
+			     "podSelector is required ({} selects every pod of "
+			     "the namespace)");
 	if (!err) {
 		m = vc_key(c, "podSelector");
 		err = sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"),

@@ -47,14 +47,14 @@ struct pol_endpoint {
 
 /* One LPM entry; see struct hyp_policy_key in include/hyperion/abi.h. */
 struct pol_entry {
-	uint8_t dir; /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
-	uint8_t kind; /* HYP_PEER_IDENTITY / HYP_PEER_IPV4 */
-	uint8_t proto; /* 0: any protocol (then port_bits is 0) */
+	uint8_t dir;	   /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
+	uint8_t kind;	   /* HYP_PEER_IDENTITY / HYP_PEER_IPV4 */
+	uint8_t proto;	   /* 0: any protocol (then port_bits is 0) */
 	uint8_t port_bits; /* 0: any port, 16: exactly port, else prefix bits */
 	uint32_t local_id; /* identity of the selected endpoints */
-	uint32_t peer; /* identity, HYP_PEER_ANY, or IPv4 (host order) */
-	uint16_t port; /* host order; low (16 - port_bits) bits are 0 */
-	uint32_t rule_id; /* index into pol_program.rules, from 1 */
+	uint32_t peer;	   /* identity, HYP_PEER_ANY, or IPv4 (host order) */
+	uint16_t port;	   /* host order; low (16 - port_bits) bits are 0 */
+	uint32_t rule_id;  /* index into pol_program.rules, from 1 */
 };
 
 struct pol_rule_ref {
@@ -86,12 +86,11 @@ struct pol_verdict {
 	bool allowed;
 	bool egress_enforced, ingress_enforced;
 	uint32_t egress_rule, ingress_rule; /* rule ids that allowed, 0: none */
-	int drop_reason; /* HYP_DROP_POLICY_EGRESS / _INGRESS when denied */
+	int drop_reason;		    /* HYP_DROP_POLICY_EGRESS / _INGRESS when denied */
 };
 
 /* Evaluates a new flow src -> dst exactly as the datapath does. */
 void pol_eval(const struct pol_program *p, const struct pol_endpoint *src,
-	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport,
-	      struct pol_verdict *v);
+	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport, struct pol_verdict *v);
 
 #endif

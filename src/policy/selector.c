@@ -33,9 +33,9 @@ static int check_value(struct vctx *c, int line, json_object *v, const char *wha
 	s = json_object_get_string(v);
 	if (label_validate_value(s))
 		return vc_err(c, line,
-			    "%s \"%.80s\" of \"%.80s\" is not a valid label value (at most 63 of "
-			    "[A-Za-z0-9_.-], alphanumeric at both ends)",
-			    what, s, key);
+			      "%s \"%.80s\" of \"%.80s\" is not a valid label value (at most 63 of "
+			      "[A-Za-z0-9_.-], alphanumeric at both ends)",
+			      what, s, key);
 	return 0;
 }
 
@@ -74,8 +74,8 @@ static int parse_op(struct vctx *c, json_object *e, struct sel_req *r)
 	json_object_object_get_ex(e, "operator", &op);
 	if (!json_object_is_type(op, json_type_string))
 		return vc_err(c, yj_key_line(e, "operator"),
-			    "a matchExpressions entry needs an operator (In, NotIn, Exists or "
-			    "DoesNotExist)");
+			      "a matchExpressions entry needs an operator (In, NotIn, Exists or "
+			      "DoesNotExist)");
 	s = json_object_get_string(op);
 	for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++) {
 		if (!strcmp(s, op_names[i])) {
@@ -84,7 +84,7 @@ static int parse_op(struct vctx *c, json_object *e, struct sel_req *r)
 		}
 	}
 	return vc_err(c, yj_line(op), "operator \"%.40s\" is not In, NotIn, Exists or DoesNotExist",
-		    s);
+		      s);
 }
 
 static int parse_expr_values(struct vctx *c, json_object *e, struct sel_req *r)
@@ -100,7 +100,7 @@ static int parse_expr_values(struct vctx *c, json_object *e, struct sel_req *r)
 		return err;
 	if ((r->op == SEL_IN || r->op == SEL_NOT_IN) && !n)
 		return vc_err(c, yj_line(e), "operator %s needs a non-empty values list",
-			    op_names[r->op]);
+			      op_names[r->op]);
 	if ((r->op == SEL_EXISTS || r->op == SEL_DOES_NOT_EXIST) && n)
 		return vc_err(c, line, "operator %s takes no values", op_names[r->op]);
 	err = set_values(c, r, n);

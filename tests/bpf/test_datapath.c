@@ -28,22 +28,22 @@
 #include "bpf/bridge_port.skel.h"
 #include "bpf/snic_guard.skel.h"
 
-#define TC_ACT_OK 0
-#define TC_ACT_SHOT 2
+#define TC_ACT_OK	0
+#define TC_ACT_SHOT	2
 #define TC_ACT_REDIRECT 7
-#define PORT_A 1 /* lo of the test netns: test_run needs a real ifindex */
-#define PORT_B 4242
+#define PORT_A		1 /* lo of the test netns: test_run needs a real ifindex */
+#define PORT_B		4242
 
-static const uint8_t MAC_A[6] = { 0x0a, 0x58, 10, 240, 0, 2 };
-static const uint8_t MAC_B[6] = { 0x0a, 0x58, 10, 240, 0, 3 };
-static const uint8_t MAC_GW[6] = { 0x0a, 0x58, 10, 240, 0, 1 };
-static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-#define IP_A 0x0af00002u
-#define IP_B 0x0af00003u
+static const uint8_t MAC_A[6] = {0x0a, 0x58, 10, 240, 0, 2};
+static const uint8_t MAC_B[6] = {0x0a, 0x58, 10, 240, 0, 3};
+static const uint8_t MAC_GW[6] = {0x0a, 0x58, 10, 240, 0, 1};
+static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+#define IP_A  0x0af00002u
+#define IP_B  0x0af00003u
 #define IP_GW 0x0af00001u
-#define IP_X 0x0af00063u /* nobody */
+#define IP_X  0x0af00063u /* nobody */
 
-static const uint64_t KEY_A[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+static const uint64_t KEY_A[2] = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
 
 struct fixture {
 	struct bridge_port_bpf *port;
@@ -55,8 +55,7 @@ static void no_pins(struct bpf_object *obj)
 {
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, obj)
-		bpf_map__set_pin_path(m, NULL);
+	bpf_object__for_each_map(m, obj) bpf_map__set_pin_path(m, NULL);
 }
 
 static int setup(void **state)
@@ -69,7 +68,7 @@ static int setup(void **state)
 	struct hyp_guard_key gk = {};
 	socklen_t len = sizeof(f->cookie);
 	uint32_t zero = 0, port_a = PORT_A;
-	struct hyp_ep_key ka = { htonl(IP_A) }, kb = { htonl(IP_B) };
+	struct hyp_ep_key ka = {htonl(IP_A)}, kb = {htonl(IP_B)};
 	int sk;
 
 	f->port = bridge_port_bpf__open();
@@ -148,7 +147,7 @@ static size_t arp(uint8_t *b, uint16_t op, const uint8_t *sha, uint32_t spa, uin
 	uint32_t s = htonl(spa), t = htonl(tpa);
 
 	memset(a, 0, 28);
-	a[1] = 1; /* ethernet */
+	a[1] = 1;    /* ethernet */
 	a[2] = 0x08; /* IPv4 */
 	a[4] = 6;
 	a[5] = 4;
@@ -183,7 +182,7 @@ static size_t udp4(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint32_t 
 
 static int run(int prog_fd, uint8_t *in, size_t len, uint8_t *out, uint32_t *out_len)
 {
-	struct __sk_buff ctx = { .ifindex = PORT_A };
+	struct __sk_buff ctx = {.ifindex = PORT_A};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (uint32_t)len,
 		    .data_out = out, .data_size_out = 256, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = 1);
@@ -197,7 +196,7 @@ static int run(int prog_fd, uint8_t *in, size_t len, uint8_t *out, uint32_t *out
 
 static uint64_t drops(struct fixture *f, uint32_t reason)
 {
-	struct hyp_drop_key k = { .ifindex = PORT_A, .reason = reason };
+	struct hyp_drop_key k = {.ifindex = PORT_A, .reason = reason};
 	int ncpu = libbpf_num_possible_cpus();
 	struct hyp_counter v[ncpu];
 	uint64_t sum = 0;
@@ -227,11 +226,11 @@ static void test_arp_gateway_answered(void **state)
 	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
 	assert_memory_equal(out, MAC_A, 6); /* back to the asker */
 	assert_memory_equal(out + 6, MAC_GW, 6);
-	assert_int_equal(out[14 + 7], 2); /* reply */
+	assert_int_equal(out[14 + 7], 2);	      /* reply */
 	assert_memory_equal(out + 14 + 8, MAC_GW, 6); /* sha */
-	assert_memory_equal(out + 14 + 14, &gw, 4); /* spa */
+	assert_memory_equal(out + 14 + 14, &gw, 4);   /* spa */
 	assert_memory_equal(out + 14 + 18, MAC_A, 6); /* tha */
-	assert_memory_equal(out + 14 + 24, &a, 4); /* tpa */
+	assert_memory_equal(out + 14 + 24, &a, 4);    /* tpa */
 }
 
 static void test_arp_endpoint_answered(void **state)
@@ -336,7 +335,7 @@ static void test_missing_stamp_dropped(void **state)
 
 static void test_forged_stamp_dropped(void **state)
 {
-	static const uint64_t other[2] = { 1, 2 };
+	static const uint64_t other[2] = {1, 2};
 	uint8_t in[128];
 	size_t len = udp4(in, MAC_B, MAC_A, IP_A, IP_B);
 
@@ -460,14 +459,14 @@ static size_t tcp4(uint8_t *b, uint32_t seq, const char *payload)
 /* Loads the DFA of "abab" for endpoint B's ingress and an established A -> B flow. */
 static void inspect_setup(struct fixture *f)
 {
-	struct insp_pattern p = { .len = 4, .id = 1 };
+	struct insp_pattern p = {.len = 4, .id = 1};
 	struct insp_dfa dfa;
 	struct errmsg em = {};
-	struct hyp_inspect_key ik = { .identity = 257, .dir = HYP_DIR_INGRESS };
-	struct hyp_inspect_val iv = { .start = 0, .gen = 0, .action = HYP_INSPECT_DROP };
-	struct hyp_ct_key ck = { .saddr = htonl(IP_A), .daddr = htonl(IP_B), .sport = SPORT,
-				 .dport = 80, .proto = 6 };
-	struct hyp_ct_val cv = { .state = HYP_CT_ESTABLISHED, .insp = HYP_CT_I_ORIG_ING };
+	struct hyp_inspect_key ik = {.identity = 257, .dir = HYP_DIR_INGRESS};
+	struct hyp_inspect_val iv = {.start = 0, .gen = 0, .action = HYP_INSPECT_DROP};
+	struct hyp_ct_key ck = {
+	    .saddr = htonl(IP_A), .daddr = htonl(IP_B), .sport = SPORT, .dport = 80, .proto = 6};
+	struct hyp_ct_val cv = {.state = HYP_CT_ESTABLISHED, .insp = HYP_CT_I_ORIG_ING};
 	struct timespec ts;
 
 	memcpy(p.bytes, "abab", 4);
@@ -480,10 +479,12 @@ static void inspect_setup(struct fixture *f)
 
 			row.next[b] = ((t >> 1) << 2) | ((t & 1) ? 3 : 0);
 		}
-		assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_dfa), &st, &row, 0), 0);
+		assert_int_equal(
+		    bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_dfa), &st, &row, 0), 0);
 	}
 	insp_dfa_free(&dfa);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_inspect), &ik, &iv, 0), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_inspect), &ik, &iv, 0),
+			 0);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	cv.last_seen = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_ct), &ck, &cv, 0), 0);
@@ -516,7 +517,7 @@ static void test_inspect_stream(void **state)
 	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
 	assert_int_equal(drops(f, HYP_DROP_INSPECT_MATCH), match + 1);
 	assert_int_equal(n, 54);
-	assert_memory_equal(out, MAC_A, 6); /* back to the sender */
+	assert_memory_equal(out, MAC_A, 6);	   /* back to the sender */
 	assert_int_equal(out[14 + 20 + 13], 0x14); /* RST|ACK */
 	/* and the flow stays blocked */
 	len = tcp4(in, 1004, "zz");
@@ -527,24 +528,24 @@ static void test_inspect_stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_arp_gateway_answered),
-		cmocka_unit_test(test_arp_endpoint_answered),
-		cmocka_unit_test(test_arp_unknown_target_dropped),
-		cmocka_unit_test(test_arp_spoofed_sender_dropped),
-		cmocka_unit_test(test_ipv4_known_redirects),
-		cmocka_unit_test(test_ipv4_unknown_dst_dropped),
-		cmocka_unit_test(test_spoofed_src_ip_dropped),
-		cmocka_unit_test(test_spoofed_src_mac_dropped),
-		cmocka_unit_test(test_missing_stamp_dropped),
-		cmocka_unit_test(test_forged_stamp_dropped),
-		cmocka_unit_test(test_replayed_stamp_dropped),
-		cmocka_unit_test(test_vlan_dropped),
-		cmocka_unit_test(test_ipv6_dropped),
-		cmocka_unit_test(test_broadcast_dst_dropped),
-		cmocka_unit_test(test_guard_stamps_valid_frame),
-		cmocka_unit_test(test_guard_drops_spoofed_ip),
-		cmocka_unit_test(test_guard_drops_spoofed_arp),
-		cmocka_unit_test(test_inspect_stream),
+	    cmocka_unit_test(test_arp_gateway_answered),
+	    cmocka_unit_test(test_arp_endpoint_answered),
+	    cmocka_unit_test(test_arp_unknown_target_dropped),
+	    cmocka_unit_test(test_arp_spoofed_sender_dropped),
+	    cmocka_unit_test(test_ipv4_known_redirects),
+	    cmocka_unit_test(test_ipv4_unknown_dst_dropped),
+	    cmocka_unit_test(test_spoofed_src_ip_dropped),
+	    cmocka_unit_test(test_spoofed_src_mac_dropped),
+	    cmocka_unit_test(test_missing_stamp_dropped),
+	    cmocka_unit_test(test_forged_stamp_dropped),
+	    cmocka_unit_test(test_replayed_stamp_dropped),
+	    cmocka_unit_test(test_vlan_dropped),
+	    cmocka_unit_test(test_ipv6_dropped),
+	    cmocka_unit_test(test_broadcast_dst_dropped),
+	    cmocka_unit_test(test_guard_stamps_valid_frame),
+	    cmocka_unit_test(test_guard_drops_spoofed_ip),
+	    cmocka_unit_test(test_guard_drops_spoofed_arp),
+	    cmocka_unit_test(test_inspect_stream),
 	};
 
 	if (unshare(CLONE_NEWNET)) {

@@ -56,7 +56,7 @@ struct ctx {
 static size_t ipv4(struct ctx *c, uint8_t *b, uint8_t proto, size_t l4len, uint16_t frag,
 		   uint16_t id)
 {
-	static const uint8_t dmac[6] = { 0x02, 0, 0, 0, 0, 1 };
+	static const uint8_t dmac[6] = {0x02, 0, 0, 0, 0, 1};
 	uint8_t *ip = b + 14;
 
 	memcpy(b, dmac, 6);
@@ -91,7 +91,7 @@ static size_t tcp(struct ctx *c, uint8_t *b, uint16_t sport, uint16_t dport, uin
 	t[1] = (uint8_t)sport;
 	t[2] = (uint8_t)(dport >> 8);
 	t[3] = (uint8_t)dport;
-	t[7] = 1; /* seq */
+	t[7] = 1;  /* seq */
 	t[11] = 1; /* ack */
 	t[12] = 5 << 4;
 	t[13] = flags;
@@ -195,8 +195,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(kind, "udp"))
 			n = udp(&c, b, sport, dport, 0, 32, 7);
 		else if (!strcmp(kind, "udp-flows")) /* one new flow per frame */
-			n = udp(&c, b, (uint16_t)(1024 + (i % 60000)), (uint16_t)(dport + i / 60000),
-				0, 8, 7);
+			n = udp(&c, b, (uint16_t)(1024 + (i % 60000)),
+				(uint16_t)(dport + i / 60000), 0, 8, 7);
 		else if (!strcmp(kind, "icmp-reply")) {
 			uint8_t *m = b + 34;
 

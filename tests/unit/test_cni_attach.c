@@ -82,10 +82,10 @@ static void test_snic_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_container_id),
-		cmocka_unit_test(test_netns_path),
-		cmocka_unit_test(test_key),
-		cmocka_unit_test(test_snic_name),
+	    cmocka_unit_test(test_container_id),
+	    cmocka_unit_test(test_netns_path),
+	    cmocka_unit_test(test_key),
+	    cmocka_unit_test(test_snic_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,7 +65,7 @@ static int parse_one(const char *yaml, struct insp_doc **d, struct errmsg *em)
 
 static struct insp_pattern pat(const void *bytes, size_t len, bool nocase, uint32_t id)
 {
-	struct insp_pattern p = { .len = len, .nocase = nocase, .id = id };
+	struct insp_pattern p = {.len = len, .nocase = nocase, .id = id};
 
 	assert_true(len <= INSPECT_PATTERN_MAX);
 	memcpy(p.bytes, bytes, len);
@@ -79,7 +79,7 @@ static struct insp_pattern spat(const char *s, bool nocase, uint32_t id)
 
 static void build(const struct insp_pattern *pats, size_t n, struct insp_dfa *dfa)
 {
-	struct errmsg em = { 0 };
+	struct errmsg em = {0};
 	int err = insp_dfa_build(pats, n, BIG_LIMIT, dfa, &em);
 
 	if (err)
@@ -108,20 +108,19 @@ static uint32_t rnd(struct rng *r)
 
 /* ---- documents ---- */
 
-#define HEAD                                                                                      \
-	"apiVersion: hyperion.io/v1\n"                                                            \
-	"kind: InspectionPolicy\n"                                                                \
-	"metadata:\n"                                                                             \
-	"  name: block-passwd\n"                                                                  \
+#define HEAD                                                                                       \
+	"apiVersion: hyperion.io/v1\n"                                                             \
+	"kind: InspectionPolicy\n"                                                                 \
+	"metadata:\n"                                                                              \
+	"  name: block-passwd\n"                                                                   \
 	"spec:\n"
-#define SEL "  podSelector: {}\n" /* line 6 */
-#define DIR "  direction: ingress\n" /* line 7 */
-#define ACT "  action: drop\n" /* line 8 */
-#define PATS "  patterns:\n" /* line 9; its entries from line 10 */
-#define STD HEAD SEL DIR ACT PATS
+#define SEL  "  podSelector: {}\n"    /* line 6 */
+#define DIR  "  direction: ingress\n" /* line 7 */
+#define ACT  "  action: drop\n"	      /* line 8 */
+#define PATS "  patterns:\n"	      /* line 9; its entries from line 10 */
+#define STD  HEAD SEL DIR ACT PATS
 
-static const char example_yaml[] = "# a comment\n" HEAD
-				   "  podSelector:\n"
+static const char example_yaml[] = "# a comment\n" HEAD "  podSelector:\n"
 				   "    matchLabels: {tier: web}\n"
 				   "    matchExpressions:\n"
 				   "    - {key: track, operator: NotIn, values: [canary]}\n"
@@ -143,7 +142,7 @@ static void test_doc_valid(void **state)
 	struct insp_pattern *pats;
 	struct insp_doc *d = NULL;
 	struct errmsg em;
-	struct labels ls = { 0 };
+	struct labels ls = {0};
 	size_t n;
 
 	if (parse_one(example_yaml, &d, &em))
@@ -220,83 +219,80 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	/* the message of the brief, exactly */
-	{ HEAD SEL "  patterns:\n  - pattern: /etc/passwd\n  - pattern: 'a\\qb'\n" DIR ACT,
-	  "document 1 (block-passwd), line 9: bad escape \"\\q\" in pattern 2" },
-	{ STD "  - pattern: /etc/passwd\n  - pattern: '\\q'\n",
-	  "document 1 (block-passwd), line 11: bad escape \"\\q\" in pattern 2" },
-	{ STD "  - pattern: '\\x4g'\n", "line 10: bad escape \"\\x4g\" in pattern 1" },
-	{ STD "  - pattern: 'ab\\x4'\n", "line 10: bad escape \"\\x4\" in pattern 1" },
-	{ STD "  - pattern: 'ab\\X41'\n", "line 10: bad escape \"\\X\" in pattern 1" },
-	{ STD "  - pattern: '\\n'\n", "line 10: bad escape \"\\n\" in pattern 1" },
-	{ STD "  - pattern: 'ab\\'\n", "line 10: bad escape: pattern 1 ends in a lone \"\\\"" },
-	{ STD "  - pattern: \"a\\\\\\t\"\n", "line 10: bad escape: \"\\\" followed by byte 0x09" },
-	{ STD "  - pattern: x\n  - pattern: ''\n", "line 11: pattern 2 is empty" },
-	{ HEAD SEL DIR ACT "  patterns: []\n", "line 9: spec.patterns is empty" },
-	{ HEAD SEL DIR ACT "  patterns:\n", "line 9: spec.patterns is empty" },
-	{ HEAD SEL DIR ACT, "(block-passwd), line 6: spec.patterns is required" },
-	{ HEAD SEL DIR ACT "  patterns: /etc/passwd\n", "line 9: spec.patterns must be a list" },
-	{ STD "  - /etc/passwd\n", "line 10: pattern 1 must be a mapping" },
-	{ STD "  - pattern: 42\n", "line 10: pattern 1 must be a string" },
-	{ STD "  - pattern: x\n    nocase: true\n",
-	  "line 11: unknown field \"nocase\" (known: pattern, caseInsensitive) (in "
-	  "spec.patterns[0])" },
-	{ STD "  - caseInsensitive: true\n", "line 10: pattern 1 has no \"pattern\" field" },
-	{ STD "  - pattern: x\n    caseInsensitive: \"yes\"\n",
-	  "line 11: caseInsensitive of pattern 1 must be true or false" },
-	{ STD "  - pattern: x\n    caseInsensitive:\n",
-	  "line 11: caseInsensitive of pattern 1 must be true or false" },
-	{ HEAD SEL "  direction: both\n" ACT PATS "  - pattern: x\n",
-	  "line 7: spec.direction \"both\" is not ingress or egress" },
-	{ HEAD SEL "  direction:\n" ACT PATS "  - pattern: x\n",
-	  "line 7: spec.direction \"null\" is not ingress or egress" },
-	{ HEAD SEL ACT PATS "  - pattern: x\n", "spec.direction is required (ingress or egress)" },
-	{ HEAD SEL DIR "  action: block\n" PATS "  - pattern: x\n",
-	  "line 8: spec.action \"block\" is not drop or alert" },
-	{ HEAD SEL DIR PATS "  - pattern: x\n", "spec.action is required (drop or alert)" },
-	{ HEAD SEL DIR "  Action: drop\n" PATS "  - pattern: x\n",
-	  "line 8: unknown field \"Action\" (did you mean \"action\"?)" },
-	{ HEAD DIR ACT PATS "  - pattern: x\n", "spec.podSelector is required" },
-	{ HEAD "  podSelector:\n    matchExpressions:\n    - {key: a, operator: Bogus}\n" DIR ACT
-		  PATS "  - pattern: x\n",
-	  "line 8: operator \"Bogus\" is not In, NotIn, Exists or DoesNotExist (in "
-	  "spec.podSelector.matchExpressions[0])" },
-	{ HEAD "  podSelector:\n    matchLabels: {app: 5}\n" DIR ACT PATS "  - pattern: x\n",
-	  "line 7: matchLabels value of \"app\" must be a string" },
-	{ STD "  - pattern: x\n  ports:\n  - protocol: SCTP\n",
-	  "line 12: protocol \"SCTP\" is not TCP or UDP (in spec.ports[0])" },
-	{ STD "  - pattern: x\n  ports:\n  - port: 0\n",
-	  "line 12: port 0 is out of range (1-65535)" },
-	{ STD "  - pattern: x\n  ports:\n  - port: 80\n  - port: 70000\n",
-	  "line 13: port 70000 is out of range (1-65535) (in spec.ports[1])" },
-	{ STD "  - pattern: x\n  ports:\n  - port: \"80\"\n", "line 12: port \"80\" is a string" },
-	{ STD "  - pattern: x\n  ports:\n  - port: http\n", "line 12: port \"http\" is a string" },
-	{ STD "  - pattern: x\n  ports:\n  - port: 80\n    endPort: 79\n",
-	  "line 13: endPort 79 is below port 80" },
-	{ STD "  - pattern: x\n  ports:\n  - endPort: 79\n", "line 12: endPort needs port" },
-	{ STD "  - pattern: x\n  ports:\n  - {port: 80, proto: TCP}\n",
-	  "unknown field \"proto\"" },
-	{ STD "  - pattern: x\n  ports: 80\n", "line 11: ports must be a list" },
-	{ "apiVersion: hyperion.io/v1\nkind: NetworkPolicy\nmetadata: {name: a}\n",
-	  "document 1 (a), line 2: kind must be InspectionPolicy, not \"NetworkPolicy\"" },
-	{ "apiVersion: v1\nkind: InspectionPolicy\n",
-	  "document 1, line 1: apiVersion must be hyperion.io/v1" },
-	{ "apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nmetadata:\n  name: a\n  labels: "
-	  "{x: y}\n",
-	  "document 1 (a), line 5: unknown field \"labels\"" },
-	{ "apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nmetadata:\n  name: Block_1\n",
-	  "document 1, line 4: metadata.name \"Block_1\" is not a DNS-1123 subdomain" },
-	{ "apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nmetadata:\n  name: a\n  namespace: "
-	  "a.b\n",
-	  "line 5: metadata.namespace \"a.b\" is not a DNS-1123 label" },
-	{ "apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nspec: {}\n",
-	  "metadata is required" },
-	{ "[1, 2]\n", "document 1, line 1: a document (an InspectionPolicy) must be a mapping" },
-	/* the second document's index and name */
-	{ STD "  - pattern: x\n---\napiVersion: hyperion.io/v1\nkind: InspectionPolicy\n"
-	      "metadata:\n  name: second\nspec:\n  podSelector: {}\n  direction: ingress\n"
-	      "  action: drop\n  patterns:\n  - pattern: '\\z'\n",
-	  "document 2 (second), line 21: bad escape \"\\z\" in pattern 1" },
+    /* the message of the brief, exactly */
+    {HEAD SEL "  patterns:\n  - pattern: /etc/passwd\n  - pattern: 'a\\qb'\n" DIR ACT,
+     "document 1 (block-passwd), line 9: bad escape \"\\q\" in pattern 2"},
+    {STD "  - pattern: /etc/passwd\n  - pattern: '\\q'\n",
+     "document 1 (block-passwd), line 11: bad escape \"\\q\" in pattern 2"},
+    {STD "  - pattern: '\\x4g'\n", "line 10: bad escape \"\\x4g\" in pattern 1"},
+    {STD "  - pattern: 'ab\\x4'\n", "line 10: bad escape \"\\x4\" in pattern 1"},
+    {STD "  - pattern: 'ab\\X41'\n", "line 10: bad escape \"\\X\" in pattern 1"},
+    {STD "  - pattern: '\\n'\n", "line 10: bad escape \"\\n\" in pattern 1"},
+    {STD "  - pattern: 'ab\\'\n", "line 10: bad escape: pattern 1 ends in a lone \"\\\""},
+    {STD "  - pattern: \"a\\\\\\t\"\n", "line 10: bad escape: \"\\\" followed by byte 0x09"},
+    {STD "  - pattern: x\n  - pattern: ''\n", "line 11: pattern 2 is empty"},
+    {HEAD SEL DIR ACT "  patterns: []\n", "line 9: spec.patterns is empty"},
+    {HEAD SEL DIR ACT "  patterns:\n", "line 9: spec.patterns is empty"},
+    {HEAD SEL DIR ACT, "(block-passwd), line 6: spec.patterns is required"},
+    {HEAD SEL DIR ACT "  patterns: /etc/passwd\n", "line 9: spec.patterns must be a list"},
+    {STD "  - /etc/passwd\n", "line 10: pattern 1 must be a mapping"},
+    {STD "  - pattern: 42\n", "line 10: pattern 1 must be a string"},
+    {STD "  - pattern: x\n    nocase: true\n",
+     "line 11: unknown field \"nocase\" (known: pattern, caseInsensitive) (in "
+     "spec.patterns[0])"},
+    {STD "  - caseInsensitive: true\n", "line 10: pattern 1 has no \"pattern\" field"},
+    {STD "  - pattern: x\n    caseInsensitive: \"yes\"\n",
+     "line 11: caseInsensitive of pattern 1 must be true or false"},
+    {STD "  - pattern: x\n    caseInsensitive:\n",
+     "line 11: caseInsensitive of pattern 1 must be true or false"},
+    {HEAD SEL "  direction: both\n" ACT PATS "  - pattern: x\n",
+     "line 7: spec.direction \"both\" is not ingress or egress"},
+    {HEAD SEL "  direction:\n" ACT PATS "  - pattern: x\n",
+     "line 7: spec.direction \"null\" is not ingress or egress"},
+    {HEAD SEL ACT PATS "  - pattern: x\n", "spec.direction is required (ingress or egress)"},
+    {HEAD SEL DIR "  action: block\n" PATS "  - pattern: x\n",
+     "line 8: spec.action \"block\" is not drop or alert"},
+    {HEAD SEL DIR PATS "  - pattern: x\n", "spec.action is required (drop or alert)"},
+    {HEAD SEL DIR "  Action: drop\n" PATS "  - pattern: x\n",
+     "line 8: unknown field \"Action\" (did you mean \"action\"?)"},
+    {HEAD DIR ACT PATS "  - pattern: x\n", "spec.podSelector is required"},
+    {HEAD "  podSelector:\n    matchExpressions:\n    - {key: a, operator: Bogus}\n" DIR ACT PATS
+	  "  - pattern: x\n",
+     "line 8: operator \"Bogus\" is not In, NotIn, Exists or DoesNotExist (in "
+     "spec.podSelector.matchExpressions[0])"},
+    {HEAD "  podSelector:\n    matchLabels: {app: 5}\n" DIR ACT PATS "  - pattern: x\n",
+     "line 7: matchLabels value of \"app\" must be a string"},
+    {STD "  - pattern: x\n  ports:\n  - protocol: SCTP\n",
+     "line 12: protocol \"SCTP\" is not TCP or UDP (in spec.ports[0])"},
+    {STD "  - pattern: x\n  ports:\n  - port: 0\n", "line 12: port 0 is out of range (1-65535)"},
+    {STD "  - pattern: x\n  ports:\n  - port: 80\n  - port: 70000\n",
+     "line 13: port 70000 is out of range (1-65535) (in spec.ports[1])"},
+    {STD "  - pattern: x\n  ports:\n  - port: \"80\"\n", "line 12: port \"80\" is a string"},
+    {STD "  - pattern: x\n  ports:\n  - port: http\n", "line 12: port \"http\" is a string"},
+    {STD "  - pattern: x\n  ports:\n  - port: 80\n    endPort: 79\n",
+     "line 13: endPort 79 is below port 80"},
+    {STD "  - pattern: x\n  ports:\n  - endPort: 79\n", "line 12: endPort needs port"},
+    {STD "  - pattern: x\n  ports:\n  - {port: 80, proto: TCP}\n", "unknown field \"proto\""},
+    {STD "  - pattern: x\n  ports: 80\n", "line 11: ports must be a list"},
+    {"apiVersion: hyperion.io/v1\nkind: NetworkPolicy\nmetadata: {name: a}\n",
+     "document 1 (a), line 2: kind must be InspectionPolicy, not \"NetworkPolicy\""},
+    {"apiVersion: v1\nkind: InspectionPolicy\n",
+     "document 1, line 1: apiVersion must be hyperion.io/v1"},
+    {"apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nmetadata:\n  name: a\n  labels: "
+     "{x: y}\n",
+     "document 1 (a), line 5: unknown field \"labels\""},
+    {"apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nmetadata:\n  name: Block_1\n",
+     "document 1, line 4: metadata.name \"Block_1\" is not a DNS-1123 subdomain"},
+    {"apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nmetadata:\n  name: a\n  namespace: "
+     "a.b\n",
+     "line 5: metadata.namespace \"a.b\" is not a DNS-1123 label"},
+    {"apiVersion: hyperion.io/v1\nkind: InspectionPolicy\nspec: {}\n", "metadata is required"},
+    {"[1, 2]\n", "document 1, line 1: a document (an InspectionPolicy) must be a mapping"},
+    /* the second document's index and name */
+    {STD "  - pattern: x\n---\napiVersion: hyperion.io/v1\nkind: InspectionPolicy\n"
+	 "metadata:\n  name: second\nspec:\n  podSelector: {}\n  direction: ingress\n"
+	 "  action: drop\n  patterns:\n  - pattern: '\\z'\n",
+     "document 2 (second), line 21: bad escape \"\\z\" in pattern 1"},
 };
 
 static void test_doc_errors(void **state)
@@ -350,8 +346,8 @@ static void test_doc_too_many(void **state)
 	assert_non_null(yaml);
 	off = (size_t)snprintf(yaml, size, HEAD SEL DIR ACT "  patterns: [");
 	for (int i = 0; i < INSPECT_PATTERNS_MAX; i++)
-		off += (size_t)snprintf(yaml + off, size - off, "%s{pattern: p%d}", i ? ", " : "",
-					i);
+		off +=
+		    (size_t)snprintf(yaml + off, size - off, "%s{pattern: p%d}", i ? ", " : "", i);
 	snprintf(yaml + off, size - off, "]\n");
 	if (parse_one(yaml, &d, &em))
 		fail_msg("%s", em.msg);
@@ -370,7 +366,7 @@ static void test_doc_json_roundtrip(void **state)
 	const char *s1, *s2;
 	struct insp_doc *d, *back;
 	json_object *j1, *j2, *parsed;
-	struct errmsg em = { 0 };
+	struct errmsg em = {0};
 	char esc[16];
 
 	if (parse_one(example_yaml, &d, &em))
@@ -492,8 +488,8 @@ static void test_single(void **state)
 
 static void test_multiple(void **state)
 {
-	struct insp_pattern p[] = { spat("cmd.exe", false, 1), spat("/bin/sh", false, 2),
-				    spat("passwd", false, 3) };
+	struct insp_pattern p[] = {spat("cmd.exe", false, 1), spat("/bin/sh", false, 2),
+				   spat("passwd", false, 3)};
 	struct insp_dfa dfa;
 	uint32_t s = 0;
 	size_t at;
@@ -517,8 +513,8 @@ static void test_multiple(void **state)
 /* The classic example: he, she, his, hers in "ushers". */
 static void test_overlapping(void **state)
 {
-	struct insp_pattern p[] = { spat("he", false, 1), spat("she", false, 2),
-				    spat("his", false, 3), spat("hers", false, 4) };
+	struct insp_pattern p[] = {spat("he", false, 1), spat("she", false, 2),
+				   spat("his", false, 3), spat("hers", false, 4)};
 	const uint8_t *text = (const uint8_t *)"ushers";
 	struct insp_dfa dfa;
 	uint32_t s = 0;
@@ -544,7 +540,7 @@ static void test_overlapping(void **state)
 /* The state carries a pattern across two walks (two segments of a flow). */
 static void test_split(void **state)
 {
-	struct insp_pattern p[] = { spat("/etc/passwd", false, 1), spat("wd", false, 2) };
+	struct insp_pattern p[] = {spat("/etc/passwd", false, 1), spat("wd", false, 2)};
 	struct insp_dfa dfa;
 	uint32_t s = 0;
 	size_t at;
@@ -576,8 +572,8 @@ static void test_split(void **state)
 
 static void test_nocase(void **state)
 {
-	struct insp_pattern p[] = { spat("UNION SELECT", true, 1), spat("x-Token:", true, 3),
-				    spat("Secret", false, 2) };
+	struct insp_pattern p[] = {spat("UNION SELECT", true, 1), spat("x-Token:", true, 3),
+				   spat("Secret", false, 2)};
 	struct insp_dfa dfa;
 	size_t at;
 
@@ -616,7 +612,7 @@ static void test_nocase(void **state)
  */
 static void test_mixed_case(void **state)
 {
-	struct insp_pattern p[] = { spat("xaz", true, 1), spat("ab", false, 2) };
+	struct insp_pattern p[] = {spat("xaz", true, 1), spat("ab", false, 2)};
 	struct insp_dfa dfa;
 	size_t at;
 
@@ -646,12 +642,12 @@ static void test_mixed_case(void **state)
 
 static void test_binary(void **state)
 {
-	static const uint8_t sig[] = { 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01 };
-	static const uint8_t zff[] = { 0x00, 0xff, 0x00 };
-	static const uint8_t pkt[] = { 0x00, 0xff, 0xff, 0x00, 0xff, 0xde, 0xad,
-				       0xbe, 0xef, 0x00, 0xff, 0x00, 0x01 };
-	struct insp_pattern p[] = { pat(sig, sizeof(sig), false, 1), pat(zff, sizeof(zff), true, 2),
-				    pat("\xff", 1, false, 3) };
+	static const uint8_t sig[] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x01};
+	static const uint8_t zff[] = {0x00, 0xff, 0x00};
+	static const uint8_t pkt[] = {0x00, 0xff, 0xff, 0x00, 0xff, 0xde, 0xad,
+				      0xbe, 0xef, 0x00, 0xff, 0x00, 0x01};
+	struct insp_pattern p[] = {pat(sig, sizeof(sig), false, 1), pat(zff, sizeof(zff), true, 2),
+				   pat("\xff", 1, false, 3)};
 	struct insp_dfa dfa;
 	uint32_t s = 0;
 	size_t at;
@@ -677,7 +673,7 @@ static void test_binary(void **state)
 static void test_empty_and_bad_input(void **state)
 {
 	struct insp_pattern p = spat("abc", false, 1);
-	struct errmsg em = { 0 };
+	struct errmsg em = {0};
 	struct insp_dfa dfa;
 	size_t at;
 
@@ -728,7 +724,7 @@ static const uint8_t *naive_find(const uint8_t *t, size_t len, const struct insp
 
 struct naive_end {
 	uint16_t len; /* longest pattern ending here, 0: none */
-	uint32_t id; /* the lowest id among those */
+	uint32_t id;  /* the lowest id among those */
 };
 
 static void naive_mark(const uint8_t *t, size_t len, const struct insp_pattern *p,
@@ -740,7 +736,7 @@ static void naive_mark(const uint8_t *t, size_t len, const struct insp_pattern *
 		struct naive_end *e = &ends[at - t + p->len - 1];
 
 		if (p->len > e->len || (p->len == e->len && p->id < e->id))
-			*e = (struct naive_end){ (uint16_t)p->len, p->id };
+			*e = (struct naive_end){(uint16_t)p->len, p->id};
 		at++;
 	}
 }
@@ -768,8 +764,8 @@ static void random_patterns(struct rng *r, struct insp_pattern *p, size_t n, con
  * match end and id against the naive search; the first match end must be
  * min over patterns of memmem() + len.
  */
-static void check_against_naive(const struct insp_dfa *dfa, const struct insp_pattern *p,
-				size_t n, const uint8_t *text, size_t tlen)
+static void check_against_naive(const struct insp_dfa *dfa, const struct insp_pattern *p, size_t n,
+				const uint8_t *text, size_t tlen)
 {
 	struct naive_end *ends = calloc(tlen, sizeof(*ends));
 	size_t first = SIZE_MAX, pos = 0, at, matches = 0;
@@ -804,11 +800,11 @@ static void check_against_naive(const struct insp_dfa *dfa, const struct insp_pa
 
 static void test_random_vs_naive(void **state)
 {
-	static const uint8_t abc[] = { 'a', 'b', 'A', 'B', 0x00, 0xff };
+	static const uint8_t abc[] = {'a', 'b', 'A', 'B', 0x00, 0xff};
 	enum { N = 1000, TLEN = 1 << 16, BIG = 1 << 18 };
 	struct insp_pattern *p = calloc(N, sizeof(*p));
 	uint8_t *text = malloc(BIG);
-	struct rng r = { 0x9e3779b97f4a7c15ull };
+	struct rng r = {0x9e3779b97f4a7c15ull};
 	struct insp_dfa dfa;
 
 	assert_non_null(p);
@@ -918,11 +914,11 @@ static uint32_t count_prefixes(const struct insp_pattern *p, size_t n)
 
 static void test_bfs_layout(void **state)
 {
-	static const uint8_t abc[] = { 'a', 'b', 'c', 'A', 'B', '/', 0x00, 0xff };
+	static const uint8_t abc[] = {'a', 'b', 'c', 'A', 'B', '/', 0x00, 0xff};
 	struct insp_pattern *p = calloc(300, sizeof(*p));
-	struct insp_pattern q[] = { spat("he", false, 1), spat("she", false, 2),
-				    spat("his", false, 3), spat("hers", false, 4) };
-	struct rng r = { 42 };
+	struct insp_pattern q[] = {spat("he", false, 1), spat("she", false, 2),
+				   spat("his", false, 3), spat("hers", false, 4)};
+	struct rng r = {42};
 	struct insp_dfa dfa;
 
 	assert_non_null(p);
@@ -962,9 +958,9 @@ static void test_bfs_layout(void **state)
 static void test_state_limit(void **state)
 {
 	struct insp_pattern *p = calloc(100, sizeof(*p));
-	struct insp_pattern m[] = { spat("xaz", true, 1), spat("ab", false, 2) };
-	struct rng r = { 7 };
-	struct errmsg em = { 0 };
+	struct insp_pattern m[] = {spat("xaz", true, 1), spat("ab", false, 2)};
+	struct rng r = {7};
+	struct errmsg em = {0};
 	struct insp_dfa dfa;
 
 	/* 100 patterns of 10 bytes, distinct first bytes: 1 + 1000 states */
@@ -1010,8 +1006,8 @@ static void test_state_limit_count_cap(void **state)
 {
 	enum { N = 3000 };
 	struct insp_pattern *p = calloc(N, sizeof(*p));
-	struct rng r = { 11 };
-	struct errmsg em = { 0 };
+	struct rng r = {11};
+	struct errmsg em = {0};
 	struct insp_dfa dfa;
 	unsigned int more;
 
@@ -1024,9 +1020,8 @@ static void test_state_limit_count_cap(void **state)
 			p[i].bytes[j] = (uint8_t)(0x20 + rnd(&r) % 95);
 	}
 	assert_int_equal(insp_dfa_build(p, N, 16384, &dfa, &em), -E2BIG);
-	assert_int_equal(sscanf(em.msg, "patterns need more than %u DFA states; the limit is 16384",
-				&more),
-			 1);
+	assert_int_equal(
+	    sscanf(em.msg, "patterns need more than %u DFA states; the limit is 16384", &more), 1);
 	assert_true(more > 4 * 16384);
 	assert_null(dfa.rows);
 	free(p);
@@ -1035,10 +1030,10 @@ static void test_state_limit_count_cap(void **state)
 /* Each pattern keeps its action: drop[] marks states where a drop pattern ends. */
 static void test_drop_flags(void **state)
 {
-	struct insp_pattern p[2] = { { .len = 3, .id = 1, .drop = true },
-				     { .len = 3, .id = 2, .drop = false } };
+	struct insp_pattern p[2] = {{.len = 3, .id = 1, .drop = true},
+				    {.len = 3, .id = 2, .drop = false}};
 	struct insp_dfa dfa;
-	struct errmsg em = { 0 };
+	struct errmsg em = {0};
 	uint32_t st = 0;
 	size_t at;
 
@@ -1058,26 +1053,26 @@ static void test_drop_flags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_doc_valid),
-		cmocka_unit_test(test_doc_limits_ok),
-		cmocka_unit_test(test_doc_errors),
-		cmocka_unit_test(test_doc_too_long),
-		cmocka_unit_test(test_doc_too_many),
-		cmocka_unit_test(test_doc_json_roundtrip),
-		cmocka_unit_test(test_example_file),
-		cmocka_unit_test(test_single),
-		cmocka_unit_test(test_multiple),
-		cmocka_unit_test(test_overlapping),
-		cmocka_unit_test(test_split),
-		cmocka_unit_test(test_nocase),
-		cmocka_unit_test(test_mixed_case),
-		cmocka_unit_test(test_binary),
-		cmocka_unit_test(test_empty_and_bad_input),
-		cmocka_unit_test(test_random_vs_naive),
-		cmocka_unit_test(test_bfs_layout),
-		cmocka_unit_test(test_state_limit),
-		cmocka_unit_test(test_state_limit_count_cap),
-		cmocka_unit_test(test_drop_flags),
+	    cmocka_unit_test(test_doc_valid),
+	    cmocka_unit_test(test_doc_limits_ok),
+	    cmocka_unit_test(test_doc_errors),
+	    cmocka_unit_test(test_doc_too_long),
+	    cmocka_unit_test(test_doc_too_many),
+	    cmocka_unit_test(test_doc_json_roundtrip),
+	    cmocka_unit_test(test_example_file),
+	    cmocka_unit_test(test_single),
+	    cmocka_unit_test(test_multiple),
+	    cmocka_unit_test(test_overlapping),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_nocase),
+	    cmocka_unit_test(test_mixed_case),
+	    cmocka_unit_test(test_binary),
+	    cmocka_unit_test(test_empty_and_bad_input),
+	    cmocka_unit_test(test_random_vs_naive),
+	    cmocka_unit_test(test_bfs_layout),
+	    cmocka_unit_test(test_state_limit),
+	    cmocka_unit_test(test_state_limit_count_cap),
+	    cmocka_unit_test(test_drop_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,9 +17,8 @@
 static void test_mac_parse_strict(void **state)
 {
 	static const char *const bad[] = {
-		" 00:11:22:33:44:55", "00: 11:22:33:44:55", "0:1:2:3:4:5",
-		"-1:02:03:04:05:06",  "+1:02:03:04:05:06",  "0x:11:22:33:44:55",
-		"00:11:22:33:44:55:", "00-11-22-33-44-55",
+	    " 00:11:22:33:44:55", "00: 11:22:33:44:55", "0:1:2:3:4:5",	      "-1:02:03:04:05:06",
+	    "+1:02:03:04:05:06",  "0x:11:22:33:44:55",	"00:11:22:33:44:55:", "00-11-22-33-44-55",
 	};
 	uint8_t m[6];
 
@@ -81,9 +80,11 @@ static void test_api_trailing_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mac_parse_strict),  cmocka_unit_test(test_hex_encode_empty),
-		cmocka_unit_test(test_label_prefix_parts), cmocka_unit_test(test_canonical_empty_token),
-		cmocka_unit_test(test_api_trailing_garbage),
+	    cmocka_unit_test(test_mac_parse_strict),
+	    cmocka_unit_test(test_hex_encode_empty),
+	    cmocka_unit_test(test_label_prefix_parts),
+	    cmocka_unit_test(test_canonical_empty_token),
+	    cmocka_unit_test(test_api_trailing_garbage),
 	};
 
 	return cmocka_run_group_tests_name("strict", tests, NULL, NULL);
