@@ -57,6 +57,19 @@ static int bridge_netns_up(struct emu *e, bool create, struct errmsg *em)
 	if (err)
 		return em_set(em, err, "bridge netns %s: netlink: %s", e->cfg.bridge_netns,
 			      strerror(-err));
+	/* the NIC has no host stack of its own: its ports must never speak
+	 * (no IPv6 link-local, no MLD or router solicitations into containers) */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const knobs[] = {
+			"/proc/sys/net/ipv6/conf/default/disable_ipv6",
+			"/proc/sys/net/ipv6/conf/all/disable_ipv6",
+		};
+
+		err = netns_sysctl_write(e->bridge_fd, knobs[i], "1");
+		if (err && err != -ENOENT)
+			return em_set(em, err, "bridge netns %s: cannot disable IPv6: %s",
+				      e->cfg.bridge_netns, strerror(-err));
+	}
 	return 0;
 }
 

@@ -56,6 +56,14 @@ IPA=$(snic_ip att) MACA=$(hctl -j snic show att | jq -r .mac)
 arp_claims=$(tcpdump -nn -r "$PCAP" arp 2>/dev/null | grep "is-at $MACA" | grep -vc "Reply $IPA is-at" || true)
 check "victim capture: no ARP claim of another address with the attacker's MAC ($arp_claims)" test "$arp_claims" -eq 0
 check "victim ARP table unchanged" test "$(neigh)" = "$neigh_before"
+# the stamp never reaches another container: every frame the victim got
+# carries its real MAC (or broadcast) as destination, never a stamp
+MACV=$(hctl -j snic show vic | jq -r .mac)
+stamped=$(tcpdump -nn -e -r "$PCAP" 2>/dev/null | awk -v me="$MACV" '$2 != me {print $4}' | tr -d ',' |
+	grep -v -e "$MACV" -e ff:ff:ff:ff:ff:ff | grep -c . || true)
+received=$(tcpdump -nn -e -r "$PCAP" 2>/dev/null | awk -v me="$MACV" '$2 != me' | grep -c . || true)
+note "victim received $received frames from others"
+check "no stamp delivered to the victim ($stamped frames with another destination MAC)" test "$stamped" -eq 0
 check "bridge counters name the reasons" bash -c "$HYPERCTL --instance $INST -j status | jq -e '.ports.att.drops | has(\"stamp-bad\") and has(\"stamp-missing\") and has(\"arp-spoof\") and has(\"vlan-tagged\")'"
 check "guard counters name the reasons" bash -c "$HYPERCTL --instance $INST -j status | jq -e '.guards.att.drops | has(\"spoofed-src-ip\") and has(\"spoofed-src-mac\")'"
 
