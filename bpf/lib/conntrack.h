@@ -183,7 +183,9 @@ static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_co
 			key = &rkey;
 		}
 	}
-	if (v && now - v->last_seen > ct_timeout(v, f->key.proto)) {
+	/* another CPU may have stamped the entry after this one read the clock:
+	 * only an entry last seen in the past can have expired */
+	if (v && now > v->last_seen && now - v->last_seen > ct_timeout(v, f->key.proto)) {
 		bpf_map_delete_elem(&hyp_ct, key);
 		v = NULL;
 		reply = 0;
