@@ -525,6 +525,27 @@ static void test_inspect_stream(void **state)
 	assert_int_equal(drops(f, HYP_DROP_INSPECT_BLOCKED), blocked + 1);
 }
 
+/* An entry another CPU stamped after this packet read the clock is live. */
+static void test_ct_last_seen_ahead_is_live(void **state)
+{
+	struct fixture *f = *state;
+	struct hyp_ct_key ck = { .saddr = htonl(IP_A), .daddr = htonl(IP_B), .sport = SPORT,
+				 .dport = 80, .proto = 6 };
+	struct hyp_ct_val cv = { .state = HYP_CT_ESTABLISHED };
+	uint8_t in[256], out[256];
+	struct timespec ts;
+	uint32_t n;
+	size_t len;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	cv.last_seen = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec +
+		       5000000000ULL; /* "in the future" for this packet */
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_ct), &ck, &cv, 0), 0);
+	len = tcp4(in, 5000, "hello");
+	assert_int_equal(run(port_fd(f), in, len, out, &n), TC_ACT_REDIRECT);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(f->port->maps.hyp_ct), &ck, &cv), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
