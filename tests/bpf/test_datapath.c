@@ -567,6 +567,7 @@ int main(void)
 	    cmocka_unit_test(test_guard_drops_spoofed_ip),
 	    cmocka_unit_test(test_guard_drops_spoofed_arp),
 	    cmocka_unit_test(test_inspect_stream),
+	    cmocka_unit_test(test_ct_last_seen_ahead_is_live),
 	};
 
 	if (unshare(CLONE_NEWNET)) {
