@@ -269,8 +269,10 @@ def main():
                 w("| " + " | ".join([f"`{c}`"] + [cell(c, k, None if k in ("rule_entries", "rules_load_ms") else f"{s_}-rules-{counts[0]}") for k in keys]) + " |")
         w("")
         flat_keys = ["tcp1_fwd_gbps", "tcp_rr_p50_us", "udp_rr_p50_us", "http_rps", "http_p50_us"]
-        w("Flatness (largest deviation from the 0-rule value over all rule counts; goal for "
-          "Hyperion: within 5 %):")
+        w("Flatness: largest deviation from the 0-rule value over all rule counts (goal for "
+          "Hyperion: within 5 %), and below each system the round-to-round spread of one "
+          "configuration ((max - min) / median over the rounds, median over the rule counts): "
+          "deviations smaller than that spread are noise, not an effect of the rules:")
         w("")
         w("| system | " + " | ".join(METRICS[k][0] for k in flat_keys + ["http_cc_rps"]) + " |")
         w("|" + "---|" * (len(flat_keys) + 2))
@@ -291,6 +293,17 @@ def main():
                     worst = max(worst, abs(d - 1))
                 row.append(f"{(d - 1) * 100:+.1f} %")
             w("| " + " | ".join(row) + " |")
+            # noise: round-to-round spread of the same configuration, (max - min) / median,
+            # the median over the rule counts: deviations below it are not measurable here
+            nrow = [f"{s_}: round-to-round spread"]
+            for k in flat_keys + ["http_cc_rps"]:
+                sp = []
+                for n in counts:
+                    vals = samples.get((f"{s_}-rules-{n}", k), [])
+                    if len(vals) >= 2 and statistics.median(vals):
+                        sp.append((max(vals) - min(vals)) / statistics.median(vals))
+                nrow.append(f"{statistics.median(sp) * 100:.1f} %" if sp else "n/a")
+            w("| " + " | ".join(nrow) + " |")
             if s_ == "hyperion" and len(counts) > 1 and complete:
                 extra_goals.append((f"policy flat across {', '.join(map(str, counts))} rules "
                                     "(worst of Gbit/s, TCP/UDP RR p50, HTTP req/s and p50)",
