@@ -204,6 +204,20 @@ def main():
     def div(x, y):
         return None if x is None or y in (None, 0) else x / y
 
+    def spread(c, k):
+        """Round-to-round spread of one configuration: (max - min) / median."""
+        vals = samples.get((c, k), [])
+        if len(vals) < 2 or not statistics.median(vals):
+            return None
+        return (max(vals) - min(vals)) / statistics.median(vals)
+
+    def verdict(worst, noise):
+        if worst <= 0.05:
+            return "PASS"
+        if noise is not None and worst <= noise:
+            return f"NOT SHOWN: within the run's noise ({noise * 100:.0f} % round-to-round spread)"
+        return "FAIL"
+
     def cell(c, k, base_cfg=None, dec=None):
         v = get(c, k)
         if v is None:
@@ -279,6 +293,7 @@ def main():
         for s_ in systems:
             row = [s_]
             worst = 0.0
+            worst_noise = None
             complete = True
             for k in flat_keys + ["http_cc_rps"]:
                 b = get(f"{s_}-rules-{counts[0]}", k)
@@ -289,8 +304,11 @@ def main():
                     complete = complete and k == "http_cc_rps"
                     continue
                 d = max(devs, key=lambda x: abs(x - 1))
-                if k != "http_cc_rps":
-                    worst = max(worst, abs(d - 1))
+                if k != "http_cc_rps" and abs(d - 1) >= worst:
+                    worst = abs(d - 1)
+                    sp = [spread(f"{s_}-rules-{n}", k) for n in counts]
+                    sp = [x for x in sp if x is not None]
+                    worst_noise = statistics.median(sp) if sp else None
                 row.append(f"{(d - 1) * 100:+.1f} %")
             w("| " + " | ".join(row) + " |")
             # noise: round-to-round spread of the same configuration, (max - min) / median,
@@ -308,7 +326,7 @@ def main():
                 extra_goals.append((f"policy flat across {', '.join(map(str, counts))} rules "
                                     "(worst of Gbit/s, TCP/UDP RR p50, HTTP req/s and p50)",
                                     f"{worst * 100:.1f} %", "<= 5 %",
-                                    "PASS" if worst <= 0.05 else "FAIL"))
+                                    verdict(worst, worst_noise)))
         w("")
         w(f"Reproduce this section alone: `bench/run --configs policy-scale --rule-counts "
           f"{','.join(map(str, counts))}`")
@@ -366,9 +384,10 @@ def main():
           "`hyperion` is: for Gbit/s and req/s 1 - guard/noguard, for latency and "
           "CPU-s/GB guard/noguard - 1. Goal: within 5 %.")
         w("")
-        w("| metric | hyperion | hyperion-noguard | guard / noguard | cost | within 5 % |")
-        w("|---|---|---|---|---|---|")
+        w("| metric | hyperion | hyperion-noguard | guard / noguard | cost | within 5 % | round-to-round spread (larger of the two) |")
+        w("|---|---|---|---|---|---|---|")
         worst = None
+        worst_noise = None
         for k in ["tcp1_fwd_gbps", "tcp1_rev_gbps", "tcp4_fwd_gbps", "tcp4_rev_gbps",
                   "tcp_rr_p50_us", "udp_rr_p50_us", "http_rps", "http_p50_us",
                   "tcp1_fwd_cpu_s_per_gb"]:
@@ -378,16 +397,20 @@ def main():
                 continue
             cost = (1 - r) if METRICS[k][2] == "higher" else (r - 1)
             ok = cost <= 0.05
+            sps = [x for x in (spread("hyperion", k), spread("hyperion-noguard", k)) if x is not None]
+            noise = max(sps) if sps else None
             if k in ("tcp1_fwd_gbps", "tcp4_fwd_gbps", "tcp_rr_p50_us", "udp_rr_p50_us", "http_p50_us"):
-                worst = cost if worst is None else max(worst, cost)
+                if worst is None or cost > worst:
+                    worst, worst_noise = cost, noise
             w(f"| {METRICS[k][0]} ({METRICS[k][1]}) | {fmt(g_v, METRICS[k][3])} | {fmt(ng_v, METRICS[k][3])} "
-              f"| {r:.3f} | {cost * 100:+.1f} % | {'yes' if ok else 'NO'} |")
+              f"| {r:.3f} | {cost * 100:+.1f} % | {'yes' if ok else 'NO'} | "
+              f"{'n/a' if noise is None else f'{noise * 100:.0f} %'} |")
         w("")
         w("Reproduce this section alone: `bench/run --configs hyperion,hyperion-noguard`")
         w("")
         if worst is not None:
             extra_goals.append(("guard + stamp cost (worst of 1/4-stream Gbit/s, TCP/UDP RR p50, HTTP p50)",
-                                f"{worst * 100:+.1f} %", "<= 5 %", "PASS" if worst <= 0.05 else "FAIL"))
+                                f"{worst * 100:+.1f} %", "<= 5 %", verdict(worst, worst_noise)))
 
     # goals
     w("### Goals (Hyperion vs. the anchors)")
@@ -395,27 +418,34 @@ def main():
     w("| goal | measured | target | verdict |")
     w("|---|---|---|---|")
 
-    def goal(name, num, target, ok_fn, unit=""):
+    def goal(name, num, target, ok_fn, unit="", cfgs=(), metric=None, tval=None):
+        """A FAIL whose distance to the target is smaller than the round-to-round
+        spread of the configurations involved is marked as within noise."""
         if num is None:
             w(f"| {name} | n/a | {target} | not measured |")
-        else:
-            w(f"| {name} | {num:.2f}{unit} | {target} | {'PASS' if ok_fn(num) else 'FAIL'} |")
+            return
+        v = "PASS" if ok_fn(num) else "FAIL"
+        if v == "FAIL" and metric and tval:
+            sps = [x for x in (spread(c, metric) for c in cfgs) if x is not None]
+            if sps and abs(num / tval - 1) <= max(sps):
+                v = f"FAIL, within noise ({max(sps) * 100:.0f} % round-to-round spread)"
+        w(f"| {name} | {num:.2f}{unit} | {target} | {v} |")
 
     h = "hyperion"
     goal("throughput vs veth (1 stream A->B)", div(get(h, "tcp1_fwd_gbps"), get("veth", "tcp1_fwd_gbps")),
-         ">= 0.95x", lambda x: x >= 0.95, "x")
+         ">= 0.95x", lambda x: x >= 0.95, "x", (h, "veth"), "tcp1_fwd_gbps", 0.95)
     goal("throughput vs veth (4 streams A->B)", div(get(h, "tcp4_fwd_gbps"), get("veth", "tcp4_fwd_gbps")),
-         ">= 0.95x", lambda x: x >= 0.95, "x")
+         ">= 0.95x", lambda x: x >= 0.95, "x", (h, "veth"), "tcp4_fwd_gbps", 0.95)
     goal("TCP RR p50 latency vs veth", div(get(h, "tcp_rr_p50_us"), get("veth", "tcp_rr_p50_us")),
-         "<= 1.1x", lambda x: x <= 1.1, "x")
+         "<= 1.1x", lambda x: x <= 1.1, "x", (h, "veth"), "tcp_rr_p50_us", 1.1)
     goal("UDP RR p50 latency vs veth", div(get(h, "udp_rr_p50_us"), get("veth", "udp_rr_p50_us")),
-         "<= 1.1x", lambda x: x <= 1.1, "x")
+         "<= 1.1x", lambda x: x <= 1.1, "x", (h, "veth"), "udp_rr_p50_us", 1.1)
     goal("throughput vs mTLS (1 stream A->B)", div(get(h, "tcp1_fwd_gbps"), get("mtls", "tcp1_fwd_gbps")),
-         ">= 5x", lambda x: x >= 5, "x")
+         ">= 5x", lambda x: x >= 5, "x", (h, "mtls"), "tcp1_fwd_gbps", 5)
     goal("HTTP p50 latency: mTLS / Hyperion", div(get("mtls", "http_p50_us"), get(h, "http_p50_us")),
-         ">= 2.25x", lambda x: x >= 2.25, "x")
+         ">= 2.25x", lambda x: x >= 2.25, "x", (h, "mtls"), "http_p50_us", 2.25)
     goal("CPU-s/GB: Hyperion / mTLS (1 stream)", div(get(h, "tcp1_fwd_cpu_s_per_gb"), get("mtls", "tcp1_fwd_cpu_s_per_gb")),
-         "<= 0.25", lambda x: x <= 0.25)
+         "<= 0.25", lambda x: x <= 0.25, "", (h, "mtls"), "tcp1_fwd_cpu_s_per_gb", 0.25)
     for name, measured, target, verdict in extra_goals:
         w(f"| {name} | {measured} | {target} | {verdict} |")
     w("")
@@ -506,7 +536,7 @@ def main():
     png = os.path.join(a.out, "latest.png")
     title = (f"Hyperion bench - kernel {meta.get('kernel', '?')} - {meta.get('date', '?')} - "
              f"{meta.get('rounds')} round(s) x {meta.get('duration')} s, medians")
-    cmd = meta.get("command", "").replace('"', "'")
+    cmd = meta.get("command", "").replace('"', "'").replace("_", "\\\\_")  # no subscripts
     gp = f'''set terminal pngcairo size 1400,1500 font "sans,10"
 set output "{png}"
 set datafile missing "NaN"

@@ -10,7 +10,7 @@ set key inside top right opaque box samplen 2
 set offsets 0,0,graph 0.25,0
 set xtics rotate by -25
 set yrange [0:*]
-set multiplot layout 3,2 title "Hyperion bench - kernel 6.18.44-fc-v669 - 2026-11-29T02:42:30Z - 3 round(s) x 5 s, medians\nHB_HYPERIOND=/tmp/pe/runbin/hyperiond HB_HYPERCTL=/tmp/pe/runbin/hyperctl bench/run --keep"
+set multiplot layout 3,2 title "Hyperion bench - kernel 6.18.44-fc-v669 - 2026-11-29T03:40:42Z - 3 round(s) x 5 s, medians\nHB\\_HYPERIOND=/tmp/pe/runbin2/hyperiond HB\\_HYPERCTL=/tmp/pe/runbin2/hyperctl bench/run --keep"
 set title "TCP throughput (iperf3), Gbit/s - higher is better"
 plot "/work/main/bench/results/latest-plot.dat" using 2:xtic(1) title "1 stream A->B", "" using 3 title "1 stream B->A", "" using 4 title "4 streams A->B", "" using 5 title "4 streams B->A"
 set title "p50 round-trip latency, us - lower is better"

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Per-packet cost of the Hyperion datapath, free of the scheduling noise that dominates
+# end-to-end latency on a shared 2-vCPU machine: kernel BPF run-time statistics
+# (sysctl kernel.bpf_stats_enabled=1, then run_cnt / run_time_ns of every program of
+# the instance from `bpftool prog show`) around a fixed piece of traffic, optionally
+# with a system-wide `perf record -e cpu-clock` (software event: this machine has no
+# hardware counters).
+#
+#   bench/profile.sh [--perf] MODE...
+#
+# MODE:
+#   bulk            iperf3, 1 TCP stream A->B, 5 s (guard + stamp on)
+#   bulk-noguard    the same with hyperiond --no-guard
+#   rr              sockperf ping-pong --tcp -m 64, 4 s, client CPU 0, server CPU 1
+#   rr-noguard      the same with --no-guard
+#   inspect-N       bulk with an InspectionPolicy of N patterns on the server's ingress
+#                   (the same generator as bench/run's hyperion-inspect-N)
+#   newflows-N      20000 new UDP flows (one packet each, distinct source ports) to an
+#                   allowed port, with the policy of bench/run's hyperion-rules-N applied:
+#                   the cost of a conntrack miss + policy lookup + insert per new flow
+#
+# Prints, per BPF program of the instance: programs attached, xlated/jited size, runs,
+# ns per run (and ns per received byte for bulk modes). Needs root; uses HB_HYPERIOND /
+# HB_HYPERCTL like bench/run (default build/), copied first. bpf_stats is switched on
+# only for the measured traffic and restored after; note that it adds two clock reads to
+# every run of every BPF program on the machine while on, and its own ~20-40 ns to each
+# figure here.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+PERF=0
+if [ "${1:-}" = --perf ]; then PERF=1; shift; fi
+[ $# -gt 0 ] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "bench/profile.sh: needs root" >&2; exit 2; }
+for t in bpftool jq iperf3 sockperf busybox; do
+    command -v "$t" >/dev/null || { echo "bench/profile.sh: $t missing (bench/setup.sh)" >&2; exit 2; }
+done
+[ "$PERF" = 0 ] || command -v perf >/dev/null || { echo "bench/profile.sh: perf missing" >&2; exit 2; }
+
+WORK=$(mktemp -d /tmp/hbprof.XXXXXX)
+cp "${HB_HYPERIOND:-$ROOT/build/hyperiond}" "$WORK/hyperiond"
+cp "${HB_HYPERCTL:-$ROOT/build/hyperctl}" "$WORK/hyperctl"
+HYPERIOND=$WORK/hyperiond; HYPERCTL=$WORK/hyperctl
+STATS_OLD=$(sysctl -n kernel.bpf_stats_enabled)
+
+INST=""; HP=""; PIDS=()
+teardown() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    PIDS=()
+    if [ -n "$INST" ]; then
+        timeout 20 "$HYPERCTL" --instance "$INST" teardown >/dev/null 2>&1 || true
+        [ -z "$HP" ] || { kill "$HP" 2>/dev/null || true; wait "$HP" 2>/dev/null || true; }
+        ip netns del "$INST-c" 2>/dev/null || true
+        ip netns del "$INST-s" 2>/dev/null || true
+    fi
+    INST=""; HP=""
+}
+cleanup() {
+    sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD" || true
+    teardown
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+hctl() { "$HYPERCTL" --instance "$INST" "$@"; }
+
+up() { # NOGUARD(0|1): instance + client (bench=client) + server (bench=server)
+    INST=hp$(printf '%x%02x' $$ $((RANDOM % 256)))
+    NET=10.76.$((RANDOM % 250))
+    local args=(--instance "$INST" --pool "$NET.0/24") i
+    [ "$1" = 1 ] && args+=(--no-guard)
+    "$HYPERIOND" "${args[@]}" >"$WORK/hyperiond-$INST.log" 2>&1 &
+    HP=$!
+    for i in $(seq 300); do hctl status >/dev/null 2>&1 && break; sleep 0.1; done
+    ip netns add "$INST-c"; ip netns add "$INST-s"
+    hctl snic add "${INST}c" --netns "$INST-c" --ip "$NET.10/24" --label bench=client >/dev/null
+    hctl snic add "${INST}s" --netns "$INST-s" --ip "$NET.11/24" --label bench=server >/dev/null
+    ip netns exec "$INST-c" busybox ping -c1 -W1 -q "$NET.11" >/dev/null
+}
+
+prog_ids() { # the programs behind the instance's pinned links
+    local l
+    for l in /sys/fs/bpf/hyperion/"$INST"/links/*; do bpftool -j link show pinned "$l" | jq .prog_id; done
+}
+
+snap() { # per program name: count, runs, ns, sizes
+    local id
+    for id in $(prog_ids); do bpftool -j prog show id "$id"; echo; done | jq -s -c '
+        group_by(.name) | map({name: .[0].name, n: length,
+            runs: (map(.run_cnt // 0) | add), ns: (map(.run_time_ns // 0) | add),
+            xlated: .[0].bytes_xlated, jited: .[0].bytes_jited})'
+}
+
+report() { # BEFORE AFTER [BYTES]
+    jq -n -r --argjson a "$1" --argjson b "$2" --argjson bytes "${3:-0}" '
+        $b[] as $x | ($a[] | select(.name == $x.name)) as $y |
+        ($x.runs - $y.runs) as $r | ($x.ns - $y.ns) as $t |
+        "  \($x.name): \($x.n) attached, xlated \($x.xlated) B (\($x.xlated / 8) insns), jited \($x.jited) B; "
+        + "\($r) runs, \(if $r > 0 then ($t / $r | floor) else 0 end) ns/run"
+        + (if $bytes > 0 and $r > 0 then ", \($t / $bytes * 1000 | floor / 1000) ns per received byte, \($bytes / $r | floor) B per run" else "" end)'
+}
+
+perf_start() {
+    [ "$PERF" = 1 ] || return 0
+    (sleep 1; perf record -q -a -g -e cpu-clock -F 1999 -o "$WORK/perf.data" -- sleep 3 >/dev/null 2>&1) &
+    PERF_PID=$!
+}
+perf_report() {
+    [ "$PERF" = 1 ] || return 0
+    wait "$PERF_PID" 2>/dev/null || true
+    echo "  perf record -a -e cpu-clock, top symbols (all CPUs, incl. idle):"
+    perf report -i "$WORK/perf.data" --no-children --sort sym -g none --stdio -q 2>/dev/null \
+        | grep '%' | head -n 12 | sed 's/^/    /'
+}
+
+gen_patterns() { # N FILE: as bench/run
+    awk -v n="$1" 'BEGIN{ srand(4242 + n)
+        a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+        while (k < n) { l = 8 + int(rand() * 9); s = ""
+            for (j = 0; j < l; j++) s = s substr(a, 1 + int(rand() * 62), 1)
+            if (!(s in seen)) { seen[s] = 1; print s; k++ } } }' > "$2"
+}
+
+apply_rules() { # N: bench/run's hyperion-rules-N policy (allow 5201/11111/80 TCP, 11112 UDP + N rules)
+    local n=$1 c f
+    f=$WORK/allow.yaml
+    printf '%s\n' 'apiVersion: networking.k8s.io/v1' 'kind: NetworkPolicy' 'metadata: {name: bench-allow}' 'spec:' \
+        '  podSelector: {matchLabels: {bench: server}}' '  policyTypes: [Ingress]' '  ingress:' \
+        '  - from: [{podSelector: {matchLabels: {bench: client}}}]' \
+        '    ports: [{protocol: TCP, port: 5201}, {protocol: TCP, port: 11111}, {protocol: UDP, port: 11112}, {protocol: TCP, port: 80}]' > "$f"
+    hctl policy apply -f "$f" >/dev/null
+    for ((c = 0; c * 8000 < n; c++)); do
+        awk -v n="$n" -v c="$c" -v per=8000 'BEGIN{ split("TCP UDP SCTP", P, " ")
+            lo = c * per; hi = lo + per; if (hi > n) hi = n
+            print "apiVersion: networking.k8s.io/v1"; print "kind: NetworkPolicy"
+            print "metadata: {name: bench-rules-" c "}"; print "spec:"
+            print "  podSelector: {matchLabels: {bench: server}}"; print "  policyTypes: [Ingress]"; print "  ingress:"
+            for (i = lo; i < hi; i++)
+                printf "  - {from: [{podSelector: {matchLabels: {bench: client}}}], ports: [{protocol: %s, port: %d}]}\n", P[int(i / 40000) + 1], 20000 + i % 40000
+        }' > "$WORK/rules-$c.yaml"
+        hctl policy apply -f "$WORK/rules-$c.yaml" >/dev/null
+    done
+    local gen
+    gen=$(bpftool -j map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_config" | jq '.[0].formatted.value.policy_gen')
+    bpftool -j map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_policy" | jq --argjson g "$gen" '[.[] | select(.formatted.key.gen == $g)] | length'
+}
+
+bulk() {
+    ip netns exec "$INST-s" iperf3 -s -p 5201 >/dev/null 2>&1 &
+    PIDS+=("$!")
+    sleep 0.5
+    local a b
+    a=$(snap); sysctl -qw kernel.bpf_stats_enabled=1; perf_start
+    ip netns exec "$INST-c" iperf3 -c "$NET.11" -p 5201 -t 5 -J > "$WORK/iperf.json"
+    sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
+    local bytes
+    bytes=$(jq '.end.sum_received.bytes' "$WORK/iperf.json")
+    echo "  iperf3 1 stream: $(jq '.end.sum_received.bits_per_second / 1e9 * 100 | floor / 100' "$WORK/iperf.json") Gbit/s, drops $(hctl -j status | jq -c .drops)"
+    report "$a" "$b" "$bytes"
+    perf_report
+}
+
+rr() {
+    ip netns exec "$INST-s" taskset -c 1 sockperf server --tcp -i "$NET.11" -p 11111 >/dev/null 2>&1 &
+    PIDS+=("$!")
+    sleep 1
+    local a b
+    a=$(snap); sysctl -qw kernel.bpf_stats_enabled=1; perf_start
+    ip netns exec "$INST-c" taskset -c 0 sockperf ping-pong --tcp -i "$NET.11" -p 11111 -t 4 -m 64 --full-rtt \
+        > "$WORK/rr.out" 2>&1
+    sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
+    sed -i 's/\x1b\[[0-9;]*m//g' "$WORK/rr.out"
+    echo "  sockperf TCP RR: $(sed -n 's/.*SentMessages=\([0-9]*\).*/\1/p' "$WORK/rr.out") round trips," \
+        "p50 $(awk '/percentile 50.000 =/{print $NF}' "$WORK/rr.out") us"
+    report "$a" "$b"
+    perf_report
+}
+
+newflows() {
+    local a b
+    a=$(snap); sysctl -qw kernel.bpf_stats_enabled=1
+    ip netns exec "$INST-c" /usr/bin/python3 -c '
+import socket, sys
+for i in range(20000):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("", 30000 + i)); s.sendto(b"x" * 16, (sys.argv[1], 11112)); s.close()
+' "$NET.11"
+    sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
+    echo "  20000 new UDP flows client -> server:11112 (allowed); drops $(hctl -j status | jq -c .drops)"
+    report "$a" "$b" | grep -v hyp_guard_egress || true
+    echo "  (hyp_port_ingress runs on both ports: the client's port does the new-flow work," \
+        "the server's port carries the ICMP port-unreachable answers)"
+}
+
+echo "# bench/profile.sh $* -- $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r)," \
+    "hyperiond sha256 $(sha256sum "$HYPERIOND" | cut -c1-16)"
+for mode in "$@"; do
+    case $mode in
+        bulk|bulk-noguard|rr|rr-noguard)
+            up "$([[ $mode == *-noguard ]] && echo 1 || echo 0)"
+            echo "## $mode"
+            "${mode%-noguard}" ;;
+        inspect-[0-9]*)
+            n=${mode#inspect-}
+            up 0
+            gen_patterns "$n" "$WORK/patterns.txt"
+            { printf '%s\n' 'apiVersion: hyperion.io/v1' 'kind: InspectionPolicy' "metadata: {name: prof-$n}" 'spec:' \
+                  '  podSelector: {matchLabels: {bench: server}}' '  direction: ingress' '  action: drop' '  patterns:'
+              sed 's/.*/  - pattern: "&"/' "$WORK/patterns.txt"; } > "$WORK/inspect.yaml"
+            hctl policy apply -f "$WORK/inspect.yaml" >/dev/null
+            echo "## $mode ($n patterns)"
+            bulk ;;
+        newflows-[0-9]*)
+            n=${mode#newflows-}
+            up 0
+            ent=$(apply_rules "$n")
+            echo "## $mode ($ent policy entries in the active generation)"
+            newflows ;;
+        *) echo "bench/profile.sh: unknown mode $mode" >&2; exit 2 ;;
+    esac
+    teardown
+done
