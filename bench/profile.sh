@@ -19,8 +19,9 @@
 #                   allowed port, with the policy of bench/run's hyperion-rules-N applied:
 #                   the cost of a conntrack miss + policy lookup + insert per new flow
 #
-# Prints, per BPF program of the instance: programs attached, xlated/jited size, runs,
-# ns per run (and ns per received byte for bulk modes). Needs root; uses HB_HYPERIOND /
+# Prints, per BPF program of the instance (hyp_port_ingress serves every bridge port,
+# hyp_guard_egress every guard, so runs add up both directions: data and ACKs): xlated /
+# jited size, runs, ns per run (and, for bulk modes, program time per received byte). Needs root; uses HB_HYPERIOND /
 # HB_HYPERCTL like bench/run (default build/), copied first. bpf_stats is switched on
 # only for the measured traffic and restored after; note that it adds two clock reads to
 # every run of every BPF program on the machine while on, and its own ~20-40 ns to each
@@ -83,26 +84,25 @@ up() { # NOGUARD(0|1): instance + client (bench=client) + server (bench=server)
     ip netns exec "$INST-c" busybox ping -c1 -W1 -q "$NET.11" >/dev/null
 }
 
-prog_ids() { # the programs behind the instance's pinned links
-    local l
-    for l in /sys/fs/bpf/hyperion/"$INST"/links/*; do bpftool -j link show pinned "$l" | jq .prog_id; done
+snap() { # per BPF program of the instance (one program serves every port, one every guard)
+    local l id ids=""
+    for l in /sys/fs/bpf/hyperion/"$INST"/links/*; do
+        id=$(bpftool -j link show pinned "$l" | jq .prog_id)
+        case " $ids " in *" $id "*) ;; *) ids+=" $id" ;; esac
+    done
+    for id in $ids; do
+        bpftool -j prog show id "$id" | jq -c '{id, name, runs: (.run_cnt // 0), ns: (.run_time_ns // 0),
+            xlated: .bytes_xlated, jited: .bytes_jited}'
+    done | jq -s -c .
 }
 
-snap() { # per program name: count, runs, ns, sizes
-    local id
-    for id in $(prog_ids); do bpftool -j prog show id "$id"; echo; done | jq -s -c '
-        group_by(.name) | map({name: .[0].name, n: length,
-            runs: (map(.run_cnt // 0) | add), ns: (map(.run_time_ns // 0) | add),
-            xlated: .[0].bytes_xlated, jited: .[0].bytes_jited})'
-}
-
-report() { # BEFORE AFTER [BYTES]
+report() { # BEFORE AFTER [BYTES]: links that ran, in link order
     jq -n -r --argjson a "$1" --argjson b "$2" --argjson bytes "${3:-0}" '
-        $b[] as $x | ($a[] | select(.name == $x.name)) as $y |
-        ($x.runs - $y.runs) as $r | ($x.ns - $y.ns) as $t |
-        "  \($x.name): \($x.n) attached, xlated \($x.xlated) B (\($x.xlated / 8) insns), jited \($x.jited) B; "
-        + "\($r) runs, \(if $r > 0 then ($t / $r | floor) else 0 end) ns/run"
-        + (if $bytes > 0 and $r > 0 then ", \($t / $bytes * 1000 | floor / 1000) ns per received byte, \($bytes / $r | floor) B per run" else "" end)'
+        $b[] as $x | ($a[] | select(.id == $x.id)) as $y |
+        ($x.runs - $y.runs) as $r | ($x.ns - $y.ns) as $t | select($r > 0) |
+        "  \($x.name) (xlated \($x.xlated) B = \($x.xlated / 8) insns, jited \($x.jited) B): "
+        + "\($r) runs, \($t / $r | floor) ns/run"
+        + (if $bytes > 0 then ", \($t / $bytes * 1000 | floor / 1000) ns per received byte" else "" end)'
 }
 
 perf_start() {
@@ -115,7 +115,7 @@ perf_report() {
     wait "$PERF_PID" 2>/dev/null || true
     echo "  perf record -a -e cpu-clock, top symbols (all CPUs, incl. idle):"
     perf report -i "$WORK/perf.data" --no-children --sort sym -g none --stdio -q 2>/dev/null \
-        | grep '%' | head -n 12 | sed 's/^/    /'
+        | grep '%' | head -n 12 | sed 's/^/    /' || true   # head closes the pipe early
 }
 
 gen_patterns() { # N FILE: as bench/run
@@ -175,7 +175,7 @@ rr() {
         > "$WORK/rr.out" 2>&1
     sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
     sed -i 's/\x1b\[[0-9;]*m//g' "$WORK/rr.out"
-    echo "  sockperf TCP RR: $(sed -n 's/.*SentMessages=\([0-9]*\).*/\1/p' "$WORK/rr.out") round trips," \
+    echo "  sockperf TCP RR: $(sed -n 's/.*SentMessages=\([0-9]*\).*/\1/p' "$WORK/rr.out" | tail -n1) round trips," \
         "p50 $(awk '/percentile 50.000 =/{print $NF}' "$WORK/rr.out") us"
     report "$a" "$b"
     perf_report
@@ -192,9 +192,8 @@ for i in range(20000):
 ' "$NET.11"
     sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
     echo "  20000 new UDP flows client -> server:11112 (allowed); drops $(hctl -j status | jq -c .drops)"
-    report "$a" "$b" | grep -v hyp_guard_egress || true
-    echo "  (hyp_port_ingress runs on both ports: the client's port does the new-flow work," \
-        "the server's port carries the ICMP port-unreachable answers)"
+    report "$a" "$b"
+    echo "  (runs = the UDP packets at the client's port + the ICMP answers at the server's port)"
 }
 
 echo "# bench/profile.sh $* -- $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r)," \
