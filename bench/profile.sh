@@ -73,11 +73,11 @@ hctl() { "$HYPERCTL" --instance "$INST" "$@"; }
 up() { # NOGUARD(0|1): instance + client (bench=client) + server (bench=server)
     INST=hp$(printf '%x%02x' $$ $((RANDOM % 256)))
     NET=10.76.$((RANDOM % 250))
-    local args=(--instance "$INST" --pool "$NET.0/24") i
+    local args=(--instance "$INST" --pool "$NET.0/24")
     [ "$1" = 1 ] && args+=(--no-guard)
     "$HYPERIOND" "${args[@]}" >"$WORK/hyperiond-$INST.log" 2>&1 &
     HP=$!
-    for i in $(seq 300); do hctl status >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 300); do hctl status >/dev/null 2>&1 && break; sleep 0.1; done
     ip netns add "$INST-c"; ip netns add "$INST-s"
     hctl snic add "${INST}c" --netns "$INST-c" --ip "$NET.10/24" --label bench=client >/dev/null
     hctl snic add "${INST}s" --netns "$INST-s" --ip "$NET.11/24" --label bench=server >/dev/null
