@@ -191,6 +191,15 @@ static __always_inline int ct_process(struct __sk_buff *skb, const struct hyp_co
 		reply = 0;
 		key = &f->key;
 	}
+	/* a fresh SYN on the tuple of a flow past its handshake (closed, closing,
+	 * or abandoned): the port pair is reused, so it starts a new flow with
+	 * its own policy check and inspection state */
+	if (v && !reply && f->key.proto == IPPROTO_TCP &&
+	    (f->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN &&
+	    v->state >= HYP_CT_ESTABLISHED && v->state <= HYP_CT_CLOSING) {
+		bpf_map_delete_elem(&hyp_ct, key);
+		v = NULL;
+	}
 	if (v) {
 		if (f->key.proto == IPPROTO_ICMP &&
 		    f->icmp_type != (reply ? ICMP_ECHO_REPLY : ICMP_ECHO))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "lib/api.h"
 
 #define POLICY_FILE_MAX (16 << 20)
 
@@ -67,6 +68,15 @@ static int policy_apply(struct ctl *c, int argc, char **argv)
 	err = read_file(file, &text);
 	if (err) {
 		fprintf(stderr, "hyperctl: %s: %s\n", file, strerror(-err));
+		return 1;
+	}
+	/* the API takes one request of at most API_MAX_MSG bytes */
+	if (strlen(text) + 4096 > API_MAX_MSG) {
+		fprintf(stderr,
+			"hyperctl: %s: %zu bytes; one apply takes at most %d KiB: split the "
+			"documents over several files\n",
+			file, strlen(text), (API_MAX_MSG - 4096) / 1024);
+		free(text);
 		return 1;
 	}
 	args = json_object_new_object();
