@@ -337,6 +337,14 @@ static int teardown_cb(const struct snic_rec *r, void *ctx)
 	return 0;
 }
 
+/* The shared parents go with the last instance (rmdir fails while others live). */
+static void remove_base_dirs(void)
+{
+	rmdir(HYP_PIN_BASE);
+	rmdir(HYP_STATE_DIR);
+	rmdir(HYP_RUN_DIR);
+}
+
 int node__teardown(struct node *n)
 {
 	char path[400];
@@ -354,6 +362,7 @@ int node__teardown(struct node *n)
 	rmdir(n->paths.state_dir);
 	unlink(n->paths.socket);
 	unlink(n->paths.lock);
+	remove_base_dirs();
 	return err;
 }
 
@@ -391,5 +400,6 @@ int node__purge(const char *instance)
 	rm_tree(p.state_dir);
 	unlink(p.socket);
 	unlink(p.lock);
+	remove_base_dirs();
 	return err;
 }
