@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 make -j2 all >/dev/null
-exec tests/run.sh "$@"
+exec tests/run.sh --no-skip "$@"

@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Shared helpers of the namespace tests. Each test sources this, creates
 # everything with unique names and registers it for cleanup on EXIT.
-# Output is TAP-like: "ok - NAME" / "not ok - NAME" / "# comment".
+# Output is TAP: a plan "1..N" first (plan N), then one "ok - NAME",
+# "not ok - NAME" or "skip - NAME" line per check, "# comment" lines.
+# tests/run.sh fails a file whose results do not match its plan, that
+# exits non-zero, or that printed no plan at all. A file that stops early
+# (finish, an error, a signal) says how many of its planned checks ran.
 
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -13,9 +17,14 @@ _CLEAN_PIDS=()
 _CLEAN_INST=()
 _CLEAN_CMDS=()
 FAILS=0
+PLAN=
+RESULTS=0
 
 cleanup() {
 	local i
+	if [ -n "$PLAN" ] && ((RESULTS != PLAN)); then
+		echo "# planned $PLAN checks, ran $RESULTS"
+	fi
 	for ((i = ${#_CLEAN_CMDS[@]} - 1; i >= 0; i--)); do eval "${_CLEAN_CMDS[i]}" >/dev/null 2>&1; done
 	for p in "${_CLEAN_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${_CLEAN_PIDS[@]}"; do wait "$p" 2>/dev/null; done
@@ -25,10 +34,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ok() { echo "ok - $*"; }
-notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
+# plan N: this file runs exactly N checks (ok + not ok + skip)
+plan() {
+	PLAN=$1
+	echo "1..$PLAN"
+}
+
+ok() { echo "ok - $*"; RESULTS=$((RESULTS + 1)); }
+notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); RESULTS=$((RESULTS + 1)); }
 note() { echo "# $*"; }
-skip() { echo "skip - $*"; }
+skip() { echo "skip - $*"; RESULTS=$((RESULTS + 1)); }
 
 # check "description" command...: ok when the command succeeds
 check() {
@@ -68,7 +83,8 @@ start_daemon() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	echo "# hyperiond $inst did not come up:"; sed 's/^/#   /' "/tmp/hyperiond-$inst.log" | tail -10
+	notok "hyperiond $inst came up (its log follows)"
+	sed 's/^/#   /' "/tmp/hyperiond-$inst.log" | tail -20
 	return 1
 }
 
@@ -133,6 +149,12 @@ map_count() { # MAP
 	bpftool map dump pinned "/sys/fs/bpf/hyperion/$INST/$1" -j 2>/dev/null | jq length
 }
 
+# finish: ends the file; non-zero when a check failed or the plan was not met
 finish() {
+	if [ -z "$PLAN" ]; then
+		notok "the file declared a plan (plan N)"
+	elif ((RESULTS != PLAN)); then
+		exit 1 # cleanup says how many ran
+	fi
 	exit $((FAILS > 0))
 }
