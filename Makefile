@@ -41,7 +41,7 @@ PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install test tests demo bench format
+.PHONY: all clean install test tests demo bench format mutate
 
 TOOLS := $(BUILD)/tests/hyp-rawsend
 
@@ -102,6 +102,10 @@ install: $(PROGS)
 
 test: all
 	tests/run.sh
+
+# breaks one property at a time in a scratch copy; see tests/README.md
+mutate: all
+	tests/mutate/run.sh
 
 demo: all
 	scripts/demo.sh
