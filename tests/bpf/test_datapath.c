@@ -3,159 +3,29 @@
  * BPF program tests: the bridge port and guard programs run through
  * BPF_PROG_TEST_RUN with crafted frames; each case checks the verdict, the
  * output bytes and the drop counter. Runs in a private netns (unshare) so
- * the "port" is that netns' loopback; no map is pinned.
+ * the "port" is that netns' loopback; no map is pinned. The fixture
+ * (tests/bpf/fixture.h) resets the tables to its default world before each
+ * case: A (10.240.0.2) bound to the port, B (10.240.0.3) on port 4242.
  */
-#include <errno.h>
-#include <sched.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <arpa/inet.h>
-#include <sys/socket.h>
-#include <cmocka.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include "fixture.h"
 
-#include "hyperion/abi.h"
-#include "lib/stamp.h"
-#include "inspect/inspect.h"
-#include <time.h>
-#include "bpf/bridge_port.skel.h"
-#include "bpf/snic_guard.skel.h"
-
-#define TC_ACT_OK	0
-#define TC_ACT_SHOT	2
-#define TC_ACT_REDIRECT 7
-#define PORT_A		1 /* lo of the test netns: test_run needs a real ifindex */
-#define PORT_B		4242
+#define PORT_A FX_PORT
 
 static const uint8_t MAC_A[6] = {0x0a, 0x58, 10, 240, 0, 2};
 static const uint8_t MAC_B[6] = {0x0a, 0x58, 10, 240, 0, 3};
 static const uint8_t MAC_GW[6] = {0x0a, 0x58, 10, 240, 0, 1};
 static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-#define IP_A  0x0af00002u
-#define IP_B  0x0af00003u
-#define IP_GW 0x0af00001u
-#define IP_X  0x0af00063u /* nobody */
-
-static const uint64_t KEY_A[2] = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
-
-struct fixture {
-	struct bridge_port_bpf *port;
-	struct snic_guard_bpf *guard;
-	uint64_t cookie;
-};
-
-static void no_pins(struct bpf_object *obj)
-{
-	struct bpf_map *m;
-
-	bpf_object__for_each_map(m, obj) bpf_map__set_pin_path(m, NULL);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct hyp_config cfg = {};
-	struct hyp_port pa = {};
-	struct hyp_endpoint ea = {}, eb = {};
-	struct hyp_guard g = {};
-	struct hyp_guard_key gk = {};
-	socklen_t len = sizeof(f->cookie);
-	uint32_t zero = 0, port_a = PORT_A;
-	struct hyp_ep_key ka = {htonl(IP_A)}, kb = {htonl(IP_B)};
-	int sk;
-
-	f->port = bridge_port_bpf__open();
-	f->guard = snic_guard_bpf__open();
-	if (!f->port || !f->guard)
-		return -1;
-	no_pins(f->port->obj);
-	no_pins(f->guard->obj);
-	if (bridge_port_bpf__load(f->port) || snic_guard_bpf__load(f->guard))
-		return -1;
-
-	cfg.gw_ip = htonl(IP_GW);
-	memcpy(cfg.gw_mac, MAC_GW, 6);
-	cfg.net = htonl(0x0af00000);
-	cfg.mask = htonl(0xffff0000);
-	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_config), &zero, &cfg, 0);
-
-	pa.ip = htonl(IP_A);
-	memcpy(pa.mac, MAC_A, 6);
-	pa.flags = HYP_PORT_F_GUARD;
-	pa.identity = 256;
-	pa.snic_id = 1;
-	memcpy(pa.key, KEY_A, 16);
-	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_ports), &port_a, &pa, 0);
-
-	ea.port_ifindex = PORT_A;
-	memcpy(ea.mac, MAC_A, 6);
-	ea.snic_id = 1;
-	eb.port_ifindex = PORT_B;
-	memcpy(eb.mac, MAC_B, 6);
-	eb.snic_id = 2;
-	eb.identity = 257;
-	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_endpoints), &ka, &ea, 0);
-	bpf_map_update_elem(bpf_map__fd(f->port->maps.hyp_endpoints), &kb, &eb, 0);
-
-	sk = socket(AF_INET, SOCK_DGRAM, 0);
-	if (sk < 0 || getsockopt(sk, SOL_SOCKET, 71 /* SO_NETNS_COOKIE */, &f->cookie, &len))
-		return -1;
-	close(sk);
-	gk.netns_cookie = f->cookie;
-	gk.ifindex = PORT_A;
-	g.ip = htonl(IP_A);
-	memcpy(g.mac, MAC_A, 6);
-	g.snic_id = 1;
-	memcpy(g.key, KEY_A, 16);
-	bpf_map_update_elem(bpf_map__fd(f->guard->maps.hyp_guards), &gk, &g, 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	bridge_port_bpf__destroy(f->port);
-	snic_guard_bpf__destroy(f->guard);
-	free(f);
-	return 0;
-}
 
 /* ---- frame builders ---- */
 
 static size_t eth(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint16_t proto)
 {
-	memcpy(b, dst, 6);
-	memcpy(b + 6, src, 6);
-	b[12] = (uint8_t)(proto >> 8);
-	b[13] = (uint8_t)proto;
-	return 14;
+	return fx_eth(b, dst, src, proto);
 }
 
 static size_t arp(uint8_t *b, uint16_t op, const uint8_t *sha, uint32_t spa, uint32_t tpa)
 {
-	size_t n = eth(b, BCAST, sha, 0x0806);
-	uint8_t *a = b + n;
-	uint32_t s = htonl(spa), t = htonl(tpa);
-
-	memset(a, 0, 28);
-	a[1] = 1;    /* ethernet */
-	a[2] = 0x08; /* IPv4 */
-	a[4] = 6;
-	a[5] = 4;
-	a[7] = (uint8_t)op;
-	memcpy(a + 8, sha, 6);
-	memcpy(a + 14, &s, 4);
-	memcpy(a + 24, &t, 4);
-	return n + 28 + 18; /* padded to the 60-byte minimum */
+	return fx_arp(b, sha, op, sha, spa, tpa);
 }
 
 static size_t udp4(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint32_t saddr,
@@ -180,37 +50,20 @@ static size_t udp4(uint8_t *b, const uint8_t *dst, const uint8_t *src, uint32_t 
 	return n + 20 + 8 + 16;
 }
 
+/* out holds 256 bytes in these tests */
 static int run(int prog_fd, uint8_t *in, size_t len, uint8_t *out, uint32_t *out_len)
 {
-	struct __sk_buff ctx = {.ifindex = PORT_A};
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (uint32_t)len,
-		    .data_out = out, .data_size_out = 256, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-	int err = bpf_prog_test_run_opts(prog_fd, &opts);
-
-	assert_int_equal(err, 0);
-	if (out_len)
-		*out_len = opts.data_size_out;
-	return (int)opts.retval;
+	return fx_run_prog(prog_fd, in, len, out, 256, out_len);
 }
 
 static uint64_t drops(struct fixture *f, uint32_t reason)
 {
-	struct hyp_drop_key k = {.ifindex = PORT_A, .reason = reason};
-	int ncpu = libbpf_num_possible_cpus();
-	struct hyp_counter v[ncpu];
-	uint64_t sum = 0;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(f->port->maps.hyp_drops), &k, v))
-		return 0;
-	for (int i = 0; i < ncpu; i++)
-		sum += v[i].packets;
-	return sum;
+	return fx_drops(f, reason);
 }
 
 static int port_fd(struct fixture *f)
 {
-	return bpf_program__fd(f->port->progs.hyp_port_ingress);
+	return fx_port_fd(f);
 }
 
 /* ---- bridge port ---- */
@@ -300,11 +153,7 @@ static void test_ipv4_unknown_dst_dropped(void **state)
 
 static void expect_drop(struct fixture *f, uint8_t *in, size_t len, uint32_t reason)
 {
-	uint8_t out[256];
-	uint64_t before = drops(f, reason);
-
-	assert_int_equal(run(port_fd(f), in, len, out, NULL), TC_ACT_SHOT);
-	assert_int_equal(drops(f, reason), before + 1);
+	fx_expect_drop(f, -1, in, len, reason);
 }
 
 static void test_spoofed_src_ip_dropped(void **state)
@@ -529,9 +378,9 @@ static void test_inspect_stream(void **state)
 static void test_ct_last_seen_ahead_is_live(void **state)
 {
 	struct fixture *f = *state;
-	struct hyp_ct_key ck = { .saddr = htonl(IP_A), .daddr = htonl(IP_B), .sport = SPORT,
-				 .dport = 80, .proto = 6 };
-	struct hyp_ct_val cv = { .state = HYP_CT_ESTABLISHED };
+	struct hyp_ct_key ck = {
+	    .saddr = htonl(IP_A), .daddr = htonl(IP_B), .sport = SPORT, .dport = 80, .proto = 6};
+	struct hyp_ct_val cv = {.state = HYP_CT_ESTABLISHED};
 	uint8_t in[256], out[256];
 	struct timespec ts;
 	uint32_t n;
@@ -549,30 +398,26 @@ static void test_ct_last_seen_ahead_is_live(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_arp_gateway_answered),
-	    cmocka_unit_test(test_arp_endpoint_answered),
-	    cmocka_unit_test(test_arp_unknown_target_dropped),
-	    cmocka_unit_test(test_arp_spoofed_sender_dropped),
-	    cmocka_unit_test(test_ipv4_known_redirects),
-	    cmocka_unit_test(test_ipv4_unknown_dst_dropped),
-	    cmocka_unit_test(test_spoofed_src_ip_dropped),
-	    cmocka_unit_test(test_spoofed_src_mac_dropped),
-	    cmocka_unit_test(test_missing_stamp_dropped),
-	    cmocka_unit_test(test_forged_stamp_dropped),
-	    cmocka_unit_test(test_replayed_stamp_dropped),
-	    cmocka_unit_test(test_vlan_dropped),
-	    cmocka_unit_test(test_ipv6_dropped),
-	    cmocka_unit_test(test_broadcast_dst_dropped),
-	    cmocka_unit_test(test_guard_stamps_valid_frame),
-	    cmocka_unit_test(test_guard_drops_spoofed_ip),
-	    cmocka_unit_test(test_guard_drops_spoofed_arp),
-	    cmocka_unit_test(test_inspect_stream),
-	    cmocka_unit_test(test_ct_last_seen_ahead_is_live),
+	    FX_TEST(test_arp_gateway_answered),
+	    FX_TEST(test_arp_endpoint_answered),
+	    FX_TEST(test_arp_unknown_target_dropped),
+	    FX_TEST(test_arp_spoofed_sender_dropped),
+	    FX_TEST(test_ipv4_known_redirects),
+	    FX_TEST(test_ipv4_unknown_dst_dropped),
+	    FX_TEST(test_spoofed_src_ip_dropped),
+	    FX_TEST(test_spoofed_src_mac_dropped),
+	    FX_TEST(test_missing_stamp_dropped),
+	    FX_TEST(test_forged_stamp_dropped),
+	    FX_TEST(test_replayed_stamp_dropped),
+	    FX_TEST(test_vlan_dropped),
+	    FX_TEST(test_ipv6_dropped),
+	    FX_TEST(test_broadcast_dst_dropped),
+	    FX_TEST(test_guard_stamps_valid_frame),
+	    FX_TEST(test_guard_drops_spoofed_ip),
+	    FX_TEST(test_guard_drops_spoofed_arp),
+	    FX_TEST(test_inspect_stream),
+	    FX_TEST(test_ct_last_seen_ahead_is_live),
 	};
 
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "unshare(CLONE_NEWNET): %s (run as root)\n", strerror(errno));
-		return 1;
-	}
-	return cmocka_run_group_tests_name("bpf_datapath", tests, setup, teardown);
+	return fx_main("bpf_datapath", tests, sizeof(tests) / sizeof(tests[0]));
 }
