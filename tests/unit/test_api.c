@@ -309,6 +309,54 @@ static void test_read_too_large(void **state)
 	free(data);
 }
 
+/* Sends one request line of `total` bytes (the newline included): a JSON
+ * object with one string member padded to size. Returns api_read's result. */
+static int read_line_of(size_t total, json_object **got)
+{
+	char *data = malloc(total);
+	int sv[2], err, status;
+	pid_t pid;
+
+	assert_non_null(data);
+	assert_true(total > 16);
+	memset(data, 'x', total);
+	memcpy(data, "{\"b\":\"", 6);
+	memcpy(data + total - 3, "\"}\n", 3);
+	pair(sv);
+	pid = writer(sv[1], data, total);
+	close(sv[1]);
+	*got = NULL;
+	err = api_read(sv[0], got);
+	close(sv[0]); /* a writer still blocked gets EPIPE and exits */
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	free(data);
+	return err;
+}
+
+/* The limit is 1 MiB, whatever the constant says: a request line of
+ * 1 MiB - 1 bytes (its newline included) is read, one of 1 MiB is refused
+ * with -EMSGSIZE and no object. */
+static void test_read_limit_is_1mib(void **state)
+{
+	const size_t mib = 1024 * 1024;
+	json_object *got;
+
+	assert_int_equal(API_MAX_MSG, mib);
+	assert_int_equal(read_line_of(mib - 1, &got), 0);
+	assert_non_null(got);
+	assert_int_equal(json_object_get_string_len(get(got, "b")), mib - 1 - 9);
+	json_object_put(got);
+
+	assert_int_equal(read_line_of(mib, &got), -EMSGSIZE);
+	assert_null(got);
+	assert_int_equal(read_line_of(mib + 1, &got), -EMSGSIZE);
+	assert_null(got);
+	/* a normal request still reads after a refused one */
+	assert_int_equal(read_line_of(64, &got), 0);
+	assert_non_null(got);
+	json_object_put(got);
+}
+
 static void test_write_closed_peer(void **state)
 {
 	json_object *msg = api_ok(NULL);
@@ -403,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_read_bad_fd),
 	    cmocka_unit_test(test_read_large),
 	    cmocka_unit_test(test_read_too_large),
+	    cmocka_unit_test(test_read_limit_is_1mib),
 	    cmocka_unit_test(test_write_closed_peer),
 	    cmocka_unit_test(test_listen_call),
 	    cmocka_unit_test(test_path_too_long),

@@ -569,6 +569,97 @@ static void test_count(void **state)
 	assert_int_equal(store__snic_count(s), 10);
 }
 
+/* Collects what store__doc_foreach reports. */
+struct docs {
+	int n;
+	char ns[4][32], name[4][32], doc[4][64];
+	int64_t updated[4];
+};
+
+static int collect_doc(const char *ns, const char *name, const char *doc, int64_t updated,
+		       void *ctx)
+{
+	struct docs *d = ctx;
+
+	if (d->n < 4) {
+		snprintf(d->ns[d->n], sizeof(d->ns[0]), "%s", ns);
+		snprintf(d->name[d->n], sizeof(d->name[0]), "%s", name);
+		snprintf(d->doc[d->n], sizeof(d->doc[0]), "%s", doc);
+		d->updated[d->n] = updated;
+	}
+	d->n++;
+	return 0;
+}
+
+/* Re-applying a policy under the same namespace/name replaces the stored
+ * document (an INSERT OR IGNORE would keep the first one). */
+static void test_policy_put_replaces(void **state)
+{
+	struct store *s = S(state);
+	struct docs d = {};
+
+	assert_int_equal(store__policy_put(s, "prod", "web", "{\"v\":1}", 100), 0);
+	assert_int_equal(store__policy_foreach(s, collect_doc, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.doc[0], "{\"v\":1}");
+
+	assert_int_equal(store__policy_put(s, "prod", "web", "{\"v\":2}", 200), 0);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(store__policy_foreach(s, collect_doc, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.ns[0], "prod");
+	assert_string_equal(d.name[0], "web");
+	assert_string_equal(d.doc[0], "{\"v\":2}");
+	assert_int_equal(d.updated[0], 200);
+	/* behind the store's back too: one row, the new document */
+	assert_int_equal(db_count(state, "SELECT COUNT(*) FROM policies WHERE doc = ?", "{\"v\":2}"),
+			 1);
+	assert_int_equal(db_count(state, "SELECT COUNT(*) FROM policies", NULL), 1);
+}
+
+/* The key is namespace + name: the same name in another namespace is
+ * another policy; deleting one leaves the other. */
+static void test_policy_key_and_delete(void **state)
+{
+	struct store *s = S(state);
+	struct docs d = {};
+
+	assert_int_equal(store__policy_put(s, "prod", "web", "{\"p\":1}", 1), 0);
+	assert_int_equal(store__policy_put(s, "dev", "web", "{\"d\":1}", 2), 0);
+	assert_int_equal(store__policy_foreach(s, collect_doc, &d), 0);
+	assert_int_equal(d.n, 2);
+	/* ordered by namespace, name */
+	assert_string_equal(d.ns[0], "dev");
+	assert_string_equal(d.doc[0], "{\"d\":1}");
+	assert_string_equal(d.ns[1], "prod");
+	assert_string_equal(d.doc[1], "{\"p\":1}");
+
+	assert_int_equal(store__policy_delete(s, "prod", "web"), 0);
+	assert_int_equal(store__policy_delete(s, "prod", "web"), -ENOENT);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(store__policy_foreach(s, collect_doc, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.ns[0], "dev");
+}
+
+/* InspectionPolicy documents: their own table, replaced the same way. */
+static void test_inspection_put_replaces(void **state)
+{
+	struct store *s = S(state);
+	struct docs d = {};
+
+	assert_int_equal(store__doc_put(s, STORE_DOC_INSPECTION, "prod", "ids", "{\"i\":1}", 1), 0);
+	assert_int_equal(store__doc_put(s, STORE_DOC_INSPECTION, "prod", "ids", "{\"i\":2}", 2), 0);
+	assert_int_equal(store__doc_foreach(s, STORE_DOC_INSPECTION, collect_doc, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.doc[0], "{\"i\":2}");
+	assert_int_equal(d.updated[0], 2);
+	/* not a NetworkPolicy */
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(store__policy_foreach(s, collect_doc, &d), 0);
+	assert_int_equal(d.n, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -589,6 +680,9 @@ int main(void)
 	    T(test_transaction_rollback),
 	    T(test_transaction_commit),
 	    T(test_count),
+	    T(test_policy_put_replaces),
+	    T(test_policy_key_and_delete),
+	    T(test_inspection_put_replaces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
