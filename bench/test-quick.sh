@@ -1,97 +1,121 @@
 #!/usr/bin/env bash
-# Sanity test for the benchmark harness, for the test suite.
+# Sanity test for the benchmark harness, for the test suite (TAP: tests/run.sh
+# runs it like the namespace tests).
 #
 #   bench/test-quick.sh [--no-fault-check] [extra bench/run arguments...]
 #
 # 1. Self-test of the sanity checks: the veth configuration with its servers stopped
 #    (HB_FAULT=noservers) must make bench/run exit non-zero and name config + metric.
-# 2. bench/run --quick over every configuration that can run (hyperion configs are
-#    skipped if build/hyperiond is missing) must carry traffic everywhere and write
-#    the Markdown table and the plot. --quick includes the policy-scale and inspection
-#    configurations at tiny sizes (hyperion/iptables/nftables-rules-10,
-#    hyperion-inspect-10; no suricata), each with its own proof that the rules are in
-#    force (a probe to a non-allowed port blocked, a GET with a pattern dropped).
-# Results go to a temporary directory (bench/results is left alone).
-# Exit 0 if all passed, 1 otherwise; the last line reads "bench: N passed, N failed, N skipped".
-set -euo pipefail
+# 2. bench/run --quick must run every configuration of --quick and carry traffic in
+#    each: veth, bridge, iptables, nftables, mtls, wireguard, hyperion,
+#    hyperion-noguard, the policy-scale and inspection configurations at tiny sizes
+#    (hyperion/iptables/nftables-rules-10, hyperion-inspect-10; no suricata), each
+#    with its own proof that the rules are in force (a probe to a non-allowed port
+#    blocked, a GET with a pattern dropped). A configuration bench/run skips (it
+#    does when build/hyperiond or build/hyperctl is missing) is a failure here: the
+#    test command builds them first. It must write the Markdown table and the plot,
+#    and exit 0.
+# With "--configs LIST" among the extra arguments (explicit configuration names,
+# no groups) the checks are about that list instead.
+# Output is TAP: "1..N" first, then one "ok - " / "not ok - " line per check; the
+# harness's own output follows as "# " lines. Results go to a temporary directory
+# (bench/results is left alone). Exit 0 if all passed, 1 otherwise; the last line
+# reads "# bench: N passed, N failed".
+set -uo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FAULT_CHECK=1
 if [ "${1:-}" = "--no-fault-check" ]; then FAULT_CHECK=0; shift; fi
 
+# what bench/run --quick runs (its "all" at --rule-counts 10 --pattern-counts 10)
+EXPECTED=(veth bridge iptables nftables mtls wireguard hyperion hyperion-noguard
+    hyperion-rules-10 iptables-rules-10 nftables-rules-10 hyperion-inspect-10)
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+    case ${args[i]} in
+        --configs) v=${args[i + 1]:-} ;;
+        --configs=*) v=${args[i]#*=} ;;
+        *) continue ;;
+    esac
+    read -r -a EXPECTED <<<"${v//,/ }"
+done
+
+passed=0; failed=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+notok() { echo "not ok - $*"; failed=$((failed + 1)); }
+comment() { sed 's/^/# /'; }
+
+echo "1..$((FAULT_CHECK + ${#EXPECTED[@]} + 2))"
+
+# every planned check, as names (for the paths that cannot run them)
+all_checks() {
+    [ "$FAULT_CHECK" = 1 ] && echo "a configuration that carries no traffic makes bench/run fail"
+    for c in "${EXPECTED[@]}"; do echo "configuration $c carried traffic"; done
+    echo "latest.md and latest.png written"
+    echo "bench/run --quick exited 0"
+}
+
 if [ "$(id -u)" -ne 0 ]; then
-    echo "bench/test-quick.sh: needs root (network namespaces)" >&2
-    echo "bench: 0 passed, 1 failed"
+    while read -r c; do notok "$c: needs root (network namespaces)"; done < <(all_checks)
+    echo "# bench: $passed passed, $failed failed"
     exit 1
 fi
-
-for t in iperf3 sockperf wrk nginx stunnel wireguard-go wg gnuplot jq nft iptables-legacy curl busybox bpftool; do
-    if ! command -v "$t" >/dev/null 2>&1; then
-        "$BENCH_DIR/setup.sh" --no-suricata
-        break
-    fi
-done
 
 OUT=$(mktemp -d /tmp/hbench-test.XXXXXX)
 cleanup() { rm -rf "$OUT"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-passed=0; failed=0; skipped=0
+for t in iperf3 sockperf wrk nginx stunnel wireguard-go wg gnuplot jq nft iptables-legacy curl busybox bpftool; do
+    if ! command -v "$t" >/dev/null 2>&1; then
+        echo "# $t missing: running bench/setup.sh --no-suricata"
+        "$BENCH_DIR/setup.sh" --no-suricata 2>&1 | tail -n 20 | comment
+        break
+    fi
+done
 
 if [ "$FAULT_CHECK" = 1 ]; then
     rc=0
     HB_FAULT=noservers "$BENCH_DIR/run" --quick --configs veth --out "$OUT/fault" >"$OUT/fault.log" 2>&1 || rc=$?
     if [ "$rc" != 0 ] && grep -q 'FAIL: config=veth metric=tcp1_fwd' "$OUT/fault.log" \
         && grep -q 'FAIL: config=veth metric=http' "$OUT/fault.log"; then
-        echo "ok: a configuration that carries no traffic makes bench/run fail (exit $rc)"
-        passed=$((passed + 1))
+        ok "a configuration that carries no traffic makes bench/run fail (exit $rc, tcp1_fwd and http named)"
     else
-        echo "FAIL: bench/run did not fail loudly on a configuration without traffic (exit $rc):"
-        sed 's/^/    /' "$OUT/fault.log" | tail -n 20
-        failed=$((failed + 1))
+        notok "a configuration that carries no traffic makes bench/run fail: bench/run did not fail loudly (exit $rc)"
+        tail -n 20 "$OUT/fault.log" | comment
     fi
 fi
 
-set +e
-"$BENCH_DIR/run" --quick --out "$OUT/quick" "$@" 2>&1 | tee "$OUT/quick.log"
-rc=${PIPESTATUS[0]}
-set -e
+"$BENCH_DIR/run" --quick --out "$OUT/quick" "$@" >"$OUT/quick.log" 2>&1
+rc=$?
+comment <"$OUT/quick.log"
 
 meta=$OUT/quick/latest-meta.tsv
-if [ ! -s "$meta" ]; then
-    echo "FAIL: bench/run --quick wrote no results (exit $rc)"
-    failed=$((failed + 1))
-else
-    configs=$(awk -F'\t' '$1=="configs"{print $2}' "$meta")
-    skip=$(awk -F'\t' '$1=="skipped"{print $2}' "$meta")
-    for c in $configs; do
-        if grep -q "^[0-9]*,$c," "$OUT/quick/latest-failures.csv"; then
-            echo "FAIL: configuration $c: $(grep "^[0-9]*,$c," "$OUT/quick/latest-failures.csv" | cut -d, -f3- | tr '\n' ' ')"
-            failed=$((failed + 1))
-        elif ! grep -q ",$c,tcp1_fwd_gbps," "$OUT/quick/latest-raw.csv"; then
-            echo "FAIL: configuration $c: no throughput recorded"
-            failed=$((failed + 1))
-        else
-            echo "ok: configuration $c carried traffic"
-            passed=$((passed + 1))
-        fi
-    done
-    for c in $skip; do
-        echo "skip: configuration $c (build/hyperiond or build/hyperctl missing)"
-        skipped=$((skipped + 1))
-    done
-    if [ -s "$OUT/quick/latest.md" ] && [ -s "$OUT/quick/latest.png" ]; then
-        echo "ok: latest.md and latest.png written"
-        passed=$((passed + 1))
+fails=$OUT/quick/latest-failures.csv raw=$OUT/quick/latest-raw.csv
+configs=$(awk -F'\t' '$1=="configs"{print $2}' "$meta" 2>/dev/null)
+skipped=$(awk -F'\t' '$1=="skipped"{print $2}' "$meta" 2>/dev/null)
+for c in "${EXPECTED[@]}"; do
+    name="configuration $c carried traffic"
+    if [ ! -s "$meta" ]; then
+        notok "$name: bench/run --quick wrote no results (exit $rc)"
+    elif [[ " $skipped " == *" $c "* ]]; then
+        notok "$name: bench/run skipped it (build/hyperiond or build/hyperctl missing: run make)"
+    elif [[ " $configs " != *" $c "* ]]; then
+        notok "$name: bench/run did not run it (ran: $configs)"
+    elif grep -q "^[0-9]*,$c," "$fails"; then
+        notok "$name: $(grep "^[0-9]*,$c," "$fails" | cut -d, -f3- | tr '\n' ' ')"
+    elif ! grep -q ",$c,tcp1_fwd_gbps," "$raw"; then
+        notok "$name: no throughput recorded"
     else
-        echo "FAIL: latest.md or latest.png missing"
-        failed=$((failed + 1))
+        ok "$name"
     fi
-    if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
-        echo "FAIL: bench/run --quick exited $rc"
-        failed=$((failed + 1))
-    fi
+done
+if [ -s "$OUT/quick/latest.md" ] && [ -s "$OUT/quick/latest.png" ]; then
+    ok "latest.md and latest.png written"
+else
+    notok "latest.md and latest.png written: one is missing or empty"
 fi
+if [ "$rc" = 0 ]; then ok "bench/run --quick exited 0"; else notok "bench/run --quick exited $rc"; fi
 
-echo "bench: $passed passed, $failed failed, $skipped skipped"
+echo "# bench: $passed passed, $failed failed"
 [ "$failed" = 0 ]
