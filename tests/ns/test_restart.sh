@@ -3,8 +3,11 @@
 # Proves: the datapath outlives the daemon. Traffic keeps flowing while the
 # daemon is stopped (SIGTERM) or killed (SIGKILL) and after it restarts;
 # the restarted daemon re-adopts its state (snic list unchanged) and can
-# add new SNICs; drop counters survive.
+# add new SNICs; the counters survive: the forwarded, ARP-reply and drop
+# counts read after a SIGTERM, a SIGKILL and two restarts are the ones from
+# before (not reset), and they keep counting.
 . "$(dirname "$0")/lib.sh"
+plan 13
 
 INST=rs-$UNIQ
 A=rsa-$UNIQ B=rsb-$UNIQ C=rsc-$UNIQ
@@ -15,6 +18,16 @@ hctl snic add b --netns "$B" --label app=b >/dev/null
 IPB=$(snic_ip b)
 before=$(hctl -j snic list)
 check "ping before restart" ping_ok "$A" "$IPB"
+ping_fails "$A" 10.240.0.250 # a's ARP for an unknown target: dropped and counted
+
+# counters of port a as "forwarded arp-replies dropped rx"
+counters_a() {
+	hctl -j status | jq -r '.ports.a | "\(.forwarded // 0) \(.["arp-replies"] // 0) \(.dropped // 0) \(.rx // 0)"'
+}
+read -r F0 R0 D0 X0 <<<"$(counters_a)"
+note "port a before the restarts: forwarded $F0, arp-replies $R0, dropped $D0, rx $X0"
+check "counters before the restart are non-zero (forwarded, ARP replies, drops)" \
+	test "$F0" -gt 0 -a "$R0" -gt 0 -a "$D0" -gt 0
 
 # continuous ping across the daemon's stop, kill and restart
 ip netns exec "$A" ping -i 0.05 -c 120 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
@@ -36,6 +49,24 @@ if [ "$loss" = "0% packet loss" ]; then ok "no packet lost across stop/kill/rest
 	notok "packets lost across restarts: $loss"; fi
 rm -f /tmp/hyp-ping-$UNIQ.log
 
+# the continuous ping only added to them: none may be below its old value
+read -r F1 R1 D1 X1 <<<"$(counters_a)"
+note "port a after the restarts: forwarded $F1, arp-replies $R1, dropped $D1, rx $X1"
+counters_kept() {
+	echo "port a before: forwarded $F0 arp-replies $R0 dropped $D0 rx $X0; after: $F1 $R1 $D1 $X1"
+	[ "$F1" -ge $((F0 + 100)) ] && [ "$R1" -ge "$R0" ] && [ "$D1" -ge "$D0" ] && [ "$X1" -ge "$X0" ]
+}
+check "counters survive the restarts (forwarded grew by the 120 pings, ARP replies, drops, rx not reset)" \
+	counters_kept
+more_drops() {
+	ping_fails "$A" 10.240.0.251
+	local d
+	d=$(hctl -j status | jq '.ports.a.dropped // 0')
+	echo "dropped $D1 -> $d"
+	[ "$d" -gt "$D1" ]
+}
+check "the drop counter still counts after the restarts" more_drops
+
 after=$(hctl -j snic list)
 if [ "$before" = "$after" ]; then ok "snic list unchanged after restart"; else
 	notok "snic list changed"; diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'; fi
@@ -43,5 +74,13 @@ check "new SNIC after restart" hctl snic add c --netns "$C"
 check "ping to the new SNIC" ping_ok "$A" "$(snic_ip c)"
 links=$(bpftool link show 2>/dev/null | grep -c "type 11\|tcx" || true)
 note "tcx links on the node: $links"
-check "one port link and one guard link per SNIC" test "$(ls /sys/fs/bpf/hyperion/$INST/links | wc -l)" -eq 6
+# SNIC N has bridge port hpN and link pins port-N and guard-N
+link_pins() {
+	local want have
+	want=$(hctl -j snic list | jq -r '.[].port | ltrimstr("hp") | "guard-\(.)\nport-\(.)"' | sort)
+	have=$(ls "/sys/fs/bpf/hyperion/$INST/links" | sort)
+	echo "want: $(echo $want); have: $(echo $have)"
+	[ "$(wc -l <<<"$want")" -eq 6 ] && [ "$want" = "$have" ]
+}
+check "one port link and one guard link per SNIC (3 SNICs, 6 pins)" link_pins
 finish
