@@ -1,8 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Proves: every bad input gets a clear error and changes nothing: no
-# interface, address, store row, map entry or pool address left behind.
+# interface, address, store row, map entry, pool address or policy left
+# behind; each refusal has an accepted twin. The API's 1 MiB request limit:
+# hyperctl refuses a policy file over it with a clear message (a file just
+# under is applied), and the daemon answers a raw request of 1 MiB or more
+# on its socket with an error and stays up (1 MiB - 1 bytes is served).
 . "$(dirname "$0")/lib.sh"
+plan 34
 
 INST=bi-$UNIQ
 A=bia-$UNIQ B=bib-$UNIQ C=bic-$UNIQ
@@ -20,6 +25,7 @@ snapshot() {
 		ip -n "hyp-$INST" -o link show | awk '{print $2}'
 		for ns in "$B" "$C"; do ip -n "$ns" -o link show | awk '{print $2}'; ip -n "$ns" -o addr show | awk '{print $4}'; done
 		ip -o link show | awk '{print $2}' | grep '^hp' # the product never makes host links
+		hctl -j policy list | jq -c 'map(.namespace + "/" + .name)'
 	} 2>&1
 }
 
@@ -30,6 +36,7 @@ expect_error() {
 	before=$(snapshot)
 	out=$(hctl "$@" 2>&1)
 	rc=$?
+	out=$(tr '\n' ' ' <<<"$out")
 	after=$(snapshot)
 	if ((rc == 0)); then notok "$desc: accepted"; return; fi
 	if ! grep -qE "$re" <<<"$out"; then notok "$desc: unclear error: $out"; return; fi
@@ -57,11 +64,14 @@ expect_error "unknown SNIC del" "snic ghost not found" snic del ghost
 expect_error "unknown SNIC show" "snic ghost not found" snic show ghost
 
 # exhaust the pool: a is .2, four more fit (.3 .4 .5 .6)
-for i in 3 4 5 6; do
-	ns=bip$i-$UNIQ
-	mkns "$ns"
-	hctl snic add "p$i" --netns "$ns" >/dev/null || notok "pool fill p$i"
-done
+fill_pool() {
+	local i ns
+	for i in 3 4 5 6; do
+		ns=bip$i-$UNIQ
+		mkns "$ns" && hctl snic add "p$i" --netns "$ns" >/dev/null || return 1
+	done
+}
+check "four more SNICs take the rest of the pool" fill_pool
 expect_error "pool exhausted" "address pool 10.77.0.0/29 exhausted" snic add x --netns "$B"
 P4IP=$(hctl -j snic show p4 | jq -r .ip)
 check "deleting one frees its address" hctl snic del p4
@@ -76,5 +86,87 @@ check "del removes the container interface" bash -c "$HYPERCTL --instance $INST 
 check "del leaves no map entry" bash -c "[ \$(bpftool map dump pinned /sys/fs/bpf/hyperion/$INST/hyp_endpoints -j | jq length) -eq 4 ]"
 check "usage error exits 2" bash -c "$HYPERCTL --instance $INST snic add; [ \$? -eq 2 ]"
 check_fails "invalid instance name" "$HYPERCTL" --instance 'Bad_Name' status
-check_fails "daemon refuses another pool for an existing instance" "$HYPERIOND" --instance "$INST" --pool 10.66.0.0/24
+check "control: a valid instance name works" "$HYPERCTL" --instance "$INST" status
+
+note "== the API's 1 MiB request limit"
+POL=/tmp/hyp-pol-$UNIQ
+on_exit "rm -f $POL.*"
+# policy_file NAME BYTES: a NetworkPolicy NAME padded with a comment to BYTES
+policy_file() {
+	sed "s/name: allow-web-from-frontend/name: $1/" "$ROOT/examples/policy/allow-web-from-frontend.yaml" >"$POL.$1"
+	local n=$(($2 - $(stat -c %s "$POL.$1") - 3))
+	{ printf '# '; head -c "$n" /dev/zero | tr '\0' x; printf '\n'; } >>"$POL.$1"
+	[ "$(stat -c %s "$POL.$1")" -eq "$2" ]
+}
+listed() { hctl -j policy list | jq -e --arg n "$1" 'any(.[]; .namespace == "prod" and .name == $n)'; }
+applied() { hctl policy apply -f "$POL.$1" | grep -q "prod/$1 applied" && listed "$1"; }
+# hyperctl takes a file of at most 1 MiB - 4 KiB (1044480 bytes): room for the request around it
+policy_file normal 2000 && policy_file just-under 1044480 && policy_file too-big $((1024 * 1024 + 1024)) ||
+	note "cannot write the policy files"
+check "a normal policy file is applied and listed" applied normal
+check "a policy file just under the limit (1044480 bytes) is applied and listed" applied just-under
+expect_error "a policy file over 1 MiB is refused, nothing applied" \
+	"1049600 bytes; one apply takes at most 1020 KiB: split the documents over several files" \
+	policy apply -f "$POL.too-big"
+
+# raw requests straight to the daemon's socket: {"cmd":"status",...} padded to
+# 1 MiB - 1, 1 MiB and 2 MiB bytes (the newline included); one JSON summary each
+raw_requests() {
+	/usr/bin/python3 - "/run/hyperion/$INST.sock" <<'PY'
+import json, socket, sys
+for total in (1024 * 1024 - 1, 1024 * 1024, 2 * 1024 * 1024):
+    pre = b'{"cmd":"status","pad":"'
+    body = pre + b'x' * (total - len(pre) - 3) + b'"}\n'
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sys.argv[1])
+    try:
+        s.sendall(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the daemon stopped reading at its limit and answered
+    buf = b''
+    while True:
+        try:
+            d = s.recv(65536)
+        except (ConnectionResetError, socket.timeout):
+            break
+        if not d:
+            break
+        buf += d
+    s.close()
+    try:
+        r = json.loads(buf)
+    except ValueError:
+        r = {"unparsed": buf[:200].decode(errors="replace")}
+    r.pop("result", None)
+    print(json.dumps({"bytes": total, "reply": r}))
+PY
+}
+before=$(snapshot)
+RAW=$(raw_requests 2>&1)
+note "$(tr '\n' ' ' <<<"$RAW")"
+raw_reply() { # BYTES JQ
+	jq -e -s --argjson b "$1" "map(select(.bytes == \$b))[0].reply | $2" <<<"$RAW"
+}
+check "a raw request of 1 MiB - 1 bytes is served (ok)" raw_reply $((1024 * 1024 - 1)) '.ok == true'
+check "a raw request of 1 MiB gets an error (EMSGSIZE)" raw_reply $((1024 * 1024)) \
+	'.ok == false and .errno == 90 and (.error | length > 0)'
+check "a raw request of 2 MiB gets an error (EMSGSIZE)" raw_reply $((2 * 1024 * 1024)) \
+	'.ok == false and .errno == 90 and (.error | length > 0)'
+alive_unchanged() {
+	kill -0 "$DAEMON_PID" && hctl status >/dev/null && [ "$(snapshot)" = "$before" ]
+}
+check "the daemon stays up and nothing changed" alive_unchanged
+
+note "== the daemon's pool is fixed at the instance's first start"
+stop_daemon "$DAEMON_PID"
+other_pool() {
+	local out rc
+	out=$(timeout 5 "$HYPERIOND" --instance "$INST" --pool 10.66.0.0/24 2>&1)
+	rc=$?
+	echo "exit $rc: $out"
+	((rc != 0 && rc != 124)) && grep -q "uses pool 10.77.0.0/29; teardown to change it" <<<"$out"
+}
+check "a daemon with another pool for the existing instance refuses to start" other_pool
+if start_daemon "$INST" --pool 10.77.0.0/29; then ok "control: a daemon with the instance's own pool starts"; else finish; fi
 finish
