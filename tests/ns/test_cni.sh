@@ -4,12 +4,15 @@
 # follows spec 1.0.0 and 1.1.0: every command on both versions; the result
 # alone on stdout in the config's cniVersion; each error code it documents;
 # ADD of an existing interface fails; DEL is idempotent (repeated, netns
-# gone, unknown container, daemon without state); CHECK sees a removed
+# gone, unknown container, daemon without state) and a DEL of an unknown
+# attachment changes nothing, not even the live attachment in the netns it
+# names; CHECK sees a removed
 # address, route or endpoint map entry; GC removes exactly the attachments
 # not listed (and none of another network); labels come from the config,
 # CNI_ARGS, args and runtimeConfig; 20 concurrent ADDs then DELs leak
 # nothing (interface, address, store row, map entry, link pin).
 . "$(dirname "$0")/lib.sh"
+plan 144
 
 CNI=$ROOT/build/hyperion
 INST=cn-$UNIQ
@@ -96,7 +99,7 @@ for v in 1.0.0 1.1.0; do
 	ns=cv${v//./}-$UNIQ cid=ctr-${v//./}-$UNIQ
 	mkns "$ns"
 	C=$(conf "$v")
-	expect_ok "ADD ($v)" one ADD "$cid" eth0 "/run/netns/$ns" "$C" || continue
+	expect_ok "ADD ($v)" one ADD "$cid" eth0 "/run/netns/$ns" "$C"
 	RES=$OUT
 	check "ADD ($v): result in $v: eth0 in the netns, address, gateway, route, dns" jq -e \
 		--arg v "$v" --arg sb "/run/netns/$ns" --arg p "$POOL." '
@@ -127,6 +130,36 @@ for v in 1.0.0 1.1.0; do
 		"$(conf "$v" '{"cni.dev/valid-attachments": []}')"
 done
 check "nothing leaked after the per-version runs" no_leaks
+
+note "== DEL of an unknown attachment: success, nothing changes"
+K=ck-$UNIQ
+mkns "$K"
+# everything a DEL could touch: rows, addresses, map entries, pins, ports, the netns
+state_of() {
+	hctl -j snic list | jq -c 'map([.name, .owner, .ip])'
+	hctl -j status | jq -c '[.snics, .addresses_used]'
+	local m
+	for m in hyp_endpoints hyp_ports hyp_guards; do echo "$m $(map_count $m)"; done
+	ls "$PINS/links"
+	ip -n "hyp-$INST" -o link show | awk -F': ' '$2 ~ /^hp/ {print $2}'
+	ip -n "$K" -o addr show dev eth0 | awk '{print $4}'
+}
+unchanged() { local now; now=$(state_of 2>&1); [ "$now" = "$KEEP" ] || { diff <(echo "$KEEP") <(echo "$now"); return 1; }; }
+expect_ok "ADD of an attachment to keep" one ADD "$K" eth0 "/run/netns/$K" "$(conf 1.1.0)"
+KEEP=$(state_of 2>&1)
+expect_ok "DEL of an unknown container ID, naming the kept attachment's netns" empty DEL \
+	"unknown-$UNIQ" eth0 "/run/netns/$K" "$(conf 1.1.0)"
+check "... changed nothing (the kept attachment is intact)" unchanged
+expect_ok "DEL of the kept container with an unknown ifname" empty DEL "$K" eth1 "/run/netns/$K" "$(conf 1.1.0)"
+check "... changed nothing" unchanged
+expect_ok "DEL of the kept container and ifname on another network" empty DEL "$K" eth0 "/run/netns/$K" \
+	"$(CONF_NET=cnelse-$UNIQ conf 1.0.0)"
+check "... changed nothing" unchanged
+expect_ok "control: CHECK of the kept attachment passes" empty CHECK "$K" eth0 "/run/netns/$K" "$(conf 1.1.0)"
+expect_ok "control: DEL of the kept attachment" empty DEL "$K" eth0 "/run/netns/$K" "$(conf 1.1.0)"
+released() { ! unchanged >/dev/null && ! ip -n "$K" link show eth0 2>/dev/null && [ -z "$(owner_row "$K")" ]; }
+check "control: ... that DEL did release it (interface, row)" released
+check "nothing leaked after the unknown DELs" no_leaks
 
 note "== ADD of an interface that already exists in the netns"
 X=cx-$UNIQ
@@ -227,11 +260,15 @@ note "== the pool runs out: ADD 101, STATUS 50"
 PI=cp-$UNIQ
 start_daemon "$PI" --pool 10.79.0.0/29 --reconcile-ms 3600000 || finish # 5 addresses
 PC=$(CONF_INST=$PI conf 1.1.0)
-for i in 1 2 3 4 5; do
-	mkns "cp$i-$UNIQ"
-	cni ADD "cp$i-$UNIQ" eth0 "/run/netns/cp$i-$UNIQ" "$PC"
-	((RC == 0)) || notok "pool fill $i: $OUT"
-done
+fill_pool() {
+	local i
+	for i in 1 2 3 4 5; do
+		mkns "cp$i-$UNIQ" || return 1
+		cni ADD "cp$i-$UNIQ" eth0 "/run/netns/cp$i-$UNIQ" "$PC"
+		((RC == 0)) || { echo "ADD $i: $OUT"; return 1; }
+	done
+}
+check "five ADDs take the whole pool" fill_pool
 mkns "cp6-$UNIQ"
 expect_code "ADD when the pool is exhausted" 101 1.1.0 ADD "cp6-$UNIQ" eth0 "/run/netns/cp6-$UNIQ" "$PC"
 expect_code "STATUS when the pool is exhausted" 50 1.1.0 STATUS "" "" "" "$PC"
@@ -264,14 +301,14 @@ add_t() {
 add_t
 expect_ok "CHECK of an untouched attachment" empty CHECK "ct-$UNIQ" eth0 "/run/netns/$T" "$CP"
 ip -n "$T" addr del "$TIP" dev eth0
-expect_code "CHECK after 'ip addr del' in the netns" 105 1.1.0 CHECK "ct-$UNIQ" eth0 "/run/netns/$T" "$CP" &&
-	check "  ... names the address" grep -q "address missing" <<<"$OUT"
+expect_code "CHECK after 'ip addr del' in the netns" 105 1.1.0 CHECK "ct-$UNIQ" eth0 "/run/netns/$T" "$CP"
+check "  ... names the address" grep -q "address missing" <<<"$OUT"
 expect_ok "DEL of the tampered attachment" empty DEL "ct-$UNIQ" eth0 "/run/netns/$T" "$C"
 add_t
 key=$(cut -d/ -f1 <<<"$TIP" | tr . ' ')
 bpftool map delete pinned "$PINS/hyp_endpoints" key $key
-expect_code "CHECK after deleting its endpoint map entry" 105 1.1.0 CHECK "ct-$UNIQ" eth0 "/run/netns/$T" "$CP" &&
-	check "  ... names the table entries" grep -q "table entries" <<<"$OUT"
+expect_code "CHECK after deleting its endpoint map entry" 105 1.1.0 CHECK "ct-$UNIQ" eth0 "/run/netns/$T" "$CP"
+check "  ... names the table entries" grep -q "table entries" <<<"$OUT"
 hctl reconcile >/dev/null
 expect_ok "CHECK after the daemon's reconcile restored the entry" empty CHECK "ct-$UNIQ" eth0 "/run/netns/$T" "$CP"
 ip -n "$T" route del default
@@ -305,9 +342,15 @@ check "nothing leaked after tampering and DELs" no_leaks
 note "== GC"
 NET2=cnother-$UNIQ
 for i in 1 2 3; do mkns "cg$i-$UNIQ"; done
-cni ADD "cg1-$UNIQ" eth0 "/run/netns/cg1-$UNIQ" "$(conf 1.1.0)" && ((RC == 0)) || notok "GC setup 1: $OUT"
-cni ADD "cg2-$UNIQ" eth0 "/run/netns/cg2-$UNIQ" "$(conf 1.1.0)" && ((RC == 0)) || notok "GC setup 2: $OUT"
-cni ADD "cg3-$UNIQ" eth0 "/run/netns/cg3-$UNIQ" "$(CONF_NET=$NET2 conf 1.1.0)" && ((RC == 0)) || notok "GC setup 3: $OUT"
+gc_setup() {
+	cni ADD "cg1-$UNIQ" eth0 "/run/netns/cg1-$UNIQ" "$(conf 1.1.0)"
+	((RC == 0)) || { echo "cg1: $OUT"; return 1; }
+	cni ADD "cg2-$UNIQ" eth0 "/run/netns/cg2-$UNIQ" "$(conf 1.1.0)"
+	((RC == 0)) || { echo "cg2: $OUT"; return 1; }
+	cni ADD "cg3-$UNIQ" eth0 "/run/netns/cg3-$UNIQ" "$(CONF_NET=$NET2 conf 1.1.0)"
+	((RC == 0)) || { echo "cg3: $OUT"; return 1; }
+}
+check "GC setup: cg1 and cg2 on this network, cg3 on another" gc_setup
 expect_ok "GC keeping cg1 only" empty GC "" "" "" \
 	"$(conf 1.1.0 "{\"cni.dev/valid-attachments\": [{containerID: \"cg1-$UNIQ\", ifname: \"eth0\"}, {containerID: \"gone-$UNIQ\", ifname: \"eth0\"}]}")"
 check "GC kept the listed attachment" bash -c "[ -n \"\$1\" ] && ip -n cg1-$UNIQ link show eth0" _ "$(owner_row "cg1-$UNIQ")"
