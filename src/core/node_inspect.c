@@ -131,7 +131,7 @@ static void port_range(struct insp_doc *const *docs, size_t n, struct hyp_inspec
 	e->port_lo = 0xffff;
 	e->port_hi = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct insp_port *ports;
+		const struct doc_port *ports;
 		size_t np = insp_doc_ports(docs[i], &ports);
 
 		if (!np)
@@ -208,6 +208,38 @@ static int gather(struct build *b, const struct ident *id, int dir, struct insp_
 	return 0;
 }
 
+/* The DFA of one endpoint direction, if any pattern applies, as entry *ne. */
+static int compile_dir(struct build *b, const struct ident *id, int dir, struct insp_state *st,
+		       struct hyp_inspect_entry *ents, struct insp_dfa *dfas, size_t *ne,
+		       struct errmsg *em)
+{
+	struct insp_pattern *pats = NULL;
+	struct insp_doc **sel = NULL;
+	size_t np, nsel;
+	uint8_t action;
+	int err;
+
+	err = gather(b, id, dir, st, &pats, &np, &sel, &nsel, &action);
+	if (!err && np)
+		err = insp_dfa_build(pats, np, HYP_DFA_HALF, &dfas[*ne], em);
+	if (!err && np) {
+		ents[*ne] = (struct hyp_inspect_entry){
+		    .identity = id->identity,
+		    .dir = (uint8_t)dir,
+		    .action = action,
+		    .dfa = &dfas[*ne],
+		};
+		port_range(sel, nsel, &ents[*ne]);
+		st->live[*ne].identity = id->identity;
+		st->live[*ne].dir = (uint32_t)dir;
+		snprintf(st->live[*ne].snic, sizeof(st->live[*ne].snic), "%s", id->snic);
+		(*ne)++;
+	}
+	free(pats);
+	free(sel);
+	return err;
+}
+
 int node__inspect_sync(struct node *n, struct errmsg *em)
 {
 	struct build b = {};
@@ -233,35 +265,9 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 		err = -ENOMEM;
 		goto out;
 	}
-	for (size_t i = 0; !err && i < b.n_ids; i++) {
-		for (int dir = 0; !err && dir < 2; dir++) {
-			struct insp_pattern *pats = NULL;
-			struct insp_doc **sel = NULL;
-			size_t np, nsel;
-			uint8_t action;
-
-			err = gather(&b, &b.ids[i], dir, st, &pats, &np, &sel, &nsel, &action);
-			if (!err && np) {
-				err = insp_dfa_build(pats, np, HYP_DFA_HALF, &dfas[ne], em);
-				if (!err) {
-					ents[ne] = (struct hyp_inspect_entry){
-					    .identity = b.ids[i].identity,
-					    .dir = (uint8_t)dir,
-					    .action = action,
-					    .dfa = &dfas[ne],
-					};
-					port_range(sel, nsel, &ents[ne]);
-					st->live[ne].identity = b.ids[i].identity;
-					st->live[ne].dir = (uint32_t)dir;
-					snprintf(st->live[ne].snic, sizeof(st->live[ne].snic), "%s",
-						 b.ids[i].snic);
-					ne++;
-				}
-			}
-			free(pats);
-			free(sel);
-		}
-	}
+	for (size_t i = 0; !err && i < b.n_ids; i++)
+		for (int dir = 0; !err && dir < 2; dir++)
+			err = compile_dir(&b, &b.ids[i], dir, st, ents, dfas, &ne, em);
 	if (err) {
 		if (err != -E2BIG)
 			em_set(em, err, "cannot compile the inspection patterns");

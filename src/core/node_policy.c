@@ -15,7 +15,7 @@
 #include "core/node_priv.h"
 #include "lib/log.h"
 #include "policy/policy.h"
-#include "policy/yaml.h"
+#include "lib/yaml.h"
 #include "inspect/inspect.h"
 #include "inspect/doc.h"
 

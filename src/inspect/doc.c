@@ -4,8 +4,9 @@
  * insp_doc and back to canonical JSON. Strict, as NetworkPolicy is:
  * unknown fields, nulls where a value is needed, bad escapes, empty and
  * over-long patterns are errors naming the document, the policy, the line
- * and the reason. The pod selector, the validation context and the JSON
- * builder are NetworkPolicy's (src/policy/netpol.h).
+ * and the reason. Built on the document toolkit of src/lib: validation
+ * context, metadata, pod selector and ports entries as NetworkPolicy has
+ * them (without SCTP, and in this kind's own words).
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,8 +18,10 @@
 #include <hyperion/abi.h>
 
 #include "inspect/doc.h"
-#include "policy/netpol.h"
-#include "policy/yaml.h"
+#include "lib/addr.h"
+#include "lib/meta.h"
+#include "lib/selector.h"
+#include "lib/yaml.h"
 
 struct insp_pat {
 	const uint8_t *bytes;
@@ -27,18 +30,12 @@ struct insp_pat {
 };
 
 struct insp_doc {
-	/*
-	 * Owns the arena everything below lives in. The vctx helpers
-	 * allocate from a pol_arena and pol_doc_free() is the one public
-	 * way to release one; no other part of this pol_doc is used.
-	 */
-	struct pol_doc *mem;
-	const char *name;
-	const char *ns;
-	struct pol_selector pods;
+	struct doc_arena *arena; /* owns everything below */
+	struct doc_meta meta;	 /* name and namespace */
+	struct label_selector pods;
 	int dir;    /* hyp_policy_dir */
 	int action; /* hyp_inspect_action */
-	struct insp_port *ports;
+	struct doc_port *ports;
 	size_t n_ports;
 	struct insp_pat *pats;
 	size_t n_pats;
@@ -54,59 +51,31 @@ static const char *const action_names[] = {
     [HYP_INSPECT_ALERT] = "alert",
 };
 
+static const char *const meta_fields[] = {"name", "namespace", NULL};
+
+static const struct doc_kind insp_kind = {
+    .api_version = INSPECT_API_VERSION,
+    .kind = INSPECT_KIND,
+    .what = "a document (an InspectionPolicy)",
+    .meta_fields = meta_fields,
+};
+
+static const struct port_proto protocols[] = {{"TCP", IPPROTO_TCP}, {"UDP", IPPROTO_UDP}};
+
+static const struct port_dialect insp_ports = {
+    .protos = protocols,
+    .n_protos = sizeof(protocols) / sizeof(protocols[0]),
+    .protos_text = "TCP or UDP",
+    .null_protocol = false,
+    .k8s_messages = false,
+    .null_list = true,
+};
+
 /* ---- small helpers ---- */
-
-static bool has(json_object *map, const char *key)
-{
-	return json_object_object_get_ex(map, key, NULL);
-}
-
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
 
 static bool printable(unsigned char ch)
 {
 	return ch >= 0x20 && ch < 0x7f;
-}
-
-/* ---- metadata ---- */
-
-static int check_const(struct vctx *c, json_object *root, const char *key, const char *want)
-{
-	json_object *v = vc_field(root, key);
-	int line = yj_key_line(root, key);
-
-	if (!v)
-		return vc_err(c, line, "%s is required (%s)", key, want);
-	if (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), want))
-		return vc_err(c, line, "%s must be %s, not \"%.80s\"", key, want,
-			      json_object_get_string(v));
-	return 0;
-}
-
-static int parse_metadata(struct vctx *c, json_object *root, struct insp_doc *d)
-{
-	static const char *const fields[] = {"name", "namespace", NULL};
-	json_object *md = vc_field(root, "metadata");
-	int err;
-
-	if (!md)
-		return vc_err(c, yj_key_line(root, "metadata"),
-			      "metadata is required (with a name)");
-	err = vc_want_map(c, md, yj_key_line(root, "metadata"), "metadata");
-	if (!err)
-		err = vc_fields(c, md, fields);
-	if (!err)
-		err = vc_meta_name(c, md, &d->name);
-	return err ? err : vc_meta_namespace(c, md, &d->ns);
 }
 
 /* ---- direction, action ---- */
@@ -119,7 +88,7 @@ static int parse_choice(struct vctx *c, json_object *spec, const char *key,
 	int line = yj_key_line(spec, key);
 	const char *s = json_object_get_string(v);
 
-	if (!has(spec, key))
+	if (!vc_has(spec, key))
 		return vc_err(c, line, "spec.%s is required (%s or %s)", key, names[0], names[1]);
 	for (int i = 0; i < 2 && json_object_is_type(v, json_type_string); i++) {
 		if (!strcmp(s, names[i])) {
@@ -129,96 +98,6 @@ static int parse_choice(struct vctx *c, json_object *spec, const char *key,
 	}
 	return vc_err(c, line, "spec.%s \"%.40s\" is not %s or %s", key, v ? s : "null", names[0],
 		      names[1]);
-}
-
-/* ---- ports ---- */
-
-static int parse_protocol(struct vctx *c, json_object *o, struct insp_port *out)
-{
-	json_object *v = vc_field(o, "protocol");
-	const char *s = json_object_get_string(v);
-
-	out->proto = IPPROTO_TCP; /* as NetworkPolicy defaults it */
-	if (!has(o, "protocol"))
-		return 0;
-	if (json_object_is_type(v, json_type_string) && !strcmp(s, "TCP"))
-		return 0;
-	if (json_object_is_type(v, json_type_string) && !strcmp(s, "UDP")) {
-		out->proto = IPPROTO_UDP;
-		return 0;
-	}
-	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP or UDP",
-		      v ? s : "null");
-}
-
-static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t *out)
-{
-	json_object *v = vc_field(o, key);
-	int line = yj_key_line(o, key);
-	int64_t n;
-
-	*out = 0;
-	if (!has(o, key))
-		return 0;
-	if (json_object_is_type(v, json_type_string))
-		return vc_err(c, line,
-			      "%s \"%.20s\" is a string: write the port number, without quotes "
-			      "(named ports are not supported)",
-			      key, json_object_get_string(v));
-	if (!json_object_is_type(v, json_type_int))
-		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
-	n = json_object_get_int64(v);
-	if (n < 1 || n > 65535)
-		return vc_err(c, line, "%s %lld is out of range (1-65535)", key, (long long)n);
-	*out = (uint16_t)n;
-	return 0;
-}
-
-static int parse_port(struct vctx *c, json_object *o, int line, struct insp_port *out)
-{
-	static const char *const fields[] = {"protocol", "port", "endPort", NULL};
-	int err;
-
-	err = vc_want_map(c, o, line, "a ports entry");
-	if (!err)
-		err = vc_fields(c, o, fields);
-	if (!err)
-		err = parse_protocol(c, o, out);
-	if (!err)
-		err = port_number(c, o, "port", &out->port);
-	if (!err)
-		err = port_number(c, o, "endPort", &out->end_port);
-	if (err)
-		return err;
-	if (out->end_port && !out->port)
-		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
-	if (out->end_port && out->end_port < out->port)
-		return vc_err(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
-			      out->end_port, out->port);
-	return 0;
-}
-
-static int parse_ports(struct vctx *c, json_object *spec, struct insp_doc *d)
-{
-	json_object *list = vc_field(spec, "ports");
-	int line = yj_key_line(spec, "ports");
-	size_t n, mark = vc_key(c, "spec.ports"), m;
-	int err;
-
-	err = vc_want_list(c, list, line, "ports", &n);
-	d->ports = !err && n ? vc_alloc(c, n * sizeof(*d->ports)) : NULL;
-	if (!err && n && !d->ports)
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < n; i++) {
-		json_object *e = json_object_array_get_idx(list, i);
-
-		m = vc_idx(c, i);
-		err = parse_port(c, e, vc_elem_line(list, e, line), &d->ports[i]);
-		vc_pop(c, m);
-	}
-	d->n_ports = err ? 0 : n;
-	vc_pop(c, mark);
-	return err;
 }
 
 /* ---- patterns ---- */
@@ -240,8 +119,9 @@ static int unescape(const char *s, uint8_t *out, size_t *len, size_t *bad)
 		} else if (s[i + 1] == '\\') {
 			b = '\\';
 			i += 2;
-		} else if (s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
-			b = (uint8_t)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
+		} else if (s[i + 1] == 'x' && hex_digit(s[i + 2]) >= 0 &&
+			   hex_digit(s[i + 3]) >= 0) {
+			b = (uint8_t)(hex_digit(s[i + 2]) << 4 | hex_digit(s[i + 3]));
 			i += 4;
 		} else {
 			*bad = i;
@@ -317,14 +197,14 @@ static int parse_pattern(struct vctx *c, json_object *e, int line, size_t i, str
 	vc_pop(c, mark);
 	if (err)
 		return err;
-	if (!has(e, "pattern"))
+	if (!vc_has(e, "pattern"))
 		return vc_err(c, line, "pattern %zu has no \"pattern\" field", num);
 	pline = yj_line(vc_field(e, "pattern")) ? yj_line(vc_field(e, "pattern"))
 						: yj_key_line(e, "pattern");
 	err = pattern_bytes(c, vc_field(e, "pattern"), pline ? pline : line, num, out);
 	if (err)
 		return err;
-	if (has(e, "caseInsensitive") && !json_object_is_type(ci, json_type_boolean))
+	if (vc_has(e, "caseInsensitive") && !json_object_is_type(ci, json_type_boolean))
 		return vc_err(c, yj_key_line(e, "caseInsensitive"),
 			      "caseInsensitive of pattern %zu must be true or false", num);
 	out->nocase = json_object_get_boolean(ci);
@@ -338,7 +218,7 @@ static int parse_patterns(struct vctx *c, json_object *spec, struct insp_doc *d)
 	size_t n;
 	int err;
 
-	if (!has(spec, "patterns"))
+	if (!vc_has(spec, "patterns"))
 		return vc_err(c, line, "spec.patterns is required (at least one pattern)");
 	err = vc_want_list(c, list, line, "spec.patterns", &n);
 	if (err)
@@ -367,13 +247,12 @@ static int parse_selector(struct vctx *c, json_object *spec, struct insp_doc *d)
 	size_t mark;
 	int err;
 
-	if (!has(spec, "podSelector"))
+	if (!vc_has(spec, "podSelector"))
 		return vc_err(
 		    c, yj_line(spec),
 		    "spec.podSelector is required ({} selects every pod of the namespace)");
-	mark = vc_key(c, "spec.podSelector");
-	err =
-	    sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"), &d->pods);
+	mark = vc_key(c, "spec");
+	err = sel_parse_key(c, spec, "podSelector", &d->pods);
 	vc_pop(c, mark);
 	return err;
 }
@@ -383,19 +262,21 @@ static int parse_spec(struct vctx *c, json_object *root, struct insp_doc *d)
 	static const char *const fields[] = {"podSelector", "direction", "ports",
 					     "action",	    "patterns",	 NULL};
 	json_object *spec = vc_field(root, "spec");
+	size_t mark;
 	int err;
 
 	if (!spec)
 		return vc_err(c, yj_key_line(root, "spec"), "spec is required");
-	err = vc_want_map(c, spec, yj_key_line(root, "spec"), "spec");
-	if (!err)
-		err = vc_fields(c, spec, fields);
+	err = vc_want_fields(c, spec, yj_key_line(root, "spec"), "spec", fields);
 	if (!err)
 		err = parse_selector(c, spec, d);
 	if (!err)
 		err = parse_choice(c, spec, "direction", dir_names, &d->dir);
-	if (!err)
-		err = parse_ports(c, spec, d);
+	if (!err) {
+		mark = vc_key(c, "spec");
+		err = ports_parse(c, &insp_ports, spec, &d->ports, &d->n_ports);
+		vc_pop(c, mark);
+	}
 	if (!err)
 		err = parse_choice(c, spec, "action", action_names, &d->action);
 	return err ? err : parse_patterns(c, spec, d);
@@ -403,23 +284,17 @@ static int parse_spec(struct vctx *c, json_object *root, struct insp_doc *d)
 
 static int doc_build(struct vctx *c, json_object *root, struct insp_doc *d)
 {
-	static const char *const fields[] = {"apiVersion", "kind", "metadata", "spec", NULL};
 	int err;
 
-	err = vc_want_map(c, root, 0, "a document (an InspectionPolicy)");
+	err = doc_header(c, root, &insp_kind);
 	if (err)
 		return err;
-	c->name = vc_peek_name(root); /* for the messages until metadata is checked */
-	err = check_const(c, root, "apiVersion", INSPECT_API_VERSION);
-	if (!err)
-		err = check_const(c, root, "kind", INSPECT_KIND);
-	if (!err)
-		err = vc_fields(c, root, fields);
-	if (!err)
-		err = parse_metadata(c, root, d);
-	if (!err)
-		err = parse_spec(c, root, d);
-	return err;
+	/* metadata: null reads as missing here (NetworkPolicy: not a mapping) */
+	if (!vc_field(root, "metadata"))
+		return vc_err(c, yj_key_line(root, "metadata"),
+			      "metadata is required (with a name)");
+	err = doc_metadata(c, root, &insp_kind, &d->meta);
+	return err ? err : parse_spec(c, root, d);
 }
 
 int insp_doc_parse(json_object *o, size_t doc_index, struct insp_doc **out, struct errmsg *em)
@@ -432,10 +307,7 @@ int insp_doc_parse(json_object *o, size_t doc_index, struct insp_doc **out, stru
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		goto out;
-	d->mem = calloc(1, sizeof(*d->mem));
-	if (!d->mem)
-		goto out;
-	c.arena = &d->mem->arena;
+	c.arena = &d->arena;
 	err = doc_build(&c, o, d);
 out:
 	if (err == -ENOMEM)
@@ -457,7 +329,7 @@ void insp_doc_free(struct insp_doc *d)
 {
 	if (!d)
 		return;
-	pol_doc_free(d->mem);
+	doc_arena_free(d->arena);
 	free(d);
 }
 
@@ -465,12 +337,12 @@ void insp_doc_free(struct insp_doc *d)
 
 const char *insp_doc_namespace(const struct insp_doc *d)
 {
-	return d->ns;
+	return d->meta.ns;
 }
 
 const char *insp_doc_name(const struct insp_doc *d)
 {
-	return d->name;
+	return d->meta.name;
 }
 
 int insp_doc_direction(const struct insp_doc *d)
@@ -483,7 +355,7 @@ int insp_doc_action(const struct insp_doc *d)
 	return d->action;
 }
 
-size_t insp_doc_ports(const struct insp_doc *d, const struct insp_port **ports)
+size_t insp_doc_ports(const struct insp_doc *d, const struct doc_port **ports)
 {
 	*ports = d->ports;
 	return d->n_ports;
@@ -496,11 +368,7 @@ size_t insp_doc_npatterns(const struct insp_doc *d)
 
 bool insp_doc_selects(const struct insp_doc *d, const struct labels *ls)
 {
-	const char *ns = labels__get(ls, POL_EP_NS_LABEL);
-
-	if (strcmp(ns ? ns : POL_DEFAULT_NAMESPACE, d->ns))
-		return false;
-	return sel_matches(&d->pods, ls);
+	return sel_selects_pod(&d->pods, d->meta.ns, ls);
 }
 
 int insp_doc_patterns(const struct insp_doc *d, uint32_t first_id, struct insp_pattern **pats,
@@ -565,19 +433,7 @@ static json_object *pattern_json(struct jbuild *b, const struct insp_pat *p)
 
 	insp_pattern_escape(p->bytes, p->len, s, sizeof(s));
 	jb_set(b, o, "pattern", jb_str(b, s));
-	jb_set(b, o, "caseInsensitive", json_object_new_boolean(p->nocase));
-	return o;
-}
-
-static json_object *port_json(struct jbuild *b, const struct insp_port *p)
-{
-	json_object *o = jb_obj(b);
-
-	jb_set(b, o, "protocol", jb_str(b, p->proto == IPPROTO_UDP ? "UDP" : "TCP"));
-	if (p->port)
-		jb_set(b, o, "port", jb_int(b, p->port));
-	if (p->end_port)
-		jb_set(b, o, "endPort", jb_int(b, p->end_port));
+	jb_set(b, o, "caseInsensitive", jb_bool(b, p->nocase));
 	return o;
 }
 
@@ -587,12 +443,8 @@ static json_object *spec_json(struct jbuild *b, const struct insp_doc *d)
 
 	jb_set(b, spec, "podSelector", sel_json(b, &d->pods));
 	jb_set(b, spec, "direction", jb_str(b, dir_names[d->dir]));
-	if (d->n_ports) {
-		l = jb_arr(b);
-		for (size_t i = 0; i < d->n_ports; i++)
-			jb_push(b, l, port_json(b, &d->ports[i]));
-		jb_set(b, spec, "ports", l);
-	}
+	if (d->n_ports)
+		jb_set(b, spec, "ports", ports_json(b, &insp_ports, d->ports, d->n_ports));
 	jb_set(b, spec, "action", jb_str(b, action_names[d->action]));
 	l = jb_arr(b);
 	for (size_t i = 0; i < d->n_pats; i++)
@@ -604,17 +456,8 @@ static json_object *spec_json(struct jbuild *b, const struct insp_doc *d)
 json_object *insp_doc_json(const struct insp_doc *d)
 {
 	struct jbuild b = {0};
-	json_object *o = jb_obj(&b), *md = jb_obj(&b);
+	json_object *o = doc_meta_json(&b, &insp_kind, &d->meta);
 
-	jb_set(&b, o, "apiVersion", jb_str(&b, INSPECT_API_VERSION));
-	jb_set(&b, o, "kind", jb_str(&b, INSPECT_KIND));
-	jb_set(&b, md, "name", jb_str(&b, d->name));
-	jb_set(&b, md, "namespace", jb_str(&b, d->ns));
-	jb_set(&b, o, "metadata", md);
 	jb_set(&b, o, "spec", spec_json(&b, d));
-	if (b.failed) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return jb_done(&b, o);
 }

@@ -15,21 +15,16 @@
 
 #include "inspect/inspect.h"
 #include "lib/errmsg.h"
+#include "lib/ports.h"
 
 #define INSPECT_API_VERSION "hyperion.io/v1"
 #define INSPECT_KIND	    "InspectionPolicy"
 
-/* One spec.ports entry, as NetworkPolicy's (protocol 6 or 17). */
-struct insp_port {
-	uint8_t proto;	   /* IPPROTO_TCP / IPPROTO_UDP */
-	uint16_t port;	   /* 0: every port of proto */
-	uint16_t end_port; /* 0: port alone */
-};
-
 /* Rebuilds a document from insp_doc_json() output (the store's copy). */
 int insp_doc_from_json(json_object *o, struct insp_doc **out, struct errmsg *em);
-/* spec.ports; none (0): every TCP and UDP port. Valid while d lives. */
-size_t insp_doc_ports(const struct insp_doc *d, const struct insp_port **ports);
+/* spec.ports (protocol IPPROTO_TCP or IPPROTO_UDP); none (0): every TCP
+ * and UDP port. Valid while d lives. */
+size_t insp_doc_ports(const struct insp_doc *d, const struct doc_port **ports);
 size_t insp_doc_npatterns(const struct insp_doc *d);
 /*
  * Pattern bytes in the canonical escaped form of insp_doc_json: printable

@@ -27,5 +27,7 @@ int validate_object_name(const char *name);
 int validate_instance_name(const char *name);
 int hex_encode(const uint8_t *in, size_t n, char *out, size_t outlen);
 int hex_decode(const char *in, uint8_t *out, size_t n);
+/* The value of one hex digit (either case), -1 for any other character. */
+int hex_digit(char c);
 
 #endif

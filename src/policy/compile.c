@@ -69,9 +69,7 @@ static const struct labels *ep_labels(const struct pol_endpoint *ep)
 
 static const char *ep_ns(const struct pol_endpoint *ep)
 {
-	const char *ns = labels__get(ep_labels(ep), POL_EP_NS_LABEL);
-
-	return ns ? ns : POL_DEFAULT_NAMESPACE;
+	return sel_pod_namespace(ep_labels(ep));
 }
 
 static const char *ep_name(const struct pol_endpoint *ep)
@@ -259,7 +257,7 @@ static int eset_add(struct eset *s, const struct pol_entry *e)
 }
 
 /* The fewest prefixes covering [port, end_port]: port with low bits 0, 16 - k bits. */
-static size_t port_prefixes(const struct pol_port *p, const struct pol_entry *tmpl,
+static size_t port_prefixes(const struct doc_port *p, const struct pol_entry *tmpl,
 			    struct pol_entry *out)
 {
 	uint32_t lo = p->port, hi = p->end_port ? p->end_port : p->port;
@@ -321,7 +319,7 @@ static bool peer_selects(const struct comp *k, const struct pol_doc *d, const st
 {
 	if (p->namespaces && !sel_matches(p->namespaces, &k->nss[v->ns_idx].labels))
 		return false;
-	if (!p->namespaces && strcmp(v->ns, d->ns))
+	if (!p->namespaces && strcmp(v->ns, d->meta.ns))
 		return false; /* podSelector alone: the policy's namespace */
 	return !p->pods || sel_matches(p->pods, ep_labels(v->ep));
 }
@@ -381,7 +379,7 @@ static int rule_ref_add(struct comp *k, const struct pol_doc *d, int dir, size_t
 	}
 	ref = &k->rules[k->n_rules++];
 	memset(ref, 0, sizeof(*ref));
-	snprintf(ref->policy, sizeof(ref->policy), "%s/%s", d->ns, d->name);
+	snprintf(ref->policy, sizeof(ref->policy), "%s/%s", d->meta.ns, d->meta.name);
 	ref->dir = (uint8_t)dir;
 	ref->rule = (int)i;
 	return 0;
@@ -392,7 +390,7 @@ static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint3
 {
 	int err = 0;
 
-	if (strcmp(u->ns, d->ns) || !sel_matches(&d->pods, ep_labels(u->ep)))
+	if (strcmp(u->ns, d->meta.ns) || !sel_matches(&d->pods, ep_labels(u->ep)))
 		return 0;
 	u->flags |= pol_dir_flag(dir);
 	for (size_t i = 0; !err && i < d->n_rules[dir]; i++) {
@@ -408,8 +406,8 @@ static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint3
 				      "policy %s/%s, %s rule %zu: more than %zu datapath entries "
 				      "(selected identities x peers x port prefixes); narrow the "
 				      "selectors or port ranges",
-				      d->ns, d->name, dir == HYP_DIR_INGRESS ? "ingress" : "egress",
-				      i, k->set.max);
+				      d->meta.ns, d->meta.name,
+				      dir == HYP_DIR_INGRESS ? "ingress" : "egress", i, k->set.max);
 	}
 	return err;
 }

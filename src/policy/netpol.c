@@ -1,459 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * networking.k8s.io/v1 NetworkPolicy: validation into struct pol_doc
- * (netpol_json.c writes it back as canonical JSON). Strict: unknown fields, nulls where a mapping
- * is needed, named ports and IPv6 are errors, so that a typo can never
+ * (netpol_json.c writes it back as canonical JSON) with the document
+ * toolkit of src/lib. Strict: unknown fields, nulls where a mapping is
+ * needed, named ports and IPv6 are errors, so that a typo can never
  * silently widen a policy. Every message names the document, the policy,
  * the line and the field path.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <hyperion/abi.h>
 
 #include "policy/netpol.h"
-#include "policy/yaml.h"
+#include "lib/yaml.h"
 
-#define ARENA_CHUNK 4096
+static const char *const meta_fields[] = {"name", "namespace", "labels", "annotations", NULL};
 
-struct pol_arena {
-	struct pol_arena *next;
-	size_t used, cap;
-	max_align_t data[];
+const struct doc_kind pol_kind = {
+    .api_version = POL_API_VERSION,
+    .kind = POL_KIND,
+    .what = "a document (a NetworkPolicy)",
+    .meta_fields = meta_fields,
 };
 
-const struct pol_proto pol_protocols[POL_N_PROTOCOLS] = {{"TCP", 6}, {"UDP", 17}, {"SCTP", 132}};
+static const struct port_proto protocols[] = {{"TCP", 6}, {"UDP", 17}, {"SCTP", 132}};
 
-/* ---- arena, context, messages ---- */
-
-void *vc_alloc(struct vctx *c, size_t size)
-{
-	struct pol_arena *a = *c->arena;
-	size_t cap;
-	void *p;
-
-	if (size > SIZE_MAX / 2)
-		return NULL;
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!a || a->cap - a->used < size) {
-		cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
-		a = calloc(1, sizeof(*a) + cap);
-		if (!a)
-			return NULL;
-		a->cap = cap;
-		a->next = *c->arena;
-		*c->arena = a;
-	}
-	p = (char *)a->data + a->used;
-	a->used += size;
-	return p;
-}
-
-const char *vc_strdup(struct vctx *c, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = vc_alloc(c, n);
-
-	return p ? memcpy(p, s, n) : NULL;
-}
-
-static void arena_free(struct pol_arena *a)
-{
-	while (a) {
-		struct pol_arena *next = a->next;
-
-		free(a);
-		a = next;
-	}
-}
-
-static size_t vc_append(struct vctx *c, const char *s)
-{
-	size_t mark = c->plen;
-	int w = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "%s", s);
-
-	if (w > 0)
-		c->plen += (size_t)w < sizeof(c->path) - c->plen ? (size_t)w
-								 : sizeof(c->path) - c->plen - 1;
-	return mark;
-}
-
-size_t vc_key(struct vctx *c, const char *key)
-{
-	size_t mark = c->plen;
-
-	if (c->plen)
-		vc_append(c, ".");
-	vc_append(c, key);
-	return mark;
-}
-
-size_t vc_idx(struct vctx *c, size_t i)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "[%zu]", i);
-	return vc_append(c, buf);
-}
-
-void vc_pop(struct vctx *c, size_t mark)
-{
-	c->plen = mark;
-	c->path[mark] = '\0';
-}
-
-int vc_err(struct vctx *c, int line, const char *fmt, ...)
-{
-	char msg[320], where[300], at[24] = "";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (c->doc)
-		snprintf(where, sizeof(where), "document %d%s%.253s%s", c->doc, c->name ? " (" : "",
-			 c->name ? c->name : "", c->name ? ")" : "");
-	else
-		snprintf(where, sizeof(where), "policy%s%.253s", c->name ? " " : "",
-			 c->name ? c->name : "");
-	if (line > 0)
-		snprintf(at, sizeof(at), ", line %d", line);
-	return em_set(c->em, -EINVAL, "%s%s: %s%s%s%s", where, at, msg, c->plen ? " (in " : "",
-		      c->path, c->plen ? ")" : "");
-}
-
-json_object *vc_field(json_object *map, const char *key)
-{
-	json_object *v = NULL;
-
-	json_object_object_get_ex(map, key, &v);
-	return v;
-}
-
-static bool has(json_object *map, const char *key)
-{
-	return json_object_object_get_ex(map, key, NULL);
-}
-
-static int unknown_field(struct vctx *c, json_object *map, const char *key,
-			 const char *const *known)
-{
-	char list[160] = "";
-	size_t off = 0;
-
-	for (size_t i = 0; known[i]; i++) {
-		if (!strcasecmp(key, known[i]))
-			return vc_err(c, yj_key_line(map, key),
-				      "unknown field \"%.80s\" (did you mean \"%s\"?)", key,
-				      known[i]);
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", i ? ", " : "",
-					known[i]);
-		if (off >= sizeof(list))
-			break;
-	}
-	return vc_err(c, yj_key_line(map, key), "unknown field \"%.80s\" (known: %s)", key, list);
-}
-
-int vc_fields(struct vctx *c, json_object *map, const char *const *known)
-{
-	json_object_object_foreach(map, key, val)
-	{
-		size_t i;
-
-		(void)val;
-		for (i = 0; known[i] && strcmp(key, known[i]); i++)
-			;
-		if (!known[i])
-			return unknown_field(c, map, key, known);
-	}
-	return 0;
-}
-
-int vc_want_map(struct vctx *c, json_object *o, int line, const char *what)
-{
-	if (json_object_is_type(o, json_type_object))
-		return 0;
-	return vc_err(c, yj_line(o) ? yj_line(o) : line, "%s must be a mapping%s", what,
-		      o ? "" : ", not null");
-}
-
-int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, size_t *n)
-{
-	*n = 0;
-	if (!o)
-		return 0;
-	if (!json_object_is_type(o, json_type_array))
-		return vc_err(c, yj_line(o) ? yj_line(o) : line, "%s must be a list", what);
-	*n = json_object_array_length(o);
-	return 0;
-}
-
-int vc_not_null(struct vctx *c, json_object *map, const char *key)
-{
-	if (!has(map, key) || vc_field(map, key))
-		return 0;
-	return vc_err(c, yj_key_line(map, key), "%s is empty (null): give it a value or remove it",
-		      key);
-}
-
-/* A line for element i of list, else the list's. */
-int vc_elem_line(json_object *list, json_object *e, int line)
-{
-	return yj_line(e) ? yj_line(e) : yj_line(list) ? yj_line(list) : line;
-}
-
-/* ---- names ---- */
-
-static bool dns_part(const char *s, size_t n)
-{
-	if (!n || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
-			return false;
-	return true;
-}
-
-/* DNS-1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63. */
-bool vc_dns_label(const char *s)
-{
-	return strlen(s) <= 63 && dns_part(s, strlen(s));
-}
-
-/* DNS-1123 subdomain: dot-separated labels, at most 253 in all. */
-bool vc_dns_subdomain(const char *s)
-{
-	const char *dot;
-
-	if (strlen(s) > 253)
-		return false;
-	for (;; s = dot + 1) {
-		dot = strchr(s, '.');
-		if (!dns_part(s, dot ? (size_t)(dot - s) : strlen(s)))
-			return false;
-		if (!dot)
-			return true;
-	}
-}
-
-/* ---- metadata ---- */
-
-const char *vc_peek_name(json_object *root)
-{
-	json_object *name = vc_field(vc_field(root, "metadata"), "name");
-	const char *s = json_object_get_string(name);
-
-	return json_object_is_type(name, json_type_string) && vc_dns_subdomain(s) ? s : NULL;
-}
-
-int vc_meta_name(struct vctx *c, json_object *md, const char **name)
-{
-	json_object *v = vc_field(md, "name");
-	int line = yj_key_line(md, "name");
-	const char *s = json_object_get_string(v);
-
-	if (vc_not_null(c, md, "name"))
-		return -EINVAL;
-	if (!v)
-		return vc_err(c, line, "metadata.name is required");
-	if (!json_object_is_type(v, json_type_string))
-		return vc_err(c, line, "metadata.name must be a string");
-	if (!vc_dns_subdomain(s))
-		return vc_err(c, line,
-			      "metadata.name \"%.80s\" is not a DNS-1123 subdomain (lower-case "
-			      "[a-z0-9-] parts separated by dots, at most 253)",
-			      s);
-	*name = vc_strdup(c, s);
-	c->name = *name;
-	return *name ? 0 : -ENOMEM;
-}
-
-int vc_meta_namespace(struct vctx *c, json_object *md, const char **ns)
-{
-	json_object *v = vc_field(md, "namespace");
-	int line = yj_key_line(md, "namespace");
-	const char *s = json_object_get_string(v);
-
-	if (vc_not_null(c, md, "namespace"))
-		return -EINVAL;
-	if (!v) {
-		*ns = POL_DEFAULT_NAMESPACE;
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_string))
-		return vc_err(c, line, "metadata.namespace must be a string");
-	if (!vc_dns_label(s))
-		return vc_err(c, line,
-			      "metadata.namespace \"%.80s\" is not a DNS-1123 label (at most 63 of "
-			      "[a-z0-9-], alphanumeric at both ends)",
-			      s);
-	*ns = vc_strdup(c, s);
-	return *ns ? 0 : -ENOMEM;
-}
-
-/* metadata.labels (label syntax) or metadata.annotations (any string value). */
-static int parse_kv(struct vctx *c, json_object *md, const char *key, bool labels,
-		    struct pol_kv **out, size_t *n)
-{
-	json_object *map = vc_field(md, key);
-	char what[32];
-	size_t i = 0;
-
-	snprintf(what, sizeof(what), "metadata.%s", key);
-	if (!map)
-		return 0;
-	if (vc_want_map(c, map, yj_key_line(md, key), what))
-		return -EINVAL;
-	*out = vc_alloc(c, (size_t)json_object_object_length(map) * sizeof(**out));
-	if (!*out)
-		return -ENOMEM;
-	json_object_object_foreach(map, k, v)
-	{
-		int line = yj_key_line(map, k);
-		const char *s = json_object_get_string(v);
-
-		if (label_validate_key(k))
-			return vc_err(c, line, "%s key \"%.80s\" is not a valid key", what, k);
-		if (!json_object_is_type(v, json_type_string))
-			return vc_err(c, line, "%s value of \"%.80s\" must be a string (quote it)",
-				      what, k);
-		if (labels && label_validate_value(s))
-			return vc_err(c, line, "%s value \"%.80s\" is not a valid label value",
-				      what, s);
-		(*out)[i].key = vc_strdup(c, k);
-		(*out)[i].val = vc_strdup(c, s);
-		if (!(*out)[i].key || !(*out)[i].val)
-			return -ENOMEM;
-		*n = ++i;
-	}
-	return 0;
-}
-
-static int parse_metadata(struct vctx *c, json_object *root, struct pol_doc *d)
-{
-	static const char *const fields[] = {"name", "namespace", "labels", "annotations", NULL};
-	json_object *md = vc_field(root, "metadata");
-	int err;
-
-	if (!has(root, "metadata"))
-		return vc_err(c, yj_line(root), "metadata is required (with a name)");
-	err = vc_want_map(c, md, yj_key_line(root, "metadata"), "metadata");
-	if (!err)
-		err = vc_fields(c, md, fields);
-	if (!err)
-		err = vc_meta_name(c, md, &d->name);
-	if (!err)
-		err = vc_meta_namespace(c, md, &d->ns);
-	if (!err)
-		err = parse_kv(c, md, "labels", true, &d->labels, &d->n_labels);
-	if (!err)
-		err = parse_kv(c, md, "annotations", false, &d->annotations, &d->n_annotations);
-	return err;
-}
-
-static int check_const(struct vctx *c, json_object *root, const char *key, const char *want)
-{
-	json_object *v = vc_field(root, key);
-	int line = yj_key_line(root, key);
-
-	if (!v)
-		return vc_err(c, line, "%s is required (%s)", key, want);
-	if (!json_object_is_type(v, json_type_string) || strcmp(json_object_get_string(v), want))
-		return vc_err(c, line, "%s must be %s, not \"%.80s\"", key, want,
-			      json_object_get_string(v));
-	return 0;
-}
-
-/* ---- ports ---- */
-
-static int parse_protocol(struct vctx *c, json_object *o, struct pol_port *out)
-{
-	json_object *v = vc_field(o, "protocol");
-	const char *s = json_object_get_string(v);
-
-	out->proto = pol_protocols[0].num; /* TCP, as Kubernetes defaults it */
-	if (!v)
-		return 0;
-	if (json_object_is_type(v, json_type_string)) {
-		for (size_t i = 0; i < POL_N_PROTOCOLS; i++) {
-			if (!strcmp(s, pol_protocols[i].name)) {
-				out->proto = pol_protocols[i].num;
-				return 0;
-			}
-		}
-	}
-	return vc_err(c, yj_key_line(o, "protocol"), "protocol \"%.40s\" is not TCP, UDP or SCTP",
-		      s);
-}
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-static int port_number(struct vctx *c, json_object *o, const char *key, uint16_t *out)
-{
-	json_object *v = vc_field(o, key);
-	int line = yj_key_line(o, key);
-	const char *s = json_object_get_string(v);
-	int64_t n;
-
-	*out = 0;
-	if (vc_not_null(c, o, key))
-		return -EINVAL;
-	if (!v)
-		return 0;
-	if (json_object_is_type(v, json_type_string) && all_digits(s))
-		return vc_err(c, line,
-			      "%s \"%.20s\" must be a number from 1 to 65535, without quotes", key,
-			      s);
-	if (json_object_is_type(v, json_type_string))
-		return vc_err(
-		    c, line,
-		    "named port \"%.80s\" is not supported: Hyperion has no container port "
-		    "names, use the port number",
-		    s);
-	if (!json_object_is_type(v, json_type_int))
-		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
-	n = json_object_get_int64(v);
-	if (n < 1 || n > 65535)
-		return vc_err(c, line, "%s %lld is out of range (1-65535)", key, (long long)n);
-	*out = (uint16_t)n;
-	return 0;
-}
-
-static int parse_port(struct vctx *c, json_object *o, int line, struct pol_port *out)
-{
-	static const char *const fields[] = {"protocol", "port", "endPort", NULL};
-	int err;
-
-	err = vc_want_map(c, o, line, "a ports entry");
-	if (!err)
-		err = vc_fields(c, o, fields);
-	if (!err)
-		err = parse_protocol(c, o, out);
-	if (!err)
-		err = port_number(c, o, "port", &out->port);
-	if (!err)
-		err = port_number(c, o, "endPort", &out->end_port);
-	if (err)
-		return err;
-	if (out->end_port && !out->port)
-		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
-	if (out->end_port && out->end_port < out->port)
-		return vc_err(c, yj_key_line(o, "endPort"), "endPort %u is below port %u",
-			      out->end_port, out->port);
-	return 0;
-}
+const struct port_dialect pol_ports = {
+    .protos = protocols,
+    .n_protos = sizeof(protocols) / sizeof(protocols[0]),
+    .protos_text = "TCP, UDP or SCTP",
+    .null_protocol = true,
+    .k8s_messages = true,
+    .null_list = false,
+};
 
 /* ---- peers ---- */
 
@@ -518,9 +100,7 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 	int err;
 
 	out->ip_block = true;
-	err = vc_want_map(c, ib, line, "ipBlock");
-	if (!err)
-		err = vc_fields(c, ib, fields);
+	err = vc_want_fields(c, ib, line, "ipBlock", fields);
 	if (!err && !vc_field(ib, "cidr"))
 		err = vc_err(c, line, "ipBlock needs a cidr");
 	if (!err)
@@ -532,20 +112,12 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 }
 
 static int parse_peer_sel(struct vctx *c, json_object *p, const char *key,
-			  struct pol_selector **out)
+			  struct label_selector **out)
 {
-	size_t mark;
-	int err;
-
-	if (!has(p, key))
+	if (!vc_has(p, key))
 		return 0;
 	*out = vc_alloc(c, sizeof(**out));
-	if (!*out)
-		return -ENOMEM;
-	mark = vc_key(c, key);
-	err = sel_parse(c, vc_field(p, key), yj_key_line(p, key), *out);
-	vc_pop(c, mark);
-	return err;
+	return *out ? sel_parse_key(c, p, key, *out) : -ENOMEM;
 }
 
 static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer *out)
@@ -555,14 +127,12 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 	size_t mark;
 	int err;
 
-	err = vc_want_map(c, p, line, "a peer");
-	if (!err)
-		err = vc_fields(c, p, fields);
+	err = vc_want_fields(c, p, line, "a peer", fields);
 	if (err)
 		return err;
-	pods = has(p, "podSelector");
-	nss = has(p, "namespaceSelector");
-	ipb = has(p, "ipBlock");
+	pods = vc_has(p, "podSelector");
+	nss = vc_has(p, "namespaceSelector");
+	ipb = vc_has(p, "ipBlock");
 	if (!pods && !nss && !ipb)
 		return vc_err(c, line, "a peer needs podSelector, namespaceSelector or ipBlock");
 	if (ipb && (pods || nss))
@@ -581,84 +151,47 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 
 /* ---- rules ---- */
 
-/* Parses the list r[key] with one(); *items gets an array of n of size sz each. */
-static int parse_list(struct vctx *c, json_object *r, const char *key, size_t sz, void **items,
-		      size_t *n, int (*one)(struct vctx *, json_object *, int, void *))
+static int one_peer(struct vctx *c, json_object *e, int line, void *item, const void *arg)
 {
-	json_object *list = vc_field(r, key);
-	int line = yj_key_line(r, key);
-	size_t mark = vc_key(c, key), m;
-	int err;
-
-	*n = 0;
-	err = vc_not_null(c, r, key);
-	if (!err)
-		err = vc_want_list(c, list, line, key, n);
-	*items = *n ? vc_alloc(c, *n * sz) : NULL;
-	if (!err && *n && !*items)
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < *n; i++) {
-		json_object *e = json_object_array_get_idx(list, i);
-
-		m = vc_idx(c, i);
-		err = one(c, e, vc_elem_line(list, e, line), (char *)*items + i * sz);
-		vc_pop(c, m);
-	}
-	vc_pop(c, mark);
-	return err;
-}
-
-static int one_peer(struct vctx *c, json_object *e, int line, void *out)
-{
-	return parse_peer(c, e, line, out);
-}
-
-static int one_port(struct vctx *c, json_object *e, int line, void *out)
-{
-	return parse_port(c, e, line, out);
+	return parse_peer(c, e, line, item);
 }
 
 static int parse_rule(struct vctx *c, json_object *r, int line, int dir, struct pol_rule *out)
 {
 	static const char *const in_fields[] = {"from", "ports", NULL};
 	static const char *const eg_fields[] = {"to", "ports", NULL};
-	const char *peers = dir == HYP_DIR_INGRESS ? "from" : "to";
+	const struct vc_list peers = {
+	    .key = dir == HYP_DIR_INGRESS ? "from" : "to",
+	    .size = sizeof(*out->peers),
+	    .one = one_peer,
+	};
 	int err;
 
-	err = vc_want_map(c, r, line, "a rule ({} allows everything)");
+	err = vc_want_fields(c, r, line, "a rule ({} allows everything)",
+			     dir == HYP_DIR_INGRESS ? in_fields : eg_fields);
 	if (!err)
-		err = vc_fields(c, r, dir == HYP_DIR_INGRESS ? in_fields : eg_fields);
+		err = vc_list(c, r, &peers, (void **)&out->peers, &out->n_peers);
 	if (!err)
-		err = parse_list(c, r, peers, sizeof(*out->peers), (void **)&out->peers,
-				 &out->n_peers, one_peer);
-	if (!err)
-		err = parse_list(c, r, "ports", sizeof(*out->ports), (void **)&out->ports,
-				 &out->n_ports, one_port);
+		err = ports_parse(c, &pol_ports, r, &out->ports, &out->n_ports);
 	return err;
+}
+
+static int one_rule(struct vctx *c, json_object *e, int line, void *item, const void *arg)
+{
+	return parse_rule(c, e, line, *(const int *)arg, item);
 }
 
 static int parse_rules(struct vctx *c, json_object *spec, int dir, struct pol_doc *d)
 {
-	const char *key = dir == HYP_DIR_INGRESS ? "ingress" : "egress";
-	json_object *list = vc_field(spec, key);
-	int line = yj_key_line(spec, key);
-	size_t n, mark = vc_key(c, key), m;
-	int err;
+	const struct vc_list rules = {
+	    .key = dir == HYP_DIR_INGRESS ? "ingress" : "egress",
+	    .size = sizeof(*d->rules[dir]),
+	    .null_empty = true,
+	    .one = one_rule,
+	    .arg = &dir,
+	};
 
-	err = vc_want_list(c, list, line, key, &n);
-	d->rules[dir] = n ? vc_alloc(c, n * sizeof(*d->rules[dir])) : NULL;
-	if (!err && n && !d->rules[dir])
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < n; i++) {
-		json_object *r = json_object_array_get_idx(list, i);
-
-		m = vc_idx(c, i);
-		err = parse_rule(c, r, vc_elem_line(list, r, line), dir, &d->rules[dir][i]);
-		vc_pop(c, m);
-	}
-	d->n_rules[dir] = err ? 0 : n;
-	vc_pop(c, mark);
-	return err;
+	return vc_list(c, spec, &rules, (void **)&d->rules[dir], &d->n_rules[dir]);
 }
 
 /* ---- spec ---- */
@@ -712,26 +245,22 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 	static const char *const fields[] = {"podSelector", "policyTypes", "ingress", "egress",
 					     NULL};
 	json_object *spec = vc_field(root, "spec");
-	size_t mark, m;
+	size_t mark;
 	int err;
 
-	if (!has(root, "spec"))
+	if (!vc_has(root, "spec"))
 		return vc_err(c, yj_line(root), "spec is required");
 	err = vc_want_map(c, spec, yj_key_line(root, "spec"), "spec");
 	if (err)
 		return err;
 	mark = vc_key(c, "spec");
 	err = vc_fields(c, spec, fields);
-	if (!err && !has(spec, "podSelector"))
+	if (!err && !vc_has(spec, "podSelector"))
 		err = vc_err(c, yj_line(spec),
 			     "podSelector is required ({} selects every pod of "
 			     "the namespace)");
-	if (!err) {
-		m = vc_key(c, "podSelector");
-		err = sel_parse(c, vc_field(spec, "podSelector"), yj_key_line(spec, "podSelector"),
-				&d->pods);
-		vc_pop(c, m);
-	}
+	if (!err)
+		err = sel_parse_key(c, spec, "podSelector", &d->pods);
 	if (!err)
 		err = parse_types(c, spec, &d->types);
 	if (!err)
@@ -752,7 +281,6 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 
 static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 {
-	static const char *const fields[] = {"apiVersion", "kind", "metadata", "spec", NULL};
 	struct pol_doc *d = calloc(1, sizeof(*d));
 	int err;
 
@@ -760,17 +288,9 @@ static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 	if (!d)
 		return -ENOMEM;
 	c->arena = &d->arena;
-	err = vc_want_map(c, root, 0, "a document (a NetworkPolicy)");
-	if (!err) {
-		c->name = vc_peek_name(root); /* for the messages until metadata is checked */
-		err = check_const(c, root, "apiVersion", POL_API_VERSION);
-	}
+	err = doc_header(c, root, &pol_kind);
 	if (!err)
-		err = check_const(c, root, "kind", POL_KIND);
-	if (!err)
-		err = vc_fields(c, root, fields);
-	if (!err)
-		err = parse_metadata(c, root, d);
+		err = doc_metadata(c, root, &pol_kind, &d->meta);
 	if (!err)
 		err = parse_spec(c, root, d);
 	c->name = NULL; /* it pointed into root or d */
@@ -787,11 +307,12 @@ static int check_unique(struct vctx *c, struct pol_doc **docs, size_t n, const i
 	const struct pol_doc *d = docs[n];
 
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(docs[i]->ns, d->ns) && !strcmp(docs[i]->name, d->name))
+		if (!strcmp(docs[i]->meta.ns, d->meta.ns) &&
+		    !strcmp(docs[i]->meta.name, d->meta.name))
 			return em_set(c->em, -EINVAL,
 				      "document %d (%s): policy %s/%s is already defined by "
 				      "document %d",
-				      c->doc, d->name, d->ns, d->name, index[i]);
+				      c->doc, d->meta.name, d->meta.ns, d->meta.name, index[i]);
 	return 0;
 }
 
@@ -848,7 +369,7 @@ void pol_doc_free(struct pol_doc *d)
 {
 	if (!d)
 		return;
-	arena_free(d->arena);
+	doc_arena_free(d->arena);
 	free(d);
 }
 
@@ -863,12 +384,12 @@ void pol_docs_free(struct pol_doc **docs, size_t n)
 
 const char *pol_doc_namespace(const struct pol_doc *d)
 {
-	return d->ns;
+	return d->meta.ns;
 }
 
 const char *pol_doc_name(const struct pol_doc *d)
 {
-	return d->name;
+	return d->meta.name;
 }
 
 int pol_parse_root(json_object *root, int doc_index, struct pol_doc **out, struct errmsg *em)

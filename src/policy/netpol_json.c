@@ -11,49 +11,6 @@
 
 #include "policy/netpol.h"
 
-static json_object *jb_chk(struct jbuild *b, json_object *o)
-{
-	if (!o)
-		b->failed = true;
-	return o;
-}
-
-json_object *jb_obj(struct jbuild *b)
-{
-	return jb_chk(b, json_object_new_object());
-}
-
-json_object *jb_arr(struct jbuild *b)
-{
-	return jb_chk(b, json_object_new_array());
-}
-
-json_object *jb_str(struct jbuild *b, const char *s)
-{
-	return jb_chk(b, json_object_new_string(s));
-}
-
-json_object *jb_int(struct jbuild *b, int64_t v)
-{
-	return jb_chk(b, json_object_new_int64(v));
-}
-
-void jb_set(struct jbuild *b, json_object *obj, const char *key, json_object *val)
-{
-	if (!obj || !val || json_object_object_add(obj, key, val)) {
-		b->failed = true;
-		json_object_put(val);
-	}
-}
-
-void jb_push(struct jbuild *b, json_object *arr, json_object *val)
-{
-	if (!arr || !val || json_object_array_add(arr, val)) {
-		b->failed = true;
-		json_object_put(val);
-	}
-}
-
 static json_object *cidr_json(struct jbuild *b, const struct cidr4 *c)
 {
 	char ip[16], s[24];
@@ -85,26 +42,6 @@ static json_object *peer_json(struct jbuild *b, const struct pol_peer *p)
 	return o;
 }
 
-static const char *proto_name(uint8_t num)
-{
-	for (size_t i = 0; i < POL_N_PROTOCOLS; i++)
-		if (pol_protocols[i].num == num)
-			return pol_protocols[i].name;
-	return "TCP";
-}
-
-static json_object *port_json(struct jbuild *b, const struct pol_port *p)
-{
-	json_object *o = jb_obj(b);
-
-	jb_set(b, o, "protocol", jb_str(b, proto_name(p->proto)));
-	if (p->port)
-		jb_set(b, o, "port", jb_int(b, p->port));
-	if (p->end_port)
-		jb_set(b, o, "endPort", jb_int(b, p->end_port));
-	return o;
-}
-
 static json_object *rule_json(struct jbuild *b, const struct pol_rule *r, int dir)
 {
 	json_object *o = jb_obj(b), *l;
@@ -115,21 +52,8 @@ static json_object *rule_json(struct jbuild *b, const struct pol_rule *r, int di
 			jb_push(b, l, peer_json(b, &r->peers[i]));
 		jb_set(b, o, dir == HYP_DIR_INGRESS ? "from" : "to", l);
 	}
-	if (r->n_ports) {
-		l = jb_arr(b);
-		for (size_t i = 0; i < r->n_ports; i++)
-			jb_push(b, l, port_json(b, &r->ports[i]));
-		jb_set(b, o, "ports", l);
-	}
-	return o;
-}
-
-static json_object *kv_json(struct jbuild *b, const struct pol_kv *kv, size_t n)
-{
-	json_object *o = jb_obj(b);
-
-	for (size_t i = 0; i < n; i++)
-		jb_set(b, o, kv[i].key, jb_str(b, kv[i].val));
+	if (r->n_ports)
+		jb_set(b, o, "ports", ports_json(b, &pol_ports, r->ports, r->n_ports));
 	return o;
 }
 
@@ -158,21 +82,8 @@ static json_object *spec_json(struct jbuild *b, const struct pol_doc *d)
 json_object *pol_doc_json(const struct pol_doc *d)
 {
 	struct jbuild b = {0};
-	json_object *o = jb_obj(&b), *md = jb_obj(&b);
+	json_object *o = doc_meta_json(&b, &pol_kind, &d->meta);
 
-	jb_set(&b, o, "apiVersion", jb_str(&b, POL_API_VERSION));
-	jb_set(&b, o, "kind", jb_str(&b, POL_KIND));
-	jb_set(&b, md, "name", jb_str(&b, d->name));
-	jb_set(&b, md, "namespace", jb_str(&b, d->ns));
-	if (d->n_labels)
-		jb_set(&b, md, "labels", kv_json(&b, d->labels, d->n_labels));
-	if (d->n_annotations)
-		jb_set(&b, md, "annotations", kv_json(&b, d->annotations, d->n_annotations));
-	jb_set(&b, o, "metadata", md);
 	jb_set(&b, o, "spec", spec_json(&b, d));
-	if (b.failed) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
+	return jb_done(&b, o);
 }

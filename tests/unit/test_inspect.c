@@ -19,7 +19,7 @@
 
 #include "inspect/doc.h"
 #include "inspect/inspect.h"
-#include "policy/yaml.h"
+#include "lib/yaml.h"
 
 #define BIG_LIMIT (1u << 22)
 
@@ -138,7 +138,7 @@ static const char example_yaml[] = "# a comment\n" HEAD "  podSelector:\n"
 
 static void test_doc_valid(void **state)
 {
-	const struct insp_port *ports;
+	const struct doc_port *ports;
 	struct insp_pattern *pats;
 	struct insp_doc *d = NULL;
 	struct errmsg em;

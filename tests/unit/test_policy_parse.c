@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "policy/policy.h"
-#include "policy/yaml.h"
+#include "lib/yaml.h"
 
 #define HDR                                                                                        \
 	"apiVersion: networking.k8s.io/v1\n"                                                       \

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "policy/yaml.h"
+#include "lib/yaml.h"
 
 struct yj_key {
 	char *key;

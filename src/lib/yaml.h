@@ -8,8 +8,8 @@
  * null (a NULL json_object). Aliases, complex keys, duplicate keys, NUL
  * bytes in strings and nesting deeper than YJ_MAX_DEPTH are errors.
  */
-#ifndef HYP_POLICY_YAML_H
-#define HYP_POLICY_YAML_H
+#ifndef HYP_LIB_YAML_H
+#define HYP_LIB_YAML_H
 
 #include <stddef.h>
 #include <json-c/json.h>

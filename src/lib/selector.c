@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Kubernetes label selectors: parsing and validation of matchLabels and
- * matchExpressions, evaluation against a label set, canonical JSON.
- * Every requirement must hold; a selector without any selects everything.
+ * Document toolkit: Kubernetes label selectors (lib/selector.h): parsing
+ * and validation of matchLabels and matchExpressions, evaluation against
+ * a label set, canonical JSON.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "policy/netpol.h"
-#include "policy/yaml.h"
+#include "lib/meta.h"
+#include "lib/selector.h"
+#include "lib/yaml.h"
 
 static const char *const op_names[] = {
     [SEL_IN] = "In",
@@ -122,9 +123,7 @@ static int parse_expr(struct vctx *c, json_object *e, int line, struct sel_req *
 	json_object *key = NULL;
 	int err;
 
-	err = vc_want_map(c, e, line, "a matchExpressions entry");
-	if (!err)
-		err = vc_fields(c, e, fields);
+	err = vc_want_fields(c, e, line, "a matchExpressions entry", fields);
 	if (err)
 		return err;
 	json_object_object_get_ex(e, "key", &key);
@@ -140,7 +139,7 @@ static int parse_expr(struct vctx *c, json_object *e, int line, struct sel_req *
 	return err ? err : parse_expr_values(c, e, r);
 }
 
-static int parse_exprs(struct vctx *c, json_object *list, int line, struct pol_selector *out)
+static int parse_exprs(struct vctx *c, json_object *list, int line, struct label_selector *out)
 {
 	size_t n, mark;
 	int err;
@@ -167,7 +166,7 @@ static size_t count_reqs(json_object *ml, json_object *me)
 	return n;
 }
 
-int sel_parse(struct vctx *c, json_object *o, int line, struct pol_selector *out)
+int sel_parse(struct vctx *c, json_object *o, int line, struct label_selector *out)
 {
 	static const char *const fields[] = {"matchLabels", "matchExpressions", NULL};
 	json_object *ml = NULL, *me = NULL;
@@ -175,9 +174,7 @@ int sel_parse(struct vctx *c, json_object *o, int line, struct pol_selector *out
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = vc_want_map(c, o, line, "a label selector");
-	if (!err)
-		err = vc_fields(c, o, fields);
+	err = vc_want_fields(c, o, line, "a label selector", fields);
 	if (err)
 		return err;
 	err = vc_not_null(c, o, "matchLabels");
@@ -212,6 +209,15 @@ int sel_parse(struct vctx *c, json_object *o, int line, struct pol_selector *out
 	return err;
 }
 
+int sel_parse_key(struct vctx *c, json_object *map, const char *key, struct label_selector *out)
+{
+	size_t mark = vc_key(c, key);
+	int err = sel_parse(c, vc_field(map, key), yj_key_line(map, key), out);
+
+	vc_pop(c, mark);
+	return err;
+}
+
 static bool has_value(const struct sel_req *r, const char *v)
 {
 	for (size_t i = 0; i < r->n_values; i++)
@@ -237,12 +243,24 @@ static bool req_matches(const struct sel_req *r, const struct labels *ls)
 	return false;
 }
 
-bool sel_matches(const struct pol_selector *s, const struct labels *ls)
+bool sel_matches(const struct label_selector *s, const struct labels *ls)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (!req_matches(&s->reqs[i], ls))
 			return false;
 	return true;
+}
+
+const char *sel_pod_namespace(const struct labels *ls)
+{
+	const char *ns = labels__get(ls, SEL_EP_NS_LABEL);
+
+	return ns ? ns : DOC_DEFAULT_NAMESPACE;
+}
+
+bool sel_selects_pod(const struct label_selector *s, const char *ns, const struct labels *ls)
+{
+	return !strcmp(sel_pod_namespace(ls), ns) && sel_matches(s, ls);
 }
 
 static json_object *expr_json(struct jbuild *b, const struct sel_req *r)
@@ -260,7 +278,7 @@ static json_object *expr_json(struct jbuild *b, const struct sel_req *r)
 	return e;
 }
 
-json_object *sel_json(struct jbuild *b, const struct pol_selector *s)
+json_object *sel_json(struct jbuild *b, const struct label_selector *s)
 {
 	json_object *o = jb_obj(b), *ml = NULL, *me = NULL;
 
