@@ -44,11 +44,7 @@
 #include "lib/stamp.h"
 #include "lib/labels.h"
 #include "policy/policy.h"
-#if __has_include("lib/yaml.h")
 #include "lib/yaml.h"
-#else
-#include "policy/yaml.h"
-#endif
 #include "inspect/inspect.h"
 #include "backend/backend.h"
 #include "backend/emu.h"

@@ -279,6 +279,30 @@ static void test_insp_switch_restarts_walk(void **state)
 	seg_blocked(f, &t, 0, "string");
 }
 
+/* A NetworkPolicy change (no inspection change) between two segments: the
+ * flow is re-checked and allowed, its walk goes on, the split is found. */
+static void test_insp_policy_change_keeps_walk(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t rev;
+	struct tcp_flow t;
+
+	fx_inspect(f, db_drop_attack, NULL, NULL);
+	tcp_open(f, &t, EP_A, EP_B, SPORT);
+	seg(f, &t, 0, "attack-", 0);
+	rev = fx_config(f).policy_rev;
+	fx_policy(f, "apiVersion: networking.k8s.io/v1\n"
+		     "kind: NetworkPolicy\n"
+		     "metadata: {name: db-80}\n"
+		     "spec:\n"
+		     "  podSelector: {matchLabels: {app: db}}\n"
+		     "  ingress:\n"
+		     "  - ports: [{protocol: TCP, port: 80}]\n");
+	assert_int_equal(fx_config(f).policy_rev, rev + 1);
+	seg_blocked(f, &t, 0, "string");
+	assert_int_equal(flow_ct(f, &t).rev, rev + 1);
+}
+
 /* After a switch the new patterns apply to a running flow, the old ones not. */
 static void test_insp_switch_new_patterns_apply(void **state)
 {
@@ -358,6 +382,7 @@ int main(void)
 	    FX_TEST(test_insp_directions_walk_apart),
 	    FX_TEST(test_insp_switch_restarts_walk),
 	    FX_TEST(test_insp_switch_new_patterns_apply),
+	    FX_TEST(test_insp_policy_change_keeps_walk),
 	    FX_TEST(test_insp_load_reaches_running_flows),
 	    /* last: a known product bug, see its comment */
 	    FX_TEST(test_insp_two_switches_between_segments),
