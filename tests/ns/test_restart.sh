@@ -20,14 +20,16 @@ before=$(hctl -j snic list)
 check "ping before restart" ping_ok "$A" "$IPB"
 ping_fails "$A" 10.240.0.250 # a's ARP for an unknown target: dropped and counted
 
-# counters of port a as "forwarded arp-replies dropped rx"
+# counters of port a: "forwarded arp-replies dropped rx" and the drops by reason
 counters_a() {
 	hctl -j status | jq -r '.ports.a | "\(.forwarded // 0) \(.["arp-replies"] // 0) \(.dropped // 0) \(.rx // 0)"'
 }
+reasons_a() { hctl -j status | jq -c '.ports.a.drops // {}'; }
 read -r F0 R0 D0 X0 <<<"$(counters_a)"
-note "port a before the restarts: forwarded $F0, arp-replies $R0, dropped $D0, rx $X0"
-check "counters before the restart are non-zero (forwarded, ARP replies, drops)" \
-	test "$F0" -gt 0 -a "$R0" -gt 0 -a "$D0" -gt 0
+W0=$(reasons_a)
+note "port a before the restarts: forwarded $F0, arp-replies $R0, dropped $D0, rx $X0, drops by reason $W0"
+check "counters before the restart are non-zero (forwarded, ARP replies, drops, arp-unknown-target)" \
+	test "$F0" -gt 0 -a "$R0" -gt 0 -a "$D0" -gt 0 -a "$(jq '.["arp-unknown-target"] // 0' <<<"$W0")" -gt 0
 
 # continuous ping across the daemon's stop, kill and restart
 ip netns exec "$A" ping -i 0.05 -c 120 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
@@ -51,21 +53,25 @@ rm -f /tmp/hyp-ping-$UNIQ.log
 
 # the continuous ping only added to them: none may be below its old value
 read -r F1 R1 D1 X1 <<<"$(counters_a)"
-note "port a after the restarts: forwarded $F1, arp-replies $R1, dropped $D1, rx $X1"
+W1=$(reasons_a)
+note "port a after the restarts: forwarded $F1, arp-replies $R1, dropped $D1, rx $X1, drops by reason $W1"
 counters_kept() {
-	echo "port a before: forwarded $F0 arp-replies $R0 dropped $D0 rx $X0; after: $F1 $R1 $D1 $X1"
-	[ "$F1" -ge $((F0 + 100)) ] && [ "$R1" -ge "$R0" ] && [ "$D1" -ge "$D0" ] && [ "$X1" -ge "$X0" ]
+	echo "port a before: forwarded $F0 arp-replies $R0 dropped $D0 rx $X0 $W0; after: $F1 $R1 $D1 $X1 $W1"
+	[ "$F1" -ge $((F0 + 100)) ] && [ "$R1" -ge "$R0" ] && [ "$D1" -ge "$D0" ] && [ "$X1" -ge "$X0" ] &&
+		jq -e -n --argjson b "$W0" --argjson a "$W1" '$b | to_entries | all(.value <= ($a[.key] // 0))'
 }
-check "counters survive the restarts (forwarded grew by the 120 pings, ARP replies, drops, rx not reset)" \
+check "counters survive the restarts (forwarded grew by the 120 pings; ARP replies, drops and each drop reason not reset)" \
 	counters_kept
 more_drops() {
 	ping_fails "$A" 10.240.0.251
-	local d
+	local d w
 	d=$(hctl -j status | jq '.ports.a.dropped // 0')
-	echo "dropped $D1 -> $d"
-	[ "$d" -gt "$D1" ]
+	w=$(reasons_a)
+	echo "dropped $D1 -> $d; by reason $W1 -> $w"
+	[ "$d" -gt "$D1" ] &&
+		[ "$(jq '.["arp-unknown-target"] // 0' <<<"$w")" -gt "$(jq '.["arp-unknown-target"] // 0' <<<"$W1")" ]
 }
-check "the drop counter still counts after the restarts" more_drops
+check "the drop counters still count after the restarts (dropped, arp-unknown-target)" more_drops
 
 after=$(hctl -j snic list)
 if [ "$before" = "$after" ]; then ok "snic list unchanged after restart"; else
