@@ -15,6 +15,10 @@ mkns "$A" && mkns "$B" && mkns "$C"
 start_daemon "$INST" --pool 10.77.0.0/29 || finish # 5 usable addresses
 hctl snic add a --netns "$A" --ip 10.77.0.2/29 >/dev/null
 
+# Interface names in a netns. iproute2 may warn "Peer netns reference is
+# invalid." while another netns of the host comes or goes: not a change here.
+links_in() { ip -n "$1" -o link show 2>&1 | grep -v 'Peer netns reference is invalid' | awk '{print $2}'; }
+
 # Everything a failed command could leave behind.
 snapshot() {
 	{
@@ -22,8 +26,8 @@ snapshot() {
 		hctl -j status | jq -c '[.snics, .addresses_used]'
 		for m in hyp_endpoints hyp_ports hyp_guards; do echo "$m $(map_count $m)"; done
 		ls "/sys/fs/bpf/hyperion/$INST/links"
-		ip -n "hyp-$INST" -o link show | awk '{print $2}'
-		for ns in "$B" "$C"; do ip -n "$ns" -o link show | awk '{print $2}'; ip -n "$ns" -o addr show | awk '{print $4}'; done
+		links_in "hyp-$INST"
+		for ns in "$B" "$C"; do links_in "$ns"; ip -n "$ns" -o addr show | awk '{print $4}'; done
 		ip -o link show | awk '{print $2}' | grep '^hp' # the product never makes host links
 		hctl -j policy list | jq -c 'map(.namespace + "/" + .name)'
 	} 2>&1

@@ -78,7 +78,7 @@ leaks() {
 		[ "$c" = 0 ] || echo "map $m: $c entries"
 	done
 	ls "$PINS/links"
-	ip -n "hyp-$INST" -o link show | awk -F': ' '$2 ~ /^hp/ {print "bridge port " $2}'
+	ip -n "hyp-$INST" -o link show 2>&1 | grep -v "Peer netns reference is invalid" | awk -F': ' '$2 ~ /^hp/ {print "bridge port " $2}'
 }
 no_leaks() {
 	local l
@@ -141,7 +141,7 @@ state_of() {
 	local m
 	for m in hyp_endpoints hyp_ports hyp_guards; do echo "$m $(map_count $m)"; done
 	ls "$PINS/links"
-	ip -n "hyp-$INST" -o link show | awk -F': ' '$2 ~ /^hp/ {print $2}'
+	ip -n "hyp-$INST" -o link show 2>&1 | grep -v "Peer netns reference is invalid" | awk -F': ' '$2 ~ /^hp/ {print $2}'
 	ip -n "$K" -o addr show dev eth0 | awk '{print $4}'
 }
 unchanged() { local now; now=$(state_of 2>&1); [ "$now" = "$KEEP" ] || { diff <(echo "$KEEP") <(echo "$now"); return 1; }; }

@@ -154,7 +154,7 @@ held() {
 	local st e l p c
 	st=$(hctl -j status | jq -c '[.snics, .addresses_used]')
 	e=$(map_count hyp_endpoints) l=$(ls "$PINS/links" | wc -l)
-	p=$(ip -n "hyp-$INST" -o link show | awk -F': ' '$2 ~ /^hp/' | wc -l)
+	p=$(ip -n "hyp-$INST" -o link show 2>&1 | grep -v "Peer netns reference is invalid" | awk -F': ' '$2 ~ /^hp/' | wc -l)
 	c=$(ls /var/lib/cni/results 2>&1 | grep -c -e "$SID" -e "$CID")
 	echo "snics, addresses $st; endpoints $e; link pins $l; bridge ports $p; CNI cache entries $c"
 	echo "netns: $SNS $CNS"
@@ -169,7 +169,7 @@ leaks() {
 		[ "$c" = 0 ] || echo "map $m: $c entries"
 	done
 	ls "$PINS/links"
-	ip -n "hyp-$INST" -o link show | awk -F': ' '$2 ~ /^hp/ {print "bridge port " $2}'
+	ip -n "hyp-$INST" -o link show 2>&1 | grep -v "Peer netns reference is invalid" | awk -F': ' '$2 ~ /^hp/ {print "bridge port " $2}'
 	for ns in "$SNS" "$CNS"; do [ -e "$ns" ] && echo "netns $ns still there"; done
 	ls /var/lib/cni/results 2>/dev/null | grep -e "$SID" -e "$CID"
 	[ "$(host_links)" = "$HOSTLINKS" ] || echo "host links changed"
