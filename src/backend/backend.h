@@ -117,4 +117,15 @@ struct hyp_backend_ops {
 const struct hyp_backend_ops *backend_find(const char *name);
 extern const struct hyp_backend_ops emu_backend_ops;
 
+/*
+ * Removes a domain from its configuration alone (instance, bridge_netns,
+ * pin_root), without opening it: nothing is loaded, adopted or checked.
+ * For a teardown without the daemon and for a domain that cannot be
+ * opened; as the store that names the backend is not read either, every
+ * backend removes what it would have made. Outside the ops so that a
+ * caller links none of the datapath (purge.c). Whatever is already gone
+ * is skipped.
+ */
+int backend_purge(const struct hyp_domain_cfg *cfg);
+
 #endif

@@ -61,8 +61,8 @@ static int bridge_netns_up(struct emu *e, bool create, struct errmsg *em)
 	 * (no IPv6 link-local, no MLD or router solicitations into containers) */
 	for (size_t i = 0; i < 2; i++) {
 		static const char *const knobs[] = {
-			"/proc/sys/net/ipv6/conf/default/disable_ipv6",
-			"/proc/sys/net/ipv6/conf/all/disable_ipv6",
+		    "/proc/sys/net/ipv6/conf/default/disable_ipv6",
+		    "/proc/sys/net/ipv6/conf/all/disable_ipv6",
 		};
 
 		err = netns_sysctl_write(e->bridge_fd, knobs[i], "1");
@@ -102,9 +102,7 @@ static int emu_destroy(void *priv)
 {
 	struct emu *e = priv;
 
-	emu_bpf_destroy(e);
-	/* the NIC netns takes every bridge port, and so every SNIC, with it */
-	return netns_delete_named(e->cfg.bridge_netns);
+	return emu_purge(&e->cfg);
 }
 
 static int attach_links(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
@@ -172,7 +170,7 @@ static int emu_snic_create(void *priv, const struct hyp_snic_spec *s, struct hyp
 	int err;
 
 	memset(hw, 0, sizeof(*hw));
-	snprintf(hw->port_name, sizeof(hw->port_name), "hp%lld", (long long)s->id);
+	snprintf(hw->port_name, sizeof(hw->port_name), EMU_PORT_PREFIX "%lld", (long long)s->id);
 	err = nl__open(s->netns_fd, &cnl);
 	if (err)
 		return em_set(em, err, "snic %s: netlink in container netns: %s", s->name,
@@ -314,7 +312,7 @@ static int port_sweep_cb(const struct nl_link *l, void *ctx)
 	long long id;
 	char tail;
 
-	if (sscanf(l->name, "hp%lld%c", &id, &tail) != 1)
+	if (sscanf(l->name, EMU_PORT_PREFIX "%lld%c", &id, &tail) != 1)
 		return 0;
 	for (size_t i = 0; i < ps->n; i++)
 		if (ps->keep[i] == id)
@@ -340,7 +338,7 @@ static int emu_counters(void *priv, hyp_counter_cb cb, void *ctx)
 }
 
 const struct hyp_backend_ops emu_backend_ops = {
-    .name = "emu",
+    .name = EMU_NAME,
     .open = emu_open,
     .close = emu_close,
     .destroy = emu_destroy,

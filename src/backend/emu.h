@@ -6,6 +6,9 @@
 #include "backend/backend.h"
 #include "lib/nl.h"
 
+#define EMU_NAME	"emu"
+#define EMU_PORT_PREFIX "hp" /* bridge port of SNIC id N: hpN */
+
 struct bridge_port_bpf;
 struct snic_guard_bpf;
 
@@ -35,7 +38,9 @@ int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
-int emu_bpf_destroy(struct emu *e);
+
+/* emu_purge.c: backend_purge of emu; links no BPF. */
+int emu_purge(const struct hyp_domain_cfg *cfg);
 
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);

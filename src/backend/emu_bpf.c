@@ -431,31 +431,3 @@ int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n)
 	closedir(d);
 	return removed;
 }
-
-static void rm_dir_files(const char *dir)
-{
-	char path[600];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-int emu_bpf_destroy(struct emu *e)
-{
-	char path[300];
-
-	snprintf(path, sizeof(path), "%s/links", e->cfg.pin_root);
-	rm_dir_files(path);
-	rm_dir_files(e->cfg.pin_root);
-	return 0;
-}

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,69 +336,14 @@ static int teardown_cb(const struct snic_rec *r, void *ctx)
 	return 0;
 }
 
-/* The shared parents go with the last instance (rmdir fails while others live). */
-static void remove_base_dirs(void)
-{
-	rmdir(HYP_PIN_BASE);
-	rmdir(HYP_STATE_DIR);
-	rmdir(HYP_RUN_DIR);
-}
-
 int node__teardown(struct node *n)
 {
-	char path[400];
 	int err;
 
 	store__snic_foreach(n->st, teardown_cb, n);
 	err = n->be->destroy(n->bep);
 	store__close(n->st);
 	n->st = NULL;
-	unlink(n->paths.state_db);
-	snprintf(path, sizeof(path), "%s-wal", n->paths.state_db);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s-shm", n->paths.state_db);
-	unlink(path);
-	rmdir(n->paths.state_dir);
-	unlink(n->paths.socket);
-	unlink(n->paths.lock);
-	remove_base_dirs();
-	return err;
-}
-
-static void rm_tree(const char *path)
-{
-	char sub[1024];
-	struct dirent *de;
-	DIR *d = opendir(path);
-
-	if (!d) {
-		unlink(path);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		rm_tree(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
-int node__purge(const char *instance)
-{
-	struct hyp_paths p;
-	int err;
-
-	err = hyp_paths_init(instance, &p);
-	if (err)
-		return err;
-	/* the NIC netns takes every port and so every SNIC with it */
-	err = netns_delete_named(p.bridge_netns);
-	rm_tree(p.pin_root);
-	rm_tree(p.state_dir);
-	unlink(p.socket);
-	unlink(p.lock);
-	remove_base_dirs();
+	node_files_remove(&n->paths);
 	return err;
 }

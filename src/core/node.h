@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The control plane of one instance: store, address pool, identities and
- * the backend. hyperiond serves it over the API; hyperctl uses it directly
- * only for an offline teardown.
+ * the backend. hyperiond serves it over the API; hyperctl uses only
+ * node__purge(), for a teardown without the daemon.
  */
 #ifndef HYP_NODE_H
 #define HYP_NODE_H
@@ -74,8 +74,12 @@ json_object *node__events_json(struct node *n);
 int node__reconcile(struct node *n);
 /* Removes everything the instance created. The node is closed after. */
 int node__teardown(struct node *n);
-/* Last resort when the instance cannot be opened (e.g. pinned maps of an
- * older datapath): removes its bridge netns, pins, state, socket, lock. */
+/*
+ * Removes everything the instance made from its names alone, without
+ * opening it (nothing of the datapath is loaded): the backend's domain
+ * (bridge netns, ports and so SNICs, pins), state, socket, lock. For a
+ * teardown without the daemon (node_purge.c links no store, no BPF).
+ */
 int node__purge(const char *instance);
 
 /* CNI attachments (node_cni.c) */

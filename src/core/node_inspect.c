@@ -16,6 +16,7 @@
 #include "core/node_priv.h"
 #include "inspect/doc.h"
 #include "inspect/inspect.h"
+#include "lib/keys.h"
 #include "lib/log.h"
 
 #define EVENTS_KEPT 256
@@ -330,22 +331,23 @@ static int on_event(const void *data, void *ctx)
 	if (!st)
 		return 0;
 	o = json_object_new_object();
-	json_object_object_add(o, "time_ns", json_object_new_int64((int64_t)ev->ts));
-	json_object_object_add(o, "endpoint", json_object_new_string(snic));
-	json_object_object_add(o, "identity", json_object_new_int64(ev->identity));
+	json_object_object_add(o, KEY_TIME_NS, json_object_new_int64((int64_t)ev->ts));
+	json_object_object_add(o, KEY_ENDPOINT, json_object_new_string(snic));
+	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(ev->identity));
 	json_object_object_add(
-	    o, "direction",
+	    o, KEY_DIRECTION,
 	    json_object_new_string(ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress"));
-	json_object_object_add(o, "src", json_object_new_string(src));
-	json_object_object_add(o, "dst", json_object_new_string(dst));
-	json_object_object_add(o, "sport", json_object_new_int(ev->sport));
-	json_object_object_add(o, "dport", json_object_new_int(ev->dport));
-	json_object_object_add(o, "proto", json_object_new_int(ev->proto));
-	json_object_object_add(o, "pattern", json_object_new_string(ref ? ref->text : ""));
-	json_object_object_add(o, "policy", json_object_new_string(ref ? ref->policy : ""));
-	json_object_object_add(o, "offset", json_object_new_int64(ev->offset));
+	json_object_object_add(o, KEY_SRC, json_object_new_string(src));
+	json_object_object_add(o, KEY_DST, json_object_new_string(dst));
+	json_object_object_add(o, KEY_SPORT, json_object_new_int(ev->sport));
+	json_object_object_add(o, KEY_DPORT, json_object_new_int(ev->dport));
+	json_object_object_add(o, KEY_PROTO, json_object_new_int(ev->proto));
+	json_object_object_add(o, KEY_PATTERN, json_object_new_string(ref ? ref->text : ""));
+	json_object_object_add(o, KEY_POLICY, json_object_new_string(ref ? ref->policy : ""));
+	json_object_object_add(o, KEY_OFFSET, json_object_new_int64(ev->offset));
 	json_object_object_add(
-	    o, "action", json_object_new_string(ev->action == HYP_INSPECT_DROP ? "drop" : "alert"));
+	    o, KEY_ACTION,
+	    json_object_new_string(ev->action == HYP_INSPECT_DROP ? "drop" : "alert"));
 	if (json_object_array_length(st->events) >= EVENTS_KEPT)
 		json_object_array_del_idx(st->events, 0, 1);
 	json_object_array_add(st->events, o);

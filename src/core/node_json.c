@@ -6,6 +6,7 @@
 
 #include "hyperion/abi.h"
 #include "core/node_priv.h"
+#include "lib/keys.h"
 #include "lib/reasons.h"
 
 json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
@@ -17,27 +18,28 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 
 	ipv4_format(r->ip, ip, sizeof(ip));
 	snprintf(buf, sizeof(buf), "%s/%u", ip, r->prefix);
-	json_object_object_add(o, "name", json_object_new_string(r->name));
-	json_object_object_add(o, "netns", json_object_new_string(r->netns));
-	json_object_object_add(o, "ifname", json_object_new_string(r->ifname));
-	json_object_object_add(o, "ip", json_object_new_string(buf));
+	json_object_object_add(o, KEY_NAME, json_object_new_string(r->name));
+	json_object_object_add(o, KEY_NETNS, json_object_new_string(r->netns));
+	json_object_object_add(o, KEY_IFNAME, json_object_new_string(r->ifname));
+	json_object_object_add(o, KEY_IP, json_object_new_string(buf));
 	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
-	json_object_object_add(o, "gateway", json_object_new_string(ip));
+	json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
 	mac_format(r->mac, buf, sizeof(buf));
-	json_object_object_add(o, "mac", json_object_new_string(buf));
-	json_object_object_add(o, "port", json_object_new_string(r->port_name));
-	json_object_object_add(o, "port_ifindex", json_object_new_int64(r->port_ifindex));
-	json_object_object_add(o, "ifindex", json_object_new_int64(r->if_index));
-	json_object_object_add(o, "identity", json_object_new_int64(r->identity));
+	json_object_object_add(o, KEY_MAC, json_object_new_string(buf));
+	json_object_object_add(o, KEY_PORT, json_object_new_string(r->port_name));
+	json_object_object_add(o, KEY_PORT_IFINDEX, json_object_new_int64(r->port_ifindex));
+	json_object_object_add(o, KEY_IFINDEX, json_object_new_int64(r->if_index));
+	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(r->identity));
 	if (!labels__parse_canonical(&ls, r->labels))
 		for (size_t i = 0; i < ls.n; i++)
 			json_object_object_add(labels, ls.l[i].key,
 					       json_object_new_string(ls.l[i].val));
-	json_object_object_add(o, "labels", labels);
-	json_object_object_add(o, "guard", json_object_new_boolean(!(r->flags & SNIC_F_NO_GUARD)));
+	json_object_object_add(o, KEY_LABELS, labels);
+	json_object_object_add(o, KEY_GUARD,
+			       json_object_new_boolean(!(r->flags & SNIC_F_NO_GUARD)));
 	if (r->owner[0])
-		json_object_object_add(o, "owner", json_object_new_string(r->owner));
-	json_object_object_add(o, "created", json_object_new_int64(r->created));
+		json_object_object_add(o, KEY_OWNER, json_object_new_string(r->owner));
+	json_object_object_add(o, KEY_CREATED, json_object_new_int64(r->created));
 	return o;
 }
 
@@ -109,9 +111,9 @@ static int counter_cb(enum hyp_counter_kind kind, uint32_t key, uint32_t code, u
 				       json_object_new_int64((int64_t)packets));
 		return 0;
 	}
-	if (!json_object_object_get_ex(o, "drops", &drops)) {
+	if (!json_object_object_get_ex(o, KEY_DROPS, &drops)) {
 		drops = json_object_new_object();
-		json_object_object_add(o, "drops", drops);
+		json_object_object_add(o, KEY_DROPS, drops);
 	}
 	json_object_object_add(drops, drop_reason_name(code),
 			       json_object_new_int64((int64_t)packets));
@@ -131,7 +133,7 @@ static int name_cb(const struct snic_rec *r, void *ctx)
 
 	snprintf(k, sizeof(k), "%u", r->port_ifindex);
 	if (json_object_object_get_ex(nc->ports, k, &o)) {
-		json_object_object_add(o, "port", json_object_new_string(r->port_name));
+		json_object_object_add(o, KEY_PORT, json_object_new_string(r->port_name));
 		json_object_object_add(nc->out_ports, r->name, json_object_get(o));
 	}
 	snprintf(k, sizeof(k), "%lld", (long long)r->id);
@@ -147,22 +149,22 @@ json_object *node__status_json(struct node *n)
 	json_object *o = json_object_new_object();
 	char buf[32], ip[16];
 
-	json_object_object_add(o, "instance", json_object_new_string(n->dom.instance));
-	json_object_object_add(o, "backend", json_object_new_string(n->be->name));
-	json_object_object_add(o, "bridge_netns", json_object_new_string(n->paths.bridge_netns));
-	json_object_object_add(o, "pin_root", json_object_new_string(n->paths.pin_root));
-	json_object_object_add(o, "socket", json_object_new_string(n->paths.socket));
+	json_object_object_add(o, KEY_INSTANCE, json_object_new_string(n->dom.instance));
+	json_object_object_add(o, KEY_BACKEND, json_object_new_string(n->be->name));
+	json_object_object_add(o, KEY_BRIDGE_NETNS, json_object_new_string(n->paths.bridge_netns));
+	json_object_object_add(o, KEY_PIN_ROOT, json_object_new_string(n->paths.pin_root));
+	json_object_object_add(o, KEY_SOCKET, json_object_new_string(n->paths.socket));
 	ipv4_format(n->net.addr, ip, sizeof(ip));
 	snprintf(buf, sizeof(buf), "%s/%u", ip, n->net.prefix);
-	json_object_object_add(o, "pool", json_object_new_string(buf));
+	json_object_object_add(o, KEY_POOL, json_object_new_string(buf));
 	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
-	json_object_object_add(o, "gateway", json_object_new_string(ip));
-	json_object_object_add(o, "addresses_used", json_object_new_int64(pool__used(n->pool)));
-	json_object_object_add(o, "addresses_total",
+	json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
+	json_object_object_add(o, KEY_ADDRESSES_USED, json_object_new_int64(pool__used(n->pool)));
+	json_object_object_add(o, KEY_ADDRESSES_TOTAL,
 			       json_object_new_int64(pool__capacity(n->pool)));
-	json_object_object_add(o, "snics", json_object_new_int(store__snic_count(n->st)));
-	json_object_object_add(o, "guard", json_object_new_boolean(n->guard));
-	json_object_object_add(o, "conntrack_entries", json_object_new_int64(n->ct_live));
+	json_object_object_add(o, KEY_SNICS, json_object_new_int(store__snic_count(n->st)));
+	json_object_object_add(o, KEY_GUARD, json_object_new_boolean(n->guard));
+	json_object_object_add(o, KEY_CONNTRACK_ENTRIES, json_object_new_int64(n->ct_live));
 
 	c.ports = json_object_new_object();
 	c.guards = json_object_new_object();
@@ -175,8 +177,8 @@ json_object *node__status_json(struct node *n)
 	store__snic_foreach(n->st, name_cb, &nc);
 	json_object_put(c.ports);
 	json_object_put(c.guards);
-	json_object_object_add(o, "ports", nc.out_ports);
-	json_object_object_add(o, "guards", nc.out_guards);
-	json_object_object_add(o, "drops", c.totals);
+	json_object_object_add(o, KEY_PORTS, nc.out_ports);
+	json_object_object_add(o, KEY_GUARDS, nc.out_guards);
+	json_object_object_add(o, KEY_DROPS, c.totals);
 	return o;
 }

@@ -13,6 +13,7 @@
 
 #include "hyperion/abi.h"
 #include "core/node_priv.h"
+#include "lib/keys.h"
 #include "lib/log.h"
 #include "policy/policy.h"
 #include "lib/yaml.h"
@@ -378,11 +379,11 @@ static int list_cb(const char *ns, const char *name, const char *doc, int64_t up
 		return 0;
 	}
 	o = json_object_new_object();
-	json_object_object_add(o, "kind", json_object_new_string(l->kind));
-	json_object_object_add(o, "namespace", json_object_new_string(ns));
-	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "updated", json_object_new_int64(updated));
-	json_object_object_add(o, "document", d);
+	json_object_object_add(o, KEY_KIND, json_object_new_string(l->kind));
+	json_object_object_add(o, KEY_NAMESPACE, json_object_new_string(ns));
+	json_object_object_add(o, KEY_NAME, json_object_new_string(name));
+	json_object_object_add(o, KEY_UPDATED, json_object_new_int64(updated));
+	json_object_object_add(o, KEY_DOCUMENT, d);
 	json_object_array_add(l->arr, o);
 	return 0;
 }
@@ -435,13 +436,13 @@ static json_object *ep_json(const struct pol_endpoint *e)
 	char ip[16];
 
 	ipv4_format(e->ip, ip, sizeof(ip));
-	json_object_object_add(o, "snic", json_object_new_string(e->name));
-	json_object_object_add(o, "ip", json_object_new_string(ip));
-	json_object_object_add(o, "identity", json_object_new_int64(e->identity));
+	json_object_object_add(o, KEY_SNIC, json_object_new_string(e->name));
+	json_object_object_add(o, KEY_IP, json_object_new_string(ip));
+	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(e->identity));
 	for (size_t i = 0; i < e->labels->n; i++)
 		json_object_object_add(ls, e->labels->l[i].key,
 				       json_object_new_string(e->labels->l[i].val));
-	json_object_object_add(o, "labels", ls);
+	json_object_object_add(o, KEY_LABELS, ls);
 	return o;
 }
 
@@ -450,15 +451,15 @@ static json_object *side_json(const struct pol_program *p, bool enforced, uint32
 	json_object *o = json_object_new_object();
 	char buf[400];
 
-	json_object_object_add(o, "enforced", json_object_new_boolean(enforced));
+	json_object_object_add(o, KEY_ENFORCED, json_object_new_boolean(enforced));
 	if (enforced && rule && rule < p->n_rules) {
 		const struct pol_rule_ref *r = &p->rules[rule];
 
 		snprintf(buf, sizeof(buf), "%s %s[%d]", r->policy,
 			 r->dir == HYP_DIR_INGRESS ? "ingress" : "egress", r->rule);
-		json_object_object_add(o, "allowed_by", json_object_new_string(buf));
+		json_object_object_add(o, KEY_ALLOWED_BY, json_object_new_string(buf));
 	} else {
-		json_object_object_add(o, "allowed_by",
+		json_object_object_add(o, KEY_ALLOWED_BY,
 				       json_object_new_string(enforced
 								  ? "nothing: default deny"
 								  : "not selected: allow all"));
@@ -517,18 +518,19 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 	}
 	pol_eval(&prog, s, d, p, (uint16_t)dport, &v);
 	*out = json_object_new_object();
-	json_object_object_add(*out, "src", ep_json(s));
-	json_object_object_add(*out, "dst", ep_json(d));
-	json_object_object_add(*out, "proto", json_object_new_int(p));
-	json_object_object_add(*out, "port", json_object_new_int((int)dport));
-	json_object_object_add(*out, "verdict",
+	json_object_object_add(*out, KEY_SRC, ep_json(s));
+	json_object_object_add(*out, KEY_DST, ep_json(d));
+	json_object_object_add(*out, KEY_PROTO, json_object_new_int(p));
+	json_object_object_add(*out, KEY_PORT, json_object_new_int((int)dport));
+	json_object_object_add(*out, KEY_VERDICT,
 			       json_object_new_string(v.allowed ? "allowed" : "denied"));
-	json_object_object_add(*out, "egress", side_json(&prog, v.egress_enforced, v.egress_rule));
-	json_object_object_add(*out, "ingress",
+	json_object_object_add(*out, KEY_EGRESS,
+			       side_json(&prog, v.egress_enforced, v.egress_rule));
+	json_object_object_add(*out, KEY_INGRESS,
 			       side_json(&prog, v.ingress_enforced, v.ingress_rule));
 	if (!v.allowed)
 		json_object_object_add(
-		    *out, "drop_reason",
+		    *out, KEY_DROP_REASON,
 		    json_object_new_string(v.drop_reason == HYP_DROP_POLICY_EGRESS
 					       ? "policy-egress-denied"
 					       : "policy-ingress-denied"));

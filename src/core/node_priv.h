@@ -25,6 +25,9 @@ struct node {
 
 void node_inspect_free(struct node *n);
 
+/* node_purge.c: state, socket, lock; the shared parents after the last instance. */
+void node_files_remove(const struct hyp_paths *p);
+
 void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
 			struct hyp_snic_hw *hw);
 

@@ -63,7 +63,7 @@ static void topo_cleanup(struct ctl *c, struct topo *t)
 		if (t->made_snic[i]) {
 			json_object *args = json_object_new_object(), *res;
 
-			json_object_object_add(args, "name", json_object_new_string(t->snic[i]));
+			json_object_object_add(args, KEY_NAME, json_object_new_string(t->snic[i]));
 			if (!ctl_call(c, "snic.del", args, &res))
 				json_object_put(res);
 		}
@@ -84,10 +84,10 @@ static int host_from_json(json_object *o, struct audit_host *h)
 	json_object *v;
 	struct cidr4 c;
 
-	if (!json_object_object_get_ex(o, "ip", &v) || cidr4_parse(json_object_get_string(v), &c))
+	if (!json_object_object_get_ex(o, KEY_IP, &v) || cidr4_parse(json_object_get_string(v), &c))
 		return -EINVAL;
 	h->ip = c.addr;
-	if (!json_object_object_get_ex(o, "mac", &v) ||
+	if (!json_object_object_get_ex(o, KEY_MAC, &v) ||
 	    mac_parse(json_object_get_string(v), h->mac))
 		return -EINVAL;
 	snprintf(h->ifname, sizeof(h->ifname), "eth0");
@@ -107,9 +107,9 @@ static int hyp_counter(void *ctx, bool guard, const char *reason, uint64_t *val)
 	*val = 0;
 	if (ctl_call(cc->c, "status", NULL, &st))
 		return -EIO;
-	if (json_object_object_get_ex(st, guard ? "guards" : "ports", &side) &&
+	if (json_object_object_get_ex(st, guard ? KEY_GUARDS : KEY_PORTS, &side) &&
 	    json_object_object_get_ex(side, cc->snic, &me) &&
-	    json_object_object_get_ex(me, "drops", &drops) &&
+	    json_object_object_get_ex(me, KEY_DROPS, &drops) &&
 	    json_object_object_get_ex(drops, reason, &v))
 		*val = (uint64_t)json_object_get_int64(v);
 	json_object_put(st);
@@ -125,15 +125,15 @@ static int use_existing(struct ctl *c, struct topo *t, char *const names[3],
 
 	for (int i = 0; i < 3; i++) {
 		args = json_object_new_object();
-		json_object_object_add(args, "name", json_object_new_string(names[i]));
+		json_object_object_add(args, KEY_NAME, json_object_new_string(names[i]));
 		err = ctl_call(c, "snic.show", args, &res);
 		if (err)
 			return err;
 		err = host_from_json(res, hosts[i]);
-		if (!err && json_object_object_get_ex(res, "ifname", &v))
+		if (!err && json_object_object_get_ex(res, KEY_IFNAME, &v))
 			snprintf(hosts[i]->ifname, sizeof(hosts[i]->ifname), "%s",
 				 json_object_get_string(v));
-		if (!err && json_object_object_get_ex(res, "netns", &v))
+		if (!err && json_object_object_get_ex(res, KEY_NETNS, &v))
 			err = netns_open(json_object_get_string(v), &t->fds[i]);
 		json_object_put(res);
 		if (err) {
@@ -173,8 +173,8 @@ static int run_hyperion(struct ctl *c, const char *tag, char *const existing[3],
 	for (int i = 0; i < 3; i++) {
 		json_object *args = json_object_new_object();
 
-		json_object_object_add(args, "name", json_object_new_string(t.snic[i]));
-		json_object_object_add(args, "netns", json_object_new_string(t.ns[i]));
+		json_object_object_add(args, KEY_NAME, json_object_new_string(t.snic[i]));
+		json_object_object_add(args, KEY_NETNS, json_object_new_string(t.ns[i]));
 		err = ctl_call(c, "snic.add", args, &res);
 		if (err)
 			goto out;
@@ -190,7 +190,7 @@ run:
 	err = ctl_call(c, "status", NULL, &st);
 	if (err)
 		goto out;
-	if (!json_object_object_get_ex(st, "gateway", &v) ||
+	if (!json_object_object_get_ex(st, KEY_GATEWAY, &v) ||
 	    ipv4_parse(json_object_get_string(v), &gw.addr))
 		err = -EINVAL;
 	json_object_put(st);
@@ -279,38 +279,40 @@ static int run_baseline(struct ctl *c, const char *tag, struct audit_row *rows, 
 	return err;
 }
 
-static json_object *rows_json(const struct audit_row *rows, int n, bool secure)
+/* Rows of hyperion (secure: expected and pass) or of the baseline. */
+static void rows_view(const char *key, const struct audit_row *rows, int n, bool secure)
 {
-	json_object *a = json_object_new_array();
-
+	pr_open_array(key);
 	for (int i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "attack", json_object_new_string(rows[i].name));
-		json_object_object_add(o, "description", json_object_new_string(rows[i].desc));
-		json_object_object_add(o, "expected", json_object_new_string(rows[i].expected));
-		json_object_object_add(o, "observed", json_object_new_string(rows[i].observed));
-		json_object_object_add(o, "blocked", json_object_new_boolean(rows[i].blocked));
+		pr_open_object(NULL);
+		pr_string(KEY_ATTACK, "%-26s ", rows[i].name);
+		pr_string(KEY_DESCRIPTION, NULL, rows[i].desc);
+		pr_string(KEY_EXPECTED, secure ? "%-36s " : NULL, rows[i].expected);
+		pr_string(KEY_OBSERVED, "%-44s ", rows[i].observed);
+		pr_bool(KEY_BLOCKED, secure ? NULL : "%s\n", rows[i].blocked, "blocked", "EXPOSED");
 		if (secure)
-			json_object_object_add(o, "pass", json_object_new_boolean(rows[i].pass));
-		json_object_array_add(a, o);
+			pr_bool(KEY_PASS, "%s\n", rows[i].pass, "PASS", "FAIL");
+		pr_close_object();
 	}
-	return a;
+	pr_close_array();
 }
 
-static void print_rows(const struct audit_row *rows, int n, const struct audit_row *base, int nb)
+static void audit_view(struct ctl *c, const struct audit_row *rows, int n,
+		       const struct audit_row *base, int nb, int fails)
 {
-	printf("%-26s %-36s %-44s %s\n", "ATTACK", "EXPECTED", "OBSERVED (hyperion)", "RESULT");
-	for (int i = 0; i < n; i++)
-		printf("%-26s %-36s %-44s %s\n", rows[i].name, rows[i].expected, rows[i].observed,
-		       rows[i].pass ? "PASS" : "FAIL");
-	if (!base)
-		return;
-	printf("\nbaseline: the same attacks on a Linux bridge in the host netns\n");
-	printf("%-26s %-44s %s\n", "ATTACK", "OBSERVED (linux bridge)", "EXPOSURE");
-	for (int i = 0; i < nb; i++)
-		printf("%-26s %-44s %s\n", base[i].name, base[i].observed,
-		       base[i].blocked ? "blocked" : "EXPOSED");
+	pr_open_object(NULL);
+	pr_string(KEY_INSTANCE, NULL, c->instance);
+	pr_text("%-26s %-36s %-44s %s\n", "ATTACK", "EXPECTED", "OBSERVED (hyperion)", "RESULT");
+	rows_view(KEY_HYPERION, rows, n, true);
+	if (base) {
+		pr_text("\nbaseline: the same attacks on a Linux bridge in the host netns\n");
+		pr_text("%-26s %-44s %s\n", "ATTACK", "OBSERVED (linux bridge)", "EXPOSURE");
+		rows_view(KEY_BASELINE, base, nb, false);
+	}
+	pr_text("\n%d of %d attacks blocked and counted%s\n", n - fails, n,
+		fails ? ": FAIL" : ": PASS");
+	pr_int(KEY_FAILED, NULL, fails);
+	pr_close_object();
 }
 
 int do_audit(struct ctl *c, int argc, char **argv)
@@ -331,8 +333,6 @@ int do_audit(struct ctl *c, int argc, char **argv)
 			existing[1] = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--bystander")) {
 			existing[2] = argv[++i];
-		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			c->json = true;
 		} else {
 			goto usage;
 		}
@@ -350,21 +350,7 @@ int do_audit(struct ctl *c, int argc, char **argv)
 		return 1;
 	for (int i = 0; i < n; i++)
 		fails += !rows[i].pass;
-	if (c->json) {
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "instance", json_object_new_string(c->instance));
-		json_object_object_add(o, "hyperion", rows_json(rows, n, true));
-		if (baseline)
-			json_object_object_add(o, "baseline", rows_json(base, nb, false));
-		json_object_object_add(o, "failed", json_object_new_int(fails));
-		ctl_print_json(o);
-		json_object_put(o);
-	} else {
-		print_rows(rows, n, baseline ? base : NULL, nb);
-		printf("\n%d of %d attacks blocked and counted%s\n", n - fails, n,
-		       fails ? ": FAIL" : ": PASS");
-	}
+	audit_view(c, rows, n, baseline ? base : NULL, nb, fails);
 	return fails ? 1 : 0;
 usage:
 	fprintf(stderr, "usage: hyperctl audit [--baseline] [-j] "

@@ -40,11 +40,3 @@ int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **re
 	json_object_put(rep);
 	return 0;
 }
-
-void ctl_print_json(json_object *o)
-{
-	printf("%s\n", o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE |
-								 JSON_C_TO_STRING_SPACED)
-			 : "null");
-}

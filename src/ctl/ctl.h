@@ -2,21 +2,24 @@
 #ifndef HYP_CTL_H
 #define HYP_CTL_H
 
-#include <stdbool.h>
 #include <json-c/json.h>
 
 #include "core/paths.h"
+#include "ctl/print.h"
+#include "lib/keys.h"
 
 struct ctl {
 	const char *instance;
 	struct hyp_paths paths;
-	bool json;
 };
 
 /* Sends cmd with args (consumed); prints errors; result is NULL on error. */
 int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **result);
-void ctl_print_json(json_object *o);
 
+/*
+ * The commands. Output goes through the printer (print.h): main has
+ * taken -j/--json out of argv and chosen text or JSON before.
+ */
 int do_snic(struct ctl *c, int argc, char **argv);
 int do_status(struct ctl *c, int argc, char **argv);
 int do_teardown(struct ctl *c, int argc, char **argv);

@@ -56,8 +56,6 @@ static int policy_apply(struct ctl *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-f") && i + 1 < argc)
 			file = argv[++i];
-		else if (!strcmp(argv[i], "-j"))
-			c->json = true;
 		else
 			file = NULL, i = argc;
 	}
@@ -80,17 +78,14 @@ static int policy_apply(struct ctl *c, int argc, char **argv)
 		return 1;
 	}
 	args = json_object_new_object();
-	json_object_object_add(args, "text", json_object_new_string(text));
+	json_object_object_add(args, KEY_TEXT, json_object_new_string(text));
 	free(text);
 	if (ctl_call(c, "policy.apply", args, &res))
 		return 1;
-	if (c->json) {
-		ctl_print_json(res);
-	} else {
-		for (size_t i = 0; i < json_object_array_length(res); i++)
-			printf("%s applied\n",
-			       json_object_get_string(json_object_array_get_idx(res, i)));
-	}
+	pr_open_array(NULL);
+	for (size_t i = 0; i < json_object_array_length(res); i++)
+		pr_value(NULL, "%s applied\n", json_object_array_get_idx(res, i));
+	pr_close_array();
 	json_object_put(res);
 	return 0;
 }
@@ -100,67 +95,89 @@ static int policy_named(struct ctl *c, const char *cmd, int argc, char **argv)
 	json_object *args, *res;
 	const char *name = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-j"))
-			c->json = true;
-		else
-			name = name ? "" : argv[i];
-	}
+	for (int i = 1; i < argc; i++)
+		name = name ? "" : argv[i];
 	if (!name || !*name) {
 		fprintf(stderr, "usage: hyperctl policy %s [NAMESPACE/]NAME\n", argv[0]);
 		return 2;
 	}
 	args = json_object_new_object();
-	json_object_object_add(args, "name", json_object_new_string(name));
+	json_object_object_add(args, KEY_NAME, json_object_new_string(name));
 	if (ctl_call(c, cmd, args, &res))
 		return 1;
+	/* show: the document as stored, JSON in both modes */
 	if (res)
-		ctl_print_json(res);
-	else if (!c->json)
-		printf("networkpolicy %s deleted\n", name);
+		pr_document(res);
+	else
+		pr_text("networkpolicy %s deleted\n", name);
 	json_object_put(res);
 	return 0;
 }
+
+/* the document's pod selector, compact ("{}" when it has none) */
+static void selector_view(const char *key, json_object *doc, const char *fmt)
+{
+	json_object *sel = jget(jget(doc, "spec"), "podSelector");
+
+	pr_value(key, NULL, doc);
+	pr_text("%s\n", sel ? json_object_to_json_string_ext(sel, JSON_C_TO_STRING_PLAIN) : "{}");
+}
+
+static const struct pr_field policy_row[] = {
+    {KEY_NAMESPACE, "%-20s ", NULL},
+    {KEY_NAME, "%-32s ", NULL},
+    {KEY_DOCUMENT, NULL, selector_view},
+    {},
+};
 
 static int policy_list(struct ctl *c, int argc, char **argv)
 {
-	json_object *res, *v;
+	json_object *res;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-j"))
-			c->json = true;
 	if (ctl_call(c, "policy.list", NULL, &res))
 		return 1;
-	if (c->json) {
-		ctl_print_json(res);
-	} else {
-		printf("%-20s %-32s %s\n", "NAMESPACE", "NAME", "POD-SELECTOR");
-		for (size_t i = 0; i < json_object_array_length(res); i++) {
-			json_object *o = json_object_array_get_idx(res, i), *d, *spec, *sel;
-			const char *s = "{}";
-
-			if (json_object_object_get_ex(o, "document", &d) &&
-			    json_object_object_get_ex(d, "spec", &spec) &&
-			    json_object_object_get_ex(spec, "podSelector", &sel))
-				s = json_object_to_json_string_ext(sel, JSON_C_TO_STRING_PLAIN);
-			json_object_object_get_ex(o, "namespace", &v);
-			printf("%-20s ", json_object_get_string(v));
-			json_object_object_get_ex(o, "name", &v);
-			printf("%-32s %s\n", json_object_get_string(v), s);
-		}
-	}
+	pr_text("%-20s %-32s %s\n", "NAMESPACE", "NAME", "POD-SELECTOR");
+	pr_open_array(NULL);
+	for (size_t i = 0; i < json_object_array_length(res); i++)
+		pr_members(NULL, json_object_array_get_idx(res, i), policy_row);
+	pr_close_array();
 	json_object_put(res);
 	return 0;
 }
 
-static const char *jpath(json_object *o, const char *a, const char *b)
+/* src and dst of a trace: "src      NAME IP identity N"; fmt is the label */
+static void endpoint_view(const char *key, json_object *ep, const char *fmt)
 {
-	json_object *x, *y;
+	static const struct pr_field fields[] = {
+	    {KEY_SNIC, "%s", NULL},
+	    {KEY_IP, " %s", NULL},
+	    {KEY_IDENTITY, " identity %s\n", NULL},
+	    {},
+	};
 
-	if (!json_object_object_get_ex(o, a, &x) || !json_object_object_get_ex(x, b, &y))
-		return "-";
-	return json_object_get_string(y);
+	pr_text("%s", fmt);
+	pr_members(key, ep, fields);
 }
+
+/* egress and ingress of a trace: what allows the flow; fmt shows it */
+static void side_view(const char *key, json_object *side, const char *fmt)
+{
+	const struct pr_field fields[] = {
+	    {KEY_ALLOWED_BY, fmt, NULL},
+	    {},
+	};
+
+	pr_members(key, side, fields);
+}
+
+/* the verdict comes after egress and ingress in text, before them in JSON */
+static const struct pr_field trace_fields[] = {
+    {KEY_SRC, "src      ", endpoint_view},
+    {KEY_DST, "dst      ", endpoint_view},
+    {KEY_EGRESS, "egress   %s\n", side_view},
+    {KEY_INGRESS, "ingress  %s\n", side_view},
+    {},
+};
 
 static int policy_trace(struct ctl *c, int argc, char **argv)
 {
@@ -169,9 +186,7 @@ static int policy_trace(struct ctl *c, int argc, char **argv)
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-j"))
-			c->json = true;
-		else if (n < 4)
+		if (n < 4)
 			pos[n++] = argv[i];
 		else
 			n = 5;
@@ -183,27 +198,18 @@ static int policy_trace(struct ctl *c, int argc, char **argv)
 		return 2;
 	}
 	args = json_object_new_object();
-	json_object_object_add(args, "src", json_object_new_string(pos[0]));
-	json_object_object_add(args, "dst", json_object_new_string(pos[1]));
-	json_object_object_add(args, "proto", json_object_new_string(pos[2]));
-	json_object_object_add(args, "port", json_object_new_string(pos[3]));
+	json_object_object_add(args, KEY_SRC, json_object_new_string(pos[0]));
+	json_object_object_add(args, KEY_DST, json_object_new_string(pos[1]));
+	json_object_object_add(args, KEY_PROTO, json_object_new_string(pos[2]));
+	json_object_object_add(args, KEY_PORT, json_object_new_string(pos[3]));
 	if (ctl_call(c, "policy.trace", args, &res))
 		return 1;
-	if (c->json) {
-		ctl_print_json(res);
-	} else {
-		printf("src      %s %s identity %s\n", jpath(res, "src", "snic"),
-		       jpath(res, "src", "ip"), jpath(res, "src", "identity"));
-		printf("dst      %s %s identity %s\n", jpath(res, "dst", "snic"),
-		       jpath(res, "dst", "ip"), jpath(res, "dst", "identity"));
-		printf("egress   %s\n", jpath(res, "egress", "allowed_by"));
-		printf("ingress  %s\n", jpath(res, "ingress", "allowed_by"));
-		json_object_object_get_ex(res, "verdict", &v);
-		printf("verdict  %s", json_object_get_string(v));
-		if (json_object_object_get_ex(res, "drop_reason", &v))
-			printf(" (%s)", json_object_get_string(v));
-		printf("\n");
-	}
+	pr_members(NULL, res, trace_fields);
+	pr_text("verdict  %s", jstr(res, KEY_VERDICT));
+	v = jget(res, KEY_DROP_REASON);
+	if (v)
+		pr_text(" (%s)", json_object_get_string(v));
+	pr_text("\n");
 	json_object_put(res);
 	return 0;
 }

@@ -1,73 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* hyperctl status | teardown | reconcile */
+/* hyperctl status | teardown | reconcile | events */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl/ctl.h"
 #include "core/node.h"
-#include "lib/log.h"
 
-static const char *jstr(json_object *o, const char *k)
+static int64_t jint(json_object *o, const char *key)
 {
-	json_object *v;
+	json_object *v = jget(o, key);
 
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "-";
+	return v ? json_object_get_int64(v) : 0;
 }
 
-static int64_t jint(json_object *o, const char *k)
+/* drops: {reason: packets}; fmt is the indent of its lines */
+static void drops_view(const char *key, json_object *drops, const char *indent)
 {
-	json_object *v;
-
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
-}
-
-static void print_drops(const char *indent, json_object *drops)
-{
+	pr_open_object(key);
 	json_object_object_foreach(drops, reason, v)
-	    printf("%s%-22s %lld\n", indent, reason, (long long)json_object_get_int64(v));
+	{
+		pr_text("%s%-22s ", indent, reason);
+		pr_value(reason, "%s\n", v);
+	}
+	pr_close_object();
 }
 
-static void print_status(json_object *s)
+static const struct pr_field port_fields[] = {
+    {KEY_DROPS, "      bridge drop ", drops_view},
+    {},
+};
+
+static const struct pr_field guard_fields[] = {
+    {KEY_DROPS, "      guard drop  ", drops_view},
+    {},
+};
+
+/* ports: {snic: {counters..., drops, port}}, a table row each in text */
+static void ports_view(const char *key, json_object *ports, const char *fmt)
 {
-	json_object *ports, *guards, *drops, *d;
-
-	printf("instance   %s (backend %s)\n", jstr(s, "instance"), jstr(s, "backend"));
-	printf("bridge     netns %s, pins %s\n", jstr(s, "bridge_netns"), jstr(s, "pin_root"));
-	printf("pool       %s, gateway %s, %lld/%lld addresses used\n", jstr(s, "pool"),
-	       jstr(s, "gateway"), (long long)jint(s, "addresses_used"),
-	       (long long)jint(s, "addresses_total"));
-	printf("snics      %lld, guard %s\n", (long long)jint(s, "snics"),
-	       strcmp(jstr(s, "guard"), "true") ? "off" : "on");
-	if (json_object_object_get_ex(s, "ports", &ports) && json_object_object_length(ports)) {
-		printf("ports\n");
-		printf("  %-16s %-8s %12s %12s %12s %12s\n", "SNIC", "PORT", "RX", "FORWARDED",
-		       "ARP-REPLIES", "DROPPED");
-		json_object_object_foreach(ports, name, p)
-		{
-			printf("  %-16s %-8s %12lld %12lld %12lld %12lld\n", name, jstr(p, "port"),
-			       (long long)jint(p, "rx"), (long long)jint(p, "forwarded"),
-			       (long long)jint(p, "arp-replies"), (long long)jint(p, "dropped"));
-			if (json_object_object_get_ex(p, "drops", &d))
-				print_drops("      bridge drop ", d);
-		}
+	pr_open_object(key);
+	if (json_object_object_length(ports)) {
+		pr_text("ports\n");
+		pr_text("  %-16s %-8s %12s %12s %12s %12s\n", "SNIC", "PORT", "RX", "FORWARDED",
+			"ARP-REPLIES", "DROPPED");
 	}
-	if (json_object_object_get_ex(s, "guards", &guards)) {
-		json_object_object_foreach(guards, gname, g)
-		{
-			if (json_object_object_get_ex(g, "drops", &d)) {
-				printf("  %-16s guard (container side)\n", gname);
-				print_drops("      guard drop  ", d);
-			}
-		}
+	json_object_object_foreach(ports, name, p)
+	{
+		pr_text("  %-16s %-8s %12lld %12lld %12lld %12lld\n", name, jstr(p, KEY_PORT),
+			(long long)jint(p, KEY_STAT_RX), (long long)jint(p, KEY_STAT_FORWARDED),
+			(long long)jint(p, KEY_STAT_ARP_REPLIES),
+			(long long)jint(p, KEY_STAT_DROPPED));
+		pr_members(name, p, port_fields);
 	}
-	if (json_object_object_get_ex(s, "drops", &drops) && json_object_object_length(drops)) {
-		printf("drops by reason (bridge + guards)\n");
-		print_drops("  ", drops);
-	} else {
-		printf("drops      none\n");
-	}
+	pr_close_object();
 }
+
+/* guards: {snic: {drops}} */
+static void guards_view(const char *key, json_object *guards, const char *fmt)
+{
+	pr_open_object(key);
+	json_object_object_foreach(guards, name, g)
+	{
+		if (jget(g, KEY_DROPS))
+			pr_text("  %-16s guard (container side)\n", name);
+		pr_members(name, g, guard_fields);
+	}
+	pr_close_object();
+}
+
+/* drops by reason over bridge and guards */
+static void totals_view(const char *key, json_object *drops, const char *fmt)
+{
+	if (json_object_object_length(drops))
+		pr_text("drops by reason (bridge + guards)\n");
+	else
+		pr_text("drops      none\n");
+	drops_view(key, drops, fmt);
+}
+
+static const struct pr_field status_fields[] = {
+    {KEY_INSTANCE, "instance   %s", NULL},
+    {KEY_BACKEND, " (backend %s)\n", NULL},
+    {KEY_BRIDGE_NETNS, "bridge     netns %s", NULL},
+    {KEY_PIN_ROOT, ", pins %s\n", NULL},
+    {KEY_POOL, "pool       %s", NULL},
+    {KEY_GATEWAY, ", gateway %s", NULL},
+    {KEY_ADDRESSES_USED, ", %s", NULL},
+    {KEY_ADDRESSES_TOTAL, "/%s addresses used\n", NULL},
+    {KEY_SNICS, "snics      %s", NULL},
+    {KEY_GUARD, ", guard %s\n", pr_view_onoff},
+    {KEY_PORTS, NULL, ports_view},
+    {KEY_GUARDS, NULL, guards_view},
+    {KEY_DROPS, "  ", totals_view},
+    {},
+};
 
 int do_status(struct ctl *c, int argc, char **argv)
 {
@@ -75,10 +103,7 @@ int do_status(struct ctl *c, int argc, char **argv)
 
 	if (ctl_call(c, "status", NULL, &res))
 		return 1;
-	if (c->json)
-		ctl_print_json(res);
-	else
-		print_status(res);
+	pr_members(NULL, res, status_fields);
 	json_object_put(res);
 	return 0;
 }
@@ -93,28 +118,19 @@ int do_reconcile(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-/* Without a daemon, hyperctl removes the instance itself. */
+/*
+ * Without a daemon, hyperctl removes the instance itself, from its names
+ * alone: nothing of the datapath is loaded to be deleted (node__purge).
+ */
 static int teardown_offline(struct ctl *c)
 {
-	struct node_opts o = {};
-	struct errmsg em = {};
-	struct node *n;
 	int err;
 
-	snprintf(o.instance, sizeof(o.instance), "%s", c->instance);
-	err = node__open(&o, false, &n, &em);
-	if (err == -ENOENT) {
-		fprintf(stderr, "hyperctl: teardown: %s\n", em.msg[0] ? em.msg : strerror(-err));
+	if (access(c->paths.state_db, F_OK)) {
+		fprintf(stderr, "hyperctl: teardown: instance %s does not exist\n", c->instance);
 		return 1;
 	}
-	if (err) {
-		fprintf(stderr, "hyperctl: teardown: %s; removing the instance's files directly\n",
-			em.msg[0] ? em.msg : strerror(-err));
-		err = node__purge(c->instance);
-		return err ? 1 : 0;
-	}
-	err = node__teardown(n);
-	node__close(n);
+	err = node__purge(c->instance);
 	if (err) {
 		fprintf(stderr, "hyperctl: teardown incomplete: %s\n", strerror(-err));
 		return 1;
@@ -136,35 +152,31 @@ int do_teardown(struct ctl *c, int argc, char **argv)
 	} else if (err) {
 		return 1;
 	}
+	/* a message rather than a view: the same line with -j, as always */
 	if (!err)
 		printf("instance %s torn down\n", c->instance);
 	return err ? 1 : 0;
 }
 
-/* hyperctl events: recent inspection alerts and drops. */
+/* hyperctl events: recent inspection alerts and drops, a line each in text. */
 int do_events(struct ctl *c, int argc, char **argv)
 {
 	json_object *res;
 
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "-j"))
-			c->json = true;
 	if (ctl_call(c, "events", NULL, &res))
 		return 1;
-	if (c->json) {
-		ctl_print_json(res);
-	} else {
-		for (size_t i = 0; i < json_object_array_length(res); i++) {
-			json_object *e = json_object_array_get_idx(res, i);
+	pr_open_array(NULL);
+	for (size_t i = 0; i < json_object_array_length(res); i++) {
+		json_object *e = json_object_array_get_idx(res, i);
 
-			printf("%-6s %-16s %-8s %s:%s -> %s:%s proto %s  pattern \"%s\" (%s) "
-			       "offset %s\n",
-			       jstr(e, "action"), jstr(e, "endpoint"), jstr(e, "direction"),
-			       jstr(e, "src"), jstr(e, "sport"), jstr(e, "dst"), jstr(e, "dport"),
-			       jstr(e, "proto"), jstr(e, "pattern"), jstr(e, "policy"),
-			       jstr(e, "offset"));
-		}
+		pr_text("%-6s %-16s %-8s %s:%s -> %s:%s proto %s  pattern \"%s\" (%s) offset %s\n",
+			jstr(e, KEY_ACTION), jstr(e, KEY_ENDPOINT), jstr(e, KEY_DIRECTION),
+			jstr(e, KEY_SRC), jstr(e, KEY_SPORT), jstr(e, KEY_DST), jstr(e, KEY_DPORT),
+			jstr(e, KEY_PROTO), jstr(e, KEY_PATTERN), jstr(e, KEY_POLICY),
+			jstr(e, KEY_OFFSET));
+		pr_value(NULL, NULL, e);
 	}
+	pr_close_array();
 	json_object_put(res);
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "daemon/daemon.h"
 #include "lib/api.h"
+#include "lib/keys.h"
 #include "lib/log.h"
 
 const char *daemon_arg_str(json_object *args, const char *key)
@@ -36,7 +37,7 @@ int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em)
 	json_object *obj;
 
 	memset(ls, 0, sizeof(*ls));
-	if (!args || !json_object_object_get_ex(args, "labels", &obj) || !obj)
+	if (!args || !json_object_object_get_ex(args, KEY_LABELS, &obj) || !obj)
 		return 0;
 	if (!json_object_is_type(obj, json_type_object))
 		return em_set(em, -EINVAL, "labels must be an object of strings");
@@ -67,11 +68,11 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 	struct snic_rec rec;
 	int err;
 
-	req.name = daemon_arg_str(args, "name");
-	req.netns = daemon_arg_str(args, "netns");
-	req.ifname = daemon_arg_str(args, "ifname");
-	req.ip = daemon_arg_str(args, "ip");
-	req.owner = daemon_arg_str(args, "owner");
+	req.name = daemon_arg_str(args, KEY_NAME);
+	req.netns = daemon_arg_str(args, KEY_NETNS);
+	req.ifname = daemon_arg_str(args, KEY_IFNAME);
+	req.ip = daemon_arg_str(args, KEY_IP);
+	req.owner = daemon_arg_str(args, KEY_OWNER);
 	if (!req.ifname)
 		req.ifname = "eth0";
 	err = daemon_parse_labels(args, &req.labels, &em);
@@ -83,7 +84,7 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 static json_object *do_snic_del(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *name = daemon_arg_str(args, "name");
+	const char *name = daemon_arg_str(args, KEY_NAME);
 
 	return daemon_reply(node__snic_del(d->node, name ? name : "", &em), &em, NULL);
 }
@@ -92,7 +93,7 @@ static json_object *do_snic_show(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
 	struct snic_rec rec;
-	const char *name = daemon_arg_str(args, "name");
+	const char *name = daemon_arg_str(args, KEY_NAME);
 	int err = node__snic_get(d->node, name ? name : "", &rec, &em);
 
 	return daemon_reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));
@@ -101,7 +102,7 @@ static json_object *do_snic_show(struct daemon *d, json_object *args)
 static json_object *do_snic_check(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *name = daemon_arg_str(args, "name");
+	const char *name = daemon_arg_str(args, KEY_NAME);
 
 	return daemon_reply(node__snic_check(d->node, name ? name : "", &em), &em, NULL);
 }

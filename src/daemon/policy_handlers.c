@@ -5,11 +5,12 @@
 
 #include "daemon/daemon.h"
 #include "lib/api.h"
+#include "lib/keys.h"
 
 json_object *do_policy_apply(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *text = daemon_arg_str(args, "text");
+	const char *text = daemon_arg_str(args, KEY_TEXT);
 	json_object *applied = NULL;
 	int err;
 
@@ -22,7 +23,7 @@ json_object *do_policy_apply(struct daemon *d, json_object *args)
 json_object *do_policy_delete(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *name = daemon_arg_str(args, "name");
+	const char *name = daemon_arg_str(args, KEY_NAME);
 
 	return daemon_reply(node__policy_delete(d->node, name ? name : "", &em), &em, NULL);
 }
@@ -37,7 +38,7 @@ json_object *do_policy_list(struct daemon *d, json_object *args)
 json_object *do_policy_show(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *name = daemon_arg_str(args, "name");
+	const char *name = daemon_arg_str(args, KEY_NAME);
 	json_object *doc = NULL;
 	int err = node__policy_show(d->node, name ? name : "", &doc, &em);
 
@@ -47,8 +48,8 @@ json_object *do_policy_show(struct daemon *d, json_object *args)
 json_object *do_policy_trace(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
-	const char *src = daemon_arg_str(args, "src"), *dst = daemon_arg_str(args, "dst");
-	const char *proto = daemon_arg_str(args, "proto"), *port = daemon_arg_str(args, "port");
+	const char *src = daemon_arg_str(args, KEY_SRC), *dst = daemon_arg_str(args, KEY_DST);
+	const char *proto = daemon_arg_str(args, KEY_PROTO), *port = daemon_arg_str(args, KEY_PORT);
 	json_object *out = NULL;
 	int err;
 

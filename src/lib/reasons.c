@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hyperion/abi.h"
+#include "lib/keys.h"
 #include "lib/reasons.h"
 
 static const char *const reason_names[__HYP_DROP_MAX] = {
@@ -54,10 +55,10 @@ int drop_reason_from_name(const char *name)
 const char *port_stat_name(uint32_t stat)
 {
 	static const char *const names[__HYP_STAT_MAX] = {
-	    [HYP_STAT_RX] = "rx",
-	    [HYP_STAT_FWD] = "forwarded",
-	    [HYP_STAT_ARP_REPLY] = "arp-replies",
-	    [HYP_STAT_DROP] = "dropped",
+	    [HYP_STAT_RX] = KEY_STAT_RX,
+	    [HYP_STAT_FWD] = KEY_STAT_FORWARDED,
+	    [HYP_STAT_ARP_REPLY] = KEY_STAT_ARP_REPLIES,
+	    [HYP_STAT_DROP] = KEY_STAT_DROPPED,
 	};
 
 	return stat < __HYP_STAT_MAX ? names[stat] : "unknown";

@@ -272,8 +272,8 @@ check "five ADDs take the whole pool" fill_pool
 mkns "cp6-$UNIQ"
 expect_code "ADD when the pool is exhausted" 101 1.1.0 ADD "cp6-$UNIQ" eth0 "/run/netns/cp6-$UNIQ" "$PC"
 expect_code "STATUS when the pool is exhausted" 50 1.1.0 STATUS "" "" "" "$PC"
-expect_ok "DEL frees an address" empty DEL "cp1-$UNIQ" eth0 "/run/netns/cp1-$UNIQ" "$PC"
-expect_ok "STATUS is ready again" empty STATUS "" "" "" "$PC"
+expect_ok "DEL of one of the five" empty DEL "cp1-$UNIQ" eth0 "/run/netns/cp1-$UNIQ" "$PC"
+expect_ok "STATUS is ready again (a free address: it said 50 when there was none)" empty STATUS "" "" "" "$PC"
 
 note "== daemon down with state: DEL 11, STATUS 50; datapath gone: STATUS 51"
 stop_daemon "$DAEMON_PID"

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Member names of the JSON on the control API, defined once for both
+ * sides: the arguments hyperctl sends, the views hyperiond builds
+ * (src/core/node_json.c, node_policy.c, node_inspect.c) and hyperctl
+ * prints as text or, with -j, as JSON (src/ctl).
+ */
+#ifndef HYP_KEYS_H
+#define HYP_KEYS_H
+
+/* request arguments (snic.*, policy.*) */
+#define KEY_NAME   "name"
+#define KEY_NETNS  "netns"
+#define KEY_IFNAME "ifname"
+#define KEY_IP	   "ip"
+#define KEY_LABELS "labels"
+#define KEY_OWNER  "owner"
+#define KEY_TEXT   "text"
+#define KEY_SRC	   "src"
+#define KEY_DST	   "dst"
+#define KEY_PROTO  "proto"
+#define KEY_PORT   "port"
+
+/* a SNIC: name, netns, ifname, ip, then these, labels and owner */
+#define KEY_GATEWAY	 "gateway"
+#define KEY_MAC		 "mac"
+#define KEY_PORT_IFINDEX "port_ifindex"
+#define KEY_IFINDEX	 "ifindex"
+#define KEY_IDENTITY	 "identity"
+#define KEY_GUARD	 "guard"
+#define KEY_CREATED	 "created"
+
+/* status; gateway and guard as above */
+#define KEY_INSTANCE	      "instance"
+#define KEY_BACKEND	      "backend"
+#define KEY_BRIDGE_NETNS      "bridge_netns"
+#define KEY_PIN_ROOT	      "pin_root"
+#define KEY_SOCKET	      "socket"
+#define KEY_POOL	      "pool"
+#define KEY_ADDRESSES_USED    "addresses_used"
+#define KEY_ADDRESSES_TOTAL   "addresses_total"
+#define KEY_SNICS	      "snics"
+#define KEY_CONNTRACK_ENTRIES "conntrack_entries"
+#define KEY_PORTS	      "ports"  /* by SNIC name: counters, drops, port */
+#define KEY_GUARDS	      "guards" /* by SNIC name: drops */
+#define KEY_DROPS	      "drops"  /* by drop reason name (lib/reasons.c) */
+/* the counters of a port (HYP_STAT_*) */
+#define KEY_STAT_RX	     "rx"
+#define KEY_STAT_FORWARDED   "forwarded"
+#define KEY_STAT_ARP_REPLIES "arp-replies"
+#define KEY_STAT_DROPPED     "dropped"
+
+/* policy list: kind, namespace, name, updated, document */
+#define KEY_KIND      "kind"
+#define KEY_NAMESPACE "namespace"
+#define KEY_UPDATED   "updated"
+#define KEY_DOCUMENT  "document"
+
+/* policy trace: src and dst {snic, ip, identity, labels}, proto, port,
+ * verdict, egress and ingress {enforced, allowed_by}, drop_reason */
+#define KEY_SNIC	"snic"
+#define KEY_VERDICT	"verdict"
+#define KEY_EGRESS	"egress"
+#define KEY_INGRESS	"ingress"
+#define KEY_ENFORCED	"enforced"
+#define KEY_ALLOWED_BY	"allowed_by"
+#define KEY_DROP_REASON "drop_reason"
+
+/* an inspection event; identity, src, dst and proto as above */
+#define KEY_TIME_NS   "time_ns"
+#define KEY_ENDPOINT  "endpoint"
+#define KEY_DIRECTION "direction"
+#define KEY_SPORT     "sport"
+#define KEY_DPORT     "dport"
+#define KEY_PATTERN   "pattern"
+#define KEY_POLICY    "policy"
+#define KEY_OFFSET    "offset"
+#define KEY_ACTION    "action"
+
+/* hyperctl audit (a view of hyperctl's own): instance, hyperion and
+ * baseline (rows), failed; a row is attack, description, expected,
+ * observed, blocked and (hyperion rows) pass */
+#define KEY_HYPERION	"hyperion"
+#define KEY_BASELINE	"baseline"
+#define KEY_FAILED	"failed"
+#define KEY_ATTACK	"attack"
+#define KEY_DESCRIPTION "description"
+#define KEY_EXPECTED	"expected"
+#define KEY_OBSERVED	"observed"
+#define KEY_BLOCKED	"blocked"
+#define KEY_PASS	"pass"
+
+#endif
