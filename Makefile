@@ -15,6 +15,9 @@ MULTIARCH := $(shell $(CC) -dumpmachine)
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
+# each program links the libraries of what it uses (see the libraries below)
+CLIENT_LDLIBS := -ljson-c
+CTL_LDLIBS := -lmnl -ljson-c
 LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lyaml -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
 	      -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-declarations \
@@ -25,9 +28,24 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h
 
-LIB_SRCS := $(wildcard src/lib/*.c) $(wildcard src/backend/*.c) $(wildcard src/core/*.c) \
-	    $(wildcard src/audit/*.c) $(wildcard src/policy/*.c) $(wildcard src/inspect/*.c)
-LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+# Two libraries. The client library is what talks to hyperiond: the API
+# client, JSON, error messages, logging, paths, address and label helpers,
+# CNI attachment names; json-c only. The CNI plugin links nothing else.
+# The node library is everything that runs a node: backend, BPF, netlink,
+# store, policy compiler, inspection, audit. hyperiond links both; hyperctl
+# links both too, for `audit` (netns, netlink, raw frames) and `teardown`
+# without a daemon (node_purge.c, backend/purge.c, emu_purge.c), and takes
+# only those objects from it: no libbpf, SQLite or libyaml.
+CLIENT_SRCS := src/lib/addr.c src/lib/api.c src/lib/errmsg.c src/lib/labels.c src/lib/log.c \
+	       src/core/paths.c src/core/cni_attach.c
+NODE_SRCS := $(filter-out $(CLIENT_SRCS),$(wildcard src/lib/*.c) $(wildcard src/backend/*.c) \
+	     $(wildcard src/core/*.c) $(wildcard src/audit/*.c) $(wildcard src/policy/*.c) \
+	     $(wildcard src/inspect/*.c))
+CLIENT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLIENT_SRCS))
+NODE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(NODE_SRCS))
+CLIENT_LIB := $(BUILD)/libhypclient.a
+NODE_LIB := $(BUILD)/libhypnode.a
+LIBS := $(NODE_LIB) $(CLIENT_LIB)
 DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/daemon/*.c))
 CTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/ctl/*.c))
 CNI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cni/*.c))
@@ -70,26 +88,32 @@ $(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard include/hyperion/*.h) $(wildcard src/*
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/libhyp.a: $(LIB_OBJS)
+# rebuilt from scratch: a member whose source is gone must not linger
+$(CLIENT_LIB): $(CLIENT_OBJS)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/hyperiond: $(DAEMON_OBJS) $(BUILD)/libhyp.a
+$(NODE_LIB): $(NODE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/hyperiond: $(DAEMON_OBJS) $(LIBS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/hyperctl: $(CTL_OBJS) $(BUILD)/libhyp.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/hyperctl: $(CTL_OBJS) $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CTL_LDLIBS)
 
 # the CNI plugin: its file name is the CNI "type"
-$(BUILD)/hyperion: $(CNI_OBJS) $(BUILD)/libhyp.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/hyperion: $(CNI_OBJS) $(CLIENT_LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(CLIENT_LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhyp.a
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/%: tests/bpf/%.c $(BUILD)/libhyp.a $(SKELS)
+$(BUILD)/tests/%: tests/bpf/%.c $(LIBS) $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libhyp.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
 install: $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin

@@ -2,7 +2,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
-#include <bpf/libbpf.h>
 
 #include "lib/log.h"
 
@@ -20,7 +19,7 @@ void log_set_prefix(const char *prefix)
 	log_prefix = prefix;
 }
 
-static void log_vmsg(enum hyp_log_level level, const char *fmt, va_list ap)
+void log_vmsg(enum hyp_log_level level, const char *fmt, va_list ap)
 {
 	static const char *names[] = {"warn", "info", "debug"};
 
@@ -39,18 +38,7 @@ void log_msg(enum hyp_log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+enum hyp_log_level log_get_level(void)
 {
-	enum hyp_log_level l = level == LIBBPF_WARN   ? HYP_LOG_WARN
-			       : level == LIBBPF_INFO ? HYP_LOG_DEBUG
-						      : HYP_LOG_DEBUG + 1;
-
-	if (l <= log_level)
-		log_vmsg(l > HYP_LOG_DEBUG ? HYP_LOG_DEBUG : l, fmt, ap);
-	return 0;
-}
-
-void log_route_libbpf(void)
-{
-	libbpf_set_print(libbpf_print);
+	return log_level;
 }

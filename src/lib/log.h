@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Leveled logging to stderr; libbpf's output is routed through it. */
+/* Leveled logging to stderr; libbpf's output is routed through it (log_bpf.c). */
 #ifndef HYP_LOG_H
 #define HYP_LOG_H
+
+#include <stdarg.h>
 
 enum hyp_log_level { HYP_LOG_WARN = 0, HYP_LOG_INFO = 1, HYP_LOG_DEBUG = 2 };
 
 void log_set_level(enum hyp_log_level level);
 void log_set_prefix(const char *prefix);
+enum hyp_log_level log_get_level(void);
 void log_msg(enum hyp_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_vmsg(enum hyp_log_level level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+/* log_bpf.c, in the node library: links libbpf. */
 void log_route_libbpf(void);
 
 #define pr_warn(...)  log_msg(HYP_LOG_WARN, __VA_ARGS__)
