@@ -1,11 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Proves: conntrack is not fooled (a bare ACK, a RST, an ICMP echo reply
-# without a request never start a flow); IPv4 fragments (first, non-first,
-# overlapping) carry nothing past policy; a full table refuses new flows
-# while established ones keep working; policy updates are hitless for
+# without a request never start a flow; an ICMP message other than echo
+# riding on a running ping's identifier is not part of that flow); IPv4
+# fragments (first, non-first, overlapping) carry nothing past policy; a
+# closed TCP flow's tuple can be reused by a fresh SYN, which is checked
+# against the policy of the moment; a full table refuses new flows while
+# established ones keep working; policy updates are hitless for
 # still-allowed flows and cut a flow a change now denies at its next packet.
+# Every "b got nothing" comes from a capture in b that, in the same run,
+# saw a frame a is allowed to send (a failed capture is a failed check).
 . "$(dirname "$0")/lib.sh"
+
+plan 35
 
 RAW=$ROOT/build/tests/hyp-rawsend
 INST=ct-$UNIQ
@@ -20,6 +27,75 @@ http_serve "$B" 80
 get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
 drops() { hctl -j status | jq -r ".ports.$1.drops[\"$2\"] // 0"; }
 
+# b's capture. cap_run FILE command...: captures every frame b's eth0 gets
+# while the command runs; fails (CAP_WHY says why) when tcpdump did not
+# start, or did not end cleanly. cap_count FILE FILTER: frames matching.
+cap_run() {
+	local pcap=$1 i rc
+	shift
+	rm -f "$pcap" "$pcap.err"
+	ip netns exec "$B" tcpdump -i eth0 -nn -U --immediate-mode -w "$pcap" 2>"$pcap.err" &
+	local t=$!
+	_CLEAN_PIDS+=("$t")
+	for i in $(seq 50); do
+		grep -qs "listening on" "$pcap.err" && break
+		kill -0 "$t" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! grep -qs "listening on" "$pcap.err"; then
+		kill "$t" 2>/dev/null
+		wait "$t" 2>/dev/null
+		CAP_WHY="tcpdump did not start: $(tr '\n' ' ' <"$pcap.err")"
+		return 1
+	fi
+	"$@" >/dev/null 2>&1
+	sleep 0.3
+	kill -INT "$t"
+	wait "$t"
+	rc=$?
+	if ((rc != 0)); then
+		CAP_WHY="tcpdump exited $rc: $(tr '\n' ' ' <"$pcap.err")"
+		return 1
+	fi
+}
+cap_count() { # FILE FILTER -> count; fails when the file cannot be read
+	local out
+	out=$(tcpdump -nn -r "$1" "$2" 2>/dev/null) || return 1
+	if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi
+}
+PCAP=/tmp/hyp-ct-$UNIQ.pcap
+on_exit "rm -f $PCAP $PCAP.err"
+# the marker: a datagram a may always send b (UDP 9000-9999 is allowed)
+marker() { "$RAW" "$A" eth0 udp "$IPB" 9001 1; }
+then_marker() { "$@"; marker; }
+MARK="udp and src host $IPA and dst port 9001"
+
+# blocked "desc" FILTER command...: one check. b receives no frame from a
+# matching FILTER while a runs the command, and does receive the marker
+# sent after it.
+blocked() {
+	local desc=$1 f=$2 n m
+	shift 2
+	if ! cap_run "$PCAP" then_marker "$@"; then
+		notok "$desc: capture failed: $CAP_WHY"
+		return
+	fi
+	if ! n=$(cap_count "$PCAP" "src host $IPA and ($f)") || ! m=$(cap_count "$PCAP" "$MARK"); then
+		notok "$desc: cannot read the capture"
+		return
+	fi
+	if ((n == 0 && m >= 1)); then ok "$desc: b got none (the marker arrived: $m)"; else
+		notok "$desc: b got $n, marker $m (the marker must arrive, nothing else)"; fi
+}
+# reaches "desc" FILTER command...: one check. b receives a frame from a matching FILTER.
+reaches() {
+	local desc=$1 f=$2 n
+	shift 2
+	if ! cap_run "$PCAP" "$@"; then notok "$desc: capture failed: $CAP_WHY"; return; fi
+	n=$(cap_count "$PCAP" "src host $IPA and ($f)") || { notok "$desc: cannot read the capture"; return; }
+	if ((n >= 1)); then ok "$desc: b got $n"; else notok "$desc: b got nothing"; fi
+}
+
 hctl policy apply -f - >/dev/null <<EOF2
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -32,48 +108,27 @@ spec:
 EOF2
 check "allowed flow: a -> b:80" get "$A" "$IPB:80"
 
-# b's view of what arrives, while a sends crafted packets
-capture_b() { # pcap-filter command... -> count of matching frames b received
-	local f=$1; shift
-	local pcap=/tmp/hyp-ct-$UNIQ.pcap
-	ip netns exec "$B" tcpdump -i eth0 -nn -U --immediate-mode -w "$pcap" "$f" 2>/dev/null &
-	local t=$!
-	sleep 0.8
-	"$@" >/dev/null 2>&1
-	sleep 0.3
-	kill -INT $t; wait $t
-	tcpdump -nn -r "$pcap" 2>/dev/null | wc -l
-	rm -f "$pcap"
-}
+# packets that cannot start a flow, next to the one that can
 before=$(drops a ct-invalid)
-n=$(capture_b "tcp port 81" "$RAW" "$A" eth0 tcp-ack "$IPB" 81 3)
-check "bare ACK to a denied port: b got nothing ($n)" test "$n" -eq 0
-n=$(capture_b "tcp port 80" "$RAW" "$A" eth0 tcp-ack "$IPB" 80 3)
-check "bare ACK to an allowed port without a flow: b got nothing ($n)" test "$n" -eq 0
-n=$(capture_b "tcp port 81" "$RAW" "$A" eth0 tcp-rst "$IPB" 81 3)
-check "RST to a denied port: b got nothing ($n)" test "$n" -eq 0
-n=$(capture_b "icmp" "$RAW" "$A" eth0 icmp-reply "$IPB" 0 3)
-check "ICMP echo reply without a request: b got nothing ($n)" test "$n" -eq 0
-check "counted as ct-invalid" test "$(drops a ct-invalid)" -ge $((before + 12))
-n=$(capture_b "tcp port 80" "$RAW" "$A" eth0 tcp-syn "$IPB" 80 1)
-check "a SYN to the allowed port does reach b ($n)" test "$n" -ge 1
-n=$(capture_b "tcp port 81" "$RAW" "$A" eth0 tcp-syn "$IPB" 81 1)
-check "a SYN to a denied port does not ($n)" test "$n" -eq 0
+blocked "bare ACK to a denied port" "tcp port 81" "$RAW" "$A" eth0 tcp-ack "$IPB" 81 3
+blocked "bare ACK to the allowed port without a flow" "tcp port 80" "$RAW" "$A" eth0 tcp-ack "$IPB" 80 3
+blocked "RST to the allowed port without a flow" "tcp port 80" "$RAW" "$A" eth0 tcp-rst "$IPB" 80 3
+check "the 9 counted as ct-invalid" test "$(drops a ct-invalid)" -ge $((before + 9))
+reaches "a SYN to the allowed port reaches b" "tcp port 80 and tcp[tcpflags] == tcp-syn" "$RAW" "$A" eth0 tcp-syn "$IPB" 80 1
+blocked "a SYN to a denied port does not" "tcp port 81" "$RAW" "$A" eth0 tcp-syn "$IPB" 81 1
 check "replies of a's flows come back (HTTP a -> b)" get "$A" "$IPB:80"
 
 before=$(drops a fragment)
-n=$(capture_b "udp or (ip[6:2] & 0x3fff != 0)" bash -c "$RAW $A eth0 frag-first $IPB 9000 1; $RAW $A eth0 frag-next $IPB 9000 1; $RAW $A eth0 frag-overlap $IPB 9000 1")
-check "first, non-first and overlapping fragments: b got nothing ($n)" test "$n" -eq 0
-check "counted as fragment drops" test "$(drops a fragment)" -ge $((before + 3))
-n=$(capture_b "udp port 9000" "$RAW" "$A" eth0 udp "$IPB" 9000 1)
-check "the same datagram unfragmented is allowed ($n)" test "$n" -ge 1
+blocked "first, non-first and overlapping fragments" "ip[6:2] & 0x3fff != 0 or (udp and src port 5000)" \
+	bash -c "$RAW $A eth0 frag-first $IPB 9000 1; $RAW $A eth0 frag-next $IPB 9000 1; $RAW $A eth0 frag-overlap $IPB 9000 1"
+check "the 3 counted as fragment drops" test "$(drops a fragment)" -ge $((before + 3))
+reaches "the same datagram unfragmented is allowed" "udp and dst port 9000" "$RAW" "$A" eth0 udp "$IPB" 9000 1
 
 # the daemon gone (crashed): enforcement stays, allowed flows stay up
 stop_daemon "$DAEMON_PID" KILL
 check "daemon killed: an allowed flow still works (a -> b:80)" get "$A" "$IPB:80"
-n=$(capture_b "tcp port 81" "$RAW" "$A" eth0 tcp-syn "$IPB" 81 1)
-check "daemon killed: a denied flow is still denied ($n)" test "$n" -eq 0
-check "daemon killed: c is still default-denied into b" bash -c "! timeout 2 ip netns exec $C busybox wget -q -O /dev/null http://$IPB/"
+blocked "daemon killed: a SYN to a denied port is still denied" "tcp port 81" "$RAW" "$A" eth0 tcp-syn "$IPB" 81 1
+check "daemon killed: c is still default-denied into b:80" bash -c "! timeout 2 ip netns exec $C busybox wget -q -O /dev/null http://$IPB/"
 start_daemon "$INST" || finish
 
 # hitless policy updates under continuous traffic
@@ -110,31 +165,95 @@ EOF2
 done
 wait "$PING"
 loss=$(grep -oE '[0-9.]+% packet loss' /tmp/hyp-ping-$UNIQ.log)
-check "20 policy updates under 400 pings: $loss" test "$loss" = "0% packet loss"
+received=$(grep -oE '[0-9]+ received' /tmp/hyp-ping-$UNIQ.log | cut -d' ' -f1)
+check "20 policy updates under 400 pings: $loss ($received received)" test "$loss" = "0% packet loss" -a "${received:-0}" -eq 400
 check "no policy drop on the still-allowed flow" test "$(drops a policy-revoked)" -eq "$pre_rev" -a "$(drops a policy-ingress-denied)" -eq "$pre_ing"
+
+# ICMP is allowed now (b-icmp): only an echo request starts a flow, and only
+# echo (request out, reply back) belongs to it
+before=$(drops a ct-invalid)
+blocked "ICMP echo reply without a request" "icmp and icmp[0] == 0" \
+	"$RAW" "$A" eth0 icmp-reply "$IPB" 16962 3
+reaches "an ICMP echo request with the same identifier reaches b" \
+	"icmp and icmp[0] == 8 and icmp[4:2] == 16962" "$RAW" "$A" eth0 icmp-echo "$IPB" 16962 1
+# a running ping (identifier 4660); on its flow, a timestamp request and an
+# echo reply in the ping's own direction
+ip netns exec "$A" ping -e 4660 -i 0.05 -c 40 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
+PING=$!
+_CLEAN_PIDS+=("$PING")
+sleep 0.5
+if cap_run "$PCAP" bash -c "$RAW $A eth0 icmp-ts $IPB 4660 3; $RAW $A eth0 icmp-reply $IPB 4660 3"; then
+	ts=$(cap_count "$PCAP" "icmp and src host $IPA and icmp[0] == 13")
+	rep=$(cap_count "$PCAP" "icmp and src host $IPA and icmp[0] == 0")
+	echo_=$(cap_count "$PCAP" "icmp and src host $IPA and icmp[0] == 8 and icmp[4:2] == 4660")
+	check "on the running ping's identifier, timestamp requests ($ts) and echo replies ($rep) from a do not reach b; the ping's own requests do ($echo_)" \
+		test "${ts:-x}" = 0 -a "${rep:-x}" = 0 -a "${echo_:-0}" -ge 1
+else
+	notok "ICMP types on the running ping's identifier: capture failed: $CAP_WHY"
+fi
+wait "$PING"
+loss=$(grep -oE '[0-9.]+% packet loss' /tmp/hyp-ping-$UNIQ.log)
+check "the ping went on: $loss" test "$loss" = "0% packet loss"
+check "the 9 ICMP messages counted as ct-invalid" test "$(drops a ct-invalid)" -ge $((before + 9))
 
 # a change that now denies an established flow cuts it at its next packet
 ip netns exec "$A" ping -i 0.05 -c 60 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
 PING=$!
 _CLEAN_PIDS+=("$PING")
 sleep 1
-t0=$(date +%s%N)
 hctl policy delete b-icmp >/dev/null # b-web-only remains: ICMP no longer allowed
 check "a new flow is denied at once after the change" bash -c "! timeout 2 ip netns exec $A ping -c 1 -W 1 $IPB >/dev/null"
 wait "$PING"
 check "the established ping flow was cut (policy-revoked counted)" test "$(drops a policy-revoked)" -gt "$pre_rev"
 received=$(grep -oE '[0-9]+ received' /tmp/hyp-ping-$UNIQ.log | cut -d' ' -f1)
-check "pings after the change were not answered ($received of 60 before it)" test "$received" -lt 40
+check "pings before the change were answered, after it not ($received of 60, about 20 before it)" \
+	test "${received:-0}" -ge 5 -a "${received:-0}" -lt 40
 rm -f /tmp/hyp-ping-$UNIQ.log
+
+# the tuple of a closed TCP flow, reused: a fresh SYN starts a new flow,
+# checked against the policy in force then (source port 23456, a -> b:80)
+req() { "$RAW" "$A" eth0 tcp-request "$IPB" 80 23456; }
+req_ok() { req | grep -q 'hello from'; }
+check "a connection from a:23456 to b:80 completes and closes" req_ok
+state=$(bpftool map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_ct" -j 2>/dev/null |
+	jq '[.[].formatted | select(.key.sport == 23456 and .key.dport == 80 and .key.proto == 6) | .value.state] | .[0] // -1')
+check "its conntrack entry is still there, past the handshake (state $state: 3 established .. 5 closing)" \
+	test "$state" -ge 3 -a "$state" -le 5
+check "a new connection on the same tuple (fresh SYN on the closed flow) completes" req_ok
+hctl policy apply -f - >/dev/null <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: b-web-only}
+spec:
+  podSelector: {matchLabels: {app: b}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: a}}}]
+    ports: [{protocol: UDP, port: 9000, endPort: 9999}]
+EOF2
+pre_ing=$(drops a policy-ingress-denied)
+blocked "port 80 no longer allowed: a fresh SYN on the old tuple is denied" "tcp port 23456" req
+check "denied as a new flow (policy-ingress-denied counted)" test "$(drops a policy-ingress-denied)" -gt "$pre_ing"
+hctl policy apply -f - >/dev/null <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: b-web-only}
+spec:
+  podSelector: {matchLabels: {app: b}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: a}}}]
+    ports: [{port: 80}, {protocol: UDP, port: 9000, endPort: 9999}]
+EOF2
+check "port 80 allowed again: the same tuple connects again" req_ok
 
 # a full conntrack table refuses new flows, established ones keep working
 for i in 0 1 2; do hctl policy delete "churn-$i" >/dev/null; done
+check "before the table fills: a new flow a -> b:80 is accepted" get "$A" "$IPB:80"
 ip netns exec "$A" ping -i 0.1 -c 100 -W 1 "$IPC" >/tmp/hyp-ping2-$UNIQ.log 2>&1 &
 PING=$!
 _CLEAN_PIDS+=("$PING")
 sleep 0.5
 "$RAW" "$A" eth0 udp-flows "$IPC" 40000 66000
-check "table full: a new flow is refused" bash -c "! timeout 2 ip netns exec $A busybox wget -q -O /dev/null http://$IPB/"
+check "table full: the same new flow is refused" bash -c "! timeout 2 ip netns exec $A busybox wget -q -O /dev/null http://$IPB/"
 check "counted as ct-full" test "$(drops a ct-full)" -gt 0
 wait "$PING"
 loss=$(grep -oE '[0-9.]+% packet loss' /tmp/hyp-ping2-$UNIQ.log)

@@ -6,7 +6,16 @@
  * the bridge's stateful checks, not the source checks.
  *
  * usage: hyp-rawsend NETNS IFNAME KIND DST-IP DPORT [COUNT]
- *   KIND: tcp-syn tcp-ack tcp-rst udp icmp-reply frag-first frag-next frag-overlap udp-flows
+ *   KIND: tcp-syn tcp-ack tcp-rst udp icmp-echo icmp-reply icmp-ts frag-first frag-next
+ *         frag-overlap udp-flows
+ *   icmp-*: DPORT is the ICMP identifier (0: 0x1234), so a frame can ride on
+ *   the id of a running ping (icmp-ts is a timestamp request, type 13)
+ *
+ * usage: hyp-rawsend NETNS IFNAME tcp-request DST-IP DPORT SPORT
+ *   not crafted: a real TCP connection from source port SPORT (to reuse a
+ *   tuple on purpose); sends "GET / HTTP/1.0", prints the reply, and exits 0
+ *   when the server answered and closed first (so this side keeps no
+ *   TIME_WAIT and SPORT is free again at once); 1 on any failure (3 s limits)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +31,7 @@
 #include <netinet/ip.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 static uint16_t csum(const void *data, size_t len, uint32_t sum)
 {
@@ -164,6 +174,67 @@ static int setup(struct ctx *c, const char *netns, const char *ifname, const cha
 	return 0;
 }
 
+/* ICMP type with identifier id and sequence 1 */
+static size_t icmp(struct ctx *c, uint8_t *b, uint8_t type, uint16_t id)
+{
+	uint8_t *m = b + 34;
+	size_t len = type == 13 ? 20 : 16; /* timestamp: 3 x 32-bit times */
+
+	memset(m, 0, len);
+	m[0] = type;
+	m[4] = (uint8_t)(id >> 8);
+	m[5] = (uint8_t)id;
+	m[7] = 1;
+	uint16_t s = csum(m, len, 0);
+	m[2] = (uint8_t)(s >> 8);
+	m[3] = (uint8_t)s;
+	return ipv4(c, b, 1, len, 0, 9);
+}
+
+/* tcp-request: a real connection from a chosen source port */
+static int tcp_request(const struct ctx *c, uint16_t dport, uint16_t sport)
+{
+	static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+	struct sockaddr_in src = {
+	    .sin_family = AF_INET, .sin_addr.s_addr = c->src, .sin_port = htons(sport)};
+	struct sockaddr_in dst = {
+	    .sin_family = AF_INET, .sin_addr.s_addr = c->dst, .sin_port = htons(dport)};
+	struct timeval tv = {.tv_sec = 3};
+	char buf[4096];
+	size_t got = 0;
+	ssize_t n;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		perror("socket");
+		return 1;
+	}
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src))) {
+		perror("bind");
+		return 1;
+	}
+	if (connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		perror("connect");
+		return 1;
+	}
+	if (write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1)) {
+		perror("write");
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		fwrite(buf, 1, (size_t)n, stdout);
+		got += (size_t)n;
+	}
+	if (n < 0) {
+		perror("read");
+		return 1;
+	}
+	close(fd);
+	return got ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = {};
@@ -183,6 +254,8 @@ int main(int argc, char **argv)
 		count = atol(argv[6]);
 	if (setup(&c, argv[1], argv[2], argv[4]))
 		return 1;
+	if (!strcmp(kind, "tcp-request"))
+		return tcp_request(&c, dport, (uint16_t)count);
 	for (long i = 0; i < count; i++) {
 		uint16_t sport = (uint16_t)(20000 + (i % 40000));
 
@@ -197,18 +270,13 @@ int main(int argc, char **argv)
 		else if (!strcmp(kind, "udp-flows")) /* one new flow per frame */
 			n = udp(&c, b, (uint16_t)(1024 + (i % 60000)),
 				(uint16_t)(dport + i / 60000), 0, 8, 7);
-		else if (!strcmp(kind, "icmp-reply")) {
-			uint8_t *m = b + 34;
-
-			memset(m, 0, 16);
-			m[0] = 0; /* echo reply */
-			m[4] = 0x12;
-			m[5] = 0x34;
-			uint16_t s = csum(m, 16, 0);
-			m[2] = (uint8_t)(s >> 8);
-			m[3] = (uint8_t)s;
-			n = ipv4(&c, b, 1, 16, 0, 9);
-		} else if (!strcmp(kind, "frag-first")) /* MF, offset 0, allowed-looking header */
+		else if (!strcmp(kind, "icmp-echo"))
+			n = icmp(&c, b, 8, dport ? dport : 0x1234);
+		else if (!strcmp(kind, "icmp-reply"))
+			n = icmp(&c, b, 0, dport ? dport : 0x1234);
+		else if (!strcmp(kind, "icmp-ts"))
+			n = icmp(&c, b, 13, dport ? dport : 0x1234);
+		else if (!strcmp(kind, "frag-first")) /* MF, offset 0, allowed-looking header */
 			n = udp(&c, b, 5000, dport, 0x2000, 32, 77);
 		else if (!strcmp(kind, "frag-next")) /* offset 40 bytes, no L4 header */
 			n = udp(&c, b, 5000, dport, 5, 24, 77);
