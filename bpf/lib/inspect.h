@@ -116,10 +116,11 @@ static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow
 
 	if (!iv || !port_in(iv, f))
 		return 0;
-	if (v->dfa_gen != (__u8)iv->gen) {
-		/* the rule set changed halves: every walk of this flow restarts */
+	if (v->dfa_gen != iv->gen) {
+		/* the tables were reloaded since this flow's last walk: its saved
+		 * rows may now belong to another automaton, so every walk restarts */
 		v->dfa[0] = v->dfa[1] = v->dfa[2] = v->dfa[3] = 0;
-		v->dfa_gen = (__u8)iv->gen;
+		v->dfa_gen = iv->gen;
 	}
 	w.skb = skb;
 	w.base = from;

@@ -230,13 +230,15 @@ struct hyp_ct_val {
 	__u8 state;   /* hyp_ct_state */
 	__u8 flags;   /* HYP_CT_F_* */
 	__u8 insp;    /* HYP_CT_I_*: inspection this flow pays for */
-	__u8 dfa_gen; /* DFA half the states below refer to */
+	__u8 pad;
 	/* payload inspection, per packet direction (orig, reply) and slot
 	 * (receiver's ingress patterns, sender's egress patterns) */
-	__u32 dfa[4]; /* [reply * 2 + slot]: global DFA row */
-	__u32 seq[2]; /* next expected TCP sequence number per direction */
+	__u32 dfa[4];  /* [reply * 2 + slot]: global DFA row */
+	__u32 seq[2];  /* next expected TCP sequence number per direction */
+	__u32 dfa_gen; /* inspection load (hyp_inspect_val.gen) dfa[] refers to */
+	__u32 pad2;
 };
-_Static_assert(sizeof(struct hyp_ct_val) == 48, "hyp_ct_val abi");
+_Static_assert(sizeof(struct hyp_ct_val) == 56, "hyp_ct_val abi");
 
 #define HYP_CT_F_FIN_ORIG  0x1
 #define HYP_CT_F_FIN_REPLY 0x2
@@ -286,7 +288,8 @@ struct hyp_inspect_key {
 
 struct hyp_inspect_val {
 	__u32 start;  /* global row of the start state */
-	__u32 gen;    /* half the rows are in; CT DFA states of another gen restart */
+	__u32 gen;    /* load number: unique per load, bit 0 is the half the rows are in;
+		       * a flow's DFA states saved under another gen restart */
 	__u16 action; /* hyp_inspect_action */
 	__u8 proto;   /* 0: TCP and UDP */
 	__u8 pad;

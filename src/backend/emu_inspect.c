@@ -70,7 +70,7 @@ int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, st
 	int dfd = bpf_map__fd(e->port->maps.hyp_dfa);
 	int ifd = bpf_map__fd(e->port->maps.hyp_inspect);
 	int cfd = bpf_map__fd(e->port->maps.hyp_config);
-	__u32 half = live_half(ifd) ^ 1, used = 0, zero = 0;
+	__u32 half = live_half(ifd) ^ 1, used = 0, zero = 0, gen;
 	struct hyp_config cfg;
 	int err;
 
@@ -90,12 +90,22 @@ int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, st
 			return em_set(em, err, "cannot write the DFA rows");
 		used += entries[i].dfa->states;
 	}
+	/*
+	 * The load's number: the revision this load publishes, with the half
+	 * in bit 0. The revision only grows (it lives in the pinned config),
+	 * so no two loads share a gen and a flow's saved walk state can never
+	 * be taken for a position in a later automaton in the same half.
+	 */
+	if (bpf_map_lookup_elem(cfd, &zero, &cfg))
+		return em_set(em, -errno, "cannot read the bridge config");
+	cfg.policy_rev++;
+	gen = cfg.policy_rev << 1 | half;
 	/* each endpoint switches to its complete new DFA in one update */
 	for (size_t i = 0; i < n; i++) {
 		struct hyp_inspect_key k = {.identity = entries[i].identity, .dir = entries[i].dir};
 		struct hyp_inspect_val v = {
 		    .start = entries[i].base,
-		    .gen = half,
+		    .gen = gen,
 		    .action = entries[i].action,
 		    .proto = entries[i].proto,
 		    .port_lo = entries[i].port_lo,
@@ -107,10 +117,8 @@ int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, st
 	}
 	drop_stale(ifd, entries, n);
 	/* flows re-read which inspections they pay for at their next packet */
-	if (!bpf_map_lookup_elem(cfd, &zero, &cfg)) {
-		cfg.policy_rev++;
-		bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY);
-	}
+	if (bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY))
+		return em_set(em, -errno, "cannot publish the inspection revision");
 	pr_debug("inspection: %zu tables, %u DFA rows in half %u\n", n, used, half);
 	return 0;
 }
