@@ -4,8 +4,14 @@
 # secure bridge: not selected = allow all; default deny ingress / egress;
 # allow by pod labels, by namespace, both together; ipBlock with except;
 # port ranges; policies adding up; deletion; replies of allowed flows
-# pass; bad documents are rejected whole; `policy trace` explains.
+# pass; bad documents are rejected whole; `policy trace` explains; a policy
+# re-applied under its name replaces its old rules; a deleted policy's
+# endpoint is back to allow-all. Every denied flow has an allowed twin of
+# the same shape (client, server, port) that differs only in what the
+# policy tells apart.
 . "$(dirname "$0")/lib.sh"
+
+plan 49
 
 INST=po-$UNIQ
 WEB=pow-$UNIQ DB=pod-$UNIQ CLI=poc-$UNIQ DEV=pov-$UNIQ
@@ -20,6 +26,7 @@ IPW=$(snic_ip web) IPD=$(snic_ip db) IPC=$(snic_ip cli) IPV=$(snic_ip dev)
 
 for p in 80 5432 7999 8000 8080 8081; do http_serve "$DB" $p; done
 http_serve "$WEB" 80
+http_serve "$WEB" 8080
 http_serve "$CLI" 80
 
 get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
@@ -119,7 +126,8 @@ expect "$CLI" "$IPW:80" deny "default deny egress: client -> web"
 expect "$WEB" "$IPC:80" allow "egress deny does not stop replies to flows web opens"
 expect "$DEV" "$IPW:80" allow "egress policy of prod does not select dev's client"
 check "ICMP replies pass back to the pinger (web -> client)" ping_ok "$WEB" "$IPC"
-check_fails "client's egress ping is denied" ping_ok "$CLI" "$IPW"
+check "dev's ping to web is allowed (not selected by prod's egress policy)" ping_ok "$DEV" "$IPW"
+check_fails "client's egress ping to web is denied" ping_ok "$CLI" "$IPW"
 
 # trace explains
 tr=$(hctl -j policy trace web db tcp 5432)
@@ -127,7 +135,7 @@ check "trace: web -> db:5432 allowed by db-from-web" jq -e '.verdict == "allowed
 tr=$(hctl -j policy trace cli db tcp 80)
 check "trace: client -> db:80 denied by default deny" jq -e '.verdict == "denied" and .ingress.allowed_by == "nothing: default deny"' <<<"$tr"
 check "trace human output" bash -c "$HYPERCTL --instance $INST policy trace cli web tcp 80 | grep -q 'verdict  denied (policy-egress-denied)'"
-check "drop counters name the policy reasons" bash -c "$HYPERCTL --instance $INST -j status | jq -e '.drops[\"policy-ingress-denied\"] > 0 and .drops[\"policy-egress-denied\"] > 0'"
+check "drop counters counted policy-ingress-denied and policy-egress-denied" bash -c "$HYPERCTL --instance $INST -j status | jq -e '.drops[\"policy-ingress-denied\"] > 0 and .drops[\"policy-egress-denied\"] > 0'"
 
 # bad documents: rejected whole, nothing half-applied
 before=$(hctl -j policy list | jq -c 'map(.namespace + "/" + .name)')
@@ -176,9 +184,35 @@ spec:
 EOF2
 bad "not YAML" "line" <<<"{{{ not: [yaml"
 
-for p in db-default-deny db-from-web db-ipblock cli-no-egress; do hctl policy delete "prod/$p" >/dev/null; done
+check "deleting the four remaining policies succeeds" bash -c "for p in db-default-deny db-from-web db-ipblock cli-no-egress; do $HYPERCTL --instance $INST policy delete prod/\$p || exit 1; done"
 check "policy list empty after deletes" bash -c "$HYPERCTL --instance $INST -j policy list | jq -e 'length == 0'"
 expect "$CLI" "$IPD:80" allow "policies deleted: client -> db:80 allowed again"
 expect "$CLI" "$IPW:80" allow "policies deleted: client -> web allowed again"
 check_fails "deleting an unknown policy fails" hctl policy delete prod/ghost
+
+# re-applied under the same name, a policy replaces its old rules
+webports() { # PORT: the document prod/web-ports allowing clients to web:PORT
+	apply <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-ports, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{port: $1}]
+EOF2
+}
+webports 8080
+expect "$CLI" "$IPW:8080" allow "web-ports allows 8080: client -> web:8080"
+expect "$CLI" "$IPW:80" deny "web-ports allows only 8080: client -> web:80"
+webports 80
+expect "$CLI" "$IPW:80" allow "web-ports re-applied with 80: client -> web:80"
+expect "$CLI" "$IPW:8080" deny "web-ports re-applied without 8080, its old rule is gone: client -> web:8080"
+check "policy list shows one web-ports, the re-applied one (port 80)" bash -c "$HYPERCTL --instance $INST -j policy list | jq -e 'length == 1 and .[0].namespace == \"prod\" and .[0].name == \"web-ports\" and .[0].document.spec.ingress[0].ports[0].port == 80'"
+check "trace: client -> web:8080 denied, :80 allowed by web-ports" bash -c "$HYPERCTL --instance $INST -j policy trace cli web tcp 8080 | jq -e '.verdict == \"denied\"' && $HYPERCTL --instance $INST -j policy trace cli web tcp 80 | jq -e '.verdict == \"allowed\"'"
+check "policy delete web-ports" hctl policy delete prod/web-ports
+expect "$CLI" "$IPW:8080" allow "web-ports deleted, nothing selects web: client -> web:8080"
+expect "$CLI" "$IPW:80" allow "web-ports deleted, nothing selects web: client -> web:80"
+check "policy list empty again" bash -c "$HYPERCTL --instance $INST -j policy list | jq -e 'length == 0'"
 finish
