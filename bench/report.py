@@ -14,7 +14,7 @@ import statistics
 import sys
 
 ORDER = ["veth", "bridge", "iptables", "nftables", "mtls", "wireguard",
-         "hyperion", "hyperion-noguard"]
+         "hyperion", "hyperion-noguard", "hyperion-baseline"]
 
 # key, column label, unit, better ("higher"/"lower"/None), decimals
 METRICS = {
@@ -69,6 +69,7 @@ CONFIG_DOC = {
     "wireguard": "bridge underlay + wireguard-go (userspace) tunnel between the namespaces",
     "hyperion": "Hyperion secure bridge (own netns, eBPF datapath, guard + source stamp)",
     "hyperion-noguard": "Hyperion with --no-guard (no container-side guard, no stamp)",
+    "hyperion-baseline": "the hyperion setup with another build (HB_BASELINE_DIR), for before/after",
 }
 
 
