@@ -6,7 +6,12 @@
 # alert mode reports and passes; case-insensitive and binary patterns;
 # a 1000-pattern set; updates while traffic flows; bad documents and a
 # pattern set over the memory bound are refused whole.
+# The servers serve every path the tests request: each request a pattern
+# must block is first shown served (200 and its body) by the same server,
+# before the pattern is in force or with the pattern missed by one byte.
 . "$(dirname "$0")/lib.sh"
+
+plan 38
 
 INST=in-$UNIQ
 CLI=inc-$UNIQ WEB=inw-$UNIQ API=ina-$UNIQ OTH=ino-$UNIQ
@@ -16,16 +21,107 @@ hctl snic add cli --netns "$CLI" --label app=client >/dev/null
 hctl snic add web --netns "$WEB" --label app=web >/dev/null
 hctl snic add api --netns "$API" --label app=api >/dev/null
 hctl snic add oth --netns "$OTH" --label app=other >/dev/null
-IPW=$(snic_ip web) IPA=$(snic_ip api) IPO=$(snic_ip oth)
-http_serve "$WEB" 80
-http_serve "$API" 80
-http_serve "$OTH" 80
+IPC=$(snic_ip cli) IPW=$(snic_ip web) IPA=$(snic_ip api) IPO=$(snic_ip oth)
+P537="sig0537-$(printf 537 | md5sum | cut -c1-6)"
+
+# www NS PATH...: busybox httpd on port 80 serving / ("hello from NS") and
+# each PATH with the body "served PATH"
+www() {
+	local ns=$1 dir p
+	shift
+	dir=$(mktemp -d /tmp/hyp-www.XXXXXX)
+	on_exit "rm -rf $dir"
+	echo "hello from $ns" >"$dir/index.html"
+	for p in "$@"; do
+		mkdir -p "$dir$(dirname "$p")"
+		echo "served $p" >"$dir$p"
+	done
+	ip netns exec "$ns" busybox httpd -f -p 80 -h "$dir" &
+	_CLEAN_PIDS+=("$!")
+}
+www "$WEB" /etc/passwd /etc/path /v4/secret /v5/secret
+www "$API" /admin/x /admin/y /forbidden
+www "$OTH" /etc/passwd "/$P537"
 ip netns exec "$WEB" busybox nc -ll -p 9000 -e cat >/dev/null 2>&1 &
 _CLEAN_PIDS+=("$!")
-sleep 0.3
+sleep 0.5
 
 get() { timeout 3 ip netns exec "$1" busybox wget -q -O - "$2" 2>&1; }
+# served NS URL: the reply is the file's body ("served PATH", or "hello from" for /)
+served() {
+	local out path=/${2#http://*/}
+	out=$(get "$1" "$2")
+	if [ "$path" = / ]; then grep -q "hello from" <<<"$out"; else grep -qF "served $path" <<<"$out"; fi ||
+		{ echo "reply: $out"; return 1; }
+}
+# refused NS URL: no body, and the client was reset
+refused() {
+	local out path=/${2#http://*/}
+	out=$(get "$1" "$2")
+	! grep -qF -e "served $path" -e "hello from" <<<"$out" && grep -qi reset <<<"$out" ||
+		{ echo "reply: $out"; return 1; }
+}
+# raw NS IP PART1 PART2: PART1, 300 ms later PART2 and the end of the
+# headers, in two TCP segments to port 80 (printf %b escapes); prints the reply
+raw() {
+	ip netns exec "$1" timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/80" || exit 1
+		printf "%b" "$1" >&3; sleep 0.3; printf "%b\r\n\r\n" "$2" >&3; cat <&3' "$2" "$3" "$4" 2>&1
+}
+nogrep() { ! grep "$@"; }
 drops() { hctl -j status | jq -r ".drops[\"$1\"] // 0"; }
+insp_drops() { hctl -j status | jq '[.drops | to_entries[] | select(.key | startswith("inspect")) | .value] | add // 0'; }
+
+# web's capture. cap_run FILE command...: captures web's eth0 while the
+# command runs (in this shell); fails (CAP_WHY) when tcpdump did not start
+# or did not end cleanly. cap_count FILE FILTER [-A]: matching frames.
+cap_run() {
+	local pcap=$1 i rc t
+	shift
+	rm -f "$pcap" "$pcap.err"
+	ip netns exec "$WEB" tcpdump -i eth0 -nn -U --immediate-mode -w "$pcap" tcp port 80 2>"$pcap.err" &
+	t=$!
+	_CLEAN_PIDS+=("$t")
+	for i in $(seq 50); do
+		grep -qs "listening on" "$pcap.err" && break
+		kill -0 "$t" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! grep -qs "listening on" "$pcap.err"; then
+		kill "$t" 2>/dev/null
+		wait "$t" 2>/dev/null
+		CAP_WHY="tcpdump did not start: $(tr '\n' ' ' <"$pcap.err")"
+		return 1
+	fi
+	"$@"
+	sleep 0.3
+	kill -INT "$t"
+	wait "$t"
+	rc=$?
+	((rc == 0)) || { CAP_WHY="tcpdump exited $rc: $(tr '\n' ' ' <"$pcap.err")"; return 1; }
+}
+cap_count() { # FILE FILTER -> number of frames; fails when the file cannot be read
+	local out
+	out=$(tcpdump -nn -r "$1" "$2" 2>/dev/null) || return 1
+	if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi
+}
+cap_has() { # FILE STRING: a frame's payload holds STRING (fails when unreadable: prints "unreadable")
+	local out
+	out=$(tcpdump -nn -A -r "$1" 2>/dev/null) || { echo unreadable; return 2; }
+	grep -qF "$2" <<<"$out"
+}
+CAP=/tmp/hyp-in-$UNIQ.pcap
+on_exit "rm -f $CAP $CAP.err"
+
+# before any pattern: served, and web's capture shows the request bytes
+pre() { served "$CLI" "http://$IPW/etc/passwd" >/tmp/hyp-in-pre-$UNIQ 2>&1; PRE=$?; }
+on_exit "rm -f /tmp/hyp-in-pre-$UNIQ"
+if cap_run "$CAP" pre; then
+	check "before inspection: web serves /etc/passwd (the body comes back)" test "$PRE" -eq 0
+	check "web's capture shows the request bytes arriving (GET /etc/passwd)" cap_has "$CAP" "GET /etc/passwd"
+else
+	notok "before inspection: web serves /etc/passwd: capture failed: $CAP_WHY"
+	notok "web's capture shows the request bytes arriving: capture failed"
+fi
 
 hctl policy apply -f - >/dev/null <<'EOF2'
 apiVersion: hyperion.io/v1
@@ -50,56 +146,65 @@ spec:
   action: alert
   patterns: [{pattern: /admin}]
 EOF2
-check "benign request to an inspected endpoint passes" bash -c "$(declare -f get); get $CLI http://$IPW/ | grep -q 'hello from'"
+check "benign request to an inspected endpoint passes" served "$CLI" "http://$IPW/"
 
 # the pattern in the URL: blocked, and the client is reset at once
-cap=/tmp/hyp-in-$UNIQ.pcap
-on_exit "rm -f $cap"
-ip netns exec "$WEB" tcpdump -i eth0 -nn -U --immediate-mode -w "$cap" tcp port 80 2>/dev/null &
-TD=$!
-_CLEAN_PIDS+=("$TD")
-sleep 1
-t0=$(date +%s%N)
-out=$(get "$CLI" "http://$IPW/etc/passwd")
-ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-kill -INT "$TD"; wait "$TD"
-check "pattern in the URL: request blocked" bash -c "! grep -q 'hello from' <<<'$out'"
-check "the client is reset, not left hanging ($ms ms: $out)" bash -c "[ $ms -lt 2000 ] && grep -qi 'reset' <<<'$out'"
-check "the server never saw the request bytes" bash -c "! tcpdump -nn -A -r $cap 2>/dev/null | grep -q 'etc/passwd'"
-check "the server got a reset for the flow" bash -c "tcpdump -nn -r $cap 2>/dev/null | grep -q 'Flags \[R'"
-check "counted as inspect-match" test "$(drops inspect-match)" -ge 1
-
-split() { # NS IP PART1 PART2: two TCP segments 300 ms apart; prints the reply
-	ip netns exec "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/80 || exit 1; printf '%s' '$3' >&3; sleep 0.3; printf '%s\r\n\r\n' '$4' >&3; cat <&3" 2>&1
+m0=$(drops inspect-match)
+blocked_get() {
+	local t0
+	t0=$(date +%s%N)
+	out=$(get "$CLI" "http://$IPW/etc/passwd")
+	ms=$((($(date +%s%N) - t0) / 1000000))
 }
-out=$(split "$CLI" "$IPW" "GET /etc/pa" "sswd HTTP/1.0")
-check "pattern split across two segments: blocked" bash -c "! grep -q '200 OK' <<<'$out'"
-out=$(split "$CLI" "$IPW" "GET /etc/pa" "th HTTP/1.0")
-check "the same split without the pattern passes" grep -q "HTTP/1.[01] [0-9]" <<<"$out"
-out=$(split "$CLI" "$IPW" "GET /?q=1 UnIoN" " SeLeCt HTTP/1.0")
-check "case-insensitive pattern, split: UnIoN SeLeCt blocked" bash -c "! grep -q 'HTTP/1' <<<'$out'"
-out=$(split "$CLI" "$IPW" "GET /?q=1 UnIoN" "-SeLeCt HTTP/1.0")
-check "a near miss passes (UnIoN-SeLeCt)" grep -q "HTTP/1.[01] [0-9]" <<<"$out"
-out=$(ip netns exec "$CLI" timeout 3 bash -c "exec 3<>/dev/tcp/$IPW/9000; printf 'ok-bytes\n' >&3; head -c 9 <&3" 2>&1)
-check "binary-pattern endpoint echoes benign bytes ($out)" grep -q "ok-bytes" <<<"$out"
-out=$(ip netns exec "$CLI" timeout 3 bash -c "exec 3<>/dev/tcp/$IPW/9000; printf 'xxBIN\x00\xffSIG\x01yy\n' >&3; head -c 4 <&3" 2>&1)
-check "binary pattern blocked" bash -c "! grep -q 'xxBI' <<<'$out'"
+if cap_run "$CAP" blocked_get; then
+	check "pattern in the URL: the same request is blocked, no body ($out)" nogrep -q "served /etc/passwd" <<<"$out"
+	check "the client is reset, not left hanging ($ms ms)" bash -c "[ $ms -lt 2000 ] && grep -qi reset" <<<"$out"
+	syn=$(cap_count "$CAP" "src host $IPC and tcp[tcpflags] == tcp-syn")
+	cap_has "$CAP" "etc/passwd"
+	seen=$?
+	check "the server never saw the request bytes (its capture has the flow's SYN: ${syn:-unreadable})" \
+		test "$seen" -eq 1 -a "${syn:-0}" -ge 1
+	rst=$(cap_count "$CAP" "src host $IPC and dst port 80 and tcp[tcpflags] & tcp-rst != 0")
+	check "the server got a reset for the flow (${rst:-unreadable})" test "${rst:-0}" -ge 1
+else
+	for c in "request blocked" "client reset" "server never saw the bytes" "server got a reset"; do
+		notok "pattern in the URL, $c: capture failed: $CAP_WHY"
+	done
+fi
+check "counted as inspect-match (+$(($(drops inspect-match) - m0)))" test "$(drops inspect-match)" -ge $((m0 + 1))
+
+out=$(raw "$CLI" "$IPW" "GET /etc/pa" "th HTTP/1.0")
+check "split in two segments without the pattern: /etc/path served" grep -q "served /etc/path" <<<"$out"
+out=$(raw "$CLI" "$IPW" "GET /etc/pa" "sswd HTTP/1.0")
+check "the pattern split across the same two segments: blocked, no reply at all" nogrep -q -e "HTTP/1" -e served <<<"$out"
+out=$(raw "$CLI" "$IPW" 'GET / HTTP/1.0\r\nX-Q: 1 UnIoN' '-SeLeCt')
+check "a near miss split in two segments passes (header UnIoN-SeLeCt)" grep -q "hello from" <<<"$out"
+out=$(raw "$CLI" "$IPW" 'GET / HTTP/1.0\r\nX-Q: 1 UnIoN' ' SeLeCt')
+check "case-insensitive pattern, split: header UnIoN SeLeCt blocked, no reply at all" nogrep -q -e "HTTP/1" -e "hello from" <<<"$out"
+echo9000() { # PRINTF-FORMAT: sends the bytes to web's echo server, prints what comes back
+	ip netns exec "$CLI" timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/9000"; printf "$1" >&3; head -c 4 <&3' "$IPW" "$1" 2>&1
+}
+out=$(echo9000 'ok-bytes\n')
+check "binary-pattern endpoint echoes benign bytes ($out)" grep -q "ok-b" <<<"$out"
+out=$(echo9000 'xxBIN\x00\xffSIG\x02yy\n')
+check "binary pattern missed by its last byte: echoed ($out)" grep -q "xxBI" <<<"$out"
+out=$(echo9000 'xxBIN\x00\xffSIG\x01yy\n')
+check "binary pattern blocked: nothing echoed" nogrep -q "xxBI" <<<"$out"
 
 # endpoints without patterns pay nothing and are untouched
-before=$(hctl -j status | jq '[.drops | to_entries[] | select(.key | startswith("inspect")) | .value] | add // 0')
-check "endpoint without patterns: /etc/passwd to oth passes" bash -c "$(declare -f get); get $CLI http://$IPO/etc/passwd 2>&1 | grep -qv reset"
-after=$(hctl -j status | jq '[.drops | to_entries[] | select(.key | startswith("inspect")) | .value] | add // 0')
-check "no inspection drop for endpoints without patterns" test "$before" -eq "$after"
+before=$(insp_drops)
+check "endpoint without patterns: /etc/passwd served by oth" served "$CLI" "http://$IPO/etc/passwd"
+check "no inspection drop for endpoints without patterns" test "$before" -eq "$(insp_drops)"
 
 # alert mode: an event, and the traffic passes
-out=$(get "$CLI" "http://$IPA/admin/x")
-check "alert mode passes the request" bash -c "! grep -qi 'reset' <<<'$out'"
+check "alert mode passes the request (/admin/x served)" served "$CLI" "http://$IPA/admin/x"
 ev() { hctl -j events | jq -e '[.[] | select(.action == "alert" and .pattern == "/admin" and .endpoint == "api" and .policy == "default/api-alert" and .offset > 0)] | length >= 1'; }
 check "alert mode delivers an event (endpoint, flow, pattern, offset)" ev
 check "events name the blocked flow too" bash -c "$HYPERCTL --instance $INST -j events | jq -e '[.[] | select(.action == \"drop\" and .pattern == \"/etc/passwd\")] | length >= 1'"
 check "human events output" bash -c "$HYPERCTL --instance $INST events | grep -q 'alert  api'"
 
 # a drop document and an alert document on the same endpoint: each pattern keeps its action
+check "before the drop document: api serves /forbidden" served "$CLI" "http://$IPA/forbidden"
 hctl policy apply -f - >/dev/null <<'EOF2'
 apiVersion: hyperion.io/v1
 kind: InspectionPolicy
@@ -110,10 +215,8 @@ spec:
   action: drop
   patterns: [{pattern: /forbidden}]
 EOF2
-out=$(get "$CLI" "http://$IPA/admin/y")
-check "mixed actions: the alert pattern still passes" bash -c "! grep -qi 'reset' <<<'$out'"
-out=$(get "$CLI" "http://$IPA/forbidden")
-check "mixed actions: the drop pattern is blocked" bash -c "grep -qi 'reset' <<<'$out'"
+check "mixed actions: the alert pattern still passes (/admin/y served)" served "$CLI" "http://$IPA/admin/y"
+check "mixed actions: the drop pattern is blocked (/forbidden reset)" refused "$CLI" "http://$IPA/forbidden"
 
 # 1000 patterns
 gen=/tmp/hyp-in1000-$UNIQ.yaml
@@ -123,12 +226,13 @@ on_exit "rm -f $gen"
 	printf '  podSelector: {matchLabels: {app: other}}\n  direction: ingress\n  action: drop\n  patterns:\n'
 	for i in $(seq 1000); do printf '  - pattern: sig%04d-%s\n' "$i" "$(printf '%s' "$i" | md5sum | cut -c1-6)"; done
 } >"$gen"
-P537="sig0537-$(printf 537 | md5sum | cut -c1-6)"
+check "before the 1000-pattern set: oth serves /$P537" served "$CLI" "http://$IPO/$P537"
 check "a 1000-pattern set is accepted" hctl policy apply -f "$gen"
-check "benign request to the 1000-pattern endpoint passes" bash -c "$(declare -f get); get $CLI http://$IPO/ | grep -q 'hello from'"
-check "pattern 537 of 1000 is found" bash -c "$(declare -f get); ! get $CLI http://$IPO/$P537 | grep -q 'hello from'"
+check "benign request to the 1000-pattern endpoint passes" served "$CLI" "http://$IPO/"
+check "pattern 537 of 1000 is found (/$P537 reset)" refused "$CLI" "http://$IPO/$P537"
 
 # updates while traffic flows: benign requests never fail
+check "before the updates: web serves /v5/secret" served "$CLI" "http://$IPW/v5/secret"
 loop_ok() {
 	local i fails=0
 	for i in $(seq 40); do
@@ -140,7 +244,6 @@ loop_ok() {
 loop_ok &
 LP=$!
 for i in 1 2 3 4 5; do
-	sed "s/name: web-block}/name: web-block}/; s#/etc/passwd#/etc/passwd$i#" >/dev/null </dev/null
 	hctl policy apply -f - >/dev/null <<EOF2
 apiVersion: hyperion.io/v1
 kind: InspectionPolicy
@@ -156,11 +259,13 @@ done
 wait $LP
 check "40 benign requests during 5 pattern updates: $(cat /tmp/hyp-in-loop-$UNIQ) failed" test "$(cat /tmp/hyp-in-loop-$UNIQ)" -eq 0
 rm -f /tmp/hyp-in-loop-$UNIQ
-check "the updated set is in force (/v5/secret blocked)" bash -c "$(declare -f get); ! get $CLI http://$IPW/v5/secret | grep -q 'hello from'"
-check "a pattern removed by the update passes (union select)" bash -c "$(declare -f get); get $CLI 'http://$IPW/union%20select' 2>&1 | grep -qv reset"
+check "the updated set is in force (/v5/secret reset)" refused "$CLI" "http://$IPW/v5/secret"
+check "the previous update's pattern is gone (/v4/secret served)" served "$CLI" "http://$IPW/v4/secret"
+out=$(raw "$CLI" "$IPW" 'GET / HTTP/1.0\r\nX-Q: 1 union' ' select')
+check "a pattern removed by the update passes (header: union select)" grep -q "hello from" <<<"$out"
 
 # refused whole: a bad escape, and a set over the memory bound
-before=$(hctl -j policy list | jq -c 'map(.name)')
+before=$(hctl -j policy list | jq -c 'map(.name) | sort')
 out=$(hctl policy apply -f - 2>&1 <<'EOF2'
 apiVersion: hyperion.io/v1
 kind: InspectionPolicy
@@ -182,6 +287,8 @@ on_exit "rm -f $big"
 } >"$big"
 out=$(hctl policy apply -f "$big" 2>&1)
 check "a set over the DFA memory bound is refused ($out)" grep -qE "DFA states|states" <<<"$out"
-check "nothing half-applied" test "$(hctl -j policy list | jq -c 'map(.name)')" = "$before"
-check "traffic still inspected after the refusal" bash -c "$(declare -f get); ! get $CLI http://$IPW/etc/passwd | grep -q 'hello from'"
+after=$(hctl -j policy list | jq -c 'map(.name) | sort')
+check "nothing half-applied: the policy list is still $before" test "$after" = "$before" -a "$before" = '["api-alert","api-drop","many","web-block"]'
+check "traffic still inspected after the refusal (/etc/passwd reset)" refused "$CLI" "http://$IPW/etc/passwd"
+check "and benign traffic still passes after the refusal" served "$CLI" "http://$IPW/"
 finish
