@@ -3,6 +3,8 @@
 #define HYP_DAEMON_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <json-c/json.h>
 
 #include "core/node.h"
@@ -13,6 +15,12 @@ struct daemon {
 	bool stop; /* a request asked the loop to end */
 	bool torn_down;
 	int reconcile_ms;
+	/* API access: root, and members of this group when set (--api-group) */
+	bool api_group_set;
+	gid_t api_gid;
+	char api_group[64];
+	uint64_t api_refused;	/* clients refused for their credentials */
+	uint64_t api_timed_out; /* clients dropped at their deadline */
 };
 
 /* Helpers of the command handlers (handlers.c). */

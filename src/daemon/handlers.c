@@ -29,7 +29,17 @@ json_object *daemon_reply(int err, const struct errmsg *em, json_object *result)
 
 static json_object *do_status(struct daemon *d, json_object *args)
 {
-	return api_ok(node__status_json(d->node));
+	json_object *o = node__status_json(d->node), *api = json_object_new_object();
+
+	/* who may use the API, and the clients it turned away */
+	json_object_object_add(api, KEY_API_GROUP,
+			       d->api_group_set ? json_object_new_string(d->api_group) : NULL);
+	json_object_object_add(api, KEY_API_REFUSED,
+			       json_object_new_int64((int64_t)d->api_refused));
+	json_object_object_add(api, KEY_API_TIMED_OUT,
+			       json_object_new_int64((int64_t)d->api_timed_out));
+	json_object_object_add(o, KEY_API, api);
+	return api_ok(o);
 }
 
 int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em)

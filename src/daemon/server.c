@@ -1,32 +1,261 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* hyperiond's loop: API connections, periodic reconcile, signals. */
+/*
+ * hyperiond's loop: API connections, periodic reconcile, signals.
+ *
+ * The loop never waits on a client. Every connection is non-blocking and
+ * has a deadline: its whole request within API_READ_MS of the connect, its
+ * whole reply within API_WRITE_MS; a client that sends half a request, or
+ * never reads (or reads slowly) a large reply, is dropped at its deadline
+ * while the others are served. Requests run one at a time, in the loop.
+ *
+ * Access: the socket's file mode (0600 root, or 0660 with --api-group), and
+ * the peer's credentials at connect (SO_PEERCRED, SO_PEERGROUPS): root, or
+ * a member of the API group. Anyone else gets an error reply unread.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/timerfd.h>
 
 #include "daemon/daemon.h"
 #include "lib/api.h"
 #include "lib/log.h"
 
-static void serve_one(struct daemon *d, int fd)
+#define API_MAX_CONNS 32
+#define API_READ_MS   1000 /* the whole request, from the connect */
+#define API_WRITE_MS  5000 /* the whole reply, from when it is ready */
+#define API_DRAIN_MS  1000 /* a refused peer's request is read and dropped */
+#define NFIXED	      4	   /* listen, signals, timer, inspection events */
+
+enum conn_state { CONN_READ, CONN_WRITE, CONN_DRAIN };
+
+struct conn {
+	int fd;
+	enum conn_state st;
+	bool drain; /* after the reply, read and drop the rest: the request was not read */
+	int64_t deadline;
+	struct api_rx rx;
+	struct api_tx tx;
+};
+
+static struct conn conns[API_MAX_CONNS];
+static int nconns;
+
+static int64_t now_ms(void)
 {
-	/* one request at a time: a silent client may hold the loop 1 s at most */
-	struct timeval tv = {.tv_sec = 1};
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The first ten of a kind, then one in a hundred: a flood cannot fill the log. */
+static bool log_this(uint64_t count)
+{
+	return count <= 10 || !(count % 100);
+}
+
+static void conn_close(int i)
+{
+	close(conns[i].fd);
+	api_rx_free(&conns[i].rx);
+	api_tx_free(&conns[i].tx);
+	conns[i] = conns[--nconns];
+}
+
+/* Queues rep (consumed) and sends what the socket takes now. */
+static void conn_reply(struct conn *c, json_object *rep)
+{
+	int err = api_tx_set(&c->tx, rep);
+
+	json_object_put(rep);
+	c->st = CONN_WRITE;
+	c->deadline = now_ms() + API_WRITE_MS;
+	if (err)
+		c->tx.off = c->tx.len; /* nothing to send: closed at the next step */
+}
+
+/* Is gid among the peer's supplementary groups at its connect? */
+static bool peer_in_group(int fd, gid_t gid)
+{
+	socklen_t len = 64 * sizeof(gid_t);
+	gid_t *groups = NULL;
+	bool in = false;
+
+	for (;;) {
+		gid_t *ng = realloc(groups, len);
+
+		if (!ng)
+			goto out;
+		groups = ng;
+		if (!getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len))
+			break;
+		if (errno != ERANGE || len > 65536 * sizeof(gid_t))
+			goto out; /* fail closed */
+	}
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == gid)
+			in = true;
+out:
+	free(groups);
+	return in;
+}
+
+static bool peer_allowed(const struct daemon *d, int fd, struct ucred *uc)
+{
+	socklen_t len = sizeof(*uc);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, uc, &len)) {
+		*uc = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+		return false;
+	}
+	if (uc->uid == 0)
+		return true;
+	if (!d->api_group_set)
+		return false;
+	return uc->gid == d->api_gid || peer_in_group(fd, d->api_gid);
+}
+
+static void refuse(struct daemon *d, struct conn *c, const struct ucred *uc)
+{
+	char msg[256];
+
+	d->api_refused++;
+	if (log_this(d->api_refused))
+		pr_warn("api: refused a client: pid %d uid %u gid %u is not root%s (%llu refused "
+			"so far)\n",
+			uc->pid, uc->uid, uc->gid, d->api_group_set ? " nor in the API group" : "",
+			(unsigned long long)d->api_refused);
+	if (d->api_group_set)
+		snprintf(msg, sizeof(msg),
+			 "permission denied: uid %u is neither root nor a member of the API "
+			 "group %s (gid %u)",
+			 uc->uid, d->api_group, d->api_gid);
+	else
+		snprintf(msg, sizeof(msg),
+			 "permission denied: uid %u is not root, and hyperiond has no API group "
+			 "(hyperiond --api-group)",
+			 uc->uid);
+	c->drain = true;
+	conn_reply(c, api_err(-EACCES, msg));
+}
+
+static void accept_all(struct daemon *d)
+{
+	while (nconns < API_MAX_CONNS) {
+		int fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		struct conn *c;
+		struct ucred uc;
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				pr_warn("api: accept: %s\n", strerror(errno));
+			return;
+		}
+		c = &conns[nconns++];
+		*c = (struct conn){.fd = fd, .st = CONN_READ, .deadline = now_ms() + API_READ_MS};
+		if (!peer_allowed(d, fd, &uc))
+			refuse(d, c, &uc);
+	}
+}
+
+static void conn_read(struct daemon *d, struct conn *c)
+{
 	json_object *req = NULL, *rep;
 	int err;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	err = api_read(fd, &req);
-	rep = err ? api_err(err, "malformed request") : daemon_dispatch(d, req);
-	api_write(fd, rep);
-	json_object_put(rep);
+	do
+		err = api_rx_feed(&c->rx, c->fd);
+	while (!err);
+	if (err == -EAGAIN)
+		return;
+	if (err == 1)
+		err = api_rx_parse(&c->rx, &req);
+	if (err) {
+		c->drain = true; /* a request over the limit is not read to its end */
+		rep = api_err(err, "malformed request");
+	} else {
+		rep = daemon_dispatch(d, req);
+	}
 	json_object_put(req);
+	api_rx_free(&c->rx);
+	conn_reply(c, rep);
+}
+
+/* Runs whatever the connection can do now; 1 when it is finished. */
+static int conn_step(struct daemon *d, struct conn *c)
+{
+	char sink[4096];
+	ssize_t n;
+	int err;
+
+	switch (c->st) {
+	case CONN_READ:
+		conn_read(d, c);
+		if (c->st == CONN_READ)
+			return 0;
+		/* most replies go out at once */
+		/* fall through */
+	case CONN_WRITE:
+		err = api_tx_flush(&c->tx, c->fd);
+		if (!err)
+			return 0;
+		if (err < 0 || !c->drain)
+			return 1;
+		shutdown(c->fd, SHUT_WR);
+		c->st = CONN_DRAIN;
+		c->deadline = now_ms() + API_DRAIN_MS;
+		/* fall through */
+	case CONN_DRAIN:
+		for (int i = 0; i < 64; i++) {
+			n = read(c->fd, sink, sizeof(sink));
+			if (n <= 0)
+				return !(n < 0 && (errno == EAGAIN || errno == EINTR));
+		}
+		return 0;
+	}
+	return 1;
+}
+
+static void conn_expired(struct daemon *d, struct conn *c)
+{
+	if (c->st == CONN_DRAIN)
+		return;
+	d->api_timed_out++;
+	if (log_this(d->api_timed_out))
+		pr_warn("api: dropped a client that %s within %d ms (%llu dropped so far)\n",
+			c->st == CONN_READ ? "sent no whole request" : "did not read its reply",
+			c->st == CONN_READ ? API_READ_MS : API_WRITE_MS,
+			(unsigned long long)d->api_timed_out);
+	if (c->st == CONN_READ) {
+		/* tell it why, if its socket takes it now */
+		conn_reply(c, api_err(-ETIMEDOUT, "request not complete within the time limit"));
+		api_tx_flush(&c->tx, c->fd);
+	}
+}
+
+/* Before the daemon exits: the replies still queued (teardown's) get a bounded chance. */
+static void conns_finish(void)
+{
+	int64_t end = now_ms() + 1000;
+
+	for (int i = nconns - 1; i >= 0; i--) {
+		struct conn *c = &conns[i];
+		int64_t left;
+
+		while (c->st == CONN_WRITE && api_tx_flush(&c->tx, c->fd) == 0 &&
+		       (left = end - now_ms()) > 0)
+			poll(&(struct pollfd){.fd = c->fd, .events = POLLOUT}, 1, (int)left);
+		conn_close(i);
+	}
 }
 
 static int make_signalfd(void)
@@ -58,24 +287,47 @@ static int make_timer(int ms)
 	return fd;
 }
 
+/* Poll timeout: until the earliest connection deadline, or none. */
+static int next_timeout(void)
+{
+	int64_t now = now_ms(), first = -1;
+
+	for (int i = 0; i < nconns; i++)
+		if (first < 0 || conns[i].deadline < first)
+			first = conns[i].deadline;
+	if (first < 0)
+		return -1;
+	return first <= now ? 0 : (int)(first - now);
+}
+
 int daemon_serve(struct daemon *d)
 {
-	struct pollfd pfd[4];
+	struct pollfd pfd[NFIXED + API_MAX_CONNS];
 	int sfd, tfd, err = 0;
 
 	sfd = make_signalfd();
 	tfd = make_timer(d->reconcile_ms);
-	if (sfd < 0 || tfd < 0) {
-		pr_warn("cannot set up signals/timer: %s\n", strerror(errno));
+	if (sfd < 0 || tfd < 0 ||
+	    fcntl(d->listen_fd, F_SETFL, fcntl(d->listen_fd, F_GETFL) | O_NONBLOCK)) {
+		pr_warn("cannot set up signals/timer/socket: %s\n", strerror(errno));
 		err = -errno;
 		goto out;
 	}
-	pfd[0] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
+	pfd[0] = (struct pollfd){.fd = d->listen_fd};
 	pfd[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
 	pfd[2] = (struct pollfd){.fd = tfd, .events = POLLIN};
 	pfd[3] = (struct pollfd){.fd = node__inspect_event_fd(d->node), .events = POLLIN};
 	while (!d->stop) {
-		if (poll(pfd, 4, -1) < 0) {
+		int n = nconns;
+
+		/* a full table leaves new clients in the listen backlog until a slot frees */
+		pfd[0].events = nconns < API_MAX_CONNS ? POLLIN : 0;
+		for (int i = 0; i < n; i++)
+			pfd[NFIXED + i] = (struct pollfd){
+			    .fd = conns[i].fd,
+			    .events = conns[i].st == CONN_WRITE ? POLLOUT : POLLIN,
+			};
+		if (poll(pfd, NFIXED + n, next_timeout()) < 0) {
 			if (errno == EINTR)
 				continue;
 			err = -errno;
@@ -97,16 +349,25 @@ int daemon_serve(struct daemon *d)
 		}
 		if (pfd[3].revents & POLLIN)
 			node__inspect_poll(d->node);
-		if (pfd[0].revents & POLLIN) {
-			int fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		/* from the last: conn_close moves the last connection into the hole */
+		for (int i = n - 1; i >= 0 && !d->stop; i--) {
+			/* late: one last try (another request may have held the loop) */
+			bool late = now_ms() >= conns[i].deadline;
 
-			if (fd >= 0) {
-				serve_one(d, fd);
-				close(fd);
+			if ((pfd[NFIXED + i].revents || late) && conn_step(d, &conns[i])) {
+				conn_close(i);
+				continue;
+			}
+			if (now_ms() >= conns[i].deadline) {
+				conn_expired(d, &conns[i]);
+				conn_close(i);
 			}
 		}
+		if (pfd[0].revents & POLLIN)
+			accept_all(d);
 	}
 out:
+	conns_finish();
 	if (sfd >= 0)
 		close(sfd);
 	if (tfd >= 0)

@@ -41,6 +41,10 @@
 #define KEY_ADDRESSES_TOTAL   "addresses_total"
 #define KEY_SNICS	      "snics"
 #define KEY_CONNTRACK_ENTRIES "conntrack_entries"
+#define KEY_API		      "api" /* {group, refused, timed_out} */
+#define KEY_API_GROUP	      "group"
+#define KEY_API_REFUSED	      "refused"
+#define KEY_API_TIMED_OUT     "timed_out"
 #define KEY_PORTS	      "ports"  /* by SNIC name: counters, drops, port */
 #define KEY_GUARDS	      "guards" /* by SNIC name: drops */
 #define KEY_DROPS	      "drops"  /* by drop reason name (lib/reasons.c) */

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <linux/nsfs.h>
 
 #include "lib/netns.h"
 #include "lib/log.h"
@@ -35,32 +39,122 @@ int netns_resolve(const char *spec, char *path, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/*
+ * The file is first opened O_PATH: that opens nothing (a FIFO cannot block
+ * the daemon, a device's open has no side effect) and follows symlinks, so
+ * /proc/PID/ns/net works. Only a file on nsfs is then opened for real,
+ * through the O_PATH descriptor (the same file, whatever the path names by
+ * then), and asked which kind of namespace it is.
+ */
 int netns_open(const char *spec, int *fd)
 {
-	char path[512];
+	char path[512], self[64];
 	struct statfs sfs;
-	int err, f;
+	int err = 0, p, f = -1, type;
 
 	err = netns_resolve(spec, path, sizeof(path));
 	if (err)
 		return err;
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
+	p = open(path, O_PATH | O_CLOEXEC);
+	if (p < 0)
 		return -errno;
-	if (fstatfs(f, &sfs) || (sfs.f_type != NSFS_MAGIC && sfs.f_type != 0x9fa0 /* proc */)) {
-		close(f);
-		return -ENOTSUP;
+	if (fstatfs(p, &sfs)) {
+		err = -errno;
+		goto out;
 	}
-	/* setns() with CLONE_NEWNET refuses anything but a network namespace */
-	{
-		int saved;
+	if (sfs.f_type != NSFS_MAGIC) {
+		err = -ENOTSUP; /* a FIFO, a regular file, a device, a directory */
+		goto out;
+	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", p);
+	f = open(self, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (f < 0) {
+		err = -errno;
+		goto out;
+	}
+	type = ioctl(f, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET) {
+		err = -ENOTSUP; /* a mount, PID, user... namespace */
+		goto out;
+	}
+	*fd = f;
+	f = -1;
+out:
+	if (f >= 0)
+		close(f);
+	close(p);
+	return err;
+}
 
-		err = netns_enter(f, &saved);
-		if (err) {
-			close(f);
-			return err == -EINVAL ? -ENOTSUP : err;
-		}
-		netns_restore(saved);
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* 1 when st is the netns of a bridge entry of NETNS_RUN_DIR; its name in name */
+static int is_bridge(const struct stat *st, netns_bridge_fn bridge, char *name, size_t len)
+{
+	struct dirent *de;
+	struct stat o;
+	DIR *dir = opendir(NETNS_RUN_DIR);
+	int found = 0;
+
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while (!found && (de = readdir(dir))) {
+		/* stat, not open: whatever the entry is, nothing is opened */
+		if (fstatat(dirfd(dir), de->d_name, &o, 0) || !same_file(st, &o) ||
+		    !bridge(de->d_name))
+			continue;
+		snprintf(name, len, "%s", de->d_name);
+		found = 1;
+	}
+	closedir(dir);
+	return found;
+}
+
+int netns_check_target(int fd, netns_bridge_fn bridge, char *why, size_t len)
+{
+	struct stat st, o;
+	char name[256];
+	int err;
+
+	if (fstat(fd, &st))
+		return -errno;
+	/* hyperiond runs in the host netns; PID 1's is the host's too (when we may look) */
+	if (stat("/proc/self/ns/net", &o))
+		return -errno;
+	if (same_file(&st, &o)) {
+		snprintf(why, len, "the host's network namespace (hyperiond's own)");
+		return -EPERM;
+	}
+	if (!stat("/proc/1/ns/net", &o) && same_file(&st, &o)) {
+		snprintf(why, len, "the host's network namespace (PID 1's)");
+		return -EPERM;
+	}
+	err = is_bridge(&st, bridge, name, sizeof(name));
+	if (err > 0) {
+		snprintf(why, len, "a secure bridge's network namespace (%s/%s)", NETNS_RUN_DIR,
+			 name);
+		return -EPERM;
+	}
+	return err;
+}
+
+int netns_open_target(const char *spec, netns_bridge_fn bridge, int *fd, char *why, size_t len)
+{
+	int err, f;
+
+	snprintf(why, len, "%s", "");
+	err = netns_open(spec, &f);
+	if (err == -ENOTSUP)
+		snprintf(why, len, "not a network namespace");
+	if (err)
+		return err;
+	err = netns_check_target(f, bridge, why, len);
+	if (err) {
+		close(f);
+		return err;
 	}
 	*fd = f;
 	return 0;
