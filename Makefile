@@ -30,14 +30,16 @@ BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h
 
 # Two libraries. The client library is what talks to hyperiond: the API
 # client, JSON, error messages, logging, paths, address and label helpers,
-# CNI attachment names; json-c only. The CNI plugin links nothing else.
+# CNI attachment names, the backends' presence check (backend/present.c,
+# emu_names.c: names only); json-c only. The CNI plugin links nothing else.
 # The node library is everything that runs a node: backend, BPF, netlink,
 # store, policy compiler, inspection, audit. hyperiond links both; hyperctl
 # links both too, for `audit` (netns, netlink, raw frames) and `teardown`
 # without a daemon (node_purge.c, backend/purge.c, emu_purge.c), and takes
 # only those objects from it: no libbpf, SQLite or libyaml.
 CLIENT_SRCS := src/lib/addr.c src/lib/api.c src/lib/errmsg.c src/lib/labels.c src/lib/log.c \
-	       src/core/paths.c src/core/cni_attach.c
+	       src/core/paths.c src/core/cni_attach.c src/backend/present.c \
+	       src/backend/emu_names.c
 NODE_SRCS := $(filter-out $(CLIENT_SRCS),$(wildcard src/lib/*.c) $(wildcard src/backend/*.c) \
 	     $(wildcard src/core/*.c) $(wildcard src/audit/*.c) $(wildcard src/policy/*.c) \
 	     $(wildcard src/inspect/*.c))
@@ -107,9 +109,9 @@ $(BUILD)/hyperctl: $(CTL_OBJS) $(LIBS)
 $(BUILD)/hyperion: $(CNI_OBJS) $(CLIENT_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CLIENT_LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBS)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(LIBS) $(SKELS)
 	@mkdir -p $(@D)

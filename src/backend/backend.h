@@ -4,7 +4,9 @@
  * NIC, place it in a container netns, program the match-action tables,
  * read its counters) goes through these ops. `emu` implements them with a
  * dedicated netns, veth pairs and eBPF; an SR-IOV/switchdev or DPU backend
- * implements the same ops with VFs and representors.
+ * implements the same ops with VFs and representors (docs/backends.md maps
+ * each op to both). Core, the store and the CNI plugin know nothing of a
+ * backend but these ops and types.
  */
 #ifndef HYP_BACKEND_H
 #define HYP_BACKEND_H
@@ -16,10 +18,13 @@
 #include "lib/addr.h"
 #include "lib/errmsg.h"
 
+/*
+ * The domain of an instance: everything the backend makes for it. The
+ * backend derives the names of what it makes (emu: its netns, its pins)
+ * from the instance name; nothing outside the backend knows them.
+ */
 struct hyp_domain_cfg {
 	char instance[32];
-	char bridge_netns[64]; /* the emulated NIC */
-	char pin_root[256];    /* bpffs root of the instance */
 	struct cidr4 pool;
 	uint32_t gw; /* host order */
 	uint8_t gw_mac[6];
@@ -39,12 +44,27 @@ struct hyp_snic_spec {
 	bool guard;	 /* container-side guard + stamp */
 };
 
-/* What the backend made; persisted by the control plane. */
+/*
+ * What the backend made for a SNIC, as a string that only the backend
+ * writes (snic_create, snic_check with repair) and reads. The control
+ * plane stores it as it is and never looks inside ("" before the first
+ * snic_create, or from a store that predates it).
+ */
+#define HYP_SNIC_HW_MAX 256
 struct hyp_snic_hw {
-	uint32_t port_ifindex;
-	char port_name[16];
-	uint32_t if_index; /* inside the container netns */
-	uint64_t netns_cookie;
+	char state[HYP_SNIC_HW_MAX];
+};
+
+/* How a SNIC shows, for its JSON view and to name its port counters. */
+struct hyp_snic_info {
+	char port[32];	       /* its port on the NIC, as the backend names it */
+	uint32_t port_ifindex; /* key of its HYP_CNT_PORT_* counters */
+	uint32_t ifindex;      /* its interface inside the container netns */
+};
+
+/* What a backend can hold, for the compilers that fill its tables. */
+struct hyp_backend_limits {
+	uint32_t inspect_states; /* DFA states of all entries of one inspect_load */
 };
 
 enum hyp_counter_kind { HYP_CNT_PORT_DROP, HYP_CNT_GUARD_DROP, HYP_CNT_PORT_STAT };
@@ -52,6 +72,9 @@ enum hyp_counter_kind { HYP_CNT_PORT_DROP, HYP_CNT_GUARD_DROP, HYP_CNT_PORT_STAT
 /* key: port ifindex (port counters) or snic id (guard counters). */
 typedef int (*hyp_counter_cb)(enum hyp_counter_kind kind, uint32_t key, uint32_t code,
 			      uint64_t packets, uint64_t bytes, void *ctx);
+
+/* One named attribute of a domain, for status (emu: its netns, its pins). */
+typedef int (*hyp_attr_cb)(const char *key, const char *val, void *ctx);
 
 enum hyp_check_result {
 	HYP_CHECK_OK = 0,
@@ -69,9 +92,26 @@ struct hyp_inspect_entry {
 	uint8_t action;		   /* HYP_INSPECT_DROP / HYP_INSPECT_ALERT */
 	uint8_t proto;		   /* 0: TCP and UDP */
 	uint16_t port_lo, port_hi; /* 0, 0: every port */
+	/* dfa->out maps an accepting state to the pattern id the alert reports */
 	const struct insp_dfa *dfa;
-	uint32_t base; /* out: global row of the DFA's state 0 */
 };
+
+/* A pattern found by the inspection stage, decoded by the backend. */
+struct hyp_inspect_alert {
+	uint64_t ts; /* ns, CLOCK_MONOTONIC */
+	uint32_t identity;
+	uint8_t dir;	/* HYP_DIR_INGRESS / HYP_DIR_EGRESS of identity */
+	uint8_t action; /* HYP_INSPECT_DROP: the flow is dropped */
+	uint8_t proto;
+	uint32_t saddr, daddr; /* host order */
+	uint16_t sport, dport;
+	/* the id dfa->out gave the pattern in the load it was found in, 0: not
+	 * in the tables loaded now (found before the last inspect_load) */
+	uint32_t pattern;
+	uint32_t offset; /* payload offset just past the match, in its packet */
+};
+
+typedef int (*hyp_alert_cb)(const struct hyp_inspect_alert *a, void *ctx);
 
 struct hyp_backend_ops {
 	const char *name;
@@ -81,14 +121,30 @@ struct hyp_backend_ops {
 	void (*close)(void *priv);
 	/* Removes the whole domain: ports, tables, pins, the NIC netns. */
 	int (*destroy)(void *priv);
+	/* What the tables hold (the DFA states one inspect_load can take). */
+	void (*limits)(void *priv, struct hyp_backend_limits *out);
+	/* Calls cb for each attribute that locates the domain on the host. */
+	int (*domain_info)(void *priv, hyp_attr_cb cb, void *ctx);
+	/* Fills hw. */
 	int (*snic_create)(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
 			   struct errmsg *em);
 	/* Idempotent: whatever is already gone is skipped. */
 	int (*snic_destroy)(void *priv, const struct hyp_snic_spec *s,
 			    const struct hyp_snic_hw *hw);
-	/* Verifies (and with repair, restores) the port, links and table entries. */
+	/*
+	 * Verifies (and with repair, restores) the port, links and table
+	 * entries. With repair, hw may be rewritten; the caller stores it.
+	 */
 	int (*snic_check)(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
 			  bool repair, struct errmsg *em);
+	/*
+	 * Verifies what snic_create left inside the container netns (s->netns_fd
+	 * open): the interface, its address, a default route. Changes nothing.
+	 */
+	int (*container_check)(void *priv, const struct hyp_snic_spec *s,
+			       const struct hyp_snic_hw *hw, struct errmsg *em);
+	/* How what hw records shows (zeroes for ""). */
+	int (*snic_info)(void *priv, const struct hyp_snic_hw *hw, struct hyp_snic_info *out);
 	/* Removes table entries, links and ports of SNIC ids not in keep. */
 	int (*sweep)(void *priv, const int64_t *keep, size_t n);
 	int (*counters)(void *priv, hyp_counter_cb cb, void *ctx);
@@ -104,12 +160,12 @@ struct hyp_backend_ops {
 	/*
 	 * Loads the DFAs into the inactive half of the row table and switches
 	 * each endpoint's entry to its new DFA; endpoints not listed stop
-	 * being inspected. Fills entries[i].base.
+	 * being inspected. -E2BIG above limits.inspect_states.
 	 */
-	int (*inspect_load)(void *priv, struct hyp_inspect_entry *entries, size_t n,
+	int (*inspect_load)(void *priv, const struct hyp_inspect_entry *entries, size_t n,
 			    struct errmsg *em);
-	/* Calls cb for each pending alert event; returns how many. */
-	int (*inspect_events)(void *priv, int (*cb)(const void *ev, void *ctx), void *ctx);
+	/* Calls cb for each pending alert; returns how many. */
+	int (*inspect_events)(void *priv, hyp_alert_cb cb, void *ctx);
 	/* A file descriptor that polls readable when events are pending (-1: none). */
 	int (*inspect_event_fd)(void *priv);
 };
@@ -118,14 +174,20 @@ const struct hyp_backend_ops *backend_find(const char *name);
 extern const struct hyp_backend_ops emu_backend_ops;
 
 /*
- * Removes a domain from its configuration alone (instance, bridge_netns,
- * pin_root), without opening it: nothing is loaded, adopted or checked.
- * For a teardown without the daemon and for a domain that cannot be
- * opened; as the store that names the backend is not read either, every
- * backend removes what it would have made. Outside the ops so that a
- * caller links none of the datapath (purge.c). Whatever is already gone
- * is skipped.
+ * Removes a domain from its configuration alone (the instance name),
+ * without opening it: nothing is loaded, adopted or checked. For a
+ * teardown without the daemon and for a domain that cannot be opened; as
+ * the store that names the backend is not read either, every backend
+ * removes what it would have made. Outside the ops so that a caller links
+ * none of the datapath (purge.c). Whatever is already gone is skipped.
  */
 int backend_purge(const struct hyp_domain_cfg *cfg);
+
+/*
+ * True when some backend's domain of the instance is there (emu: its
+ * netns and its pins). Reads names only, opens nothing: the CNI plugin
+ * calls it (present.c, in the client library).
+ */
+bool backend_present(const struct hyp_domain_cfg *cfg);
 
 #endif

@@ -12,7 +12,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "hyperion/abi.h"
 #include "backend/emu.h"
+#include "lib/keys.h"
 #include "lib/netns.h"
 #include "lib/log.h"
 #include "bpf/bridge_port.skel.h"
@@ -25,6 +27,7 @@ static void emu_close(void *priv)
 	if (!e)
 		return;
 	emu_bpf_unload(e);
+	emu_inspect_free(e);
 	nl__close(e->bnl);
 	if (e->bridge_fd >= 0)
 		close(e->bridge_fd);
@@ -37,25 +40,25 @@ static int bridge_netns_up(struct emu *e, bool create, struct errmsg *em)
 	struct nl_link lo;
 	int err;
 
-	if (!netns_exists_named(e->cfg.bridge_netns)) {
+	if (!netns_exists_named(e->names.netns)) {
 		if (!create)
 			return em_set(em, -ENOENT, "instance %s: bridge netns %s does not exist",
-				      e->cfg.instance, e->cfg.bridge_netns);
-		err = netns_create_named(e->cfg.bridge_netns);
+				      e->cfg.instance, e->names.netns);
+		err = netns_create_named(e->names.netns);
 		if (err)
-			return em_set(em, err, "cannot create bridge netns %s: %s",
-				      e->cfg.bridge_netns, strerror(-err));
+			return em_set(em, err, "cannot create bridge netns %s: %s", e->names.netns,
+				      strerror(-err));
 		made = true;
 	}
-	err = netns_open(e->cfg.bridge_netns, &e->bridge_fd);
+	err = netns_open(e->names.netns, &e->bridge_fd);
 	if (err)
-		return em_set(em, err, "cannot open bridge netns %s: %s", e->cfg.bridge_netns,
+		return em_set(em, err, "cannot open bridge netns %s: %s", e->names.netns,
 			      strerror(-err));
 	err = nl__open(e->bridge_fd, &e->bnl);
 	if (!err && made && !(err = nl__link_get(e->bnl, "lo", &lo)))
 		err = nl__link_up(e->bnl, lo.ifindex);
 	if (err)
-		return em_set(em, err, "bridge netns %s: netlink: %s", e->cfg.bridge_netns,
+		return em_set(em, err, "bridge netns %s: netlink: %s", e->names.netns,
 			      strerror(-err));
 	/* the NIC has no host stack of its own: its ports must never speak
 	 * (no IPv6 link-local, no MLD or router solicitations into containers) */
@@ -68,7 +71,7 @@ static int bridge_netns_up(struct emu *e, bool create, struct errmsg *em)
 		err = netns_sysctl_write(e->bridge_fd, knobs[i], "1");
 		if (err && err != -ENOENT)
 			return em_set(em, err, "bridge netns %s: cannot disable IPv6: %s",
-				      e->cfg.bridge_netns, strerror(-err));
+				      e->names.netns, strerror(-err));
 	}
 	return 0;
 }
@@ -82,6 +85,11 @@ static int emu_open(const struct hyp_domain_cfg *cfg, bool create, void **priv, 
 		return -ENOMEM;
 	e->cfg = *cfg;
 	e->bridge_fd = -1;
+	err = emu_names(cfg->instance, &e->names);
+	if (err) {
+		em_set(em, err, "invalid instance name '%s'", cfg->instance);
+		goto err;
+	}
 	err = bridge_netns_up(e, create, em);
 	if (err)
 		goto err;
@@ -105,7 +113,21 @@ static int emu_destroy(void *priv)
 	return emu_purge(&e->cfg);
 }
 
-static int attach_links(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
+static void emu_limits(void *priv, struct hyp_backend_limits *out)
+{
+	(void)priv;
+	out->inspect_states = HYP_DFA_HALF;
+}
+
+static int emu_domain_info(void *priv, hyp_attr_cb cb, void *ctx)
+{
+	struct emu *e = priv;
+	int err = cb(KEY_BRIDGE_NETNS, e->names.netns, ctx);
+
+	return err ? err : cb(KEY_PIN_ROOT, e->names.pin_root, ctx);
+}
+
+static int attach_links(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
 {
 	char pin[512];
 	int err;
@@ -114,13 +136,13 @@ static int attach_links(struct emu *e, const struct hyp_snic_spec *s, const stru
 		emu_link_pin_path(e, "guard", s->id, pin, sizeof(pin));
 		err = emu_link_attach(e, s->netns_fd,
 				      bpf_program__fd(e->guard->progs.hyp_guard_egress),
-				      hw->if_index, BPF_TCX_EGRESS_, pin);
+				      es->if_index, BPF_TCX_EGRESS_, pin);
 		if (err)
 			return err;
 	}
 	emu_link_pin_path(e, "port", s->id, pin, sizeof(pin));
 	return emu_link_attach(e, e->bridge_fd, bpf_program__fd(e->port->progs.hyp_port_ingress),
-			       hw->port_ifindex, BPF_TCX_INGRESS_, pin);
+			       es->port_ifindex, BPF_TCX_INGRESS_, pin);
 }
 
 static void detach_links(struct emu *e, int64_t id)
@@ -133,44 +155,56 @@ static void detach_links(struct emu *e, int64_t id)
 	emu_link_remove(pin);
 }
 
-/* Inside the container: no IPv6 (nothing would carry it), address, up, route. */
-static int container_side(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t gw,
-			  uint32_t ifindex, struct errmsg *em)
+/* The indexes of a new veth pair and the cookie of the container netns. */
+static int lookup_new(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *s,
+		      struct emu_snic *es)
 {
-	char path[128];
+	struct nl_link l;
 	int err;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", s->ifname);
-	err = netns_sysctl_write(s->netns_fd, path, "1");
-	if (err && err != -ENOENT)
-		return em_set(em, err, "snic %s: cannot disable IPv6: %s", s->name, strerror(-err));
-	err = nl__addr_add(cnl, ifindex, s->ip, s->prefix);
+	err = nl__link_get(e->bnl, es->port_name, &l);
+	if (!err) {
+		es->port_ifindex = l.ifindex;
+		err = nl__link_get(cnl, s->ifname, &l);
+	}
+	if (!err) {
+		es->if_index = l.ifindex;
+		err = netns_cookie(s->netns_fd, &es->netns_cookie);
+	}
+	return err;
+}
+
+/* Datapath first: guard and port program and tables before any frame can flow. */
+static int snic_wire(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *s,
+		     const struct emu_snic *es, struct errmsg *em)
+{
+	int err = attach_links(e, s, es);
+
 	if (err)
-		return em_set(em, err, "snic %s: cannot add address: %s", s->name, strerror(-err));
-	err = nl__link_up(cnl, ifindex);
-	if (err)
-		return em_set(em, err, "snic %s: cannot set %s up: %s", s->name, s->ifname,
+		return em_set(em, err, "snic %s: cannot attach the datapath: %s", s->name,
 			      strerror(-err));
-	err = nl__route_default_add(cnl, ifindex, gw);
-	if (err == -EEXIST) /* another attachment in this netns has it: keep it */
-		err = 0;
+	err = emu_tables_program(e, s, es);
 	if (err)
-		return em_set(em, err, "snic %s: cannot add default route: %s", s->name,
+		return em_set(em, err, "snic %s: cannot program the tables: %s", s->name,
 			      strerror(-err));
-	return 0;
+	err = nl__link_up(e->bnl, es->port_ifindex);
+	if (err)
+		return em_set(em, err, "snic %s: cannot set port up: %s", s->name, strerror(-err));
+	return emu_container_setup(cnl, s, e->cfg.gw, es->if_index, em);
 }
 
 static int emu_snic_create(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
 			   struct errmsg *em)
 {
 	struct emu *e = priv;
+	struct emu_snic es = {};
 	struct nl *cnl = NULL;
 	struct nl_link l;
 	bool made = false;
 	int err;
 
 	memset(hw, 0, sizeof(*hw));
-	snprintf(hw->port_name, sizeof(hw->port_name), EMU_PORT_PREFIX "%lld", (long long)s->id);
+	snprintf(es.port_name, sizeof(es.port_name), EMU_PORT_PREFIX "%lld", (long long)s->id);
 	err = nl__open(s->netns_fd, &cnl);
 	if (err)
 		return em_set(em, err, "snic %s: netlink in container netns: %s", s->name,
@@ -180,51 +214,29 @@ static int emu_snic_create(void *priv, const struct hyp_snic_spec *s, struct hyp
 			     s->name, s->ifname);
 		goto out;
 	}
-	err = nl__veth_add(e->bnl, hw->port_name, s->ifname, s->netns_fd, s->mac);
+	err = nl__veth_add(e->bnl, es.port_name, s->ifname, s->netns_fd, s->mac);
 	if (err) {
 		em_set(em, err, "snic %s: cannot create the veth pair: %s", s->name,
 		       strerror(-err));
 		goto out;
 	}
 	made = true;
-	err = nl__link_get(e->bnl, hw->port_name, &l);
-	if (!err) {
-		hw->port_ifindex = l.ifindex;
-		err = nl__link_get(cnl, s->ifname, &l);
-	}
-	if (!err) {
-		hw->if_index = l.ifindex;
-		err = netns_cookie(s->netns_fd, &hw->netns_cookie);
-	}
+	err = lookup_new(e, cnl, s, &es);
 	if (err) {
 		em_set(em, err, "snic %s: cannot look up the new interfaces: %s", s->name,
 		       strerror(-err));
 		goto out;
 	}
-	/* guard and port program before any frame can flow */
-	err = attach_links(e, s, hw);
-	if (err) {
-		em_set(em, err, "snic %s: cannot attach the datapath: %s", s->name, strerror(-err));
-		goto out;
-	}
-	err = emu_tables_program(e, s, hw);
-	if (err) {
-		em_set(em, err, "snic %s: cannot program the tables: %s", s->name, strerror(-err));
-		goto out;
-	}
-	err = nl__link_up(e->bnl, hw->port_ifindex);
-	if (err) {
-		em_set(em, err, "snic %s: cannot set port up: %s", s->name, strerror(-err));
-		goto out;
-	}
-	err = container_side(cnl, s, e->cfg.gw, hw->if_index, em);
+	err = snic_wire(e, cnl, s, &es, em);
+	if (!err)
+		err = emu_snic_encode(&es, hw);
 out:
 	if (err && made) {
-		emu_tables_remove(e, s, hw);
+		emu_tables_remove(e, s, &es);
 		detach_links(e, s->id);
-		if (hw->port_ifindex)
-			nl__link_del(e->bnl, hw->port_ifindex);
-		else if (!nl__link_get(e->bnl, hw->port_name, &l))
+		if (es.port_ifindex)
+			nl__link_del(e->bnl, es.port_ifindex);
+		else if (!nl__link_get(e->bnl, es.port_name, &l))
 			nl__link_del(e->bnl, l.ifindex);
 	}
 	nl__close(cnl);
@@ -234,39 +246,58 @@ out:
 static int emu_snic_destroy(void *priv, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
 {
 	struct emu *e = priv;
+	struct emu_snic es;
 	struct nl_link l;
 	int err = 0;
 
-	emu_tables_remove(e, s, hw);
+	emu_snic_decode(hw, s->id, &es);
+	emu_tables_remove(e, s, &es);
 	/* deleting the bridge end takes the container end with it, and leaves
 	 * both tcx links defunct, so unpinning them afterwards is cheap */
-	if (hw->port_ifindex && !nl__link_get_index(e->bnl, hw->port_ifindex, &l) &&
-	    !strcmp(l.name, hw->port_name))
-		err = nl__link_del(e->bnl, hw->port_ifindex);
-	else if (hw->port_name[0] && !nl__link_get(e->bnl, hw->port_name, &l))
+	if (es.port_ifindex && !nl__link_get_index(e->bnl, es.port_ifindex, &l) &&
+	    !strcmp(l.name, es.port_name))
+		err = nl__link_del(e->bnl, es.port_ifindex);
+	else if (es.port_name[0] && !nl__link_get(e->bnl, es.port_name, &l))
 		err = nl__link_del(e->bnl, l.ifindex);
 	detach_links(e, s->id);
 	return err == -ENODEV ? 0 : err;
 }
 
-static int emu_snic_check(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
-			  bool repair, struct errmsg *em)
+/*
+ * A state without indexes (recorded by a build that kept them elsewhere):
+ * found again by the port's name, which derives from the id. 1 when found.
+ */
+static int snic_rediscover(struct emu *e, const struct hyp_snic_spec *s, struct emu_snic *es)
 {
-	struct emu *e = priv;
-	int res = HYP_CHECK_OK, err;
+	struct nl *cnl = NULL;
 	struct nl_link l;
+
+	if (es->port_ifindex || nl__link_get(e->bnl, es->port_name, &l))
+		return 0;
+	es->port_ifindex = l.ifindex;
+	if (s->netns_fd >= 0 && !nl__open(s->netns_fd, &cnl) && !nl__link_get(cnl, s->ifname, &l)) {
+		es->if_index = l.ifindex;
+		netns_cookie(s->netns_fd, &es->netns_cookie);
+	}
+	nl__close(cnl);
+	return 1;
+}
+
+/* The port program and (with a guard) the guard program attached. */
+static int check_links(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es,
+		       bool repair, struct errmsg *em)
+{
+	int res = HYP_CHECK_OK, err;
 	char pin[512];
 
-	if (nl__link_get_index(e->bnl, hw->port_ifindex, &l) || strcmp(l.name, hw->port_name))
-		return HYP_CHECK_GONE;
 	emu_link_pin_path(e, "port", s->id, pin, sizeof(pin));
-	if (!emu_link_ok(pin, hw->port_ifindex)) {
+	if (!emu_link_ok(pin, es->port_ifindex)) {
 		if (!repair)
 			return em_set(em, -ENOLINK, "snic %s: bridge port program detached",
 				      s->name);
 		err = emu_link_attach(e, e->bridge_fd,
 				      bpf_program__fd(e->port->progs.hyp_port_ingress),
-				      hw->port_ifindex, BPF_TCX_INGRESS_, pin);
+				      es->port_ifindex, BPF_TCX_INGRESS_, pin);
 		if (err)
 			return em_set(em, err, "snic %s: cannot re-attach port", s->name);
 		res = HYP_CHECK_REPAIRED;
@@ -275,23 +306,42 @@ static int emu_snic_check(void *priv, const struct hyp_snic_spec *s, struct hyp_
 		emu_link_update(pin, bpf_program__fd(e->port->progs.hyp_port_ingress));
 	}
 	emu_link_pin_path(e, "guard", s->id, pin, sizeof(pin));
-	if (s->guard && !emu_link_ok(pin, hw->if_index)) {
+	if (s->guard && !emu_link_ok(pin, es->if_index)) {
 		if (!repair || s->netns_fd < 0)
 			return em_set(em, -ENOLINK, "snic %s: guard detached", s->name);
 		err = emu_link_attach(e, s->netns_fd,
 				      bpf_program__fd(e->guard->progs.hyp_guard_egress),
-				      hw->if_index, BPF_TCX_EGRESS_, pin);
+				      es->if_index, BPF_TCX_EGRESS_, pin);
 		if (err)
 			return em_set(em, err, "snic %s: cannot re-attach guard", s->name);
 		res = HYP_CHECK_REPAIRED;
 	} else if (s->guard && repair) {
 		emu_link_update(pin, bpf_program__fd(e->guard->progs.hyp_guard_egress));
 	}
-	if (!emu_tables_verify(e, s, hw)) {
+	return res;
+}
+
+static int emu_snic_check(void *priv, const struct hyp_snic_spec *s, struct hyp_snic_hw *hw,
+			  bool repair, struct errmsg *em)
+{
+	struct emu *e = priv;
+	struct emu_snic es;
+	struct nl_link l;
+	int res, err;
+
+	emu_snic_decode(hw, s->id, &es);
+	if (snic_rediscover(e, s, &es) && repair && emu_snic_encode(&es, hw))
+		return em_set(em, -ENOSPC, "snic %s: cannot record the port", s->name);
+	if (nl__link_get_index(e->bnl, es.port_ifindex, &l) || strcmp(l.name, es.port_name))
+		return HYP_CHECK_GONE;
+	res = check_links(e, s, &es, repair, em);
+	if (res < 0)
+		return res;
+	if (!emu_tables_verify(e, s, &es)) {
 		if (!repair)
 			return em_set(em, -ENOENT, "snic %s: table entries missing or wrong",
 				      s->name);
-		err = emu_tables_program(e, s, hw);
+		err = emu_tables_program(e, s, &es);
 		if (err)
 			return em_set(em, err, "snic %s: cannot reprogram tables", s->name);
 		res = HYP_CHECK_REPAIRED;
@@ -342,9 +392,13 @@ const struct hyp_backend_ops emu_backend_ops = {
     .open = emu_open,
     .close = emu_close,
     .destroy = emu_destroy,
+    .limits = emu_limits,
+    .domain_info = emu_domain_info,
     .snic_create = emu_snic_create,
     .snic_destroy = emu_snic_destroy,
     .snic_check = emu_snic_check,
+    .container_check = emu_container_check,
+    .snic_info = emu_snic_info,
     .sweep = emu_sweep,
     .counters = emu_counters,
     .policy_load = emu_policy_load,

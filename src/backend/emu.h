@@ -6,18 +6,57 @@
 #include "backend/backend.h"
 #include "lib/nl.h"
 
-#define EMU_NAME	"emu"
-#define EMU_PORT_PREFIX "hp" /* bridge port of SNIC id N: hpN */
+#define EMU_NAME	 "emu"
+#define EMU_PORT_PREFIX	 "hp"			/* bridge port of SNIC id N: hpN */
+#define EMU_NETNS_PREFIX "hyp-"			/* the bridge netns of instance I: hyp-I */
+#define EMU_PIN_BASE	 "/sys/fs/bpf/hyperion" /* pins of instance I: EMU_PIN_BASE/I */
 
 struct bridge_port_bpf;
 struct snic_guard_bpf;
 
+/* emu_names.c: the names of an instance's domain; links nothing. */
+struct emu_names {
+	char netns[64];	    /* the emulated NIC */
+	char pin_root[256]; /* bpffs root of the instance */
+};
+
+int emu_names(const char *instance, struct emu_names *out);
+bool emu_present(const struct hyp_domain_cfg *cfg);
+
+/* What emu made for a SNIC; hyp_snic_hw.state holds it as JSON (emu_snic.c). */
+struct emu_snic {
+	uint32_t port_ifindex; /* bridge end, in the bridge netns */
+	char port_name[16];
+	uint32_t if_index; /* container end, in the container netns */
+	uint64_t netns_cookie;
+};
+
+int emu_snic_encode(const struct emu_snic *es, struct hyp_snic_hw *hw);
+/* An empty or unreadable state decodes to the port name alone (hpID). */
+void emu_snic_decode(const struct hyp_snic_hw *hw, int64_t id, struct emu_snic *es);
+int emu_snic_info(void *priv, const struct hyp_snic_hw *hw, struct hyp_snic_info *out);
+/* Address, up, default route via gw: what a SNIC needs inside the container. */
+int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t gw,
+			uint32_t ifindex, struct errmsg *em);
+int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw,
+			struct errmsg *em);
+
+/* One loaded DFA: its rows in the table, its accepting states' pattern ids. */
+struct emu_insp_live {
+	uint32_t identity, dir;
+	uint32_t base, states; /* global row of state 0, and how many */
+	uint32_t *out;	       /* state -> pattern id */
+};
+
 struct emu {
 	struct hyp_domain_cfg cfg;
+	struct emu_names names;
 	int bridge_fd;	/* the NIC netns */
 	struct nl *bnl; /* rtnetlink inside the NIC netns */
 	struct bridge_port_bpf *port;
 	struct snic_guard_bpf *guard;
+	struct emu_insp_live *insp; /* in the order of the last inspect_load */
+	size_t n_insp;
 };
 
 /* emu_bpf.c: the datapath objects */
@@ -32,10 +71,10 @@ int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, 
 int emu_link_ok(const char *pin, uint32_t ifindex);
 int emu_link_update(const char *pin, int prog_fd);
 void emu_link_remove(const char *pin);
-int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
+int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 /* 1 when every table entry of the SNIC is present and right. */
-int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
-void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw);
+int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
+void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
 
@@ -45,9 +84,11 @@ int emu_purge(const struct hyp_domain_cfg *cfg);
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
 int emu_ct_gc(void *priv, uint32_t *live);
-int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, struct errmsg *em);
-int emu_inspect_events(void *priv, int (*cb)(const void *ev, void *ctx), void *ctx);
+int emu_inspect_load(void *priv, const struct hyp_inspect_entry *entries, size_t n,
+		     struct errmsg *em);
+int emu_inspect_events(void *priv, hyp_alert_cb cb, void *ctx);
 int emu_inspect_event_fd(void *priv);
+void emu_inspect_free(struct emu *e);
 
 #define BPF_TCX_INGRESS_ 46
 #define BPF_TCX_EGRESS_	 47

@@ -54,14 +54,14 @@ static int mkdir_p(const char *path, mode_t mode)
 
 int emu_bpf_load(struct emu *e, struct errmsg *em)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = e->cfg.pin_root);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = e->names.pin_root);
 	char links[300];
 	int err;
 
 	err = ensure_bpffs();
 	if (err)
 		return em_set(em, err, "cannot mount bpffs at %s: %s", BPF_FS, strerror(-err));
-	snprintf(links, sizeof(links), "%s/links", e->cfg.pin_root);
+	snprintf(links, sizeof(links), "%s/links", e->names.pin_root);
 	err = mkdir_p(links, 0700);
 	if (err)
 		return em_set(em, err, "cannot create pin root %s: %s", links, strerror(-err));
@@ -122,7 +122,7 @@ int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em)
 
 int emu_link_pin_path(const struct emu *e, const char *kind, int64_t id, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/links/%s-%lld", e->cfg.pin_root, kind, (long long)id);
+	int n = snprintf(buf, len, "%s/links/%s-%lld", e->names.pin_root, kind, (long long)id);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -195,7 +195,7 @@ void emu_link_remove(const char *pin)
 	unlink(pin);
 }
 
-static void fill_values(const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw,
+static void fill_values(const struct hyp_snic_spec *s, const struct emu_snic *es,
 			struct hyp_port *p, struct hyp_endpoint *ep, struct hyp_guard *g)
 {
 	memset(p, 0, sizeof(*p));
@@ -207,7 +207,7 @@ static void fill_values(const struct hyp_snic_spec *s, const struct hyp_snic_hw 
 	memcpy(p->key, s->key, sizeof(p->key));
 
 	memset(ep, 0, sizeof(*ep));
-	ep->port_ifindex = hw->port_ifindex;
+	ep->port_ifindex = es->port_ifindex;
 	ep->identity = s->identity;
 	memcpy(ep->mac, s->mac, 6);
 	ep->snic_id = (__u32)s->id;
@@ -219,24 +219,24 @@ static void fill_values(const struct hyp_snic_spec *s, const struct hyp_snic_hw 
 	memcpy(g->key, s->key, sizeof(g->key));
 }
 
-static void guard_key(const struct hyp_snic_hw *hw, struct hyp_guard_key *k)
+static void guard_key(const struct emu_snic *es, struct hyp_guard_key *k)
 {
 	memset(k, 0, sizeof(*k));
-	k->netns_cookie = hw->netns_cookie;
-	k->ifindex = hw->if_index;
+	k->netns_cookie = es->netns_cookie;
+	k->ifindex = es->if_index;
 }
 
-int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
+int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
 {
 	struct hyp_port p;
 	struct hyp_endpoint ep;
 	struct hyp_guard g;
 	struct hyp_guard_key gk;
 	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
-	__u32 port = hw->port_ifindex;
+	__u32 port = es->port_ifindex;
 
-	fill_values(s, hw, &p, &ep, &g);
-	guard_key(hw, &gk);
+	fill_values(s, es, &p, &ep, &g);
+	guard_key(es, &gk);
 	if (s->guard && bpf_map_update_elem(bpf_map__fd(e->guard->maps.hyp_guards), &gk, &g, 0))
 		return -errno;
 	if (bpf_map_update_elem(bpf_map__fd(e->port->maps.hyp_ports), &port, &p, 0))
@@ -247,17 +247,17 @@ int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struc
 	return 0;
 }
 
-int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
+int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
 {
 	struct hyp_port p, hp;
 	struct hyp_endpoint ep, hep;
 	struct hyp_guard g, hg;
 	struct hyp_guard_key gk;
 	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
-	__u32 port = hw->port_ifindex;
+	__u32 port = es->port_ifindex;
 
-	fill_values(s, hw, &p, &ep, &g);
-	guard_key(hw, &gk);
+	fill_values(s, es, &p, &ep, &g);
+	guard_key(es, &gk);
 	if (bpf_map_lookup_elem(bpf_map__fd(e->port->maps.hyp_ports), &port, &hp) ||
 	    memcmp(&p, &hp, sizeof(p)))
 		return 0;
@@ -287,12 +287,12 @@ static void counters_forget(int fd, __u32 id)
 		bpf_map_delete_elem(fd, &del[i]);
 }
 
-void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw)
+void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
 {
 	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
 	struct hyp_endpoint ep;
 	struct hyp_guard_key gk;
-	__u32 port = hw->port_ifindex;
+	__u32 port = es->port_ifindex;
 	int efd = bpf_map__fd(e->port->maps.hyp_endpoints);
 
 	/* only remove the endpoint entry if it is still ours */
@@ -307,7 +307,7 @@ void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struc
 		counters_forget(bpf_map__fd(e->port->maps.hyp_drops), port);
 		counters_forget(bpf_map__fd(e->port->maps.hyp_stats), port);
 	}
-	guard_key(hw, &gk);
+	guard_key(es, &gk);
 	bpf_map_delete_elem(bpf_map__fd(e->guard->maps.hyp_guards), &gk);
 	counters_forget(bpf_map__fd(e->guard->maps.hyp_guard_drops), (__u32)s->id);
 }
@@ -414,7 +414,7 @@ int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n)
 	removed += sweep_map(bpf_map__fd(e->guard->maps.hyp_guards), sizeof(struct hyp_guard_key),
 			     sizeof(struct hyp_guard),
 			     __builtin_offsetof(struct hyp_guard, snic_id), keep, n);
-	snprintf(path, sizeof(path), "%s/links", e->cfg.pin_root);
+	snprintf(path, sizeof(path), "%s/links", e->names.pin_root);
 	d = opendir(path);
 	if (!d)
 		return removed;
@@ -424,7 +424,7 @@ int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n)
 
 		if (sscanf(de->d_name, "%15[a-z]-%lld", kind, &id) != 2 || kept(keep, n, id))
 			continue;
-		snprintf(path, sizeof(path), "%s/links/%s", e->cfg.pin_root, de->d_name);
+		snprintf(path, sizeof(path), "%s/links/%s", e->names.pin_root, de->d_name);
 		emu_link_remove(path);
 		removed++;
 	}

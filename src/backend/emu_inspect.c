@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -64,47 +65,71 @@ static int drop_stale(int ifd, const struct hyp_inspect_entry *entries, size_t n
 	return 0;
 }
 
-int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, struct errmsg *em)
+static void live_free(struct emu_insp_live *live, size_t n)
 {
-	struct emu *e = priv;
-	int dfd = bpf_map__fd(e->port->maps.hyp_dfa);
+	for (size_t i = 0; live && i < n; i++)
+		free(live[i].out);
+	free(live);
+}
+
+void emu_inspect_free(struct emu *e)
+{
+	live_free(e->insp, e->n_insp);
+	e->insp = NULL;
+	e->n_insp = 0;
+}
+
+/* Where each entry's DFA goes in half, and its pattern ids by state. */
+static int live_plan(const struct hyp_inspect_entry *entries, size_t n, __u32 half,
+		     struct emu_insp_live **out, struct errmsg *em)
+{
+	struct emu_insp_live *live = calloc(n + 1, sizeof(*live));
+	__u32 used = 0;
+
+	if (!live)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct insp_dfa *d = entries[i].dfa;
+
+		live[i].identity = entries[i].identity;
+		live[i].dir = entries[i].dir;
+		live[i].base = half * HYP_DFA_HALF + used;
+		live[i].states = d->states;
+		live[i].out = malloc((d->states + 1) * sizeof(*live[i].out));
+		if (!live[i].out) {
+			live_free(live, n);
+			return em_set(em, -ENOMEM, "no memory for the pattern table");
+		}
+		memcpy(live[i].out, d->out, d->states * sizeof(*live[i].out));
+		used += d->states;
+	}
+	*out = live;
+	return 0;
+}
+
+/*
+ * Each endpoint switches to its complete new DFA in one update, under the
+ * load's number: the revision this load publishes, with the half in bit
+ * 0. The revision only grows (it lives in the pinned config), so no two
+ * loads share a gen and a flow's saved walk state can never be taken for
+ * a position in a later automaton in the same half.
+ */
+static int switch_entries(struct emu *e, const struct hyp_inspect_entry *entries,
+			  const struct emu_insp_live *live, size_t n, __u32 half, struct errmsg *em)
+{
 	int ifd = bpf_map__fd(e->port->maps.hyp_inspect);
 	int cfd = bpf_map__fd(e->port->maps.hyp_config);
-	__u32 half = live_half(ifd) ^ 1, used = 0, zero = 0, gen;
 	struct hyp_config cfg;
-	int err;
+	__u32 zero = 0, gen;
 
-	for (size_t i = 0; i < n; i++)
-		used += entries[i].dfa->states;
-	if (used > HYP_DFA_HALF)
-		return em_set(
-		    em, -E2BIG,
-		    "inspection needs %u DFA states (%u KiB); the table holds %u per rule "
-		    "set",
-		    used, used, HYP_DFA_HALF);
-	used = 0;
-	for (size_t i = 0; i < n; i++) {
-		entries[i].base = half * HYP_DFA_HALF + used;
-		err = write_rows(dfd, &entries[i], entries[i].base);
-		if (err)
-			return em_set(em, err, "cannot write the DFA rows");
-		used += entries[i].dfa->states;
-	}
-	/*
-	 * The load's number: the revision this load publishes, with the half
-	 * in bit 0. The revision only grows (it lives in the pinned config),
-	 * so no two loads share a gen and a flow's saved walk state can never
-	 * be taken for a position in a later automaton in the same half.
-	 */
 	if (bpf_map_lookup_elem(cfd, &zero, &cfg))
 		return em_set(em, -errno, "cannot read the bridge config");
 	cfg.policy_rev++;
 	gen = cfg.policy_rev << 1 | half;
-	/* each endpoint switches to its complete new DFA in one update */
 	for (size_t i = 0; i < n; i++) {
 		struct hyp_inspect_key k = {.identity = entries[i].identity, .dir = entries[i].dir};
 		struct hyp_inspect_val v = {
-		    .start = entries[i].base,
+		    .start = live[i].base,
 		    .gen = gen,
 		    .action = entries[i].action,
 		    .proto = entries[i].proto,
@@ -119,30 +144,97 @@ int emu_inspect_load(void *priv, struct hyp_inspect_entry *entries, size_t n, st
 	/* flows re-read which inspections they pay for at their next packet */
 	if (bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY))
 		return em_set(em, -errno, "cannot publish the inspection revision");
-	pr_debug("inspection: %zu tables, %u DFA rows in half %u\n", n, used, half);
 	return 0;
 }
 
+int emu_inspect_load(void *priv, const struct hyp_inspect_entry *entries, size_t n,
+		     struct errmsg *em)
+{
+	struct emu *e = priv;
+	int dfd = bpf_map__fd(e->port->maps.hyp_dfa);
+	__u32 half = live_half(bpf_map__fd(e->port->maps.hyp_inspect)) ^ 1, used = 0;
+	struct emu_insp_live *live = NULL;
+	int err;
+
+	for (size_t i = 0; i < n; i++)
+		used += entries[i].dfa->states;
+	if (used > HYP_DFA_HALF)
+		return em_set(
+		    em, -E2BIG,
+		    "inspection needs %u DFA states (%u KiB); the table holds %u per rule "
+		    "set",
+		    used, used, HYP_DFA_HALF);
+	err = live_plan(entries, n, half, &live, em);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		err = write_rows(dfd, &entries[i], live[i].base);
+		if (err) {
+			em_set(em, err, "cannot write the DFA rows");
+			goto out;
+		}
+	}
+	err = switch_entries(e, entries, live, n, half, em);
+	if (err)
+		goto out;
+	emu_inspect_free(e);
+	e->insp = live;
+	e->n_insp = n;
+	live = NULL;
+	pr_debug("inspection: %zu tables, %u DFA rows in half %u\n", n, used, half);
+out:
+	live_free(live, n);
+	return err;
+}
+
 struct ev_ctx {
-	int (*cb)(const void *ev, void *ctx);
+	const struct emu *e;
+	hyp_alert_cb cb;
 	void *ctx;
 	int n;
 };
 
+/* The id of the pattern that ends at row, from the DFAs loaded now. */
+static __u32 row_pattern(const struct emu *e, __u32 row)
+{
+	for (size_t i = 0; i < e->n_insp; i++) {
+		const struct emu_insp_live *l = &e->insp[i];
+
+		if (row >= l->base && row < l->base + l->states)
+			return l->out[row - l->base];
+	}
+	return 0;
+}
+
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct ev_ctx *c = ctx;
+	const struct hyp_inspect_event *ev = data;
+	struct hyp_inspect_alert a;
 
 	if (len < sizeof(struct hyp_inspect_event))
 		return 0;
 	c->n++;
-	return c->cb(data, c->ctx);
+	a = (struct hyp_inspect_alert){
+	    .ts = ev->ts,
+	    .identity = ev->identity,
+	    .dir = (uint8_t)ev->dir,
+	    .action = ev->action,
+	    .proto = ev->proto,
+	    .saddr = ntohl(ev->saddr),
+	    .daddr = ntohl(ev->daddr),
+	    .sport = ev->sport,
+	    .dport = ev->dport,
+	    .pattern = row_pattern(c->e, ev->row),
+	    .offset = ev->offset,
+	};
+	return c->cb(&a, c->ctx);
 }
 
-int emu_inspect_events(void *priv, int (*cb)(const void *ev, void *ctx), void *ctx)
+int emu_inspect_events(void *priv, hyp_alert_cb cb, void *ctx)
 {
 	struct emu *e = priv;
-	struct ev_ctx c = {.cb = cb, .ctx = ctx};
+	struct ev_ctx c = {.e = e, .cb = cb, .ctx = ctx};
 	struct ring_buffer *rb;
 
 	rb = ring_buffer__new(bpf_map__fd(e->port->maps.hyp_events), on_event, &c, NULL);

@@ -70,17 +70,23 @@ static int ports_remove(const char *bridge_netns)
 
 int emu_purge(const struct hyp_domain_cfg *cfg)
 {
+	struct emu_names nm;
 	int err;
 
-	if (netns_exists_named(cfg->bridge_netns)) {
-		err = ports_remove(cfg->bridge_netns);
+	err = emu_names(cfg->instance, &nm);
+	if (err)
+		return err;
+	if (netns_exists_named(nm.netns)) {
+		err = ports_remove(nm.netns);
 		if (err)
 			pr_warn("instance %s: cannot delete the bridge ports now (%s); they go "
 				"with the bridge netns\n",
 				cfg->instance, strerror(-err));
 	}
 	/* unpinned, the maps and the (now defunct) links are freed */
-	fs_rm_tree(cfg->pin_root);
+	fs_rm_tree(nm.pin_root);
+	/* the shared parent goes with the last instance (rmdir fails while others live) */
+	rmdir(EMU_PIN_BASE);
 	/* the NIC netns takes whatever is left in it */
-	return netns_delete_named(cfg->bridge_netns);
+	return netns_delete_named(nm.netns);
 }

@@ -74,7 +74,7 @@ int cni_call(const struct cni_conf *c, const char *cmd, json_object *args, json_
 	     int unreachable, struct cni_error *e);
 /* True when the instance has state (so something may need releasing). */
 bool cni_instance_has_state(const struct cni_conf *c);
-/* True when the instance's datapath (bridge netns, pins) is present. */
+/* True when the instance's datapath (the backend's domain) is present. */
 bool cni_datapath_present(const struct cni_conf *c);
 
 /* cmd.c */

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "cni/cni.h"
 #include "lib/api.h"
-#include "lib/netns.h"
 
 static const char *code_msg(int code)
 {
@@ -84,8 +84,8 @@ bool cni_instance_has_state(const struct cni_conf *c)
 
 bool cni_datapath_present(const struct cni_conf *c)
 {
-	char path[128];
+	struct hyp_domain_cfg cfg = {};
 
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, c->paths.bridge_netns);
-	return access(path, F_OK) == 0 && access(c->paths.pin_root, F_OK) == 0;
+	snprintf(cfg.instance, sizeof(cfg.instance), "%s", c->instance);
+	return backend_present(&cfg);
 }

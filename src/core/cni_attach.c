@@ -84,3 +84,24 @@ int cni_snic_name(const char *key, const char *cid, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	return validate_object_name(buf);
 }
+
+int cni_attachment_init(struct cni_attachment *a, const char *network, const char *cid,
+			const char *ifname, const char *netns, struct errmsg *em)
+{
+	memset(a, 0, sizeof(*a));
+	a->network = network;
+	a->cid = cid;
+	a->ifname = ifname;
+	a->netns = netns;
+	if (cni_validate_network(network))
+		return em_set(em, -EINVAL, "invalid network name '%s'", network ? network : "");
+	if (cni_validate_container_id(cid))
+		return em_set(em, -EINVAL, "invalid container id '%s'", cid ? cid : "");
+	if (cni_attachment_key(network, cid, ifname, a->key, sizeof(a->key)))
+		return em_set(em, -EINVAL, "invalid interface name '%s'", ifname ? ifname : "");
+	if (cni_snic_name(a->key, cid, a->name, sizeof(a->name)))
+		return em_set(em, -EINVAL, "attachment %s: no valid SNIC name", a->key);
+	if (netns && cni_validate_netns_path(netns))
+		return em_set(em, -EINVAL, "invalid netns path '%s'", netns);
+	return 0;
+}

@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include "lib/errmsg.h"
+
 /* Spec well-known error codes (CNI 1.1.0) and the plugin's own (100+). */
 enum cni_code {
 	CNI_ERR_INCOMPATIBLE = 1, /* cniVersion not supported */
@@ -55,5 +57,21 @@ int cni_attachment_key(const char *network, const char *cid, const char *ifname,
  * readable in hyperctl, valid as an object name).
  */
 int cni_snic_name(const char *key, const char *cid, char *buf, size_t len);
+
+/* One attachment as a CNI request names it, validated, with its key and SNIC name. */
+struct cni_attachment {
+	const char *network, *cid, *ifname;
+	const char *netns; /* NULL when the request has none */
+	char key[CNI_KEY_MAX + 1];
+	char name[CNI_SNIC_NAME_MAX + 1];
+};
+
+/*
+ * Validates the parts (netns may be NULL) and derives key and name;
+ * -EINVAL with a message naming the first invalid part. The strings are
+ * borrowed, not copied.
+ */
+int cni_attachment_init(struct cni_attachment *a, const char *network, const char *cid,
+			const char *ifname, const char *netns, struct errmsg *em);
 
 #endif

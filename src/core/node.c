@@ -10,12 +10,41 @@
 
 #include "core/node.h"
 #include "core/node_priv.h"
+
+_Static_assert(sizeof(((struct snic_rec *)0)->hw) == sizeof(struct hyp_snic_hw),
+	       "the store keeps the backend's state of a SNIC whole");
 #include "lib/log.h"
 #include "lib/netns.h"
 
 const struct hyp_paths *node__paths(const struct node *n)
 {
 	return &n->paths;
+}
+
+struct describe {
+	char *buf;
+	size_t len, at;
+};
+
+static int describe_cb(const char *key, const char *val, void *ctx)
+{
+	struct describe *d = ctx;
+	int k;
+
+	if (d->at >= d->len)
+		return 0;
+	k = snprintf(d->buf + d->at, d->len - d->at, "%s%s %s", d->at ? ", " : "", key, val);
+	d->at += k > 0 ? (size_t)k : 0;
+	return 0;
+}
+
+void node__domain_describe(const struct node *n, char *buf, size_t len)
+{
+	struct describe d = {.buf = buf, .len = len};
+
+	if (len)
+		buf[0] = '\0';
+	n->be->domain_info(n->bep, describe_cb, &d);
 }
 
 static int mkdir_mode(const char *path, mode_t mode)
@@ -124,8 +153,6 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 	if (err)
 		goto err;
 	snprintf(n->dom.instance, sizeof(n->dom.instance), "%s", o->instance);
-	snprintf(n->dom.bridge_netns, sizeof(n->dom.bridge_netns), "%s", n->paths.bridge_netns);
-	snprintf(n->dom.pin_root, sizeof(n->dom.pin_root), "%s", n->paths.pin_root);
 	n->dom.pool = n->net;
 	n->dom.gw = pool__gateway(n->pool);
 	mac_from_ipv4(n->dom.gw, n->dom.gw_mac);
@@ -181,10 +208,7 @@ void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct h
 	}
 	s->netns_fd = fd;
 	memset(hw, 0, sizeof(*hw));
-	hw->port_ifindex = r->port_ifindex;
-	snprintf(hw->port_name, sizeof(hw->port_name), "%s", r->port_name);
-	hw->if_index = r->if_index;
-	hw->netns_cookie = r->netns_cookie;
+	snprintf(hw->state, sizeof(hw->state), "%s", r->hw);
 	(void)n;
 }
 
@@ -242,6 +266,21 @@ int node__snic_del(struct node *n, const char *name, struct errmsg *em)
 	return 0;
 }
 
+/* Stores the backend's state of a SNIC when a repair rewrote it. */
+static void hw_record(struct node *n, const struct snic_rec *r, const struct hyp_snic_hw *hw)
+{
+	struct snic_rec u = {.id = r->id};
+	int err;
+
+	if (!strcmp(r->hw, hw->state))
+		return;
+	snprintf(u.hw, sizeof(u.hw), "%s", hw->state);
+	err = store__snic_update_hw(n->st, &u);
+	if (err)
+		pr_warn("snic %s: cannot record the backend's state: %s\n", r->name,
+			strerror(-err));
+}
+
 struct gone_ctx {
 	struct node *n;
 	int64_t *keep;
@@ -262,6 +301,8 @@ static int reconcile_cb(const struct snic_rec *r, void *ctx)
 	res = g->n->be->snic_check(g->n->bep, &s, &hw, true, &em);
 	if (s.netns_fd >= 0)
 		close(s.netns_fd);
+	if (res >= 0 && res != HYP_CHECK_GONE)
+		hw_record(g->n, r, &hw);
 	if (res == HYP_CHECK_GONE) {
 		struct snic_rec *ng = realloc(g->gone, (g->ngone + 1) * sizeof(*ng));
 

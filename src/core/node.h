@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 
+#include "core/cni_attach.h"
 #include "core/paths.h"
 #include "lib/addr.h"
 #include "lib/errmsg.h"
@@ -40,6 +41,8 @@ struct node;
 int node__open(const struct node_opts *o, bool create, struct node **out, struct errmsg *em);
 void node__close(struct node *n);
 const struct hyp_paths *node__paths(const struct node *n);
+/* "KEY VALUE, ..." of what locates the backend's domain (for messages). */
+void node__domain_describe(const struct node *n, char *buf, size_t len);
 
 int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *out,
 		   struct errmsg *em);
@@ -82,11 +85,48 @@ int node__teardown(struct node *n);
  */
 int node__purge(const char *instance);
 
-/* CNI attachments (node_cni.c) */
+/*
+ * CNI attachments (node_cni.c): an attachment is a SNIC whose owner is the
+ * attachment key. Every command returns 0 or a negative errno, and on a
+ * failure sets *code to the CNI error code the plugin reports.
+ */
 /* The SNIC whose owner is exactly owner (a CNI attachment key). */
 int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out, struct errmsg *em);
 /* Calls cb for every SNIC with a non-empty owner starting with prefix. */
 int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb cb, void *ctx);
 uint32_t node__addresses_free(const struct node *n);
+/*
+ * ADD (a->netns required): a live attachment with the key fails with
+ * -EEXIST; a stale one (its netns is gone) is released first.
+ */
+int node__cni_add(struct node *n, const struct cni_attachment *a, const struct labels *labels,
+		  struct snic_rec *out, int *code, struct errmsg *em);
+/* DEL, idempotent: *released false (and 0) when there is no such attachment. */
+int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_rec *out,
+		  bool *released, int *code, struct errmsg *em);
+/* CHECK (a->netns required): the attachment, its netns and its SNIC as ADD left them. */
+int node__cni_check(struct node *n, const struct cni_attachment *a, struct snic_rec *out, int *code,
+		    struct errmsg *em);
+
+/* One attachment the runtime still uses, for GC. */
+struct cni_gc_valid {
+	const char *cid, *ifname;
+};
+
+/*
+ * GC of one network: removes its attachments not in valid (an entry that
+ * names no attachment we could have made is skipped), going on past a
+ * failure, then reconciles the datapath. *removed: how many went.
+ */
+int node__cni_gc(struct node *n, const char *network, const struct cni_gc_valid *valid,
+		 size_t nvalid, int *removed, int *code, struct errmsg *em);
+
+struct cni_status {
+	bool ready; /* an ADD can succeed: the pool has room */
+	uint32_t addresses_free;
+	const char *reason; /* when not ready */
+};
+
+void node__cni_status(struct node *n, struct cni_status *out);
 
 #endif

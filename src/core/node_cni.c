@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Node queries for CNI attachments: SNICs by owner key, pool headroom. */
+/*
+ * CNI attachments of a node: ADD, DEL, CHECK, GC and STATUS as the
+ * hyperion CNI plugin asks for them through hyperiond. An attachment
+ * (network, container id, ifname) is a SNIC whose owner is the attachment
+ * key (core/cni_attach.h); the daemon's handlers only parse and reply.
+ */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/node_priv.h"
+#include "lib/log.h"
+#include "lib/netns.h"
 
 int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out, struct errmsg *em)
 {
@@ -44,4 +54,234 @@ int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb c
 uint32_t node__addresses_free(const struct node *n)
 {
 	return pool__capacity(n->pool) - pool__used(n->pool);
+}
+
+/* Sets *code and returns err, for `return fail(...)`. */
+static int fail(int *code, int c, int err)
+{
+	*code = c;
+	return err;
+}
+
+/* The netns must open and be the one the attachment was made in. */
+static int netns_is(const char *path, const struct snic_rec *r, struct errmsg *em)
+{
+	uint64_t dev, ino;
+	int fd, err;
+
+	err = netns_open(path, &fd);
+	if (err)
+		return em_set(em, -ENOENT, "netns %s: %s", path, strerror(-err));
+	err = netns_identity(fd, &dev, &ino);
+	close(fd);
+	if (err || dev != r->netns_dev || ino != r->netns_ino)
+		return em_set(em, -ESTALE, "snic %s: netns %s is not the one it was added in",
+			      r->name, path);
+	return 0;
+}
+
+static int add_code(int err)
+{
+	switch (err) {
+	case -EEXIST:
+		return CNI_ERR_EXISTS;
+	case -ENOSPC:
+		return CNI_ERR_POOL_EXHAUSTED;
+	default:
+		return CNI_ERR_DAEMON;
+	}
+}
+
+/* A live attachment with the key: -EEXIST; a stale one is released. */
+static int release_stale(struct node *n, const struct cni_attachment *a, int *code,
+			 struct errmsg *em)
+{
+	struct errmsg ignored = {};
+	struct snic_rec rec;
+	int err;
+
+	if (node__snic_by_owner(n, a->key, &rec, NULL))
+		return 0;
+	/* live: ADD must fail; stale (its netns is gone): release, go on */
+	if (!netns_is(rec.netns, &rec, &ignored)) {
+		em_set(em, -EEXIST, "attachment %s already exists (snic %s, %s in %s)", a->key,
+		       rec.name, rec.ifname, rec.netns);
+		return fail(code, CNI_ERR_EXISTS, -EEXIST);
+	}
+	pr_info("cni add: attachment %s: netns %s is gone; releasing snic %s\n", a->key, rec.netns,
+		rec.name);
+	err = node__snic_del(n, rec.name, em);
+	return err ? fail(code, CNI_ERR_DAEMON, err) : 0;
+}
+
+int node__cni_add(struct node *n, const struct cni_attachment *a, const struct labels *labels,
+		  struct snic_rec *out, int *code, struct errmsg *em)
+{
+	struct snic_req req = {};
+	int fd, err;
+
+	if (!a->netns)
+		return fail(code, CNI_ERR_INVALID_ENV, em_set(em, -EINVAL, "netns is required"));
+	err = release_stale(n, a, code, em);
+	if (err)
+		return err;
+	err = netns_open(a->netns, &fd);
+	if (err) {
+		em_set(em, err, "netns %s: %s", a->netns,
+		       err == -ENOTSUP ? "not a network namespace" : strerror(-err));
+		return fail(code, CNI_ERR_NETNS, err);
+	}
+	close(fd);
+	req.name = a->name;
+	req.netns = a->netns;
+	req.ifname = a->ifname;
+	req.owner = a->key;
+	req.labels = *labels;
+	err = node__snic_add(n, &req, out, em);
+	return err ? fail(code, add_code(err), err) : 0;
+}
+
+int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_rec *out,
+		  bool *released, int *code, struct errmsg *em)
+{
+	int err;
+
+	*released = false;
+	err = node__snic_by_owner(n, a->key, out, em);
+	if (err == -ENOENT) {
+		/* already gone (or never made): DEL is idempotent */
+		return 0;
+	}
+	if (!err)
+		err = node__snic_del(n, out->name, em);
+	if (err)
+		return fail(code, CNI_ERR_DAEMON, err);
+	*released = true;
+	return 0;
+}
+
+int node__cni_check(struct node *n, const struct cni_attachment *a, struct snic_rec *out, int *code,
+		    struct errmsg *em)
+{
+	int err;
+
+	if (!a->netns)
+		return fail(code, CNI_ERR_INVALID_ENV, em_set(em, -EINVAL, "netns is required"));
+	err = node__snic_by_owner(n, a->key, out, em);
+	if (err)
+		return fail(code, err == -ENOENT ? CNI_ERR_UNKNOWN_CONTAINER : CNI_ERR_DAEMON, err);
+	err = netns_is(a->netns, out, em);
+	if (err)
+		return fail(code, err == -ENOENT ? CNI_ERR_UNKNOWN_CONTAINER : CNI_ERR_CHECK, err);
+	err = node__snic_check(n, out->name, em);
+	return err ? fail(code, CNI_ERR_CHECK, err) : 0;
+}
+
+typedef char cni_key[CNI_KEY_MAX + 1];
+typedef char snic_name[CNI_SNIC_NAME_MAX + 1];
+
+struct gc_ctx {
+	cni_key *keep; /* sorted */
+	size_t nkeep;
+	snic_name *drop;
+	size_t n;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The keys of the valid attachments, sorted. */
+static int gc_keep(const char *network, const struct cni_gc_valid *valid, size_t nvalid,
+		   struct gc_ctx *g)
+{
+	g->keep = calloc(nvalid + 1, sizeof(*g->keep));
+	if (!g->keep)
+		return -ENOMEM;
+	for (size_t i = 0; i < nvalid; i++) {
+		/* an entry we could never have made cannot name one of ours */
+		if (!valid[i].cid || !valid[i].ifname ||
+		    cni_attachment_key(network, valid[i].cid, valid[i].ifname, g->keep[g->nkeep],
+				       sizeof(*g->keep)))
+			continue;
+		g->nkeep++;
+	}
+	qsort(g->keep, g->nkeep, sizeof(*g->keep), key_cmp);
+	return 0;
+}
+
+static int gc_cb(const struct snic_rec *r, void *ctx)
+{
+	struct gc_ctx *g = ctx;
+	snic_name *nd;
+
+	if (bsearch(r->owner, g->keep, g->nkeep, sizeof(*g->keep), key_cmp))
+		return 0;
+	nd = realloc(g->drop, (g->n + 1) * sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	g->drop = nd;
+	snprintf(g->drop[g->n++], sizeof(*nd), "%s", r->name);
+	return 0;
+}
+
+/* Removes every SNIC in g->drop; goes on past a failure, reports the first. */
+static int gc_remove(struct node *n, const char *network, const struct gc_ctx *g, int *removed,
+		     struct errmsg *em)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < g->n; i++) {
+		struct errmsg dem = {};
+		int derr = node__snic_del(n, g->drop[i], &dem);
+
+		if (derr && derr != -ENOENT) {
+			pr_warn("cni gc: %s\n", dem.msg);
+			if (!first) {
+				first = derr;
+				*em = dem;
+			}
+			continue;
+		}
+		pr_info("cni gc: network %s: removed snic %s\n", network, g->drop[i]);
+		(*removed)++;
+	}
+	return first;
+}
+
+int node__cni_gc(struct node *n, const char *network, const struct cni_gc_valid *valid,
+		 size_t nvalid, int *removed, int *code, struct errmsg *em)
+{
+	char prefix[CNI_NETWORK_MAX + 2];
+	struct gc_ctx g = {};
+	int err, rerr = 0;
+
+	*removed = 0;
+	if (cni_validate_network(network))
+		return fail(
+		    code, CNI_ERR_INVALID_CONFIG,
+		    em_set(em, -EINVAL, "invalid network name '%s'", network ? network : ""));
+	err = gc_keep(network, valid, nvalid, &g);
+	snprintf(prefix, sizeof(prefix), "%s/", network);
+	if (!err)
+		err = node__snic_foreach_owned(n, prefix, gc_cb, &g);
+	if (!err)
+		rerr = gc_remove(n, network, &g, removed, em);
+	free(g.drop);
+	free(g.keep);
+	/* and whatever the datapath holds that no recorded SNIC owns */
+	node__reconcile(n);
+	if (err || rerr) {
+		em_set(em, err ? err : rerr, "gc of network %s failed", network);
+		return fail(code, CNI_ERR_DAEMON, err ? err : rerr);
+	}
+	return 0;
+}
+
+void node__cni_status(struct node *n, struct cni_status *out)
+{
+	out->addresses_free = node__addresses_free(n);
+	out->ready = out->addresses_free > 0;
+	out->reason = out->ready ? NULL : "address pool exhausted";
 }

@@ -3,14 +3,14 @@
  * Inspection policies of a node: for every identity and direction that
  * some InspectionPolicy selects, the patterns of all selecting documents
  * are compiled into one DFA and loaded by the backend. Alerts come back
- * on the backend's event channel and are mapped to the pattern.
+ * from the backend with the id the DFA gave the pattern, mapped here to
+ * the pattern's text and policy.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <arpa/inet.h>
 
 #include "hyperion/abi.h"
 #include "core/node_priv.h"
@@ -29,8 +29,7 @@ struct insp_pat_ref {
 };
 
 struct insp_live {
-	uint32_t identity, dir, base, states;
-	uint32_t *out; /* state -> pattern id */
+	uint32_t identity, dir;
 	char snic[64]; /* one SNIC of the identity, for messages */
 };
 
@@ -116,8 +115,6 @@ static void state_free(struct insp_state *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_live; i++)
-		free(s->live[i].out);
 	free(s->live);
 	free(s->pats);
 	json_object_put(s->events);
@@ -212,7 +209,7 @@ static int gather(struct build *b, const struct ident *id, int dir, struct insp_
 /* The DFA of one endpoint direction, if any pattern applies, as entry *ne. */
 static int compile_dir(struct build *b, const struct ident *id, int dir, struct insp_state *st,
 		       struct hyp_inspect_entry *ents, struct insp_dfa *dfas, size_t *ne,
-		       struct errmsg *em)
+		       uint32_t max_states, struct errmsg *em)
 {
 	struct insp_pattern *pats = NULL;
 	struct insp_doc **sel = NULL;
@@ -222,7 +219,7 @@ static int compile_dir(struct build *b, const struct ident *id, int dir, struct 
 
 	err = gather(b, id, dir, st, &pats, &np, &sel, &nsel, &action);
 	if (!err && np)
-		err = insp_dfa_build(pats, np, HYP_DFA_HALF, &dfas[*ne], em);
+		err = insp_dfa_build(pats, np, max_states, &dfas[*ne], em);
 	if (!err && np) {
 		ents[*ne] = (struct hyp_inspect_entry){
 		    .identity = id->identity,
@@ -246,12 +243,14 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 	struct build b = {};
 	struct insp_state *st = calloc(1, sizeof(*st));
 	struct hyp_inspect_entry *ents = NULL;
+	struct hyp_backend_limits lim = {};
 	struct insp_dfa *dfas = NULL;
 	size_t ne = 0;
 	int err;
 
 	if (!st)
 		return -ENOMEM;
+	n->be->limits(n->bep, &lim);
 	err = store__doc_foreach(n->st, STORE_DOC_INSPECTION, doc_cb, &b);
 	if (!err)
 		err = store__snic_foreach(n->st, ident_cb, &b);
@@ -268,7 +267,8 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 	}
 	for (size_t i = 0; !err && i < b.n_ids; i++)
 		for (int dir = 0; !err && dir < 2; dir++)
-			err = compile_dir(&b, &b.ids[i], dir, st, ents, dfas, &ne, em);
+			err = compile_dir(&b, &b.ids[i], dir, st, ents, dfas, &ne,
+					  lim.inspect_states, em);
 	if (err) {
 		if (err != -E2BIG)
 			em_set(em, err, "cannot compile the inspection patterns");
@@ -277,12 +277,6 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 	err = n->be->inspect_load(n->bep, ents, ne, em);
 	if (err)
 		goto out;
-	for (size_t i = 0; i < ne; i++) {
-		st->live[i].base = ents[i].base;
-		st->live[i].states = dfas[i].states;
-		st->live[i].out = dfas[i].out; /* keep: maps a matched row to its pattern */
-		dfas[i].out = NULL;
-	}
 	st->n_live = ne;
 	st->events = n->insp ? json_object_get(n->insp->events) : json_object_new_array();
 	state_free(n->insp);
@@ -300,63 +294,70 @@ out:
 	return err;
 }
 
-static int on_event(const void *data, void *ctx)
+/* The SNIC named in messages for the endpoint direction an alert is about. */
+static const char *alert_snic(const struct insp_state *st, const struct hyp_inspect_alert *a)
 {
-	const struct hyp_inspect_event *ev = data;
+	for (size_t i = 0; st && i < st->n_live; i++)
+		if (st->live[i].identity == a->identity && st->live[i].dir == a->dir)
+			return st->live[i].snic;
+	return "?";
+}
+
+static json_object *alert_json(const struct hyp_inspect_alert *a, const char *snic,
+			       const struct insp_pat_ref *ref, const char *src, const char *dst)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, KEY_TIME_NS, json_object_new_int64((int64_t)a->ts));
+	json_object_object_add(o, KEY_ENDPOINT, json_object_new_string(snic));
+	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(a->identity));
+	json_object_object_add(
+	    o, KEY_DIRECTION,
+	    json_object_new_string(a->dir == HYP_DIR_INGRESS ? "ingress" : "egress"));
+	json_object_object_add(o, KEY_SRC, json_object_new_string(src));
+	json_object_object_add(o, KEY_DST, json_object_new_string(dst));
+	json_object_object_add(o, KEY_SPORT, json_object_new_int(a->sport));
+	json_object_object_add(o, KEY_DPORT, json_object_new_int(a->dport));
+	json_object_object_add(o, KEY_PROTO, json_object_new_int(a->proto));
+	json_object_object_add(o, KEY_PATTERN, json_object_new_string(ref ? ref->text : ""));
+	json_object_object_add(o, KEY_POLICY, json_object_new_string(ref ? ref->policy : ""));
+	json_object_object_add(o, KEY_OFFSET, json_object_new_int64(a->offset));
+	json_object_object_add(
+	    o, KEY_ACTION,
+	    json_object_new_string(a->action == HYP_INSPECT_DROP ? "drop" : "alert"));
+	return o;
+}
+
+static int on_alert(const struct hyp_inspect_alert *a, void *ctx)
+{
 	struct node *n = ctx;
 	struct insp_state *st = n->insp;
 	const struct insp_pat_ref *ref = NULL;
 	const char *snic = "?";
 	char src[16], dst[16];
-	json_object *o;
 
-	for (size_t i = 0; st && i < st->n_live; i++) {
-		const struct insp_live *l = &st->live[i];
-
-		if (ev->row >= l->base && ev->row < l->base + l->states) {
-			uint32_t id = l->out[ev->row - l->base];
-
-			snic = l->snic;
-			if (id && id <= st->n_pats)
-				ref = &st->pats[id];
-			break;
-		}
+	if (st && a->pattern) {
+		snic = alert_snic(st, a);
+		if (a->pattern <= st->n_pats)
+			ref = &st->pats[a->pattern];
 	}
-	ipv4_format(ntohl(ev->saddr), src, sizeof(src));
-	ipv4_format(ntohl(ev->daddr), dst, sizeof(dst));
+	ipv4_format(a->saddr, src, sizeof(src));
+	ipv4_format(a->daddr, dst, sizeof(dst));
 	pr_warn("inspect %s: %s %s:%u -> %s:%u proto %u: pattern \"%s\" (%s) at offset %u: %s\n",
-		ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress", snic, src, ev->sport, dst,
-		ev->dport, ev->proto, ref ? ref->text : "?", ref ? ref->policy : "?", ev->offset,
-		ev->action == HYP_INSPECT_DROP ? "flow dropped" : "alert");
+		a->dir == HYP_DIR_INGRESS ? "ingress" : "egress", snic, src, a->sport, dst,
+		a->dport, a->proto, ref ? ref->text : "?", ref ? ref->policy : "?", a->offset,
+		a->action == HYP_INSPECT_DROP ? "flow dropped" : "alert");
 	if (!st)
 		return 0;
-	o = json_object_new_object();
-	json_object_object_add(o, KEY_TIME_NS, json_object_new_int64((int64_t)ev->ts));
-	json_object_object_add(o, KEY_ENDPOINT, json_object_new_string(snic));
-	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(ev->identity));
-	json_object_object_add(
-	    o, KEY_DIRECTION,
-	    json_object_new_string(ev->dir == HYP_DIR_INGRESS ? "ingress" : "egress"));
-	json_object_object_add(o, KEY_SRC, json_object_new_string(src));
-	json_object_object_add(o, KEY_DST, json_object_new_string(dst));
-	json_object_object_add(o, KEY_SPORT, json_object_new_int(ev->sport));
-	json_object_object_add(o, KEY_DPORT, json_object_new_int(ev->dport));
-	json_object_object_add(o, KEY_PROTO, json_object_new_int(ev->proto));
-	json_object_object_add(o, KEY_PATTERN, json_object_new_string(ref ? ref->text : ""));
-	json_object_object_add(o, KEY_POLICY, json_object_new_string(ref ? ref->policy : ""));
-	json_object_object_add(o, KEY_OFFSET, json_object_new_int64(ev->offset));
-	json_object_object_add(
-	    o, KEY_ACTION,
-	    json_object_new_string(ev->action == HYP_INSPECT_DROP ? "drop" : "alert"));
 	if (json_object_array_length(st->events) >= EVENTS_KEPT)
 		json_object_array_del_idx(st->events, 0, 1);
-	json_object_array_add(st->events, o);
+	json_object_array_add(st->events, alert_json(a, snic, ref, src, dst));
 	return 0;
 }
 
 int node__inspect_poll(struct node *n)
 {
-	return n->be->inspect_events(n->bep, on_event, n);
+	return n->be->inspect_events(n->bep, on_alert, n);
 }
 
 int node__inspect_event_fd(struct node *n)

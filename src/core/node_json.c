@@ -4,15 +4,25 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hyperion/abi.h"
 #include "core/node_priv.h"
 #include "lib/keys.h"
 #include "lib/reasons.h"
+
+/* How the backend shows what it made for r. */
+static void snic_info(const struct node *n, const struct snic_rec *r, struct hyp_snic_info *info)
+{
+	struct hyp_snic_hw hw;
+
+	snprintf(hw.state, sizeof(hw.state), "%s", r->hw);
+	if (n->be->snic_info(n->bep, &hw, info))
+		memset(info, 0, sizeof(*info));
+}
 
 json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 {
 	json_object *o = json_object_new_object();
 	json_object *labels = json_object_new_object();
+	struct hyp_snic_info info;
 	struct labels ls;
 	char buf[64], ip[16];
 
@@ -26,9 +36,10 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 	json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
 	mac_format(r->mac, buf, sizeof(buf));
 	json_object_object_add(o, KEY_MAC, json_object_new_string(buf));
-	json_object_object_add(o, KEY_PORT, json_object_new_string(r->port_name));
-	json_object_object_add(o, KEY_PORT_IFINDEX, json_object_new_int64(r->port_ifindex));
-	json_object_object_add(o, KEY_IFINDEX, json_object_new_int64(r->if_index));
+	snic_info(n, r, &info);
+	json_object_object_add(o, KEY_PORT, json_object_new_string(info.port));
+	json_object_object_add(o, KEY_PORT_IFINDEX, json_object_new_int64(info.port_ifindex));
+	json_object_object_add(o, KEY_IFINDEX, json_object_new_int64(info.ifindex));
 	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(r->identity));
 	if (!labels__parse_canonical(&ls, r->labels))
 		for (size_t i = 0; i < ls.n; i++)
@@ -122,23 +133,32 @@ static int counter_cb(enum hyp_counter_kind kind, uint32_t key, uint32_t code, u
 }
 
 struct name_ctx {
+	const struct node *n;
 	json_object *ports, *guards, *out_ports, *out_guards;
 };
 
 static int name_cb(const struct snic_rec *r, void *ctx)
 {
 	struct name_ctx *nc = ctx;
+	struct hyp_snic_info info;
 	json_object *o;
 	char k[24];
 
-	snprintf(k, sizeof(k), "%u", r->port_ifindex);
+	snic_info(nc->n, r, &info);
+	snprintf(k, sizeof(k), "%u", info.port_ifindex);
 	if (json_object_object_get_ex(nc->ports, k, &o)) {
-		json_object_object_add(o, KEY_PORT, json_object_new_string(r->port_name));
+		json_object_object_add(o, KEY_PORT, json_object_new_string(info.port));
 		json_object_object_add(nc->out_ports, r->name, json_object_get(o));
 	}
 	snprintf(k, sizeof(k), "%lld", (long long)r->id);
 	if (json_object_object_get_ex(nc->guards, k, &o))
 		json_object_object_add(nc->out_guards, r->name, json_object_get(o));
+	return 0;
+}
+
+static int attr_cb(const char *key, const char *val, void *ctx)
+{
+	json_object_object_add(ctx, key, json_object_new_string(val));
 	return 0;
 }
 
@@ -151,8 +171,7 @@ json_object *node__status_json(struct node *n)
 
 	json_object_object_add(o, KEY_INSTANCE, json_object_new_string(n->dom.instance));
 	json_object_object_add(o, KEY_BACKEND, json_object_new_string(n->be->name));
-	json_object_object_add(o, KEY_BRIDGE_NETNS, json_object_new_string(n->paths.bridge_netns));
-	json_object_object_add(o, KEY_PIN_ROOT, json_object_new_string(n->paths.pin_root));
+	n->be->domain_info(n->bep, attr_cb, o);
 	json_object_object_add(o, KEY_SOCKET, json_object_new_string(n->paths.socket));
 	ipv4_format(n->net.addr, ip, sizeof(ip));
 	snprintf(buf, sizeof(buf), "%s/%u", ip, n->net.prefix);
@@ -170,6 +189,7 @@ json_object *node__status_json(struct node *n)
 	c.guards = json_object_new_object();
 	c.totals = json_object_new_object();
 	n->be->counters(n->bep, counter_cb, &c);
+	nc.n = n;
 	nc.ports = c.ports;
 	nc.guards = c.guards;
 	nc.out_ports = json_object_new_object();

@@ -16,7 +16,6 @@ void node_files_remove(const struct hyp_paths *p)
 	unlink(p->socket);
 	unlink(p->lock);
 	/* the shared parents go with the last instance (rmdir fails while others live) */
-	rmdir(HYP_PIN_BASE);
 	rmdir(HYP_STATE_DIR);
 	rmdir(HYP_RUN_DIR);
 }
@@ -31,8 +30,6 @@ int node__purge(const char *instance)
 	if (err)
 		return err;
 	snprintf(cfg.instance, sizeof(cfg.instance), "%s", instance);
-	snprintf(cfg.bridge_netns, sizeof(cfg.bridge_netns), "%s", p.bridge_netns);
-	snprintf(cfg.pin_root, sizeof(cfg.pin_root), "%s", p.pin_root);
 	err = backend_purge(&cfg);
 	node_files_remove(&p);
 	return err;

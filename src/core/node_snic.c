@@ -10,7 +10,6 @@
 #include "core/node_priv.h"
 #include "lib/log.h"
 #include "lib/netns.h"
-#include "lib/nl.h"
 
 static int validate_req(const struct snic_req *req, struct errmsg *em)
 {
@@ -121,6 +120,28 @@ static int fill_rec(struct node *n, const struct snic_req *req, int fd, struct s
 	return 0;
 }
 
+/* Opens the transaction of the add (*in_txn) and records the SNIC in it. */
+static int record_begin(struct node *n, struct snic_rec *r, bool *in_txn, struct errmsg *em)
+{
+	int err = store__begin(n->st);
+
+	if (err)
+		return em_set(em, err, "snic %s: store busy", r->name);
+	*in_txn = true;
+	err = store__identity_get(n->st, r->labels, &r->identity);
+	if (!err)
+		err = store__snic_insert(n->st, r);
+	return err ? em_set(em, err, "snic %s: cannot record it", r->name) : 0;
+}
+
+static void log_added(struct node *n, const struct snic_rec *r, const struct hyp_snic_hw *hw)
+{
+	struct hyp_snic_info info = {};
+
+	n->be->snic_info(n->bep, hw, &info);
+	pr_info("snic %s added (port %s, %s)\n", r->name, info.port, r->netns);
+}
+
 int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *out,
 		   struct errmsg *em)
 {
@@ -147,19 +168,9 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	have_ip = true;
 	mac_from_ipv4(r.ip, r.mac);
 
-	err = store__begin(n->st);
-	if (err) {
-		em_set(em, err, "snic %s: store busy", req->name);
+	err = record_begin(n, &r, &in_txn, em);
+	if (err)
 		goto out;
-	}
-	in_txn = true;
-	err = store__identity_get(n->st, r.labels, &r.identity);
-	if (!err)
-		err = store__snic_insert(n->st, &r);
-	if (err) {
-		em_set(em, err, "snic %s: cannot record it", req->name);
-		goto out;
-	}
 	/* policy first: the endpoint is enforced before its first frame */
 	err = node__policy_sync(n, em);
 	if (!err)
@@ -174,10 +185,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	if (err)
 		goto out;
 	made = true;
-	r.port_ifindex = hw.port_ifindex;
-	snprintf(r.port_name, sizeof(r.port_name), "%s", hw.port_name);
-	r.if_index = hw.if_index;
-	r.netns_cookie = hw.netns_cookie;
+	snprintf(r.hw, sizeof(r.hw), "%s", hw.state);
 	err = store__snic_update_hw(n->st, &r);
 	if (!err)
 		err = store__commit(n->st);
@@ -188,7 +196,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	in_txn = false;
 	if (out)
 		*out = r;
-	pr_info("snic %s added (port %s, %s)\n", r.name, r.port_name, r.netns);
+	log_added(n, &r, &hw);
 out:
 	if (err) {
 		if (made)
@@ -211,8 +219,6 @@ int node__snic_check(struct node *n, const char *name, struct errmsg *em)
 	struct snic_rec r;
 	struct hyp_snic_spec s;
 	struct hyp_snic_hw hw;
-	struct nl *cnl = NULL;
-	struct nl_link l;
 	int err, res;
 
 	err = node__snic_get(n, name, &r, em);
@@ -221,33 +227,15 @@ int node__snic_check(struct node *n, const char *name, struct errmsg *em)
 	node_spec_from_rec(n, &r, &s, &hw);
 	if (s.netns_fd < 0)
 		return em_set(em, -ENOENT, "snic %s: netns %s is gone", name, r.netns);
-	err = nl__open(s.netns_fd, &cnl);
-	if (err) {
-		em_set(em, err, "snic %s: netlink in container netns", name);
+	err = n->be->container_check(n->bep, &s, &hw, em);
+	if (err)
 		goto out;
-	}
-	if (nl__link_get(cnl, r.ifname, &l) || l.ifindex != r.if_index) {
-		err = em_set(em, -ENODEV, "snic %s: interface %s missing in the netns", name,
-			     r.ifname);
-		goto out;
-	}
-	if (nl__addr_has(cnl, l.ifindex, r.ip, r.prefix) != 1) {
-		err = em_set(em, -EADDRNOTAVAIL, "snic %s: address missing on %s", name, r.ifname);
-		goto out;
-	}
-	/* ours, or another attachment's when several share the netns */
-	if (nl__route_default_has(cnl, l.ifindex, pool__gateway(n->pool)) != 1 &&
-	    nl__route_default_has(cnl, 0, 0) != 1) {
-		err = em_set(em, -ENETUNREACH, "snic %s: default route missing", name);
-		goto out;
-	}
 	res = n->be->snic_check(n->bep, &s, &hw, false, em);
 	if (res == HYP_CHECK_GONE)
 		err = em_set(em, -ENODEV, "snic %s: bridge port missing", name);
 	else if (res < 0)
 		err = res;
 out:
-	nl__close(cnl);
 	close(s.netns_fd);
 	return err;
 }

@@ -13,7 +13,5 @@ int hyp_paths_init(const char *instance, struct hyp_paths *p)
 	snprintf(p->lock, sizeof(p->lock), "%s/%s.lock", HYP_RUN_DIR, instance);
 	snprintf(p->state_dir, sizeof(p->state_dir), "%s/%s", HYP_STATE_DIR, instance);
 	snprintf(p->state_db, sizeof(p->state_db), "%s/state.db", p->state_dir);
-	snprintf(p->bridge_netns, sizeof(p->bridge_netns), "hyp-%s", instance);
-	snprintf(p->pin_root, sizeof(p->pin_root), "%s/%s", HYP_PIN_BASE, instance);
 	return 0;
 }

@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 	struct node_opts o = {};
 	struct daemon d = {.listen_fd = -1, .reconcile_ms = 2000};
 	struct errmsg em = {};
+	char where[384];
 	int lock, err;
 
 	log_set_prefix("hyperiond");
@@ -143,8 +144,9 @@ int main(int argc, char **argv)
 		node__close(d.node);
 		return 1;
 	}
-	pr_info("instance %s ready: bridge netns %s, socket %s\n", o.instance,
-		node__paths(d.node)->bridge_netns, node__paths(d.node)->socket);
+	node__domain_describe(d.node, where, sizeof(where));
+	pr_info("instance %s ready: %s, socket %s\n", o.instance, where,
+		node__paths(d.node)->socket);
 	err = daemon_serve(&d);
 	close(d.listen_fd);
 	unlink(node__paths(d.node)->socket);

@@ -25,13 +25,11 @@ static const char schema[] =
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
     "  name TEXT UNIQUE NOT NULL, netns TEXT NOT NULL,"
     "  netns_dev INTEGER NOT NULL, netns_ino INTEGER NOT NULL,"
-    "  netns_cookie INTEGER NOT NULL DEFAULT 0,"
     "  ifname TEXT NOT NULL, ip INTEGER UNIQUE NOT NULL, prefix INTEGER NOT NULL,"
-    "  mac TEXT NOT NULL, port_ifindex INTEGER NOT NULL DEFAULT 0,"
-    "  port_name TEXT NOT NULL DEFAULT '', if_index INTEGER NOT NULL DEFAULT 0,"
-    "  labels TEXT NOT NULL, identity INTEGER NOT NULL, key TEXT UNIQUE NOT NULL,"
-    "  flags INTEGER NOT NULL DEFAULT 0, owner TEXT NOT NULL DEFAULT '',"
-    "  created INTEGER NOT NULL);"
+    "  mac TEXT NOT NULL, labels TEXT NOT NULL, identity INTEGER NOT NULL,"
+    "  key TEXT UNIQUE NOT NULL, flags INTEGER NOT NULL DEFAULT 0,"
+    "  owner TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,"
+    "  hw TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"
     "CREATE TABLE IF NOT EXISTS policies("
     "  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
@@ -52,6 +50,23 @@ static int sql_err(struct store *s, const char *what)
 	return -EIO;
 }
 
+/*
+ * A store made before the backend kept its own state has no hw column:
+ * add it (empty: the backend finds its objects again and rewrites it).
+ * The columns that held emu's fields stay, unused, with their defaults.
+ */
+static int schema_upgrade(struct store *s, char **msg)
+{
+	sqlite3_stmt *st;
+
+	if (!sqlite3_prepare_v2(s->db, "SELECT hw FROM snics LIMIT 0", -1, &st, NULL)) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	return sqlite3_exec(s->db, "ALTER TABLE snics ADD COLUMN hw TEXT NOT NULL DEFAULT ''", NULL,
+			    NULL, msg);
+}
+
 int store__open(const char *path, struct store **out)
 {
 	struct store *s = calloc(1, sizeof(*s));
@@ -66,8 +81,8 @@ int store__open(const char *path, struct store **out)
 		goto err;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (sqlite3_exec(s->db, schema, NULL, NULL, &msg)) {
-		pr_warn("store: schema of %s: %s\n", path, msg);
+	if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) || schema_upgrade(s, &msg)) {
+		pr_warn("store: schema of %s: %s\n", path, msg ? msg : "?");
 		sqlite3_free(msg);
 		err = -EIO;
 		goto err;
@@ -148,8 +163,8 @@ int store__meta_set(struct store *s, const char *key, const char *val)
 }
 
 #define SNIC_COLS                                                                                  \
-	"id, name, netns, netns_dev, netns_ino, netns_cookie, ifname, ip, prefix, mac,"            \
-	" port_ifindex, port_name, if_index, labels, identity, key, flags, owner, created"
+	"id, name, netns, netns_dev, netns_ino, ifname, ip, prefix, mac, labels, identity, key,"   \
+	" flags, owner, created, hw"
 
 static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 {
@@ -159,20 +174,17 @@ static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 	snprintf(r->netns, sizeof(r->netns), "%s", sqlite3_column_text(st, 2));
 	r->netns_dev = (uint64_t)sqlite3_column_int64(st, 3);
 	r->netns_ino = (uint64_t)sqlite3_column_int64(st, 4);
-	r->netns_cookie = (uint64_t)sqlite3_column_int64(st, 5);
-	snprintf(r->ifname, sizeof(r->ifname), "%s", sqlite3_column_text(st, 6));
-	r->ip = (uint32_t)sqlite3_column_int64(st, 7);
-	r->prefix = (uint8_t)sqlite3_column_int(st, 8);
-	mac_parse((const char *)sqlite3_column_text(st, 9), r->mac);
-	r->port_ifindex = (uint32_t)sqlite3_column_int64(st, 10);
-	snprintf(r->port_name, sizeof(r->port_name), "%s", sqlite3_column_text(st, 11));
-	r->if_index = (uint32_t)sqlite3_column_int64(st, 12);
-	snprintf(r->labels, sizeof(r->labels), "%s", sqlite3_column_text(st, 13));
-	r->identity = (uint32_t)sqlite3_column_int64(st, 14);
-	hex_decode((const char *)sqlite3_column_text(st, 15), r->key, sizeof(r->key));
-	r->flags = (uint32_t)sqlite3_column_int64(st, 16);
-	snprintf(r->owner, sizeof(r->owner), "%s", sqlite3_column_text(st, 17));
-	r->created = sqlite3_column_int64(st, 18);
+	snprintf(r->ifname, sizeof(r->ifname), "%s", sqlite3_column_text(st, 5));
+	r->ip = (uint32_t)sqlite3_column_int64(st, 6);
+	r->prefix = (uint8_t)sqlite3_column_int(st, 7);
+	mac_parse((const char *)sqlite3_column_text(st, 8), r->mac);
+	snprintf(r->labels, sizeof(r->labels), "%s", sqlite3_column_text(st, 9));
+	r->identity = (uint32_t)sqlite3_column_int64(st, 10);
+	hex_decode((const char *)sqlite3_column_text(st, 11), r->key, sizeof(r->key));
+	r->flags = (uint32_t)sqlite3_column_int64(st, 12);
+	snprintf(r->owner, sizeof(r->owner), "%s", sqlite3_column_text(st, 13));
+	r->created = sqlite3_column_int64(st, 14);
+	snprintf(r->hw, sizeof(r->hw), "%s", sqlite3_column_text(st, 15));
 }
 
 int store__snic_insert(struct store *s, struct snic_rec *r)
@@ -182,10 +194,9 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	int err;
 
 	err = prepare(s,
-		      "INSERT INTO snics(name, netns, netns_dev, netns_ino, netns_cookie, ifname,"
-		      " ip, prefix, mac, port_ifindex, port_name, if_index, labels, identity, key,"
-		      " flags, owner, created)"
-		      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		      "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
+		      " mac, labels, identity, key, flags, owner, created, hw)"
+		      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		      &st);
 	if (err)
 		return err;
@@ -195,20 +206,17 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	sqlite3_bind_text(st, 2, r->netns, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)r->netns_dev);
 	sqlite3_bind_int64(st, 4, (int64_t)r->netns_ino);
-	sqlite3_bind_int64(st, 5, (int64_t)r->netns_cookie);
-	sqlite3_bind_text(st, 6, r->ifname, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, r->ip);
-	sqlite3_bind_int(st, 8, r->prefix);
-	sqlite3_bind_text(st, 9, mac, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 10, r->port_ifindex);
-	sqlite3_bind_text(st, 11, r->port_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 12, r->if_index);
-	sqlite3_bind_text(st, 13, r->labels, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 14, r->identity);
-	sqlite3_bind_text(st, 15, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 16, r->flags);
-	sqlite3_bind_text(st, 17, r->owner, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 18, r->created);
+	sqlite3_bind_text(st, 5, r->ifname, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->ip);
+	sqlite3_bind_int(st, 7, r->prefix);
+	sqlite3_bind_text(st, 8, mac, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, r->labels, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, r->identity);
+	sqlite3_bind_text(st, 11, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 12, r->flags);
+	sqlite3_bind_text(st, 13, r->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, r->created);
+	sqlite3_bind_text(st, 15, r->hw, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = sql_err(s, "snic insert");
 	else
@@ -222,17 +230,11 @@ int store__snic_update_hw(struct store *s, const struct snic_rec *r)
 	sqlite3_stmt *st;
 	int err;
 
-	err = prepare(s,
-		      "UPDATE snics SET port_ifindex = ?, port_name = ?, if_index = ?,"
-		      " netns_cookie = ? WHERE id = ?",
-		      &st);
+	err = prepare(s, "UPDATE snics SET hw = ? WHERE id = ?", &st);
 	if (err)
 		return err;
-	sqlite3_bind_int64(st, 1, r->port_ifindex);
-	sqlite3_bind_text(st, 2, r->port_name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, r->if_index);
-	sqlite3_bind_int64(st, 4, (int64_t)r->netns_cookie);
-	sqlite3_bind_int64(st, 5, r->id);
+	sqlite3_bind_text(st, 1, r->hw, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, r->id);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = sql_err(s, "snic update");
 	sqlite3_finalize(st);

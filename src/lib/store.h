@@ -8,26 +8,25 @@
 
 struct store;
 
+#define STORE_HW_MAX 256
+
 struct snic_rec {
 	int64_t id;
 	char name[64];
 	char netns[256]; /* as given: name under /run/netns or a path */
 	uint64_t netns_dev;
 	uint64_t netns_ino;
-	uint64_t netns_cookie;
 	char ifname[16];
 	uint32_t ip; /* host order */
 	uint8_t prefix;
 	uint8_t mac[6];
-	uint32_t port_ifindex; /* bridge netns */
-	char port_name[16];
-	uint32_t if_index; /* container netns */
 	char labels[2048]; /* canonical */
 	uint32_t identity;
 	uint8_t key[16]; /* stamp key */
 	uint32_t flags;
 	char owner[192]; /* "" or the CNI attachment "containerid/ifname" */
 	int64_t created;
+	char hw[STORE_HW_MAX]; /* what the backend made: its own string, stored unread */
 };
 
 typedef int (*store_snic_cb)(const struct snic_rec *rec, void *ctx);
@@ -43,6 +42,7 @@ int store__meta_set(struct store *s, const char *key, const char *val);
 
 /* Assigns rec->id. -EEXIST when the name or the IP is taken. */
 int store__snic_insert(struct store *s, struct snic_rec *rec);
+/* Writes rec->hw alone. */
 int store__snic_update_hw(struct store *s, const struct snic_rec *rec);
 int store__snic_delete(struct store *s, int64_t id);
 int store__snic_get(struct store *s, const char *name, struct snic_rec *rec);

@@ -113,15 +113,15 @@ static struct hyp_ct_val flow_ct(struct fixture *f, const struct tcp_flow *t)
 
 struct events {
 	int n;
-	struct hyp_inspect_event last;
+	struct hyp_inspect_alert last;
 };
 
-static int on_event(const void *ev, void *ctx)
+static int on_event(const struct hyp_inspect_alert *a, void *ctx)
 {
 	struct events *e = ctx;
 
 	e->n++;
-	memcpy(&e->last, ev, sizeof(e->last));
+	e->last = *a;
 	return 0;
 }
 
@@ -159,6 +159,8 @@ static void test_insp_pattern_split_across_segments(void **state)
 	assert_int_equal(ev.last.dir, HYP_DIR_INGRESS);
 	assert_int_equal(ev.last.action, HYP_INSPECT_DROP);
 	assert_int_equal(ev.last.offset, 6); /* just past "string" in this segment */
+	/* the backend resolved the row to the pattern's id (the only one: 1) */
+	assert_int_equal(ev.last.pattern, 1);
 	/* the flow stays blocked, either way */
 	seg(f, &t, 0, "harmless", HYP_DROP_INSPECT_BLOCKED);
 	seg(f, &t, 1, "harmless", HYP_DROP_INSPECT_BLOCKED);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of src/core/cni_attach.c: CNI attachment keys and SNIC names. */
+/* Unit tests of src/core/cni_attach.c: CNI attachments, their keys and SNIC names. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -79,6 +79,36 @@ static void test_snic_name(void **state)
 	assert_string_equal(a, b);
 }
 
+/* A request's parts, validated in order, with key and SNIC name derived. */
+static void test_attachment_init(void **state)
+{
+	struct cni_attachment a;
+	struct errmsg em = {};
+	char name[CNI_SNIC_NAME_MAX + 1];
+
+	assert_int_equal(cni_attachment_init(&a, "net", "ctr1", "eth0", "/run/netns/x", &em), 0);
+	assert_string_equal(a.key, "net/ctr1/eth0");
+	assert_int_equal(cni_snic_name(a.key, "ctr1", name, sizeof(name)), 0);
+	assert_string_equal(a.name, name);
+	assert_string_equal(a.netns, "/run/netns/x");
+	/* no netns: DEL and GC need none */
+	assert_int_equal(cni_attachment_init(&a, "net", "ctr1", "eth0", NULL, &em), 0);
+	assert_null(a.netns);
+
+	/* each invalid part is named; the first one found wins */
+	assert_int_equal(cni_attachment_init(&a, "bad net", "c/1", "eth0", NULL, &em), -EINVAL);
+	assert_string_equal(em.msg, "invalid network name 'bad net'");
+	em = (struct errmsg){};
+	assert_int_equal(cni_attachment_init(&a, "net", NULL, "eth0", NULL, &em), -EINVAL);
+	assert_string_equal(em.msg, "invalid container id ''");
+	em = (struct errmsg){};
+	assert_int_equal(cni_attachment_init(&a, "net", "ctr1", "eth/0", NULL, &em), -EINVAL);
+	assert_string_equal(em.msg, "invalid interface name 'eth/0'");
+	em = (struct errmsg){};
+	assert_int_equal(cni_attachment_init(&a, "net", "ctr1", "eth0", "x/../y", &em), -EINVAL);
+	assert_string_equal(em.msg, "invalid netns path 'x/../y'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -86,6 +116,7 @@ int main(void)
 	    cmocka_unit_test(test_netns_path),
 	    cmocka_unit_test(test_key),
 	    cmocka_unit_test(test_snic_name),
+	    cmocka_unit_test(test_attachment_init),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

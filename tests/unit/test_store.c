@@ -1,153 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of src/lib/store.c: the SQLite state of an instance. */
-#include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <cmocka.h>
-#include <sqlite3.h>
-
-#include "lib/store.h"
-
-#define IP(a, b, c, d)                                                                             \
-	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
-
-struct fixture {
-	char path[64];
-	struct store *s;
-};
-
-static void unlink_db(const char *path)
-{
-	char aux[80];
-
-	unlink(path);
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-journal", path);
-	unlink(aux);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-	int fd;
-
-	if (!f)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "/tmp/hyp-test-store-XXXXXX");
-	fd = mkstemp(f->path);
-	if (fd < 0) {
-		free(f);
-		return -1;
-	}
-	close(fd);
-	if (store__open(f->path, &f->s)) {
-		unlink_db(f->path);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	store__close(f->s);
-	unlink_db(f->path);
-	free(f);
-	return 0;
-}
-
-static struct store *S(void **state)
-{
-	return ((struct fixture *)*state)->s;
-}
-
-/* Reads the database behind the store's back, through its own connection. */
-static int db_count(void **state, const char *sql, const char *arg)
-{
-	struct fixture *f = *state;
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int n = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	assert_true(n >= 0);
-	return n;
-}
-
-static int identity_exists(void **state, const char *labels)
-{
-	return db_count(state, "SELECT COUNT(*) FROM identities WHERE labels = ?", labels);
-}
-
-static void mkrec(struct snic_rec *r, const char *name, uint32_t ip)
-{
-	memset(r, 0, sizeof(*r));
-	snprintf(r->name, sizeof(r->name), "%s", name);
-	snprintf(r->netns, sizeof(r->netns), "ns-%s", name);
-	r->netns_dev = 4;
-	r->netns_ino = 4026532000ull + (ip & 0xff);
-	r->netns_cookie = 0x1000000000ull + ip;
-	snprintf(r->ifname, sizeof(r->ifname), "eth0");
-	r->ip = ip;
-	r->prefix = 24;
-	r->mac[0] = 0x0a;
-	r->mac[1] = 0x58;
-	r->mac[2] = (uint8_t)(ip >> 24);
-	r->mac[3] = (uint8_t)(ip >> 16);
-	r->mac[4] = (uint8_t)(ip >> 8);
-	r->mac[5] = (uint8_t)ip;
-	r->port_ifindex = 10 + (ip & 0xff);
-	snprintf(r->port_name, sizeof(r->port_name), "hp-%s", name);
-	r->if_index = 2;
-	snprintf(r->labels, sizeof(r->labels), "app=%s", name);
-	r->identity = 256;
-	for (int i = 0; i < 16; i++)
-		r->key[i] = (uint8_t)(i * 31 + ip);
-	r->flags = 1;
-	r->created = 1700000000 + (int64_t)(ip & 0xff);
-}
-
-static void assert_rec_equal(const struct snic_rec *a, const struct snic_rec *b)
-{
-	assert_int_equal(a->id, b->id);
-	assert_string_equal(a->name, b->name);
-	assert_string_equal(a->netns, b->netns);
-	assert_int_equal(a->netns_dev, b->netns_dev);
-	assert_int_equal(a->netns_ino, b->netns_ino);
-	assert_int_equal(a->netns_cookie, b->netns_cookie);
-	assert_string_equal(a->ifname, b->ifname);
-	assert_int_equal(a->ip, b->ip);
-	assert_int_equal(a->prefix, b->prefix);
-	assert_memory_equal(a->mac, b->mac, 6);
-	assert_int_equal(a->port_ifindex, b->port_ifindex);
-	assert_string_equal(a->port_name, b->port_name);
-	assert_int_equal(a->if_index, b->if_index);
-	assert_string_equal(a->labels, b->labels);
-	assert_int_equal(a->identity, b->identity);
-	assert_memory_equal(a->key, b->key, 16);
-	assert_int_equal(a->flags, b->flags);
-	assert_string_equal(a->owner, b->owner);
-	assert_int_equal(a->created, b->created);
-}
+/*
+ * Unit tests of src/lib/store.c: the SQLite state of an instance; schema,
+ * settings, identities, transactions and documents. SNIC records are in
+ * test_store_snic.c.
+ */
+#include "store_fixture.h"
 
 static void test_open_creates_schema(void **state)
 {
@@ -218,191 +75,6 @@ static void test_meta(void **state)
 	assert_string_equal(small, "192");
 
 	assert_int_equal(store__meta_get(s, "Pool", buf, sizeof(buf)), -ENOENT);
-}
-
-static void test_snic_insert_ids(void **state)
-{
-	struct store *s = S(state);
-	struct snic_rec a, b, c;
-
-	mkrec(&a, "a", IP(10, 0, 0, 2));
-	mkrec(&b, "b", IP(10, 0, 0, 3));
-	mkrec(&c, "c", IP(10, 0, 0, 4));
-	a.id = b.id = c.id = -7;
-	assert_int_equal(store__snic_insert(s, &a), 0);
-	assert_int_equal(store__snic_insert(s, &b), 0);
-	assert_true(a.id > 0);
-	assert_true(b.id > a.id);
-
-	/* ids are not reused after a delete (AUTOINCREMENT) */
-	assert_int_equal(store__snic_delete(s, b.id), 0);
-	assert_int_equal(store__snic_insert(s, &c), 0);
-	assert_true(c.id > b.id);
-	assert_int_equal(store__snic_count(s), 2);
-}
-
-static void test_snic_duplicates(void **state)
-{
-	struct store *s = S(state);
-	struct snic_rec a, dup_name, dup_ip, got;
-
-	mkrec(&a, "web", IP(10, 0, 0, 2));
-	assert_int_equal(store__snic_insert(s, &a), 0);
-
-	mkrec(&dup_name, "web", IP(10, 0, 0, 3));
-	dup_name.id = -1;
-	assert_int_equal(store__snic_insert(s, &dup_name), -EEXIST);
-	assert_int_equal(dup_name.id, -1);
-
-	mkrec(&dup_ip, "db", IP(10, 0, 0, 2));
-	assert_int_equal(store__snic_insert(s, &dup_ip), -EEXIST);
-
-	assert_int_equal(store__snic_count(s), 1);
-	assert_int_equal(store__snic_get(s, "db", &got), -ENOENT);
-	assert_int_equal(store__snic_by_ip(s, IP(10, 0, 0, 3), &got), -ENOENT);
-	assert_int_equal(store__snic_get(s, "web", &got), 0);
-	assert_rec_equal(&got, &a);
-}
-
-static void test_snic_get(void **state)
-{
-	struct store *s = S(state);
-	struct snic_rec a, b, got;
-
-	mkrec(&a, "alpha", IP(10, 0, 0, 2));
-	snprintf(a.owner, sizeof(a.owner), "0123456789abcdef/eth0");
-	/* high bit set: must survive the round trip through a signed column */
-	a.netns_dev = 0xfedcba9876543210ull;
-	a.netns_cookie = 0x8000000000000001ull;
-	mkrec(&b, "beta", IP(192, 168, 255, 254));
-	assert_int_equal(store__snic_insert(s, &a), 0);
-	assert_int_equal(store__snic_insert(s, &b), 0);
-
-	assert_int_equal(store__snic_get(s, "alpha", &got), 0);
-	assert_rec_equal(&got, &a);
-	assert_int_equal(store__snic_get(s, "beta", &got), 0);
-	assert_rec_equal(&got, &b);
-	assert_int_equal(store__snic_get(s, "gamma", &got), -ENOENT);
-	assert_int_equal(store__snic_get(s, "Alpha", &got), -ENOENT);
-
-	assert_int_equal(store__snic_by_ip(s, IP(192, 168, 255, 254), &got), 0);
-	assert_rec_equal(&got, &b);
-	assert_int_equal(store__snic_by_ip(s, IP(10, 0, 0, 2), &got), 0);
-	assert_string_equal(got.name, "alpha");
-	assert_int_equal(store__snic_by_ip(s, IP(10, 0, 0, 9), &got), -ENOENT);
-
-	assert_int_equal(store__snic_by_owner(s, "0123456789abcdef/eth0", &got), 0);
-	assert_rec_equal(&got, &a);
-	assert_int_equal(store__snic_by_owner(s, "0123456789abcdef/eth1", &got), -ENOENT);
-	/* "" means no owner: b has none and must not be found by it */
-	assert_int_equal(store__snic_by_owner(s, "", &got), -ENOENT);
-}
-
-static void test_snic_update_hw(void **state)
-{
-	struct store *s = S(state);
-	struct snic_rec a, other, got, want;
-
-	mkrec(&a, "a", IP(10, 0, 0, 2));
-	mkrec(&other, "other", IP(10, 0, 0, 3));
-	assert_int_equal(store__snic_insert(s, &a), 0);
-	assert_int_equal(store__snic_insert(s, &other), 0);
-
-	want = a;
-	want.port_ifindex = 4242;
-	snprintf(want.port_name, sizeof(want.port_name), "hp-new");
-	want.if_index = 17;
-	want.netns_cookie = 0xabcdef;
-
-	/* only the hardware fields change, whatever else the record says */
-	got = want;
-	snprintf(got.name, sizeof(got.name), "renamed");
-	got.ip = IP(10, 0, 0, 99);
-	got.flags = 0;
-	assert_int_equal(store__snic_update_hw(s, &got), 0);
-
-	assert_int_equal(store__snic_get(s, "a", &got), 0);
-	assert_rec_equal(&got, &want);
-	assert_int_equal(store__snic_get(s, "other", &got), 0);
-	assert_rec_equal(&got, &other);
-}
-
-static void test_snic_delete(void **state)
-{
-	struct store *s = S(state);
-	struct snic_rec a, b, got;
-
-	mkrec(&a, "a", IP(10, 0, 0, 2));
-	mkrec(&b, "b", IP(10, 0, 0, 3));
-	assert_int_equal(store__snic_insert(s, &a), 0);
-	assert_int_equal(store__snic_insert(s, &b), 0);
-
-	assert_int_equal(store__snic_delete(s, a.id), 0);
-	assert_int_equal(store__snic_count(s), 1);
-	assert_int_equal(store__snic_get(s, "a", &got), -ENOENT);
-	assert_int_equal(store__snic_by_ip(s, IP(10, 0, 0, 2), &got), -ENOENT);
-	assert_int_equal(store__snic_get(s, "b", &got), 0);
-
-	assert_int_equal(store__snic_delete(s, a.id), -ENOENT);
-	assert_int_equal(store__snic_delete(s, 999999), -ENOENT);
-	assert_int_equal(store__snic_delete(s, 0), -ENOENT);
-	assert_int_equal(store__snic_count(s), 1);
-
-	/* name and ip are free again */
-	mkrec(&a, "a", IP(10, 0, 0, 2));
-	assert_int_equal(store__snic_insert(s, &a), 0);
-	assert_int_equal(store__snic_count(s), 2);
-}
-
-struct visit {
-	int n;
-	int stop_at;
-	char names[8][64];
-	int64_t ids[8];
-};
-
-static int visit_cb(const struct snic_rec *r, void *ctx)
-{
-	struct visit *v = ctx;
-
-	if (v->n >= 8)
-		return -E2BIG;
-	snprintf(v->names[v->n], sizeof(v->names[0]), "%s", r->name);
-	v->ids[v->n] = r->id;
-	v->n++;
-	return v->n == v->stop_at ? -ECANCELED : 0;
-}
-
-static void test_snic_foreach(void **state)
-{
-	static const char *const order[] = {"delta", "alpha", "echo", "charlie", "bravo"};
-	static const char *const sorted[] = {"alpha", "bravo", "charlie", "delta", "echo"};
-	struct store *s = S(state);
-	struct visit v = {0};
-	struct snic_rec r;
-
-	assert_int_equal(store__snic_foreach(s, visit_cb, &v), 0);
-	assert_int_equal(v.n, 0);
-
-	for (int i = 0; i < 5; i++) {
-		mkrec(&r, order[i], IP(10, 0, 0, 2 + i));
-		assert_int_equal(store__snic_insert(s, &r), 0);
-	}
-	assert_int_equal(store__snic_count(s), 5);
-
-	assert_int_equal(store__snic_foreach(s, visit_cb, &v), 0);
-	assert_int_equal(v.n, 5);
-	for (int i = 0; i < 5; i++) {
-		assert_string_equal(v.names[i], sorted[i]);
-		assert_true(v.ids[i] > 0);
-	}
-
-	/* a callback error stops the walk and is returned */
-	memset(&v, 0, sizeof(v));
-	v.stop_at = 2;
-	assert_int_equal(store__snic_foreach(s, visit_cb, &v), -ECANCELED);
-	assert_int_equal(v.n, 2);
-	assert_string_equal(v.names[1], "bravo");
 }
 
 static void test_identity(void **state)
@@ -612,8 +284,8 @@ static void test_policy_put_replaces(void **state)
 	assert_string_equal(d.doc[0], "{\"v\":2}");
 	assert_int_equal(d.updated[0], 200);
 	/* behind the store's back too: one row, the new document */
-	assert_int_equal(db_count(state, "SELECT COUNT(*) FROM policies WHERE doc = ?", "{\"v\":2}"),
-			 1);
+	assert_int_equal(
+	    db_count(state, "SELECT COUNT(*) FROM policies WHERE doc = ?", "{\"v\":2}"), 1);
 	assert_int_equal(db_count(state, "SELECT COUNT(*) FROM policies", NULL), 1);
 }
 
@@ -660,20 +332,12 @@ static void test_inspection_put_replaces(void **state)
 	assert_int_equal(d.n, 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_open_creates_schema),
 	    T(test_open_bad_path),
 	    T(test_meta),
-	    T(test_snic_insert_ids),
-	    T(test_snic_duplicates),
-	    T(test_snic_get),
-	    T(test_snic_update_hw),
-	    T(test_snic_delete),
-	    T(test_snic_foreach),
 	    T(test_identity),
 	    T(test_identity_persists),
 	    T(test_identity_gc),
