@@ -101,7 +101,8 @@ static int meta_namespace(struct vctx *c, json_object *md, const char **ns)
 
 	if (vc_not_null(c, md, "namespace"))
 		return -EINVAL;
-	if (!v) {
+	/* Kubernetes: null or "" is the client's namespace, for hyperctl "default" */
+	if (!v || (c->k8s_null && json_object_is_type(v, json_type_string) && !*s)) {
 		*ns = DOC_DEFAULT_NAMESPACE;
 		return 0;
 	}
@@ -135,11 +136,11 @@ static int meta_kv(struct vctx *c, json_object *md, const char *key, bool labels
 	json_object_object_foreach(map, k, v)
 	{
 		int line = yj_key_line(map, k);
-		const char *s = json_object_get_string(v);
+		const char *s = v || !c->k8s_null ? json_object_get_string(v) : "";
 
 		if (label_validate_key(k))
 			return vc_err(c, line, "%s key \"%.80s\" is not a valid key", what, k);
-		if (!json_object_is_type(v, json_type_string))
+		if (!json_object_is_type(v, json_type_string) && !(c->k8s_null && !v))
 			return vc_err(c, line, "%s value of \"%.80s\" must be a string (quote it)",
 				      what, k);
 		if (labels && label_validate_value(s))

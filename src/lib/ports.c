@@ -67,8 +67,8 @@ static int port_number(struct vctx *c, const struct port_dialect *d, json_object
 	*out = 0;
 	if (d->k8s_messages && vc_not_null(c, o, key))
 		return -EINVAL;
-	if (!vc_has(o, key))
-		return 0;
+	if (!vc_given(c, o, key))
+		return 0; /* absent, or null read as absent (k8s_null) */
 	if (json_object_is_type(v, json_type_string))
 		return quoted_port(c, d, line, key, json_object_get_string(v));
 	if (!json_object_is_type(v, json_type_int))
@@ -80,6 +80,14 @@ static int port_number(struct vctx *c, const struct port_dialect *d, json_object
 	return 0;
 }
 
+static const char *proto_name(const struct port_dialect *d, uint8_t num)
+{
+	for (size_t i = 0; i < d->n_protos; i++)
+		if (d->protos[i].num == num)
+			return d->protos[i].name;
+	return d->protos[0].name;
+}
+
 static int parse_port(struct vctx *c, json_object *o, int line, void *item, const void *arg)
 {
 	static const char *const fields[] = {"protocol", "port", "endPort", NULL};
@@ -87,6 +95,13 @@ static int parse_port(struct vctx *c, json_object *o, int line, void *item, cons
 	struct doc_port *out = item;
 	int err;
 
+	if (!o && c->k8s_null) {
+		/* Kubernetes decodes a null entry as {}: the default protocol, every port */
+		out->proto = d->protos[0].num;
+		vc_warn(c, line, "a ports entry is empty (null): it allows every %s port, as {}",
+			d->protos[0].name);
+		return 0;
+	}
 	err = vc_want_fields(c, o, line, "a ports entry", fields);
 	if (!err)
 		err = parse_protocol(c, d, o, out);
@@ -96,6 +111,11 @@ static int parse_port(struct vctx *c, json_object *o, int line, void *item, cons
 		err = port_number(c, d, o, "endPort", &out->end_port);
 	if (err)
 		return err;
+	if (vc_is_null(o, "port") && c->k8s_null && !out->end_port)
+		vc_warn(c, yj_key_line(o, "port"),
+			"port is empty (null): the entry allows every %s port, as if port were "
+			"left out",
+			proto_name(d, out->proto));
 	if (out->end_port && !out->port)
 		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
 	if (out->end_port && out->end_port < out->port)
@@ -116,14 +136,6 @@ int ports_parse(struct vctx *c, const struct port_dialect *d, json_object *map,
 	};
 
 	return vc_list(c, map, &l, (void **)ports, n);
-}
-
-static const char *proto_name(const struct port_dialect *d, uint8_t num)
-{
-	for (size_t i = 0; i < d->n_protos; i++)
-		if (d->protos[i].num == num)
-			return d->protos[i].name;
-	return d->protos[0].name;
 }
 
 json_object *ports_json(struct jbuild *b, const struct port_dialect *d, const struct doc_port *p,

@@ -25,10 +25,23 @@ static int set_values(struct vctx *c, struct sel_req *r, size_t n)
 	return n && !r->values ? -ENOMEM : 0;
 }
 
+/* A value as Kubernetes decodes it: null is "" there (k8s_null), else NULL for "not a string". */
+static const char *value_string(struct vctx *c, json_object *v)
+{
+	if (!v && c->k8s_null)
+		return "";
+	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
 static int check_value(struct vctx *c, int line, json_object *v, const char *what, const char *key)
 {
 	const char *s;
 
+	if (!v && c->k8s_null) {
+		vc_warn(c, line, "%s of \"%.80s\" is empty (null): it matches the value \"\" only",
+			what, key);
+		return 0;
+	}
 	if (!json_object_is_type(v, json_type_string))
 		return vc_err(c, line, "%s of \"%.80s\" must be a string (quote it)", what, key);
 	s = json_object_get_string(v);
@@ -61,7 +74,7 @@ static int parse_match_label(struct vctx *c, json_object *ml, const char *key, j
 	if (err)
 		return err;
 	r->key = vc_strdup(c, key);
-	r->values[0] = vc_strdup(c, json_object_get_string(val));
+	r->values[0] = vc_strdup(c, value_string(c, val));
 	r->op = SEL_IN;
 	r->match_label = true;
 	return r->key && r->values[0] ? 0 : -ENOMEM;
@@ -110,7 +123,7 @@ static int parse_expr_values(struct vctx *c, json_object *e, struct sel_req *r)
 
 		err = check_value(c, yj_line(v) ? yj_line(v) : line, v, "value", r->key);
 		if (!err)
-			r->values[i] = vc_strdup(c, json_object_get_string(v));
+			r->values[i] = vc_strdup(c, value_string(c, v));
 		if (!err && !r->values[i])
 			err = -ENOMEM;
 	}
@@ -206,6 +219,14 @@ int sel_parse(struct vctx *c, json_object *o, int line, struct label_selector *o
 	mark = vc_key(c, "matchExpressions");
 	err = parse_exprs(c, me, yj_key_line(o, "matchExpressions"), out);
 	vc_pop(c, mark);
+	/* k8s_null: "matchLabels:" with nothing under it leaves no requirement */
+	if (!err && !out->n && (vc_is_null(o, "matchLabels") || vc_is_null(o, "matchExpressions")))
+		vc_warn(c,
+			yj_key_line(o, vc_is_null(o, "matchLabels") ? "matchLabels"
+								    : "matchExpressions"),
+			"%s is empty (null): the selector has no requirement and selects "
+			"everything, as {}",
+			vc_is_null(o, "matchLabels") ? "matchLabels" : "matchExpressions");
 	return err;
 }
 

@@ -104,14 +104,17 @@ void vc_pop(struct vctx *c, size_t mark)
 	c->path[mark] = '\0';
 }
 
-int vc_err(struct vctx *c, int line, const char *fmt, ...)
-{
-	char msg[320], where[300], at[24] = "";
-	va_list ap;
+static void vc_vformat(struct vctx *c, char *out, size_t len, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+static void vc_format(struct vctx *c, char *out, size_t len, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-	va_start(ap, fmt);
+static void vc_vformat(struct vctx *c, char *out, size_t len, int line, const char *fmt, va_list ap)
+{
+	char msg[320], where[300], at[24] = "", full[1024];
+	size_t n;
+
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (c->doc)
 		snprintf(where, sizeof(where), "document %d%s%.253s%s", c->doc, c->name ? " (" : "",
 			 c->name ? c->name : "", c->name ? ")" : "");
@@ -120,8 +123,83 @@ int vc_err(struct vctx *c, int line, const char *fmt, ...)
 			 c->name ? c->name : "");
 	if (line > 0)
 		snprintf(at, sizeof(at), ", line %d", line);
-	return em_set(c->em, -EINVAL, "%s%s: %s%s%s%s", where, at, msg, c->plen ? " (in " : "",
-		      c->path, c->plen ? ")" : "");
+	snprintf(full, sizeof(full), "%s%s: %s%s%s%s", where, at, msg, c->plen ? " (in " : "",
+		 c->plen ? c->path : "", c->plen ? ")" : "");
+	n = strnlen(full, len - 1); /* cut as snprintf would */
+	memcpy(out, full, n);
+	out[n] = '\0';
+}
+
+int vc_err(struct vctx *c, int line, const char *fmt, ...)
+{
+	char out[sizeof(c->em->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vc_vformat(c, out, sizeof(out), line, fmt, ap);
+	va_end(ap);
+	return em_set(c->em, -EINVAL, "%s", out);
+}
+
+static void warn_push(struct vctx *c, const char *text)
+{
+	struct doc_warnings *w = c->warn;
+	const char **msg, *s;
+
+	if (w->n == w->cap) {
+		/* the arena never frees: the old array stays, at most as big as the new one */
+		size_t cap = w->cap ? 2 * w->cap : 4;
+
+		msg = vc_alloc(c, cap * sizeof(*msg));
+		if (!msg)
+			return;
+		if (w->n)
+			memcpy(msg, w->msg, w->n * sizeof(*msg));
+		w->msg = msg;
+		w->cap = cap;
+	}
+	s = vc_strdup(c, text);
+	if (s)
+		w->msg[w->n++] = s;
+}
+
+void vc_warn(struct vctx *c, int line, const char *fmt, ...)
+{
+	char out[sizeof(c->em->msg)];
+	va_list ap;
+
+	if (!c->warn)
+		return;
+	if (c->warn->n >= DOC_WARNINGS_MAX) {
+		c->warn->dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vc_vformat(c, out, sizeof(out), line, fmt, ap);
+	va_end(ap);
+	warn_push(c, out);
+}
+
+static void vc_format(struct vctx *c, char *out, size_t len, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vc_vformat(c, out, len, line, fmt, ap);
+	va_end(ap);
+}
+
+void vc_warn_end(struct vctx *c)
+{
+	char out[sizeof(c->em->msg)];
+	size_t plen = c->plen;
+
+	if (!c->warn || !c->warn->dropped)
+		return;
+	c->plen = 0;
+	vc_format(c, out, sizeof(out), 0, "%zu more warnings not shown", c->warn->dropped);
+	c->plen = plen;
+	warn_push(c, out);
 }
 
 /* ---- structure ---- */
@@ -137,6 +215,16 @@ json_object *vc_field(json_object *map, const char *key)
 bool vc_has(json_object *map, const char *key)
 {
 	return json_object_object_get_ex(map, key, NULL);
+}
+
+bool vc_given(const struct vctx *c, json_object *map, const char *key)
+{
+	return c->k8s_null ? vc_field(map, key) != NULL : vc_has(map, key);
+}
+
+bool vc_is_null(json_object *map, const char *key)
+{
+	return vc_has(map, key) && !vc_field(map, key);
 }
 
 static int unknown_field(struct vctx *c, json_object *map, const char *key,
@@ -202,7 +290,7 @@ int vc_want_list(struct vctx *c, json_object *o, int line, const char *what, siz
 
 int vc_not_null(struct vctx *c, json_object *map, const char *key)
 {
-	if (!vc_has(map, key) || vc_field(map, key))
+	if (c->k8s_null || !vc_has(map, key) || vc_field(map, key))
 		return 0;
 	return vc_err(c, yj_key_line(map, key), "%s is empty (null): give it a value or remove it",
 		      key);

@@ -6,10 +6,12 @@
  *  - an endpoint selected by no policy for a direction is allowed
  *    everything that way; once selected it is default-deny that way and
  *    the rules of every policy selecting it add up;
+ *  - the rules of a direction outside policyTypes are ignored;
  *  - a peer podSelector alone means pods of the policy's namespace,
  *    namespaceSelector alone every pod of the matching namespaces, both
  *    together matching pods in matching namespaces; ipBlock the endpoints
- *    whose IPv4 is in cidr and in no except; no peers means any peer;
+ *    whose IPv4 is in cidr and in no except (an IPv6 block: none); no
+ *    peers means any peer;
  *  - no ports means every protocol and port.
  * Endpoints with the same identity have the same labels, so selection is
  * per identity: entries are keyed by the selected identity and the peer's
@@ -329,6 +331,8 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 {
 	int err = 0;
 
+	if (p->ip_block && p->ipv6)
+		return 0; /* endpoints have IPv4 addresses only */
 	if (p->ip_block) {
 		e.kind = HYP_PEER_IPV4;
 		for (size_t i = 0; !err && i < k->neps; i++) {

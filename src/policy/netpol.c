@@ -2,11 +2,18 @@
 /*
  * networking.k8s.io/v1 NetworkPolicy: validation into struct pol_doc
  * (netpol_json.c writes it back as canonical JSON) with the document
- * toolkit of src/lib. Strict: unknown fields, nulls where a mapping is
- * needed, named ports and IPv6 are errors, so that a typo can never
- * silently widen a policy. Every message names the document, the policy,
- * the line and the field path.
+ * toolkit of src/lib. Every document the Kubernetes API server accepts is
+ * accepted, with the meaning Kubernetes gives it: nulls decode as
+ * Kubernetes decodes them, rules of a direction outside policyTypes are
+ * kept and ignored, empty lists mean "all". What is valid but probably not
+ * meant gets a warning (pol_doc_warning). Refused: what the API server
+ * refuses (with StrictIPCIDRValidation, and kubectl's default strict field
+ * validation, so unknown and duplicate fields), and named ports, which
+ * need ports declared by the SNICs. Every message names the document, the
+ * policy, the line and the field path.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,53 +46,171 @@ const struct port_dialect pol_ports = {
 
 /* ---- peers ---- */
 
-static int parse_cidr(struct vctx *c, json_object *v, int line, const char *what, struct cidr4 *out)
+/* A cidr or except entry, either family. */
+struct any_cidr {
+	bool v6;
+	struct cidr4 v4;
+	uint8_t a6[16];
+	unsigned int prefix6;
+	char text6[INET6_ADDRSTRLEN + 4]; /* canonical */
+};
+
+/* Numbers with a leading 0 ("010.0.0.0/8", "10.0.0.0/08"): Kubernetes refuses them. */
+static bool leading_zero(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (*p == '0' && isdigit((unsigned char)p[1]) &&
+		    (p == s || !isdigit((unsigned char)p[-1])))
+			return true;
+	return false;
+}
+
+static bool prefix6_ok(const char *s, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 3)
+		return false;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		v = v * 10 + (unsigned int)(*s - '0');
+	}
+	*out = v;
+	return v <= 128;
+}
+
+static bool in6_contains(const uint8_t *net, unsigned int prefix, const uint8_t *a)
+{
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int bits = prefix > 8 * i ? prefix - 8 * i : 0;
+		uint8_t m = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+
+		if ((net[i] ^ a[i]) & m)
+			return false;
+	}
+	return true;
+}
+
+static int parse_cidr6(struct vctx *c, const char *s, int line, const char *what,
+		       struct any_cidr *out)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const char *slash = strchr(s, '/');
+	uint8_t net[16];
+	char addr[INET6_ADDRSTRLEN + 8], canon[INET6_ADDRSTRLEN];
+	size_t n = slash ? (size_t)(slash - s) : 0;
+
+	out->v6 = true;
+	if (!slash || n >= sizeof(addr) || !prefix6_ok(slash + 1, &out->prefix6))
+		return vc_err(c, line, "%s \"%.80s\" is not a CIDR (a.b.c.d/n or IPv6/n)", what, s);
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET6, addr, out->a6) != 1)
+		return vc_err(c, line, "%s \"%.80s\" is not a CIDR (a.b.c.d/n or IPv6/n)", what, s);
+	if (!memcmp(out->a6, mapped, sizeof(mapped)))
+		return vc_err(c, line,
+			      "%s %.80s is an IPv4-mapped IPv6 address, which Kubernetes refuses: "
+			      "write the IPv4 CIDR",
+			      what, s);
+	memcpy(net, out->a6, sizeof(net));
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int bits = out->prefix6 > 8 * i ? out->prefix6 - 8 * i : 0;
+
+		net[i] &= bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+	}
+	inet_ntop(AF_INET6, net, canon, sizeof(canon));
+	snprintf(out->text6, sizeof(out->text6), "%s/%u", canon, out->prefix6);
+	if (memcmp(net, out->a6, sizeof(net)))
+		return vc_err(c, line, "%s %.80s has host bits set (did you mean %s?)", what, s,
+			      out->text6);
+	return 0;
+}
+
+/* A CIDR as Kubernetes' strict validation (StrictIPCIDRValidation) takes it. */
+static int parse_cidr(struct vctx *c, json_object *v, int line, const char *what,
+		      struct any_cidr *out)
 {
 	const char *s = json_object_get_string(v);
 	uint32_t host;
 	char net[16];
 
+	memset(out, 0, sizeof(*out));
 	if (!json_object_is_type(v, json_type_string))
 		return vc_err(c, line, "%s must be a string (a.b.c.d/n)", what);
 	if (strchr(s, ':'))
-		return vc_err(c, line, "%s %.80s is IPv6: Hyperion carries IPv4 only", what, s);
-	if (cidr4_parse(s, out))
-		return vc_err(c, line, "%s \"%.80s\" is not an IPv4 CIDR (a.b.c.d/n)", what, s);
-	host = out->addr & ~cidr4_mask(out->prefix);
+		return parse_cidr6(c, s, line, what, out);
+	if (cidr4_parse(s, &out->v4))
+		return vc_err(c, line, "%s \"%.80s\" is not a CIDR (a.b.c.d/n or IPv6/n)", what, s);
+	if (leading_zero(s))
+		return vc_err(c, line,
+			      "%s %.80s has a number with a leading 0, which Kubernetes refuses "
+			      "(other software reads it as octal)",
+			      what, s);
+	host = out->v4.addr & ~cidr4_mask(out->v4.prefix);
 	if (host) {
-		ipv4_format(out->addr & cidr4_mask(out->prefix), net, sizeof(net));
+		ipv4_format(out->v4.addr & cidr4_mask(out->v4.prefix), net, sizeof(net));
 		return vc_err(c, line, "%s %s has host bits set (did you mean %s/%u?)", what, s,
-			      net, out->prefix);
+			      net, out->v4.prefix);
 	}
 	return 0;
 }
 
-static int parse_except(struct vctx *c, json_object *ib, struct pol_peer *out)
+/* x strictly inside cidr: same family, longer prefix, x's address in cidr. */
+static bool strictly_inside(const struct any_cidr *cidr, const struct any_cidr *x)
+{
+	if (cidr->v6 != x->v6)
+		return false;
+	if (cidr->v6)
+		return x->prefix6 > cidr->prefix6 && in6_contains(cidr->a6, cidr->prefix6, x->a6);
+	return x->v4.prefix > cidr->v4.prefix && cidr4_contains(&cidr->v4, x->v4.addr);
+}
+
+static const char *cidr_text(const struct any_cidr *x, char *buf, size_t len)
+{
+	char a[16];
+
+	if (x->v6)
+		return x->text6;
+	ipv4_format(x->v4.addr, a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, x->v4.prefix);
+	return buf;
+}
+
+static int parse_except(struct vctx *c, json_object *ib, const struct any_cidr *cidr,
+			struct pol_peer *out)
 {
 	json_object *list = vc_field(ib, "except");
 	int line = yj_key_line(ib, "except");
-	char a[20], b[20];
+	char a[24], b[24];
 	size_t n = 0;
 	int err;
 
 	err = vc_not_null(c, ib, "except");
 	if (!err)
 		err = vc_want_list(c, list, line, "except", &n);
+	if (!err && vc_is_null(ib, "except"))
+		vc_warn(c, line, "except is empty (null): no address of cidr is excluded");
 	out->except = n ? vc_alloc(c, n * sizeof(*out->except)) : NULL;
-	if (!err && n && !out->except)
+	out->except6 = n && out->ipv6 ? vc_alloc(c, n * sizeof(*out->except6)) : NULL;
+	if (!err && n && (!out->except || (out->ipv6 && !out->except6)))
 		err = -ENOMEM;
 	for (size_t i = 0; !err && i < n; i++) {
 		json_object *e = json_object_array_get_idx(list, i);
-		struct cidr4 *x = &out->except[i];
+		int el = vc_elem_line(list, e, line);
+		struct any_cidr x;
 
-		err = parse_cidr(c, e, vc_elem_line(list, e, line), "except", x);
-		if (!err &&
-		    (x->prefix <= out->cidr.prefix || !cidr4_contains(&out->cidr, x->addr))) {
-			ipv4_format(x->addr, a, sizeof(a));
-			ipv4_format(out->cidr.addr, b, sizeof(b));
-			err = vc_err(c, vc_elem_line(list, e, line),
-				     "except %s/%u is not strictly inside cidr %s/%u", a, x->prefix,
-				     b, out->cidr.prefix);
+		err = parse_cidr(c, e, el, "except", &x);
+		if (!err && !strictly_inside(cidr, &x))
+			err = vc_err(c, el, "except %s is not strictly inside cidr %s",
+				     cidr_text(&x, a, sizeof(a)), cidr_text(cidr, b, sizeof(b)));
+		if (err)
+			break;
+		out->except[i] = x.v4;
+		if (out->ipv6) {
+			out->except6[i] = vc_strdup(c, x.text6);
+			if (!out->except6[i])
+				err = -ENOMEM;
 		}
 		out->n_except = i + 1;
 	}
@@ -97,6 +222,7 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 	static const char *const fields[] = {"cidr", "except", NULL};
 	json_object *ib = vc_field(p, "ipBlock");
 	int line = yj_key_line(p, "ipBlock");
+	struct any_cidr cidr;
 	int err;
 
 	out->ip_block = true;
@@ -104,17 +230,27 @@ static int parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 	if (!err && !vc_field(ib, "cidr"))
 		err = vc_err(c, line, "ipBlock needs a cidr");
 	if (!err)
-		err = parse_cidr(c, vc_field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr",
-				 &out->cidr);
-	if (!err)
-		err = parse_except(c, ib, out);
-	return err;
+		err = parse_cidr(c, vc_field(ib, "cidr"), yj_key_line(ib, "cidr"), "cidr", &cidr);
+	if (err)
+		return err;
+	out->cidr = cidr.v4;
+	out->ipv6 = cidr.v6;
+	if (cidr.v6) {
+		out->cidr6 = vc_strdup(c, cidr.text6);
+		if (!out->cidr6)
+			return -ENOMEM;
+		vc_warn(c, yj_key_line(ib, "cidr"),
+			"cidr %s is IPv6: Hyperion carries IPv4 only, so this peer matches "
+			"nothing",
+			cidr.text6);
+	}
+	return parse_except(c, ib, &cidr, out);
 }
 
 static int parse_peer_sel(struct vctx *c, json_object *p, const char *key,
 			  struct label_selector **out)
 {
-	if (!vc_has(p, key))
+	if (!vc_given(c, p, key))
 		return 0;
 	*out = vc_alloc(c, sizeof(**out));
 	return *out ? sel_parse_key(c, p, key, *out) : -ENOMEM;
@@ -127,12 +263,17 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 	size_t mark;
 	int err;
 
+	if (!p)
+		return vc_err(c, line,
+			      "a peer is empty (null): it needs podSelector, namespaceSelector or "
+			      "ipBlock");
 	err = vc_want_fields(c, p, line, "a peer", fields);
 	if (err)
 		return err;
-	pods = vc_has(p, "podSelector");
-	nss = vc_has(p, "namespaceSelector");
-	ipb = vc_has(p, "ipBlock");
+	/* a null selector or ipBlock is absent (Kubernetes' pointers) */
+	pods = vc_given(c, p, "podSelector");
+	nss = vc_given(c, p, "namespaceSelector");
+	ipb = vc_given(c, p, "ipBlock");
 	if (!pods && !nss && !ipb)
 		return vc_err(c, line, "a peer needs podSelector, namespaceSelector or ipBlock");
 	if (ipb && (pods || nss))
@@ -145,6 +286,10 @@ static int parse_peer(struct vctx *c, json_object *p, int line, struct pol_peer 
 		vc_pop(c, mark);
 		return err;
 	}
+	if (vc_is_null(p, "namespaceSelector"))
+		vc_warn(c, yj_key_line(p, "namespaceSelector"),
+			"namespaceSelector is empty (null): Kubernetes reads it as left out, so "
+			"the peer is in the policy's namespace only ({} is every namespace)");
 	err = parse_peer_sel(c, p, "podSelector", &out->pods);
 	return err ? err : parse_peer_sel(c, p, "namespaceSelector", &out->namespaces);
 }
@@ -160,20 +305,40 @@ static int parse_rule(struct vctx *c, json_object *r, int line, int dir, struct 
 {
 	static const char *const in_fields[] = {"from", "ports", NULL};
 	static const char *const eg_fields[] = {"to", "ports", NULL};
+	const char *key = dir == HYP_DIR_INGRESS ? "from" : "to";
+	const char *who = dir == HYP_DIR_INGRESS ? "source" : "destination";
 	const struct vc_list peers = {
-	    .key = dir == HYP_DIR_INGRESS ? "from" : "to",
+	    .key = key,
 	    .size = sizeof(*out->peers),
 	    .one = one_peer,
 	};
 	int err;
 
+	if (!r) {
+		/* Kubernetes decodes a null rule ("- " alone) as {} */
+		vc_warn(c, line, "a rule is empty (null): it allows every %s on every port, as {}",
+			who);
+		return 0;
+	}
 	err = vc_want_fields(c, r, line, "a rule ({} allows everything)",
 			     dir == HYP_DIR_INGRESS ? in_fields : eg_fields);
 	if (!err)
 		err = vc_list(c, r, &peers, (void **)&out->peers, &out->n_peers);
 	if (!err)
 		err = ports_parse(c, &pol_ports, r, &out->ports, &out->n_ports);
-	return err;
+	if (err)
+		return err;
+	/* written out but empty: Kubernetes reads it as if it were left out, "all" */
+	if (vc_has(r, key) && !out->n_peers)
+		vc_warn(c, yj_key_line(r, key),
+			"%s is empty%s: the rule allows every %s, as if %s were left out", key,
+			vc_is_null(r, key) ? " (null)" : "", who, key);
+	if (vc_has(r, "ports") && !out->n_ports)
+		vc_warn(c, yj_key_line(r, "ports"),
+			"ports is empty%s: the rule allows every port and protocol, as if ports "
+			"were left out",
+			vc_is_null(r, "ports") ? " (null)" : "");
+	return 0;
 }
 
 static int one_rule(struct vctx *c, json_object *e, int line, void *item, const void *arg)
@@ -196,6 +361,9 @@ static int parse_rules(struct vctx *c, json_object *spec, int dir, struct pol_do
 
 /* ---- spec ---- */
 
+static const char *const dir_keys[] = {"ingress", "egress"};
+static const char *const dir_types[] = {"Ingress", "Egress"};
+
 static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 {
 	json_object *list = vc_field(spec, "policyTypes");
@@ -205,6 +373,9 @@ static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 
 	*types = 0;
 	err = vc_want_list(c, list, line, "policyTypes", &n);
+	if (!err && n > 2)
+		return vc_err(c, line, "policyTypes lists %zu types: at most two (Ingress, Egress)",
+			      n);
 	for (size_t i = 0; !err && i < n; i++) {
 		json_object *t = json_object_array_get_idx(list, i);
 		const char *s = json_object_get_string(t);
@@ -217,27 +388,31 @@ static int parse_types(struct vctx *c, json_object *spec, uint8_t *types)
 				      s ? s : "null");
 		f = !strcmp(s, "Ingress") ? HYP_ENFORCE_INGRESS : HYP_ENFORCE_EGRESS;
 		if (*types & f)
-			return vc_err(c, vc_elem_line(list, t, line), "policyTypes lists %s twice",
-				      s);
+			vc_warn(c, vc_elem_line(list, t, line),
+				"policyTypes lists %s twice, and %s not at all: this policy does "
+				"not restrict %s",
+				s, f == HYP_ENFORCE_INGRESS ? "Egress" : "Ingress",
+				f == HYP_ENFORCE_INGRESS ? "egress" : "ingress");
 		*types |= f;
 	}
 	return err;
 }
 
-/* Explicit policyTypes that leave out a direction with rules: they would be ignored. */
-static int check_types(struct vctx *c, json_object *spec, struct pol_doc *d)
+/* What policyTypes (given or not) make of the rules: valid, maybe not meant. */
+static void check_types(struct vctx *c, json_object *spec, const struct pol_doc *d, bool given)
 {
-	static const char *const keys[] = {"ingress", "egress"};
-	static const char *const names[] = {"Ingress", "Egress"};
-
 	for (int dir = HYP_DIR_INGRESS; dir <= HYP_DIR_EGRESS; dir++)
-		if (d->n_rules[dir] && !(d->types & pol_dir_flag(dir)))
-			return vc_err(
-			    c, yj_key_line(spec, keys[dir]),
-			    "%s rules are given but policyTypes leaves out %s: they would "
-			    "be ignored",
-			    keys[dir], names[dir]);
-	return 0;
+		if (given && d->n_rules[dir] && !(d->types & pol_dir_flag(dir)))
+			vc_warn(c, yj_key_line(spec, dir_keys[dir]),
+				"%s rules are ignored: policyTypes leaves out %s, so this policy "
+				"does not restrict %s (as in Kubernetes); add %s to policyTypes "
+				"to enforce them",
+				dir_keys[dir], dir_types[dir], dir_keys[dir], dir_types[dir]);
+	if (!given && vc_has(spec, "egress") && !d->n_rules[HYP_DIR_EGRESS])
+		vc_warn(c, yj_key_line(spec, "egress"),
+			"egress is empty and policyTypes is not given: egress is not restricted "
+			"(Kubernetes adds Egress to the default policyTypes only for egress "
+			"rules); to deny all egress, write policyTypes: [Ingress, Egress]");
 }
 
 static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
@@ -248,18 +423,28 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 	size_t mark;
 	int err;
 
-	if (!vc_has(root, "spec"))
-		return vc_err(c, yj_line(root), "spec is required");
+	/* Kubernetes' defaults: podSelector {}, policyTypes [Ingress] */
+	d->types = HYP_ENFORCE_INGRESS;
+	if (!spec) {
+		vc_warn(c, vc_has(root, "spec") ? yj_key_line(root, "spec") : yj_line(root),
+			"spec is %s: Kubernetes reads it as {podSelector: {}}, which denies all "
+			"ingress to every pod of namespace %s",
+			vc_has(root, "spec") ? "empty (null)" : "missing", d->meta.ns);
+		return 0;
+	}
 	err = vc_want_map(c, spec, yj_key_line(root, "spec"), "spec");
 	if (err)
 		return err;
 	mark = vc_key(c, "spec");
 	err = vc_fields(c, spec, fields);
-	if (!err && !vc_has(spec, "podSelector"))
-		err = vc_err(c, yj_line(spec),
-			     "podSelector is required ({} selects every pod of "
-			     "the namespace)");
-	if (!err)
+	if (!err && !vc_given(c, spec, "podSelector"))
+		vc_warn(c,
+			vc_has(spec, "podSelector") ? yj_key_line(spec, "podSelector")
+						    : yj_line(spec),
+			"podSelector is %s: Kubernetes reads it as {}, which selects every pod "
+			"of namespace %s",
+			vc_has(spec, "podSelector") ? "empty (null)" : "missing", d->meta.ns);
+	else if (!err)
 		err = sel_parse_key(c, spec, "podSelector", &d->pods);
 	if (!err)
 		err = parse_types(c, spec, &d->types);
@@ -267,8 +452,8 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 		err = parse_rules(c, spec, HYP_DIR_INGRESS, d);
 	if (!err)
 		err = parse_rules(c, spec, HYP_DIR_EGRESS, d);
-	if (!err && d->types)
-		err = check_types(c, spec, d);
+	if (!err)
+		check_types(c, spec, d, d->types);
 	/* Kubernetes' default: Ingress, plus Egress when there are egress rules */
 	if (!err && !d->types)
 		d->types =
@@ -288,12 +473,17 @@ static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 	if (!d)
 		return -ENOMEM;
 	c->arena = &d->arena;
+	c->warn = &d->warn;
+	c->k8s_null = true;
 	err = doc_header(c, root, &pol_kind);
 	if (!err)
 		err = doc_metadata(c, root, &pol_kind, &d->meta);
 	if (!err)
 		err = parse_spec(c, root, d);
+	if (!err)
+		vc_warn_end(c);
 	c->name = NULL; /* it pointed into root or d */
+	c->warn = NULL;
 	if (err) {
 		pol_doc_free(d);
 		return err;
@@ -390,6 +580,16 @@ const char *pol_doc_namespace(const struct pol_doc *d)
 const char *pol_doc_name(const struct pol_doc *d)
 {
 	return d->meta.name;
+}
+
+size_t pol_doc_n_warnings(const struct pol_doc *d)
+{
+	return d->warn.n;
+}
+
+const char *pol_doc_warning(const struct pol_doc *d, size_t i)
+{
+	return i < d->warn.n ? d->warn.msg[i] : NULL;
 }
 
 int pol_parse_root(json_object *root, int doc_index, struct pol_doc **out, struct errmsg *em)

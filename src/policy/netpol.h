@@ -28,9 +28,17 @@ struct pol_peer {
 	struct label_selector *pods;	   /* NULL: absent */
 	struct label_selector *namespaces; /* NULL: absent */
 	bool ip_block;			   /* then neither selector */
+	/*
+	 * An IPv6 block: valid, kept (as text, canonical), and it matches
+	 * no endpoint, since Hyperion carries IPv4 only. cidr and except
+	 * are then unused.
+	 */
+	bool ipv6;
 	struct cidr4 cidr;
 	struct cidr4 *except;
 	size_t n_except;
+	const char *cidr6;    /* ipv6: "fd00::/8" */
+	const char **except6; /* ipv6: n_except of them */
 };
 
 struct pol_rule {
@@ -44,9 +52,11 @@ struct pol_doc {
 	struct doc_arena *arena; /* owns everything below */
 	struct doc_meta meta;	 /* labels and annotations kept for pol_doc_json */
 	struct label_selector pods;
-	uint8_t types;		   /* HYP_ENFORCE_INGRESS | HYP_ENFORCE_EGRESS */
-	struct pol_rule *rules[2]; /* by hyp_policy_dir */
+	uint8_t types; /* HYP_ENFORCE_INGRESS | HYP_ENFORCE_EGRESS */
+	/* by hyp_policy_dir; a direction outside types keeps its rules, ignored */
+	struct pol_rule *rules[2];
 	size_t n_rules[2];
+	struct doc_warnings warn; /* pol_doc_warning() */
 };
 
 static inline uint8_t pol_dir_flag(int dir)

@@ -2,8 +2,9 @@
 /*
  * A validated NetworkPolicy as canonical JSON: what the store keeps and
  * `show` prints. Defaults are written out (namespace, policyTypes, TCP),
- * CIDRs normalised, empty lists left out; pol_doc_from_json() reads it
- * back to the same document.
+ * CIDRs normalised, empty lists left out, rules of a direction outside
+ * policyTypes kept (ignored, as Kubernetes keeps them); pol_doc_from_json()
+ * reads it back to the same document.
  */
 #include <stdio.h>
 
@@ -31,11 +32,12 @@ static json_object *peer_json(struct jbuild *b, const struct pol_peer *p)
 	if (!p->ip_block)
 		return o;
 	ib = jb_obj(b);
-	jb_set(b, ib, "cidr", cidr_json(b, &p->cidr));
+	jb_set(b, ib, "cidr", p->ipv6 ? jb_str(b, p->cidr6) : cidr_json(b, &p->cidr));
 	if (p->n_except) {
 		ex = jb_arr(b);
 		for (size_t i = 0; i < p->n_except; i++)
-			jb_push(b, ex, cidr_json(b, &p->except[i]));
+			jb_push(b, ex,
+				p->ipv6 ? jb_str(b, p->except6[i]) : cidr_json(b, &p->except[i]));
 		jb_set(b, ib, "except", ex);
 	}
 	jb_set(b, o, "ipBlock", ib);

@@ -33,6 +33,17 @@ void pol_doc_free(struct pol_doc *d);
 void pol_docs_free(struct pol_doc **docs, size_t n);
 const char *pol_doc_namespace(const struct pol_doc *d);
 const char *pol_doc_name(const struct pol_doc *d);
+/*
+ * The warnings of a parsed document: what it says that Kubernetes accepts
+ * and Hyperion applies as Kubernetes does, but that its author may not
+ * mean (rules of a direction outside policyTypes, ignored; an empty or
+ * null from, to or ports, which allows all; an IPv6 ipBlock, which
+ * matches nothing here...). Each is worded like an error: "document D
+ * (NAME), line L: what (in PATH)". Whoever applies the text shows them to
+ * the user; they do not stop the apply.
+ */
+size_t pol_doc_n_warnings(const struct pol_doc *d);
+const char *pol_doc_warning(const struct pol_doc *d, size_t i); /* NULL past the end */
 /* The document as canonical JSON (what the store keeps and `show` prints). */
 json_object *pol_doc_json(const struct pol_doc *d);
 /* Rebuilds a document from pol_doc_json() output. */

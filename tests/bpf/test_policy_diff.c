@@ -5,7 +5,12 @@
  * selectors with matchLabels and every matchExpressions operator,
  * ingress and egress, single ports, endPort ranges, TCP/UDP/SCTP and the
  * default protocol, port-less rules, ipBlock with except, default deny,
- * policyTypes given or not) are loaded the daemon's way (fixture.h:
+ * policyTypes given or not, given twice, or leaving out a direction that
+ * has rules, which Kubernetes ignores; and the shapes Kubernetes decodes
+ * with a meaning of their own: from/to/ports written as [] or null, null
+ * rules and ports entries, null port/endPort/protocol, null selectors and
+ * selector parts, a spec or podSelector left out or null, IPv6 ipBlocks,
+ * which match no endpoint here) are loaded the daemon's way (fixture.h:
  * pol_parse, store JSON round trip, pol_compile, emu_policy_load). Random
  * new flows between random endpoints (ports at the edges of the policies'
  * ranges, ICMP echo too), to pool addresses nobody owns and to the sender
@@ -101,9 +106,10 @@ struct g_req {
 struct g_sel {
 	int n;
 	struct g_req r[3];
+	bool null_ml, null_me; /* "matchLabels: null" / "matchExpressions: null" when unused */
 };
 
-enum { PEER_PODS, PEER_NS, PEER_BOTH, PEER_IPBLOCK };
+enum { PEER_PODS, PEER_NS, PEER_BOTH, PEER_IPBLOCK, PEER_IPV6 };
 
 struct g_peer {
 	int kind;
@@ -113,28 +119,41 @@ struct g_peer {
 	int nex;
 	uint32_t ex[2];
 	int explen[2];
+	int v6;		  /* PEER_IPV6: which block */
+	bool null_absent; /* the fields it does not use written as null */
 };
 
 struct g_port {
-	int proto; /* 0: left out (TCP) */
-	int port;  /* 0: left out */
-	int end;   /* 0: left out */
+	int proto;	/* 0: left out (TCP) */
+	int port;	/* 0: left out */
+	int end;	/* 0: left out */
+	bool nulls;	/* what is left out written as null */
+	bool null_item; /* proto, port, end 0: the entry written as null */
 };
+
+/* How an empty list is written: left out, [], null. */
+enum { LIST_ABSENT, LIST_EMPTY, LIST_NULL };
 
 struct g_rule {
 	int n_peers;
 	struct g_peer peers[2];
 	int n_ports;
 	struct g_port ports[3];
+	int peers_form, ports_form; /* when n_peers / n_ports is 0 */
+	bool null_rule;		    /* no peers, no ports: the rule written as null */
 };
 
 struct g_pol {
 	int ns;
 	struct g_sel pods;
-	int types;	     /* explicit policyTypes (HYP_ENFORCE_*), 0: left out */
-	bool write_empty[2]; /* "ingress: []" / "egress: []" with no rules */
+	int pods_form;	    /* pods empty: 0 {}, 1 left out, 2 null */
+	int types;	    /* explicit policyTypes (HYP_ENFORCE_*), 0: left out */
+	bool dup_type;	    /* one type: listed twice */
+	bool empty_types;   /* types 0: "policyTypes: []" */
+	int write_empty[2]; /* no rules: LIST_EMPTY "ingress: []", LIST_NULL "ingress: null" */
 	int n_rules[2];
 	struct g_rule rules[2][3];
+	int no_spec; /* all defaults: 1 spec left out, 2 spec null */
 };
 
 #define MAX_POLS 5
@@ -179,6 +198,8 @@ static void gen_sel(struct g_sel *s, int k0, int k1, int max)
 {
 	bool ml_used[N_KEYS] = {false};
 
+	bool any_ml = false, any_me = false;
+
 	s->n = (int)rnd((uint32_t)max + 1);
 	for (int i = 0; i < s->n; i++) {
 		int key = chance(65) ? k0 : k1;
@@ -186,7 +207,11 @@ static void gen_sel(struct g_sel *s, int k0, int k1, int max)
 		gen_req(&s->r[i], key, !ml_used[key]);
 		if (s->r[i].ml)
 			ml_used[key] = true;
+		any_ml |= s->r[i].ml;
+		any_me |= !s->r[i].ml;
 	}
+	s->null_ml = !any_ml && chance(10);
+	s->null_me = !any_me && chance(10);
 }
 
 static uint32_t pool_addr(struct round *r)
@@ -205,7 +230,9 @@ static uint32_t mask_of(int plen)
 static void gen_peer(struct round *r, struct g_peer *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->kind = (int)rnd(4);
+	p->kind = chance(5) ? PEER_IPV6 : (int)rnd(4);
+	p->null_absent = chance(15);
+	p->v6 = (int)rnd(3);
 	if (p->kind == PEER_PODS || p->kind == PEER_BOTH)
 		gen_sel(&p->pods, K_APP, K_TIER, 2);
 	if (p->kind == PEER_NS || p->kind == PEER_BOTH)
@@ -233,8 +260,11 @@ static void gen_port(struct g_port *p)
 
 	memset(p, 0, sizeof(*p));
 	p->proto = protos[rnd(4)];
-	if (chance(20))
+	p->nulls = chance(15);
+	if (chance(20)) {
+		p->null_item = !p->proto && chance(30);
 		return; /* the whole protocol */
+	}
 	p->port = chance(50) ? common_ports[rnd(sizeof(common_ports) / sizeof(common_ports[0]))]
 			     : 1 + (int)rnd(65535);
 	if (chance(45)) {
@@ -253,6 +283,9 @@ static void gen_rule(struct round *r, struct g_rule *ru)
 	ru->n_ports = chance(30) ? 0 : 1 + (int)rnd(3);
 	for (int i = 0; i < ru->n_ports; i++)
 		gen_port(&ru->ports[i]);
+	ru->peers_form = (int)rnd(3);
+	ru->ports_form = (int)rnd(3);
+	ru->null_rule = !ru->n_peers && !ru->n_ports && chance(25);
 }
 
 static void gen_pol(struct round *r, struct g_pol *p)
@@ -263,16 +296,24 @@ static void gen_pol(struct round *r, struct g_pol *p)
 	memset(p, 0, sizeof(*p));
 	p->ns = chance(60) ? NS_DEFAULT : 1 + (int)rnd(2);
 	gen_sel(&p->pods, K_APP, K_TIER, 2);
+	p->pods_form = p->pods.n ? 0 : (int)rnd(3);
 	p->types = type_sets[rnd(4)];
+	p->dup_type =
+	    (p->types == HYP_ENFORCE_INGRESS || p->types == HYP_ENFORCE_EGRESS) && chance(15);
+	p->empty_types = !p->types && chance(15);
 	for (int dir = 0; dir < 2; dir++) {
 		bool may = !p->types || (p->types & (dir == HYP_DIR_INGRESS ? HYP_ENFORCE_INGRESS
 									    : HYP_ENFORCE_EGRESS));
 
-		p->n_rules[dir] = may && !chance(25) ? 1 + (int)rnd(3) : 0;
+		/* rules outside policyTypes are valid: Kubernetes ignores them */
+		p->n_rules[dir] = (may || chance(30)) && !chance(25) ? 1 + (int)rnd(3) : 0;
 		for (int i = 0; i < p->n_rules[dir]; i++)
 			gen_rule(r, &p->rules[dir][i]);
-		p->write_empty[dir] = !p->n_rules[dir] && chance(20);
+		p->write_empty[dir] = !p->n_rules[dir] && chance(20) ? 1 + (int)rnd(2) : 0;
 	}
+	if (!p->pods.n && !p->types && !p->empty_types && !p->n_rules[0] && !p->n_rules[1] &&
+	    !p->write_empty[0] && !p->write_empty[1] && chance(50))
+		p->no_spec = 1 + (int)rnd(2);
 }
 
 static void gen_world(struct round *r)
@@ -331,8 +372,12 @@ static json_object *sel_json(const struct g_sel *s)
 	}
 	if (ml)
 		json_object_object_add(o, "matchLabels", ml);
+	else if (s->null_ml)
+		json_object_object_add(o, "matchLabels", NULL);
 	if (me)
 		json_object_object_add(o, "matchExpressions", me);
+	else if (s->null_me)
+		json_object_object_add(o, "matchExpressions", NULL);
 	return o;
 }
 
@@ -345,10 +390,37 @@ static json_object *cidr_json(uint32_t addr, int plen)
 	return json_object_new_string(buf);
 }
 
+static const char *const v6_blocks[][2] = {
+    {"::/0", NULL},
+    {"fd00::/8", "fd00:1::/32"},
+    {"2001:db8::/32", NULL},
+};
+
 static json_object *peer_json(const struct g_peer *p)
 {
 	json_object *o = json_object_new_object();
 
+	if (p->null_absent) {
+		if (p->kind != PEER_PODS && p->kind != PEER_BOTH)
+			json_object_object_add(o, "podSelector", NULL);
+		if (p->kind != PEER_NS && p->kind != PEER_BOTH)
+			json_object_object_add(o, "namespaceSelector", NULL);
+		if (p->kind != PEER_IPBLOCK && p->kind != PEER_IPV6)
+			json_object_object_add(o, "ipBlock", NULL);
+	}
+	if (p->kind == PEER_IPV6) {
+		json_object *ib = json_object_new_object();
+
+		json_object_object_add(ib, "cidr", json_object_new_string(v6_blocks[p->v6][0]));
+		if (v6_blocks[p->v6][1]) {
+			json_object *ex = json_object_new_array();
+
+			json_object_array_add(ex, json_object_new_string(v6_blocks[p->v6][1]));
+			json_object_object_add(ib, "except", ex);
+		}
+		json_object_object_add(o, "ipBlock", ib);
+		return o;
+	}
 	if (p->kind == PEER_IPBLOCK) {
 		json_object *ib = json_object_new_object();
 
@@ -375,34 +447,63 @@ static const char *proto_name(int proto)
 	return proto == IPPROTO_TCP_ ? "TCP" : proto == IPPROTO_UDP_ ? "UDP" : "SCTP";
 }
 
+/* An empty list as form says: nothing, [] or null. */
+static void empty_list(json_object *o, const char *key, int form)
+{
+	if (form == LIST_EMPTY)
+		json_object_object_add(o, key, json_object_new_array());
+	else if (form == LIST_NULL)
+		json_object_object_add(o, key, NULL);
+}
+
+static json_object *port_json(const struct g_port *p)
+{
+	json_object *po;
+
+	if (p->null_item)
+		return NULL; /* Kubernetes: {} */
+	po = json_object_new_object();
+	if (p->proto)
+		json_object_object_add(po, "protocol",
+				       json_object_new_string(proto_name(p->proto)));
+	else if (p->nulls)
+		json_object_object_add(po, "protocol", NULL);
+	if (p->port)
+		json_object_object_add(po, "port", json_object_new_int(p->port));
+	else if (p->nulls)
+		json_object_object_add(po, "port", NULL);
+	if (p->end)
+		json_object_object_add(po, "endPort", json_object_new_int(p->end));
+	else if (p->nulls)
+		json_object_object_add(po, "endPort", NULL);
+	return po;
+}
+
 static json_object *rule_json(const struct g_rule *ru, int dir)
 {
-	json_object *o = json_object_new_object();
+	const char *key = dir == HYP_DIR_INGRESS ? "from" : "to";
+	json_object *o;
 
+	if (ru->null_rule)
+		return NULL; /* Kubernetes: {} */
+	o = json_object_new_object();
 	if (ru->n_peers) {
 		json_object *a = json_object_new_array();
 
 		for (int i = 0; i < ru->n_peers; i++)
 			json_object_array_add(a, peer_json(&ru->peers[i]));
-		json_object_object_add(o, dir == HYP_DIR_INGRESS ? "from" : "to", a);
+		json_object_object_add(o, key, a);
+	} else {
+		empty_list(o, key, ru->peers_form);
 	}
 	if (ru->n_ports) {
 		json_object *a = json_object_new_array();
 
-		for (int i = 0; i < ru->n_ports; i++) {
-			const struct g_port *p = &ru->ports[i];
-			json_object *po = json_object_new_object();
-
-			if (p->proto)
-				json_object_object_add(
-				    po, "protocol", json_object_new_string(proto_name(p->proto)));
-			if (p->port)
-				json_object_object_add(po, "port", json_object_new_int(p->port));
-			if (p->end)
-				json_object_object_add(po, "endPort", json_object_new_int(p->end));
-			json_object_array_add(a, po);
-		}
+		for (int i = 0; i < ru->n_ports; i++)
+			json_object_array_add(a, port_json(&ru->ports[i]));
 		json_object_object_add(o, "ports", a);
+	} else {
+		empty_list(o, "ports", ru->ports_form);
 	}
 	return o;
 }
@@ -431,28 +532,42 @@ static char *policy_text(const struct round *r)
 			json_object_object_add(md, "namespace",
 					       json_object_new_string(ns_names[p->ns]));
 		json_object_object_add(o, "metadata", md);
-		json_object_object_add(spec, "podSelector", sel_json(&p->pods));
-		if (p->types) {
+		if (p->pods_form == 0)
+			json_object_object_add(spec, "podSelector", sel_json(&p->pods));
+		else if (p->pods_form == 2)
+			json_object_object_add(spec, "podSelector", NULL);
+		if (p->types || p->empty_types) {
 			json_object *t = json_object_new_array();
 
 			if (p->types & HYP_ENFORCE_INGRESS)
 				json_object_array_add(t, json_object_new_string("Ingress"));
 			if (p->types & HYP_ENFORCE_EGRESS)
 				json_object_array_add(t, json_object_new_string("Egress"));
+			if (p->dup_type)
+				json_object_array_add(
+				    t, json_object_new_string(
+					   p->types & HYP_ENFORCE_INGRESS ? "Ingress" : "Egress"));
 			json_object_object_add(spec, "policyTypes", t);
 		}
 		for (int dir = 0; dir < 2; dir++) {
+			const char *key = dir == HYP_DIR_INGRESS ? "ingress" : "egress";
 			json_object *a;
 
-			if (!p->n_rules[dir] && !p->write_empty[dir])
+			if (!p->n_rules[dir]) {
+				empty_list(spec, key, p->write_empty[dir]);
 				continue;
+			}
 			a = json_object_new_array();
 			for (int k = 0; k < p->n_rules[dir]; k++)
 				json_object_array_add(a, rule_json(&p->rules[dir][k], dir));
-			json_object_object_add(spec, dir == HYP_DIR_INGRESS ? "ingress" : "egress",
-					       a);
+			json_object_object_add(spec, key, a);
 		}
-		json_object_object_add(o, "spec", spec);
+		if (p->no_spec == 2)
+			json_object_object_add(o, "spec", NULL);
+		if (p->no_spec)
+			json_object_put(spec);
+		else
+			json_object_object_add(o, "spec", spec);
 		s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 							  JSON_C_TO_STRING_NOSLASHESCAPE);
 		n = strlen(s);
@@ -529,6 +644,8 @@ static bool in_cidr(uint32_t ip, uint32_t net, int plen)
 static bool peer_ok(const struct g_pol *p, const struct g_peer *pe, const struct g_ep *peer)
 {
 	switch (pe->kind) {
+	case PEER_IPV6:
+		return false; /* endpoints have IPv4 addresses only */
 	case PEER_IPBLOCK:
 		if (!in_cidr(peer->ip, pe->cidr, pe->plen))
 			return false;
@@ -563,6 +680,7 @@ static bool port_ok(const struct g_rule *ru, int proto, int dport)
 	return false;
 }
 
+/* Kubernetes' policyTypes: as given (a duplicate changes nothing), else the default. */
 static int pol_types(const struct g_pol *p)
 {
 	return p->types

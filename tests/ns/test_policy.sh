@@ -6,12 +6,13 @@
 # port ranges; policies adding up; deletion; replies of allowed flows
 # pass; bad documents are rejected whole; `policy trace` explains; a policy
 # re-applied under its name replaces its old rules; a deleted policy's
-# endpoint is back to allow-all. Every denied flow has an allowed twin of
+# endpoint is back to allow-all; rules of a direction policyTypes leaves
+# out are accepted and ignored. Every denied flow has an allowed twin of
 # the same shape (client, server, port) that differs only in what the
 # policy tells apart.
 . "$(dirname "$0")/lib.sh"
 
-plan 49
+plan 60
 
 INST=po-$UNIQ
 WEB=pow-$UNIQ DB=pod-$UNIQ CLI=poc-$UNIQ DEV=pov-$UNIQ
@@ -215,4 +216,33 @@ check "policy delete web-ports" hctl policy delete prod/web-ports
 expect "$CLI" "$IPW:8080" allow "web-ports deleted, nothing selects web: client -> web:8080"
 expect "$CLI" "$IPW:80" allow "web-ports deleted, nothing selects web: client -> web:80"
 check "policy list empty again" bash -c "$HYPERCTL --instance $INST -j policy list | jq -e 'length == 0'"
+
+# policyTypes decides, as in Kubernetes: rules for a direction it leaves out
+# are accepted, kept and ignored; the same rules with the direction listed
+# are enforced (the twin)
+clitypes() { # TYPES: prod/cli-types, client may take from web, give to db
+	hctl policy apply -f - <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: cli-types, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: client}}
+  policyTypes: $1
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: web}}}]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: db}}}]
+EOF2
+}
+check "egress rules with policyTypes [Ingress] are accepted (Kubernetes accepts them)" clitypes "[Ingress]"
+expect "$CLI" "$IPW:80" allow "egress rules ignored under policyTypes [Ingress]: client -> web:80"
+expect "$WEB" "$IPC:80" allow "the ingress rule of cli-types applies: web -> client:80"
+expect "$DB" "$IPC:80" deny "the ingress rule of cli-types applies: db -> client:80"
+check "trace: client's egress not enforced, client -> web:80 allowed" bash -c "$HYPERCTL --instance $INST -j policy trace cli web tcp 80 | jq -e '.verdict == \"allowed\" and .egress.enforced == false'"
+check "policy show keeps the ignored egress rule under policyTypes [Ingress]" bash -c "$HYPERCTL --instance $INST -j policy show prod/cli-types | jq -e '.spec.policyTypes == [\"Ingress\"] and (.spec.egress | length) == 1'"
+check "the same policy with policyTypes [Ingress, Egress] applies" clitypes "[Ingress, Egress]"
+expect "$CLI" "$IPW:80" deny "policyTypes [Ingress, Egress]: the same egress rule denies client -> web:80"
+expect "$CLI" "$IPD:80" allow "policyTypes [Ingress, Egress]: the egress rule allows client -> db:80"
+check "policy delete cli-types" hctl policy delete prod/cli-types
+expect "$CLI" "$IPW:80" allow "cli-types deleted: client -> web:80"
 finish
