@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Per-CPU counters and the single drop exit. */
+/* Per-CPU packet and byte counters (hyp_counter): the bridge's stats.h and drop.h, the guard. */
 #ifndef HYP_BPF_COUNTERS_H
 #define HYP_BPF_COUNTERS_H
 

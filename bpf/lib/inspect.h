@@ -1,19 +1,54 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Payload inspection: the payload is walked through the endpoint's DFA in
- * 64-byte blocks (bpf_loop, so any length and non-linear GSO skbs work),
- * the DFA state is kept per flow direction in conntrack so a pattern
- * split across segments is still found. TCP payload is walked in sequence
- * order: a retransmitted part is skipped, a segment past a gap is dropped
- * (the sender retransmits in order). Flows whose endpoints have no
- * patterns never get here (their conntrack entry says so).
+ * Payload inspection, in two steps of the pipeline. inspect_plan, when
+ * policy decides a flow (new, or re-checked after a change), works out
+ * which of the four walks the flow pays for (receiver's ingress and
+ * sender's egress patterns, each way); conntrack records that with the
+ * flow. inspect_stage walks the payload of a flow that pays for any: the
+ * payload goes through the endpoint's DFA in 64-byte blocks (bpf_loop, so
+ * any length and non-linear GSO skbs work), the DFA state is kept per
+ * flow direction in conntrack so a pattern split across segments is still
+ * found. TCP payload is walked in sequence order: a retransmitted part is
+ * skipped, a segment past a gap is dropped (the sender retransmits in
+ * order). Flows whose endpoints have no patterns skip the stage.
  */
 #ifndef HYP_BPF_INSPECT_H
 #define HYP_BPF_INSPECT_H
 
-#include "common.h"
-#include "maps.h"
-#include "conntrack.h"
+#include "pipeline.h"
+#include "maps_inspect.h"
+
+static __always_inline int has_inspect(__u32 identity, __u32 dir)
+{
+	struct hyp_inspect_key k = {.identity = identity, .dir = dir};
+
+	return bpf_map_lookup_elem(&hyp_inspect, &k) != NULL;
+}
+
+/* Which inspections the flow initiator -> responder pays for. */
+static __always_inline __u8 inspect_flags(const struct endpoint_ref *init,
+					  const struct endpoint_ref *resp)
+{
+	__u8 f = 0;
+
+	if (has_inspect(resp->identity, HYP_DIR_INGRESS))
+		f |= HYP_CT_I_ORIG_ING;
+	if (has_inspect(init->identity, HYP_DIR_EGRESS))
+		f |= HYP_CT_I_ORIG_EGR;
+	if (has_inspect(init->identity, HYP_DIR_INGRESS))
+		f |= HYP_CT_I_REPLY_ING;
+	if (has_inspect(resp->identity, HYP_DIR_EGRESS))
+		f |= HYP_CT_I_REPLY_EGR;
+	return f;
+}
+
+/* Decided with policy, for the flow policy just allowed; a flow policy
+ * did not look at keeps what its entry says. */
+static __always_inline void inspect_plan(struct pkt_ctx *ctx)
+{
+	if (ctx->check)
+		ctx->insp = inspect_flags(flow_initiator(ctx), flow_responder(ctx));
+}
 
 struct walk {
 	struct __sk_buff *skb;
@@ -216,6 +251,21 @@ __noinline int inspect(struct __sk_buff *skb, struct flow *f, struct hyp_ct_val 
 	if (v->insp & egr)
 		return inspect_slot(skb, f, v, reply, 1, f->src_id, (__u32)from, end);
 	return 0;
+}
+
+/* A flow blocked earlier stays blocked, whatever it pays for now. */
+static __always_inline int inspect_stage(struct pkt_ctx *ctx)
+{
+	struct hyp_ct_val *ct = ctx->ct;
+	struct flow f;
+
+	if (!ct || !(ct->insp | (ct->flags & HYP_CT_F_BLOCKED)))
+		return 0;
+	f = ctx->flow;
+	f.src_id = ctx->src.identity;
+	f.dst_id = ctx->dst.identity;
+	f.reply = (__u32)ctx->reply;
+	return inspect(ctx->skb, &f, ct);
 }
 
 #endif /* HYP_BPF_INSPECT_H */

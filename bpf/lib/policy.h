@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Policy lookup: a constant number of LPM lookups per new flow, whatever
- * the number of rules. The active generation is read once per packet, so
- * a packet sees one complete rule set, never a mix.
+ * Policy stage: decides every new flow, and re-checks an established one
+ * at its first packet after a policy change (its conntrack entry was
+ * checked against an older revision). A constant number of LPM lookups per
+ * decision, whatever the number of rules. The active generation is read
+ * once per packet (port_stage), so a packet sees one complete rule set,
+ * never a mix.
  */
 #ifndef HYP_BPF_POLICY_H
 #define HYP_BPF_POLICY_H
 
-#include "common.h"
-#include "maps.h"
-
-struct endpoint_ref {
-	__u32 identity;
-	__be32 ip;
-};
+#include "pipeline.h"
+#include "maps_policy.h"
+#include "conntrack.h"
 
 static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local,
 					const struct endpoint_ref *peer, __u8 proto, __u16 dport)
@@ -59,6 +58,26 @@ static __always_inline int policy_check(__u32 gen, const struct endpoint_ref *sr
 	    !policy_match(gen, HYP_DIR_INGRESS, dst->identity, src, proto, dport))
 		return HYP_DROP_POLICY_INGRESS;
 	return 0;
+}
+
+/*
+ * A flow is checked as it started: initiator to responder, its original
+ * destination port. A flow that was allowed and no longer is loses its
+ * conntrack entry, and the packet is dropped (policy-revoked): the flow is
+ * cut at its next packet.
+ */
+static __always_inline int policy_stage(struct pkt_ctx *ctx)
+{
+	int reason;
+
+	if (!ctx->check)
+		return 0;
+	reason = policy_check(ctx->gen, flow_initiator(ctx), flow_responder(ctx),
+			      ctx->flow.key.proto, flow_dport(ctx));
+	if (!reason || !ctx->ct)
+		return reason;
+	ct_forget(ctx);
+	return HYP_DROP_POLICY_REVOKED;
 }
 
 #endif /* HYP_BPF_POLICY_H */

@@ -4,12 +4,14 @@
  * is cut to its headers and turned into a RST for the receiver (cloned
  * out of its port), then into a RST back to the sender. Both stacks close
  * the connection at once instead of retransmitting into a dead flow.
+ * reset_both is the pipeline's exit for such a segment.
  */
 #ifndef HYP_BPF_RESET_H
 #define HYP_BPF_RESET_H
 
-#include "common.h"
-#include "conntrack.h"
+#include "pipeline.h"
+#include "parse.h"
+#include "drop.h"
 
 #define L3_OFF	sizeof(struct ethhdr)
 #define L4_OFF	(sizeof(struct ethhdr) + sizeof(struct iphdr))
@@ -125,6 +127,28 @@ __noinline int tcp_reset_both(struct __sk_buff *skb, struct reset_info *ri)
 		      ri->seq_next))
 		return TC_ACT_SHOT;
 	return bpf_redirect(skb->ifindex, 0);
+}
+
+/* The segment counts as dropped (inspect-match), then both ends get a RST. */
+static __always_inline int reset_both(struct pkt_ctx *ctx)
+{
+	struct __sk_buff *skb = ctx->skb;
+	const struct flow *f = &ctx->flow;
+	const struct hyp_endpoint *ep = ctx->ep;
+	struct reset_info ri = {};
+	__u32 len = skb->len - (sizeof(struct ethhdr) + sizeof(struct iphdr) + f->l4_len);
+	__u8 hdr[8];
+
+	drop(ctx, HYP_DROP_INSPECT_MATCH);
+	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr) + sizeof(struct iphdr) + 4, hdr, 8))
+		return TC_ACT_SHOT;
+	ri.recv_port = ep->port_ifindex;
+	mac_copy(ri.sender_mac, ctx->port->mac);
+	mac_copy(ri.recv_mac, ep->mac);
+	ri.seq = (__u32)hdr[0] << 24 | (__u32)hdr[1] << 16 | (__u32)hdr[2] << 8 | hdr[3];
+	ri.ack = (__u32)hdr[4] << 24 | (__u32)hdr[5] << 16 | (__u32)hdr[6] << 8 | hdr[7];
+	ri.seq_next = ri.seq + len + ((f->tcp_flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
+	return tcp_reset_both(skb, &ri);
 }
 
 #endif /* HYP_BPF_RESET_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The inspection tables (docs/inspection.md): the DFA rows, each
+ * endpoint's and direction's automaton, and the ring of match events.
+ */
+#ifndef HYP_BPF_MAPS_INSPECT_H
+#define HYP_BPF_MAPS_INSPECT_H
+
+#include "common.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HYP_DFA_ROWS);
+	__type(key, __u32);
+	__type(value, struct hyp_dfa_row);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_dfa SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * HYP_MAX_ENDPOINTS);
+	__type(key, struct hyp_inspect_key);
+	__type(value, struct hyp_inspect_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_inspect SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_events SEC(".maps");
+
+#endif /* HYP_BPF_MAPS_INSPECT_H */
