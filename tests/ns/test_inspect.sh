@@ -198,9 +198,15 @@ check "no inspection drop for endpoints without patterns" test "$before" -eq "$(
 
 # alert mode: an event, and the traffic passes
 check "alert mode passes the request (/admin/x served)" served "$CLI" "http://$IPA/admin/x"
-ev() { hctl -j events | jq -e '[.[] | select(.action == "alert" and .pattern == "/admin" and .endpoint == "api" and .policy == "default/api-alert" and .offset > 0)] | length >= 1'; }
-check "alert mode delivers an event (endpoint, flow, pattern, offset)" ev
-check "events name the blocked flow too" bash -c "$HYPERCTL --instance $INST -j events | jq -e '[.[] | select(.action == \"drop\" and .pattern == \"/etc/passwd\")] | length >= 1'"
+ev() { # ACTION PATTERN ENDPOINT POLICY DST-IP: an event with that flow (client -> DST-IP:80, TCP)
+	hctl -j events | jq -e --arg a "$1" --arg p "$2" --arg e "$3" --arg pol "$4" --arg s "$IPC" --arg d "$5" \
+		'[.[] | select(.action == $a and .pattern == $p and .endpoint == $e and .policy == $pol and .direction == "ingress" and
+		.src == $s and .dst == $d and .dport == 80 and .proto == 6 and .sport > 0 and .offset > 0)] | length >= 1'
+}
+check "alert mode delivers an event (endpoint, policy, flow client -> api:80, pattern, offset)" \
+	ev alert /admin api default/api-alert "$IPA"
+check "events name the blocked flow too (client -> web:80, /etc/passwd, web-block)" \
+	ev drop /etc/passwd web default/web-block "$IPW"
 check "human events output" bash -c "$HYPERCTL --instance $INST events | grep -q 'alert  api'"
 
 # a drop document and an alert document on the same endpoint: each pattern keeps its action
