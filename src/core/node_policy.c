@@ -285,6 +285,23 @@ static int put_doc(struct node *n, enum store_doc_kind kind, const char *ns, con
 	return err ? em_set(em, err, "%s: cannot store it", ref) : 0;
 }
 
+/*
+ * The reply: {"applied": [...], "warnings": [...]}. Warnings are taken from
+ * this parse only (the store's re-parse at every compile would repeat them).
+ */
+static json_object *apply_reply(const struct parsed *p, json_object *applied)
+{
+	json_object *r = json_object_new_object(), *w = json_object_new_array();
+
+	for (size_t i = 0; i < p->n_net; i++)
+		for (size_t k = 0; k < pol_doc_n_warnings(p->net[i]); k++)
+			json_object_array_add(
+			    w, json_object_new_string(pol_doc_warning(p->net[i], k)));
+	json_object_object_add(r, KEY_APPLIED, applied);
+	json_object_object_add(r, KEY_WARNINGS, w);
+	return r;
+}
+
 int node__policy_apply(struct node *n, const char *text, size_t len, json_object **result,
 		       struct errmsg *em)
 {
@@ -328,6 +345,8 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 		if (p.n_insp)
 			node__inspect_sync(n, NULL);
 	}
+	if (applied)
+		applied = apply_reply(&p, applied);
 	parsed_free(&p);
 	*result = applied;
 	return err;

@@ -46,6 +46,24 @@ static int read_file(const char *path, char **out)
 	return 0;
 }
 
+/* Warnings go to stderr in text mode, before what was applied. */
+static void print_applied(json_object *res)
+{
+	json_object *warn = jget(res, KEY_WARNINGS), *applied = jget(res, KEY_APPLIED);
+
+	if (!pr_is_json())
+		for (size_t i = 0; i < json_object_array_length(warn); i++)
+			fprintf(stderr, "hyperctl: warning: %s\n",
+				json_object_get_string(json_object_array_get_idx(warn, i)));
+	pr_open_object(NULL);
+	pr_open_array(KEY_APPLIED);
+	for (size_t i = 0; i < json_object_array_length(applied); i++)
+		pr_value(NULL, "%s applied\n", json_object_array_get_idx(applied, i));
+	pr_close_array();
+	pr_value(KEY_WARNINGS, NULL, warn);
+	pr_close_object();
+}
+
 static int policy_apply(struct ctl *c, int argc, char **argv)
 {
 	json_object *args, *res;
@@ -82,10 +100,7 @@ static int policy_apply(struct ctl *c, int argc, char **argv)
 	free(text);
 	if (ctl_call(c, "policy.apply", args, &res))
 		return 1;
-	pr_open_array(NULL);
-	for (size_t i = 0; i < json_object_array_length(res); i++)
-		pr_value(NULL, "%s applied\n", json_object_array_get_idx(res, i));
-	pr_close_array();
+	print_applied(res);
 	json_object_put(res);
 	return 0;
 }

@@ -21,6 +21,10 @@
 #define KEY_PROTO  "proto"
 #define KEY_PORT   "port"
 
+/* the reply of policy.apply: the documents applied, the parser's warnings */
+#define KEY_APPLIED  "applied"
+#define KEY_WARNINGS "warnings"
+
 /* a SNIC: name, netns, ifname, ip, then these, labels and owner */
 #define KEY_GATEWAY	 "gateway"
 #define KEY_MAC		 "mac"

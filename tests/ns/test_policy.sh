@@ -12,7 +12,7 @@
 # policy tells apart.
 . "$(dirname "$0")/lib.sh"
 
-plan 60
+plan 61
 
 INST=po-$UNIQ
 WEB=pow-$UNIQ DB=pod-$UNIQ CLI=poc-$UNIQ DEV=pov-$UNIQ
@@ -235,12 +235,15 @@ spec:
 EOF2
 }
 check "egress rules with policyTypes [Ingress] are accepted (Kubernetes accepts them)" clitypes "[Ingress]"
+out=$(clitypes "[Ingress]" 2>&1)
+check "apply warns that the egress rules are ignored ($out)" grep -q "warning: .*egress rules are ignored" <<<"$out"
 expect "$CLI" "$IPW:80" allow "egress rules ignored under policyTypes [Ingress]: client -> web:80"
 expect "$WEB" "$IPC:80" allow "the ingress rule of cli-types applies: web -> client:80"
 expect "$DB" "$IPC:80" deny "the ingress rule of cli-types applies: db -> client:80"
 check "trace: client's egress not enforced, client -> web:80 allowed" bash -c "$HYPERCTL --instance $INST -j policy trace cli web tcp 80 | jq -e '.verdict == \"allowed\" and .egress.enforced == false'"
 check "policy show keeps the ignored egress rule under policyTypes [Ingress]" bash -c "$HYPERCTL --instance $INST -j policy show prod/cli-types | jq -e '.spec.policyTypes == [\"Ingress\"] and (.spec.egress | length) == 1'"
-check "the same policy with policyTypes [Ingress, Egress] applies" clitypes "[Ingress, Egress]"
+out=$(clitypes "[Ingress, Egress]" 2>&1)
+check "the same policy with policyTypes [Ingress, Egress] applies, without a warning ($out)" bash -c "grep -q applied <<<'$out' && ! grep -q warning <<<'$out'"
 expect "$CLI" "$IPW:80" deny "policyTypes [Ingress, Egress]: the same egress rule denies client -> web:80"
 expect "$CLI" "$IPD:80" allow "policyTypes [Ingress, Egress]: the egress rule allows client -> db:80"
 check "policy delete cli-types" hctl policy delete prod/cli-types
