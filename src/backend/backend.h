@@ -190,4 +190,11 @@ int backend_purge(const struct hyp_domain_cfg *cfg);
  */
 bool backend_present(const struct hyp_domain_cfg *cfg);
 
+/*
+ * True when NETNS_RUN_DIR/name is the netns of some backend's domain that
+ * is there (emu: hyp-I of an instance I with its pins): the emulated NIC,
+ * where no container interface may go. Names only, opens nothing.
+ */
+bool backend_netns_is_domain(const char *name);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "backend/emu.h"
@@ -33,4 +34,16 @@ bool emu_present(const struct hyp_domain_cfg *cfg)
 		return false;
 	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, nm.netns);
 	return access(path, F_OK) == 0 && access(nm.pin_root, F_OK) == 0;
+}
+
+/* hyp-I of an instance I that is there: not hyp-audit-* and the like */
+bool emu_netns_is_domain(const char *name)
+{
+	struct hyp_domain_cfg cfg = {};
+	size_t plen = strlen(EMU_NETNS_PREFIX);
+
+	if (strncmp(name, EMU_NETNS_PREFIX, plen) || strlen(name + plen) >= sizeof(cfg.instance))
+		return false;
+	snprintf(cfg.instance, sizeof(cfg.instance), "%s", name + plen);
+	return emu_present(&cfg);
 }

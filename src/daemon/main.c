@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,15 +20,57 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
-	    "                 [--reconcile-ms MS] [--no-guard]\n"
+	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
+	    "  --api-group GROUP  members of GROUP (name or GID) may use the API too: socket\n"
+	    "                   mode 0660 with that group (default: root only, mode 0600)\n"
 	    "  -v               debug logging\n",
 	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL);
 }
 
-static int parse_args(int argc, char **argv, struct node_opts *o, int *reconcile_ms)
+/* A group NAME, or a GID (with or without a name): the API's group */
+static int parse_group(const char *arg, struct daemon *d)
+{
+	struct group *gr = NULL;
+	unsigned long v = 0;
+	bool numeric = *arg;
+	char *end;
+
+	for (const char *p = arg; *p; p++)
+		numeric = numeric && *p >= '0' && *p <= '9';
+	if (numeric) {
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || v >= (gid_t)-1) {
+			fprintf(stderr, "hyperiond: --api-group: bad GID '%s'\n", arg);
+			return -EINVAL;
+		}
+		gr = getgrgid((gid_t)v);
+	} else {
+		gr = getgrnam(arg);
+		if (!gr) {
+			fprintf(stderr, "hyperiond: --api-group: no group '%s'\n", arg);
+			return -ENOENT;
+		}
+		v = gr->gr_gid;
+	}
+	if (!v) {
+		fprintf(stderr, "hyperiond: --api-group: GID 0 is root's group; root always has "
+				"access: give a group of its own\n");
+		return -EINVAL;
+	}
+	d->api_group_set = true;
+	d->api_gid = (gid_t)v;
+	if (gr)
+		snprintf(d->api_group, sizeof(d->api_group), "%s", gr->gr_name);
+	else
+		snprintf(d->api_group, sizeof(d->api_group), "%lu", v);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon *d)
 {
 	static const struct option opts[] = {
 	    {"instance", required_argument, NULL, 'i'},
@@ -35,6 +78,7 @@ static int parse_args(int argc, char **argv, struct node_opts *o, int *reconcile
 	    {"backend", required_argument, NULL, 'b'},
 	    {"no-guard", no_argument, NULL, 'G'},
 	    {"reconcile-ms", required_argument, NULL, 'r'},
+	    {"api-group", required_argument, NULL, 'g'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -65,11 +109,15 @@ static int parse_args(int argc, char **argv, struct node_opts *o, int *reconcile
 			o->no_guard = true;
 			break;
 		case 'r':
-			*reconcile_ms = atoi(optarg);
-			if (*reconcile_ms < 100) {
+			d->reconcile_ms = atoi(optarg);
+			if (d->reconcile_ms < 100) {
 				fprintf(stderr, "hyperiond: --reconcile-ms must be >= 100\n");
 				return -EINVAL;
 			}
+			break;
+		case 'g':
+			if (parse_group(optarg, d))
+				return -EINVAL;
 			break;
 		case 'v':
 			log_set_level(HYP_LOG_DEBUG);
@@ -108,14 +156,14 @@ static int take_lock(const char *path)
 int main(int argc, char **argv)
 {
 	struct node_opts o = {};
-	struct daemon d = {.listen_fd = -1, .reconcile_ms = 2000};
+	struct daemon d = {.listen_fd = -1, .reconcile_ms = 2000, .api_gid = (gid_t)-1};
 	struct errmsg em = {};
 	char where[384];
 	int lock, err;
 
 	log_set_prefix("hyperiond");
 	log_route_libbpf();
-	if (parse_args(argc, argv, &o, &d.reconcile_ms))
+	if (parse_args(argc, argv, &o, &d))
 		return 2;
 	struct hyp_paths paths;
 
@@ -144,9 +192,19 @@ int main(int argc, char **argv)
 		node__close(d.node);
 		return 1;
 	}
+	err = d.api_group_set ? api_allow_group(node__paths(d.node)->socket, d.api_gid) : 0;
+	if (err) {
+		pr_warn("cannot open %s to group %s: %s\n", node__paths(d.node)->socket,
+			d.api_group, strerror(-err));
+		close(d.listen_fd);
+		unlink(node__paths(d.node)->socket);
+		node__close(d.node);
+		return 1;
+	}
 	node__domain_describe(d.node, where, sizeof(where));
-	pr_info("instance %s ready: %s, socket %s\n", o.instance, where,
-		node__paths(d.node)->socket);
+	pr_info("instance %s ready: %s, socket %s (%s%s)\n", o.instance, where,
+		node__paths(d.node)->socket, d.api_group_set ? "root and group " : "root only",
+		d.api_group);
 	err = daemon_serve(&d);
 	close(d.listen_fd);
 	unlink(node__paths(d.node)->socket);
