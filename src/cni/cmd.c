@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cni/cni.h"
+#include "lib/keys.h"
 
 static json_object *attachment_args(const struct cni_conf *c, const struct cni_env *env)
 {
@@ -22,7 +23,11 @@ int cni_cmd_add(struct cni_conf *c, const struct cni_env *env, struct cni_error 
 	json_object *args = attachment_args(c, env), *snic, *res, *ign;
 	int err;
 
-	json_object_object_add(args, "labels", json_object_get(c->labels));
+	/* by source: hyperiond decides what wins and what a pod may not set */
+	json_object_object_add(args, KEY_LABELS, json_object_get(c->labels));
+	json_object_object_add(args, KEY_POD_LABELS, json_object_get(c->pod_labels));
+	if (c->ns)
+		json_object_object_add(args, KEY_NAMESPACE, json_object_new_string(c->ns));
 	err = cni_call(c, "cni.add", args, &snic, CNI_ERR_TRY_AGAIN, e);
 	if (err)
 		return err;

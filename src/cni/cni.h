@@ -41,16 +41,22 @@ struct cni_conf {
 	const char *network; /* name */
 	char instance[32];
 	struct hyp_paths paths;
-	json_object *labels; /* merged from every source (owned) */
-	json_object *prev;   /* prevResult, or NULL (borrowed) */
+	json_object *labels;	 /* the administrator's: the config's "labels" (owned) */
+	json_object *pod_labels; /* the pod's: "args", "runtimeConfig" (owned) */
+	char *ns;		 /* the runtime's K8S_POD_NAMESPACE, NULL: none (owned) */
+	json_object *prev;	 /* prevResult, or NULL (borrowed) */
 };
 
 /* env.c */
 int cni_env_read(struct cni_env *env, struct cni_error *e);
 /* What each command needs: container id, ifname, netns. */
 int cni_env_validate(const struct cni_env *env, struct cni_error *e);
-/* Labels from CNI_ARGS (K8S_POD_NAMESPACE -> namespace, K8S_POD_NAME -> pod). */
-int cni_args_labels(const char *args, json_object *labels, struct cni_error *e);
+/*
+ * The runtime's namespace from CNI_ARGS: the first K8S_POD_NAMESPACE (the
+ * runtime writes its own keys first; a runtime that passes arguments of
+ * its user on appends them). *ns is NULL when there is none.
+ */
+int cni_args_namespace(const char *args, char **ns, struct cni_error *e);
 
 /* config.c */
 int cni_read_stdin(json_object **out, struct cni_error *e);

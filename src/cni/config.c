@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The network configuration on stdin: version, network name, instance and
- * labels. Labels are merged from, lowest precedence first: the config's
- * "labels", CNI_ARGS (K8S_POD_NAMESPACE, K8S_POD_NAME), "args" ("labels"
- * object or the conventions' "cni": {"labels": [{key, value}]}) and
- * "runtimeConfig": {"labels": {...}}.
+ * labels, kept by source for hyperiond to merge (lib/identity.h): the
+ * administrator's ("labels" of the config), the runtime's namespace
+ * (CNI_ARGS K8S_POD_NAMESPACE) and the pod's ("args": a "labels" object or
+ * the conventions' "cni": {"labels": [{key, value}]}; "runtimeConfig":
+ * {"labels": {...}}; a later one of these wins for a key).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -154,6 +155,7 @@ static int load_labels(struct cni_conf *c, const struct cni_env *env, struct cni
 	int err;
 
 	c->labels = json_object_new_object();
+	c->pod_labels = json_object_new_object();
 	if (has(c->root, "labels")) {
 		o = member(c->root, "labels", json_type_object);
 		if (!o)
@@ -163,16 +165,17 @@ static int load_labels(struct cni_conf *c, const struct cni_env *env, struct cni
 		if ((err = merge_object(c->labels, o, "labels", e)))
 			return err;
 	}
-	if ((err = cni_args_labels(env->args, c->labels, e)))
+	if ((err = cni_args_namespace(env->args, &c->ns, e)))
 		return err;
 	if ((o = member(args, "labels", json_type_object)) &&
-	    (err = merge_object(c->labels, o, "args.labels", e)))
+	    (err = merge_object(c->pod_labels, o, "args.labels", e)))
 		return err;
 	cni = member(args, "cni", json_type_object);
-	if ((o = member(cni, "labels", json_type_array)) && (err = merge_kv_list(c->labels, o, e)))
+	if ((o = member(cni, "labels", json_type_array)) &&
+	    (err = merge_kv_list(c->pod_labels, o, e)))
 		return err;
 	if ((o = member(rc, "labels", json_type_object)) &&
-	    (err = merge_object(c->labels, o, "runtimeConfig.labels", e)))
+	    (err = merge_object(c->pod_labels, o, "runtimeConfig.labels", e)))
 		return err;
 	return 0;
 }
@@ -259,6 +262,9 @@ int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *e
 void cni_conf_free(struct cni_conf *c)
 {
 	json_object_put(c->labels);
+	json_object_put(c->pod_labels);
 	json_object_put(c->root);
-	c->labels = c->root = NULL;
+	free(c->ns);
+	c->labels = c->pod_labels = c->root = NULL;
+	c->ns = NULL;
 }

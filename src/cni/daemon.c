@@ -28,6 +28,8 @@ static const char *code_msg(int code)
 		return "already exists in the container netns";
 	case CNI_ERR_CHECK:
 		return "attachment check failed";
+	case CNI_ERR_RESERVED:
+		return "reserved label key";
 	default:
 		return "hyperiond failed the request";
 	}

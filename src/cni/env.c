@@ -8,6 +8,7 @@
 
 #include "cni/cni.h"
 #include "lib/addr.h"
+#include "lib/log.h"
 
 int cni_fail(struct cni_error *e, int err, int code, const char *msg, const char *fmt, ...)
 {
@@ -82,38 +83,49 @@ int cni_env_validate(const struct cni_env *env, struct cni_error *e)
 	return 0;
 }
 
-/* CNI_ARGS keys that name labels; everything else is ignored. */
-static const struct {
-	const char *arg, *label;
-} arg_labels[] = {
-    {"K8S_POD_NAMESPACE", "namespace"},
-    {"K8S_POD_NAME", "pod"},
-};
-
-int cni_args_labels(const char *args, json_object *labels, struct cni_error *e)
+/*
+ * CNI_ARGS: "K=V;K=V". Only K8S_POD_NAMESPACE is read: the pod's name,
+ * uid and infra container id name one pod and are not labels (an identity
+ * per pod otherwise), the rest is not ours. A later K8S_POD_NAMESPACE than
+ * the first is not the runtime's: it is ignored, with a warning.
+ */
+int cni_args_namespace(const char *args, char **ns, struct cni_error *e)
 {
 	char *buf, *save = NULL, *kv;
+	int err = 0;
 
+	*ns = NULL;
 	if (!args)
 		return 0;
 	buf = strdup(args);
 	if (!buf)
 		return cni_fail(e, -ENOMEM, CNI_ERR_IO, "out of memory", "copying CNI_ARGS");
-	for (kv = strtok_r(buf, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+	for (kv = strtok_r(buf, ";", &save); kv && !err; kv = strtok_r(NULL, ";", &save)) {
 		char *eq = strchr(kv, '=');
 
 		if (!eq || eq == kv) {
-			cni_fail(e, -EINVAL, CNI_ERR_INVALID_ENV, "invalid CNI_ARGS",
-				 "'%s' is not KEY=VALUE", kv);
-			free(buf);
-			return -EINVAL;
+			err = cni_fail(e, -EINVAL, CNI_ERR_INVALID_ENV, "invalid CNI_ARGS",
+				       "'%s' is not KEY=VALUE", kv);
+			break;
 		}
 		*eq = '\0';
-		for (size_t i = 0; i < sizeof(arg_labels) / sizeof(arg_labels[0]); i++)
-			if (!strcmp(kv, arg_labels[i].arg) && eq[1])
-				json_object_object_add(labels, arg_labels[i].label,
-						       json_object_new_string(eq + 1));
+		if (strcmp(kv, "K8S_POD_NAMESPACE") || !eq[1])
+			continue;
+		if (*ns) {
+			if (strcmp(*ns, eq + 1))
+				pr_warn("CNI_ARGS: K8S_POD_NAMESPACE=%s ignored: the first one, "
+					"%s, is the runtime's\n",
+					eq + 1, *ns);
+			continue;
+		}
+		*ns = strdup(eq + 1);
+		if (!*ns)
+			err = cni_fail(e, -ENOMEM, CNI_ERR_IO, "out of memory", "copying CNI_ARGS");
 	}
 	free(buf);
-	return 0;
+	if (err) {
+		free(*ns);
+		*ns = NULL;
+	}
+	return err;
 }

@@ -30,6 +30,7 @@ enum cni_code {
 	CNI_ERR_EXISTS = 104,	/* the interface or attachment already exists */
 	CNI_ERR_CHECK = 105,	/* CHECK: the attachment is not as ADD left it */
 	CNI_ERR_PROTOCOL = 106, /* hyperiond unreachable (permission) or bad reply */
+	CNI_ERR_RESERVED = 107, /* a pod label with a reserved key (lib/identity.h) */
 };
 
 #define CNI_NETWORK_MAX	    63

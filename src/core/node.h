@@ -14,6 +14,7 @@
 #include "core/paths.h"
 #include "lib/addr.h"
 #include "lib/errmsg.h"
+#include "lib/identity.h"
 #include "lib/labels.h"
 #include "lib/store.h"
 
@@ -73,6 +74,18 @@ int node__inspect_poll(struct node *n);
 int node__inspect_event_fd(struct node *n);
 json_object *node__events_json(struct node *n);
 
+/*
+ * Namespace labels (node_namespace.c): the administrator's, what a
+ * namespaceSelector matches besides kubernetes.io/metadata.name (which
+ * cannot be set). Each change recompiles the policies; all or nothing.
+ */
+int node__ns_label(struct node *n, const char *ns, const struct labels *set, struct errmsg *em);
+/* -ENOENT (nothing changed) when ns lacks one of the keys. */
+int node__ns_unlabel(struct node *n, const char *ns, const char *const *keys, size_t nkeys,
+		     struct errmsg *em);
+/* [{name, snics, labels}] of every namespace with SNICs or labels, by name. */
+json_object *node__ns_list_json(struct node *n);
+
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);
 /* Removes everything the instance created. The node is closed after. */
@@ -96,10 +109,12 @@ int node__snic_by_owner(struct node *n, const char *owner, struct snic_rec *out,
 int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb cb, void *ctx);
 uint32_t node__addresses_free(const struct node *n);
 /*
- * ADD (a->netns required): a live attachment with the key fails with
- * -EEXIST; a stale one (its netns is gone) is released first.
+ * ADD (a->netns required): the SNIC's labels are merged from src
+ * (lib/identity.h: a reserved key from the pod fails with -EPERM, code
+ * CNI_ERR_RESERVED); a live attachment with the key fails with -EEXIST;
+ * a stale one (its netns is gone) is released first.
  */
-int node__cni_add(struct node *n, const struct cni_attachment *a, const struct labels *labels,
+int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
 		  struct snic_rec *out, int *code, struct errmsg *em);
 /* DEL, idempotent: *released false (and 0) when there is no such attachment. */
 int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_rec *out,

@@ -114,7 +114,24 @@ static int release_stale(struct node *n, const struct cni_attachment *a, int *co
 	return err ? fail(code, CNI_ERR_DAEMON, err) : 0;
 }
 
-int node__cni_add(struct node *n, const struct cni_attachment *a, const struct labels *labels,
+/* The attachment's labels from their sources (lib/identity.h). */
+static int attachment_labels(const struct cni_attachment *a, const struct ident_sources *src,
+			     struct labels *out, int *code, struct errmsg *em)
+{
+	const char *ns;
+	int err = ident_labels(src, out, em);
+
+	if (err)
+		return fail(code, err == -EPERM ? CNI_ERR_RESERVED : CNI_ERR_LABEL, err);
+	ns = labels__get(out, IDENT_NS_KEY);
+	if (src->ns && ns && strcmp(ns, src->ns))
+		pr_info("cni add: attachment %s: namespace %s from the network config, not the "
+			"runtime's %s\n",
+			a->key, ns, src->ns);
+	return 0;
+}
+
+int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
 		  struct snic_rec *out, int *code, struct errmsg *em)
 {
 	struct snic_req req = {};
@@ -122,6 +139,9 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct l
 
 	if (!a->netns)
 		return fail(code, CNI_ERR_INVALID_ENV, em_set(em, -EINVAL, "netns is required"));
+	err = attachment_labels(a, src, &req.labels, code, em);
+	if (err)
+		return err;
 	err = release_stale(n, a, code, em);
 	if (err)
 		return err;
@@ -136,7 +156,6 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct l
 	req.netns = a->netns;
 	req.ifname = a->ifname;
 	req.owner = a->key;
-	req.labels = *labels;
 	err = node__snic_add(n, &req, out, em);
 	return err ? fail(code, add_code(err), err) : 0;
 }

@@ -182,6 +182,8 @@ json_object *node__status_json(struct node *n)
 	json_object_object_add(o, KEY_ADDRESSES_TOTAL,
 			       json_object_new_int64(pool__capacity(n->pool)));
 	json_object_object_add(o, KEY_SNICS, json_object_new_int(store__snic_count(n->st)));
+	json_object_object_add(o, KEY_IDENTITIES,
+			       json_object_new_int(store__identity_count(n->st)));
 	json_object_object_add(o, KEY_GUARD, json_object_new_boolean(n->guard));
 	json_object_object_add(o, KEY_CONNTRACK_ENTRIES, json_object_new_int64(n->ct_live));
 

@@ -27,10 +27,12 @@ struct world {
 	struct labels *labels;
 	char (*names)[64];
 	size_t neps, cap;
+	struct node_ns ns; /* namespace labels */
 };
 
 static void world_free(struct world *w)
 {
+	node_ns_free(&w->ns);
 	pol_docs_free(w->docs, w->ndocs);
 	free(w->eps);
 	free(w->labels);
@@ -102,6 +104,8 @@ static int world_load(struct node *n, struct world *w)
 	err = store__snic_foreach(n->st, ep_cb, w);
 	if (!err)
 		err = store__policy_foreach(n->st, doc_cb, w);
+	if (!err)
+		err = node_ns_load(n, &w->ns);
 	if (err)
 		world_free(w);
 	return err;
@@ -118,7 +122,8 @@ static int policy_compile(struct node *n, struct pol_program *prog, struct world
 		err = world_fill_eps(n, w);
 	if (err)
 		return em_set(em, err, "cannot read policies and endpoints from the store");
-	err = pol_compile(w->docs, w->ndocs, w->eps, w->neps, HYP_POLICY_MAX_ENTRIES / 2, prog, em);
+	err = pol_compile(w->docs, w->ndocs, w->eps, w->neps, w->ns.v, w->ns.n,
+			  HYP_POLICY_MAX_ENTRIES / 2, prog, em);
 	return err;
 }
 

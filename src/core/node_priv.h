@@ -25,6 +25,17 @@ struct node {
 
 void node_inspect_free(struct node *n);
 
+/* node_namespace.c: the administrator's namespace labels, for the policy compiler. */
+struct node_ns {
+	struct pol_namespace *v;
+	size_t n;
+	char (*names)[LABEL_VAL_MAX + 1]; /* storage of v[i].name */
+	struct labels *labels;		  /* storage of v[i].labels */
+};
+
+int node_ns_load(struct node *n, struct node_ns *out);
+void node_ns_free(struct node_ns *s);
+
 /* node_purge.c: state, socket, lock; the shared parents after the last instance. */
 void node_files_remove(const struct hyp_paths *p);
 

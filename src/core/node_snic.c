@@ -25,7 +25,7 @@ static int validate_req(const struct snic_req *req, struct errmsg *em)
 			      req->ifname);
 	if (!req->netns || !*req->netns)
 		return em_set(em, -EINVAL, "snic %s: --netns is required", req->name);
-	return 0;
+	return ident_check_admin(&req->labels, em);
 }
 
 static int open_netns(const struct snic_req *req, int *fd, struct errmsg *em)

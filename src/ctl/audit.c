@@ -13,6 +13,7 @@
 #include <sys/random.h>
 
 #include "audit/audit.h"
+#include "ctl/audit_cp.h"
 #include "ctl/ctl.h"
 #include "lib/addr.h"
 #include "lib/netns.h"
@@ -28,6 +29,11 @@ struct topo {
 };
 
 static const char *const roles[3] = {"att", "vic", "bys"};
+
+/* Control-plane probes (audit_cp.h): a file each, run after the frame probes. */
+static const audit_cp_probe cp_probes[] = {
+    audit_cp_namespace_claim,
+};
 
 static void topo_init(struct topo *t, const char *tag)
 {
@@ -200,6 +206,11 @@ run:
 	cc.snic = t.snic[0];
 	env.ctx = &cc;
 	*n = audit_run(&env, rows, AUDIT_MAX_ROWS);
+	for (size_t i = 0; i < sizeof(cp_probes) / sizeof(cp_probes[0]) && *n < AUDIT_MAX_ROWS;
+	     i++) {
+		memset(&rows[*n], 0, sizeof(rows[*n]));
+		cp_probes[i](c, tag, &rows[(*n)++]);
+	}
 out:
 	topo_cleanup(c, &t);
 	return err;

@@ -27,5 +27,6 @@ int do_reconcile(struct ctl *c, int argc, char **argv);
 int do_audit(struct ctl *c, int argc, char **argv);
 int do_policy(struct ctl *c, int argc, char **argv);
 int do_events(struct ctl *c, int argc, char **argv);
+int do_namespace(struct ctl *c, int argc, char **argv);
 
 #endif

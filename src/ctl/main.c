@@ -15,6 +15,8 @@ static const struct {
 } commands[] = {
     {"snic", do_snic, "snic {add|del|list|show|check}  secure NICs"},
     {"policy", do_policy, "policy {apply|list|show|delete|trace}  NetworkPolicies"},
+    {"namespace", do_namespace,
+     "namespace {label|unlabel|list}  namespace labels (namespaceSelector)"},
     {"events", do_events, "events                         recent payload-inspection alerts"},
     {"status", do_status, "status                         instance, ports, drop counters"},
     {"audit", do_audit, "audit [--baseline]             attack the node, report what got through"},

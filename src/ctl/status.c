@@ -90,6 +90,7 @@ static const struct pr_field status_fields[] = {
     {KEY_ADDRESSES_USED, ", %s", NULL},
     {KEY_ADDRESSES_TOTAL, "/%s addresses used\n", NULL},
     {KEY_SNICS, "snics      %s", NULL},
+    {KEY_IDENTITIES, ", identities %s", NULL},
     {KEY_GUARD, ", guard %s\n", pr_view_onoff},
     {KEY_PORTS, NULL, ports_view},
     {KEY_GUARDS, NULL, guards_view},

@@ -4,7 +4,8 @@
  * calls the node (core/node_cni.c, where the attachment logic lives) and
  * formats the reply. Failed replies carry "cni_code", the CNI error code
  * the plugin reports.
- *   cni.add    {network, containerid, ifname, netns, labels} -> SNIC
+ *   cni.add    {network, containerid, ifname, netns, labels,  -> SNIC
+ *               namespace, pod_labels}: labels by source (lib/identity.h)
  *   cni.del    {network, containerid, ifname}                 idempotent
  *   cni.check  {network, containerid, ifname, netns}          -> SNIC
  *   cni.gc     {network, valid: [{containerid, ifname}...]}    -> {removed}
@@ -17,6 +18,7 @@
 #include "core/cni_attach.h"
 #include "daemon/daemon.h"
 #include "lib/api.h"
+#include "lib/keys.h"
 
 static json_object *cni_fail(int err, int code, const struct errmsg *em)
 {
@@ -43,17 +45,21 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
 	struct cni_attachment a;
-	struct labels labels;
+	struct labels admin, pod;
+	struct ident_sources src = {.admin = &admin, .pod = &pod};
 	struct snic_rec rec;
 	int err, code;
 
 	err = parse_attachment(args, true, &a, &em);
 	if (err)
 		return cni_fail(-EINVAL, CNI_ERR_INVALID_ENV, &em);
-	err = daemon_parse_labels(args, &labels, &em);
+	err = daemon_parse_labels(args, &admin, &em);
+	if (!err)
+		err = daemon_parse_labels_at(args, KEY_POD_LABELS, &pod, &em);
 	if (err)
 		return cni_fail(err, CNI_ERR_LABEL, &em);
-	err = node__cni_add(d->node, &a, &labels, &rec, &code, &em);
+	src.ns = daemon_arg_str(args, KEY_NAMESPACE);
+	err = node__cni_add(d->node, &a, &src, &rec, &code, &em);
 	if (err)
 		return cni_fail(err, code, &em);
 	return api_ok(node__snic_json(d->node, &rec));

@@ -30,6 +30,9 @@ const char *daemon_arg_str(json_object *args, const char *key);
 json_object *daemon_reply(int err, const struct errmsg *em, json_object *result);
 /* args.labels: an object of label strings. */
 int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em);
+/* The same for args[key]. */
+int daemon_parse_labels_at(json_object *args, const char *key, struct labels *ls,
+			   struct errmsg *em);
 
 /* Runs one API request; returns the reply. */
 json_object *daemon_dispatch(struct daemon *d, json_object *req);
@@ -48,5 +51,10 @@ json_object *do_policy_delete(struct daemon *d, json_object *args);
 json_object *do_policy_list(struct daemon *d, json_object *args);
 json_object *do_policy_show(struct daemon *d, json_object *args);
 json_object *do_policy_trace(struct daemon *d, json_object *args);
+
+/* Namespace labels (namespace_handlers.c) */
+json_object *do_namespace_label(struct daemon *d, json_object *args);
+json_object *do_namespace_unlabel(struct daemon *d, json_object *args);
+json_object *do_namespace_list(struct daemon *d, json_object *args);
 
 #endif

@@ -44,10 +44,15 @@ static json_object *do_status(struct daemon *d, json_object *args)
 
 int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em)
 {
+	return daemon_parse_labels_at(args, KEY_LABELS, ls, em);
+}
+
+int daemon_parse_labels_at(json_object *args, const char *key, struct labels *ls, struct errmsg *em)
+{
 	json_object *obj;
 
 	memset(ls, 0, sizeof(*ls));
-	if (!args || !json_object_object_get_ex(args, KEY_LABELS, &obj) || !obj)
+	if (!args || !json_object_object_get_ex(args, key, &obj) || !obj)
 		return 0;
 	if (!json_object_is_type(obj, json_type_object))
 		return em_set(em, -EINVAL, "labels must be an object of strings");
@@ -168,6 +173,9 @@ static const struct {
     {"policy.show", do_policy_show},
     {"policy.trace", do_policy_trace},
     {"events", do_events},
+    {"namespace.label", do_namespace_label},
+    {"namespace.unlabel", do_namespace_unlabel},
+    {"namespace.list", do_namespace_list},
 };
 
 json_object *daemon_dispatch(struct daemon *d, json_object *req)

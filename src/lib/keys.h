@@ -21,6 +21,9 @@
 #define KEY_PROTO  "proto"
 #define KEY_PORT   "port"
 
+/* cni.add: the pod's labels (labels: the administrator's; namespace: the runtime's) */
+#define KEY_POD_LABELS "pod_labels"
+
 /* the reply of policy.apply: the documents applied, the parser's warnings */
 #define KEY_APPLIED  "applied"
 #define KEY_WARNINGS "warnings"
@@ -44,6 +47,7 @@
 #define KEY_ADDRESSES_USED    "addresses_used"
 #define KEY_ADDRESSES_TOTAL   "addresses_total"
 #define KEY_SNICS	      "snics"
+#define KEY_IDENTITIES	      "identities" /* label sets in use: one identity each */
 #define KEY_CONNTRACK_ENTRIES "conntrack_entries"
 #define KEY_API		      "api" /* {group, refused, timed_out} */
 #define KEY_API_GROUP	      "group"
@@ -57,6 +61,10 @@
 #define KEY_STAT_FORWARDED   "forwarded"
 #define KEY_STAT_ARP_REPLIES "arp-replies"
 #define KEY_STAT_DROPPED     "dropped"
+
+/* namespace.label {namespace, labels}, namespace.unlabel {namespace, keys};
+ * namespace list: [{name, snics, labels}] */
+#define KEY_KEYS "keys"
 
 /* policy list: kind, namespace, name, updated, document */
 #define KEY_KIND      "kind"

@@ -36,7 +36,10 @@ static const char schema[] =
     "  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));"
     "CREATE TABLE IF NOT EXISTS inspections("
     "  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
-    "  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));";
+    "  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));"
+    "CREATE TABLE IF NOT EXISTS namespace_labels("
+    "  namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY(namespace, key));";
 
 static int sql_err(struct store *s, const char *what)
 {
@@ -373,6 +376,79 @@ int store__identity_get(struct store *s, const char *labels, uint32_t *id)
 int store__identity_gc(struct store *s)
 {
 	return exec(s, "DELETE FROM identities WHERE id NOT IN (SELECT identity FROM snics)");
+}
+
+int store__identity_count(struct store *s)
+{
+	sqlite3_stmt *st;
+	int n = -EIO;
+
+	if (prepare(s, "SELECT COUNT(*) FROM identities", &st))
+		return -EIO;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int store__ns_label_set(struct store *s, const char *ns, const char *key, const char *val)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s,
+		      "INSERT OR REPLACE INTO namespace_labels(namespace, key, value)"
+		      " VALUES(?, ?, ?)",
+		      &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, val, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "namespace label set");
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__ns_label_delete(struct store *s, const char *ns, const char *key)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	err = prepare(s, "DELETE FROM namespace_labels WHERE namespace = ? AND key = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		err = sql_err(s, "namespace label delete");
+	else if (!sqlite3_changes(s->db))
+		err = -ENOENT;
+	sqlite3_finalize(st);
+	return err;
+}
+
+int store__ns_label_foreach(struct store *s, store_ns_label_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	err = prepare(
+	    s, "SELECT namespace, key, value FROM namespace_labels ORDER BY namespace, key", &st);
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = cb((const char *)sqlite3_column_text(st, 0),
+			 (const char *)sqlite3_column_text(st, 1),
+			 (const char *)sqlite3_column_text(st, 2), ctx);
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = sql_err(s, "namespace label list");
+	sqlite3_finalize(st);
+	return err;
 }
 
 static const char *doc_table(enum store_doc_kind kind)

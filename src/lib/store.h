@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Persistent state of an instance (SQLite): SNICs, identities, settings. */
+/* Persistent state of an instance (SQLite): SNICs, identities, settings, policies,
+ * namespace labels. */
 #ifndef HYP_STORE_H
 #define HYP_STORE_H
 
@@ -55,6 +56,20 @@ int store__snic_count(struct store *s);
 int store__identity_get(struct store *s, const char *labels, uint32_t *id);
 /* Drops identities that no SNIC uses any more. */
 int store__identity_gc(struct store *s);
+int store__identity_count(struct store *s);
+
+/*
+ * Namespace labels, set by the administrator (what a NetworkPolicy's
+ * namespaceSelector matches, besides kubernetes.io/metadata.name).
+ */
+typedef int (*store_ns_label_cb)(const char *ns, const char *key, const char *val, void *ctx);
+
+/* Sets or replaces ns's label key. */
+int store__ns_label_set(struct store *s, const char *ns, const char *key, const char *val);
+/* -ENOENT when ns has no label key. */
+int store__ns_label_delete(struct store *s, const char *ns, const char *key);
+/* Every label of every namespace, by namespace then key. */
+int store__ns_label_foreach(struct store *s, store_ns_label_cb cb, void *ctx);
 
 typedef int (*store_policy_cb)(const char *ns, const char *name, const char *doc, int64_t updated,
 			       void *ctx);

@@ -56,6 +56,8 @@ struct comp {
 	size_t n_ids;
 	struct ns_info *nss;
 	size_t n_nss;
+	const struct pol_namespace *ns_in; /* the administrator's namespace labels */
+	size_t n_ns_in;
 	struct eset set;
 	struct pol_rule_ref *rules;
 	size_t n_rules, cap_rules;
@@ -81,6 +83,38 @@ static const char *ep_name(const struct pol_endpoint *ep)
 
 /* ---- the world: namespaces and identities ---- */
 
+/* The administrator's labels of namespace name, NULL: none. */
+static const struct labels *ns_given(const struct comp *k, const char *name)
+{
+	for (size_t i = 0; i < k->n_ns_in; i++)
+		if (k->ns_in[i].labels && !strcmp(k->ns_in[i].name, name))
+			return k->ns_in[i].labels;
+	return NULL;
+}
+
+/*
+ * A namespace's labels: kubernetes.io/metadata.name: NAME, as Kubernetes
+ * sets it (no one can set it otherwise), and the administrator's. Never
+ * its endpoints' labels: no pod speaks for its namespace.
+ */
+static int ns_labels(struct comp *k, struct ns_info *ns)
+{
+	const struct labels *given = ns_given(k, ns->name);
+	int err = labels__set(&ns->labels, POL_NS_NAME_LABEL, ns->name);
+
+	if (err)
+		return em_set(k->em, err, "namespace %s is not a label value", ns->name);
+	for (size_t i = 0; given && i < given->n; i++) {
+		if (!strcmp(given->l[i].key, POL_NS_NAME_LABEL))
+			continue;
+		err = labels__set(&ns->labels, given->l[i].key, given->l[i].val);
+		if (err)
+			return em_set(k->em, err, "namespace %s: cannot add label %s=%s (%s)",
+				      ns->name, given->l[i].key, given->l[i].val, strerror(-err));
+	}
+	return 0;
+}
+
 static int ns_find(struct comp *k, const char *name, size_t *idx)
 {
 	struct ns_info *nss;
@@ -95,32 +129,7 @@ static int ns_find(struct comp *k, const char *name, size_t *idx)
 	memset(&nss[*idx], 0, sizeof(nss[*idx]));
 	nss[*idx].name = name;
 	k->n_nss++;
-	return labels__set(&nss[*idx].labels, POL_NS_NAME_LABEL, name);
-}
-
-/* Each label "namespace.hyperion.io/KEY=VAL" of ep is a label of its namespace. */
-static int ns_merge(struct comp *k, struct ns_info *ns, const struct pol_endpoint *ep)
-{
-	const struct labels *ls = ep_labels(ep);
-	size_t plen = strlen(POL_NS_LABEL_PREFIX);
-
-	for (size_t i = 0; i < ls->n; i++) {
-		const char *key = ls->l[i].key + plen, *cur;
-		int err;
-
-		if (strncmp(ls->l[i].key, POL_NS_LABEL_PREFIX, plen))
-			continue;
-		cur = labels__get(&ns->labels, key);
-		if (cur && strcmp(cur, ls->l[i].val))
-			return em_set(k->em, -EINVAL,
-				      "namespace %s: endpoint %s says label %s=%s, another says %s",
-				      ns->name, ep_name(ep), key, ls->l[i].val, cur);
-		err = cur ? 0 : labels__set(&ns->labels, key, ls->l[i].val);
-		if (err)
-			return em_set(k->em, err, "namespace %s: cannot add label %s=%s (%s)",
-				      ns->name, key, ls->l[i].val, strerror(-err));
-	}
-	return 0;
+	return ns_labels(k, &nss[*idx]);
 }
 
 static bool labels_equal(const struct labels *a, const struct labels *b)
@@ -166,12 +175,6 @@ static int world_build(struct comp *k)
 		return -ENOMEM;
 	for (size_t i = 0; !err && i < k->neps; i++) {
 		err = ns_find(k, ep_ns(&k->eps[i]), &idx);
-		if (err == -ENOMEM)
-			break;
-		if (err)
-			return em_set(k->em, err, "endpoint %s: namespace %s is not a label value",
-				      ep_name(&k->eps[i]), ep_ns(&k->eps[i]));
-		err = ns_merge(k, &k->nss[idx], &k->eps[i]);
 		if (!err)
 			err = ident_add(k, &k->eps[i], idx);
 	}
@@ -483,9 +486,15 @@ static int program_fill(struct comp *k, struct pol_program *out)
 }
 
 int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint *eps, size_t neps,
-		size_t max_entries, struct pol_program *out, struct errmsg *em)
+		const struct pol_namespace *nss, size_t n_nss, size_t max_entries,
+		struct pol_program *out, struct errmsg *em)
 {
-	struct comp k = {.eps = eps, .neps = neps, .em = em, .set.max = max_entries};
+	struct comp k = {.eps = eps,
+			 .neps = neps,
+			 .ns_in = nss,
+			 .n_ns_in = n_nss,
+			 .em = em,
+			 .set.max = max_entries};
 	int err;
 
 	memset(out, 0, sizeof(*out));

@@ -22,7 +22,6 @@
 #define POL_API_VERSION	    "networking.k8s.io/v1"
 #define POL_KIND	    "NetworkPolicy"
 #define POL_NS_NAME_LABEL   "kubernetes.io/metadata.name"
-#define POL_NS_LABEL_PREFIX "namespace.hyperion.io/"
 
 struct pol_peer {
 	struct label_selector *pods;	   /* NULL: absent */

@@ -8,8 +8,8 @@
  *
  * Namespaces: an endpoint's namespace is its label "namespace" (absent:
  * "default"). A namespace's labels are {"kubernetes.io/metadata.name":
- * NS} plus, from every endpoint of that namespace, each label
- * "namespace.hyperion.io/KEY=VAL" as KEY=VAL.
+ * NS} plus those the administrator gave it (struct pol_namespace); never
+ * labels of its endpoints.
  */
 #ifndef HYP_POLICY_H
 #define HYP_POLICY_H
@@ -88,9 +88,24 @@ struct pol_program {
 	size_t n_rules;
 };
 
-/* Fails (-E2BIG, message in em) when more than max_entries would result. */
+/*
+ * A namespace's labels as the administrator set them (hyperctl namespace
+ * label). kubernetes.io/metadata.name: NAME is implicit: a value given for
+ * it is ignored.
+ */
+struct pol_namespace {
+	const char *name;
+	const struct labels *labels;
+};
+
+/*
+ * Compiles docs for the endpoints eps in namespaces labelled by nss (a
+ * namespace not in nss has only its implicit label). Fails (-E2BIG,
+ * message in em) when more than max_entries would result.
+ */
 int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint *eps, size_t neps,
-		size_t max_entries, struct pol_program *out, struct errmsg *em);
+		const struct pol_namespace *nss, size_t n_nss, size_t max_entries,
+		struct pol_program *out, struct errmsg *em);
 void pol_program_free(struct pol_program *p);
 
 struct pol_verdict {

@@ -112,7 +112,7 @@ static const struct {
     [EP_A] = {"a", 0x0af00002u, 256, "app=web"},
     [EP_B] = {"b", 0x0af00003u, 257, "app=db"},
     [EP_C] = {"c", 0x0af00004u, 258, "app=api"},
-    [EP_D] = {"d", 0x0af00105u, 259, "app=web,namespace=prod,namespace.hyperion.io/env=prod"},
+    [EP_D] = {"d", 0x0af00105u, 259, "app=web,namespace=prod"},
     [EP_E] = {"e", 0x0af00006u, 256, "app=web"}, /* A's labels: A's identity */
 };
 

@@ -157,6 +157,18 @@ static inline void fx_ct_del(struct fixture *f, const struct hyp_ct_key *k)
 
 /* ---- policy, as the daemon loads it ---- */
 
+/* The namespace labels of every fixture world, as `hyperctl namespace label` sets them. */
+static inline void fx_namespaces(struct labels ls[2], struct pol_namespace nss[2])
+{
+	static const char *const names[2] = {"prod", "dev"};
+
+	for (int i = 0; i < 2; i++) {
+		memset(&ls[i], 0, sizeof(ls[i]));
+		assert_int_equal(labels__set(&ls[i], "env", names[i]), 0);
+		nss[i] = (struct pol_namespace){.name = names[i], .labels = &ls[i]};
+	}
+}
+
 /* NULL text: no policy. On success prog holds the compiled program (the
  * caller frees it) and the tables hold it as the active generation. */
 static inline int fx_policy_prog(struct fixture *f, const char *text, struct pol_program *prog,
@@ -164,10 +176,13 @@ static inline int fx_policy_prog(struct fixture *f, const char *text, struct pol
 {
 	struct pol_endpoint eps[FX_MAX_EPS];
 	struct pol_doc **docs = NULL, **stored = NULL;
+	struct pol_namespace nss[2];
+	struct labels nsl[2];
 	size_t n = 0;
 	int err = 0;
 
 	memset(prog, 0, sizeof(*prog));
+	fx_namespaces(nsl, nss);
 	if (text)
 		err = pol_parse(text, strlen(text), &docs, &n, em);
 	if (err)
@@ -194,7 +209,8 @@ static inline int fx_policy_prog(struct fixture *f, const char *text, struct pol
 		    .labels = &f->eps[i].labels,
 		};
 	if (!err)
-		err = pol_compile(stored, n, eps, f->n_eps, HYP_POLICY_MAX_ENTRIES / 2, prog, em);
+		err = pol_compile(stored, n, eps, f->n_eps, nss, 2, HYP_POLICY_MAX_ENTRIES / 2,
+				  prog, em);
 	pol_docs_free(stored, n);
 	if (!err)
 		err = emu_policy_load(&f->emu, prog, em);

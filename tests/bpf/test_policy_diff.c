@@ -740,8 +740,8 @@ static void labels_of(const struct g_ep *e, char *buf, size_t len)
 	if (e->tier >= 0)
 		n += snprintf(buf + n, len - (size_t)n, ",tier=%s", key_vals[K_TIER][e->tier]);
 	if (e->ns != NS_DEFAULT)
-		snprintf(buf + n, len - (size_t)n, ",namespace=%s,namespace.hyperion.io/env=%s",
-			 ns_names[e->ns], ns_env[e->ns]);
+		/* its namespace is labelled env=NAME (fx_namespaces) */
+		snprintf(buf + n, len - (size_t)n, ",namespace=%s", ns_names[e->ns]);
 	else if (e->ns_label)
 		snprintf(buf + n, len - (size_t)n, ",namespace=default");
 }

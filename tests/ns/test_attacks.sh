@@ -7,11 +7,12 @@
 # detached), VLAN and QinQ frames, a broadcast flood. For each: the victim
 # received nothing (tcpdump in the victim's netns), its ARP table is
 # unchanged, and the expected drop counter moved. A host-netns actor finds
-# no interface that reaches a secure container. The same attacks on a
+# no interface that reaches a secure container. A pod cannot claim another
+# namespace or a namespace label through its CNI ADD. The same attacks on a
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 35
+plan 36
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -60,7 +61,7 @@ check "audit ran (exit $rc)" test -n "$out"
 for name in spoof-src-ip spoof-src-ip/bypass spoof-src-mac spoof-src-mac/bypass \
 	arp-poison-gateway arp-poison-gateway/bypass arp-poison-endpoint gratuitous-arp \
 	forged-stamp replayed-stamp replayed-stamp/other-src no-stamp vlan-8021q \
-	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach; do
+	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach namespace-claim; do
 	row=$(jq -c --arg n "$name" '[.hyperion[]? | select(.attack == $n)] | .[0] // empty' <<<"$out" 2>/dev/null)
 	if [ -z "$row" ]; then notok "$name: missing from the audit"
 	elif jq -e .pass <<<"$row" >/dev/null; then ok "$name: $(jq -r .observed <<<"$row")"

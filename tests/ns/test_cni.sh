@@ -8,11 +8,12 @@
 # attachment changes nothing, not even the live attachment in the netns it
 # names; CHECK sees a removed
 # address, route or endpoint map entry; GC removes exactly the attachments
-# not listed (and none of another network); labels come from the config,
-# CNI_ARGS, args and runtimeConfig; 20 concurrent ADDs then DELs leak
-# nothing (interface, address, store row, map entry, link pin).
+# not listed (and none of another network); labels come from the config
+# (which wins), CNI_ARGS (the namespace) and the pod's args and
+# runtimeConfig; 20 concurrent ADDs then DELs leak nothing (interface,
+# address, store row, map entry, link pin).
 . "$(dirname "$0")/lib.sh"
-plan 144
+plan 145
 
 CNI=$ROOT/build/hyperion
 INST=cn-$UNIQ
@@ -172,12 +173,12 @@ check "the foreign eth0 is untouched" bash -c \
 check "the failed ADD left nothing behind" no_leaks
 expect_ok "DEL after the failed ADD succeeds" empty DEL "cx-$UNIQ" eth0 "/run/netns/$X" "$(conf 1.1.0)"
 
-note "== labels: config < CNI_ARGS < args < runtimeConfig"
+note "== labels: the config's win over the pod's (args, runtimeConfig); the namespace is the runtime's"
 L=cl-$UNIQ
 mkns "$L"
-LC=$(conf 1.0.0 '{labels: {tier: "web", app: "cfg", pod: "cfg"},
+LC=$(conf 1.0.0 '{labels: {tier: "web", app: "cfg"},
 	args: {cni: {labels: [{key: "team", value: "blue"}]}},
-	runtimeConfig: {labels: {app: "rt"}}}')
+	runtimeConfig: {labels: {app: "rt", track: "canary"}}}')
 PREV='{"cniVersion": "1.0.0", "interfaces": [{"name": "other0"}], "ips": [{"address": "192.0.2.9/24", "interface": 0}], "dns": {"nameservers": ["192.0.2.53"]}}'
 LC=$(jq -c --argjson p "$PREV" '. + {prevResult: $p}' <<<"$LC")
 expect_ok "ADD with labels from every source (chained: a prevResult)" one ADD "cl-$UNIQ" eth0 \
@@ -187,8 +188,8 @@ check "the prevResult is kept and this attachment appended to it" jq -e '
 	.interfaces[0].name == "other0" and .interfaces[1].name == "eth0" and
 	.ips[0].address == "192.0.2.9/24" and .ips[1].interface == 1 and
 	.dns.nameservers == ["192.0.2.53"] and .cniVersion == "1.0.0"' <<<"$OUT"
-check "labels merged with the documented precedence" jq -e \
-	'.labels == {"app": "rt", "namespace": "prod", "pod": "web-1", "team": "blue", "tier": "web"}' \
+check "labels merged with the documented precedence (no per-pod label from K8S_POD_NAME)" jq -e \
+	'.labels == {"app": "cfg", "namespace": "prod", "team": "blue", "tier": "web", "track": "canary"}' \
 	<<<"$(owner_row "cl-$UNIQ")"
 expect_ok "CHECK of the chained attachment (prevResult of the chain)" empty CHECK "cl-$UNIQ" eth0 \
 	"/run/netns/$L" "$(jq -c --argjson r "$OUT" '. + {prevResult: $r}' <<<"$LC")"
@@ -236,9 +237,12 @@ expect_ok "DEL with no daemon and no state: nothing to release" empty DEL e1 eth
 expect_ok "GC with no daemon and no state" empty GC "" "" "" \
 	"$(CONF_INST=nod-$UNIQ conf 1.1.0 '{"cni.dev/valid-attachments": []}')"
 expect_code "label value with a space" 102 1.1.0 ADD e1 eth0 "$NS1" "$(conf 1.1.0 '{labels: {a: "b c"}}')"
-expect_code "K8S_POD_NAME that is no label value" 102 1.1.0 ADD e1 eth0 "$NS1" "$C" "K8S_POD_NAME=a/b"
+expect_code "K8S_POD_NAMESPACE that is no label value" 102 1.1.0 ADD e1 eth0 "$NS1" "$C" \
+	"K8S_POD_NAMESPACE=a/b"
 expect_code "runtimeConfig label that is not a string" 102 1.1.0 ADD e1 eth0 "$NS1" \
 	"$(conf 1.1.0 '{runtimeConfig: {labels: {a: 1}}}')"
+expect_code "pod label with a reserved key (namespace)" 107 1.1.0 ADD e1 eth0 "$NS1" \
+	"$(conf 1.1.0 '{args: {labels: {namespace: "kube-system"}}}')"
 expect_code "CNI_NETNS that does not exist" 103 1.1.0 ADD e1 eth0 "/run/netns/nope-$UNIQ" "$C"
 expect_code "CNI_NETNS that is not a netns" 103 1.1.0 ADD e1 eth0 /etc/hostname "$C"
 check "the failed ADDs left nothing behind" no_leaks

@@ -21,8 +21,8 @@ start_daemon "$INST" || finish
 hctl snic add web --netns "$WEB" --label app=web --label namespace=prod >/dev/null
 hctl snic add db --netns "$DB" --label app=db --label namespace=prod >/dev/null
 hctl snic add cli --netns "$CLI" --label app=client --label namespace=prod >/dev/null
-hctl snic add dev --netns "$DEV" --label app=client --label namespace=dev \
-	--label namespace.hyperion.io/team=blue >/dev/null
+hctl snic add dev --netns "$DEV" --label app=client --label namespace=dev >/dev/null
+hctl namespace label dev team=blue >/dev/null
 IPW=$(snic_ip web) IPD=$(snic_ip db) IPC=$(snic_ip cli) IPV=$(snic_ip dev)
 
 for p in 80 5432 7999 8000 8080 8081; do http_serve "$DB" $p; done

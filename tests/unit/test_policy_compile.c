@@ -25,9 +25,23 @@
 
 enum { WEB, WEB2, API, DB, DWEB, DAPI, TOOL, MISC, N_EPS };
 
+enum { NS_PROD, NS_DEV, NS_DEFAULT, N_NS };
+
 struct world {
 	struct labels ls[N_EPS];
 	struct pol_endpoint eps[N_EPS];
+	/* namespace labels, as the administrator sets them */
+	struct labels nsl[N_NS];
+	struct pol_namespace nss[N_NS];
+};
+
+static const struct {
+	const char *name;
+	const char *labels;
+} ns_def[N_NS] = {
+    [NS_PROD] = {"prod", "env=production,team=shop"},
+    [NS_DEV] = {"dev", "env=dev"},
+    [NS_DEFAULT] = {"default", ""},
 };
 
 static const struct {
@@ -56,13 +70,9 @@ static void world_init(struct world *w)
 		char buf[256];
 
 		if (i <= DB)
-			snprintf(buf, sizeof(buf),
-				 "%s,namespace=prod,namespace.hyperion.io/env=production%s",
-				 world_def[i].labels,
-				 i == DB ? ",namespace.hyperion.io/team=shop" : "");
+			snprintf(buf, sizeof(buf), "%s,namespace=prod", world_def[i].labels);
 		else if (i <= TOOL)
-			snprintf(buf, sizeof(buf), "%s,namespace=dev,namespace.hyperion.io/env=dev",
-				 world_def[i].labels);
+			snprintf(buf, sizeof(buf), "%s,namespace=dev", world_def[i].labels);
 		else
 			snprintf(buf, sizeof(buf), "%s", world_def[i].labels);
 		assert_int_equal(labels__parse_canonical(&w->ls[i], buf), 0);
@@ -72,6 +82,10 @@ static void world_init(struct world *w)
 		    .ip = world_def[i].ip,
 		    .labels = &w->ls[i],
 		};
+	}
+	for (int i = 0; i < N_NS; i++) {
+		assert_int_equal(labels__parse_canonical(&w->nsl[i], ns_def[i].labels), 0);
+		w->nss[i] = (struct pol_namespace){.name = ns_def[i].name, .labels = &w->nsl[i]};
 	}
 }
 
@@ -86,7 +100,7 @@ static int compile_max(struct world *w, const char *yaml, size_t max, struct pol
 	err = yaml ? pol_parse(yaml, strlen(yaml), &docs, &n, em) : 0;
 	if (err)
 		fail_msg("pol_parse: %s\n%s", em->msg, yaml);
-	err = pol_compile(docs, n, w->eps, N_EPS, max, p, em);
+	err = pol_compile(docs, n, w->eps, N_EPS, w->nss, N_NS, max, p, em);
 	pol_docs_free(docs, n);
 	return err;
 }
@@ -293,7 +307,7 @@ static void test_allow_by_namespace(void **state)
 	DENY(&p, &w, API, WEB, TCP, 80);
 	pol_program_free(&p);
 
-	/* {} selects every namespace; a label only some endpoints carry still counts */
+	/* {} selects every namespace; a label of one namespace selects that one */
 	compile(&w,
 		NP("dev", "all-ns") "  podSelector: {}\n"
 				    "  ingress:\n"
@@ -676,13 +690,6 @@ static void test_world_errors(void **state)
 	struct world w;
 
 	world_init(&w);
-	/* the namespace's labels come from its endpoints: they must agree */
-	assert_int_equal(labels__set(&w.ls[MISC], "namespace.hyperion.io/env", "a"), 0);
-	assert_int_equal(labels__set(&w.ls[MISC], "namespace", "dev"), 0);
-	assert_int_equal(compile_max(&w, NULL, 10, &p, &em), -EINVAL);
-	assert_non_null(strstr(em.msg, "namespace dev: endpoint misc says label env=a"));
-
-	world_init(&w);
 	w.eps[MISC].identity = 300; /* web's, with other labels */
 	assert_int_equal(compile_max(&w, NULL, 10, &p, &em), -EINVAL);
 	assert_non_null(strstr(em.msg, "endpoints web and misc share identity 300"));
@@ -691,6 +698,57 @@ static void test_world_errors(void **state)
 	w.eps[MISC].identity = HYP_PEER_ANY;
 	assert_int_equal(compile_max(&w, NULL, 10, &p, &em), -EINVAL);
 	assert_non_null(strstr(em.msg, "identity 0 is reserved"));
+}
+
+/*
+ * A namespace's labels are the administrator's alone: an endpoint's label
+ * (namespace.hyperion.io/env, as namespace labels once were) gives its
+ * namespace nothing, whoever attached first; kubernetes.io/metadata.name
+ * stays the namespace's name whatever is given for it.
+ */
+static void test_namespace_labels_admin_only(void **state)
+{
+	static const char *const from_dev =
+	    NP("prod", "from-dev") "  podSelector: {matchLabels: {app: db}}\n"
+				   "  ingress:\n"
+				   "  - from: [{namespaceSelector: {matchLabels: {env: dev}}}]\n";
+	static const char *const by_name =
+	    NP("prod", "by-name") "  podSelector: {matchLabels: {app: db}}\n"
+				  "  ingress:\n"
+				  "  - from:\n"
+				  "    - namespaceSelector:\n"
+				  "        matchLabels: {kubernetes.io/metadata.name: prod}\n";
+	struct pol_program p;
+	struct world w;
+
+	world_init(&w);
+	assert_int_equal(labels__set(&w.ls[MISC], "namespace.hyperion.io/env", "dev"), 0);
+	compile(&w, from_dev, &p);
+	ALLOW(&p, &w, TOOL, DB, TCP, 5432); /* dev, labelled env=dev by the administrator */
+	DENY(&p, &w, MISC, DB, TCP, 5432);  /* default: its endpoint's claim counts for nothing */
+	pol_program_free(&p);
+
+	/* the administrator labels default env=dev: now it is */
+	assert_int_equal(labels__set(&w.nsl[NS_DEFAULT], "env", "dev"), 0);
+	compile(&w, from_dev, &p);
+	ALLOW(&p, &w, MISC, DB, TCP, 5432);
+	pol_program_free(&p);
+
+	/* without the administrator's labels, no namespace is env=dev */
+	w.nss[NS_DEV].labels = NULL;
+	w.nss[NS_DEFAULT].labels = NULL;
+	compile(&w, from_dev, &p);
+	DENY(&p, &w, TOOL, DB, TCP, 5432);
+	DENY(&p, &w, MISC, DB, TCP, 5432);
+	pol_program_free(&p);
+
+	/* the implicit name label cannot be given another value */
+	world_init(&w);
+	assert_int_equal(labels__set(&w.nsl[NS_DEV], "kubernetes.io/metadata.name", "prod"), 0);
+	compile(&w, by_name, &p);
+	ALLOW(&p, &w, API, DB, TCP, 5432); /* prod itself */
+	DENY(&p, &w, TOOL, DB, TCP, 5432); /* dev stays dev */
+	pol_program_free(&p);
 }
 
 /* A policy of one namespace never selects endpoints of another. */
@@ -1015,6 +1073,7 @@ int main(void)
 	    cmocka_unit_test(test_too_big),
 	    cmocka_unit_test(test_world_errors),
 	    cmocka_unit_test(test_namespace_scope),
+	    cmocka_unit_test(test_namespace_labels_admin_only),
 	    cmocka_unit_test(test_types_gate_rules),
 	    cmocka_unit_test(test_empty_egress_default_types),
 	    cmocka_unit_test(test_empty_lists_mean_all),

@@ -332,6 +332,62 @@ static void test_inspection_put_replaces(void **state)
 	assert_int_equal(d.n, 0);
 }
 
+struct ns_labels {
+	char rows[8][128];
+	int n;
+};
+
+static int collect_ns(const char *ns, const char *key, const char *val, void *ctx)
+{
+	struct ns_labels *l = ctx;
+
+	if (l->n < 8)
+		snprintf(l->rows[l->n++], sizeof(l->rows[0]), "%s %s=%s", ns, key, val);
+	return 0;
+}
+
+/* Namespace labels: set replaces, delete of a missing one is -ENOENT, listed in order. */
+static void test_namespace_labels(void **state)
+{
+	struct store *s = S(state);
+	struct ns_labels l = {};
+
+	assert_int_equal(store__ns_label_set(s, "prod", "team", "shop"), 0);
+	assert_int_equal(store__ns_label_set(s, "dev", "env", "dev"), 0);
+	assert_int_equal(store__ns_label_set(s, "prod", "env", "test"), 0);
+	assert_int_equal(store__ns_label_set(s, "prod", "env", "production"), 0);
+	assert_int_equal(store__ns_label_foreach(s, collect_ns, &l), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.rows[0], "dev env=dev");
+	assert_string_equal(l.rows[1], "prod env=production");
+	assert_string_equal(l.rows[2], "prod team=shop");
+	assert_int_equal(store__ns_label_delete(s, "prod", "team"), 0);
+	assert_int_equal(store__ns_label_delete(s, "prod", "team"), -ENOENT);
+	assert_int_equal(store__ns_label_delete(s, "qa", "env"), -ENOENT);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store__ns_label_foreach(s, collect_ns, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.rows[1], "prod env=production");
+}
+
+/* One identity per label set: the count follows its users. */
+static void test_identity_count(void **state)
+{
+	struct store *s = S(state);
+	uint32_t a, b;
+
+	assert_int_equal(store__identity_count(s), 0);
+	assert_int_equal(store__identity_get(s, "app=web,namespace=prod", &a), 0);
+	assert_int_equal(store__identity_get(s, "app=web,namespace=prod", &b), 0);
+	assert_int_equal(a, b);
+	assert_int_equal(store__identity_count(s), 1);
+	assert_int_equal(store__identity_get(s, "app=web,namespace=dev", &b), 0);
+	assert_int_not_equal(a, b);
+	assert_int_equal(store__identity_count(s), 2);
+	assert_int_equal(store__identity_gc(s), 0);
+	assert_int_equal(store__identity_count(s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +403,8 @@ int main(void)
 	    T(test_policy_put_replaces),
 	    T(test_policy_key_and_delete),
 	    T(test_inspection_put_replaces),
+	    T(test_namespace_labels),
+	    T(test_identity_count),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
