@@ -135,6 +135,7 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 		  struct snic_rec *out, int *code, struct errmsg *em)
 {
 	struct snic_req req = {};
+	char why[320];
 	int fd, err;
 
 	if (!a->netns)
@@ -145,10 +146,9 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 	err = release_stale(n, a, code, em);
 	if (err)
 		return err;
-	err = netns_open(a->netns, &fd);
+	err = netns_open_target(a->netns, backend_netns_is_domain, &fd, why, sizeof(why));
 	if (err) {
-		em_set(em, err, "netns %s: %s", a->netns,
-		       err == -ENOTSUP ? "not a network namespace" : strerror(-err));
+		em_set(em, err, "netns %s: %s", a->netns, *why ? why : strerror(-err));
 		return fail(code, CNI_ERR_NETNS, err);
 	}
 	close(fd);

@@ -28,10 +28,11 @@ static int validate_req(const struct snic_req *req, struct errmsg *em)
 	return ident_check_admin(&req->labels, em);
 }
 
+/* A network namespace other than the host's and a NIC's (netns_open_target) */
 static int open_netns(const struct snic_req *req, int *fd, struct errmsg *em)
 {
-	char path[512];
-	int err = netns_open(req->netns, fd);
+	char path[512], why[320];
+	int err = netns_open_target(req->netns, backend_netns_is_domain, fd, why, sizeof(why));
 
 	if (!err)
 		return 0;
@@ -42,6 +43,8 @@ static int open_netns(const struct snic_req *req, int *fd, struct errmsg *em)
 			      path);
 	if (err == -ENOTSUP)
 		return em_set(em, err, "snic %s: %s is not a network namespace", req->name, path);
+	if (err == -EPERM)
+		return em_set(em, err, "snic %s: netns %s refused: it is %s", req->name, path, why);
 	return em_set(em, err, "snic %s: cannot open netns %s: %s", req->name, path,
 		      strerror(-err));
 }
