@@ -153,19 +153,36 @@ static __always_inline int ct_lookup_stage(struct pkt_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Inserts a new flow's entry. A global function: the value is built in a
+ * frame of its own, so the pipeline's stack does not grow with it (the
+ * inspection walk runs on top of the pipeline's stack).
+ */
+__noinline int ct_insert(const struct hyp_ct_key *key, __u64 now, __u32 rev, __u32 insp)
+{
+	struct hyp_ct_val nv;
+
+	if (!key)
+		return 0;
+	__builtin_memset(&nv, 0, sizeof(nv));
+	nv.last_seen = now;
+	nv.packets = 1;
+	nv.rev = rev;
+	nv.state = key->proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
+	nv.insp = (__u8)insp;
+	if (bpf_map_update_elem(&hyp_ct, key, &nv, BPF_NOEXIST) == -E2BIG)
+		return HYP_DROP_CT_FULL;
+	return 0;
+}
+
 /* A new flow's entry, with what policy and the inspection plan decided. */
 static __always_inline int ct_create(struct pkt_ctx *ctx)
 {
 	struct hyp_ct_key key = ctx->flow.key;
-	struct hyp_ct_val nv = {};
+	int err = ct_insert(&key, ctx->now, ctx->rev, ctx->insp);
 
-	nv.last_seen = ctx->now;
-	nv.packets = 1;
-	nv.rev = ctx->rev;
-	nv.state = key.proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
-	nv.insp = ctx->insp;
-	if (bpf_map_update_elem(&hyp_ct, &key, &nv, BPF_NOEXIST) == -E2BIG)
-		return HYP_DROP_CT_FULL;
+	if (err)
+		return err;
 	ctx->ct = bpf_map_lookup_elem(&hyp_ct, &key);
 	return 0;
 }

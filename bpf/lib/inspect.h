@@ -4,19 +4,21 @@
  * policy decides a flow (new, or re-checked after a change), works out
  * which of the four walks the flow pays for (receiver's ingress and
  * sender's egress patterns, each way); conntrack records that with the
- * flow. inspect_stage walks the payload of a flow that pays for any: the
- * payload goes through the endpoint's DFA in 64-byte blocks (bpf_loop, so
- * any length and non-linear GSO skbs work), the DFA state is kept per
- * flow direction in conntrack so a pattern split across segments is still
- * found. TCP payload is walked in sequence order: a retransmitted part is
- * skipped, a segment past a gap is dropped (the sender retransmits in
- * order). Flows whose endpoints have no patterns skip the stage.
+ * flow. inspect_stage walks the payload of a flow that pays for any:
+ * what the receiver would not take as stream bytes is dropped first
+ * (inspect_norm.h), then the new bytes go through each endpoint
+ * direction's automaton (inspect_walk.h), with the DFA state kept per
+ * flow direction and slot in conntrack, so a pattern split across
+ * segments is still found. Flows whose endpoints have no patterns skip
+ * the stage.
  */
 #ifndef HYP_BPF_INSPECT_H
 #define HYP_BPF_INSPECT_H
 
 #include "pipeline.h"
 #include "maps_inspect.h"
+#include "inspect_walk.h"
+#include "inspect_norm.h"
 
 static __always_inline int has_inspect(__u32 identity, __u32 dir)
 {
@@ -42,230 +44,259 @@ static __always_inline __u8 inspect_flags(const struct endpoint_ref *init,
 	return f;
 }
 
-/* Decided with policy, for the flow policy just allowed; a flow policy
- * did not look at keeps what its entry says. */
-static __always_inline void inspect_plan(struct pkt_ctx *ctx)
+#define WALK_WAIT_MAX (1 << 20) /* steps of waiting for another CPU's walk (a few ms) */
+
+#define SCOPE_OUT    0 /* the entry does not cover this packet */
+#define SCOPE_WALK   1 /* its payload is walked */
+#define SCOPE_REFUSE 2 /* covered, but not a protocol the walk reads: dropped */
+
+/*
+ * What an endpoint direction's entry makes of a packet: its ports (every
+ * port, and every protocol, when it lists none); within them, TCP and UDP
+ * payload of the entry's protocols is walked and any other payload is
+ * refused, never passed uninspected.
+ */
+static __always_inline int slot_scope(const struct hyp_inspect_val *iv, const struct flow *f)
 {
-	if (ctx->check)
-		ctx->insp = inspect_flags(flow_initiator(ctx), flow_responder(ctx));
+	__u8 p = f->key.proto;
+	int ported = p == IPPROTO_TCP || p == IPPROTO_UDP || p == IPPROTO_SCTP;
+
+	if (!iv)
+		return SCOPE_OUT;
+	if ((iv->port_lo || iv->port_hi) &&
+	    !(ported && ((f->key.dport >= iv->port_lo && f->key.dport <= iv->port_hi) ||
+			 (f->key.sport >= iv->port_lo && f->key.sport <= iv->port_hi))))
+		return SCOPE_OUT;
+	if ((p == IPPROTO_TCP || p == IPPROTO_UDP) && (!iv->proto || iv->proto == p))
+		return SCOPE_WALK;
+	return SCOPE_REFUSE;
 }
 
-struct walk {
-	struct __sk_buff *skb;
-	__u32 base;    /* first byte to walk, skb offset */
-	__u32 tail;    /* skb offset of the bytes after the full blocks */
-	__u32 state;   /* global DFA row */
-	__u32 hit_off; /* bytes walked when a pattern ended */
-	__u32 hit_row;
-	__u32 hit;
+/*
+ * Walks one slot (0: the receiver's ingress patterns, 1: the sender's
+ * egress patterns) over [from, end), from the state the flow saved for
+ * it: that state is a row of the automaton whose gen it was saved under,
+ * so it only goes on in the same automaton; another gen restarts the walk.
+ */
+static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow *f,
+					struct hyp_ct_val *v, int reply, int slot,
+					const struct hyp_inspect_val *iv, __u32 from, __u32 end)
+{
+	__u32 idx = (__u32)(reply * 2 + slot) & 3;
+	struct walk_scratch *ws = walk_scratch();
+	struct walk *w;
+
+	if (!ws)
+		return HYP_DROP_INSPECT_NO_STATE;
+	w = &ws->w;
+	__builtin_memset(w, 0, sizeof(*w));
+	if (v->dfa_gen[idx] != iv->gen) {
+		v->dfa[idx] = 0;
+		v->dfa_gen[idx] = iv->gen;
+	}
+	w->who.k.flow = f->key;
+	w->who.k.identity = slot ? f->src_id : f->dst_id;
+	w->who.k.dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS;
+	w->state = v->dfa[idx] ? v->dfa[idx] - 1 : iv->start;
+	walk_run(skb, ws, from, end);
+	v->dfa[idx] = w->state + 1;
+	if (w->err)
+		return HYP_DROP_INSPECT_NO_STATE; /* bytes not walked never pass */
+	if (!w->drop)
+		return 0;
+	v->flags |= HYP_CT_F_BLOCKED;
+	walk_event(&w->who, HYP_INSPECT_DROP, w->hit_row, w->hit_off);
+	return HYP_DROP_INSPECT_MATCH;
+}
+
+static __always_inline const struct hyp_inspect_val *slot_entry(__u32 identity, __u32 dir)
+{
+	struct hyp_inspect_key k = {.identity = identity, .dir = dir};
+
+	return bpf_map_lookup_elem(&hyp_inspect, &k);
+}
+
+/* Walks what is new in the packet through each slot in scope. */
+static __always_inline int walks(struct __sk_buff *skb, struct flow *f, struct hyp_ct_val *v, int r,
+				 const struct tcp_seg *t, const struct hyp_inspect_val *ing,
+				 int s_ing, const struct hyp_inspect_val *egr, int s_egr)
+{
+	long from = t->base;
+	int reason;
+
+	if (f->key.proto == IPPROTO_TCP) {
+		from = tcp_order(v, r, t);
+		if (from < 0)
+			return (int)-from;
+	}
+	if ((__u32)from >= t->end)
+		return 0;
+	if (s_ing == SCOPE_WALK && ing) {
+		reason = inspect_slot(skb, f, v, r, 0, ing, (__u32)from, t->end);
+		if (reason)
+			return reason;
+	}
+	if (s_egr == SCOPE_WALK && egr)
+		return inspect_slot(skb, f, v, r, 1, egr, (__u32)from, t->end);
+	return 0;
+}
+
+/* Waiting for another CPU's walk of the same direction. */
+struct walk_wait {
+	struct hyp_ct_val *v;
+	__u64 bit;
+	__u32 got;
 };
 
-/*
- * One step of the DFA. Offsets are derived from the loop index, never
- * carried in the context, so the verifier sees every iteration alike.
- */
-static __always_inline int dfa_step(struct walk *w, __u8 byte, __u32 walked)
+static long walk_wait_step(__u32 i, void *data)
 {
-	__u32 st = w->state & (HYP_DFA_ROWS - 1), next;
-	struct hyp_dfa_row *row = bpf_map_lookup_elem(&hyp_dfa, &st);
+	struct walk_wait *ww = data;
 
-	if (!row)
-		return 1;
-	next = row->next[byte];
-	w->state = next >> 2;
-	if (next & 3) {
-		w->hit = next & 3; /* 1: a pattern ended, 2: a drop pattern did */
-		w->hit_row = w->state;
-		w->hit_off = walked;
-		return 1;
-	}
-	return 0;
-}
-
-static long walk_block(__u32 i, void *data)
-{
-	struct walk *w = data;
-	__u8 buf[HYP_DFA_BLOCK];
-	__u32 j;
-
-	if (bpf_skb_load_bytes(w->skb, w->base + i * HYP_DFA_BLOCK, buf, HYP_DFA_BLOCK))
-		return 1;
-	for (j = 0; j < HYP_DFA_BLOCK; j++)
-		if (dfa_step(w, buf[j], i * HYP_DFA_BLOCK + j + 1))
-			return 1;
-	return 0;
-}
-
-static long walk_byte(__u32 i, void *data)
-{
-	struct walk *w = data;
-	__u8 b;
-
-	if (bpf_skb_load_bytes(w->skb, w->tail + i, &b, 1))
-		return 1;
-	return dfa_step(w, b, w->tail - w->base + i + 1);
-}
-
-static __always_inline void inspect_event(const struct flow *f, __u32 identity, __u32 dir,
-					  const struct hyp_inspect_val *iv, const struct walk *w)
-{
-	struct hyp_inspect_event *e = bpf_ringbuf_reserve(&hyp_events, sizeof(*e), 0);
-
-	if (!e)
-		return;
-	e->ts = bpf_ktime_get_ns();
-	e->identity = identity;
-	e->dir = dir;
-	e->saddr = f->key.saddr;
-	e->daddr = f->key.daddr;
-	e->sport = f->key.sport;
-	e->dport = f->key.dport;
-	e->proto = f->key.proto;
-	e->action = (w->hit & 2) ? HYP_INSPECT_DROP : HYP_INSPECT_ALERT;
-	e->pad = 0;
-	e->row = w->hit_row;
-	e->offset = w->hit_off;
-	bpf_ringbuf_submit(e, 0);
-}
-
-static __always_inline int port_in(const struct hyp_inspect_val *iv, const struct flow *f)
-{
-	if (iv->proto && iv->proto != f->key.proto)
+	if (!ww->v || (*(volatile __u64 *)&ww->v->walking & ww->bit))
 		return 0;
-	if (!iv->port_lo && !iv->port_hi)
-		return 1;
-	return (f->key.dport >= iv->port_lo && f->key.dport <= iv->port_hi) ||
-	       (f->key.sport >= iv->port_lo && f->key.sport <= iv->port_hi);
-}
-
-/* Walks one slot: 0 = the receiver's ingress patterns, 1 = the sender's egress. */
-static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow *f,
-					struct hyp_ct_val *v, int reply, int slot, __u32 identity,
-					__u32 from, __u32 end)
-{
-	struct hyp_inspect_key k = {.identity = identity,
-				    .dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS};
-	struct hyp_inspect_val *iv = bpf_map_lookup_elem(&hyp_inspect, &k);
-	struct walk w = {};
-	__u32 idx = (__u32)(reply * 2 + slot) & 3;
-
-	if (!iv || !port_in(iv, f))
-		return 0;
-	if (v->dfa_gen != iv->gen) {
-		/* the tables were reloaded since this flow's last walk: its saved
-		 * rows may now belong to another automaton, so every walk restarts */
-		v->dfa[0] = v->dfa[1] = v->dfa[2] = v->dfa[3] = 0;
-		v->dfa_gen = iv->gen;
-	}
-	w.skb = skb;
-	w.base = from;
-	w.tail = from + (end - from) / HYP_DFA_BLOCK * HYP_DFA_BLOCK;
-	w.state = v->dfa[idx] ? v->dfa[idx] - 1 : iv->start;
-	bpf_loop((end - from) / HYP_DFA_BLOCK, walk_block, &w, 0);
-	if (!w.hit)
-		bpf_loop((end - from) % HYP_DFA_BLOCK, walk_byte, &w, 0);
-	v->dfa[idx] = w.state + 1;
-	if (!w.hit)
-		return 0;
-	if (w.hit & 2) {
-		v->flags |= HYP_CT_F_BLOCKED;
-		inspect_event(f, identity, k.dir, iv, &w);
-		return HYP_DROP_INSPECT_MATCH;
-	}
-	if (!(v->flags & HYP_CT_F_ALERTED)) {
-		v->flags |= HYP_CT_F_ALERTED;
-		inspect_event(f, identity, k.dir, iv, &w);
-	}
-	return 0;
+	if (__sync_fetch_and_or(&ww->v->walking, ww->bit) & ww->bit)
+		return 0; /* another waiter was first */
+	ww->got = 1;
+	return 1;
 }
 
 /*
- * TCP ordering: returns the first payload byte not walked yet, end when
- * there is nothing new, or -1 for a segment past a gap.
+ * One CPU at a time walks a direction: the walk reads the position and
+ * DFA state the previous segment left and writes the next ones, and two
+ * segments walked at once from the same state (or the second from a
+ * state the first has not written yet) would miss a pattern split across
+ * them. A segment that comes while another CPU walks the same direction
+ * waits for that walk to end (a bounded spin: the walk runs to its end
+ * without sleeping), then is walked from the state it left; if it does
+ * not end in time, the segment is dropped and its sender sends it again.
  */
-static __always_inline long tcp_fresh(const struct flow *f, struct hyp_ct_val *v, int reply,
-				      __u32 base, __u32 end)
+static __always_inline int inspect_walks(struct __sk_buff *skb, struct flow *f,
+					 struct hyp_ct_val *v, int r, const struct tcp_seg *t,
+					 const struct hyp_inspect_val *ing, int s_ing,
+					 const struct hyp_inspect_val *egr, int s_egr)
 {
-	__u8 known = reply ? HYP_CT_F_SEQ_REPLY : HYP_CT_F_SEQ_ORIG;
-	__u32 len = end - base, syn = (f->tcp_flags & TCP_SYN) ? 1 : 0;
-	__u32 fin = (f->tcp_flags & TCP_FIN) ? 1 : 0; /* SYN and FIN take a number each */
-	__u32 *next = &v->seq[reply & 1];
-	__s32 d;
+	struct walk_wait ww = {.v = v, .bit = r ? HYP_CT_W_REPLY : HYP_CT_W_ORIG};
+	int reason;
 
-	if (!(v->flags & known)) {
-		v->flags |= known;
-		*next = f->seq + syn + len + fin;
-		return base;
+	if (((s_ing | s_egr) & SCOPE_REFUSE) && t->end > t->base)
+		return HYP_DROP_INSPECT_PROTO;
+	if (t->end == t->base) /* nothing to walk: TCP order only (a FIN's number) */
+		return f->key.proto == IPPROTO_TCP && tcp_order(v, r, t) < 0 ? HYP_DROP_INSPECT_OOO
+									     : 0;
+	if (__sync_fetch_and_or(&v->walking, ww.bit) & ww.bit) {
+		bpf_loop(WALK_WAIT_MAX, walk_wait_step, &ww, 0);
+		if (!ww.got)
+			return HYP_DROP_INSPECT_BUSY;
 	}
-	d = (__s32)(f->seq + syn - *next);
-	if (d > 0)
-		return -1; /* a gap: bytes in between were not seen */
-	if ((__u32)(-d) >= len) {
-		if (fin && (__u32)(-d) == len)
-			*next = f->seq + syn + len + fin;
-		return end; /* nothing new: a retransmission or a bare ACK/FIN */
-	}
-	*next = f->seq + syn + len + fin;
-	return base + (__u32)(-d);
+	reason = walks(skb, f, v, r, t, ing, s_ing, egr, s_egr);
+	__sync_fetch_and_and(&v->walking, ~ww.bit);
+	return reason;
+}
+
+/* TCP: what the receiver would not take as stream bytes (inspect_norm.h). */
+static __always_inline int tcp_refused(const struct tcp_seg *t)
+{
+	if (t->flags & TCP_URG)
+		return HYP_DROP_INSPECT_URG;
+	if (t->end == t->base)
+		return 0;
+	if (t->flags & TCP_SYN)
+		return HYP_DROP_INSPECT_SYN_DATA;
+	if (!(t->flags & TCP_ACK))
+		return HYP_DROP_INSPECT_NO_ACK;
+	return 0;
 }
 
 /*
  * A global (not inlined) function: the verifier checks it once, on its
- * own, instead of once per path through the bridge program.
+ * own, instead of once per path through the bridge program. Runs for
+ * every packet of a flow that pays for some walk (or is blocked).
  */
-__noinline int inspect(struct __sk_buff *skb, struct flow *f, struct hyp_ct_val *v)
+__noinline int inspect(struct __sk_buff *skb, struct walk_scratch *ws, struct hyp_ct_val *v)
 {
-	int reply;
+	const struct hyp_inspect_val *ing = NULL, *egr = NULL;
+	int r, s_ing, s_egr, hdr, err;
+	struct tcp_seg *t;
+	struct flow *f;
+	__u8 pays;
 
-	__u8 ing, egr;
-	__u32 base, end;
-	long from;
-	int reason;
-
-	if (!skb || !f || !v)
+	if (!skb || !ws || !v)
 		return 0;
-	reply = f->reply ? 1 : 0;
-	ing = reply ? HYP_CT_I_REPLY_ING : HYP_CT_I_ORIG_ING;
-	egr = reply ? HYP_CT_I_REPLY_EGR : HYP_CT_I_ORIG_EGR;
-	end = skb->len;
 	if (v->flags & HYP_CT_F_BLOCKED)
 		return HYP_DROP_INSPECT_BLOCKED;
-	if (!(v->insp & (ing | egr)) || !f->l4_len)
+	f = &ws->f;
+	t = &ws->t;
+	__builtin_memset(t, 0, sizeof(*t));
+	r = f->reply ? 1 : 0;
+	hdr = f->key.proto == IPPROTO_TCP ? tcp_header(skb, f, t) : 0;
+	if (f->key.proto == IPPROTO_TCP && !hdr)
+		tcp_learn(skb, v, r, t);
+	pays = v->insp & (r ? HYP_CT_I_REPLY_ING | HYP_CT_I_REPLY_EGR
+			    : HYP_CT_I_ORIG_ING | HYP_CT_I_ORIG_EGR);
+	if (pays & (HYP_CT_I_ORIG_ING | HYP_CT_I_REPLY_ING))
+		ing = slot_entry(f->dst_id, HYP_DIR_INGRESS);
+	if (pays & (HYP_CT_I_ORIG_EGR | HYP_CT_I_REPLY_EGR))
+		egr = slot_entry(f->src_id, HYP_DIR_EGRESS);
+	s_ing = slot_scope(ing, f);
+	s_egr = slot_scope(egr, f);
+	if (!(s_ing | s_egr)) {
+		insp_forget(v, r);
 		return 0;
-	base = sizeof(struct ethhdr) + sizeof(struct iphdr) + f->l4_len;
-	if (base > end)
-		return 0;
-	from = base;
-	if (f->key.proto == IPPROTO_TCP) {
-		from = tcp_fresh(f, v, reply, base, end);
-		if (from < 0)
-			return HYP_DROP_INSPECT_OOO;
 	}
-	if ((__u32)from >= end)
-		return 0;
-	if (v->insp & ing) {
-		reason = inspect_slot(skb, f, v, reply, 0, f->dst_id, (__u32)from, end);
-		if (reason)
-			return reason;
-	}
-	if (v->insp & egr)
-		return inspect_slot(skb, f, v, reply, 1, f->src_id, (__u32)from, end);
-	return 0;
+	err = hdr ? hdr : payload_bounds(skb, f, t);
+	if (!err && f->key.proto == IPPROTO_TCP)
+		err = tcp_refused(t);
+	if (err)
+		return err;
+	return inspect_walks(skb, f, v, r, t, ing, s_ing, egr, s_egr);
 }
 
-/* A flow blocked earlier stays blocked, whatever it pays for now. */
+/*
+ * Which inspections the flow pays for, decided with policy (a new flow, or
+ * one re-checked after a change); a flow policy did not look at keeps what
+ * its entry says. A direction whose walks change forgets what was tracked
+ * of it: its bytes were not all walked in between.
+ */
+static __always_inline void inspect_plan(struct pkt_ctx *ctx)
+{
+	__u8 was;
+
+	if (!ctx->check)
+		return;
+	ctx->insp = inspect_flags(flow_initiator(ctx), flow_responder(ctx));
+	if (!ctx->ct || ctx->ct->insp == ctx->insp)
+		return;
+	was = ctx->ct->insp ^ ctx->insp;
+	if (was & (HYP_CT_I_ORIG_ING | HYP_CT_I_ORIG_EGR))
+		insp_forget(ctx->ct, 0);
+	if (was & (HYP_CT_I_REPLY_ING | HYP_CT_I_REPLY_EGR))
+		insp_forget(ctx->ct, 1);
+}
+
+/*
+ * A flow blocked earlier stays blocked, whatever it pays for now. A flow
+ * that pays for inspection but has no entry to keep its walks in (it
+ * could not be created, or went away under this packet) is dropped: its
+ * state is lost (a RST, which removes the entry, passes).
+ */
 static __always_inline int inspect_stage(struct pkt_ctx *ctx)
 {
 	struct hyp_ct_val *ct = ctx->ct;
-	struct flow f;
+	struct walk_scratch *ws;
 
-	if (!ct || !(ct->insp | (ct->flags & HYP_CT_F_BLOCKED)))
+	if (!ct)
+		return ctx->insp && !(ctx->flow.tcp_flags & TCP_RST) ? HYP_DROP_INSPECT_NO_STATE
+								     : 0;
+	if (!(ct->insp | (ct->flags & HYP_CT_F_BLOCKED)))
 		return 0;
-	f = ctx->flow;
-	f.src_id = ctx->src.identity;
-	f.dst_id = ctx->dst.identity;
-	f.reply = (__u32)ctx->reply;
-	return inspect(ctx->skb, &f, ct);
+	ws = walk_scratch();
+	if (!ws)
+		return HYP_DROP_INSPECT_NO_STATE;
+	ws->f = ctx->flow;
+	ws->f.src_id = ctx->src.identity;
+	ws->f.dst_id = ctx->dst.identity;
+	ws->f.reply = (__u32)ctx->reply;
+	return inspect(ctx->skb, ws, ct);
 }
 
 #endif /* HYP_BPF_INSPECT_H */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The inspection tables (docs/inspection.md): the DFA rows, each
- * endpoint's and direction's automaton, and the ring of match events.
+ * endpoint's and direction's automaton, the alert rate limits and the
+ * ring of match events.
  */
 #ifndef HYP_BPF_MAPS_INSPECT_H
 #define HYP_BPF_MAPS_INSPECT_H
@@ -23,6 +24,17 @@ struct {
 	__type(value, struct hyp_inspect_val);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hyp_inspect SEC(".maps");
+
+/* When each pattern was last reported per flow and endpoint direction:
+ * alerts are rate-limited per pattern (only touched when an alert
+ * pattern ends). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, HYP_ALERT_KEYS);
+	__type(key, struct hyp_alert_key);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_alerts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -54,6 +54,17 @@ enum hyp_drop_reason {
 	HYP_DROP_INSPECT_MATCH = 26,	 /* payload matched a drop pattern */
 	HYP_DROP_INSPECT_BLOCKED = 27,	 /* later packet of a flow blocked by inspection */
 	HYP_DROP_INSPECT_OOO = 28,	 /* out-of-order segment of an inspected flow */
+	/* inspected flows: what the receiver would not take as stream bytes */
+	HYP_DROP_INSPECT_IP_CSUM = 29,	/* IPv4 header checksum wrong */
+	HYP_DROP_INSPECT_IP_LEN = 30,	/* IPv4 total length is not the frame's */
+	HYP_DROP_INSPECT_NO_ACK = 31,	/* TCP data without ACK */
+	HYP_DROP_INSPECT_SYN_DATA = 32, /* TCP payload on a SYN (no Fast Open) */
+	HYP_DROP_INSPECT_URG = 33,	/* TCP urgent pointer set */
+	HYP_DROP_INSPECT_OVERLAP = 34,	/* bytes walked, not yet acknowledged, sent again */
+	HYP_DROP_INSPECT_WINDOW = 35,	/* TCP data past the receiver's window */
+	HYP_DROP_INSPECT_PROTO = 36,	/* payload of a protocol its patterns do not cover */
+	HYP_DROP_INSPECT_NO_STATE = 37, /* inspected flow without its inspection state */
+	HYP_DROP_INSPECT_BUSY = 38,	/* payload while another CPU walks the same direction */
 	__HYP_DROP_MAX,
 };
 
@@ -233,19 +244,36 @@ struct hyp_ct_val {
 	__u8 pad;
 	/* payload inspection, per packet direction (orig, reply) and slot
 	 * (receiver's ingress patterns, sender's egress patterns) */
-	__u32 dfa[4];  /* [reply * 2 + slot]: global DFA row */
-	__u32 seq[2];  /* next expected TCP sequence number per direction */
-	__u32 dfa_gen; /* inspection load (hyp_inspect_val.gen) dfa[] refers to */
-	__u32 pad2;
+	__u32 dfa[4];	  /* [reply * 2 + slot]: global DFA row + 1 (0: the start state) */
+	__u32 seq[2];	  /* next expected TCP sequence number per direction */
+	__u32 dfa_gen[4]; /* the automaton (hyp_inspect_val.gen) each dfa[] is a row of */
+	/* TCP, inspected flows: what the receiver of each direction said in
+	 * the other direction's packets, its highest ACK and the right edge
+	 * of its window (docs/inspection.md, "What the receiver sees") */
+	__u32 ack[2];
+	__u32 wend[2];
+	__u64 walking; /* HYP_CT_W_*: a walk of that direction runs (64-bit atomics) */
+	__u8 wscale;   /* shift each side's SYN offered: orig low nibble, reply high; 15 none */
+	__u8 iflags;   /* HYP_CT_IF_* */
+	__u16 pad2;
+	__u32 pad3;
 };
-_Static_assert(sizeof(struct hyp_ct_val) == 56, "hyp_ct_val abi");
+_Static_assert(sizeof(struct hyp_ct_val) == 96, "hyp_ct_val abi");
 
 #define HYP_CT_F_FIN_ORIG  0x1
 #define HYP_CT_F_FIN_REPLY 0x2
 #define HYP_CT_F_BLOCKED   0x4	/* a drop pattern matched: the flow is dead */
 #define HYP_CT_F_SEQ_ORIG  0x8	/* seq[0] is known */
 #define HYP_CT_F_SEQ_REPLY 0x10 /* seq[1] is known */
-#define HYP_CT_F_ALERTED   0x20 /* one alert per flow */
+#define HYP_CT_F_ALERTED   0x20 /* unused since alerts are per pattern (kept: stable bits) */
+
+#define HYP_CT_IF_ACK_ORIG  0x1 /* ack[0], wend[0] known */
+#define HYP_CT_IF_ACK_REPLY 0x2 /* ack[1], wend[1] known */
+#define HYP_CT_IF_SYN_ORIG  0x4 /* the initiator's SYN seen: its wscale nibble is set */
+#define HYP_CT_IF_SYN_REPLY 0x8 /* the responder's SYN-ACK seen: its wscale nibble is set */
+
+#define HYP_CT_W_ORIG  0x1 /* one CPU walks the orig direction: another waits its turn */
+#define HYP_CT_W_REPLY 0x2
 
 #define HYP_CT_I_ORIG_ING  0x1 /* orig packets: responder's ingress patterns */
 #define HYP_CT_I_ORIG_EGR  0x2 /* orig packets: initiator's egress patterns */
@@ -266,14 +294,19 @@ _Static_assert(sizeof(struct hyp_ct_val) == 56, "hyp_ct_val abi");
  * patterns (per direction) into an Aho-Corasick DFA whose rows live in one
  * shared array map: row r = 256 u32 transitions, entry = next_row << 2 |
  * drop << 1 | hit (hit: a pattern ends in next_row; drop: one of them is
- * a drop pattern). The table has two halves; a rule set change is written into the
- * inactive half and each endpoint's entry is switched in one update, so a
- * packet walks one complete DFA. Endpoints without patterns have no entry
- * and skip the stage.
+ * a drop pattern). Each distinct automaton has its own rows (one automaton
+ * per distinct compiled set, shared by every endpoint direction that
+ * compiles to it) and its own number, gen, never given to another
+ * automaton: an automaton is written into free rows, then the entries
+ * that use it are switched in one update each, and its rows are freed
+ * when no entry uses it any more (docs/inspection.md). A flow keeps the
+ * gen of the automaton each of its walks is in; an automaton that did not
+ * change keeps its rows and its gen across loads, so walks go on.
+ * Endpoints without patterns have no entry and skip the stage.
  */
-#define HYP_DFA_ROWS  65536 /* both halves: 64 MiB of 1 KiB rows */
-#define HYP_DFA_HALF  (HYP_DFA_ROWS / 2)
-#define HYP_DFA_BLOCK 64 /* payload bytes walked per bpf_loop step */
+#define HYP_DFA_ROWS	   65536	      /* 64 MiB of 1 KiB rows */
+#define HYP_DFA_MAX_STATES (HYP_DFA_ROWS / 2) /* one automaton: it can always be replaced */
+#define HYP_DFA_BLOCK	   64		      /* payload bytes walked per bpf_loop step */
 
 enum hyp_inspect_action { HYP_INSPECT_DROP = 0, HYP_INSPECT_ALERT = 1 };
 
@@ -287,15 +320,29 @@ struct hyp_inspect_key {
 };
 
 struct hyp_inspect_val {
-	__u32 start;  /* global row of the start state */
-	__u32 gen;    /* load number: unique per load, bit 0 is the half the rows are in;
-		       * a flow's DFA states saved under another gen restart */
+	__u32 start;  /* global row of the automaton's start state */
+	__u32 gen;    /* the automaton's number, unique among all automata ever written:
+		       * a flow's walk saved under another gen restarts */
+	__u32 rows;   /* the automaton's rows: start .. start + rows - 1 */
 	__u16 action; /* hyp_inspect_action */
-	__u8 proto;   /* 0: TCP and UDP */
+	__u8 proto;   /* IPPROTO_TCP or IPPROTO_UDP, 0: both */
 	__u8 pad;
-	__u16 port_lo, port_hi; /* 0,0: every port */
+	__u16 port_lo, port_hi; /* 0,0: every port (and every other protocol: refused) */
 };
-_Static_assert(sizeof(struct hyp_inspect_val) == 16, "hyp_inspect_val abi");
+_Static_assert(sizeof(struct hyp_inspect_val) == 20, "hyp_inspect_val abi");
+
+/* Alerts: one event per pattern (its end row) per flow and endpoint
+ * direction, then at most one per HYP_ALERT_INTERVAL_NS. */
+#define HYP_ALERT_KEYS	      8192
+#define HYP_ALERT_INTERVAL_NS 1000000000ULL
+
+struct hyp_alert_key {
+	struct hyp_ct_key flow; /* as the packet carries it */
+	__u32 identity;
+	__u32 dir;
+	__u32 row; /* where the pattern ended */
+};
+_Static_assert(sizeof(struct hyp_alert_key) == 28, "hyp_alert_key abi");
 
 /* Alert event, on the ring buffer. */
 struct hyp_inspect_event {
@@ -326,5 +373,6 @@ _Static_assert(sizeof(struct hyp_inspect_event) == 40, "hyp_inspect_event abi");
 #define HYP_PIN_DFA	    "hyp_dfa"
 #define HYP_PIN_INSPECT	    "hyp_inspect"
 #define HYP_PIN_EVENTS	    "hyp_events"
+#define HYP_PIN_ALERTS	    "hyp_alerts"
 
 #endif /* HYPERION_ABI_H */

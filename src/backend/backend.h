@@ -64,7 +64,16 @@ struct hyp_snic_info {
 
 /* What a backend can hold, for the compilers that fill its tables. */
 struct hyp_backend_limits {
-	uint32_t inspect_states; /* DFA states of all entries of one inspect_load */
+	uint32_t inspect_states; /* DFA states of one automaton */
+	uint32_t inspect_rows;	 /* DFA states of all automata together */
+};
+
+/* What the inspection tables hold now. */
+struct hyp_inspect_usage {
+	uint32_t tables;     /* inspected endpoint directions */
+	uint32_t automata;   /* distinct automata (shared by equal compiled sets) */
+	uint32_t rows;	     /* DFA rows they take */
+	uint32_t rows_total; /* of the table */
 };
 
 enum hyp_counter_kind { HYP_CNT_PORT_DROP, HYP_CNT_GUARD_DROP, HYP_CNT_PORT_STAT };
@@ -94,6 +103,7 @@ struct hyp_inspect_entry {
 	uint16_t port_lo, port_hi; /* 0, 0: every port */
 	/* dfa->out maps an accepting state to the pattern id the alert reports */
 	const struct insp_dfa *dfa;
+	const char *name; /* who the table is for, in messages (NULL: its identity) */
 };
 
 /* A pattern found by the inspection stage, decoded by the backend. */
@@ -158,12 +168,16 @@ struct hyp_backend_ops {
 	/* Removes expired conntrack entries; returns how many, and the live count. */
 	int (*ct_gc)(void *priv, uint32_t *live);
 	/*
-	 * Loads the DFAs into the inactive half of the row table and switches
-	 * each endpoint's entry to its new DFA; endpoints not listed stop
-	 * being inspected. -E2BIG above limits.inspect_states.
+	 * Makes the listed endpoint directions the inspected ones. An entry
+	 * whose automaton the tables already hold keeps it, and flows keep
+	 * walking in it; a new automaton is written into free rows before the
+	 * entries switch to it; equal automata are stored once. Endpoints not
+	 * listed stop being inspected. -E2BIG, naming the entry, when the rows
+	 * of a new automaton do not fit; nothing is switched then.
 	 */
 	int (*inspect_load)(void *priv, const struct hyp_inspect_entry *entries, size_t n,
 			    struct errmsg *em);
+	int (*inspect_usage)(void *priv, struct hyp_inspect_usage *out);
 	/* Calls cb for each pending alert; returns how many. */
 	int (*inspect_events)(void *priv, hyp_alert_cb cb, void *ctx);
 	/* A file descriptor that polls readable when events are pending (-1: none). */

@@ -116,7 +116,8 @@ static int emu_destroy(void *priv)
 static void emu_limits(void *priv, struct hyp_backend_limits *out)
 {
 	(void)priv;
-	out->inspect_states = HYP_DFA_HALF;
+	out->inspect_states = HYP_DFA_MAX_STATES;
+	out->inspect_rows = HYP_DFA_ROWS;
 }
 
 static int emu_domain_info(void *priv, hyp_attr_cb cb, void *ctx)
@@ -404,6 +405,7 @@ const struct hyp_backend_ops emu_backend_ops = {
     .policy_load = emu_policy_load,
     .ct_gc = emu_ct_gc,
     .inspect_load = emu_inspect_load,
+    .inspect_usage = emu_inspect_usage,
     .inspect_events = emu_inspect_events,
     .inspect_event_fd = emu_inspect_event_fd,
 };

@@ -42,11 +42,18 @@ int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t 
 int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw,
 			struct errmsg *em);
 
-/* One loaded DFA: its rows in the table, its accepting states' pattern ids. */
+/* One loaded endpoint direction: its automaton's rows, its accepting states' pattern ids. */
 struct emu_insp_live {
 	uint32_t identity, dir;
 	uint32_t base, states; /* global row of state 0, and how many */
 	uint32_t *out;	       /* state -> pattern id */
+};
+
+/* One automaton in the DFA row table (emu_dfa.c), shared by every entry
+ * whose compiled set has its content. */
+struct emu_dfa {
+	uint32_t start, rows, gen;
+	uint64_t digest[2]; /* of the rows' content, start-relative */
 };
 
 struct emu {
@@ -58,6 +65,8 @@ struct emu {
 	struct snic_guard_bpf *guard;
 	struct emu_insp_live *insp; /* in the order of the last inspect_load */
 	size_t n_insp;
+	struct emu_dfa *dfas; /* the automata the entries of the last load use */
+	size_t n_dfas;
 };
 
 /* emu_bpf.c: the datapath objects */
@@ -89,7 +98,16 @@ int emu_inspect_load(void *priv, const struct hyp_inspect_entry *entries, size_t
 		     struct errmsg *em);
 int emu_inspect_events(void *priv, hyp_alert_cb cb, void *ctx);
 int emu_inspect_event_fd(void *priv);
+int emu_inspect_usage(void *priv, struct hyp_inspect_usage *out);
 void emu_inspect_free(struct emu *e);
+
+/* emu_dfa.c: the DFA row table, one range of rows per distinct automaton. */
+void emu_dfa_digest(const struct hyp_inspect_entry *en, uint64_t d[2]);
+/* The automata the table's live entries use: from the cache, else read back. */
+int emu_dfa_scan(struct emu *e, struct emu_dfa **out, size_t *n);
+/* First fit of rows among the automata in use; -E2BIG when none. */
+int emu_dfa_fit(const struct emu_dfa *used, size_t n, uint32_t rows, uint32_t *start);
+int emu_dfa_write(int dfd, const struct hyp_inspect_entry *en, uint32_t start);
 
 #define BPF_TCX_INGRESS_ 46
 #define BPF_TCX_EGRESS_	 47

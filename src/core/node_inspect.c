@@ -30,7 +30,8 @@ struct insp_pat_ref {
 
 struct insp_live {
 	uint32_t identity, dir;
-	char snic[64]; /* one SNIC of the identity, for messages */
+	char snic[64];	/* one SNIC of the identity, for messages */
+	char what[384]; /* "snic S ingress (policies NS/N, ...)", for messages */
 };
 
 struct insp_state {
@@ -121,31 +122,34 @@ static void state_free(struct insp_state *s)
 	free(s);
 }
 
-/* Ports of the selecting documents, as the one range the table holds. */
-static void port_range(struct insp_doc *const *docs, size_t n, struct hyp_inspect_entry *e)
+/* "snic S DIR (policies NS/N, ...)": who a table is for, in messages. */
+static void describe(char *buf, size_t len, const struct ident *id, int dir,
+		     struct insp_doc *const *sel, size_t nsel)
 {
-	bool all = false;
+	size_t at = (size_t)snprintf(buf, len, "snic %s %s (polic%s", id->snic,
+				     dir == HYP_DIR_INGRESS ? "ingress" : "egress",
+				     nsel == 1 ? "y" : "ies");
 
-	e->port_lo = 0xffff;
-	e->port_hi = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct doc_port *ports;
-		size_t np = insp_doc_ports(docs[i], &ports);
+	for (size_t i = 0; i < nsel && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%s/%s", i ? ", " : " ",
+				       insp_doc_namespace(sel[i]), insp_doc_name(sel[i]));
+	if (at < len)
+		snprintf(buf + at, len - at, ")");
+}
 
-		if (!np)
-			all = true;
-		for (size_t k = 0; k < np; k++) {
-			uint16_t lo = ports[k].port,
-				 hi = ports[k].end_port ? ports[k].end_port : lo;
+/* Puts "what: " before the message the compiler left in em. */
+static void em_prefix(struct errmsg *em, const char *what)
+{
+	char msg[sizeof(em->msg)];
+	size_t at;
 
-			if (!lo)
-				all = true;
-			e->port_lo = lo < e->port_lo ? lo : e->port_lo;
-			e->port_hi = hi > e->port_hi ? hi : e->port_hi;
-		}
-	}
-	if (all)
-		e->port_lo = e->port_hi = 0;
+	if (!em || !em->msg[0])
+		return;
+	memcpy(msg, em->msg, sizeof(msg));
+	at = (size_t)snprintf(em->msg, sizeof(em->msg), "%s: ", what);
+	if (at < sizeof(em->msg))
+		memcpy(em->msg + at, msg, strnlen(msg, sizeof(em->msg) - at - 1) + 1);
+	em->msg[sizeof(em->msg) - 1] = 0;
 }
 
 /* Patterns of the documents selecting (identity, dir); records their refs. */
@@ -211,6 +215,7 @@ static int compile_dir(struct build *b, const struct ident *id, int dir, struct 
 		       struct hyp_inspect_entry *ents, struct insp_dfa *dfas, size_t *ne,
 		       uint32_t max_states, struct errmsg *em)
 {
+	struct insp_live *live = &st->live[*ne];
 	struct insp_pattern *pats = NULL;
 	struct insp_doc **sel = NULL;
 	size_t np, nsel;
@@ -218,19 +223,25 @@ static int compile_dir(struct build *b, const struct ident *id, int dir, struct 
 	int err;
 
 	err = gather(b, id, dir, st, &pats, &np, &sel, &nsel, &action);
-	if (!err && np)
+	if (!err && np) {
+		describe(live->what, sizeof(live->what), id, dir, sel, nsel);
 		err = insp_dfa_build(pats, np, max_states, &dfas[*ne], em);
+		if (err)
+			em_prefix(em, live->what);
+	}
 	if (!err && np) {
 		ents[*ne] = (struct hyp_inspect_entry){
 		    .identity = id->identity,
 		    .dir = (uint8_t)dir,
 		    .action = action,
 		    .dfa = &dfas[*ne],
+		    .name = live->what,
 		};
-		port_range(sel, nsel, &ents[*ne]);
-		st->live[*ne].identity = id->identity;
-		st->live[*ne].dir = (uint32_t)dir;
-		snprintf(st->live[*ne].snic, sizeof(st->live[*ne].snic), "%s", id->snic);
+		insp_docs_scope(sel, nsel, &ents[*ne].proto, &ents[*ne].port_lo,
+				&ents[*ne].port_hi);
+		live->identity = id->identity;
+		live->dir = (uint32_t)dir;
+		snprintf(live->snic, sizeof(live->snic), "%s", id->snic);
 		(*ne)++;
 	}
 	free(pats);
@@ -369,6 +380,22 @@ json_object *node__events_json(struct node *n)
 {
 	node__inspect_poll(n);
 	return n->insp ? json_object_get(n->insp->events) : json_object_new_array();
+}
+
+/* What the inspection tables hold: inspected endpoint directions, distinct
+ * automata (shared by equal compiled sets) and the DFA rows they take. */
+json_object *node_inspect_usage_json(struct node *n)
+{
+	struct hyp_inspect_usage u = {};
+	json_object *o = json_object_new_object();
+
+	if (n->be->inspect_usage)
+		n->be->inspect_usage(n->bep, &u);
+	json_object_object_add(o, KEY_INSPECT_TABLES, json_object_new_int64(u.tables));
+	json_object_object_add(o, KEY_INSPECT_AUTOMATA, json_object_new_int64(u.automata));
+	json_object_object_add(o, KEY_INSPECT_ROWS, json_object_new_int64(u.rows));
+	json_object_object_add(o, KEY_INSPECT_ROWS_TOTAL, json_object_new_int64(u.rows_total));
+	return o;
 }
 
 void node_inspect_free(struct node *n)

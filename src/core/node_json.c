@@ -202,5 +202,6 @@ json_object *node__status_json(struct node *n)
 	json_object_object_add(o, KEY_PORTS, nc.out_ports);
 	json_object_object_add(o, KEY_GUARDS, nc.out_guards);
 	json_object_object_add(o, KEY_DROPS, c.totals);
+	json_object_object_add(o, KEY_INSPECTION, node_inspect_usage_json(n));
 	return o;
 }

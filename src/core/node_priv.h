@@ -24,6 +24,7 @@ struct node {
 };
 
 void node_inspect_free(struct node *n);
+json_object *node_inspect_usage_json(struct node *n); /* for status */
 
 /* node_namespace.c: the administrator's namespace labels, for the policy compiler. */
 struct node_ns {

@@ -33,6 +33,7 @@ static const char *const roles[3] = {"att", "vic", "bys"};
 /* Control-plane probes (audit_cp.h): a file each, run after the frame probes. */
 static const audit_cp_probe cp_probes[] = {
     audit_cp_namespace_claim,
+    audit_cp_inspect_evasion,
 };
 
 static void topo_init(struct topo *t, const char *tag)

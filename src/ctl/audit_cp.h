@@ -17,5 +17,7 @@ typedef void (*audit_cp_probe)(struct ctl *c, const char *tag, struct audit_row 
 
 /* audit_claim.c: a pod claims another namespace, or a namespace label. */
 void audit_cp_namespace_claim(struct ctl *c, const char *tag, struct audit_row *row);
+/* audit_inspect.c: frames that would get bytes past payload inspection. */
+void audit_cp_inspect_evasion(struct ctl *c, const char *tag, struct audit_row *row);
 
 #endif

@@ -361,6 +361,32 @@ size_t insp_doc_ports(const struct insp_doc *d, const struct doc_port **ports)
 	return d->n_ports;
 }
 
+void insp_docs_scope(struct insp_doc *const *docs, size_t n, uint8_t *proto, uint16_t *lo,
+		     uint16_t *hi)
+{
+	bool all = false, every = false, tcp = false, udp = false;
+
+	*lo = 0xffff;
+	*hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!docs[i]->n_ports)
+			all = every = true;
+		for (size_t k = 0; k < docs[i]->n_ports; k++) {
+			const struct doc_port *p = &docs[i]->ports[k];
+			uint16_t plo = p->port, phi = p->end_port ? p->end_port : plo;
+
+			tcp |= p->proto == IPPROTO_TCP;
+			udp |= p->proto == IPPROTO_UDP;
+			all |= !plo;
+			*lo = plo < *lo ? plo : *lo;
+			*hi = phi > *hi ? phi : *hi;
+		}
+	}
+	if (all || !n)
+		*lo = *hi = 0;
+	*proto = every || !n || (tcp && udp) ? 0 : tcp ? IPPROTO_TCP : IPPROTO_UDP;
+}
+
 size_t insp_doc_npatterns(const struct insp_doc *d)
 {
 	return d->n_pats;

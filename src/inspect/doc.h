@@ -25,6 +25,16 @@ int insp_doc_from_json(json_object *o, struct insp_doc **out, struct errmsg *em)
 /* spec.ports (protocol IPPROTO_TCP or IPPROTO_UDP); none (0): every TCP
  * and UDP port. Valid while d lives. */
 size_t insp_doc_ports(const struct insp_doc *d, const struct doc_port **ports);
+/*
+ * What the documents selecting one endpoint direction cover together, as
+ * the one port range and protocol set its table holds: lo = hi = 0 every
+ * port; proto IPPROTO_TCP or IPPROTO_UDP, 0 both. A document without
+ * ports covers every port and protocol (TCP and UDP payload walked, any
+ * other payload refused). Several port lists merge into the smallest
+ * range covering them: more ports inspected, never fewer.
+ */
+void insp_docs_scope(struct insp_doc *const *docs, size_t n, uint8_t *proto, uint16_t *lo,
+		     uint16_t *hi);
 size_t insp_doc_npatterns(const struct insp_doc *d);
 /*
  * Pattern bytes in the canonical escaped form of insp_doc_json: printable

@@ -56,6 +56,12 @@
 #define KEY_PORTS	      "ports"  /* by SNIC name: counters, drops, port */
 #define KEY_GUARDS	      "guards" /* by SNIC name: drops */
 #define KEY_DROPS	      "drops"  /* by drop reason name (lib/reasons.c) */
+/* status "inspection": what the inspection tables hold */
+#define KEY_INSPECTION	       "inspection"
+#define KEY_INSPECT_TABLES     "tables"	    /* inspected endpoint directions */
+#define KEY_INSPECT_AUTOMATA   "automata"   /* distinct automata: equal sets share one */
+#define KEY_INSPECT_ROWS       "rows"	    /* DFA rows they take */
+#define KEY_INSPECT_ROWS_TOTAL "rows_total" /* DFA rows of the table */
 /* the counters of a port (HYP_STAT_*) */
 #define KEY_STAT_RX	     "rx"
 #define KEY_STAT_FORWARDED   "forwarded"

@@ -35,6 +35,16 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
     [HYP_DROP_INSPECT_MATCH] = "inspect-match",
     [HYP_DROP_INSPECT_BLOCKED] = "inspect-blocked",
     [HYP_DROP_INSPECT_OOO] = "inspect-out-of-order",
+    [HYP_DROP_INSPECT_IP_CSUM] = "inspect-ip-checksum",
+    [HYP_DROP_INSPECT_IP_LEN] = "inspect-ip-length",
+    [HYP_DROP_INSPECT_NO_ACK] = "inspect-data-no-ack",
+    [HYP_DROP_INSPECT_SYN_DATA] = "inspect-syn-data",
+    [HYP_DROP_INSPECT_URG] = "inspect-urgent",
+    [HYP_DROP_INSPECT_OVERLAP] = "inspect-overlap",
+    [HYP_DROP_INSPECT_WINDOW] = "inspect-out-of-window",
+    [HYP_DROP_INSPECT_PROTO] = "inspect-protocol",
+    [HYP_DROP_INSPECT_NO_STATE] = "inspect-no-state",
+    [HYP_DROP_INSPECT_BUSY] = "inspect-concurrent",
 };
 
 const char *drop_reason_name(uint32_t reason)

@@ -8,6 +8,8 @@
 #ifndef HYP_TESTS_BPF_FIXTURE_RUN_H
 #define HYP_TESTS_BPF_FIXTURE_RUN_H
 
+#include "inspect/doc.h"
+
 /* ---- running and counting ---- */
 
 /* One test run on FX_PORT; returns the verdict; *out_len the output length. */
@@ -255,9 +257,10 @@ static inline size_t fx_inspect_docs(const char *text, struct insp_doc **docs)
  * Compiles the InspectionPolicy documents of text into one DFA per
  * (identity, direction) they select, as node__inspect_sync does (the
  * documents' patterns in order, the table's action drop when any
- * selecting document drops, every port: the documents here name none),
- * and loads them with the emu backend. Returns the number of tables;
- * base[i]/states[i] (when not NULL) get the rows of table i.
+ * selecting document drops, their ports and protocols by
+ * insp_docs_scope), and loads them with the emu backend. Returns the
+ * number of tables; base[i]/states[i] (when not NULL) get the rows of
+ * table i.
  */
 static inline size_t fx_inspect(struct fixture *f, const char *text, uint32_t *base,
 				uint32_t *states)
@@ -279,7 +282,8 @@ static inline size_t fx_inspect(struct fixture *f, const char *text, uint32_t *b
 		seen[nseen++] = f->eps[e].identity;
 		for (int dir = 0; dir < 2; dir++) {
 			struct insp_pattern *pats = NULL;
-			size_t np = 0;
+			struct insp_doc *sel[16];
+			size_t np = 0, nsel = 0;
 			uint8_t action = HYP_INSPECT_ALERT;
 
 			for (size_t d = 0; d < nd; d++) {
@@ -289,6 +293,7 @@ static inline size_t fx_inspect(struct fixture *f, const char *text, uint32_t *b
 				if (insp_doc_direction(docs[d]) != dir ||
 				    !insp_doc_selects(docs[d], &f->eps[e].labels))
 					continue;
+				sel[nsel++] = docs[d];
 				if (insp_doc_action(docs[d]) == HYP_INSPECT_DROP)
 					action = HYP_INSPECT_DROP;
 				assert_int_equal(
@@ -300,7 +305,7 @@ static inline size_t fx_inspect(struct fixture *f, const char *text, uint32_t *b
 				free(dp);
 			}
 			if (np) {
-				if (insp_dfa_build(pats, np, HYP_DFA_HALF, &dfas[ne], &em))
+				if (insp_dfa_build(pats, np, HYP_DFA_MAX_STATES, &dfas[ne], &em))
 					fail_msg("dfa: %s", em.msg);
 				ents[ne] = (struct hyp_inspect_entry){
 				    .identity = f->eps[e].identity,
@@ -308,6 +313,8 @@ static inline size_t fx_inspect(struct fixture *f, const char *text, uint32_t *b
 				    .action = action,
 				    .dfa = &dfas[ne],
 				};
+				insp_docs_scope(sel, nsel, &ents[ne].proto, &ents[ne].port_lo,
+						&ents[ne].port_hi);
 				ne++;
 			}
 			free(pats);

@@ -8,11 +8,14 @@
 # received nothing (tcpdump in the victim's netns), its ARP table is
 # unchanged, and the expected drop counter moved. A host-netns actor finds
 # no interface that reaches a secure container. A pod cannot claim another
-# namespace or a namespace label through its CNI ADD. The same attacks on a
+# namespace or a namespace label through its CNI ADD. Frames crafted to get
+# bytes past payload inspection (another protocol to an inspected port, a
+# bad IPv4 checksum, bytes past the total length, SYN payload) never reach
+# the inspected victim, each counted. The same attacks on a
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 36
+plan 37
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -61,7 +64,8 @@ check "audit ran (exit $rc)" test -n "$out"
 for name in spoof-src-ip spoof-src-ip/bypass spoof-src-mac spoof-src-mac/bypass \
 	arp-poison-gateway arp-poison-gateway/bypass arp-poison-endpoint gratuitous-arp \
 	forged-stamp replayed-stamp replayed-stamp/other-src no-stamp vlan-8021q \
-	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach namespace-claim; do
+	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach namespace-claim \
+	inspect-evasion; do
 	row=$(jq -c --arg n "$name" '[.hyperion[]? | select(.attack == $n)] | .[0] // empty' <<<"$out" 2>/dev/null)
 	if [ -z "$row" ]; then notok "$name: missing from the audit"
 	elif jq -e .pass <<<"$row" >/dev/null; then ok "$name: $(jq -r .observed <<<"$row")"
