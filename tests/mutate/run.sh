@@ -8,6 +8,7 @@
 # interrupted or not.
 #
 # Usage: tests/mutate/run.sh [NAME...]     (make mutate)
+#        MUTATE_JOBS=N (default 2): N workers, each on its own scratch copy
 # Last line: "killed N/M"; exits non-zero when any mutant survives or
 # cannot be applied, or when the tests fail on the unmutated copy.
 #
@@ -79,6 +80,38 @@ if (($#)); then
 	done
 else
 	mutants=("$MUT_DIR"/*.mut)
+fi
+
+# Parallel run: MUTATE_JOBS workers (default 2), each with its own scratch
+# copy and a share of the mutants; most of a namespace test's time is
+# waiting, so two workers nearly halve the run on this 2-core machine.
+jobs=${MUTATE_JOBS:-2}
+if ((jobs > 1 && ${#mutants[@]} > 1)); then
+	outs=() pids=() rc=0
+	trap 'kill "${pids[@]}" 2>/dev/null; wait; exit 130' INT TERM
+	for ((w = 0; w < jobs; w++)); do
+		share=()
+		for ((i = w; i < ${#mutants[@]}; i += jobs)); do
+			share+=("$(basename "${mutants[i]}" .mut)")
+		done
+		((${#share[@]})) || continue
+		outs+=("$(mktemp /tmp/hyp-mutate-out.XXXXXX)")
+		MUTATE_JOBS=1 bash "$0" "${share[@]}" >"${outs[-1]}" 2>&1 &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || rc=1; done
+	killed=0 total=0
+	for o in "${outs[@]}"; do
+		grep -v '^killed [0-9]*/[0-9]*$' "$o"
+		k=$(sed -n 's|^killed \([0-9]*\)/\([0-9]*\)$|\1 \2|p' "$o")
+		[ -n "$k" ] || { rc=1; k="0 0"; }
+		killed=$((killed + ${k% *})) total=$((total + ${k#* }))
+		rm -f "$o"
+	done
+	echo "mutate: $jobs workers, $SECONDS s"
+	echo "killed $killed/${#mutants[@]}"
+	((rc == 0 && killed == ${#mutants[@]}))
+	exit
 fi
 
 SCRATCH=$(mktemp -d /tmp/hyp-mutate.XXXXXX)
