@@ -6,14 +6,11 @@
 #include <sqlite3.h>
 
 #include "lib/store.h"
+#include "lib/store_priv.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 
 #define HYP_IDENTITY_FIRST 256
-
-struct store {
-	sqlite3 *db;
-};
 
 static const char schema[] =
     "PRAGMA journal_mode=WAL;"
@@ -41,7 +38,7 @@ static const char schema[] =
     "  namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
     "  PRIMARY KEY(namespace, key));";
 
-static int sql_err(struct store *s, const char *what)
+int store_sql_err(struct store *s, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
 
@@ -108,7 +105,7 @@ void store__close(struct store *s)
 
 static int exec(struct store *s, const char *sql)
 {
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) ? sql_err(s, sql) : 0;
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) ? store_sql_err(s, sql) : 0;
 }
 
 int store__begin(struct store *s)
@@ -126,9 +123,9 @@ void store__rollback(struct store *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 {
-	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) ? sql_err(s, "prepare") : 0;
+	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) ? store_sql_err(s, "prepare") : 0;
 }
 
 int store__meta_get(struct store *s, const char *key, char *buf, size_t len)
@@ -136,7 +133,7 @@ int store__meta_get(struct store *s, const char *key, char *buf, size_t len)
 	sqlite3_stmt *st;
 	int err, rc;
 
-	err = prepare(s, "SELECT v FROM meta WHERE k = ?", &st);
+	err = store_prepare(s, "SELECT v FROM meta WHERE k = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -144,7 +141,7 @@ int store__meta_get(struct store *s, const char *key, char *buf, size_t len)
 	if (rc == SQLITE_ROW)
 		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	else
-		err = rc == SQLITE_DONE ? -ENOENT : sql_err(s, "meta get");
+		err = rc == SQLITE_DONE ? -ENOENT : store_sql_err(s, "meta get");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -154,13 +151,13 @@ int store__meta_set(struct store *s, const char *key, const char *val)
 	sqlite3_stmt *st;
 	int err;
 
-	err = prepare(s, "INSERT OR REPLACE INTO meta(k, v) VALUES(?, ?)", &st);
+	err = store_prepare(s, "INSERT OR REPLACE INTO meta(k, v) VALUES(?, ?)", &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, val, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "meta set");
+		err = store_sql_err(s, "meta set");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -196,11 +193,12 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	char mac[18], key[33];
 	int err;
 
-	err = prepare(s,
-		      "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
-		      " mac, labels, identity, key, flags, owner, created, hw)"
-		      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		      &st);
+	err =
+	    store_prepare(s,
+			  "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
+			  " mac, labels, identity, key, flags, owner, created, hw)"
+			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  &st);
 	if (err)
 		return err;
 	mac_format(r->mac, mac, sizeof(mac));
@@ -221,7 +219,7 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	sqlite3_bind_int64(st, 14, r->created);
 	sqlite3_bind_text(st, 15, r->hw, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "snic insert");
+		err = store_sql_err(s, "snic insert");
 	else
 		r->id = sqlite3_last_insert_rowid(s->db);
 	sqlite3_finalize(st);
@@ -233,13 +231,13 @@ int store__snic_update_hw(struct store *s, const struct snic_rec *r)
 	sqlite3_stmt *st;
 	int err;
 
-	err = prepare(s, "UPDATE snics SET hw = ? WHERE id = ?", &st);
+	err = store_prepare(s, "UPDATE snics SET hw = ? WHERE id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, r->hw, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, r->id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "snic update");
+		err = store_sql_err(s, "snic update");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -249,12 +247,12 @@ int store__snic_delete(struct store *s, int64_t id)
 	sqlite3_stmt *st;
 	int err;
 
-	err = prepare(s, "DELETE FROM snics WHERE id = ?", &st);
+	err = store_prepare(s, "DELETE FROM snics WHERE id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "snic delete");
+		err = store_sql_err(s, "snic delete");
 	else if (!sqlite3_changes(s->db))
 		err = -ENOENT;
 	sqlite3_finalize(st);
@@ -269,7 +267,7 @@ static int get_one(struct store *s, const char *where, const char *text, int64_t
 	int err, rc;
 
 	snprintf(sql, sizeof(sql), "SELECT " SNIC_COLS " FROM snics WHERE %s", where);
-	err = prepare(s, sql, &st);
+	err = store_prepare(s, sql, &st);
 	if (err)
 		return err;
 	if (text)
@@ -280,7 +278,7 @@ static int get_one(struct store *s, const char *where, const char *text, int64_t
 	if (rc == SQLITE_ROW)
 		row_to_rec(st, r);
 	else
-		err = rc == SQLITE_DONE ? -ENOENT : sql_err(s, "snic get");
+		err = rc == SQLITE_DONE ? -ENOENT : store_sql_err(s, "snic get");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -309,7 +307,7 @@ int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx)
 	r = malloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	err = prepare(s, "SELECT " SNIC_COLS " FROM snics ORDER BY name", &st);
+	err = store_prepare(s, "SELECT " SNIC_COLS " FROM snics ORDER BY name", &st);
 	if (err)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -319,7 +317,7 @@ int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx)
 			break;
 	}
 	if (!err && rc != SQLITE_DONE)
-		err = sql_err(s, "snic list");
+		err = store_sql_err(s, "snic list");
 	sqlite3_finalize(st);
 out:
 	free(r);
@@ -331,7 +329,7 @@ int store__snic_count(struct store *s)
 	sqlite3_stmt *st;
 	int n = -EIO;
 
-	if (prepare(s, "SELECT COUNT(*) FROM snics", &st))
+	if (store_prepare(s, "SELECT COUNT(*) FROM snics", &st))
 		return -EIO;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
@@ -344,7 +342,7 @@ int store__identity_get(struct store *s, const char *labels, uint32_t *id)
 	sqlite3_stmt *st;
 	int err, rc;
 
-	err = prepare(s, "SELECT id FROM identities WHERE labels = ?", &st);
+	err = store_prepare(s, "SELECT id FROM identities WHERE labels = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_text(st, 1, labels, -1, SQLITE_STATIC);
@@ -355,18 +353,19 @@ int store__identity_get(struct store *s, const char *labels, uint32_t *id)
 	if (rc == SQLITE_ROW)
 		return 0;
 	if (rc != SQLITE_DONE)
-		return sql_err(s, "identity get");
+		return store_sql_err(s, "identity get");
 
-	err = prepare(s,
-		      "INSERT INTO identities(id, labels) VALUES("
-		      " (SELECT MAX(COALESCE((SELECT MAX(id) FROM identities), 0) + 1, ?)), ?)",
-		      &st);
+	err =
+	    store_prepare(s,
+			  "INSERT INTO identities(id, labels) VALUES("
+			  " (SELECT MAX(COALESCE((SELECT MAX(id) FROM identities), 0) + 1, ?)), ?)",
+			  &st);
 	if (err)
 		return err;
 	sqlite3_bind_int(st, 1, HYP_IDENTITY_FIRST);
 	sqlite3_bind_text(st, 2, labels, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "identity insert");
+		err = store_sql_err(s, "identity insert");
 	else
 		*id = (uint32_t)sqlite3_last_insert_rowid(s->db);
 	sqlite3_finalize(st);
@@ -383,162 +382,10 @@ int store__identity_count(struct store *s)
 	sqlite3_stmt *st;
 	int n = -EIO;
 
-	if (prepare(s, "SELECT COUNT(*) FROM identities", &st))
+	if (store_prepare(s, "SELECT COUNT(*) FROM identities", &st))
 		return -EIO;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
-}
-
-int store__ns_label_set(struct store *s, const char *ns, const char *key, const char *val)
-{
-	sqlite3_stmt *st;
-	int err;
-
-	err = prepare(s,
-		      "INSERT OR REPLACE INTO namespace_labels(namespace, key, value)"
-		      " VALUES(?, ?, ?)",
-		      &st);
-	if (err)
-		return err;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, val, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "namespace label set");
-	sqlite3_finalize(st);
-	return err;
-}
-
-int store__ns_label_delete(struct store *s, const char *ns, const char *key)
-{
-	sqlite3_stmt *st;
-	int err;
-
-	err = prepare(s, "DELETE FROM namespace_labels WHERE namespace = ? AND key = ?", &st);
-	if (err)
-		return err;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "namespace label delete");
-	else if (!sqlite3_changes(s->db))
-		err = -ENOENT;
-	sqlite3_finalize(st);
-	return err;
-}
-
-int store__ns_label_foreach(struct store *s, store_ns_label_cb cb, void *ctx)
-{
-	sqlite3_stmt *st;
-	int err, rc;
-
-	err = prepare(
-	    s, "SELECT namespace, key, value FROM namespace_labels ORDER BY namespace, key", &st);
-	if (err)
-		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		err = cb((const char *)sqlite3_column_text(st, 0),
-			 (const char *)sqlite3_column_text(st, 1),
-			 (const char *)sqlite3_column_text(st, 2), ctx);
-		if (err)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = sql_err(s, "namespace label list");
-	sqlite3_finalize(st);
-	return err;
-}
-
-static const char *doc_table(enum store_doc_kind kind)
-{
-	return kind == STORE_DOC_INSPECTION ? "inspections" : "policies";
-}
-
-int store__doc_put(struct store *s, enum store_doc_kind kind, const char *ns, const char *name,
-		   const char *doc, int64_t updated)
-{
-	sqlite3_stmt *st;
-	char sql[160];
-	int err;
-
-	snprintf(sql, sizeof(sql),
-		 "INSERT OR REPLACE INTO %s(namespace, name, doc, updated) VALUES(?, ?, ?, ?)",
-		 doc_table(kind));
-	err = prepare(s, sql, &st);
-	if (err)
-		return err;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, doc, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, updated);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "policy put");
-	sqlite3_finalize(st);
-	return err;
-}
-
-int store__doc_delete(struct store *s, enum store_doc_kind kind, const char *ns, const char *name)
-{
-	sqlite3_stmt *st;
-	char sql[128];
-	int err;
-
-	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE namespace = ? AND name = ?",
-		 doc_table(kind));
-	err = prepare(s, sql, &st);
-	if (err)
-		return err;
-	sqlite3_bind_text(st, 1, ns, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		err = sql_err(s, "policy delete");
-	else if (!sqlite3_changes(s->db))
-		err = -ENOENT;
-	sqlite3_finalize(st);
-	return err;
-}
-
-int store__doc_foreach(struct store *s, enum store_doc_kind kind, store_policy_cb cb, void *ctx)
-{
-	sqlite3_stmt *st;
-	char sql[128];
-	int err, rc;
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT namespace, name, doc, updated FROM %s"
-		 " ORDER BY namespace, name",
-		 doc_table(kind));
-	err = prepare(s, sql, &st);
-	if (err)
-		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		err =
-		    cb((const char *)sqlite3_column_text(st, 0),
-		       (const char *)sqlite3_column_text(st, 1),
-		       (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3), ctx);
-		if (err)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = sql_err(s, "policy list");
-	sqlite3_finalize(st);
-	return err;
-}
-
-int store__policy_put(struct store *s, const char *ns, const char *name, const char *doc,
-		      int64_t updated)
-{
-	return store__doc_put(s, STORE_DOC_NETPOL, ns, name, doc, updated);
-}
-
-int store__policy_delete(struct store *s, const char *ns, const char *name)
-{
-	return store__doc_delete(s, STORE_DOC_NETPOL, ns, name);
-}
-
-int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx)
-{
-	return store__doc_foreach(s, STORE_DOC_NETPOL, cb, ctx);
 }

@@ -19,9 +19,9 @@
 #include "lib/selector.h"
 #include "policy/policy.h"
 
-#define POL_API_VERSION	    "networking.k8s.io/v1"
-#define POL_KIND	    "NetworkPolicy"
-#define POL_NS_NAME_LABEL   "kubernetes.io/metadata.name"
+#define POL_API_VERSION	  "networking.k8s.io/v1"
+#define POL_KIND	  "NetworkPolicy"
+#define POL_NS_NAME_LABEL "kubernetes.io/metadata.name"
 
 struct pol_peer {
 	struct label_selector *pods;	   /* NULL: absent */
@@ -65,5 +65,9 @@ static inline uint8_t pol_dir_flag(int dir)
 
 extern const struct doc_kind pol_kind;
 extern const struct port_dialect pol_ports; /* TCP, UDP, SCTP; Kubernetes' wording */
+
+struct vctx;
+/* The ipBlock of peer p into out (netpol_cidr.c). */
+int netpol_parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out);
 
 #endif
