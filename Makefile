@@ -19,7 +19,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 CLIENT_LDLIBS := -ljson-c
 CTL_LDLIBS := -lmnl -ljson-c
 LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lyaml -lelf -lz
-BPF_CFLAGS := -g -O2 -target bpf -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
 	      -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-declarations \
 	      -Iinclude -I$(BUILD) -Ibpf
 

@@ -146,7 +146,7 @@ apply_rules() { # N: bench/run's hyperion-rules-N policy (allow 5201/11111/80 TC
         hctl policy apply -f "$WORK/rules-$c.yaml" >/dev/null
     done
     local gen
-    gen=$(bpftool -j map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_config" | jq '.[0].formatted.value.policy_gen')
+    gen=$(bpftool -j map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_config" | jq '[.[0].formatted.value | .. | objects | .policy_gen? | numbers] | .[0]')
     bpftool -j map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_policy" | jq --argjson g "$gen" '[.[] | select(.formatted.key.gen == $g)] | length'
 }
 

@@ -20,6 +20,7 @@
 #include "lib/flow.h"
 #include "lib/conntrack.h"
 #include "lib/policy.h"
+#include "lib/related.h"
 #include "lib/inspect.h"
 #include "lib/reset.h"
 #include "lib/forward.h"
@@ -57,6 +58,12 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	err = flow_stage(&ctx); /* ports, flags; no fragments */
 	if (err)
 		return drop(&ctx, err);
+	if (icmp_is_error(&ctx)) {
+		err = related_stage(&ctx); /* about a tracked flow of its two ends */
+		if (err)
+			return drop(&ctx, err);
+		return forward(&ctx);
+	}
 	err = ct_lookup_stage(&ctx); /* the flow, if it exists; may it be or start one */
 	if (err)
 		return drop(&ctx, err);
@@ -73,4 +80,21 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	if (err)
 		return drop(&ctx, err);
 	return forward(&ctx);
+}
+
+/*
+ * Not on the packet path: the daemon's conntrack collector runs this
+ * (BPF_PROG_TEST_RUN) to give back the charges of the entries of one owner
+ * it removed, with the same atomic operation the datapath uses, so the
+ * count of entries per endpoint stays exact (ct_quota.h).
+ */
+SEC("syscall")
+int hyp_ct_release(struct hyp_ct_release *a)
+{
+	__u32 owner = a->owner, n = a->n;
+	__u32 *c = bpf_map_lookup_elem(&hyp_ct_owners, &owner);
+
+	if (c)
+		__sync_fetch_and_sub(c, n);
+	return 0;
 }

@@ -8,13 +8,15 @@
  * older policy revision: policy.h); after policy and the inspection plan,
  * ct_commit_stage records the packet: a new entry, or the existing one's
  * TCP state, revision and inspections. Entries are created in the
- * direction of the flow's first packet.
+ * direction of the flow's first packet, charged to the endpoint that sent
+ * it (ct_quota.h).
  */
 #ifndef HYP_BPF_CONNTRACK_H
 #define HYP_BPF_CONNTRACK_H
 
 #include "pipeline.h"
 #include "maps_ct.h"
+#include "ct_quota.h"
 
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO	8
@@ -32,14 +34,7 @@ static __always_inline void ct_reverse(const struct hyp_ct_key *k, struct hyp_ct
 
 static __always_inline __u64 ct_timeout(const struct hyp_ct_val *v, __u8 proto)
 {
-	if (proto == IPPROTO_TCP) {
-		if (v->state == HYP_CT_ESTABLISHED)
-			return HYP_CT_TIMEOUT_TCP * NS;
-		if (v->state >= HYP_CT_FIN_WAIT && v->state <= HYP_CT_CLOSING)
-			return HYP_CT_TIMEOUT_FIN * NS;
-		return HYP_CT_TIMEOUT_SYN * NS;
-	}
-	return (proto == IPPROTO_ICMP ? HYP_CT_TIMEOUT_ICMP : HYP_CT_TIMEOUT_UDP) * NS;
+	return hyp_ct_timeout(proto, v->state) * NS;
 }
 
 /* TCP state update; returns 0, or a drop reason for an invalid packet. */
@@ -93,13 +88,13 @@ static __always_inline void ct_key_of(const struct pkt_ctx *ctx, struct hyp_ct_k
 		*k = ctx->flow.key;
 }
 
-/* Removes the packet's flow entry. */
+/* Removes the packet's flow entry (ctx->ct). */
 static __always_inline void ct_forget(const struct pkt_ctx *ctx)
 {
 	struct hyp_ct_key k;
 
 	ct_key_of(ctx, &k);
-	bpf_map_delete_elem(&hyp_ct, &k);
+	ct_delete(&k, ctx->ct ? ctx->ct->owner : 0);
 }
 
 /*
@@ -127,7 +122,7 @@ static __always_inline int ct_lookup_stage(struct pkt_ctx *ctx)
 	/* another CPU may have stamped the entry after this one read the clock:
 	 * only an entry last seen in the past can have expired */
 	if (v && now > v->last_seen && now - v->last_seen > ct_timeout(v, f->key.proto)) {
-		bpf_map_delete_elem(&hyp_ct, key);
+		ct_delete(key, v->owner);
 		v = NULL;
 		reply = 0;
 	}
@@ -137,7 +132,7 @@ static __always_inline int ct_lookup_stage(struct pkt_ctx *ctx)
 	if (v && !reply && f->key.proto == IPPROTO_TCP &&
 	    (f->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN &&
 	    v->state >= HYP_CT_ESTABLISHED && v->state <= HYP_CT_CLOSING) {
-		bpf_map_delete_elem(&hyp_ct, key);
+		ct_delete(key, v->owner);
 		v = NULL;
 	}
 	ctx->now = now;
@@ -154,35 +149,53 @@ static __always_inline int ct_lookup_stage(struct pkt_ctx *ctx)
 }
 
 /*
- * Inserts a new flow's entry. A global function: the value is built in a
- * frame of its own, so the pipeline's stack does not grow with it (the
- * inspection walk runs on top of the pipeline's stack).
+ * Inserts a new flow's entry, owned by owner; 0 or the map's error
+ * (-E2BIG: the table is full, -EEXIST: another CPU made it first). A
+ * global function: the value is built in a frame of its own, so the
+ * pipeline's stack does not grow with it (the inspection walk runs on top
+ * of the pipeline's stack).
  */
-__noinline int ct_insert(const struct hyp_ct_key *key, __u64 now, __u32 rev, __u32 insp)
+__noinline int ct_insert(const struct hyp_ct_key *key, __u64 now, __u32 rev, __u32 insp,
+			 __u32 owner)
 {
 	struct hyp_ct_val nv;
 
 	if (!key)
-		return 0;
+		return -1;
 	__builtin_memset(&nv, 0, sizeof(nv));
 	nv.last_seen = now;
 	nv.packets = 1;
 	nv.rev = rev;
 	nv.state = key->proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
 	nv.insp = (__u8)insp;
-	if (bpf_map_update_elem(&hyp_ct, key, &nv, BPF_NOEXIST) == -E2BIG)
-		return HYP_DROP_CT_FULL;
-	return 0;
+	nv.owner = owner;
+	return (int)bpf_map_update_elem(&hyp_ct, key, &nv, BPF_NOEXIST);
 }
 
-/* A new flow's entry, with what policy and the inspection plan decided. */
+/*
+ * A new flow's entry, with what policy and the inspection plan decided,
+ * charged to the endpoint that sent the packet (ct_quota.h). Refused when
+ * that endpoint holds its quota (ct-quota), or when the table is full and
+ * no unreplied entry of a bigger holder can make room (ct-full).
+ */
 static __always_inline int ct_create(struct pkt_ctx *ctx)
 {
 	struct hyp_ct_key key = ctx->flow.key;
-	int err = ct_insert(&key, ctx->now, ctx->rev, ctx->insp);
+	__u32 owner = ctx->port->snic_id, *held = NULL;
+	int err;
 
+	err = ct_charge(ctx, owner, &held);
 	if (err)
 		return err;
+	err = ct_insert(&key, ctx->now, ctx->rev, ctx->insp, owner);
+	if (err == -E2BIG && ct_evict(owner, *held))
+		err = ct_insert(&key, ctx->now, ctx->rev, ctx->insp, owner);
+	if (err) /* not created by this packet (or not at all): not its charge */
+		__sync_fetch_and_sub(held, 1);
+	else
+		ct_remember(&key);
+	if (err == -E2BIG)
+		return HYP_DROP_CT_FULL;
 	ctx->ct = bpf_map_lookup_elem(&hyp_ct, &key);
 	return 0;
 }

@@ -15,6 +15,12 @@ static __always_inline int port_stage(struct pkt_ctx *ctx)
 	struct __sk_buff *skb = ctx->skb;
 	__u32 ifindex = skb->ifindex, zero = 0;
 	const struct hyp_config *cfg;
+	union {
+		__u64 word;
+		struct {
+			__u32 gen, rev;
+		};
+	} policy;
 
 	ctx->ifindex = ifindex;
 	stat_add(ifindex, HYP_STAT_RX, skb->len);
@@ -23,9 +29,11 @@ static __always_inline int port_stage(struct pkt_ctx *ctx)
 	if (!ctx->port || !cfg)
 		return HYP_DROP_NO_PORT;
 	ctx->cfg = cfg;
-	/* read once: the packet sees one complete rule set, never a mix */
-	ctx->gen = cfg->policy_gen & 1;
-	ctx->rev = cfg->policy_rev;
+	/* the generation and its revision in one load: the packet sees one
+	 * complete rule set, never a mix, and stamps flows with its revision */
+	policy.word = *(volatile const __u64 *)&cfg->policy;
+	ctx->gen = policy.gen & 1;
+	ctx->rev = policy.rev;
 	return 0;
 }
 

@@ -65,6 +65,8 @@ enum hyp_drop_reason {
 	HYP_DROP_INSPECT_PROTO = 36,	/* payload of a protocol its patterns do not cover */
 	HYP_DROP_INSPECT_NO_STATE = 37, /* inspected flow without its inspection state */
 	HYP_DROP_INSPECT_BUSY = 38,	/* payload while another CPU walks the same direction */
+	HYP_DROP_CT_QUOTA = 39,		/* the sender holds its quota of conntrack entries */
+	HYP_DROP_ICMP_UNRELATED = 40,	/* ICMP error about no tracked flow of its two ends */
 	__HYP_DROP_MAX,
 };
 
@@ -100,12 +102,23 @@ struct hyp_config {
 	__u32 gw_ip; /* gateway address answered by the bridge */
 	__u8 gw_mac[6];
 	__u16 flags;
-	__u32 net;	  /* pool network */
-	__u32 mask;	  /* pool netmask */
-	__u32 policy_gen; /* active rule set generation (0/1) */
-	__u32 policy_rev; /* bumped on every policy change */
+	__u32 net;	/* pool network */
+	__u32 mask;	/* pool netmask */
+	__u32 ct_quota; /* conntrack entries one endpoint's flows may hold (0: the default) */
+	/* the active rule set and the revision it was published under: one
+	 * aligned 8-byte word, which the datapath reads in one load (so no
+	 * packet pairs one rule set with another's revision) and the loader
+	 * writes in one update */
+	union {
+		__u64 policy;
+		struct {
+			__u32 policy_gen; /* active rule set generation (0/1) */
+			__u32 policy_rev; /* bumped on every policy change */
+		};
+	};
 };
-_Static_assert(sizeof(struct hyp_config) == 28, "hyp_config abi");
+_Static_assert(sizeof(struct hyp_config) == 32, "hyp_config abi");
+_Static_assert(__builtin_offsetof(struct hyp_config, policy) % 8 == 0, "hyp_config policy word");
 
 /* Drop counters: per port and reason (per-CPU values). */
 struct hyp_drop_key {
@@ -126,6 +139,7 @@ enum hyp_port_stat {
 	HYP_STAT_FWD = 1,	/* frames forwarded to another port */
 	HYP_STAT_ARP_REPLY = 2, /* ARP requests answered by the bridge */
 	HYP_STAT_DROP = 3,	/* frames dropped (any reason) */
+	HYP_STAT_RELATED = 4,	/* ICMP errors passed to the endpoint of their flow */
 	__HYP_STAT_MAX,
 };
 
@@ -237,10 +251,10 @@ enum hyp_ct_state {
 struct hyp_ct_val {
 	__u64 last_seen; /* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 packets;
-	__u32 rev;    /* policy revision the flow was last checked against */
-	__u8 state;   /* hyp_ct_state */
-	__u8 flags;   /* HYP_CT_F_* */
-	__u8 insp;    /* HYP_CT_I_*: inspection this flow pays for */
+	__u32 rev;  /* policy revision the flow was last checked against */
+	__u8 state; /* hyp_ct_state */
+	__u8 flags; /* HYP_CT_F_* */
+	__u8 insp;  /* HYP_CT_I_*: inspection this flow pays for */
 	__u8 pad;
 	/* payload inspection, per packet direction (orig, reply) and slot
 	 * (receiver's ingress patterns, sender's egress patterns) */
@@ -256,7 +270,7 @@ struct hyp_ct_val {
 	__u8 wscale;   /* shift each side's SYN offered: orig low nibble, reply high; 15 none */
 	__u8 iflags;   /* HYP_CT_IF_* */
 	__u16 pad2;
-	__u32 pad3;
+	__u32 owner; /* SNIC id of the endpoint that started the flow: its quota holds it */
 };
 _Static_assert(sizeof(struct hyp_ct_val) == 96, "hyp_ct_val abi");
 
@@ -281,13 +295,44 @@ _Static_assert(sizeof(struct hyp_ct_val) == 96, "hyp_ct_val abi");
 #define HYP_CT_I_REPLY_EGR 0x8 /* reply packets: responder's egress patterns */
 
 #define HYP_CT_MAX 65536
-/* Timeouts, seconds: a new TCP handshake, an established TCP flow, a
- * closing TCP flow, UDP, ICMP echo. */
-#define HYP_CT_TIMEOUT_SYN  30
-#define HYP_CT_TIMEOUT_TCP  86400
-#define HYP_CT_TIMEOUT_FIN  30
-#define HYP_CT_TIMEOUT_UDP  60
-#define HYP_CT_TIMEOUT_ICMP 30
+/* Conntrack entries one endpoint may hold by default (hyperiond --ct-quota) */
+#define HYP_CT_QUOTA_DEFAULT (HYP_CT_MAX / 8)
+/* Recent new flows the datapath samples to find an unreplied entry to evict
+ * when the table is full (a power of two), and how many it tries. */
+#define HYP_CT_RECENT	   64
+#define HYP_CT_EVICT_TRIES 8
+/* Timeouts, seconds: a TCP handshake, an established TCP flow, a closing
+ * TCP flow, UDP and ICMP echo after a reply, and any flow but TCP before
+ * its first reply (unanswered flows go first). */
+#define HYP_CT_TIMEOUT_SYN	 10
+#define HYP_CT_TIMEOUT_TCP	 86400
+#define HYP_CT_TIMEOUT_FIN	 30
+#define HYP_CT_TIMEOUT_UDP	 60
+#define HYP_CT_TIMEOUT_ICMP	 30
+#define HYP_CT_TIMEOUT_UNREPLIED 10
+
+/* The timeout of an entry of protocol proto (IPPROTO_*) in state (hyp_ct_state), in seconds. */
+static inline __u32 hyp_ct_timeout(__u8 proto, __u8 state)
+{
+	if (proto == 6 /* IPPROTO_TCP */) {
+		if (state == HYP_CT_ESTABLISHED)
+			return HYP_CT_TIMEOUT_TCP;
+		if (state >= HYP_CT_FIN_WAIT && state <= HYP_CT_CLOSING)
+			return HYP_CT_TIMEOUT_FIN;
+		return HYP_CT_TIMEOUT_SYN;
+	}
+	if (state != HYP_CT_REPLIED)
+		return HYP_CT_TIMEOUT_UNREPLIED;
+	return proto == 1 /* IPPROTO_ICMP */ ? HYP_CT_TIMEOUT_ICMP : HYP_CT_TIMEOUT_UDP;
+}
+
+/* Context of the datapath's hyp_ct_release program: the daemon's collector
+ * gives back n entries of owner it removed. */
+struct hyp_ct_release {
+	__u32 owner;
+	__u32 n;
+};
+_Static_assert(sizeof(struct hyp_ct_release) == 8, "hyp_ct_release abi");
 
 /*
  * Payload inspection. The daemon compiles each inspected endpoint's
@@ -370,6 +415,8 @@ _Static_assert(sizeof(struct hyp_inspect_event) == 40, "hyp_inspect_event abi");
 #define HYP_PIN_POLICY	    "hyp_policy"
 #define HYP_PIN_ENFORCE	    "hyp_enforce"
 #define HYP_PIN_CT	    "hyp_ct"
+#define HYP_PIN_CT_OWNERS   "hyp_ct_owners"
+#define HYP_PIN_CT_RECENT   "hyp_ct_recent"
 #define HYP_PIN_DFA	    "hyp_dfa"
 #define HYP_PIN_INSPECT	    "hyp_inspect"
 #define HYP_PIN_EVENTS	    "hyp_events"

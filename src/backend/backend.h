@@ -28,6 +28,7 @@ struct hyp_domain_cfg {
 	struct cidr4 pool;
 	uint32_t gw; /* host order */
 	uint8_t gw_mac[6];
+	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
 };
 
 /* What the control plane asks for. */

@@ -253,6 +253,9 @@ static int emu_snic_destroy(void *priv, const struct hyp_snic_spec *s, const str
 
 	emu_snic_decode(hw, s->id, &es);
 	emu_tables_remove(e, s, &es);
+	/* no flow of this SNIC outlives it: the next owner of its address
+	 * starts with none */
+	emu_ct_flush(e, s->ip, (uint32_t)s->id);
 	/* deleting the bridge end takes the container end with it, and leaves
 	 * both tcx links defunct, so unpinning them afterwards is cheap */
 	if (es.port_ifindex && !nl__link_get_index(e->bnl, es.port_ifindex, &l) &&

@@ -93,7 +93,10 @@ int emu_purge(const struct hyp_domain_cfg *cfg);
 
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
+/* emu_ct.c: conntrack upkeep */
 int emu_ct_gc(void *priv, uint32_t *live);
+/* Removes every entry of ip (host order) and the entry count of snic_id. */
+int emu_ct_flush(struct emu *e, uint32_t ip, uint32_t snic_id);
 int emu_inspect_load(void *priv, const struct hyp_inspect_entry *entries, size_t n,
 		     struct errmsg *em);
 int emu_inspect_events(void *priv, hyp_alert_cb cb, void *ctx);

@@ -98,11 +98,13 @@ int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em)
 	memcpy(want.gw_mac, e->cfg.gw_mac, 6);
 	want.net = htonl(e->cfg.pool.addr & cidr4_mask(e->cfg.pool.prefix));
 	want.mask = htonl(cidr4_mask(e->cfg.pool.prefix));
+	want.ct_quota = e->cfg.ct_quota ? e->cfg.ct_quota : HYP_CT_QUOTA_DEFAULT;
 	if (bpf_map_lookup_elem(fd, &zero, &have))
 		return em_set(em, -errno, "cannot read datapath config");
 	/* the policy generation and revision are the datapath's own state */
-	want.policy_gen = have.policy_gen;
-	want.policy_rev = have.policy_rev;
+	want.policy = have.policy;
+	/* the quota is this start's; the rest is fixed at creation */
+	have.ct_quota = want.ct_quota;
 	if (have.gw_ip && memcmp(&have, &want, sizeof(want))) {
 		char a[16], b[16];
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* emu backend: policy tables (two generations) and conntrack collection. */
+/* emu backend: policy tables (two generations). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -114,58 +113,4 @@ int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *e
 	pr_debug("policy: generation %u active, revision %u, %zu entries\n", next, cfg.policy_rev,
 		 prog->n_entries);
 	return 0;
-}
-
-static __u64 timeout_ns(const struct hyp_ct_key *k, const struct hyp_ct_val *v)
-{
-	__u64 s;
-
-	if (k->proto == IPPROTO_TCP)
-		s = v->state == HYP_CT_ESTABLISHED ? HYP_CT_TIMEOUT_TCP
-		    : v->state >= HYP_CT_FIN_WAIT && v->state <= HYP_CT_CLOSING
-			? HYP_CT_TIMEOUT_FIN
-			: HYP_CT_TIMEOUT_SYN;
-	else
-		s = k->proto == IPPROTO_ICMP ? HYP_CT_TIMEOUT_ICMP : HYP_CT_TIMEOUT_UDP;
-	return s * 1000000000ULL;
-}
-
-int emu_ct_gc(void *priv, uint32_t *live)
-{
-	struct emu *e = priv;
-	int fd = bpf_map__fd(e->port->maps.hyp_ct);
-	struct hyp_ct_key k, next, *prev = NULL;
-	struct hyp_ct_key *dead = NULL;
-	struct hyp_ct_val v;
-	struct timespec ts;
-	size_t n = 0, cap = 0;
-	__u64 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() clock */
-	now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
-	*live = 0;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &v))
-			continue;
-		if (now > v.last_seen && now - v.last_seen > timeout_ns(&k, &v)) {
-			if (n == cap) {
-				struct hyp_ct_key *nd =
-				    realloc(dead, (cap ? cap * 2 : 256) * sizeof(*nd));
-
-				if (!nd)
-					break;
-				dead = nd;
-				cap = cap ? cap * 2 : 256;
-			}
-			dead[n++] = k;
-		} else {
-			(*live)++;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &dead[i]);
-	free(dead);
-	return (int)n;
 }

@@ -24,7 +24,8 @@ struct node_opts {
 	char instance[32];
 	struct cidr4 pool;
 	bool pool_set;
-	bool no_guard; /* benchmarks only: no guard, no stamp */
+	bool no_guard;	   /* benchmarks only: no guard, no stamp */
+	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
 	const char *backend;
 };
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hyperion/abi.h"
 #include "core/node_priv.h"
 #include "lib/keys.h"
 #include "lib/reasons.h"
@@ -186,6 +187,9 @@ json_object *node__status_json(struct node *n)
 			       json_object_new_int(store__identity_count(n->st)));
 	json_object_object_add(o, KEY_GUARD, json_object_new_boolean(n->guard));
 	json_object_object_add(o, KEY_CONNTRACK_ENTRIES, json_object_new_int64(n->ct_live));
+	json_object_object_add(
+	    o, KEY_CONNTRACK_QUOTA,
+	    json_object_new_int64(n->dom.ct_quota ? n->dom.ct_quota : HYP_CT_QUOTA_DEFAULT));
 
 	c.ports = json_object_new_object();
 	c.guards = json_object_new_object();

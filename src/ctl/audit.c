@@ -34,6 +34,7 @@ static const char *const roles[3] = {"att", "vic", "bys"};
 static const audit_cp_probe cp_probes[] = {
     audit_cp_namespace_claim,
     audit_cp_inspect_evasion,
+    audit_cp_ct_flood,
 };
 
 static void topo_init(struct topo *t, const char *tag)

@@ -19,5 +19,7 @@ typedef void (*audit_cp_probe)(struct ctl *c, const char *tag, struct audit_row 
 void audit_cp_namespace_claim(struct ctl *c, const char *tag, struct audit_row *row);
 /* audit_inspect.c: frames that would get bytes past payload inspection. */
 void audit_cp_inspect_evasion(struct ctl *c, const char *tag, struct audit_row *row);
+/* audit_ct_flood.c: a container floods new flows to exhaust the conntrack table. */
+void audit_cp_ct_flood(struct ctl *c, const char *tag, struct audit_row *row);
 
 #endif

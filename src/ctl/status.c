@@ -92,6 +92,8 @@ static const struct pr_field status_fields[] = {
     {KEY_SNICS, "snics      %s", NULL},
     {KEY_IDENTITIES, ", identities %s", NULL},
     {KEY_GUARD, ", guard %s\n", pr_view_onoff},
+    {KEY_CONNTRACK_ENTRIES, "conntrack  %s entries", NULL},
+    {KEY_CONNTRACK_QUOTA, ", at most %s per endpoint\n", NULL},
     {KEY_PORTS, NULL, ports_view},
     {KEY_GUARDS, NULL, guards_view},
     {KEY_DROPS, "  ", totals_view},

@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "hyperion/abi.h"
 #include "daemon/daemon.h"
 #include "lib/api.h"
 #include "lib/log.h"
@@ -20,14 +21,32 @@ static void usage(FILE *f)
 	fprintf(
 	    f,
 	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
-	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP]\n"
+	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP] [--ct-quota N]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
 	    "  --api-group GROUP  members of GROUP (name or GID) may use the API too: socket\n"
 	    "                   mode 0660 with that group (default: root only, mode 0600)\n"
+	    "  --ct-quota N     conntrack entries one endpoint's flows may hold, 1-%u\n"
+	    "                   (default %u, of a %u-entry table)\n"
 	    "  -v               debug logging\n",
-	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL);
+	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL, HYP_CT_MAX, HYP_CT_QUOTA_DEFAULT, HYP_CT_MAX);
+}
+
+static int parse_quota(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > HYP_CT_MAX) {
+		fprintf(stderr, "hyperiond: --ct-quota must be a number from 1 to %u\n",
+			HYP_CT_MAX);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
 }
 
 /* A group NAME, or a GID (with or without a name): the API's group */
@@ -79,6 +98,7 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"no-guard", no_argument, NULL, 'G'},
 	    {"reconcile-ms", required_argument, NULL, 'r'},
 	    {"api-group", required_argument, NULL, 'g'},
+	    {"ct-quota", required_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -117,6 +137,10 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			break;
 		case 'g':
 			if (parse_group(optarg, d))
+				return -EINVAL;
+			break;
+		case 'q':
+			if (parse_quota(optarg, &o->ct_quota))
 				return -EINVAL;
 			break;
 		case 'v':

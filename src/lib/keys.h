@@ -49,6 +49,7 @@
 #define KEY_SNICS	      "snics"
 #define KEY_IDENTITIES	      "identities" /* label sets in use: one identity each */
 #define KEY_CONNTRACK_ENTRIES "conntrack_entries"
+#define KEY_CONNTRACK_QUOTA   "conntrack_quota"
 #define KEY_API		      "api" /* {group, refused, timed_out} */
 #define KEY_API_GROUP	      "group"
 #define KEY_API_REFUSED	      "refused"
@@ -67,6 +68,7 @@
 #define KEY_STAT_FORWARDED   "forwarded"
 #define KEY_STAT_ARP_REPLIES "arp-replies"
 #define KEY_STAT_DROPPED     "dropped"
+#define KEY_STAT_RELATED     "icmp-related"
 
 /* namespace.label {namespace, labels}, namespace.unlabel {namespace, keys};
  * namespace list: [{name, snics, labels}] */

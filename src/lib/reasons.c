@@ -45,6 +45,8 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
     [HYP_DROP_INSPECT_PROTO] = "inspect-protocol",
     [HYP_DROP_INSPECT_NO_STATE] = "inspect-no-state",
     [HYP_DROP_INSPECT_BUSY] = "inspect-concurrent",
+    [HYP_DROP_CT_QUOTA] = "ct-quota",
+    [HYP_DROP_ICMP_UNRELATED] = "icmp-unrelated",
 };
 
 const char *drop_reason_name(uint32_t reason)
@@ -69,6 +71,7 @@ const char *port_stat_name(uint32_t stat)
 	    [HYP_STAT_FWD] = KEY_STAT_FORWARDED,
 	    [HYP_STAT_ARP_REPLY] = KEY_STAT_ARP_REPLIES,
 	    [HYP_STAT_DROP] = KEY_STAT_DROPPED,
+	    [HYP_STAT_RELATED] = KEY_STAT_RELATED,
 	};
 
 	return stat < __HYP_STAT_MAX ? names[stat] : "unknown";

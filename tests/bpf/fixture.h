@@ -268,6 +268,7 @@ static inline struct hyp_config fx_config(struct fixture *f)
 static inline void fx_clear(struct fixture *f)
 {
 	fx_map_flush(FX_FD(f, hyp_ct), sizeof(struct hyp_ct_key));
+	fx_map_flush(FX_FD(f, hyp_ct_owners), sizeof(__u32));
 	fx_map_flush(FX_FD(f, hyp_policy), sizeof(struct hyp_policy_key));
 	fx_map_flush(FX_FD(f, hyp_enforce), sizeof(struct hyp_enforce_key));
 	fx_map_flush(FX_FD(f, hyp_inspect), sizeof(struct hyp_inspect_key));

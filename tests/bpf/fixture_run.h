@@ -152,9 +152,23 @@ static inline void fx_ct_put(struct fixture *f, const struct hyp_ct_key *k,
 	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_ct), k, v, BPF_ANY), 0);
 }
 
+/* Gives n entries back to owner's count, as the daemon's collector does. */
+static inline void fx_ct_release(struct fixture *f, uint32_t owner, uint32_t n)
+{
+	struct hyp_ct_release a = {.owner = owner, .n = n};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a, .ctx_size_in = sizeof(a));
+
+	assert_int_equal(
+	    bpf_prog_test_run_opts(bpf_program__fd(f->port->progs.hyp_ct_release), &opts), 0);
+}
+
+/* Removes an entry as the daemon's collector does: its charge goes back. */
 static inline void fx_ct_del(struct fixture *f, const struct hyp_ct_key *k)
 {
-	bpf_map_delete_elem(FX_FD(f, hyp_ct), k);
+	struct hyp_ct_val v;
+
+	if (!bpf_map_lookup_and_delete_elem(FX_FD(f, hyp_ct), k, &v))
+		fx_ct_release(f, v.owner, 1);
 }
 
 /* ---- policy, as the daemon loads it ---- */

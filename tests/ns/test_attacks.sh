@@ -11,11 +11,13 @@
 # namespace or a namespace label through its CNI ADD. Frames crafted to get
 # bytes past payload inspection (another protocol to an inspected port, a
 # bad IPv4 checksum, bytes past the total length, SYN payload) never reach
-# the inspected victim, each counted. The same attacks on a
+# the inspected victim, each counted. A container
+# flooding new flows is held at its conntrack quota while another's new
+# flow goes through. The same attacks on a
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 37
+plan 38
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -65,7 +67,7 @@ for name in spoof-src-ip spoof-src-ip/bypass spoof-src-mac spoof-src-mac/bypass 
 	arp-poison-gateway arp-poison-gateway/bypass arp-poison-endpoint gratuitous-arp \
 	forged-stamp replayed-stamp replayed-stamp/other-src no-stamp vlan-8021q \
 	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach namespace-claim \
-	inspect-evasion; do
+	inspect-evasion conntrack-exhaustion; do
 	row=$(jq -c --arg n "$name" '[.hyperion[]? | select(.attack == $n)] | .[0] // empty' <<<"$out" 2>/dev/null)
 	if [ -z "$row" ]; then notok "$name: missing from the audit"
 	elif jq -e .pass <<<"$row" >/dev/null; then ok "$name: $(jq -r .observed <<<"$row")"

@@ -7,9 +7,15 @@
  *
  * usage: hyp-rawsend NETNS IFNAME KIND DST-IP DPORT [COUNT]
  *   KIND: tcp-syn tcp-ack tcp-rst udp icmp-echo icmp-reply icmp-ts frag-first frag-next
- *         frag-overlap udp-flows
+ *         frag-overlap udp-flows (COUNT new UDP flows: source ports from 1024, then
+ *         the next DPORT every 60000)
  *   icmp-*: DPORT is the ICMP identifier (0: 0x1234), so a frame can ride on
  *   the id of a running ping (icmp-ts is a timestamp request, type 13)
+ *
+ * usage: hyp-rawsend NETNS IFNAME icmp-frag-echo DST-IP ID MTU
+ *   a fragmentation needed (next-hop MTU) to DST-IP, quoting an echo
+ *   request with identifier ID that DST-IP sent to this host, as a router
+ *   on a path with a smaller MTU would send it
  *
  * usage: hyp-rawsend NETNS IFNAME tcp-request DST-IP DPORT SPORT
  *   not crafted: a real TCP connection from source port SPORT (to reuse a
@@ -191,6 +197,40 @@ static size_t icmp(struct ctx *c, uint8_t *b, uint8_t type, uint16_t id)
 	return ipv4(c, b, 1, len, 0, 9);
 }
 
+/* icmp-frag-echo: destination unreachable, fragmentation needed, quoting
+ * the header of a 1228-byte DF echo request from dst to us and its first
+ * 8 bytes */
+static size_t icmp_frag_echo(struct ctx *c, uint8_t *b, uint16_t id, uint16_t mtu)
+{
+	uint8_t *m = b + 34, *in = m + 8, *echo = in + 20;
+	uint16_t s;
+
+	memset(m, 0, 36);
+	m[0] = 3; /* destination unreachable */
+	m[1] = 4; /* fragmentation needed */
+	m[6] = (uint8_t)(mtu >> 8);
+	m[7] = (uint8_t)mtu;
+	in[0] = 0x45;
+	in[2] = 1228 >> 8;
+	in[3] = 1228 & 0xff;
+	in[6] = 0x40; /* DF */
+	in[8] = 64;
+	in[9] = 1;
+	memcpy(in + 12, &c->dst, 4);
+	memcpy(in + 16, &c->src, 4);
+	s = csum(in, 20, 0);
+	in[10] = (uint8_t)(s >> 8);
+	in[11] = (uint8_t)s;
+	echo[0] = 8;
+	echo[4] = (uint8_t)(id >> 8);
+	echo[5] = (uint8_t)id;
+	echo[7] = 1;
+	s = csum(m, 36, 0);
+	m[2] = (uint8_t)(s >> 8);
+	m[3] = (uint8_t)s;
+	return ipv4(c, b, 1, 36, 0, 11);
+}
+
 /* tcp-request: a real connection from a chosen source port */
 static int tcp_request(const struct ctx *c, uint16_t dport, uint16_t sport)
 {
@@ -256,6 +296,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (!strcmp(kind, "tcp-request"))
 		return tcp_request(&c, dport, (uint16_t)count);
+	if (!strcmp(kind, "icmp-frag-echo"))
+		return send_frame(&c, b, icmp_frag_echo(&c, b, dport, (uint16_t)count)) ? 1 : 0;
 	for (long i = 0; i < count; i++) {
 		uint16_t sport = (uint16_t)(20000 + (i % 40000));
 
