@@ -26,6 +26,7 @@ int cni_cmd_add(struct cni_conf *c, const struct cni_env *env, struct cni_error 
 	/* by source: hyperiond decides what wins and what a pod may not set */
 	json_object_object_add(args, KEY_LABELS, json_object_get(c->labels));
 	json_object_object_add(args, KEY_POD_LABELS, json_object_get(c->pod_labels));
+	json_object_object_add(args, KEY_NAMED_PORTS, json_object_get(c->named_ports));
 	if (c->ns)
 		json_object_object_add(args, KEY_NAMESPACE, json_object_new_string(c->ns));
 	err = cni_call(c, "cni.add", args, &snic, CNI_ERR_TRY_AGAIN, e);

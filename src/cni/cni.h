@@ -45,6 +45,8 @@ struct cni_conf {
 	json_object *pod_labels; /* the pod's: "args", "runtimeConfig" (owned) */
 	char *ns;		 /* the runtime's K8S_POD_NAMESPACE, NULL: none (owned) */
 	json_object *prev;	 /* prevResult, or NULL (borrowed) */
+	/* the pod's named ports from "args": ["NAME=PORT/proto", ...] (owned) */
+	json_object *named_ports;
 };
 
 /* env.c */

@@ -147,6 +147,59 @@ static int merge_kv_list(json_object *labels, json_object *arr, struct cni_error
 	return 0;
 }
 
+/*
+ * The pod's named ports, as Kubernetes' containerPorts: "args": {"ports":
+ * [...]} or {"cni": {"ports": [...]}}, each {"name": N, "containerPort":
+ * P, "protocol": "TCP"|"UDP"|"SCTP" (default TCP)}; entries without a
+ * name declare nothing. Sent as "N=P/proto"; hyperiond validates them.
+ */
+static int merge_ports(json_object *out, json_object *arr, const char *where, struct cni_error *e)
+{
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *it = json_object_array_get_idx(arr, i);
+		json_object *n = member(it, "name", json_type_string);
+		json_object *p = member(it, "containerPort", json_type_int);
+		json_object *pr = member(it, "protocol", json_type_string);
+		const char *proto = pr ? json_object_get_string(pr) : "TCP";
+		char buf[64], lc[8] = "";
+
+		if (!json_object_is_type(it, json_type_object) || !p ||
+		    (has(it, "protocol") && !pr) || (has(it, "name") && !n))
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid port",
+					"%s[%zu]: want {\"name\": string, \"containerPort\": "
+					"number, \"protocol\": \"TCP\"|\"UDP\"|\"SCTP\"}",
+					where, i);
+		if (!n)
+			continue;
+		for (size_t j = 0; j + 1 < sizeof(lc) && proto[j]; j++) {
+			lc[j] =
+			    (char)(proto[j] >= 'A' && proto[j] <= 'Z' ? proto[j] + 32 : proto[j]);
+			lc[j + 1] = '\0';
+		}
+		snprintf(buf, sizeof(buf), "%.40s=%lld/%s", json_object_get_string(n),
+			 (long long)json_object_get_int64(p), lc);
+		json_object_array_add(out, json_object_new_string(buf));
+	}
+	return 0;
+}
+
+static int load_ports(struct cni_conf *c, struct cni_error *e)
+{
+	json_object *args = member(c->root, "args", json_type_object);
+	json_object *cni = member(args, "cni", json_type_object);
+	json_object *o;
+	int err;
+
+	c->named_ports = json_object_new_array();
+	if ((o = member(args, "ports", json_type_array)) &&
+	    (err = merge_ports(c->named_ports, o, "args.ports", e)))
+		return err;
+	if ((o = member(cni, "ports", json_type_array)) &&
+	    (err = merge_ports(c->named_ports, o, "args.cni.ports", e)))
+		return err;
+	return 0;
+}
+
 static int load_labels(struct cni_conf *c, const struct cni_env *env, struct cni_error *e)
 {
 	json_object *args = member(c->root, "args", json_type_object);
@@ -256,15 +309,17 @@ int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *e
 			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG,
 					"invalid network config", "prevResult must be an object");
 	}
-	return load_labels(c, env, e);
+	err = load_labels(c, env, e);
+	return err ? err : load_ports(c, e);
 }
 
 void cni_conf_free(struct cni_conf *c)
 {
 	json_object_put(c->labels);
 	json_object_put(c->pod_labels);
+	json_object_put(c->named_ports);
 	json_object_put(c->root);
 	free(c->ns);
-	c->labels = c->pod_labels = c->root = NULL;
+	c->labels = c->pod_labels = c->root = c->named_ports = NULL;
 	c->ns = NULL;
 }

@@ -16,6 +16,7 @@
 #include "lib/errmsg.h"
 #include "lib/identity.h"
 #include "lib/labels.h"
+#include "lib/named_ports.h"
 #include "lib/store.h"
 
 #define HYP_DEFAULT_POOL "10.240.0.0/16"
@@ -36,6 +37,8 @@ struct snic_req {
 	const char *ip;	    /* NULL: from the pool */
 	struct labels labels;
 	const char *owner; /* NULL or a CNI attachment key */
+	/* the named ports it declares */
+	struct named_ports ports;
 };
 
 struct node;
@@ -113,10 +116,12 @@ uint32_t node__addresses_free(const struct node *n);
  * ADD (a->netns required): the SNIC's labels are merged from src
  * (lib/identity.h: a reserved key from the pod fails with -EPERM, code
  * CNI_ERR_RESERVED); a live attachment with the key fails with -EEXIST;
- * a stale one (its netns is gone) is released first.
+ * a stale one (its netns is gone) is released first. ports (NULL: none):
+ * the named ports the SNIC declares.
  */
 int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
-		  struct snic_rec *out, int *code, struct errmsg *em);
+		  const struct named_ports *ports, struct snic_rec *out, int *code,
+		  struct errmsg *em);
 /* DEL, idempotent: *released false (and 0) when there is no such attachment. */
 int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_rec *out,
 		  bool *released, int *code, struct errmsg *em);

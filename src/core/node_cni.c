@@ -132,7 +132,8 @@ static int attachment_labels(const struct cni_attachment *a, const struct ident_
 }
 
 int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
-		  struct snic_rec *out, int *code, struct errmsg *em)
+		  const struct named_ports *ports, struct snic_rec *out, int *code,
+		  struct errmsg *em)
 {
 	struct snic_req req = {};
 	char why[320];
@@ -156,6 +157,8 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 	req.netns = a->netns;
 	req.ifname = a->ifname;
 	req.owner = a->key;
+	if (ports)
+		req.ports = *ports;
 	err = node__snic_add(n, &req, out, em);
 	return err ? fail(code, add_code(err), err) : 0;
 }

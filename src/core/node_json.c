@@ -47,6 +47,7 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 			json_object_object_add(labels, ls.l[i].key,
 					       json_object_new_string(ls.l[i].val));
 	json_object_object_add(o, KEY_LABELS, labels);
+	json_object_object_add(o, KEY_NAMED_PORTS, json_object_new_string(r->ports));
 	json_object_object_add(o, KEY_GUARD,
 			       json_object_new_boolean(!(r->flags & SNIC_F_NO_GUARD)));
 	if (r->owner[0])

@@ -25,6 +25,7 @@ struct world {
 	size_t ndocs;
 	struct pol_endpoint *eps;
 	struct labels *labels;
+	struct named_ports *ports;
 	char (*names)[64];
 	size_t neps, cap;
 	struct node_ns ns; /* namespace labels */
@@ -36,6 +37,7 @@ static void world_free(struct world *w)
 	pol_docs_free(w->docs, w->ndocs);
 	free(w->eps);
 	free(w->labels);
+	free(w->ports);
 	free(w->names);
 	memset(w, 0, sizeof(*w));
 }
@@ -55,13 +57,18 @@ static int ep_cb(const struct snic_rec *r, void *ctx)
 		if (!a)
 			return -ENOMEM;
 		w->labels = a;
+		a = realloc(w->ports, cap * sizeof(*w->ports));
+		if (!a)
+			return -ENOMEM;
+		w->ports = a;
 		a = realloc(w->names, cap * sizeof(*w->names));
 		if (!a)
 			return -ENOMEM;
 		w->names = a;
 		w->cap = cap;
 	}
-	if (labels__parse_canonical(&w->labels[w->neps], r->labels))
+	if (labels__parse_canonical(&w->labels[w->neps], r->labels) ||
+	    named_ports__parse(&w->ports[w->neps], r->ports))
 		return -EINVAL;
 	snprintf(w->names[w->neps], sizeof(w->names[0]), "%s", r->name);
 	w->neps++;
@@ -144,6 +151,8 @@ static int fill_cb(const struct snic_rec *r, void *ctx)
 	e->identity = r->identity;
 	e->ip = r->ip;
 	e->labels = &f->w->labels[f->i];
+	e->ports = f->w->ports[f->i].p;
+	e->n_ports = f->w->ports[f->i].n;
 	f->i++;
 	return 0;
 }

@@ -114,6 +114,9 @@ static int fill_rec(struct node *n, const struct snic_req *req, int fd, struct s
 	err = labels__canonical(&req->labels, r->labels, sizeof(r->labels));
 	if (err)
 		return em_set(em, err, "snic %s: label set too long", req->name);
+	err = named_ports__format(&req->ports, r->ports, sizeof(r->ports));
+	if (err)
+		return em_set(em, err, "snic %s: named ports too long", req->name);
 	err = new_key(n, r->key);
 	if (err)
 		return em_set(em, err, "snic %s: no randomness for the stamp key", req->name);

@@ -27,6 +27,7 @@ static const struct pr_field snic_detail[] = {
     {KEY_PORT_IFINDEX, " (bridge netns ifindex %s)\n", NULL},
     {KEY_IDENTITY, "  identity  %s\n", NULL},
     {KEY_LABELS, "  labels    %s\n", NULL},
+    {KEY_NAMED_PORTS, "  ports     %s\n", NULL},
     {KEY_GUARD, "  guard     %s\n", pr_view_onoff},
     {},
 };
@@ -42,13 +43,12 @@ static void snic_added_view(json_object *o)
 static int snic_add(struct ctl *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"netns", required_argument, NULL, 'n'},
-	    {"ifname", required_argument, NULL, 'i'},
-	    {"ip", required_argument, NULL, 'a'},
-	    {"label", required_argument, NULL, 'l'},
-	    {},
+	    {"netns", required_argument, NULL, 'n'}, {"ifname", required_argument, NULL, 'i'},
+	    {"ip", required_argument, NULL, 'a'},    {"label", required_argument, NULL, 'l'},
+	    {"port", required_argument, NULL, 'p'},  {},
 	};
 	json_object *args = json_object_new_object(), *labels = json_object_new_object(), *res;
+	json_object *ports = json_object_new_array();
 	struct labels check = {};
 	int ch, err;
 
@@ -79,6 +79,10 @@ static int snic_add(struct ctl *c, int argc, char **argv)
 			*eq = '=';
 			break;
 		}
+		case 'p':
+			/* NAME=PORT[/tcp|udp|sctp]: hyperiond checks it */
+			json_object_array_add(ports, json_object_new_string(optarg));
+			break;
 		default:
 			goto usage;
 		}
@@ -89,6 +93,7 @@ static int snic_add(struct ctl *c, int argc, char **argv)
 	}
 	json_object_object_add(args, KEY_NAME, json_object_new_string(argv[optind]));
 	json_object_object_add(args, KEY_LABELS, labels);
+	json_object_object_add(args, KEY_NAMED_PORTS, ports);
 	err = ctl_call(c, "snic.add", args, &res);
 	if (err)
 		return 1;
@@ -97,9 +102,10 @@ static int snic_add(struct ctl *c, int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: hyperctl snic add NAME --netns NETNS [--ifname IF] [--ip CIDR] "
-			"[--label k=v]...\n");
+			"[--label k=v]... [--port NAME=PORT[/tcp|udp|sctp]]...\n");
 	json_object_put(args);
 	json_object_put(labels);
+	json_object_put(ports);
 	return 2;
 }
 

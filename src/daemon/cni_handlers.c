@@ -46,6 +46,7 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 	struct errmsg em = {};
 	struct cni_attachment a;
 	struct labels admin, pod;
+	struct named_ports ports;
 	struct ident_sources src = {.admin = &admin, .pod = &pod};
 	struct snic_rec rec;
 	int err, code;
@@ -58,8 +59,11 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 		err = daemon_parse_labels_at(args, KEY_POD_LABELS, &pod, &em);
 	if (err)
 		return cni_fail(err, CNI_ERR_LABEL, &em);
+	err = daemon_parse_named_ports(args, &ports, &em);
+	if (err)
+		return cni_fail(err, CNI_ERR_INVALID_CONFIG, &em);
 	src.ns = daemon_arg_str(args, KEY_NAMESPACE);
-	err = node__cni_add(d->node, &a, &src, &rec, &code, &em);
+	err = node__cni_add(d->node, &a, &src, &ports, &rec, &code, &em);
 	if (err)
 		return cni_fail(err, code, &em);
 	return api_ok(node__snic_json(d->node, &rec));

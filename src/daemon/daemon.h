@@ -30,6 +30,8 @@ const char *daemon_arg_str(json_object *args, const char *key);
 json_object *daemon_reply(int err, const struct errmsg *em, json_object *result);
 /* args.labels: an object of label strings. */
 int daemon_parse_labels(json_object *args, struct labels *ls, struct errmsg *em);
+/* args.named_ports: ["NAME=PORT[/tcp|udp|sctp]", ...] (lib/named_ports.h); absent: none. */
+int daemon_parse_named_ports(json_object *args, struct named_ports *np, struct errmsg *em);
 /* The same for args[key]. */
 int daemon_parse_labels_at(json_object *args, const char *key, struct labels *ls,
 			   struct errmsg *em);

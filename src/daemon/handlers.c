@@ -76,6 +76,38 @@ int daemon_parse_labels_at(json_object *args, const char *key, struct labels *ls
 	return 0;
 }
 
+int daemon_parse_named_ports(json_object *args, struct named_ports *np, struct errmsg *em)
+{
+	json_object *arr;
+
+	memset(np, 0, sizeof(*np));
+	if (!args || !json_object_object_get_ex(args, KEY_NAMED_PORTS, &arr) || !arr)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return em_set(em, -EINVAL, "named_ports must be a list of NAME=PORT[/PROTO]");
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		const char *s = json_object_get_string(v);
+		int err;
+
+		if (!json_object_is_type(v, json_type_string))
+			return em_set(em, -EINVAL, "named_ports[%zu] must be a string", i);
+		err = named_ports__add(np, s);
+		if (err == -EEXIST)
+			return em_set(em, err, "named port %.40s: name given twice", s);
+		if (err == -E2BIG)
+			return em_set(em, err, "more than %d named ports", NAMED_PORTS_MAX);
+		if (err)
+			return em_set(
+			    em, err,
+			    "invalid named port '%.40s' (want NAME=PORT[/tcp|udp|sctp], "
+			    "NAME 1-15 of a-z 0-9 '-' with a letter, no leading, trailing "
+			    "or double '-', PORT 1-65535)",
+			    s);
+	}
+	return 0;
+}
+
 static json_object *do_snic_add(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
@@ -91,6 +123,8 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 	if (!req.ifname)
 		req.ifname = "eth0";
 	err = daemon_parse_labels(args, &req.labels, &em);
+	if (!err)
+		err = daemon_parse_named_ports(args, &req.ports, &em);
 	if (!err)
 		err = node__snic_add(d->node, &req, &rec, &em);
 	return daemon_reply(err, &em, err ? NULL : node__snic_json(d->node, &rec));

@@ -36,6 +36,8 @@
 #define KEY_IDENTITY	 "identity"
 #define KEY_GUARD	 "guard"
 #define KEY_CREATED	 "created"
+/* its named ports: in, ["http=8080/tcp", ...]; out, "http=8080/tcp,..." */
+#define KEY_NAMED_PORTS "named_ports"
 
 /* status; gateway and guard as above */
 #define KEY_INSTANCE	      "instance"

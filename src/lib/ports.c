@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Document toolkit: ports entries and protocols (lib/ports.h). Named
- * ports are refused: Hyperion has no container port names.
+ * ports are taken by the dialects that say so (named_ports), refused by
+ * the others.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "lib/named_ports.h"
 #include "lib/ports.h"
 #include "lib/yaml.h"
 
@@ -40,8 +42,18 @@ static bool all_digits(const char *s)
 
 /* A port given as a string s. */
 static int quoted_port(struct vctx *c, const struct port_dialect *d, int line, const char *key,
-		       const char *s)
+		       const char *s, const char **name)
 {
+	if (d->named_ports && !strcmp(key, "port") && !all_digits(s)) {
+		if (!named_port_name_valid(s))
+			return vc_err(c, line,
+				      "port \"%.80s\" is not a port number or a port name "
+				      "(1-15 of a-z 0-9 and '-', at least one letter, no leading, "
+				      "trailing or double '-')",
+				      s);
+		*name = vc_strdup(c, s);
+		return *name ? 0 : -ENOMEM;
+	}
 	if (!d->k8s_messages)
 		return vc_err(c, line,
 			      "%s \"%.20s\" is a string: write the port number, without quotes "
@@ -58,7 +70,7 @@ static int quoted_port(struct vctx *c, const struct port_dialect *d, int line, c
 }
 
 static int port_number(struct vctx *c, const struct port_dialect *d, json_object *o,
-		       const char *key, uint16_t *out)
+		       const char *key, uint16_t *out, const char **name)
 {
 	json_object *v = vc_field(o, key);
 	int line = yj_key_line(o, key);
@@ -70,7 +82,7 @@ static int port_number(struct vctx *c, const struct port_dialect *d, json_object
 	if (!vc_given(c, o, key))
 		return 0; /* absent, or null read as absent (k8s_null) */
 	if (json_object_is_type(v, json_type_string))
-		return quoted_port(c, d, line, key, json_object_get_string(v));
+		return quoted_port(c, d, line, key, json_object_get_string(v), name);
 	if (!json_object_is_type(v, json_type_int))
 		return vc_err(c, line, "%s must be a number from 1 to 65535", key);
 	n = json_object_get_int64(v);
@@ -106,9 +118,9 @@ static int parse_port(struct vctx *c, json_object *o, int line, void *item, cons
 	if (!err)
 		err = parse_protocol(c, d, o, out);
 	if (!err)
-		err = port_number(c, d, o, "port", &out->port);
+		err = port_number(c, d, o, "port", &out->port, &out->name);
 	if (!err)
-		err = port_number(c, d, o, "endPort", &out->end_port);
+		err = port_number(c, d, o, "endPort", &out->end_port, NULL);
 	if (err)
 		return err;
 	if (vc_is_null(o, "port") && c->k8s_null && !out->end_port)
@@ -116,6 +128,9 @@ static int parse_port(struct vctx *c, json_object *o, int line, void *item, cons
 			"port is empty (null): the entry allows every %s port, as if port were "
 			"left out",
 			proto_name(d, out->proto));
+	if (out->end_port && out->name)
+		return vc_err(c, yj_key_line(o, "endPort"),
+			      "endPort needs a port number, not the named port \"%s\"", out->name);
 	if (out->end_port && !out->port)
 		return vc_err(c, yj_key_line(o, "endPort"), "endPort needs port");
 	if (out->end_port && out->end_port < out->port)
@@ -146,7 +161,9 @@ json_object *ports_json(struct jbuild *b, const struct port_dialect *d, const st
 	for (size_t i = 0; i < n; i++) {
 		o = jb_obj(b);
 		jb_set(b, o, "protocol", jb_str(b, proto_name(d, p[i].proto)));
-		if (p[i].port)
+		if (p[i].name)
+			jb_set(b, o, "port", jb_str(b, p[i].name));
+		else if (p[i].port)
 			jb_set(b, o, "port", jb_int(b, p[i].port));
 		if (p[i].end_port)
 			jb_set(b, o, "endPort", jb_int(b, p[i].end_port));

@@ -22,6 +22,7 @@ struct doc_port {
 	uint8_t proto;	   /* IPPROTO_* of one of the dialect's protocols */
 	uint16_t port;	   /* 0: every port */
 	uint16_t end_port; /* 0: port alone */
+	const char *name;  /* a named port (dialect named_ports): port and end_port 0 */
 };
 
 struct port_proto {
@@ -42,6 +43,8 @@ struct port_dialect {
 	bool k8s_messages;
 	/* The list as a whole: null means none (else "ports is empty (null)"). */
 	bool null_list;
+	/* port may be a name (IANA_SVC_NAME) the endpoints declare (lib/named_ports.h) */
+	bool named_ports;
 };
 
 /* map["ports"] into *ports (from c's arena); path element "ports". */

@@ -26,7 +26,7 @@ static const char schema[] =
     "  mac TEXT NOT NULL, labels TEXT NOT NULL, identity INTEGER NOT NULL,"
     "  key TEXT UNIQUE NOT NULL, flags INTEGER NOT NULL DEFAULT 0,"
     "  owner TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,"
-    "  hw TEXT NOT NULL DEFAULT '');"
+    "  hw TEXT NOT NULL DEFAULT '', ports TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS snics_owner ON snics(owner);"
     "CREATE TABLE IF NOT EXISTS policies("
     "  namespace TEXT NOT NULL, name TEXT NOT NULL, doc TEXT NOT NULL,"
@@ -54,17 +54,25 @@ int store_sql_err(struct store *s, const char *what)
  * A store made before the backend kept its own state has no hw column:
  * add it (empty: the backend finds its objects again and rewrites it).
  * The columns that held emu's fields stay, unused, with their defaults.
+ * One made before named ports has no ports column: add it (none declared).
  */
-static int schema_upgrade(struct store *s, char **msg)
+static int add_column(struct store *s, const char *col, char **msg)
 {
 	sqlite3_stmt *st;
+	char sql[128];
 
-	if (!sqlite3_prepare_v2(s->db, "SELECT hw FROM snics LIMIT 0", -1, &st, NULL)) {
+	snprintf(sql, sizeof(sql), "SELECT %s FROM snics LIMIT 0", col);
+	if (!sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) {
 		sqlite3_finalize(st);
 		return 0;
 	}
-	return sqlite3_exec(s->db, "ALTER TABLE snics ADD COLUMN hw TEXT NOT NULL DEFAULT ''", NULL,
-			    NULL, msg);
+	snprintf(sql, sizeof(sql), "ALTER TABLE snics ADD COLUMN %s TEXT NOT NULL DEFAULT ''", col);
+	return sqlite3_exec(s->db, sql, NULL, NULL, msg);
+}
+
+static int schema_upgrade(struct store *s, char **msg)
+{
+	return add_column(s, "hw", msg) || add_column(s, "ports", msg);
 }
 
 int store__open(const char *path, struct store **out)
@@ -164,7 +172,7 @@ int store__meta_set(struct store *s, const char *key, const char *val)
 
 #define SNIC_COLS                                                                                  \
 	"id, name, netns, netns_dev, netns_ino, ifname, ip, prefix, mac, labels, identity, key,"   \
-	" flags, owner, created, hw"
+	" flags, owner, created, hw, ports"
 
 static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 {
@@ -185,6 +193,7 @@ static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 	snprintf(r->owner, sizeof(r->owner), "%s", sqlite3_column_text(st, 13));
 	r->created = sqlite3_column_int64(st, 14);
 	snprintf(r->hw, sizeof(r->hw), "%s", sqlite3_column_text(st, 15));
+	snprintf(r->ports, sizeof(r->ports), "%s", sqlite3_column_text(st, 16));
 }
 
 int store__snic_insert(struct store *s, struct snic_rec *r)
@@ -196,8 +205,8 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	err =
 	    store_prepare(s,
 			  "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
-			  " mac, labels, identity, key, flags, owner, created, hw)"
-			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  " mac, labels, identity, key, flags, owner, created, hw, ports)"
+			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  &st);
 	if (err)
 		return err;
@@ -218,6 +227,7 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	sqlite3_bind_text(st, 13, r->owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 14, r->created);
 	sqlite3_bind_text(st, 15, r->hw, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, r->ports, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = store_sql_err(s, "snic insert");
 	else

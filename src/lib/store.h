@@ -28,6 +28,7 @@ struct snic_rec {
 	char owner[192]; /* "" or the CNI attachment "containerid/ifname" */
 	int64_t created;
 	char hw[STORE_HW_MAX]; /* what the backend made: its own string, stored unread */
+	char ports[1024];      /* the named ports it declares, canonical (lib/named_ports.h) */
 };
 
 typedef int (*store_snic_cb)(const struct snic_rec *rec, void *ctx);

@@ -12,7 +12,14 @@
  *    together matching pods in matching namespaces; ipBlock the endpoints
  *    whose IPv4 is in cidr and in no except (an IPv6 block: none); no
  *    peers means any peer;
- *  - no ports means every protocol and port.
+ *  - no ports means every protocol and port;
+ *  - a named port resolves against the ports the selected endpoint
+ *    (ingress) or the peer (egress) declares, with the rule's protocol;
+ *    undeclared, it matches nothing. Entries are per identity: a name
+ *    resolves for an identity only to the number all its endpoints declare
+ *    for it; where they differ or one lacks it, it matches nothing there
+ *    (denies more than Kubernetes, never allows more). An ipBlock peer
+ *    resolves per endpoint IP; an egress rule without peers per identity.
  * Endpoints with the same identity have the same labels, so selection is
  * per identity: entries are keyed by the selected identity and the peer's
  * identity (or IPv4 for ipBlock, one entry per matching endpoint IP).
@@ -287,19 +294,68 @@ static size_t port_prefixes(const struct doc_port *p, const struct pol_entry *tm
 	return n;
 }
 
-static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule *r)
+/* Who declares the named ports of an entry: one endpoint, or an identity's. */
+struct decl {
+	const struct pol_endpoint *ep;
+	uint32_t id;
+};
+
+/* The port name resolves to for proto, 0: none (see the top of the file). */
+static uint16_t named_resolve(const struct comp *k, const struct decl *w, const char *name,
+			      uint8_t proto)
+{
+	uint16_t port = 0, p;
+
+	if (!w)
+		return 0;
+	if (w->ep)
+		return named_ports__find(w->ep->ports, w->ep->n_ports, name, proto);
+	for (size_t i = 0; i < k->neps; i++) {
+		if (k->eps[i].identity != w->id)
+			continue;
+		p = named_ports__find(k->eps[i].ports, k->eps[i].n_ports, name, proto);
+		if (!p || (port && p != port))
+			return 0;
+		port = p;
+	}
+	return port;
+}
+
+static bool rule_has_named(const struct pol_rule *r)
+{
+	for (size_t i = 0; i < r->n_ports; i++)
+		if (r->ports[i].name)
+			return true;
+	return false;
+}
+
+/* The entries of r's ports for e; named_only: only its named ports. */
+static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule *r,
+		      const struct decl *w, bool named_only)
 {
 	struct pol_entry pf[PORT_PREFIXES_MAX];
 	int err = 0;
 
 	if (!r->n_ports) {
+		if (named_only)
+			return 0;
 		e.proto = 0;
 		e.port = 0;
 		e.port_bits = 0;
 		return eset_add(&k->set, &e);
 	}
 	for (size_t i = 0; !err && i < r->n_ports; i++) {
-		size_t n = port_prefixes(&r->ports[i], &e, pf);
+		struct doc_port dp = r->ports[i];
+		size_t n;
+
+		if (dp.name) {
+			dp.port = named_resolve(k, w, dp.name, dp.proto);
+			if (!dp.port)
+				continue; /* declared by none: matches nothing */
+		} else if (named_only) {
+			continue;
+		}
+		n = port_prefixes(&dp, &e, pf);
 
 		for (size_t j = 0; !err && j < n; j++)
 			err = eset_add(&k->set, &pf[j]);
@@ -330,8 +386,9 @@ static bool peer_selects(const struct comp *k, const struct pol_doc *d, const st
 }
 
 static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
-		     struct pol_entry e, const struct pol_rule *r)
+		     struct pol_entry e, const struct pol_rule *r, const struct decl *local)
 {
+	bool egress = e.dir == HYP_DIR_EGRESS;
 	int err = 0;
 
 	if (p->ip_block && p->ipv6)
@@ -341,8 +398,10 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 		for (size_t i = 0; !err && i < k->neps; i++) {
 			if (!ip_selected(p, k->eps[i].ip))
 				continue;
+			struct decl w = {.ep = &k->eps[i]};
+
 			e.peer = k->eps[i].ip;
-			err = emit_ports(k, e, r);
+			err = emit_ports(k, e, r, egress ? &w : local, false);
 		}
 		return err;
 	}
@@ -350,8 +409,10 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 	for (size_t i = 0; !err && i < k->n_ids; i++) {
 		if (!peer_selects(k, d, p, &k->ids[i]))
 			continue;
+		struct decl w = {.id = k->ids[i].id};
+
 		e.peer = k->ids[i].id;
-		err = emit_ports(k, e, r);
+		err = emit_ports(k, e, r, egress ? &w : local, false);
 	}
 	return err;
 }
@@ -359,15 +420,25 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 static int compile_rule(struct comp *k, const struct pol_doc *d, const struct pol_rule *r,
 			struct pol_entry e)
 {
+	struct decl local = {.id = e.local_id};
+	bool egress = e.dir == HYP_DIR_EGRESS;
 	int err = 0;
 
 	if (!r->n_peers) {
 		e.kind = HYP_PEER_IDENTITY;
 		e.peer = HYP_PEER_ANY;
-		return emit_ports(k, e, r);
+		err = emit_ports(k, e, r, egress ? NULL : &local, false);
+		/* egress to any peer: a named port per destination identity */
+		for (size_t i = 0; !err && egress && rule_has_named(r) && i < k->n_ids; i++) {
+			struct decl w = {.id = k->ids[i].id};
+
+			e.peer = k->ids[i].id;
+			err = emit_ports(k, e, r, &w, true);
+		}
+		return err;
 	}
 	for (size_t i = 0; !err && i < r->n_peers; i++)
-		err = emit_peer(k, d, &r->peers[i], e, r);
+		err = emit_peer(k, d, &r->peers[i], e, r, &local);
 	return err;
 }
 

@@ -8,9 +8,9 @@
  * kept and ignored, empty lists mean "all". What is valid but probably not
  * meant gets a warning (pol_doc_warning). Refused: what the API server
  * refuses (with StrictIPCIDRValidation, and kubectl's default strict field
- * validation, so unknown and duplicate fields), and named ports, which
- * need ports declared by the SNICs. Every message names the document, the
- * policy, the line and the field path.
+ * validation, so unknown and duplicate fields). Named ports are taken:
+ * the compiler resolves them against the ports the SNICs declare. Every
+ * message names the document, the policy, the line and the field path.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -42,6 +42,7 @@ const struct port_dialect pol_ports = {
     .null_protocol = true,
     .k8s_messages = true,
     .null_list = false,
+    .named_ports = true,
 };
 
 /* ---- peers ---- */

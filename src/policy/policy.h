@@ -21,6 +21,7 @@
 
 #include "lib/errmsg.h"
 #include "lib/labels.h"
+#include "lib/named_ports.h"
 
 struct pol_doc; /* one validated NetworkPolicy */
 
@@ -54,6 +55,9 @@ struct pol_endpoint {
 	uint32_t identity;
 	uint32_t ip; /* host order */
 	const struct labels *labels;
+	/* the named ports it declares (a rule's named port resolves against them) */
+	const struct named_port *ports;
+	size_t n_ports;
 };
 
 /* One LPM entry; see struct hyp_policy_key in include/hyperion/abi.h. */

@@ -207,9 +207,9 @@ static void test_policy_protocols(void **state)
 	flow(f, EP_C, EP_B, TCP, 1, 0);
 }
 
-/* Hyperion has no container port names: a named port is refused whole and
- * the tables keep the rule set in force. */
-static void test_policy_named_port_refused(void **state)
+/* A port name that is not an IANA_SVC_NAME is refused whole and the
+ * tables keep the rule set in force. */
+static void test_policy_bad_port_name_refused(void **state)
 {
 	static const char *named = "apiVersion: networking.k8s.io/v1\n"
 				   "kind: NetworkPolicy\n"
@@ -217,7 +217,7 @@ static void test_policy_named_port_refused(void **state)
 				   "spec:\n"
 				   "  podSelector: {matchLabels: {app: db}}\n"
 				   "  ingress:\n"
-				   "  - ports: [{protocol: TCP, port: postgres}]\n";
+				   "  - ports: [{protocol: TCP, port: Postgres}]\n";
 	struct fixture *f = *state;
 	struct pol_program prog;
 	struct errmsg em = {};
@@ -226,7 +226,7 @@ static void test_policy_named_port_refused(void **state)
 	fx_policy(f, db_from_web_5432);
 	before = fx_config(f);
 	assert_int_not_equal(fx_policy_prog(f, named, &prog, &em), 0);
-	assert_non_null(strstr(em.msg, "named port"));
+	assert_non_null(strstr(em.msg, "is not a port number or a port name"));
 	assert_int_equal(fx_config(f).policy_rev, before.policy_rev);
 	assert_int_equal(fx_config(f).policy_gen, before.policy_gen);
 	flow(f, EP_A, EP_B, TCP, 5432, 0);
@@ -414,7 +414,7 @@ int main(void)
 	    FX_TEST(test_policy_egress_named_before_ingress),
 	    FX_TEST(test_policy_port_ranges),
 	    FX_TEST(test_policy_protocols),
-	    FX_TEST(test_policy_named_port_refused),
+	    FX_TEST(test_policy_bad_port_name_refused),
 	    FX_TEST(test_policy_ipblock_except),
 	    FX_TEST(test_policy_default_deny_ingress),
 	    FX_TEST(test_policy_default_deny_empty_ingress),

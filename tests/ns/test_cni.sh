@@ -10,10 +10,11 @@
 # address, route or endpoint map entry; GC removes exactly the attachments
 # not listed (and none of another network); labels come from the config
 # (which wins), CNI_ARGS (the namespace) and the pod's args and
-# runtimeConfig; 20 concurrent ADDs then DELs leak nothing (interface,
-# address, store row, map entry, link pin).
+# runtimeConfig; named ports from the pod's args (ports, cni.ports); 20
+# concurrent ADDs then DELs leak nothing (interface, address, store row,
+# map entry, link pin).
 . "$(dirname "$0")/lib.sh"
-plan 145
+plan 147
 
 CNI=$ROOT/build/hyperion
 INST=cn-$UNIQ
@@ -177,7 +178,9 @@ note "== labels: the config's win over the pod's (args, runtimeConfig); the name
 L=cl-$UNIQ
 mkns "$L"
 LC=$(conf 1.0.0 '{labels: {tier: "web", app: "cfg"},
-	args: {cni: {labels: [{key: "team", value: "blue"}]}},
+	args: {cni: {labels: [{key: "team", value: "blue"}],
+		ports: [{name: "http", containerPort: 8080}, {containerPort: 9000}]},
+		ports: [{name: "dns", containerPort: 53, protocol: "UDP"}]},
 	runtimeConfig: {labels: {app: "rt", track: "canary"}}}')
 PREV='{"cniVersion": "1.0.0", "interfaces": [{"name": "other0"}], "ips": [{"address": "192.0.2.9/24", "interface": 0}], "dns": {"nameservers": ["192.0.2.53"]}}'
 LC=$(jq -c --argjson p "$PREV" '. + {prevResult: $p}' <<<"$LC")
@@ -193,6 +196,10 @@ check "labels merged with the documented precedence (no per-pod label from K8S_P
 	<<<"$(owner_row "cl-$UNIQ")"
 expect_ok "CHECK of the chained attachment (prevResult of the chain)" empty CHECK "cl-$UNIQ" eth0 \
 	"/run/netns/$L" "$(jq -c --argjson r "$OUT" '. + {prevResult: $r}' <<<"$LC")"
+check "named ports from args.ports then args.cni.ports (an entry without a name declares none)" jq -e \
+	'.named_ports == "dns=53/udp,http=8080/tcp"' <<<"$(owner_row "cl-$UNIQ")"
+expect_code "ADD with a bad port name in args.cni.ports" 7 1.1.0 ADD "cq-$UNIQ" eth0 "/run/netns/$L" \
+	"$(conf 1.1.0 '{args: {cni: {ports: [{name: "HTTP", containerPort: 80}]}}}')"
 expect_ok "DEL of the labelled attachment" empty DEL "cl-$UNIQ" eth0 "/run/netns/$L" "$LC"
 
 note "== error codes"

@@ -175,13 +175,13 @@ kind: Deployment
 metadata: {name: nope}
 spec: {podSelector: {}}
 EOF2
-bad "named port" "named port" <<EOF2
+bad "invalid port name" "not a port number or a port name" <<EOF2
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: named}
 spec:
   podSelector: {}
-  ingress: [{ports: [{port: http}]}]
+  ingress: [{ports: [{port: HTTP}]}]
 EOF2
 bad "not YAML" "line" <<<"{{{ not: [yaml"
 

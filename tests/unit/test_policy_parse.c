@@ -248,7 +248,7 @@ static void test_json_input(void **state)
 				  "  \"metadata\": {\"name\": \"web\"},\n"
 				  "  \"spec\": {\n"
 				  "    \"podSelector\": {},\n"
-				  "    \"ingress\": [{\"ports\": [{\"port\": \"https\"}]}]\n"
+				  "    \"ingress\": [{\"ports\": [{\"port\": \"Https\"}]}]\n"
 				  "  }\n"
 				  "}\n";
 	char buf[2048];
@@ -256,7 +256,8 @@ static void test_json_input(void **state)
 	parse_one(text, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "\"podSelector\":{\"matchLabels\":{\"app\":\"web\"}}"));
 	assert_non_null(strstr(buf, "\"ports\":[{\"protocol\":\"TCP\",\"port\":443}]"));
-	expect_error(bad, "document 1 (web), line 7: named port \"https\" is not supported");
+	expect_error(bad, "document 1 (web), line 7: port \"Https\" is not a port number or a port "
+			  "name");
 }
 
 /* Plain scalars become ints, booleans and nulls; quoted ones stay strings. */

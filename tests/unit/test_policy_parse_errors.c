@@ -198,11 +198,18 @@ static void test_port_errors(void **state)
 	expect_error(
 	    PORTS "{port: 99999999999999999999}\n",
 	    "port \"99999999999999999999\" must be a number from 1 to 65535, without quotes");
-	expect_error(PORTS "{port: http}\n",
-		     "named port \"http\" is not supported: Hyperion has no container port names");
+	/* a name must be an IANA_SVC_NAME; one is accepted (test_policy_named_ports.c) */
+	expect_error(PORTS "{port: HTTP}\n", "port \"HTTP\" is not a port number or a port name");
+	expect_error(PORTS "{port: http--x}\n", "port \"http--x\" is not a port number");
+	expect_error(PORTS "{port: -http}\n", "port \"-http\" is not a port number");
+	expect_error(PORTS "{port: http-}\n", "port \"http-\" is not a port number");
+	expect_error(PORTS "{port: abcdefghijklmnop}\n", "is not a port number or a port name");
+	expect_error(PORTS "{port: 123-456}\n", "port \"123-456\" is not a port number");
+	expect_error(PORTS "{port: http, endPort: 90}\n",
+		     "endPort needs a port number, not the named port \"http\"");
 	expect_error(PORTS "{port: \"80\"}\n",
 		     "port \"80\" must be a number from 1 to 65535, without quotes");
-	expect_error(PORTS "{port: 80.5}\n", "named port \"80.5\"");
+	expect_error(PORTS "{port: 80.5}\n", "port \"80.5\" is not a port number or a port name");
 	expect_error(PORTS "{port: [80]}\n", "port must be a number from 1 to 65535");
 	expect_error(PORTS "{endPort: 90}\n", "endPort needs port");
 	expect_error(PORTS "{port: , endPort: 90}\n", "endPort needs port");
