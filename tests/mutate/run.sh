@@ -136,6 +136,7 @@ echo "mutate: baseline green ($((SECONDS - start)) s): $(echo $all_tests)"
 killed=0 total=0 bad=0
 for m in "${mutants[@]}"; do
 	name=$(basename "$m" .mut)
+	m=$SCRATCH/tests/mutate/mutants/$name.mut # as copied: edits during the run do not count
 	file=$(field "$m" file) match=$(field "$m" match) repl=$(field "$m" replace)
 	nth=$(field "$m" nth) tests=$(field "$m" tests) prop=$(field "$m" property)
 	total=$((total + 1))
