@@ -27,7 +27,13 @@ SCRATCH=
 KIDS=
 
 cleanup() {
-	[ -n "$KIDS" ] && kill -- -"$KIDS" 2>/dev/null
+	# the test files clean up with the copy's binaries (hyperctl teardown):
+	# let them finish before the copy goes
+	if [ -n "$KIDS" ]; then
+		kill -- -"$KIDS" 2>/dev/null
+		wait "$KIDS" 2>/dev/null
+		for _ in $(seq 100); do pgrep -g "$KIDS" >/dev/null || break; sleep 0.1; done
+	fi
 	[ -n "$SCRATCH" ] && rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
