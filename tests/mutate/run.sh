@@ -32,7 +32,7 @@ cleanup() {
 	if [ -n "$KIDS" ]; then
 		kill -- -"$KIDS" 2>/dev/null
 		wait "$KIDS" 2>/dev/null
-		for _ in $(seq 100); do pgrep -g "$KIDS" >/dev/null || break; sleep 0.1; done
+		for _ in $(seq 600); do pgrep -g "$KIDS" >/dev/null || break; sleep 0.1; done
 	fi
 	[ -n "$SCRATCH" ] && rm -rf "$SCRATCH"
 }
