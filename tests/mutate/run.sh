@@ -30,9 +30,11 @@ cleanup() {
 	# the test files clean up with the copy's binaries (hyperctl teardown):
 	# let them finish before the copy goes
 	if [ -n "$KIDS" ]; then
-		kill -- -"$KIDS" 2>/dev/null
+		# the session setsid made: tests/run.sh's timeout puts each test
+		# file in a process group of its own, inside that session
+		pkill -TERM -s "$KIDS" 2>/dev/null
 		wait "$KIDS" 2>/dev/null
-		for _ in $(seq 600); do pgrep -g "$KIDS" >/dev/null || break; sleep 0.1; done
+		for _ in $(seq 600); do pgrep -s "$KIDS" >/dev/null || break; sleep 0.1; done
 	fi
 	[ -n "$SCRATCH" ] && rm -rf "$SCRATCH"
 }
