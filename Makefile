@@ -17,8 +17,8 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
 # each program links the libraries of what it uses (see the libraries below)
 CLIENT_LDLIBS := -ljson-c
-CTL_LDLIBS := -lmnl -ljson-c
-LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lyaml -lelf -lz
+CTL_LDLIBS := -lmnl -ljson-c -lcurl
+LDLIBS := -lbpf -lmnl -ljson-c -lsqlite3 -lyaml -lelf -lz -lcurl -lsodium -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
 	      -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-declarations \
 	      -Iinclude -I$(BUILD) -Ibpf
@@ -42,7 +42,7 @@ CLIENT_SRCS := src/lib/addr.c src/lib/api.c src/lib/errmsg.c src/lib/labels.c sr
 	       src/backend/emu_names.c
 NODE_SRCS := $(filter-out $(CLIENT_SRCS),$(wildcard src/lib/*.c) $(wildcard src/backend/*.c) \
 	     $(wildcard src/core/*.c) $(wildcard src/audit/*.c) $(wildcard src/policy/*.c) \
-	     $(wildcard src/inspect/*.c))
+	     $(wildcard src/inspect/*.c) $(wildcard src/cluster/*.c))
 CLIENT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLIENT_SRCS))
 NODE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(NODE_SRCS))
 CLIENT_LIB := $(BUILD)/libhypclient.a

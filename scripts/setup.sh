@@ -9,8 +9,11 @@ PKGS=(
 	# libbpf 1.1 + bpftool 7.1 from Debian main (see docs/toolchain.md)
 	make gcc pkg-config clang-19 llvm-19 bpftool libbpf-dev libelf-dev zlib1g-dev
 	libmnl-dev libjson-c-dev libsqlite3-dev libyaml-dev libcmocka-dev
+	libcurl4-openssl-dev libsodium-dev
 	# run and test
 	iproute2 iputils-ping tcpdump busybox-static jq procps util-linux iperf3
+	# the cluster store (docs/cluster.md)
+	etcd-server etcd-client
 )
 
 missing=()
