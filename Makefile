@@ -12,9 +12,11 @@ BUILD := build
 ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -dumpmachine)
 
+VERSION ?= 0.1.0
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	  -Wshadow -Wformat=2 -D_GNU_SOURCE -Iinclude -Isrc -I$(BUILD)
+	  -Wshadow -Wformat=2 -D_GNU_SOURCE -DHYP_VERSION=\"$(VERSION)\" \
+	  -Iinclude -Isrc -I$(BUILD)
 # each program links the libraries of what it uses (see the libraries below)
 CLIENT_LDLIBS := -ljson-c
 CTL_LDLIBS := -lmnl -ljson-c -lcurl

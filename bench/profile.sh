@@ -52,7 +52,7 @@ teardown() {
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
     PIDS=()
     if [ -n "$INST" ]; then
-        timeout 20 "$HYPERCTL" --instance "$INST" teardown >/dev/null 2>&1 || true
+        timeout 20 "$HYPERCTL" --instance "$INST" teardown --yes >/dev/null 2>&1 || true
         [ -z "$HP" ] || { kill "$HP" 2>/dev/null || true; wait "$HP" 2>/dev/null || true; }
         ip netns del "$INST-c" 2>/dev/null || true
         ip netns del "$INST-s" 2>/dev/null || true

@@ -91,7 +91,7 @@ cleanup() {
 	for pid in "${BG_PIDS[@]}"; do [ -n "$pid" ] && stop_pid "$pid"; done
 	if [ "$INSTANCE_STARTED" = 1 ]; then
 		# Removes the secure-bridge netns, SNICs, pins and state; the daemon exits.
-		if ! "$HYPERCTL" --instance "$INSTANCE" teardown >/dev/null 2>"$TMP/teardown.err"; then
+		if ! "$HYPERCTL" --instance "$INSTANCE" teardown --yes >/dev/null 2>"$TMP/teardown.err"; then
 			printf 'demo: warning: hyperctl teardown failed: %s\n' \
 				"$(cat "$TMP/teardown.err" 2>/dev/null)" >&2
 		fi

@@ -42,7 +42,7 @@ cleanup() {
 	for i in $(seq "$N"); do ip netns del "cbc$i-$U" 2>/dev/null; done
 	ip netns del "$HOSTNS" 2>/dev/null
 	if [ -n "$DPID" ]; then kill "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; fi
-	"$ROOT/build/hyperctl" --instance "$INST" teardown >/dev/null 2>&1
+	"$ROOT/build/hyperctl" --instance "$INST" teardown --yes >/dev/null 2>&1
 	rm -rf "$W"
 }
 trap cleanup EXIT

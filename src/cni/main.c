@@ -45,7 +45,34 @@ static int dispatch(struct cni_conf *c, const struct cni_env *env, struct cni_er
 			"'%s': want ADD, DEL, CHECK, GC, STATUS or VERSION", env->command);
 }
 
-int main(void)
+/*
+ * Runtimes call the plugin without arguments (the spec's protocol is the
+ * environment and stdin); a person may ask it for its version or help.
+ */
+static int cli_args(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("hyperion (Hyperion CNI plugin) %s, CNI spec 1.0.0 1.1.0\n", HYP_VERSION);
+		return 0;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: hyperion [--version | --help]\n\n"
+		       "The CNI plugin of Hyperion: a container runtime runs it with CNI_COMMAND\n"
+		       "(ADD, DEL, CHECK, GC, STATUS, VERSION) and the other CNI_* variables set\n"
+		       "and the network configuration on stdin; it asks hyperiond for the SNIC.\n"
+		       "See hyperion-cni(8) and docs/cni.md.\n\n"
+		       "Example:\n"
+		       "  echo '{\"cniVersion\":\"1.1.0\"}' | CNI_COMMAND=VERSION hyperion\n");
+		return 0;
+	}
+	fprintf(stderr,
+		"hyperion: unknown argument '%s': the CNI plugin takes none "
+		"(--version, --help)\n",
+		argv[1]);
+	return 2;
+}
+
+int main(int argc, char **argv)
 {
 	struct cni_env env;
 	struct cni_conf c = {};
@@ -55,6 +82,8 @@ int main(void)
 
 	log_set_prefix("hyperion-cni");
 	log_set_level(HYP_LOG_WARN);
+	if (argc > 1)
+		return cli_args(argc, argv);
 	err = cni_env_read(&env, &e);
 	if (!err && !strcmp(env.command, "VERSION")) {
 		cni_read_stdin(&root, &e);

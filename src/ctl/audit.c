@@ -328,31 +328,19 @@ static void audit_view(struct ctl *c, const struct audit_row *rows, int n,
 	pr_close_object();
 }
 
-int do_audit(struct ctl *c, int argc, char **argv)
+static int do_audit(struct ctl *c, const struct ctl_args *a)
 {
 	struct audit_row rows[AUDIT_MAX_ROWS], base[AUDIT_MAX_ROWS];
 	int n = 0, nb = 0, fails = 0, err;
-	bool baseline = false;
-	char *existing[3] = {};
+	bool baseline = ctl_flag(a, "baseline");
+	char *existing[3] = {(char *)ctl_opt(a, "attacker"), (char *)ctl_opt(a, "victim"),
+			     (char *)ctl_opt(a, "bystander")};
 	uint8_t rnd[3];
 	char tag[8];
 
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--baseline")) {
-			baseline = true;
-		} else if (i + 1 < argc && !strcmp(argv[i], "--attacker")) {
-			existing[0] = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--victim")) {
-			existing[1] = argv[++i];
-		} else if (i + 1 < argc && !strcmp(argv[i], "--bystander")) {
-			existing[2] = argv[++i];
-		} else {
-			goto usage;
-		}
-	}
 	if ((existing[0] || existing[1] || existing[2]) &&
 	    !(existing[0] && existing[1] && existing[2]))
-		goto usage;
+		return ctl_usage(a, "--attacker, --victim and --bystander go together");
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
 		return 1;
 	snprintf(tag, sizeof(tag), "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
@@ -365,8 +353,27 @@ int do_audit(struct ctl *c, int argc, char **argv)
 		fails += !rows[i].pass;
 	audit_view(c, rows, n, baseline ? base : NULL, nb, fails);
 	return fails ? 1 : 0;
-usage:
-	fprintf(stderr, "usage: hyperctl audit [--baseline] [-j] "
-			"[--attacker SNIC --victim SNIC --bystander SNIC]\n");
-	return 2;
 }
+
+static const struct ctl_opt audit_opts[] = {
+    {.name = "baseline", .help = "also run the attacks on a plain Linux bridge, side by side"},
+    {.name = "attacker",
+     .arg = "SNIC",
+     .help = "use this existing SNIC as the attacker (with the next two)"},
+    {.name = "victim", .arg = "SNIC", .help = "use this existing SNIC as the victim"},
+    {.name = "bystander", .arg = "SNIC", .help = "use this existing SNIC as the bystander"},
+    {},
+};
+
+static const struct ctl_verb audit_verb[] = {
+    {.flags = CTL_JSON,
+     .opts = audit_opts,
+     .summary = "attack the node from throw-away containers and report what got through",
+     .help = "Makes three namespaces with SNICs (attacker, victim, bystander), runs each attack\n"
+	     "and checks it was blocked and counted; exit 1 when one was not.",
+     .example = "hyperctl audit\nhyperctl audit --baseline",
+     .run = do_audit},
+    {},
+};
+
+const struct ctl_cmd cmd_audit = {"audit", "Attack the node, report what got through", audit_verb};

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 
 #include "core/paths.h"
+#include "ctl/cli.h"
 #include "ctl/print.h"
 #include "lib/keys.h"
 
@@ -17,16 +18,11 @@ struct ctl {
 int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **result);
 
 /*
- * The commands. Output goes through the printer (print.h): main has
- * taken -j/--json out of argv and chosen text or JSON before.
+ * The commands (cli.h): each file defines its table; main.c lists them.
+ * Output goes through the printer (print.h), set to text or JSON (-j)
+ * before run() is called.
  */
-int do_snic(struct ctl *c, int argc, char **argv);
-int do_status(struct ctl *c, int argc, char **argv);
-int do_teardown(struct ctl *c, int argc, char **argv);
-int do_reconcile(struct ctl *c, int argc, char **argv);
-int do_audit(struct ctl *c, int argc, char **argv);
-int do_policy(struct ctl *c, int argc, char **argv);
-int do_events(struct ctl *c, int argc, char **argv);
-int do_namespace(struct ctl *c, int argc, char **argv);
+extern const struct ctl_cmd cmd_snic, cmd_policy, cmd_namespace, cmd_events, cmd_status, cmd_audit,
+    cmd_reconcile, cmd_teardown;
 
 #endif

@@ -17,13 +17,13 @@ static const struct pr_field ns_row[] = {
     {},
 };
 
-static int ns_label(struct ctl *c, int argc, char **argv)
+static int ns_label(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *args, *labels, *res;
 	struct labels check = {};
+	int argc = a->argc + 1;
+	char **argv = a->argv - 1;
 
-	if (argc < 3)
-		return -EINVAL;
 	labels = json_object_new_object();
 	for (int i = 2; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
@@ -33,7 +33,7 @@ static int ns_label(struct ctl *c, int argc, char **argv)
 			fprintf(stderr, "hyperctl: invalid label '%s'%s\n", argv[i],
 				err == -EEXIST ? " (key given twice)" : " (want KEY=VALUE)");
 			json_object_put(labels);
-			return -EINVAL;
+			return 2;
 		}
 		*eq = '\0';
 		json_object_object_add(labels, argv[i], json_object_new_string(eq + 1));
@@ -49,12 +49,12 @@ static int ns_label(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-static int ns_unlabel(struct ctl *c, int argc, char **argv)
+static int ns_unlabel(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *args, *keys, *res;
+	int argc = a->argc + 1;
+	char **argv = a->argv - 1;
 
-	if (argc < 3)
-		return -EINVAL;
 	keys = json_object_new_array();
 	for (int i = 2; i < argc; i++)
 		json_object_array_add(keys, json_object_new_string(argv[i]));
@@ -68,12 +68,10 @@ static int ns_unlabel(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-static int ns_list(struct ctl *c, int argc, char **argv)
+static int ns_list(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
-	if (argc > 1)
-		return -EINVAL;
 	if (ctl_call(c, "namespace.list", NULL, &res))
 		return 1;
 	pr_text("%-24s %-6s %s\n", "NAME", "SNICS", "LABELS");
@@ -85,20 +83,32 @@ static int ns_list(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-int do_namespace(struct ctl *c, int argc, char **argv)
-{
-	int ret = -EINVAL;
+static const struct ctl_verb ns_verbs[] = {
+    {.name = "label",
+     .operands = "NAMESPACE KEY=VALUE...",
+     .min = 2,
+     .max = -1,
+     .summary = "set labels of a namespace (what a policy's namespaceSelector matches)",
+     .help = "NAMESPACE: a policy namespace (the SNIC's, set by its CNI network or 'default').\n"
+	     "KEY=VALUE: a label; an existing key is replaced.",
+     .example = "hyperctl namespace label prod team=db",
+     .run = ns_label},
+    {.name = "unlabel",
+     .operands = "NAMESPACE KEY...",
+     .min = 2,
+     .max = -1,
+     .summary = "remove labels of a namespace",
+     .help = "NAMESPACE: a policy namespace. KEY: a label key to remove.",
+     .example = "hyperctl namespace unlabel prod team",
+     .run = ns_unlabel},
+    {.name = "list",
+     .alias = "ls",
+     .flags = CTL_JSON,
+     .summary = "list namespaces, their SNICs and labels",
+     .example = "hyperctl namespace list",
+     .run = ns_list},
+    {},
+};
 
-	if (argc >= 1 && !strcmp(argv[0], "label"))
-		ret = ns_label(c, argc, argv);
-	else if (argc >= 1 && !strcmp(argv[0], "unlabel"))
-		ret = ns_unlabel(c, argc, argv);
-	else if (argc >= 1 && (!strcmp(argv[0], "list") || !strcmp(argv[0], "ls")))
-		ret = ns_list(c, argc, argv);
-	if (ret != -EINVAL)
-		return ret;
-	fprintf(stderr, "usage: hyperctl namespace label NS KEY=VALUE...\n"
-			"       hyperctl namespace unlabel NS KEY...\n"
-			"       hyperctl namespace list [-j]\n");
-	return 2;
-}
+const struct ctl_cmd cmd_namespace = {"namespace", "Namespace labels (namespaceSelector)",
+				      ns_verbs};

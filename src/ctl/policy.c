@@ -64,23 +64,13 @@ static void print_applied(json_object *res)
 	pr_close_object();
 }
 
-static int policy_apply(struct ctl *c, int argc, char **argv)
+static int policy_apply(struct ctl *c, const struct ctl_args *a)
 {
+	const char *file = ctl_opt(a, "filename");
 	json_object *args, *res;
-	const char *file = NULL;
 	char *text = NULL;
 	int err;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-f") && i + 1 < argc)
-			file = argv[++i];
-		else
-			file = NULL, i = argc;
-	}
-	if (!file) {
-		fprintf(stderr, "usage: hyperctl policy apply -f FILE|-\n");
-		return 2;
-	}
 	err = read_file(file, &text);
 	if (err) {
 		fprintf(stderr, "hyperctl: %s: %s\n", file, strerror(-err));
@@ -105,28 +95,43 @@ static int policy_apply(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-static int policy_named(struct ctl *c, const char *cmd, int argc, char **argv)
+static int policy_call(struct ctl *c, const char *cmd, const char *name, json_object **res)
 {
-	json_object *args, *res;
-	const char *name = NULL;
+	json_object *args = json_object_new_object();
 
-	for (int i = 1; i < argc; i++)
-		name = name ? "" : argv[i];
-	if (!name || !*name) {
-		fprintf(stderr, "usage: hyperctl policy %s [NAMESPACE/]NAME\n", argv[0]);
-		return 2;
-	}
-	args = json_object_new_object();
 	json_object_object_add(args, KEY_NAME, json_object_new_string(name));
-	if (ctl_call(c, cmd, args, &res))
+	return ctl_call(c, cmd, args, res);
+}
+
+/* show: the document as stored, JSON in both modes */
+static int policy_show(struct ctl *c, const struct ctl_args *a)
+{
+	json_object *res;
+
+	if (policy_call(c, "policy.show", a->argv[0], &res))
 		return 1;
-	/* show: the document as stored, JSON in both modes */
-	if (res)
+	pr_value(NULL, NULL, res);
+	if (!pr_is_json())
 		pr_document(res);
-	else
-		pr_text("networkpolicy %s deleted\n", name);
 	json_object_put(res);
 	return 0;
+}
+
+static int policy_delete(struct ctl *c, const struct ctl_args *a)
+{
+	int ret = 0;
+
+	for (int i = 0; i < a->argc; i++) {
+		json_object *res;
+
+		if (policy_call(c, "policy.delete", a->argv[i], &res)) {
+			ret = 1;
+			continue;
+		}
+		json_object_put(res);
+		printf("networkpolicy %s deleted\n", a->argv[i]);
+	}
+	return ret;
 }
 
 /* the document's pod selector, compact ("{}" when it has none) */
@@ -145,7 +150,7 @@ static const struct pr_field policy_row[] = {
     {},
 };
 
-static int policy_list(struct ctl *c, int argc, char **argv)
+static int policy_list(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
@@ -194,24 +199,11 @@ static const struct pr_field trace_fields[] = {
     {},
 };
 
-static int policy_trace(struct ctl *c, int argc, char **argv)
+static int policy_trace(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *args, *res, *v;
-	const char *pos[4];
-	int n = 0;
+	char *const *pos = a->argv;
 
-	for (int i = 1; i < argc; i++) {
-		if (n < 4)
-			pos[n++] = argv[i];
-		else
-			n = 5;
-	}
-	if (n != 4) {
-		fprintf(stderr,
-			"usage: hyperctl policy trace SRC DST PROTO PORT\n"
-			"  SRC, DST: SNIC names or addresses; PROTO: tcp, udp, sctp, icmp\n");
-		return 2;
-	}
 	args = json_object_new_object();
 	json_object_object_add(args, KEY_SRC, json_object_new_string(pos[0]));
 	json_object_object_add(args, KEY_DST, json_object_new_string(pos[1]));
@@ -229,22 +221,64 @@ static int policy_trace(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-int do_policy(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 1)
-		goto usage;
-	if (!strcmp(argv[0], "apply"))
-		return policy_apply(c, argc, argv);
-	if (!strcmp(argv[0], "list") || !strcmp(argv[0], "ls"))
-		return policy_list(c, argc, argv);
-	if (!strcmp(argv[0], "show"))
-		return policy_named(c, "policy.show", argc, argv);
-	if (!strcmp(argv[0], "delete") || !strcmp(argv[0], "del"))
-		return policy_named(c, "policy.delete", argc, argv);
-	if (!strcmp(argv[0], "trace"))
-		return policy_trace(c, argc, argv);
-usage:
-	fprintf(stderr, "usage: hyperctl policy {apply -f FILE|list|show NAME|delete NAME|"
-			"trace SRC DST PROTO PORT}\n");
-	return 2;
-}
+static const struct ctl_opt apply_opts[] = {
+    {.name = "filename",
+     .short_name = 'f',
+     .arg = "FILE",
+     .help = "a YAML file of NetworkPolicy and InspectionPolicy documents "
+	     "('-': stdin)",
+     .required = true},
+    {},
+};
+
+static const struct ctl_verb policy_verbs[] = {
+    {.name = "apply",
+     .flags = CTL_JSON,
+     .opts = apply_opts,
+     .summary = "create or replace NetworkPolicies and InspectionPolicies from YAML",
+     .help = "Documents are separated by '---'; each is applied as a whole or not at all.\n"
+	     "Prints each applied policy, and warnings on stderr.",
+     .example = "hyperctl policy apply -f examples/policy/web-db.yaml",
+     .run = policy_apply},
+    {.name = "list",
+     .alias = "ls",
+     .flags = CTL_JSON,
+     .summary = "list the policies",
+     .example = "hyperctl policy list\nhyperctl policy list -j",
+     .run = policy_list},
+    {.name = "show",
+     .operands = "[NAMESPACE/]NAME",
+     .min = 1,
+     .max = 1,
+     .flags = CTL_JSON,
+     .summary = "print a policy's document as stored (JSON)",
+     .help = "NAMESPACE/NAME: the policy's metadata.namespace and name (NAMESPACE: default).",
+     .example = "hyperctl policy show prod/db-from-web",
+     .run = policy_show},
+    {.name = "delete",
+     .alias = "del",
+     .operands = "[NAMESPACE/]NAME...",
+     .min = 1,
+     .max = -1,
+     .flags = CTL_MANY,
+     .summary = "delete policies",
+     .help = "NAMESPACE/NAME...: the policies to delete; more than one is asked on a terminal\n"
+	     "(or --yes).",
+     .example = "hyperctl policy delete prod/db-from-web",
+     .confirm = "Delete these policies of instance %s?",
+     .run = policy_delete},
+    {.name = "trace",
+     .operands = "SRC DST PROTO PORT",
+     .min = 4,
+     .max = 4,
+     .flags = CTL_JSON,
+     .summary = "say whether policy allows a flow from SRC to DST, and which policy decides",
+     .help = "SRC, DST: SNIC names or IPv4 addresses.\n"
+	     "PROTO: tcp, udp, sctp or icmp. PORT: the destination port (1-65535).",
+     .example = "hyperctl policy trace web db tcp 5432",
+     .run = policy_trace},
+    {},
+};
+
+const struct ctl_cmd cmd_policy = {"policy", "NetworkPolicies and InspectionPolicies",
+				   policy_verbs};

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* hyperctl snic add|del|list|show|check */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,106 +39,111 @@ static void snic_added_view(json_object *o)
 		jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
 }
 
-static int snic_add(struct ctl *c, int argc, char **argv)
+static int add_label(json_object *labels, struct labels *check, const char *kv)
 {
-	static const struct option opts[] = {
-	    {"netns", required_argument, NULL, 'n'}, {"ifname", required_argument, NULL, 'i'},
-	    {"ip", required_argument, NULL, 'a'},    {"label", required_argument, NULL, 'l'},
-	    {"port", required_argument, NULL, 'p'},  {},
-	};
+	char *eq = strchr(kv, '=');
+	int err = labels__add_kv(check, kv);
+
+	if (err) {
+		fprintf(stderr, "hyperctl: invalid label '%s'%s\n", kv,
+			err == -EEXIST ? " (key given twice)" : " (want key=value)");
+		return err;
+	}
+	*eq = '\0';
+	json_object_object_add(labels, kv, json_object_new_string(eq + 1));
+	*eq = '=';
+	return 0;
+}
+
+static int snic_add(struct ctl *c, const struct ctl_args *a)
+{
 	json_object *args = json_object_new_object(), *labels = json_object_new_object(), *res;
 	json_object *ports = json_object_new_array();
 	struct labels check = {};
-	int ch, err;
+	const char *v;
+	int i = 0;
 
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'n':
-			json_object_object_add(args, KEY_NETNS, json_object_new_string(optarg));
-			break;
-		case 'i':
-			json_object_object_add(args, KEY_IFNAME, json_object_new_string(optarg));
-			break;
-		case 'a':
-			json_object_object_add(args, KEY_IP, json_object_new_string(optarg));
-			break;
-		case 'l': {
-			char *eq = strchr(optarg, '=');
-
-			err = labels__add_kv(&check, optarg);
-			if (err) {
-				fprintf(stderr, "hyperctl: invalid label '%s'%s\n", optarg,
-					err == -EEXIST ? " (key given twice)"
-						       : " (want key=value)");
-				goto usage;
-			}
-			*eq = '\0';
-			json_object_object_add(labels, optarg, json_object_new_string(eq + 1));
-			*eq = '=';
-			break;
-		}
-		case 'p':
-			/* NAME=PORT[/tcp|udp|sctp]: hyperiond checks it */
-			json_object_array_add(ports, json_object_new_string(optarg));
-			break;
-		default:
+	json_object_object_add(args, KEY_NAME, json_object_new_string(a->argv[0]));
+	json_object_object_add(args, KEY_NETNS, json_object_new_string(ctl_opt(a, "netns")));
+	if ((v = ctl_opt(a, "ifname")))
+		json_object_object_add(args, KEY_IFNAME, json_object_new_string(v));
+	if ((v = ctl_opt(a, "ip")))
+		json_object_object_add(args, KEY_IP, json_object_new_string(v));
+	while ((v = ctl_opt_next(a, "label", &i)))
+		if (add_label(labels, &check, v))
 			goto usage;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "hyperctl: snic add needs exactly one NAME\n");
-		goto usage;
-	}
-	json_object_object_add(args, KEY_NAME, json_object_new_string(argv[optind]));
+	i = 0;
+	while ((v = ctl_opt_next(a, "port", &i)))
+		json_object_array_add(ports, json_object_new_string(v)); /* hyperiond checks it */
 	json_object_object_add(args, KEY_LABELS, labels);
 	json_object_object_add(args, KEY_NAMED_PORTS, ports);
-	err = ctl_call(c, "snic.add", args, &res);
-	if (err)
+	if (ctl_call(c, "snic.add", args, &res))
 		return 1;
 	snic_added_view(res);
 	json_object_put(res);
 	return 0;
 usage:
-	fprintf(stderr, "usage: hyperctl snic add NAME --netns NETNS [--ifname IF] [--ip CIDR] "
-			"[--label k=v]... [--port NAME=PORT[/tcp|udp|sctp]]...\n");
 	json_object_put(args);
 	json_object_put(labels);
 	json_object_put(ports);
 	return 2;
 }
 
-static int snic_named(struct ctl *c, const char *cmd, int argc, char **argv)
+static int snic_call(struct ctl *c, const char *cmd, const char *name, json_object **res)
 {
-	json_object *args, *res;
-	const char *name = NULL;
+	json_object *args = json_object_new_object();
 
-	for (int i = 1; i < argc; i++)
-		name = name ? "" : argv[i];
-	if (!name || !*name) {
-		fprintf(stderr, "usage: hyperctl snic %s NAME\n", argv[0]);
-		return 2;
-	}
-	args = json_object_new_object();
 	json_object_object_add(args, KEY_NAME, json_object_new_string(name));
-	if (ctl_call(c, cmd, args, &res))
+	return ctl_call(c, cmd, args, res);
+}
+
+static int snic_show(struct ctl *c, const struct ctl_args *a)
+{
+	json_object *res;
+
+	if (snic_call(c, "snic.show", a->argv[0], &res))
 		return 1;
-	/* show: the SNIC; del and check: an empty object in JSON */
 	pr_members(NULL, res, snic_detail);
-	if (!strcmp(cmd, "snic.check"))
-		pr_text("snic %s: ok\n", name);
 	json_object_put(res);
 	return 0;
 }
 
-static int snic_list(struct ctl *c, int argc, char **argv)
+static int snic_check(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
-	if (argc > 1) {
-		fprintf(stderr, "usage: hyperctl snic list [-j]\n");
-		return 2;
+	if (snic_call(c, "snic.check", a->argv[0], &res))
+		return 1;
+	pr_open_object(NULL);
+	pr_string(KEY_NAME, "snic %s: ", a->argv[0]);
+	pr_bool("ok", "%s\n", true, "ok", "failed");
+	pr_close_object();
+	json_object_put(res);
+	return 0;
+}
+
+/* Every name is tried; the exit status says whether one failed. */
+static int snic_del(struct ctl *c, const struct ctl_args *a)
+{
+	int ret = 0;
+
+	for (int i = 0; i < a->argc; i++) {
+		json_object *res;
+
+		if (snic_call(c, "snic.del", a->argv[i], &res)) {
+			ret = 1;
+			continue;
+		}
+		json_object_put(res);
+		printf("snic %s deleted\n", a->argv[i]);
 	}
+	return ret;
+}
+
+static int snic_list(struct ctl *c, const struct ctl_args *a)
+{
+	json_object *res;
+
 	if (ctl_call(c, "snic.list", NULL, &res))
 		return 1;
 	pr_text("%-16s %-16s %-8s %-18s %-17s %-8s %-8s %s\n", "NAME", "NETNS", "IFNAME", "IP",
@@ -152,21 +156,85 @@ static int snic_list(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-int do_snic(struct ctl *c, int argc, char **argv)
-{
-	if (argc < 1)
-		goto usage;
-	if (!strcmp(argv[0], "add"))
-		return snic_add(c, argc, argv);
-	if (!strcmp(argv[0], "del") || !strcmp(argv[0], "delete"))
-		return snic_named(c, "snic.del", argc, argv);
-	if (!strcmp(argv[0], "show"))
-		return snic_named(c, "snic.show", argc, argv);
-	if (!strcmp(argv[0], "check"))
-		return snic_named(c, "snic.check", argc, argv);
-	if (!strcmp(argv[0], "list") || !strcmp(argv[0], "ls"))
-		return snic_list(c, argc, argv);
-usage:
-	fprintf(stderr, "usage: hyperctl snic {add|del|list|show|check} ...\n");
-	return 2;
-}
+static const struct ctl_opt add_opts[] = {
+    {.name = "netns",
+     .short_name = 'n',
+     .arg = "NETNS",
+     .help = "the container's network namespace: a name under /run/netns, "
+	     "or a path (/proc/PID/ns/net)",
+     .required = true},
+    {.name = "ifname",
+     .short_name = 'i',
+     .arg = "IF",
+     .help = "the interface's name in NETNS (default: eth0)"},
+    {.name = "ip",
+     .arg = "CIDR",
+     .help = "the address, e.g. 10.244.0.7/24 (default: the next free one of the "
+	     "pool)"},
+    {.name = "label",
+     .short_name = 'l',
+     .arg = "KEY=VALUE",
+     .help = "a label, what policies select (key: [prefix/]name, value: "
+	     "up to 63 of A-Z a-z 0-9 - _ .)",
+     .many = true},
+    {.name = "port",
+     .short_name = 'p',
+     .arg = "NAME=PORT[/PROTO]",
+     .help = "a named container port, e.g. http=8080/tcp "
+	     "(PROTO: tcp, udp, sctp; default tcp)",
+     .many = true},
+    {},
+};
+
+static const struct ctl_verb snic_verbs[] = {
+    {.name = "add",
+     .operands = "NAME",
+     .min = 1,
+     .max = 1,
+     .flags = CTL_JSON,
+     .opts = add_opts,
+     .summary = "attach a secure NIC (SNIC) to a network namespace",
+     .help = "NAME: the SNIC's name, unique in the instance (1-63 of a-z A-Z 0-9 - _ .).\n"
+	     "Prints the SNIC made; with -j the whole SNIC as JSON.",
+     .example = "hyperctl snic add web --netns web --label app=web --port http=80/tcp",
+     .run = snic_add},
+    {.name = "del",
+     .alias = "delete",
+     .operands = "NAME...",
+     .min = 1,
+     .max = -1,
+     .flags = CTL_MANY,
+     .summary = "remove SNICs: the interface, its address, its datapath entries",
+     .help = "NAME...: the SNICs to remove; more than one is asked on a terminal (or --yes).",
+     .example = "hyperctl snic del web\nhyperctl snic del web db --yes",
+     .confirm = "Delete these SNICs of instance %s?",
+     .run = snic_del},
+    {.name = "list",
+     .alias = "ls",
+     .flags = CTL_JSON,
+     .summary = "list the SNICs",
+     .example = "hyperctl snic list\nhyperctl snic list -j",
+     .run = snic_list},
+    {.name = "show",
+     .operands = "NAME",
+     .min = 1,
+     .max = 1,
+     .flags = CTL_JSON,
+     .summary = "show one SNIC in detail",
+     .help = "NAME: a SNIC.",
+     .example = "hyperctl snic show web",
+     .run = snic_show},
+    {.name = "check",
+     .operands = "NAME",
+     .min = 1,
+     .max = 1,
+     .flags = CTL_JSON,
+     .summary = "check a SNIC's interface, address, routes and datapath entries",
+     .help = "NAME: a SNIC. Fails (exit 1) with what is wrong.",
+     .example = "hyperctl snic check web",
+     .run = snic_check},
+    {},
+};
+
+const struct ctl_cmd cmd_snic = {"snic", "Secure NICs: a container's interface, guarded",
+				 snic_verbs};

@@ -100,7 +100,7 @@ static const struct pr_field status_fields[] = {
     {},
 };
 
-int do_status(struct ctl *c, int argc, char **argv)
+static int do_status(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
@@ -111,13 +111,14 @@ int do_status(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
-int do_reconcile(struct ctl *c, int argc, char **argv)
+static int do_reconcile(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
 	if (ctl_call(c, "reconcile", NULL, &res))
 		return 1;
 	json_object_put(res);
+	printf("instance %s reconciled\n", c->instance);
 	return 0;
 }
 
@@ -141,7 +142,7 @@ static int teardown_offline(struct ctl *c)
 	return 0;
 }
 
-int do_teardown(struct ctl *c, int argc, char **argv)
+static int do_teardown(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 	int err;
@@ -155,14 +156,13 @@ int do_teardown(struct ctl *c, int argc, char **argv)
 	} else if (err) {
 		return 1;
 	}
-	/* a message rather than a view: the same line with -j, as always */
 	if (!err)
 		printf("instance %s torn down\n", c->instance);
 	return err ? 1 : 0;
 }
 
 /* hyperctl events: recent inspection alerts and drops, a line each in text. */
-int do_events(struct ctl *c, int argc, char **argv)
+static int do_events(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
@@ -183,3 +183,42 @@ int do_events(struct ctl *c, int argc, char **argv)
 	json_object_put(res);
 	return 0;
 }
+
+static const struct ctl_verb status_verb[] = {
+    {.flags = CTL_JSON,
+     .summary = "show the instance: pool, SNICs, per-port counters and drops by reason",
+     .example = "hyperctl status\nhyperctl --instance lab status -j",
+     .run = do_status},
+    {},
+};
+
+static const struct ctl_verb reconcile_verb[] = {
+    {.summary = "check the datapath against the stored state now and repair it",
+     .example = "hyperctl reconcile",
+     .run = do_reconcile},
+    {},
+};
+
+static const struct ctl_verb teardown_verb[] = {
+    {.summary = "remove everything of the instance: daemon, SNICs, datapath, state",
+     .help = "Stops hyperiond and removes every SNIC, the bridge netns, the pinned maps and\n"
+	     "the stored state. Works without a running daemon. Asks on a terminal, or --yes.",
+     .example = "hyperctl --instance lab teardown --yes",
+     .confirm =
+	 "Tear down instance %s: stop its daemon, remove every SNIC, its datapath and state?",
+     .run = do_teardown},
+    {},
+};
+
+static const struct ctl_verb events_verb[] = {
+    {.flags = CTL_JSON,
+     .summary = "recent payload-inspection alerts and drops",
+     .example = "hyperctl events\nhyperctl events -j",
+     .run = do_events},
+    {},
+};
+
+const struct ctl_cmd cmd_status = {"status", "The instance's state and counters", status_verb};
+const struct ctl_cmd cmd_reconcile = {"reconcile", "Repair the datapath", reconcile_verb};
+const struct ctl_cmd cmd_teardown = {"teardown", "Remove the instance", teardown_verb};
+const struct ctl_cmd cmd_events = {"events", "Inspection alerts", events_verb};

@@ -29,7 +29,11 @@ static void usage(FILE *f)
 	    "                   mode 0660 with that group (default: root only, mode 0600)\n"
 	    "  --ct-quota N     conntrack entries one endpoint's flows may hold, 1-%u\n"
 	    "                   (default %u, of a %u-entry table)\n"
-	    "  -v               debug logging\n",
+	    "  -v               debug logging\n"
+	    "  --version        print the version and exit\n"
+	    "  -h, --help       print this help and exit (nothing is started)\n"
+	    "Example: hyperiond --instance lab --pool 10.77.0.0/24\n"
+	    "As a service: systemctl start hyperiond (see hyperiond(8)).\n",
 	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL, HYP_CT_MAX, HYP_CT_QUOTA_DEFAULT, HYP_CT_MAX);
 }
 
@@ -105,6 +109,17 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	};
 	int c;
 
+	/* --help and --version anywhere: nothing else is looked at, nothing done */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("hyperiond %s (ABI %d)\n", HYP_VERSION, HYP_ABI_VERSION);
+			exit(0);
+		}
+	}
 	snprintf(o->instance, sizeof(o->instance), "%s", HYP_DEFAULT_INSTANCE);
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {

@@ -28,7 +28,7 @@ cleanup() {
 	for ((i = ${#_CLEAN_CMDS[@]} - 1; i >= 0; i--)); do eval "${_CLEAN_CMDS[i]}" >/dev/null 2>&1; done
 	for p in "${_CLEAN_PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${_CLEAN_PIDS[@]}"; do wait "$p" 2>/dev/null; done
-	for i in "${_CLEAN_INST[@]}"; do "$HYPERCTL" --instance "$i" teardown >/dev/null 2>&1; done
+	for i in "${_CLEAN_INST[@]}"; do "$HYPERCTL" --instance "$i" teardown --yes >/dev/null 2>&1; done
 	for n in "${_CLEAN_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
 }
 trap cleanup EXIT

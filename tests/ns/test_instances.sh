@@ -111,7 +111,7 @@ shared_parents() { # "PINS" "STATE" "RUN"
 check "with two instances the shared parents hold both" shared_parents "$I1 $I2" "$I1 $I2" \
 	"$I1.lock $I1.sock $I2.lock $I2.sock"
 
-check "teardown of instance 2 (its daemon running)" "$HYPERCTL" --instance "$I2" teardown
+check "teardown of instance 2 (its daemon running)" "$HYPERCTL" --instance "$I2" teardown --yes
 check "teardown of instance 2 removes its bridge netns" test ! -e "/run/netns/hyp-$I2"
 check "teardown of instance 2 removes its pins" test ! -e "/sys/fs/bpf/hyperion/$I2"
 check "teardown of instance 2 removes its state" test ! -e "/var/lib/hyperion/$I2"
@@ -121,7 +121,7 @@ check "teardown of one of two leaves the shared parents, with instance 1 in them
 	"$I1" "$I1" "$I1.lock $I1.sock"
 check "instance 1 still forwards" ping_ok "$A1" 10.240.0.11
 
-check "teardown of instance 1, the last (its daemon running)" "$HYPERCTL" --instance "$I1" teardown
+check "teardown of instance 1, the last (its daemon running)" "$HYPERCTL" --instance "$I1" teardown --yes
 parents_gone() {
 	local d bad=0
 	for d in /sys/fs/bpf/hyperion /var/lib/hyperion /run/hyperion; do

@@ -70,7 +70,7 @@ all_there() {
 		ip -n "$A" link show eth0 && ip -n "$B" link show eth0
 }
 check "before the teardown: bridge netns, pins, state, socket, lock and SNICs are there" all_there
-check "offline teardown" hctl teardown
+check "offline teardown" hctl teardown --yes
 check "no bridge netns left" test ! -e "/run/netns/hyp-$INST"
 check "no pins left" test ! -e "$PINS"
 check "no state left" test ! -e "/var/lib/hyperion/$INST"
