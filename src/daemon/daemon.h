@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <json-c/json.h>
 
+#include "cluster/cluster.h"
 #include "core/node.h"
 
 struct daemon {
@@ -21,6 +22,9 @@ struct daemon {
 	char api_group[64];
 	uint64_t api_refused;	/* clients refused for their credentials */
 	uint64_t api_timed_out; /* clients dropped at their deadline */
+	/* --cluster: this node's membership (NULL: a single node) */
+	struct cluster_opts cluster_opts;
+	struct cluster *cluster;
 };
 
 /* Helpers of the command handlers (handlers.c). */
@@ -58,5 +62,12 @@ json_object *do_policy_trace(struct daemon *d, json_object *args);
 json_object *do_namespace_label(struct daemon *d, json_object *args);
 json_object *do_namespace_unlabel(struct daemon *d, json_object *args);
 json_object *do_namespace_list(struct daemon *d, json_object *args);
+
+/* Cluster (cluster_handlers.c) */
+/* Joins before the instance opens: sets o->pool to the node's block. */
+int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em);
+int daemon_cluster_start(struct daemon *d);
+json_object *do_cluster_status(struct daemon *d, json_object *args);
+json_object *do_cluster_rotate_key(struct daemon *d, json_object *args);
 
 #endif

@@ -210,6 +210,8 @@ static const struct {
     {"namespace.label", do_namespace_label},
     {"namespace.unlabel", do_namespace_unlabel},
     {"namespace.list", do_namespace_list},
+    {"cluster.status", do_cluster_status},
+    {"cluster.rotate_key", do_cluster_rotate_key},
 };
 
 json_object *daemon_dispatch(struct daemon *d, json_object *req)

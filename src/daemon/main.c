@@ -22,6 +22,7 @@ static void usage(FILE *f)
 	    f,
 	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
 	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP] [--ct-quota N]\n"
+	    "                 [--cluster ENDPOINTS --node NAME [--node-addr IP]]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
@@ -29,6 +30,10 @@ static void usage(FILE *f)
 	    "                   mode 0660 with that group (default: root only, mode 0600)\n"
 	    "  --ct-quota N     conntrack entries one endpoint's flows may hold, 1-%u\n"
 	    "                   (default %u, of a %u-entry table)\n"
+	    "  --cluster ENDPOINTS  join the cluster whose etcd is at ENDPOINTS\n"
+	    "                   (http://HOST:PORT[,...]); the pool is then this node's block\n"
+	    "  --node NAME      this node's name in the cluster\n"
+	    "  --node-addr IP   the address other nodes send overlay traffic to (the uplink's)\n"
 	    "  -v               debug logging\n"
 	    "  --version        print the version and exit\n"
 	    "  -h, --help       print this help and exit (nothing is started)\n"
@@ -103,6 +108,9 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"reconcile-ms", required_argument, NULL, 'r'},
 	    {"api-group", required_argument, NULL, 'g'},
 	    {"ct-quota", required_argument, NULL, 'q'},
+	    {"cluster", required_argument, NULL, 'C'},
+	    {"node", required_argument, NULL, 'N'},
+	    {"node-addr", required_argument, NULL, 'A'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -158,6 +166,15 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			if (parse_quota(optarg, &o->ct_quota))
 				return -EINVAL;
 			break;
+		case 'C':
+			d->cluster_opts.endpoints = optarg;
+			break;
+		case 'N':
+			d->cluster_opts.node = optarg;
+			break;
+		case 'A':
+			d->cluster_opts.addr = optarg;
+			break;
 		case 'v':
 			log_set_level(HYP_LOG_DEBUG);
 			break;
@@ -171,6 +188,15 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return -EINVAL;
+	}
+	if (!d->cluster_opts.endpoints != !d->cluster_opts.node ||
+	    (d->cluster_opts.addr && !d->cluster_opts.endpoints)) {
+		fprintf(stderr, "hyperiond: --cluster and --node go together (--node-addr with them)\n");
+		return -EINVAL;
+	}
+	if (d->cluster_opts.endpoints && o->pool_set) {
+		fprintf(stderr, "hyperiond: with --cluster the pool is the node's block: no --pool\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -216,9 +242,16 @@ int main(int argc, char **argv)
 			lock == -EBUSY ? "another hyperiond already runs it" : strerror(-lock));
 		return 1;
 	}
-	err = node__open(&o, true, &d.node, &em);
+	err = d.cluster_opts.endpoints ? daemon_cluster_join(&d, &o, &em) : 0;
+	if (!err)
+		err = node__open(&o, true, &d.node, &em);
+	if (!err && d.cluster)
+		err = daemon_cluster_start(&d);
 	if (err) {
 		pr_warn("%s\n", em.msg[0] ? em.msg : strerror(-err));
+		cluster__close(d.cluster);
+		if (d.node)
+			node__close(d.node);
 		return 1;
 	}
 	err = node__reconcile(d.node);
@@ -249,6 +282,7 @@ int main(int argc, char **argv)
 	unlink(node__paths(d.node)->socket);
 	if (d.torn_down)
 		pr_info("instance %s torn down\n", o.instance);
+	cluster__close(d.cluster);
 	node__close(d.node);
 	close(lock);
 	return err ? 1 : 0;

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A node of a cluster (docs/cluster.md). hyperiond --cluster ENDPOINTS
+ * --node NAME joins before it opens its instance: it reads the cluster's
+ * pool from etcd, takes (or takes back) the node's number and address
+ * block with transactions, loads or makes the node's X25519 key pair, and
+ * registers the node under a lease. Then two threads keep the lease alive
+ * and watch the other nodes into a local cache, which is what the rest of
+ * the daemon reads: nothing on the packet path waits on etcd.
+ *
+ * etcd layout (prefix HYP_CLUSTER_PREFIX):
+ *   config              {"pool": CIDR, "block_prefix": N}     hyperctl cluster init
+ *   blocks/A.B.C.D-N    node name                              kept until the node is removed
+ *   ids/N               node name                              node numbers 1..HYP_CLUSTER_MAX_ID
+ *   nodes/NAME          {name, id, addr, pubkey, block, key_epoch, key_time}   under the lease
+ */
+#ifndef HYP_CLUSTER_H
+#define HYP_CLUSTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "lib/addr.h"
+#include "lib/errmsg.h"
+
+#define HYP_CLUSTER_PREFIX	 "/hyperion/"
+#define HYP_CLUSTER_MAX_ID	 4095
+#define HYP_CLUSTER_LEASE_TTL	 10 /* seconds: a dead node's entries go after this */
+#define HYP_CLUSTER_MAX_NODES	 256
+#define HYP_CLUSTER_KEY_LEN	 32 /* X25519 */
+#define HYP_CLUSTER_DEFAULT_BLOCK 24
+
+struct cluster;
+
+struct cluster_opts {
+	const char *endpoints;
+	const char *node;      /* this node's name */
+	const char *addr;      /* the address other nodes send overlay traffic to */
+	const char *state_dir; /* where the key pair is kept (0600) */
+	int etcd_timeout_ms;
+};
+
+/* A peer as the cache holds it. */
+struct cluster_peer {
+	char name[64];
+	uint32_t id;
+	uint32_t addr; /* network order */
+	struct cidr4 block;
+	uint8_t pubkey[HYP_CLUSTER_KEY_LEN];
+	uint32_t key_epoch;
+	int64_t key_time;
+	bool alive; /* registered under a live lease */
+};
+
+/* Hooks the daemon gives: a peer appeared/changed or went (called from the watch thread). */
+struct cluster_hooks {
+	void (*peer_up)(void *arg, const struct cluster_peer *p, const uint8_t pair_key[16],
+			const uint8_t prev_pair_key[16]);
+	void (*peer_down)(void *arg, const struct cluster_peer *p);
+	void *arg;
+};
+
+/*
+ * Joins: the block this node allocates from in *block. Fails (changing
+ * nothing in etcd) when the cluster is not initialised, the name is
+ * taken by a live node, or the pool is full. When etcd cannot be reached
+ * and the node joined before, the block and number recorded in the state
+ * directory are used and the registration is retried in the background.
+ */
+int cluster__join(const struct cluster_opts *o, struct cidr4 *block, struct cluster **out,
+		  struct errmsg *em);
+int cluster__start(struct cluster *c, const struct cluster_hooks *h);
+/* Stops the threads; the registration stays until its lease expires. */
+void cluster__close(struct cluster *c);
+uint32_t cluster__node_id(const struct cluster *c);
+json_object *cluster__status_json(struct cluster *c);
+/* A new key pair; peers derive new pair keys; the previous one is still accepted. */
+int cluster__rotate_key(struct cluster *c, struct errmsg *em);
+
+/* hyperctl cluster init: writes the config once; -EEXIST when it differs. */
+int cluster__init(const char *endpoints, const struct cidr4 *pool, int block_prefix,
+		  struct errmsg *em);
+
+/* hyperctl cluster remove: a node's registration, number and block; -EBUSY while alive. */
+int cluster__remove(const char *endpoints, const char *node, bool force, struct errmsg *em);
+
+/* Pair key of two nodes: BLAKE2b(X25519(sk, peer_pk), both public keys in order), 128 bits. */
+int cluster_pair_key(const uint8_t sk[32], const uint8_t pk_self[32], const uint8_t pk_peer[32],
+		     uint8_t key[16]);
+
+#endif

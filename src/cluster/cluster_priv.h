@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Inside the cluster module (src/cluster/). */
+#ifndef HYP_CLUSTER_PRIV_H
+#define HYP_CLUSTER_PRIV_H
+
+#include <pthread.h>
+
+#include "cluster/cluster.h"
+#include "cluster/etcd.h"
+
+/* What the node keeps in its state directory (cluster.json, 0600). */
+struct cluster_record {
+	char node[64];
+	uint32_t id;
+	struct cidr4 block;
+	uint8_t sk[HYP_CLUSTER_KEY_LEN], pk[HYP_CLUSTER_KEY_LEN];
+	uint8_t prev_sk[HYP_CLUSTER_KEY_LEN], prev_pk[HYP_CLUSTER_KEY_LEN];
+	bool has_prev;
+	uint32_t key_epoch;
+	int64_t key_time;
+};
+
+struct cluster {
+	char endpoints[1024];
+	char state_path[320];
+	char addr_str[32];
+	uint32_t addr;
+	int timeout_ms;
+	struct cluster_record rec;
+	struct cluster_hooks hooks;
+	pthread_mutex_t lock; /* everything below, and rec once the threads run */
+	int64_t lease;
+	int64_t lease_ttl;
+	bool registered;   /* the node record is in etcd under a live lease */
+	bool connected;	   /* the last call to etcd succeeded */
+	int64_t change_ms; /* when connected last changed (CLOCK_REALTIME ms) */
+	char last_error[160];
+	uint64_t reconnects;
+	int64_t watch_rev;
+	struct cluster_peer peers[HYP_CLUSTER_MAX_NODES];
+	uint8_t peer_key[HYP_CLUSTER_MAX_NODES][16];
+	int npeers;
+	volatile bool stop;
+	bool started;
+	pthread_t t_keep, t_watch;
+};
+
+int64_t cluster_now_ms(void);
+void cidr4_format(const struct cidr4 *c, char *buf, size_t len);
+/* Record file: -ENOENT when the node never joined here. */
+int cluster_record_load(const char *path, struct cluster_record *r);
+int cluster_record_save(const char *path, const struct cluster_record *r);
+int cluster_keypair(uint8_t sk[32], uint8_t pk[32]);
+/* The node's JSON for nodes/NAME. */
+char *cluster_node_value(struct cluster *c);
+/* Grants a lease and writes nodes/NAME under it (caller holds no lock). */
+int cluster_register(struct cluster *c, struct etcd *e);
+void cluster_set_conn(struct cluster *c, int err, const char *what);
+int cluster_parse_node(const char *json, struct cluster_peer *p);
+void cluster_msleep(struct cluster *c, int ms);
+/* Recomputes the pair keys of every peer and calls the hooks (lock held). */
+void cluster_rekey_peers(struct cluster *c, const uint8_t old_sk[32], const uint8_t old_pk[32]);
+
+#endif

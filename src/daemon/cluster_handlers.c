@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cluster membership of the daemon (src/cluster/) and its API commands:
+ *   cluster.status     {} -> {node, etcd, peers}
+ *   cluster.rotate_key {} -> {key_epoch}
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "daemon/daemon.h"
+#include "lib/api.h"
+#include "lib/log.h"
+
+static int mkdir_0(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em)
+{
+	struct hyp_paths p;
+	int err;
+
+	bool fresh;
+
+	if (hyp_paths_init(o->instance, &p))
+		return em_set(em, -EINVAL, "invalid instance name '%s'", o->instance);
+	fresh = access(p.state_dir, F_OK) != 0;
+	if ((err = mkdir_0(HYP_STATE_DIR, 0755)) || (err = mkdir_0(p.state_dir, 0700)))
+		return em_set(em, err, "cannot create %s: %s", p.state_dir, strerror(-err));
+	d->cluster_opts.state_dir = p.state_dir;
+	err = cluster__join(&d->cluster_opts, &o->pool, &d->cluster, em);
+	d->cluster_opts.state_dir = NULL; /* p goes out of scope */
+	if (err) {
+		if (fresh)
+			rmdir(p.state_dir); /* a refused join leaves nothing behind */
+		return err;
+	}
+	o->pool_set = true;
+	return 0;
+}
+
+static void peer_up(void *arg, const struct cluster_peer *p, const uint8_t key[16],
+		    const uint8_t prev[16])
+{
+	char ip[16] = "-";
+
+	if (p->addr)
+		ipv4_format(p->addr, ip, sizeof(ip));
+	pr_info("cluster: peer %s (id %u) at %s, key epoch %u\n", p->name, p->id, ip, p->key_epoch);
+}
+
+static void peer_down(void *arg, const struct cluster_peer *p)
+{
+	pr_info("cluster: peer %s (id %u) withdrawn\n", p->name, p->id);
+}
+
+int daemon_cluster_start(struct daemon *d)
+{
+	struct cluster_hooks h = {.peer_up = peer_up, .peer_down = peer_down, .arg = d};
+
+	return cluster__start(d->cluster, &h);
+}
+
+json_object *do_cluster_status(struct daemon *d, json_object *args)
+{
+	if (!d->cluster)
+		return api_err(-ENOTCONN, "this node is not in a cluster (hyperiond --cluster)");
+	return api_ok(cluster__status_json(d->cluster));
+}
+
+json_object *do_cluster_rotate_key(struct daemon *d, json_object *args)
+{
+	struct errmsg em = {};
+	json_object *st, *node, *ep = NULL;
+	int err;
+
+	if (!d->cluster)
+		return api_err(-ENOTCONN, "this node is not in a cluster (hyperiond --cluster)");
+	err = cluster__rotate_key(d->cluster, &em);
+	if (err)
+		return daemon_reply(err, &em, NULL);
+	st = cluster__status_json(d->cluster);
+	if (json_object_object_get_ex(st, "node", &node))
+		json_object_object_get_ex(node, "key_epoch", &ep);
+	json_object *res = json_object_new_object();
+
+	json_object_object_add(res, "key_epoch", json_object_get(ep));
+	json_object_put(st);
+	return api_ok(res);
+}
