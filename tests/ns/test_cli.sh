@@ -192,7 +192,8 @@ declare -A JSON_RUN=(
 	["status"]="status"
 )
 # covered by their own tests (slow): test_attacks.sh runs `audit -j`
-declare -A JSON_ELSEWHERE=([audit]=test_attacks.sh)
+# test_cluster.sh runs `cluster status -j` (it needs etcd and a cluster)
+declare -A JSON_ELSEWHERE=([audit]=test_attacks.sh ["cluster status"]=test_cluster.sh)
 json_covered() {
 	local v bad=0
 	for v in "${JVERBS[@]}"; do

@@ -101,11 +101,11 @@ else notok "a restarted node re-adopts its block ($(st "$B" | jq -c .node))"; fi
 
 # removal: refused while alive; after it stops, its number and block are free
 check_fails "cluster remove of a live node is refused" \
-	"$HYPERCTL" cluster remove --endpoints "$ETCD_URL" nb
+	"$HYPERCTL" cluster remove --yes --endpoints "$ETCD_URL" nb
 stop_daemon "$PB" TERM
-"$HYPERCTL" --instance "$B" teardown >/dev/null 2>&1
+"$HYPERCTL" --instance "$B" teardown --yes >/dev/null 2>&1
 wait_for 30 bash -c "! ETCDCTL_API=3 etcdctl --endpoints $ETCD_URL get /hyperion/nodes/nb | grep -q nb"
-check "cluster remove of a stopped node" "$HYPERCTL" cluster remove --endpoints "$ETCD_URL" nb
+check "cluster remove of a stopped node" "$HYPERCTL" cluster remove --yes --endpoints "$ETCD_URL" nb
 left=$(ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" get --prefix /hyperion/ --print-value-only | grep -cx nb)
 if [ "$left" = 0 ] && wait_for 20 no_peer "$A" nb; then
 	ok "a removed node holds no number, block or registration, and its peers drop it"
