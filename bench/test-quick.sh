@@ -28,7 +28,7 @@ FAULT_CHECK=1
 if [ "${1:-}" = "--no-fault-check" ]; then FAULT_CHECK=0; shift; fi
 
 # what bench/run --quick runs (its "all" at --rule-counts 10 --pattern-counts 10)
-EXPECTED=(veth bridge iptables nftables mtls wireguard hyperion hyperion-noguard
+EXPECTED=(veth bridge iptables nftables mtls wireguard hyperion hyperion-noguard hyperion-bigtcp
     hyperion-rules-10 iptables-rules-10 nftables-rules-10 hyperion-inspect-10)
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do

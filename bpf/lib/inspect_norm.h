@@ -53,6 +53,11 @@ static __always_inline int ip_norm(struct __sk_buff *skb, __u32 *end)
 	if (sum != 0xffff)
 		return HYP_DROP_INSPECT_IP_CSUM;
 	tot = bpf_ntohs(h[1]);
+	/* BIG TCP: a GSO TCP frame over 64 KiB carries total length 0, and the
+	 * receiver's stack (iph_totlen) takes the frame's length: so do we. On
+	 * any other frame 0 is what it always was, a bad length. */
+	if (!tot && skb->gso_size && ((const __u8 *)h)[9] == IPPROTO_TCP)
+		tot = skb->len - INSP_L3;
 	if (INSP_L3 + tot != skb->len)
 		return HYP_DROP_INSPECT_IP_LEN;
 	*end = INSP_L3 + tot;

@@ -29,6 +29,7 @@ struct hyp_domain_cfg {
 	uint32_t gw; /* host order */
 	uint8_t gw_mac[6];
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
+	uint32_t big_tcp;  /* GSO/GRO max size on both ends of every SNIC; 0: the kernel's */
 };
 
 /* What the control plane asks for. */

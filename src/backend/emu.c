@@ -175,6 +175,27 @@ static int lookup_new(struct emu *e, struct nl *cnl, const struct hyp_snic_spec 
 	return err;
 }
 
+/*
+ * BIG TCP: the path between two SNICs is all ours, so both ends of every
+ * SNIC may take GSO/GRO frames above 64 KiB (IPv4 total length 0, the
+ * datapath takes the frame's length then: parse.h ipv4_len).
+ */
+static int emu_big_tcp(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *s,
+		       const struct emu_snic *es, struct errmsg *em)
+{
+	int err;
+
+	if (!e->cfg.big_tcp)
+		return 0;
+	err = nl__link_set_gso_max(e->bnl, es->port_ifindex, e->cfg.big_tcp);
+	if (!err)
+		err = nl__link_set_gso_max(cnl, es->if_index, e->cfg.big_tcp);
+	if (err)
+		return em_set(em, err, "snic %s: cannot set GSO/GRO max size %u (BIG TCP needs "
+			      "kernel 6.3+): %s", s->name, e->cfg.big_tcp, strerror(-err));
+	return 0;
+}
+
 /* Datapath first: guard and port program and tables before any frame can flow. */
 static int snic_wire(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *s,
 		     const struct emu_snic *es, struct errmsg *em)
@@ -188,6 +209,9 @@ static int snic_wire(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *
 	if (err)
 		return em_set(em, err, "snic %s: cannot program the tables: %s", s->name,
 			      strerror(-err));
+	err = emu_big_tcp(e, cnl, s, es, em);
+	if (err)
+		return err;
 	err = nl__link_up(e->bnl, es->port_ifindex);
 	if (err)
 		return em_set(em, err, "snic %s: cannot set port up: %s", s->name, strerror(-err));

@@ -157,6 +157,7 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 	n->dom.gw = pool__gateway(n->pool);
 	mac_from_ipv4(n->dom.gw, n->dom.gw_mac);
 	n->dom.ct_quota = o->ct_quota;
+	n->dom.big_tcp = o->big_tcp;
 	err = n->be->open(&n->dom, create, &n->bep, em);
 	if (err)
 		goto err;

@@ -27,6 +27,7 @@ struct node_opts {
 	bool pool_set;
 	bool no_guard;	   /* benchmarks only: no guard, no stamp */
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
+	uint32_t big_tcp;  /* BIG TCP size for every SNIC; 0: off */
 	const char *backend;
 };
 

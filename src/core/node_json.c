@@ -187,6 +187,7 @@ json_object *node__status_json(struct node *n)
 	json_object_object_add(o, KEY_IDENTITIES,
 			       json_object_new_int(store__identity_count(n->st)));
 	json_object_object_add(o, KEY_GUARD, json_object_new_boolean(n->guard));
+	json_object_object_add(o, KEY_BIG_TCP, json_object_new_int64(n->dom.big_tcp));
 	json_object_object_add(o, KEY_CONNTRACK_ENTRIES, json_object_new_int64(n->ct_live));
 	json_object_object_add(
 	    o, KEY_CONNTRACK_QUOTA,

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
 	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP] [--ct-quota N]\n"
 	    "                 [--cluster ENDPOINTS --node NAME [--node-addr IP]]\n"
+	    "                 [--big-tcp BYTES]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
@@ -34,6 +35,8 @@ static void usage(FILE *f)
 	    "                   (http://HOST:PORT[,...]); the pool is then this node's block\n"
 	    "  --node NAME      this node's name in the cluster\n"
 	    "  --node-addr IP   the address other nodes send overlay traffic to (the uplink's)\n"
+	    "  --big-tcp BYTES  BIG TCP: GSO/GRO max size on both ends of every SNIC,\n"
+	    "                   65536-524280 (default: the kernel's, 65536)\n"
 	    "  -v               debug logging\n"
 	    "  --version        print the version and exit\n"
 	    "  -h, --help       print this help and exit (nothing is started)\n"
@@ -52,6 +55,21 @@ static int parse_quota(const char *s, uint32_t *out)
 	if (errno || end == s || *end || *s == '-' || v < 1 || v > HYP_CT_MAX) {
 		fprintf(stderr, "hyperiond: --ct-quota must be a number from 1 to %u\n",
 			HYP_CT_MAX);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_big_tcp(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 65536 || v > 524280) {
+		fprintf(stderr, "hyperiond: --big-tcp must be a size from 65536 to 524280 bytes\n");
 		return -EINVAL;
 	}
 	*out = (uint32_t)v;
@@ -111,6 +129,7 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"cluster", required_argument, NULL, 'C'},
 	    {"node", required_argument, NULL, 'N'},
 	    {"node-addr", required_argument, NULL, 'A'},
+	    {"big-tcp", required_argument, NULL, 'T'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -174,6 +193,10 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			break;
 		case 'A':
 			d->cluster_opts.addr = optarg;
+			break;
+		case 'T':
+			if (parse_big_tcp(optarg, &o->big_tcp))
+				return -EINVAL;
 			break;
 		case 'v':
 			log_set_level(HYP_LOG_DEBUG);

@@ -35,6 +35,7 @@
 #define KEY_IFINDEX	 "ifindex"
 #define KEY_IDENTITY	 "identity"
 #define KEY_GUARD	 "guard"
+#define KEY_BIG_TCP	 "big_tcp"
 #define KEY_CREATED	 "created"
 /* its named ports: in, ["http=8080/tcp", ...]; out, "http=8080/tcp,..." */
 #define KEY_NAMED_PORTS "named_ports"

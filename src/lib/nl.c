@@ -248,6 +248,26 @@ int nl__link_up(struct nl *nl, uint32_t ifindex)
 	return transact(nl, nlh, NULL, NULL);
 }
 
+/* Not in Debian 12's kernel headers (6.1); kernel 6.3+ knows them. */
+#ifndef IFLA_GSO_IPV4_MAX_SIZE
+#define IFLA_GSO_IPV4_MAX_SIZE 63
+#define IFLA_GRO_IPV4_MAX_SIZE 64
+#endif
+
+int nl__link_set_gso_max(struct nl *nl, uint32_t ifindex, uint32_t size)
+{
+	struct nlmsghdr *nlh = msg_start(nl, RTM_NEWLINK, NLM_F_ACK);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	mnl_attr_put_u32(nlh, IFLA_GSO_MAX_SIZE, size);
+	mnl_attr_put_u32(nlh, IFLA_GRO_MAX_SIZE, size);
+	mnl_attr_put_u32(nlh, IFLA_GSO_IPV4_MAX_SIZE, size);
+	mnl_attr_put_u32(nlh, IFLA_GRO_IPV4_MAX_SIZE, size);
+	return transact(nl, nlh, NULL, NULL);
+}
+
 int nl__link_del(struct nl *nl, uint32_t ifindex)
 {
 	struct nlmsghdr *nlh = msg_start(nl, RTM_DELLINK, NLM_F_ACK);

@@ -12,11 +12,15 @@
 
 /* ---- running and counting ---- */
 
+/* Non-zero: the runs are GSO frames of this segment size (BIG TCP tests). */
+static uint32_t fx_gso_size;
+
 /* One test run on FX_PORT; returns the verdict; *out_len the output length. */
 static inline int fx_run_prog(int prog_fd, const uint8_t *in, size_t len, uint8_t *out,
 			      uint32_t out_cap, uint32_t *out_len)
 {
-	struct __sk_buff ctx = {.ifindex = FX_PORT};
+	struct __sk_buff ctx = {.ifindex = FX_PORT, .gso_size = fx_gso_size,
+				.gso_segs = fx_gso_size ? 2 : 0};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (uint32_t)len,
 		    .data_out = out, .data_size_out = out_cap, .ctx_in = &ctx,
 		    .ctx_size_in = sizeof(ctx), .repeat = 1);
