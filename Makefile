@@ -50,7 +50,8 @@ NODE_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(NODE_SRCS))
 CLIENT_LIB := $(BUILD)/libhypclient.a
 NODE_LIB := $(BUILD)/libhypnode.a
 LIBS := $(NODE_LIB) $(CLIENT_LIB)
-DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/daemon/*.c))
+DAEMON_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/daemon/*.c)) \
+	       $(BUILD)/obj/src/daemon/web_page.o
 CTL_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/ctl/*.c))
 CNI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cni/*.c))
 
@@ -91,6 +92,11 @@ $(BUILD)/obj/%.o: %.c $(SKELS) $(wildcard include/hyperion/*.h) $(wildcard src/*
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS) -c $< -o $@
+
+# the page of hyperiond --web, built in (.incbin): no file to install
+$(BUILD)/obj/src/daemon/web_page.o: src/daemon/web_page.S web/index.html
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
 
 # rebuilt from scratch: a member whose source is gone must not linger
 $(CLIENT_LIB): $(CLIENT_OBJS)

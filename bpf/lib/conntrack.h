@@ -17,6 +17,7 @@
 #include "pipeline.h"
 #include "maps_ct.h"
 #include "ct_quota.h"
+#include "events.h"
 
 #define ICMP_ECHO_REPLY 0
 #define ICMP_ECHO	8
@@ -196,6 +197,8 @@ static __always_inline int ct_create(struct pkt_ctx *ctx)
 		ct_remember(&key);
 	if (err == -E2BIG)
 		return HYP_DROP_CT_FULL;
+	if (!err)
+		event_flow(ctx); /* made by this packet: the flow's one event */
 	ctx->ct = bpf_map_lookup_elem(&hyp_ct, &key);
 	return 0;
 }

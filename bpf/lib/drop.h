@@ -12,6 +12,7 @@
 #include "counters.h"
 #include "maps_counters.h"
 #include "stats.h"
+#include "events.h"
 
 static __always_inline int drop(struct pkt_ctx *ctx, __u32 reason)
 {
@@ -20,6 +21,7 @@ static __always_inline int drop(struct pkt_ctx *ctx, __u32 reason)
 
 	counter_add(&hyp_drops, &k, skb->len);
 	stat_add(ctx->ifindex, HYP_STAT_DROP, skb->len);
+	event_drop(ctx, reason);
 	return TC_ACT_SHOT;
 }
 

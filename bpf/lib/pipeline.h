@@ -71,6 +71,8 @@ struct pkt_ctx {
 	__u8 check; /* policy decides: a new flow, or one checked against an older revision */
 	/* inspect_plan: HYP_CT_I_*, the inspections a checked flow pays for */
 	__u8 insp;
+	/* policy_stage: the rules that allowed a checked flow (0: not enforced) */
+	__u32 rule_egress, rule_ingress;
 };
 
 /* The flow's initiator and responder (by the packet's direction). */

@@ -14,8 +14,9 @@
 #include "maps_policy.h"
 #include "conntrack.h"
 
-static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local,
-					const struct endpoint_ref *peer, __u8 proto, __u16 dport)
+/* The id of the rule that allows the flow (from 1), 0: none does. */
+static __always_inline __u32 policy_match(__u32 gen, __u8 dir, __u32 local,
+					  const struct endpoint_ref *peer, __u8 proto, __u16 dport)
 {
 	struct hyp_policy_key k = {
 	    .prefixlen = HYP_POLICY_KEY_FIXED_BITS + 8 + 16,
@@ -28,15 +29,18 @@ static __always_inline int policy_match(__u32 gen, __u8 dir, __u32 local,
 	    .port_hi = (__u8)(dport >> 8),
 	    .port_lo = (__u8)dport,
 	};
+	const struct hyp_policy_val *v = bpf_map_lookup_elem(&hyp_policy, &k);
 
-	if (bpf_map_lookup_elem(&hyp_policy, &k))
-		return 1;
+	if (v)
+		return v->rule_id | !v->rule_id; /* a match is never 0 */
 	k.peer = bpf_htonl(HYP_PEER_ANY);
-	if (bpf_map_lookup_elem(&hyp_policy, &k))
-		return 1;
+	v = bpf_map_lookup_elem(&hyp_policy, &k);
+	if (v)
+		return v->rule_id | !v->rule_id;
 	k.kind = HYP_PEER_IPV4;
 	k.peer = peer->ip;
-	return bpf_map_lookup_elem(&hyp_policy, &k) != NULL;
+	v = bpf_map_lookup_elem(&hyp_policy, &k);
+	return v ? v->rule_id | !v->rule_id : 0;
 }
 
 static __always_inline __u32 enforced(__u32 gen, __u32 identity)
@@ -47,16 +51,25 @@ static __always_inline __u32 enforced(__u32 gen, __u32 identity)
 	return flags ? *flags : 0;
 }
 
-/* 0 when src may open a flow to dst, else the drop reason. */
-static __always_inline int policy_check(__u32 gen, const struct endpoint_ref *src,
+/* 0 when src may open a flow to dst, else the drop reason; the rules
+ * that allow it in ctx (for its flow event). */
+static __always_inline int policy_check(struct pkt_ctx *ctx, const struct endpoint_ref *src,
 					const struct endpoint_ref *dst, __u8 proto, __u16 dport)
 {
-	if ((enforced(gen, src->identity) & HYP_ENFORCE_EGRESS) &&
-	    !policy_match(gen, HYP_DIR_EGRESS, src->identity, dst, proto, dport))
-		return HYP_DROP_POLICY_EGRESS;
-	if ((enforced(gen, dst->identity) & HYP_ENFORCE_INGRESS) &&
-	    !policy_match(gen, HYP_DIR_INGRESS, dst->identity, src, proto, dport))
-		return HYP_DROP_POLICY_INGRESS;
+	__u32 gen = ctx->gen;
+
+	ctx->rule_egress = ctx->rule_ingress = 0;
+	if (enforced(gen, src->identity) & HYP_ENFORCE_EGRESS) {
+		ctx->rule_egress = policy_match(gen, HYP_DIR_EGRESS, src->identity, dst, proto, dport);
+		if (!ctx->rule_egress)
+			return HYP_DROP_POLICY_EGRESS;
+	}
+	if (enforced(gen, dst->identity) & HYP_ENFORCE_INGRESS) {
+		ctx->rule_ingress =
+		    policy_match(gen, HYP_DIR_INGRESS, dst->identity, src, proto, dport);
+		if (!ctx->rule_ingress)
+			return HYP_DROP_POLICY_INGRESS;
+	}
 	return 0;
 }
 
@@ -72,7 +85,7 @@ static __always_inline int policy_stage(struct pkt_ctx *ctx)
 
 	if (!ctx->check)
 		return 0;
-	reason = policy_check(ctx->gen, flow_initiator(ctx), flow_responder(ctx),
+	reason = policy_check(ctx, flow_initiator(ctx), flow_responder(ctx),
 			      ctx->flow.key.proto, flow_dport(ctx));
 	if (!reason || !ctx->ct)
 		return reason;

@@ -404,6 +404,81 @@ struct hyp_inspect_event {
 };
 _Static_assert(sizeof(struct hyp_inspect_event) == 40, "hyp_inspect_event abi");
 
+/*
+ * Flow events (docs/observability.md), on the hyp_flow_events ring: a new
+ * flow (its conntrack entry was made: the policy allowed it, with the
+ * rules that did), and every drop (from the one drop exit). Established
+ * flows' packets make none. Each port has a token bucket of events
+ * (hyp_ev_budget, GCRA: one event per interval_ns, bursts of
+ * tolerance_ns / interval_ns), so a flooding endpoint cannot crowd the
+ * others out of the ring; what a bucket refuses and what the full ring
+ * refuses is counted (hyp_ev_stats, and per port in its bucket).
+ * Inspection alerts keep their ring (hyp_events, above); the daemon
+ * merges both, and adds the SNIC lifecycle, into one stream.
+ */
+#define HYP_EVENT_VERSION 1
+
+enum hyp_event_type {
+	HYP_EV_NONE = 0,
+	HYP_EV_FLOW = 1,     /* new flow, allowed (datapath) */
+	HYP_EV_DROP = 2,     /* frame dropped: reason (datapath) */
+	HYP_EV_ALERT = 3,    /* inspection alert pattern (datapath, hyp_events) */
+	HYP_EV_BLOCK = 4,    /* inspection drop pattern: flow blocked (hyp_events) */
+	HYP_EV_NAT = 5,	     /* NAT translation: defined, not emitted yet */
+	HYP_EV_SNIC_ADD = 6, /* SNIC created (daemon) */
+	HYP_EV_SNIC_DEL = 7, /* SNIC removed (daemon) */
+	__HYP_EV_MAX,
+};
+
+struct hyp_flow_event {
+	__u64 ts; /* ns, CLOCK_MONOTONIC */
+	__u8 version;
+	__u8 type; /* hyp_event_type */
+	__u8 proto;
+	__u8 tcp_flags;
+	__u32 ifindex;	    /* the bridge port the frame came in on */
+	__u32 saddr, daddr; /* as the packet carries them (0: not IPv4) */
+	__u16 sport, dport; /* host order; ICMP echo: the id */
+	__u32 src_id, dst_id;
+	__u32 reason;			 /* HYP_EV_DROP: hyp_drop_reason */
+	__u32 rule_egress, rule_ingress; /* HYP_EV_FLOW: rule ids that allowed it, 0: not enforced */
+	__u32 rev;			 /* policy revision the decision was made under */
+	__u32 len;			 /* frame bytes */
+	__u32 pad[2];
+};
+_Static_assert(sizeof(struct hyp_flow_event) == 64, "hyp_flow_event abi");
+
+#define HYP_EVCFG_FLOWS 0x1 /* new-flow events on */
+#define HYP_EVCFG_DROPS 0x2 /* drop events on */
+
+/* One entry (key 0): what the datapath emits and each port's budget. */
+struct hyp_event_cfg {
+	__u32 flags; /* HYP_EVCFG_*; 0: no events */
+	__u32 pad;
+	__u64 interval_ns;  /* one event per interval per port, sustained */
+	__u64 tolerance_ns; /* burst: tolerance / interval events */
+};
+_Static_assert(sizeof(struct hyp_event_cfg) == 24, "hyp_event_cfg abi");
+
+#define HYP_EVENT_RATE_DEFAULT	100 /* events per second per port */
+#define HYP_EVENT_BURST_DEFAULT 200
+
+/* Per bridge port (key: ifindex): its bucket and what it refused. */
+struct hyp_event_budget {
+	__u64 tat;     /* GCRA theoretical arrival time, ns */
+	__u64 limited; /* events refused: over the port's budget */
+};
+_Static_assert(sizeof(struct hyp_event_budget) == 16, "hyp_event_budget abi");
+
+enum hyp_event_stat {
+	HYP_EVSTAT_SENT = 0,	  /* events put on the ring */
+	HYP_EVSTAT_RING_FULL = 1, /* lost: the ring was full */
+	HYP_EVSTAT_LIMITED = 2,	  /* lost: over the port's budget */
+	__HYP_EVSTAT_MAX,
+};
+
+#define HYP_FLOW_EVENTS_RING (512 * 1024)
+
 /* Names of pinned objects under the instance's pin root. */
 #define HYP_PIN_ENDPOINTS   "hyp_endpoints"
 #define HYP_PIN_PORTS	    "hyp_ports"
@@ -421,5 +496,9 @@ _Static_assert(sizeof(struct hyp_inspect_event) == 40, "hyp_inspect_event abi");
 #define HYP_PIN_INSPECT	    "hyp_inspect"
 #define HYP_PIN_EVENTS	    "hyp_events"
 #define HYP_PIN_ALERTS	    "hyp_alerts"
+#define HYP_PIN_FLOW_EVENTS "hyp_flow_events"
+#define HYP_PIN_EV_CFG	    "hyp_ev_cfg"
+#define HYP_PIN_EV_BUDGET   "hyp_ev_budget"
+#define HYP_PIN_EV_STATS    "hyp_ev_stats"
 
 #endif /* HYPERION_ABI_H */

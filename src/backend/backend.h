@@ -125,6 +125,38 @@ struct hyp_inspect_alert {
 
 typedef int (*hyp_alert_cb)(const struct hyp_inspect_alert *a, void *ctx);
 
+/* A flow event of the datapath (new flow or drop), decoded. */
+struct hyp_flow_rec {
+	uint64_t ts;  /* ns, CLOCK_MONOTONIC */
+	uint8_t type; /* HYP_EV_FLOW / HYP_EV_DROP */
+	uint8_t proto;
+	uint8_t tcp_flags;
+	uint32_t port_ifindex;	/* the port it came in on: hyp_snic_info.port_ifindex */
+	uint32_t saddr, daddr;	/* host order, 0: none */
+	uint16_t sport, dport;
+	uint32_t src_id, dst_id; /* identities, 0: unknown */
+	uint32_t reason;	 /* HYP_EV_DROP */
+	uint32_t rule_egress, rule_ingress; /* HYP_EV_FLOW: pol_program rule ids, 0: none */
+	uint32_t rev, len;
+};
+
+typedef int (*hyp_flow_cb)(const struct hyp_flow_rec *r, void *ctx);
+
+/* What the datapath tells (hyperiond --events, --event-rate). */
+struct hyp_event_settings {
+	bool flows, drops;
+	uint32_t rate, burst; /* per port: events per second, burst */
+};
+
+struct hyp_event_stats {
+	uint64_t sent, ring_full, limited;
+};
+
+/* The events a port's budget refused so far. */
+typedef int (*hyp_limited_cb)(uint32_t port_ifindex, uint64_t limited, void *ctx);
+/* The conntrack entries a SNIC's flows hold. */
+typedef int (*hyp_owner_cb)(uint32_t snic_id, uint32_t entries, void *ctx);
+
 struct hyp_backend_ops {
 	const char *name;
 	/* create: make the domain if it does not exist, else adopt it */
@@ -184,6 +216,14 @@ struct hyp_backend_ops {
 	int (*inspect_events)(void *priv, hyp_alert_cb cb, void *ctx);
 	/* A file descriptor that polls readable when events are pending (-1: none). */
 	int (*inspect_event_fd)(void *priv);
+	/* Flow events (docs/observability.md): what the datapath emits. */
+	int (*events_set)(void *priv, const struct hyp_event_settings *s, struct errmsg *em);
+	/* Calls cb for each pending flow event; returns how many. */
+	int (*flow_events)(void *priv, hyp_flow_cb cb, void *ctx);
+	int (*flow_event_fd)(void *priv);
+	/* Totals, and (cb not NULL) each port's refused count. */
+	int (*event_stats)(void *priv, struct hyp_event_stats *out, hyp_limited_cb cb, void *ctx);
+	int (*ct_owners)(void *priv, hyp_owner_cb cb, void *ctx);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

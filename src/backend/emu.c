@@ -26,6 +26,7 @@ static void emu_close(void *priv)
 
 	if (!e)
 		return;
+	emu_events_free(e);
 	emu_bpf_unload(e);
 	emu_inspect_free(e);
 	nl__close(e->bnl);
@@ -435,4 +436,9 @@ const struct hyp_backend_ops emu_backend_ops = {
     .inspect_usage = emu_inspect_usage,
     .inspect_events = emu_inspect_events,
     .inspect_event_fd = emu_inspect_event_fd,
+    .events_set = emu_events_set,
+    .flow_events = emu_flow_events,
+    .flow_event_fd = emu_flow_event_fd,
+    .event_stats = emu_event_stats,
+    .ct_owners = emu_ct_owners,
 };

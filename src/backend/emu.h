@@ -67,6 +67,7 @@ struct emu {
 	size_t n_insp;
 	struct emu_dfa *dfas; /* the automata the entries of the last load use */
 	size_t n_dfas;
+	struct emu_flow_rb *flow_rb; /* the flow event reader (emu_events.c) */
 };
 
 /* emu_bpf.c: the datapath objects */
@@ -102,6 +103,13 @@ int emu_inspect_load(void *priv, const struct hyp_inspect_entry *entries, size_t
 int emu_inspect_events(void *priv, hyp_alert_cb cb, void *ctx);
 int emu_inspect_event_fd(void *priv);
 int emu_inspect_usage(void *priv, struct hyp_inspect_usage *out);
+/* emu_events.c: flow events */
+int emu_events_set(void *priv, const struct hyp_event_settings *s, struct errmsg *em);
+int emu_flow_events(void *priv, hyp_flow_cb cb, void *ctx);
+int emu_flow_event_fd(void *priv);
+int emu_event_stats(void *priv, struct hyp_event_stats *out, hyp_limited_cb cb, void *ctx);
+int emu_ct_owners(void *priv, hyp_owner_cb cb, void *ctx);
+void emu_events_free(struct emu *e);
 void emu_inspect_free(struct emu *e);
 
 /* emu_dfa.c: the DFA row table, one range of rows per distinct automaton. */

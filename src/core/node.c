@@ -110,6 +110,9 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 
 	if (!n)
 		return -ENOMEM;
+	err = node_monitor_init(n);
+	if (err)
+		goto err;
 	err = hyp_paths_init(o->instance, &n->paths);
 	if (err) {
 		em_set(em, err, "invalid instance name '%s' (1-24 of a-z, 0-9, '-')", o->instance);
@@ -159,6 +162,8 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 	n->dom.ct_quota = o->ct_quota;
 	n->dom.big_tcp = o->big_tcp;
 	err = n->be->open(&n->dom, create, &n->bep, em);
+	if (!err && n->be->events_set)
+		err = n->be->events_set(n->bep, &o->events, em);
 	if (err)
 		goto err;
 	*out = n;
@@ -178,6 +183,7 @@ void node__close(struct node *n)
 	if (!n)
 		return;
 	node_inspect_free(n);
+	node_monitor_free(n);
 	if (n->bep)
 		n->be->close(n->bep);
 	store__close(n->st);
@@ -248,6 +254,7 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 		return err;
 	}
 	pool__release(n->pool, r->ip);
+	node_monitor_snic(n, r, HYP_EV_SNIC_DEL);
 	if (node__policy_sync(n, &em) || node__inspect_sync(n, &em))
 		pr_warn("snic %s removed, policy recompile failed: %s\n", r->name, em.msg);
 	return 0;

@@ -10,7 +10,9 @@
 #include <stdbool.h>
 #include <json-c/json.h>
 
+#include "backend/backend.h"
 #include "core/cni_attach.h"
+#include "core/monitor.h"
 #include "core/paths.h"
 #include "lib/addr.h"
 #include "lib/errmsg.h"
@@ -29,6 +31,7 @@ struct node_opts {
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
 	uint32_t big_tcp;  /* BIG TCP size for every SNIC; 0: off */
 	const char *backend;
+	struct hyp_event_settings events; /* flow events of the datapath */
 };
 
 struct snic_req {
@@ -78,6 +81,21 @@ int node__inspect_sync(struct node *n, struct errmsg *em);
 int node__inspect_poll(struct node *n);
 int node__inspect_event_fd(struct node *n);
 json_object *node__events_json(struct node *n);
+
+/* Flow events (node_monitor.c, docs/observability.md). */
+int node__monitor_poll(struct node *n); /* reads the datapath's pending events */
+int node__monitor_fd(struct node *n);	/* polls readable when some are pending */
+/* The events with seq > after that f lets through: the last `last` (0: all),
+ * oldest first; *newest (may be NULL): the newest seq kept. */
+json_object *node__monitor_json(struct node *n, const struct mon_filter *f, uint64_t after,
+				size_t last, uint64_t *newest);
+struct mon_state;
+const struct mon_state *node__monitor_state(struct node *n);
+/* The page's graph: endpoints and the flows between them (ns "": all). */
+json_object *node__monitor_graph_json(struct node *n, const char *ns);
+/* The Prometheus exposition of the node's metrics (malloc'd; endpoints:
+ * per-endpoint series too). */
+char *node__metrics_text(struct node *n, bool endpoints, size_t *len);
 
 /*
  * Namespace labels (node_namespace.c): the administrator's, what a

@@ -358,6 +358,7 @@ static int on_alert(const struct hyp_inspect_alert *a, void *ctx)
 		a->dir == HYP_DIR_INGRESS ? "ingress" : "egress", snic, src, a->sport, dst,
 		a->dport, a->proto, ref ? ref->text : "?", ref ? ref->policy : "?", a->offset,
 		a->action == HYP_INSPECT_DROP ? "flow dropped" : "alert");
+	node_monitor_alert(n, a, ref ? ref->policy : "", ref ? ref->text : "");
 	if (!st)
 		return 0;
 	if (json_object_array_length(st->events) >= EVENTS_KEPT)

@@ -173,6 +173,7 @@ json_object *node__status_json(struct node *n)
 
 	json_object_object_add(o, KEY_INSTANCE, json_object_new_string(n->dom.instance));
 	json_object_object_add(o, KEY_BACKEND, json_object_new_string(n->be->name));
+	json_object_object_add(o, KEY_MON_EVENTS, node_monitor_status_json(n));
 	n->be->domain_info(n->bep, attr_cb, o);
 	json_object_object_add(o, KEY_SOCKET, json_object_new_string(n->paths.socket));
 	ipv4_format(n->net.addr, ip, sizeof(ip));

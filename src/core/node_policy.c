@@ -164,15 +164,31 @@ static int world_fill_eps(struct node *n, struct world *w)
 	return store__snic_foreach(n->st, fill_cb, &f);
 }
 
+static double secs_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 int node__policy_sync(struct node *n, struct errmsg *em)
 {
 	struct pol_program prog = {};
+	struct timespec t0, t1;
+	double compile_s = 0;
 	struct world w;
 	int err;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = policy_compile(n, &prog, &w, em);
-	if (!err)
+	if (!err) {
+		compile_s = secs_since(&t0);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 		err = n->be->policy_load(n->bep, &prog, em);
+	}
+	if (!err)
+		node_monitor_rules(n, prog.rules, prog.n_rules, compile_s, secs_since(&t1));
 	if (!err)
 		pr_debug("policy: %zu policies, %zu endpoints, %zu table entries\n", w.ndocs,
 			 w.neps, prog.n_entries);

@@ -5,6 +5,7 @@
 
 #include "backend/backend.h"
 #include "core/node.h"
+#include "core/node_monitor.h"
 #include "lib/pool.h"
 
 #define SNIC_F_NO_GUARD 0x1
@@ -21,6 +22,7 @@ struct node {
 	bool policy_loaded; /* the datapath runs this daemon's compile */
 	uint32_t ct_live;
 	struct insp_state *insp; /* live DFAs and recent alerts */
+	struct mon_state *mon;	 /* flow events (node_monitor.c) */
 };
 
 void node_inspect_free(struct node *n);

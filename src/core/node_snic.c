@@ -146,6 +146,7 @@ static void log_added(struct node *n, const struct snic_rec *r, const struct hyp
 
 	n->be->snic_info(n->bep, hw, &info);
 	pr_info("snic %s added (port %s, %s)\n", r->name, info.port, r->netns);
+	node_monitor_snic(n, r, HYP_EV_SNIC_ADD);
 }
 
 int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *out,

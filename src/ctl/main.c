@@ -11,7 +11,7 @@
  */
 const struct ctl_cmd *const ctl_commands[] = {
     &cmd_snic,	 &cmd_policy, &cmd_namespace, &cmd_events,
-    &cmd_status, &cmd_audit,  &cmd_reconcile, &cmd_teardown, &cmd_cluster,
+    &cmd_status, &cmd_audit,  &cmd_reconcile, &cmd_teardown, &cmd_cluster, &cmd_monitor,
 };
 
 const int ctl_ncommands = sizeof(ctl_commands) / sizeof(ctl_commands[0]);

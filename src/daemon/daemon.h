@@ -25,7 +25,26 @@ struct daemon {
 	/* --cluster: this node's membership (NULL: a single node) */
 	struct cluster_opts cluster_opts;
 	struct cluster *cluster;
+	int64_t started;	/* CLOCK_REALTIME, s */
+	struct web *web;	/* --web: NULL when off */
+	bool metrics_endpoints; /* --metrics-endpoints: per-endpoint series */
 };
+
+/* The web listener (web.c): /metrics, the page, its JSON. Never blocks. */
+#define WEB_MAX_CONNS 16
+#define WEB_POLLFDS   (WEB_MAX_CONNS + 1)
+struct pollfd;
+struct web;
+/* addr "IP:PORT"; a non-loopback IP needs allow_remote. */
+int web_open(const char *addr, bool allow_remote, struct web **out, struct errmsg *em);
+void web_close(struct web *w);
+/* Fills up to max poll slots (none for NULL); returns how many. */
+int web_pollfds(struct web *w, struct pollfd *p, int max);
+int web_timeout(struct web *w); /* ms until the next deadline, -1: none */
+void web_serve(struct daemon *d, struct pollfd *p, int n);
+/* The answer to GET path?query (web_routes.c): status, type, body (malloc'd). */
+int web_route(struct daemon *d, const char *path, const char *query, const char **type,
+	      char **body, size_t *len);
 
 /* Helpers of the command handlers (handlers.c). */
 /* A string argument, NULL when absent or not a string. */
@@ -57,6 +76,17 @@ json_object *do_policy_delete(struct daemon *d, json_object *args);
 json_object *do_policy_list(struct daemon *d, json_object *args);
 json_object *do_policy_show(struct daemon *d, json_object *args);
 json_object *do_policy_trace(struct daemon *d, json_object *args);
+
+/* Flow events (monitor.c): one reply, or a stream of them (follow) */
+json_object *do_monitor(struct daemon *d, json_object *args);
+struct mon_stream;
+bool monitor_is_follow(json_object *req);
+/* The first reply; *out the stream (NULL: the reply is an error). */
+json_object *monitor_stream_start(struct daemon *d, json_object *req, struct mon_stream **out);
+void monitor_stream_feed(struct daemon *d, struct mon_stream *s);
+bool monitor_stream_pending(const struct mon_stream *s);
+int monitor_stream_flush(struct mon_stream *s, int fd);
+void monitor_stream_free(struct mon_stream *s);
 
 /* Namespace labels (namespace_handlers.c) */
 json_object *do_namespace_label(struct daemon *d, json_object *args);

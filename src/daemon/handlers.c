@@ -207,6 +207,7 @@ static const struct {
     {"policy.show", do_policy_show},
     {"policy.trace", do_policy_trace},
     {"events", do_events},
+    {"monitor", do_monitor},
     {"namespace.label", do_namespace_label},
     {"namespace.unlabel", do_namespace_unlabel},
     {"namespace.list", do_namespace_list},

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -23,7 +24,9 @@ static void usage(FILE *f)
 	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
 	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP] [--ct-quota N]\n"
 	    "                 [--cluster ENDPOINTS --node NAME [--node-addr IP]]\n"
-	    "                 [--big-tcp BYTES]\n"
+	    "                 [--big-tcp BYTES] [--events LIST] [--event-rate N] [--event-burst "
+	    "N]\n"
+	    "                 [--web IP:PORT [--web-allow-remote]] [--metrics-endpoints]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
@@ -37,12 +40,21 @@ static void usage(FILE *f)
 	    "  --node-addr IP   the address other nodes send overlay traffic to (the uplink's)\n"
 	    "  --big-tcp BYTES  BIG TCP: GSO/GRO max size on both ends of every SNIC,\n"
 	    "                   65536-524280 (default: the kernel's, 65536)\n"
+	    "  --events LIST    flow events of the datapath: flows,drops (default), flows,\n"
+	    "                   drops, or off (hyperctl monitor; docs/observability.md)\n"
+	    "  --event-rate N   events per second each endpoint may cause, 1-1000000 (default %u)\n"
+	    "  --event-burst N  events an endpoint may cause at once, 1-1000000 (default %u)\n"
+	    "  --web IP:PORT    serve /metrics (Prometheus) and the flow page at / (default off);\n"
+	    "                   a loopback IP unless --web-allow-remote (no authentication)\n"
+	    "  --metrics-endpoints  per-endpoint series in /metrics (one set per SNIC)\n"
 	    "  -v               debug logging\n"
 	    "  --version        print the version and exit\n"
 	    "  -h, --help       print this help and exit (nothing is started)\n"
 	    "Example: hyperiond --instance lab --pool 10.77.0.0/24\n"
+	    "         hyperiond --instance lab --web 127.0.0.1:9490   (/metrics, the flow page)\n"
 	    "As a service: systemctl start hyperiond (see hyperiond(8)).\n",
-	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL, HYP_CT_MAX, HYP_CT_QUOTA_DEFAULT, HYP_CT_MAX);
+	    HYP_DEFAULT_INSTANCE, HYP_DEFAULT_POOL, HYP_CT_MAX, HYP_CT_QUOTA_DEFAULT, HYP_CT_MAX,
+	    HYP_EVENT_RATE_DEFAULT, HYP_EVENT_BURST_DEFAULT);
 }
 
 static int parse_quota(const char *s, uint32_t *out)
@@ -70,6 +82,44 @@ static int parse_big_tcp(const char *s, uint32_t *out)
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || *s == '-' || v < 65536 || v > 524280) {
 		fprintf(stderr, "hyperiond: --big-tcp must be a size from 65536 to 524280 bytes\n");
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_events(const char *s, struct hyp_event_settings *e)
+{
+	char buf[64], *tok, *save = NULL;
+
+	e->flows = e->drops = false;
+	if (!strcmp(s, "off"))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "flows"))
+			e->flows = true;
+		else if (!strcmp(tok, "drops"))
+			e->drops = true;
+		else
+			goto bad;
+	}
+	if (e->flows || e->drops)
+		return 0;
+bad:
+	fprintf(stderr, "hyperiond: --events: 'off' or a list of flows, drops (got '%s')\n", s);
+	return -EINVAL;
+}
+
+static int parse_u32(const char *opt, const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v < 1 || v > max) {
+		fprintf(stderr, "hyperiond: %s must be a number from 1 to %u\n", opt, max);
 		return -EINVAL;
 	}
 	*out = (uint32_t)v;
@@ -116,7 +166,17 @@ static int parse_group(const char *arg, struct daemon *d)
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon *d)
+enum {
+	OPT_EVENTS = 1000,
+	OPT_EVENT_RATE,
+	OPT_EVENT_BURST,
+	OPT_WEB,
+	OPT_WEB_REMOTE,
+	OPT_METRICS_EPS,
+};
+
+static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon *d,
+		      const char **web, bool *allow_remote)
 {
 	static const struct option opts[] = {
 	    {"instance", required_argument, NULL, 'i'},
@@ -130,6 +190,12 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"node", required_argument, NULL, 'N'},
 	    {"node-addr", required_argument, NULL, 'A'},
 	    {"big-tcp", required_argument, NULL, 'T'},
+	    {"events", required_argument, NULL, OPT_EVENTS},
+	    {"event-rate", required_argument, NULL, OPT_EVENT_RATE},
+	    {"event-burst", required_argument, NULL, OPT_EVENT_BURST},
+	    {"web", required_argument, NULL, OPT_WEB},
+	    {"web-allow-remote", no_argument, NULL, OPT_WEB_REMOTE},
+	    {"metrics-endpoints", no_argument, NULL, OPT_METRICS_EPS},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -148,6 +214,10 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 		}
 	}
 	snprintf(o->instance, sizeof(o->instance), "%s", HYP_DEFAULT_INSTANCE);
+	o->events = (struct hyp_event_settings){.flows = true,
+						.drops = true,
+						.rate = HYP_EVENT_RATE_DEFAULT,
+						.burst = HYP_EVENT_BURST_DEFAULT};
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -198,6 +268,27 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			if (parse_big_tcp(optarg, &o->big_tcp))
 				return -EINVAL;
 			break;
+		case OPT_EVENTS:
+			if (parse_events(optarg, &o->events))
+				return -EINVAL;
+			break;
+		case OPT_EVENT_RATE:
+			if (parse_u32("--event-rate", optarg, 1000000, &o->events.rate))
+				return -EINVAL;
+			break;
+		case OPT_EVENT_BURST:
+			if (parse_u32("--event-burst", optarg, 1000000, &o->events.burst))
+				return -EINVAL;
+			break;
+		case OPT_WEB:
+			*web = optarg;
+			break;
+		case OPT_WEB_REMOTE:
+			*allow_remote = true;
+			break;
+		case OPT_METRICS_EPS:
+			d->metrics_endpoints = true;
+			break;
 		case 'v':
 			log_set_level(HYP_LOG_DEBUG);
 			break;
@@ -213,13 +304,19 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 		usage(stderr);
 		return -EINVAL;
 	}
+	if (*allow_remote && !*web) {
+		fprintf(stderr, "hyperiond: --web-allow-remote without --web\n");
+		return -EINVAL;
+	}
 	if (!d->cluster_opts.endpoints != !d->cluster_opts.node ||
 	    (d->cluster_opts.addr && !d->cluster_opts.endpoints)) {
-		fprintf(stderr, "hyperiond: --cluster and --node go together (--node-addr with them)\n");
+		fprintf(stderr,
+			"hyperiond: --cluster and --node go together (--node-addr with them)\n");
 		return -EINVAL;
 	}
 	if (d->cluster_opts.endpoints && o->pool_set) {
-		fprintf(stderr, "hyperiond: with --cluster the pool is the node's block: no --pool\n");
+		fprintf(stderr,
+			"hyperiond: with --cluster the pool is the node's block: no --pool\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -246,13 +343,21 @@ int main(int argc, char **argv)
 	struct node_opts o = {};
 	struct daemon d = {.listen_fd = -1, .reconcile_ms = 2000, .api_gid = (gid_t)-1};
 	struct errmsg em = {};
+	const char *web = NULL;
+	bool allow_remote = false;
 	char where[384];
 	int lock, err;
 
 	log_set_prefix("hyperiond");
 	log_route_libbpf();
-	if (parse_args(argc, argv, &o, &d))
+	if (parse_args(argc, argv, &o, &d, &web, &allow_remote))
 		return 2;
+	d.started = (int64_t)time(NULL);
+	/* before anything is made: a bad or busy address changes nothing */
+	if (web && web_open(web, allow_remote, &d.web, &em)) {
+		pr_warn("%s\n", em.msg);
+		return 2;
+	}
 	struct hyp_paths paths;
 
 	if (hyp_paths_init(o.instance, &paths)) {
@@ -300,7 +405,10 @@ int main(int argc, char **argv)
 	pr_info("instance %s ready: %s, socket %s (%s%s)\n", o.instance, where,
 		node__paths(d.node)->socket, d.api_group_set ? "root and group " : "root only",
 		d.api_group);
+	if (d.web)
+		pr_info("web: /metrics and the flow page on http://%s/\n", web);
 	err = daemon_serve(&d);
+	web_close(d.web);
 	close(d.listen_fd);
 	unlink(node__paths(d.node)->socket);
 	if (d.torn_down)

@@ -8,6 +8,11 @@
  * never reads (or reads slowly) a large reply, is dropped at its deadline
  * while the others are served. Requests run one at a time, in the loop.
  *
+ * A `monitor` request with follow stays connected (CONN_STREAM): new
+ * events are queued to it as they come (monitor.c), never waited on.
+ * At most API_MAX_STREAMS followers, so the API keeps slots for requests.
+ * The web listener (--web, web.c) has poll slots of its own.
+ *
  * Access: the socket's file mode (0600 root, or 0660 with --api-group), and
  * the peer's credentials at connect (SO_PEERCRED, SO_PEERGROUPS): root, or
  * a member of the API group. Anyone else gets an error reply unread.
@@ -33,9 +38,10 @@
 #define API_READ_MS   1000 /* the whole request, from the connect */
 #define API_WRITE_MS  5000 /* the whole reply, from when it is ready */
 #define API_DRAIN_MS  1000 /* a refused peer's request is read and dropped */
-#define NFIXED	      4	   /* listen, signals, timer, inspection events */
+#define API_MAX_STREAMS 8
+#define NFIXED	      5	   /* listen, signals, timer, inspection events, flow events */
 
-enum conn_state { CONN_READ, CONN_WRITE, CONN_DRAIN };
+enum conn_state { CONN_READ, CONN_WRITE, CONN_DRAIN, CONN_STREAM };
 
 struct conn {
 	int fd;
@@ -44,10 +50,11 @@ struct conn {
 	int64_t deadline;
 	struct api_rx rx;
 	struct api_tx tx;
+	struct mon_stream *stream; /* CONN_STREAM */
 };
 
 static struct conn conns[API_MAX_CONNS];
-static int nconns;
+static int nconns, nstreams;
 
 static int64_t now_ms(void)
 {
@@ -68,6 +75,10 @@ static void conn_close(int i)
 	close(conns[i].fd);
 	api_rx_free(&conns[i].rx);
 	api_tx_free(&conns[i].tx);
+	if (conns[i].stream) {
+		monitor_stream_free(conns[i].stream);
+		nstreams--;
+	}
 	conns[i] = conns[--nconns];
 }
 
@@ -182,6 +193,11 @@ static void conn_read(struct daemon *d, struct conn *c)
 	if (err) {
 		c->drain = true; /* a request over the limit is not read to its end */
 		rep = api_err(err, "malformed request");
+	} else if (monitor_is_follow(req)) {
+		rep = nstreams < API_MAX_STREAMS
+			  ? monitor_stream_start(d, req, &c->stream)
+			  : api_err(-EBUSY, "too many monitor followers (at most 8)");
+		nstreams += c->stream != NULL;
 	} else {
 		rep = daemon_dispatch(d, req);
 	}
@@ -208,6 +224,11 @@ static int conn_step(struct daemon *d, struct conn *c)
 		err = api_tx_flush(&c->tx, c->fd);
 		if (!err)
 			return 0;
+		if (err > 0 && c->stream) {
+			c->st = CONN_STREAM;
+			c->deadline = INT64_MAX; /* as long as it stays */
+			return 0;
+		}
 		if (err < 0 || !c->drain)
 			return 1;
 		shutdown(c->fd, SHUT_WR);
@@ -221,8 +242,31 @@ static int conn_step(struct daemon *d, struct conn *c)
 				return !(n < 0 && (errno == EAGAIN || errno == EINTR));
 		}
 		return 0;
+	case CONN_STREAM:
+		/* a follower sends nothing more: bytes are dropped, the end closes */
+		n = read(c->fd, sink, sizeof(sink));
+		if (!n || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return 1;
+		return monitor_stream_flush(c->stream, c->fd) < 0;
 	}
 	return 1;
+}
+
+/* New events to every follower, and what its socket takes now. */
+static void streams_feed(struct daemon *d)
+{
+	for (int i = 0; i < nconns; i++)
+		if (conns[i].st == CONN_STREAM) {
+			monitor_stream_feed(d, conns[i].stream);
+			monitor_stream_flush(conns[i].stream, conns[i].fd);
+		}
+}
+
+static short conn_events(const struct conn *c)
+{
+	if (c->st == CONN_STREAM)
+		return POLLIN | (monitor_stream_pending(c->stream) ? POLLOUT : 0);
+	return c->st == CONN_WRITE ? POLLOUT : POLLIN;
 }
 
 static void conn_expired(struct daemon *d, struct conn *c)
@@ -287,13 +331,20 @@ static int make_timer(int ms)
 	return fd;
 }
 
+static int timeout_min(int a, int b)
+{
+	if (a < 0)
+		return b;
+	return b < 0 || a < b ? a : b;
+}
+
 /* Poll timeout: until the earliest connection deadline, or none. */
 static int next_timeout(void)
 {
 	int64_t now = now_ms(), first = -1;
 
 	for (int i = 0; i < nconns; i++)
-		if (first < 0 || conns[i].deadline < first)
+		if (conns[i].st != CONN_STREAM && (first < 0 || conns[i].deadline < first))
 			first = conns[i].deadline;
 	if (first < 0)
 		return -1;
@@ -302,7 +353,7 @@ static int next_timeout(void)
 
 int daemon_serve(struct daemon *d)
 {
-	struct pollfd pfd[NFIXED + API_MAX_CONNS];
+	struct pollfd pfd[NFIXED + WEB_POLLFDS + API_MAX_CONNS];
 	int sfd, tfd, err = 0;
 
 	sfd = make_signalfd();
@@ -317,17 +368,17 @@ int daemon_serve(struct daemon *d)
 	pfd[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
 	pfd[2] = (struct pollfd){.fd = tfd, .events = POLLIN};
 	pfd[3] = (struct pollfd){.fd = node__inspect_event_fd(d->node), .events = POLLIN};
+	pfd[4] = (struct pollfd){.fd = node__monitor_fd(d->node), .events = POLLIN};
 	while (!d->stop) {
-		int n = nconns;
+		int n = nconns, nweb = web_pollfds(d->web, pfd + NFIXED, WEB_POLLFDS);
+		struct pollfd *api = pfd + NFIXED + nweb;
 
 		/* a full table leaves new clients in the listen backlog until a slot frees */
 		pfd[0].events = nconns < API_MAX_CONNS ? POLLIN : 0;
 		for (int i = 0; i < n; i++)
-			pfd[NFIXED + i] = (struct pollfd){
-			    .fd = conns[i].fd,
-			    .events = conns[i].st == CONN_WRITE ? POLLOUT : POLLIN,
-			};
-		if (poll(pfd, NFIXED + n, next_timeout()) < 0) {
+			api[i] = (struct pollfd){.fd = conns[i].fd, .events = conn_events(&conns[i])};
+		if (poll(pfd, NFIXED + nweb + n, timeout_min(next_timeout(), web_timeout(d->web))) <
+		    0) {
 			if (errno == EINTR)
 				continue;
 			err = -errno;
@@ -349,12 +400,15 @@ int daemon_serve(struct daemon *d)
 		}
 		if (pfd[3].revents & POLLIN)
 			node__inspect_poll(d->node);
+		if (pfd[4].revents & POLLIN)
+			node__monitor_poll(d->node);
+		web_serve(d, pfd + NFIXED, nweb);
 		/* from the last: conn_close moves the last connection into the hole */
 		for (int i = n - 1; i >= 0 && !d->stop; i--) {
 			/* late: one last try (another request may have held the loop) */
 			bool late = now_ms() >= conns[i].deadline;
 
-			if ((pfd[NFIXED + i].revents || late) && conn_step(d, &conns[i])) {
+			if ((api[i].revents || late) && conn_step(d, &conns[i])) {
 				conn_close(i);
 				continue;
 			}
@@ -365,6 +419,7 @@ int daemon_serve(struct daemon *d)
 		}
 		if (pfd[0].revents & POLLIN)
 			accept_all(d);
+		streams_feed(d); /* the datapath's, and what the requests did */
 	}
 out:
 	conns_finish();

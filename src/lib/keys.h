@@ -117,4 +117,24 @@
 #define KEY_BLOCKED	"blocked"
 #define KEY_PASS	"pass"
 
+/* monitor (docs/observability.md): the request's filters, and an event:
+ * seq, time, type, verdict, reason, src and dst (snic, namespace, ip,
+ * port, identity, labels), proto, tcp_flags, policy, pattern, node */
+#define KEY_MON_FROM	  "from"
+#define KEY_MON_TO	  "to"
+#define KEY_MON_TYPE	  "type"
+#define KEY_MON_VERDICT	  "verdict"
+#define KEY_MON_PORT	  "port"
+#define KEY_MON_NAMESPACE "namespace"
+#define KEY_MON_LAST	  "last"
+#define KEY_MON_FOLLOW	  "follow"
+#define KEY_MON_SEQ	  "seq"
+#define KEY_MON_TIME	  "time"
+#define KEY_MON_REASON	  "reason"
+#define KEY_MON_FLAGS	  "tcp_flags"
+#define KEY_MON_NODE	  "node"
+#define KEY_MON_LEN	  "bytes"
+#define KEY_MON_LOST	  "lost"
+#define KEY_MON_EVENTS	  "events"
+
 #endif

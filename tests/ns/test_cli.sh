@@ -190,6 +190,7 @@ declare -A JSON_RUN=(
 	["namespace list"]="namespace list"
 	["events"]="events"
 	["status"]="status"
+	["monitor"]="monitor --last 1"
 )
 # covered by their own tests (slow): test_attacks.sh runs `audit -j`
 # test_cluster.sh runs `cluster status -j` (it needs etcd and a cluster)

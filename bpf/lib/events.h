@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Flow events: a new flow (ct_create) and every drop (drop.h) put one
+ * struct hyp_flow_event on hyp_flow_events, within the budget of the port
+ * the frame came in on. The budget is a GCRA token bucket per port
+ * (hyp_ev_budget): a flooding endpoint spends its own budget, never
+ * another's, and the ring is sized for every port's burst at once. Two
+ * CPUs may race on one bucket; the sum moves atomically, so the race can
+ * pass at most one event per CPU over the budget. Nothing here runs for a
+ * packet of an established flow that is forwarded.
+ */
+#ifndef HYP_BPF_EVENTS_H
+#define HYP_BPF_EVENTS_H
+
+#include "pipeline.h"
+#include "maps_events.h"
+
+static __always_inline void ev_stat(__u32 stat)
+{
+	__u64 *c = bpf_map_lookup_elem(&hyp_ev_stats, &stat);
+
+	if (c)
+		*c += 1; /* per CPU */
+}
+
+/* 1 when the port may send one more event now (and it is charged). */
+static __always_inline int ev_budget(__u32 ifindex, const struct hyp_event_cfg *cfg, __u64 now)
+{
+	struct hyp_event_budget *b = bpf_map_lookup_elem(&hyp_ev_budget, &ifindex);
+	struct hyp_event_budget nb = {.tat = now + cfg->interval_ns};
+
+	if (!b) {
+		bpf_map_update_elem(&hyp_ev_budget, &ifindex, &nb, BPF_NOEXIST);
+		return 1;
+	}
+	if (b->tat < now)
+		b->tat = now;
+	else if (b->tat - now > cfg->tolerance_ns) {
+		__sync_fetch_and_add(&b->limited, 1);
+		ev_stat(HYP_EVSTAT_LIMITED);
+		return 0;
+	}
+	__sync_fetch_and_add(&b->tat, cfg->interval_ns);
+	return 1;
+}
+
+/* A zeroed event of type on the ring, or NULL (off, over budget, ring full). */
+static __always_inline struct hyp_flow_event *ev_reserve(const struct pkt_ctx *ctx, __u8 type,
+							 __u32 flag)
+{
+	__u32 zero = 0;
+	const struct hyp_event_cfg *cfg = bpf_map_lookup_elem(&hyp_ev_cfg, &zero);
+	struct hyp_flow_event *e;
+	__u64 now;
+
+	if (!cfg || !(cfg->flags & flag))
+		return NULL;
+	now = bpf_ktime_get_ns();
+	if (!ev_budget(ctx->ifindex, cfg, now))
+		return NULL;
+	e = bpf_ringbuf_reserve(&hyp_flow_events, sizeof(*e), 0);
+	if (!e) {
+		ev_stat(HYP_EVSTAT_RING_FULL);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = now;
+	e->version = HYP_EVENT_VERSION;
+	e->type = type;
+	e->ifindex = ctx->ifindex;
+	e->len = ctx->skb->len;
+	e->rev = ctx->rev;
+	return e;
+}
+
+static __always_inline void ev_submit(struct hyp_flow_event *e)
+{
+	bpf_ringbuf_submit(e, 0);
+	ev_stat(HYP_EVSTAT_SENT);
+}
+
+/* The packet's flow as flow_stage parsed it. */
+static __always_inline void ev_flow_fill(struct hyp_flow_event *e, const struct pkt_ctx *ctx)
+{
+	e->saddr = ctx->flow.key.saddr;
+	e->daddr = ctx->flow.key.daddr;
+	e->sport = ctx->flow.key.sport;
+	e->dport = ctx->flow.key.dport;
+	e->proto = ctx->flow.key.proto;
+	e->tcp_flags = ctx->flow.tcp_flags;
+	e->src_id = ctx->src.identity;
+	e->dst_id = ctx->dst.identity;
+}
+
+/* A new flow, allowed: its entry was just made. */
+static __always_inline void event_flow(const struct pkt_ctx *ctx)
+{
+	struct hyp_flow_event *e = ev_reserve(ctx, HYP_EV_FLOW, HYP_EVCFG_FLOWS);
+
+	if (!e)
+		return;
+	ev_flow_fill(e, ctx);
+	e->rule_egress = ctx->rule_egress;
+	e->rule_ingress = ctx->rule_ingress;
+	ev_submit(e);
+}
+
+/*
+ * A drop, at any stage: what the stages before it found. The flow when
+ * flow_stage parsed it, else the IPv4 addresses from the header; the
+ * sender's identity from its port's binding until dest_stage names both.
+ */
+static __always_inline void event_drop(const struct pkt_ctx *ctx, __u32 reason)
+{
+	struct hyp_flow_event *e = ev_reserve(ctx, HYP_EV_DROP, HYP_EVCFG_DROPS);
+	__u32 addrs[2] = {};
+
+	if (!e)
+		return;
+	if (ctx->flow.key.proto) {
+		ev_flow_fill(e, ctx);
+	} else if (ctx->eth && ctx->frame == FRAME_IPV4 &&
+		   !bpf_skb_load_bytes(ctx->skb, sizeof(struct ethhdr) + 12, addrs, 8)) {
+		e->saddr = addrs[0];
+		e->daddr = addrs[1];
+	}
+	if (!e->src_id && ctx->port)
+		e->src_id = ctx->port->identity;
+	e->reason = reason;
+	ev_submit(e);
+}
+
+#endif /* HYP_BPF_EVENTS_H */
