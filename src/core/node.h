@@ -67,7 +67,10 @@ json_object *node__status_json(struct node *n);
 /* Parses every document of text; all are applied or none. */
 int node__policy_apply(struct node *n, const char *text, size_t len, json_object **applied,
 		       struct errmsg *em);
-int node__policy_delete(struct node *n, const char *ref, struct errmsg *em);
+/* ref: [KIND/][NAMESPACE/]NAME (KIND networkpolicy or inspectionpolicy); *deleted
+ * is {kind, namespace, name} of what was deleted. */
+int node__policy_delete(struct node *n, const char *ref, json_object **deleted,
+			struct errmsg *em);
 json_object *node__policy_list_json(struct node *n);
 int node__policy_show(struct node *n, const char *ref, json_object **out, struct errmsg *em);
 /* Explains the verdict for a new flow SRC -> DST (SNIC names or IPs). */

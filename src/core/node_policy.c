@@ -197,24 +197,6 @@ int node__policy_sync(struct node *n, struct errmsg *em)
 	return err;
 }
 
-static int split_ref(const char *ref, char *ns, size_t nslen, char *name, size_t namelen)
-{
-	const char *slash = strchr(ref, '/');
-
-	if (!*ref)
-		return -EINVAL;
-	if (!slash) {
-		snprintf(ns, nslen, "default");
-		snprintf(name, namelen, "%s", ref);
-		return 0;
-	}
-	if (slash == ref || !slash[1] || (size_t)(slash - ref) >= nslen)
-		return -EINVAL;
-	snprintf(ns, nslen, "%.*s", (int)(slash - ref), ref);
-	snprintf(name, namelen, "%s", slash + 1);
-	return 0;
-}
-
 struct parsed {
 	struct pol_doc **net;
 	size_t n_net;
@@ -380,92 +362,6 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 	parsed_free(&p);
 	*result = applied;
 	return err;
-}
-
-int node__policy_delete(struct node *n, const char *ref, struct errmsg *em)
-{
-	char ns[256], name[256];
-	bool net, insp;
-	int err;
-
-	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
-		return em_set(em, -EINVAL, "bad policy name '%s' (NAME or NAMESPACE/NAME)", ref);
-	err = store__begin(n->st);
-	if (err)
-		return em_set(em, err, "store busy");
-	net = !store__doc_delete(n->st, STORE_DOC_NETPOL, ns, name);
-	insp = !store__doc_delete(n->st, STORE_DOC_INSPECTION, ns, name);
-	if (!net && !insp)
-		err = em_set(em, -ENOENT, "policy %s/%s not found", ns, name);
-	if (!err && net)
-		err = node__policy_sync(n, em);
-	if (!err && insp)
-		err = node__inspect_sync(n, em);
-	if (!err)
-		err = store__commit(n->st);
-	if (err)
-		store__rollback(n->st);
-	return err;
-}
-
-struct list_ctx {
-	const char *kind;
-	json_object *arr;
-	const char *ns, *name; /* show: only this one */
-	json_object *found;
-};
-
-static int list_cb(const char *ns, const char *name, const char *doc, int64_t updated, void *ctx)
-{
-	struct list_ctx *l = ctx;
-	json_object *o, *d;
-
-	if (l->name && (strcmp(ns, l->ns) || strcmp(name, l->name)))
-		return 0;
-	d = json_tokener_parse(doc);
-	if (l->name) {
-		l->found = d;
-		return 0;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, KEY_KIND, json_object_new_string(l->kind));
-	json_object_object_add(o, KEY_NAMESPACE, json_object_new_string(ns));
-	json_object_object_add(o, KEY_NAME, json_object_new_string(name));
-	json_object_object_add(o, KEY_UPDATED, json_object_new_int64(updated));
-	json_object_object_add(o, KEY_DOCUMENT, d);
-	json_object_array_add(l->arr, o);
-	return 0;
-}
-
-json_object *node__policy_list_json(struct node *n)
-{
-	struct list_ctx l = {.arr = json_object_new_array(), .kind = "NetworkPolicy"};
-	int err = store__doc_foreach(n->st, STORE_DOC_NETPOL, list_cb, &l);
-
-	l.kind = INSPECT_KIND;
-	if (!err)
-		err = store__doc_foreach(n->st, STORE_DOC_INSPECTION, list_cb, &l);
-	if (err) {
-		json_object_put(l.arr);
-		return NULL;
-	}
-	return l.arr;
-}
-
-int node__policy_show(struct node *n, const char *ref, json_object **out, struct errmsg *em)
-{
-	char ns[256], name[256];
-	struct list_ctx l = {.ns = ns, .name = name};
-
-	if (split_ref(ref, ns, sizeof(ns), name, sizeof(name)))
-		return em_set(em, -EINVAL, "bad policy name '%s' (NAME or NAMESPACE/NAME)", ref);
-	if (store__doc_foreach(n->st, STORE_DOC_NETPOL, list_cb, &l) ||
-	    (!l.found && store__doc_foreach(n->st, STORE_DOC_INSPECTION, list_cb, &l)))
-		return em_set(em, -EIO, "cannot read the store");
-	if (!l.found)
-		return em_set(em, -ENOENT, "policy %s/%s not found", ns, name);
-	*out = l.found;
-	return 0;
 }
 
 static const struct pol_endpoint *find_ep(const struct world *w, const char *ref)

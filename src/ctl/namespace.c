@@ -10,10 +10,10 @@
 #include "ctl/ctl.h"
 #include "lib/labels.h"
 
-static const struct pr_field ns_row[] = {
-    {KEY_NAME, "%-24s ", NULL},
-    {KEY_SNICS, "%-6s ", NULL},
-    {KEY_LABELS, "%s\n", NULL},
+static const struct pr_col ns_cols[] = {
+    {.key = KEY_NAME, .header = "NAME"},
+    {.key = KEY_SNICS, .header = "SNICS", .right = true},
+    {.key = KEY_LABELS, .header = "LABELS"},
     {},
 };
 
@@ -74,11 +74,7 @@ static int ns_list(struct ctl *c, const struct ctl_args *a)
 
 	if (ctl_call(c, "namespace.list", NULL, &res))
 		return 1;
-	pr_text("%-24s %-6s %s\n", "NAME", "SNICS", "LABELS");
-	pr_open_array(NULL);
-	for (size_t i = 0; i < json_object_array_length(res); i++)
-		pr_members(NULL, json_object_array_get_idx(res, i), ns_row);
-	pr_close_array();
+	pr_table(res, ns_cols, "no namespaces");
 	json_object_put(res);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ctl/ctl.h"
 #include "lib/api.h"
@@ -128,25 +129,28 @@ static int policy_delete(struct ctl *c, const struct ctl_args *a)
 			ret = 1;
 			continue;
 		}
+		printf("%s %s/%s deleted\n", jstr(res, KEY_KIND), jstr(res, KEY_NAMESPACE),
+		       jstr(res, KEY_NAME));
 		json_object_put(res);
-		printf("networkpolicy %s deleted\n", a->argv[i]);
 	}
 	return ret;
 }
 
 /* the document's pod selector, compact ("{}" when it has none) */
-static void selector_view(const char *key, json_object *doc, const char *fmt)
+static const char *selector_text(json_object *row, const char *key, char *buf, size_t len)
 {
-	json_object *sel = jget(jget(doc, "spec"), "podSelector");
+	json_object *sel = jget(jget(jget(row, KEY_DOCUMENT), "spec"), "podSelector");
 
-	pr_value(key, NULL, doc);
-	pr_text("%s\n", sel ? json_object_to_json_string_ext(sel, JSON_C_TO_STRING_PLAIN) : "{}");
+	snprintf(buf, len, "%s",
+		 sel ? json_object_to_json_string_ext(sel, JSON_C_TO_STRING_PLAIN) : "{}");
+	return buf;
 }
 
-static const struct pr_field policy_row[] = {
-    {KEY_NAMESPACE, "%-20s ", NULL},
-    {KEY_NAME, "%-32s ", NULL},
-    {KEY_DOCUMENT, NULL, selector_view},
+static const struct pr_col policy_cols[] = {
+    {.key = KEY_KIND, .header = "KIND"},
+    {.key = KEY_NAMESPACE, .header = "NAMESPACE"},
+    {.key = KEY_NAME, .header = "NAME"},
+    {.key = KEY_DOCUMENT, .header = "POD-SELECTOR", .text = selector_text},
     {},
 };
 
@@ -156,11 +160,7 @@ static int policy_list(struct ctl *c, const struct ctl_args *a)
 
 	if (ctl_call(c, "policy.list", NULL, &res))
 		return 1;
-	pr_text("%-20s %-32s %s\n", "NAMESPACE", "NAME", "POD-SELECTOR");
-	pr_open_array(NULL);
-	for (size_t i = 0; i < json_object_array_length(res); i++)
-		pr_members(NULL, json_object_array_get_idx(res, i), policy_row);
-	pr_close_array();
+	pr_table(res, policy_cols, "no policies");
 	json_object_put(res);
 	return 0;
 }
@@ -203,12 +203,21 @@ static int policy_trace(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *args, *res, *v;
 	char *const *pos = a->argv;
+	bool icmp = !strcasecmp(pos[2], "icmp");
 
+	if (icmp && a->argc == 4)
+		return ctl_usage(a,
+				 "icmp has no port: NetworkPolicy ports are TCP, UDP and SCTP "
+				 "ports (policy trace %s %s icmp)",
+				 pos[0], pos[1]);
+	if (!icmp && a->argc == 3)
+		return ctl_usage(a, "%s needs a PORT (policy trace %s %s %s PORT)", pos[2], pos[0],
+				 pos[1], pos[2]);
 	args = json_object_new_object();
 	json_object_object_add(args, KEY_SRC, json_object_new_string(pos[0]));
 	json_object_object_add(args, KEY_DST, json_object_new_string(pos[1]));
 	json_object_object_add(args, KEY_PROTO, json_object_new_string(pos[2]));
-	json_object_object_add(args, KEY_PORT, json_object_new_string(pos[3]));
+	json_object_object_add(args, KEY_PORT, json_object_new_string(icmp ? "0" : pos[3]));
 	if (ctl_call(c, "policy.trace", args, &res))
 		return 1;
 	pr_members(NULL, res, trace_fields);
@@ -220,6 +229,11 @@ static int policy_trace(struct ctl *c, const struct ctl_args *a)
 	json_object_put(res);
 	return 0;
 }
+
+#define REF_HELP                                                                                   \
+	"KIND: networkpolicy or inspectionpolicy, needed only when both kinds have\n"              \
+	"the name. NAMESPACE: the policy's metadata.namespace (default: default).\n"               \
+	"NAME: its metadata.name."
 
 static const struct ctl_opt apply_opts[] = {
     {.name = "filename",
@@ -247,35 +261,37 @@ static const struct ctl_verb policy_verbs[] = {
      .example = "hyperctl policy list\nhyperctl policy list -j",
      .run = policy_list},
     {.name = "show",
-     .operands = "[NAMESPACE/]NAME",
+     .operands = "[KIND/][NAMESPACE/]NAME",
      .min = 1,
      .max = 1,
      .flags = CTL_JSON,
      .summary = "print a policy's document as stored (JSON)",
-     .help = "NAMESPACE/NAME: the policy's metadata.namespace and name (NAMESPACE: default).",
-     .example = "hyperctl policy show prod/db-from-web",
+     .help = REF_HELP,
+     .example = "hyperctl policy show prod/db-from-web\n"
+		"hyperctl policy show inspectionpolicy/prod/no-sql-injection",
      .run = policy_show},
     {.name = "delete",
      .alias = "del",
-     .operands = "[NAMESPACE/]NAME...",
+     .operands = "[KIND/][NAMESPACE/]NAME...",
      .min = 1,
      .max = -1,
      .flags = CTL_MANY,
      .summary = "delete policies",
-     .help = "NAMESPACE/NAME...: the policies to delete; more than one is asked on a terminal\n"
-	     "(or --yes).",
-     .example = "hyperctl policy delete prod/db-from-web",
+     .help = REF_HELP "\nMore than one is asked on a terminal (or --yes).",
+     .example = "hyperctl policy delete networkpolicy/prod/db-from-web",
      .confirm = "Delete these policies of instance %s?",
      .run = policy_delete},
     {.name = "trace",
-     .operands = "SRC DST PROTO PORT",
-     .min = 4,
+     .operands = "SRC DST PROTO [PORT]",
+     .min = 3,
      .max = 4,
      .flags = CTL_JSON,
      .summary = "say whether policy allows a flow from SRC to DST, and which policy decides",
      .help = "SRC, DST: SNIC names or IPv4 addresses.\n"
-	     "PROTO: tcp, udp, sctp or icmp. PORT: the destination port (1-65535).",
-     .example = "hyperctl policy trace web db tcp 5432",
+	     "PROTO: tcp, udp, sctp or icmp.\n"
+	     "PORT: the destination port (1-65535) of tcp, udp and sctp; none for icmp\n"
+	     "(NetworkPolicy ports never match ICMP: only a rule without ports allows it).",
+     .example = "hyperctl policy trace web db tcp 5432\nhyperctl policy trace web db icmp",
      .run = policy_trace},
     {},
 };

@@ -230,3 +230,56 @@ const char *jstr(json_object *o, const char *key)
 
 	return v ? json_object_get_string(v) : "-";
 }
+
+/* A cell's text: the column's own view, or the value's text form. */
+static const char *cell(json_object *row, const struct pr_col *c, char *buf, size_t len)
+{
+	json_object *v = jget(row, c->key);
+
+	if (c->text)
+		return c->text(row, c->key, buf, len);
+	if (!v)
+		return "-";
+	if (json_object_is_type(v, json_type_object))
+		return kv_list(v, buf, len);
+	snprintf(buf, len, "%s", json_object_get_string(v));
+	return buf[0] ? buf : "-";
+}
+
+#define PR_COLS 16
+
+void pr_table(json_object *rows, const struct pr_col *cols, const char *empty)
+{
+	size_t n = json_object_array_length(rows), w[PR_COLS] = {}, nc = 0;
+	char buf[1024];
+
+	if (pr.json) {
+		pr_value(NULL, NULL, rows);
+		return;
+	}
+	if (!n && empty) {
+		printf("%s\n", empty);
+		return;
+	}
+	for (; cols[nc].key && nc < PR_COLS; nc++) {
+		w[nc] = strlen(cols[nc].header);
+		for (size_t r = 0; r < n; r++) {
+			size_t l = strlen(
+			    cell(json_object_array_get_idx(rows, r), &cols[nc], buf, sizeof(buf)));
+
+			w[nc] = l > w[nc] ? l : w[nc];
+		}
+	}
+	for (size_t r = 0; r <= n; r++) {
+		for (size_t c = 0; c < nc; c++) {
+			const char *s = r ? cell(json_object_array_get_idx(rows, r - 1), &cols[c],
+						 buf, sizeof(buf))
+					  : cols[c].header;
+
+			if (c + 1 == nc)
+				printf("%s\n", s);
+			else
+				printf(cols[c].right ? "%*s  " : "%-*s  ", (int)w[c], s);
+		}
+	}
+}

@@ -17,6 +17,7 @@
 #define HYP_CTL_PRINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <json-c/json.h>
 
 void pr_init(bool json);
@@ -55,6 +56,21 @@ struct pr_field {
 void pr_members(const char *key, json_object *o, const struct pr_field *fields);
 /* A view for pr_field: a boolean as "on" or "off". */
 void pr_view_onoff(const char *key, json_object *value, const char *fmt);
+
+/*
+ * A table of rows (a JSON array of objects): JSON, the array as it is;
+ * text, a header and a line per row, each column as wide as its widest
+ * cell (long names fit), empty printed instead when there are no rows.
+ */
+struct pr_col {
+	const char *key;    /* the member of each row */
+	const char *header; /* upper case */
+	/* the cell's text, or NULL: the member's text form ("-" when missing) */
+	const char *(*text)(json_object *row, const char *key, char *buf, size_t len);
+	bool right; /* right-aligned (numbers) */
+};
+
+void pr_table(json_object *rows, const struct pr_col *cols, const char *empty);
 
 /* Prints o as JSON now, in both modes (documents, e.g. policy show). */
 void pr_document(json_object *o);

@@ -7,11 +7,30 @@
 #include "ctl/ctl.h"
 #include "lib/labels.h"
 
+/* CNI owner "NETWORK/CONTAINERID/IFNAME", the container ID cut to 12 */
+static const char *owner_text(json_object *row, const char *key, char *buf, size_t len)
+{
+	const char *o = jstr(row, key), *id = strchr(o, '/'),
+		   *end = id ? strchr(id + 1, '/') : NULL;
+
+	if (!end || end - id - 1 <= 12)
+		return o;
+	snprintf(buf, len, "%.*s%.13s%s", (int)(id - o), o, id, end);
+	return buf;
+}
+
 /* snic list: one row per SNIC */
-static const struct pr_field snic_row[] = {
-    {KEY_NAME, "%-16s ", NULL},	   {KEY_NETNS, "%-16s ", NULL}, {KEY_IFNAME, "%-8s ", NULL},
-    {KEY_IP, "%-18s ", NULL},	   {KEY_MAC, "%-17s ", NULL},	{KEY_PORT, "%-8s ", NULL},
-    {KEY_IDENTITY, "%-8s ", NULL}, {KEY_LABELS, "%s\n", NULL},	{},
+static const struct pr_col snic_cols[] = {
+    {.key = KEY_NAME, .header = "NAME"},
+    {.key = KEY_OWNER, .header = "OWNER", .text = owner_text},
+    {.key = KEY_IP, .header = "IP"},
+    {.key = KEY_MAC, .header = "MAC"},
+    {.key = KEY_PORT, .header = "PORT"},
+    {.key = KEY_IDENTITY, .header = "IDENTITY", .right = true},
+    {.key = KEY_NETNS, .header = "NETNS"},
+    {.key = KEY_IFNAME, .header = "IFNAME"},
+    {.key = KEY_LABELS, .header = "LABELS"},
+    {},
 };
 
 /* snic show */
@@ -146,12 +165,7 @@ static int snic_list(struct ctl *c, const struct ctl_args *a)
 
 	if (ctl_call(c, "snic.list", NULL, &res))
 		return 1;
-	pr_text("%-16s %-16s %-8s %-18s %-17s %-8s %-8s %s\n", "NAME", "NETNS", "IFNAME", "IP",
-		"MAC", "PORT", "IDENTITY", "LABELS");
-	pr_open_array(NULL);
-	for (size_t i = 0; i < json_object_array_length(res); i++)
-		pr_members(NULL, json_object_array_get_idx(res, i), snic_row);
-	pr_close_array();
+	pr_table(res, snic_cols, "no SNICs");
 	json_object_put(res);
 	return 0;
 }

@@ -24,8 +24,10 @@ json_object *do_policy_delete(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
 	const char *name = daemon_arg_str(args, KEY_NAME);
+	json_object *deleted = NULL;
+	int err = node__policy_delete(d->node, name ? name : "", &deleted, &em);
 
-	return daemon_reply(node__policy_delete(d->node, name ? name : "", &em), &em, NULL);
+	return daemon_reply(err, &em, deleted);
 }
 
 json_object *do_policy_list(struct daemon *d, json_object *args)

@@ -69,9 +69,9 @@
 /* the counters of a port (HYP_STAT_*) */
 #define KEY_STAT_RX	     "rx"
 #define KEY_STAT_FORWARDED   "forwarded"
-#define KEY_STAT_ARP_REPLIES "arp-replies"
+#define KEY_STAT_ARP_REPLIES "arp_replies"
 #define KEY_STAT_DROPPED     "dropped"
-#define KEY_STAT_RELATED     "icmp-related"
+#define KEY_STAT_RELATED     "icmp_related"
 
 /* namespace.label {namespace, labels}, namespace.unlabel {namespace, keys};
  * namespace list: [{name, snics, labels}] */

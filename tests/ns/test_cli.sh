@@ -12,7 +12,7 @@
 # several) ask on a terminal and need --yes without one; --version works
 # on the three binaries (the CNI plugin's VERSION command is unchanged).
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 31
 
 INST=cli-$UNIQ
 A=clia-$UNIQ B=clib-$UNIQ C=clic-$UNIQ
@@ -251,6 +251,51 @@ check "snic del of one and policy delete --yes of two: done without asking" bash
 	"$HYPERCTL --instance $INST snic del b </dev/null >/dev/null &&
 	 $HYPERCTL --instance $INST policy delete db-from-web second --yes </dev/null >/dev/null &&
 	 [ \"\$($HYPERCTL --instance $INST -j policy list | jq length)\" = 0 ]"
+
+# A NetworkPolicy and an InspectionPolicy of one name are two objects.
+cat >"$POL" <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: twin, namespace: prod}
+spec: {podSelector: {matchLabels: {app: none}}}
+---
+apiVersion: hyperion.io/v1
+kind: InspectionPolicy
+metadata: {name: twin, namespace: prod}
+spec:
+  podSelector: {matchLabels: {app: none}}
+  direction: ingress
+  action: alert
+  patterns: [{pattern: evil}]
+EOF
+hctl policy apply -f "$POL" >/dev/null
+kind_column() {
+	local out
+	out=$(hctl policy list)
+	grep -qE '^KIND +NAMESPACE +NAME' <<<"$out" &&
+		[ "$(grep -cE '^(NetworkPolicy|InspectionPolicy) +prod +twin ' <<<"$out")" = 2 ] || { echo "$out"; return 1; }
+}
+kind_show() {
+	local out
+	out=$(hctl policy show prod/twin 2>&1)
+	(($? == 1)) && grep -q 'say networkpolicy/prod/twin or inspectionpolicy/prod/twin' <<<"$out" &&
+		[ "$(hctl policy show inspectionpolicy/prod/twin -j | jq -r .kind)" = InspectionPolicy ] &&
+		[ "$(hctl policy show networkpolicy/prod/twin -j | jq -r .kind)" = NetworkPolicy ] || { echo "$out"; return 1; }
+}
+kind_delete() {
+	local out
+	out=$(hctl policy delete networkpolicy/prod/twin)
+	[ "$out" = "NetworkPolicy prod/twin deleted" ] &&
+		[ "$(hctl -j policy list | jq -c 'map(.kind + " " + .name)')" = '["InspectionPolicy twin"]' ] || { echo "$out"; return 1; }
+}
+trace_icmp() {
+	hctl -j policy trace a a icmp | jq -e '.proto == 1' >/dev/null &&
+		! hctl policy trace a a tcp 2>/dev/null && ! hctl policy trace a a icmp 8 2>/dev/null
+}
+check "policy list has a KIND column: the NetworkPolicy and InspectionPolicy 'twin' both listed" kind_column
+check "policy show of the ambiguous name asks for the kind; with it, the right document" kind_show
+check "policy delete networkpolicy/NS/NAME deletes that one and says so; the InspectionPolicy stays" kind_delete
+check "policy trace: icmp takes no port, tcp needs one" trace_icmp
 
 versions() {
 	"$HYPERCTL" --version | grep -qE '^hyperctl [0-9]' &&

@@ -120,11 +120,11 @@ pre=$(drops c icmp-unrelated)
 sleep 0.3
 check "a fragmentation needed about no flow of b is dropped (icmp-unrelated +$(($(drops c icmp-unrelated) - pre))); b's path MTU unchanged ($(mtu))" \
 	test "$(drops c icmp-unrelated)" -ge $((pre + 1)) -a "$(mtu)" = none
-pre=$(stat c icmp-related)
+pre=$(stat c icmp_related)
 "$RAW" "$C" eth0 icmp-frag-echo "$IPB" 4242 1280
 sleep 0.3
-check "a fragmentation needed about b's ping reaches b (icmp-related +$(($(stat c icmp-related) - pre))): b's path MTU to c is now $(mtu | cut -d' ' -f2)" \
-	test "$(stat c icmp-related)" -ge $((pre + 1)) -a "$(mtu)" = "mtu 1280"
+check "a fragmentation needed about b's ping reaches b (icmp-related +$(($(stat c icmp_related) - pre))): b's path MTU to c is now $(mtu | cut -d' ' -f2)" \
+	test "$(stat c icmp_related)" -ge $((pre + 1)) -a "$(mtu)" = "mtu 1280"
 wait "$PING"
 check "b's ping was told: $(grep -oE 'Frag needed.*' /tmp/hyp-cf-ping-$UNIQ.log | head -1)" \
 	grep -q 'mtu = 1280' /tmp/hyp-cf-ping-$UNIQ.log

@@ -22,7 +22,7 @@ ping_fails "$A" 10.240.0.250 # a's ARP for an unknown target: dropped and counte
 
 # counters of port a: "forwarded arp-replies dropped rx" and the drops by reason
 counters_a() {
-	hctl -j status | jq -r '.ports.a | "\(.forwarded // 0) \(.["arp-replies"] // 0) \(.dropped // 0) \(.rx // 0)"'
+	hctl -j status | jq -r '.ports.a | "\(.forwarded // 0) \(.arp_replies // 0) \(.dropped // 0) \(.rx // 0)"'
 }
 reasons_a() { hctl -j status | jq -c '.ports.a.drops // {}'; }
 read -r F0 R0 D0 X0 <<<"$(counters_a)"

@@ -139,7 +139,7 @@ if [ "$leak" = "0" ]; then ok "host capture during the containers' traffic saw 0
 	notok "host capture saw '$leak' frames of the containers' traffic"; fi
 
 status_counts() {
-	hctl -j status | jq -e '.ports.a.forwarded > 0 and .ports.b.forwarded > 0 and .ports.a["arp-replies"] > 0'
+	hctl -j status | jq -e '.ports.a.forwarded > 0 and .ports.b.forwarded > 0 and .ports.a.arp_replies > 0'
 }
 check "status shows forwarded and ARP-reply counters" status_counts
 check "status counts a's ARP for the unknown address as arp-unknown-target" bash -c \

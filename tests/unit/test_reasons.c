@@ -71,7 +71,7 @@ static void test_port_stat_names(void **state)
 {
 	assert_string_equal(port_stat_name(HYP_STAT_RX), "rx");
 	assert_string_equal(port_stat_name(HYP_STAT_FWD), "forwarded");
-	assert_string_equal(port_stat_name(HYP_STAT_ARP_REPLY), "arp-replies");
+	assert_string_equal(port_stat_name(HYP_STAT_ARP_REPLY), "arp_replies");
 	assert_string_equal(port_stat_name(HYP_STAT_DROP), "dropped");
 	for (uint32_t a = 0; a < __HYP_STAT_MAX; a++) {
 		assert_non_null(port_stat_name(a));
