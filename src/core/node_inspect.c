@@ -289,7 +289,7 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 	if (err)
 		goto out;
 	st->n_live = ne;
-	st->events = n->insp ? json_object_get(n->insp->events) : json_object_new_array();
+	st->events = n->insp ? json_object_get(n->insp->events) : node_events_load(n);
 	state_free(n->insp);
 	n->insp = st;
 	st = NULL;
@@ -318,8 +318,10 @@ static json_object *alert_json(const struct hyp_inspect_alert *a, const char *sn
 			       const struct insp_pat_ref *ref, const char *src, const char *dst)
 {
 	json_object *o = json_object_new_object();
+	char buf[40];
 
-	json_object_object_add(o, KEY_TIME_NS, json_object_new_int64((int64_t)a->ts));
+	json_object_object_add(o, KEY_TIME,
+			       json_object_new_string(node_wall_time(a->ts, buf, sizeof(buf))));
 	json_object_object_add(o, KEY_ENDPOINT, json_object_new_string(snic));
 	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(a->identity));
 	json_object_object_add(
@@ -329,7 +331,8 @@ static json_object *alert_json(const struct hyp_inspect_alert *a, const char *sn
 	json_object_object_add(o, KEY_DST, json_object_new_string(dst));
 	json_object_object_add(o, KEY_SPORT, json_object_new_int(a->sport));
 	json_object_object_add(o, KEY_DPORT, json_object_new_int(a->dport));
-	json_object_object_add(o, KEY_PROTO, json_object_new_int(a->proto));
+	json_object_object_add(o, KEY_PROTO,
+			       json_object_new_string(node_proto_name(a->proto, buf, sizeof(buf))));
 	json_object_object_add(o, KEY_PATTERN, json_object_new_string(ref ? ref->text : ""));
 	json_object_object_add(o, KEY_POLICY, json_object_new_string(ref ? ref->policy : ""));
 	json_object_object_add(o, KEY_OFFSET, json_object_new_int64(a->offset));
@@ -364,12 +367,17 @@ static int on_alert(const struct hyp_inspect_alert *a, void *ctx)
 	if (json_object_array_length(st->events) >= EVENTS_KEPT)
 		json_object_array_del_idx(st->events, 0, 1);
 	json_object_array_add(st->events, alert_json(a, snic, ref, src, dst));
+	n->events_dirty = true;
 	return 0;
 }
 
 int node__inspect_poll(struct node *n)
 {
-	return n->be->inspect_events(n->bep, on_alert, n);
+	int err = n->be->inspect_events(n->bep, on_alert, n);
+
+	if (n->events_dirty && n->insp && !node_events_save(n, n->insp->events))
+		n->events_dirty = false;
+	return err;
 }
 
 int node__inspect_event_fd(struct node *n)
@@ -380,7 +388,7 @@ int node__inspect_event_fd(struct node *n)
 json_object *node__events_json(struct node *n)
 {
 	node__inspect_poll(n);
-	return n->insp ? json_object_get(n->insp->events) : json_object_new_array();
+	return n->insp ? json_object_get(n->insp->events) : node_events_load(n);
 }
 
 /* What the inspection tables hold: inspected endpoint directions, distinct

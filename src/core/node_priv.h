@@ -23,9 +23,16 @@ struct node {
 	uint32_t ct_live;
 	struct insp_state *insp; /* live DFAs and recent alerts */
 	struct mon_state *mon;	 /* flow events (node_monitor.c) */
+	bool events_dirty;	 /* alerts not yet saved */
 };
 
 void node_inspect_free(struct node *n);
+
+/* node_events.c: the recent inspection events, kept in the state directory. */
+json_object *node_events_load(const struct node *n);
+int node_events_save(const struct node *n, json_object *events);
+const char *node_proto_name(uint8_t proto, char *buf, size_t len);
+const char *node_wall_time(uint64_t mono_ns, char *buf, size_t len);
 json_object *node_inspect_usage_json(struct node *n); /* for status */
 
 /* node_namespace.c: the administrator's namespace labels, for the policy compiler. */

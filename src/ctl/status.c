@@ -161,25 +161,41 @@ static int do_teardown(struct ctl *c, const struct ctl_args *a)
 	return err ? 1 : 0;
 }
 
-/* hyperctl events: recent inspection alerts and drops, a line each in text. */
+/* "SRC:SPORT -> DST:DPORT" of an event */
+static const char *flow_text(json_object *e, const char *key, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%s -> %s:%s", jstr(e, KEY_SRC), jstr(e, KEY_SPORT), jstr(e, KEY_DST),
+		 jstr(e, KEY_DPORT));
+	return buf;
+}
+
+static const char *pattern_text(json_object *e, const char *key, char *buf, size_t len)
+{
+	snprintf(buf, len, "\"%s\"", jstr(e, key));
+	return buf;
+}
+
+static const struct pr_col event_cols[] = {
+    {.key = KEY_TIME, .header = "TIME"},
+    {.key = KEY_ACTION, .header = "ACTION"},
+    {.key = KEY_ENDPOINT, .header = "SNIC"},
+    {.key = KEY_DIRECTION, .header = "DIRECTION"},
+    {.key = KEY_PROTO, .header = "PROTO"},
+    {.key = KEY_SRC, .header = "FLOW", .text = flow_text},
+    {.key = KEY_OFFSET, .header = "OFFSET", .right = true},
+    {.key = KEY_POLICY, .header = "POLICY"},
+    {.key = KEY_PATTERN, .header = "PATTERN", .text = pattern_text},
+    {},
+};
+
+/* hyperctl events: recent inspection alerts and drops, oldest first. */
 static int do_events(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *res;
 
 	if (ctl_call(c, "events", NULL, &res))
 		return 1;
-	pr_open_array(NULL);
-	for (size_t i = 0; i < json_object_array_length(res); i++) {
-		json_object *e = json_object_array_get_idx(res, i);
-
-		pr_text("%-6s %-16s %-8s %s:%s -> %s:%s proto %s  pattern \"%s\" (%s) offset %s\n",
-			jstr(e, KEY_ACTION), jstr(e, KEY_ENDPOINT), jstr(e, KEY_DIRECTION),
-			jstr(e, KEY_SRC), jstr(e, KEY_SPORT), jstr(e, KEY_DST), jstr(e, KEY_DPORT),
-			jstr(e, KEY_PROTO), jstr(e, KEY_PATTERN), jstr(e, KEY_POLICY),
-			jstr(e, KEY_OFFSET));
-		pr_value(NULL, NULL, e);
-	}
-	pr_close_array();
+	pr_table(res, event_cols, "no events");
 	json_object_put(res);
 	return 0;
 }
@@ -212,7 +228,10 @@ static const struct ctl_verb teardown_verb[] = {
 
 static const struct ctl_verb events_verb[] = {
     {.flags = CTL_JSON,
-     .summary = "recent payload-inspection alerts and drops",
+     .summary = "recent payload-inspection alerts and drops (the last 256, oldest first)",
+     .help = "One line per InspectionPolicy match: when (UTC), alert or drop, the SNIC and\n"
+	     "direction inspected, the flow, the byte offset of the match in the stream, the\n"
+	     "policy and its pattern. Kept across daemon restarts; teardown removes them.",
      .example = "hyperctl events\nhyperctl events -j",
      .run = do_events},
     {},

@@ -94,7 +94,7 @@
 #define KEY_DROP_REASON "drop_reason"
 
 /* an inspection event; identity, src, dst and proto as above */
-#define KEY_TIME_NS   "time_ns"
+#define KEY_TIME      "time" /* UTC, RFC 3339 with ms */
 #define KEY_ENDPOINT  "endpoint"
 #define KEY_DIRECTION "direction"
 #define KEY_SPORT     "sport"

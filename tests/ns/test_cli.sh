@@ -12,7 +12,7 @@
 # several) ask on a terminal and need --yes without one; --version works
 # on the three binaries (the CNI plugin's VERSION command is unchanged).
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 
 INST=cli-$UNIQ
 A=clia-$UNIQ B=clib-$UNIQ C=clic-$UNIQ
@@ -169,6 +169,9 @@ check "option before the subcommand: refused with where it goes" bash -c \
 	"out=\$($HYPERCTL --instance $INST snic --netns x add z 2>&1); [ \$? = 2 ] && grep -q 'before the subcommand' <<<\"\$out\""
 check "unknown subcommand: refused with the list of subcommands" bash -c \
 	"out=\$($HYPERCTL --instance $INST snic frob 2>&1); [ \$? = 2 ] && grep -q \"unknown subcommand 'frob' (one of: add, del, list, show, check\" <<<\"\$out\""
+
+check "events without any: 'no events' (and [] with -j)" bash -c \
+	"[ \"\$($HYPERCTL --instance $INST events)\" = 'no events' ] && [ \"\$($HYPERCTL --instance $INST -j events | jq length)\" = 0 ]"
 
 global_after() {
 	[ "$("$HYPERCTL" snic list --instance "$INST" -j)" = "$("$HYPERCTL" --instance "$INST" -j snic list)" ] &&

@@ -11,7 +11,7 @@
 # before the pattern is in force or with the pattern missed by one byte.
 . "$(dirname "$0")/lib.sh"
 
-plan 38
+plan 39
 
 INST=in-$UNIQ
 CLI=inc-$UNIQ WEB=inw-$UNIQ API=ina-$UNIQ OTH=ino-$UNIQ
@@ -201,13 +201,13 @@ check "alert mode passes the request (/admin/x served)" served "$CLI" "http://$I
 ev() { # ACTION PATTERN ENDPOINT POLICY DST-IP: an event with that flow (client -> DST-IP:80, TCP)
 	hctl -j events | jq -e --arg a "$1" --arg p "$2" --arg e "$3" --arg pol "$4" --arg s "$IPC" --arg d "$5" \
 		'[.[] | select(.action == $a and .pattern == $p and .endpoint == $e and .policy == $pol and .direction == "ingress" and
-		.src == $s and .dst == $d and .dport == 80 and .proto == 6 and .sport > 0 and .offset > 0)] | length >= 1'
+		.src == $s and .dst == $d and .dport == 80 and .proto == "tcp" and .sport > 0 and .offset > 0)] | length >= 1'
 }
 check "alert mode delivers an event (endpoint, policy, flow client -> api:80, pattern, offset)" \
 	ev alert /admin api default/api-alert "$IPA"
 check "events name the blocked flow too (client -> web:80, /etc/passwd, web-block)" \
 	ev drop /etc/passwd web default/web-block "$IPW"
-check "human events output" bash -c "$HYPERCTL --instance $INST events | grep -q 'alert  api'"
+check "human events output: a header, then the time, action and SNIC of each" bash -c "$HYPERCTL --instance $INST events | grep -qE '^TIME +ACTION +SNIC' && $HYPERCTL --instance $INST events | grep -qE '^20[0-9-]+T[0-9:.]+Z +alert +api +ingress +tcp '"
 
 # a drop document and an alert document on the same endpoint: each pattern keeps its action
 check "before the drop document: api serves /forbidden" served "$CLI" "http://$IPA/forbidden"
@@ -297,4 +297,10 @@ after=$(hctl -j policy list | jq -c 'map(.name) | sort')
 check "nothing half-applied: the policy list is still $before" test "$after" = "$before" -a "$before" = '["api-alert","api-drop","many","web-block"]'
 check "traffic still inspected after the refusal (/etc/passwd reset)" refused "$CLI" "http://$IPW/etc/passwd"
 check "and benign traffic still passes after the refusal" served "$CLI" "http://$IPW/"
+# The events outlive the daemon: a restart keeps them (same times, same flows).
+ev_before=$(hctl -j events | jq -c .)
+stop_daemon "$DAEMON_PID"
+start_daemon "$INST" || finish
+check "events are kept across a daemon restart ($(jq length <<<"$ev_before") of them)" bash -c \
+	"[ \"\$($HYPERCTL --instance $INST -j events | jq -c .)\" = '$ev_before' ] && [ \$(jq length <<<'$ev_before') -ge 2 ]"
 finish
