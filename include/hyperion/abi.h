@@ -14,6 +14,7 @@
 /* vmlinux.h already provides the __uN types */
 #else
 #include <linux/types.h>
+#include <linux/bpf.h> /* struct bpf_spin_lock */
 #endif
 
 #define HYP_ABI_VERSION 1
@@ -67,6 +68,18 @@ enum hyp_drop_reason {
 	HYP_DROP_INSPECT_BUSY = 38,	/* payload while another CPU walks the same direction */
 	HYP_DROP_CT_QUOTA = 39,		/* the sender holds its quota of conntrack entries */
 	HYP_DROP_ICMP_UNRELATED = 40,	/* ICMP error about no tracked flow of its two ends */
+	/* 41..55: north-south (uplink, NAT) */
+	/* 56..70: the cluster overlay (docs/cluster.md), checked in this order */
+	HYP_DROP_OVL_MALFORMED = 56,	/* overlay header truncated, wrong version or flags */
+	HYP_DROP_OVL_UNKNOWN_NODE = 57, /* source node not a live peer */
+	HYP_DROP_OVL_NODE_ADDR = 58,	/* outer source is not that node's address */
+	HYP_DROP_OVL_AUTH = 59,		/* authenticator does not verify: forged or modified */
+	HYP_DROP_OVL_REPLAY = 60,	/* sequence number already seen */
+	HYP_DROP_OVL_OLD = 61,		/* sequence number behind the replay window */
+	HYP_DROP_OVL_NO_INTEGRITY = 62, /* payload not covered, and this node requires it */
+	HYP_DROP_OVL_SRC_BLOCK = 63,	/* inner source outside the sending node's block */
+	HYP_DROP_OVL_NO_PEER = 64,	/* to a remote block whose node has no key here */
+	HYP_DROP_OVL_ENCAP = 65,	/* encapsulation failed (no room, no uplink, GSO) */
 	__HYP_DROP_MAX,
 };
 
@@ -479,6 +492,78 @@ enum hyp_event_stat {
 
 #define HYP_FLOW_EVENTS_RING (512 * 1024)
 
+/*
+ * Cluster overlay (docs/cluster.md). A frame to another node's block
+ * leaves through the uplink as outer IPv4 | UDP (HYP_OVL_PORT) | hyp_ovl_hdr
+ * | the inner IPv4 packet. The authenticator is SipHash-2-4 keyed with the
+ * pair key of the two nodes (X25519 + BLAKE2b, never sent) over the words
+ *   m0 = outer saddr << 32 | outer daddr
+ *   m1 = identity << 32 | src_node << 16 | flags << 8 | version
+ *   m2 = seq
+ *   m3 = inner saddr << 32 | inner daddr
+ *   m4 = inner tot_len << 48 | id << 32 | frag_off << 16 | ttl << 8 | protocol
+ *   m5 = inner L4 ports << 32 | TCP sequence (as the source stamp's m3)
+ * and, with HYP_OVL_F_PAYLOAD, the inner payload past the L4 header
+ * (8-byte words, the last zero-padded), then SipHash's length word. The
+ * receiver checks, in this order: header, node, outer source, the
+ * authenticator (current key, then the previous one after a rotation),
+ * the replay window, then policy with the authenticated identity.
+ */
+#define HYP_OVL_PORT	    7471
+#define HYP_OVL_VERSION	    1
+#define HYP_OVL_F_PAYLOAD   0x1 /* the authenticator covers the payload */
+#define HYP_OVL_WINDOW	    64	/* replay window, sequence numbers */
+#define HYP_OVL_MAX_PEERS   4096
+#define HYP_OVL_MAX_ROUTES  4096
+#define HYP_OVL_OVERHEAD    (20 + 8 + 24) /* outer IPv4 + UDP + hyp_ovl_hdr */
+
+struct hyp_ovl_hdr {
+	__u8 version;
+	__u8 flags;	/* HYP_OVL_F_* */
+	__u16 src_node; /* big-endian */
+	__u32 identity; /* big-endian: the source endpoint's cluster-wide identity */
+	__u64 seq;	/* big-endian: per sending node and receiving node */
+	__u64 auth;	/* SipHash-2-4, as computed (host order bytes) */
+};
+_Static_assert(sizeof(struct hyp_ovl_hdr) == 24, "hyp_ovl_hdr abi");
+
+/* Peer table: node number -> where it is and the pair keys. */
+struct hyp_ovl_peer {
+	__u32 addr;	   /* the node's uplink address */
+	__u32 flags;	   /* HYP_OVL_PEER_F_* */
+	__u64 key[2];	   /* pair key: current */
+	__u64 prev_key[2]; /* the one before a rotation (either side's) */
+	__u32 net, mask;   /* the node's address block */
+};
+_Static_assert(sizeof(struct hyp_ovl_peer) == 48, "hyp_ovl_peer abi");
+
+#define HYP_OVL_PEER_F_PREV 0x1 /* prev_key is accepted */
+
+/* Replay state per sending node (receive side). */
+struct hyp_ovl_rx {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 top;    /* highest sequence number accepted */
+	__u64 bitmap; /* bit i: top - i was accepted */
+};
+
+/* Routes: a remote block -> its node (LPM). */
+struct hyp_ovl_route_key {
+	__u32 prefixlen;
+	__u32 addr;
+};
+
+/* This node, one entry. */
+struct hyp_ovl_self {
+	__u32 node;  /* this node's number (0: not in a cluster) */
+	__u32 flags; /* HYP_OVL_SELF_F_* */
+	__u32 addr;  /* this node's uplink address */
+	__u32 uplink_ifindex;
+};
+_Static_assert(sizeof(struct hyp_ovl_self) == 16, "hyp_ovl_self abi");
+
+#define HYP_OVL_SELF_F_PAYLOAD 0x1 /* send with, and require, payload integrity */
+
 /* Names of pinned objects under the instance's pin root. */
 #define HYP_PIN_ENDPOINTS   "hyp_endpoints"
 #define HYP_PIN_PORTS	    "hyp_ports"
@@ -500,5 +585,10 @@ enum hyp_event_stat {
 #define HYP_PIN_EV_CFG	    "hyp_ev_cfg"
 #define HYP_PIN_EV_BUDGET   "hyp_ev_budget"
 #define HYP_PIN_EV_STATS    "hyp_ev_stats"
+#define HYP_PIN_OVL_PEERS   "hyp_ovl_peers"
+#define HYP_PIN_OVL_RX	    "hyp_ovl_rx"
+#define HYP_PIN_OVL_TX	    "hyp_ovl_tx"
+#define HYP_PIN_OVL_ROUTES  "hyp_ovl_routes"
+#define HYP_PIN_OVL_SELF    "hyp_ovl_self"
 
 #endif /* HYPERION_ABI_H */

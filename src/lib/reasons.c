@@ -47,6 +47,16 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
     [HYP_DROP_INSPECT_BUSY] = "inspect-concurrent",
     [HYP_DROP_CT_QUOTA] = "ct-quota",
     [HYP_DROP_ICMP_UNRELATED] = "icmp-unrelated",
+    [HYP_DROP_OVL_MALFORMED] = "overlay-malformed",
+    [HYP_DROP_OVL_UNKNOWN_NODE] = "overlay-unknown-node",
+    [HYP_DROP_OVL_NODE_ADDR] = "overlay-node-addr",
+    [HYP_DROP_OVL_AUTH] = "overlay-auth-failed",
+    [HYP_DROP_OVL_REPLAY] = "overlay-replay",
+    [HYP_DROP_OVL_OLD] = "overlay-behind-window",
+    [HYP_DROP_OVL_NO_INTEGRITY] = "overlay-no-integrity",
+    [HYP_DROP_OVL_SRC_BLOCK] = "overlay-src-block",
+    [HYP_DROP_OVL_NO_PEER] = "overlay-no-peer",
+    [HYP_DROP_OVL_ENCAP] = "overlay-encap-failed",
 };
 
 const char *drop_reason_name(uint32_t reason)

@@ -105,3 +105,30 @@ void stamp_apply(const uint64_t key[2], uint8_t *frame, size_t len)
 {
 	stamp_mac(stamp_frame(key, frame, len), frame);
 }
+
+/* SipHash-2-4 of a byte string (the reference algorithm; the overlay's authenticator). */
+uint64_t siphash24(const uint64_t key[2], const uint8_t *msg, size_t len)
+{
+	uint64_t v[4] = {
+	    0x736f6d6570736575ULL ^ key[0],
+	    0x646f72616e646f6dULL ^ key[1],
+	    0x6c7967656e657261ULL ^ key[0],
+	    0x7465646279746573ULL ^ key[1],
+	};
+	uint64_t b = (uint64_t)len << 56, m;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = 0;
+		for (int k = 0; k < 8; k++)
+			m |= (uint64_t)msg[i + k] << (8 * k);
+		absorb(v, m);
+	}
+	for (int k = 0; i + k < len; k++)
+		b |= (uint64_t)msg[i + k] << (8 * k);
+	absorb(v, b);
+	v[2] ^= 0xff;
+	for (int k = 0; k < 4; k++)
+		sipround(v);
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}

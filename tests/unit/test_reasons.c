@@ -4,17 +4,28 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "hyperion/abi.h"
 #include "lib/reasons.h"
 
+/* Values of a range reserved for an area that has not assigned them yet
+ * (abi.h: 41..55 north-south, 56..70 cluster, 71..85 IPv6): no name, and
+ * "unknown" on the CLI, until that area appends its reason. */
+static bool reserved_gap(uint32_t r)
+{
+	return r >= 41 && r <= 85 && !strcmp(drop_reason_name(r), "unknown");
+}
+
 static void test_every_reason_named(void **state)
 {
 	for (uint32_t r = 0; r < __HYP_DROP_MAX; r++) {
 		const char *name = drop_reason_name(r);
 
+		if (reserved_gap(r))
+			continue;
 		assert_non_null(name);
 		if (!*name || !strcmp(name, "unknown"))
 			fail_msg("drop reason %u has no name", r);
@@ -29,7 +40,7 @@ static void test_names_distinct(void **state)
 {
 	for (uint32_t a = 0; a < __HYP_DROP_MAX; a++)
 		for (uint32_t b = a + 1; b < __HYP_DROP_MAX; b++)
-			if (!strcmp(drop_reason_name(a), drop_reason_name(b)))
+			if (!reserved_gap(a) && !strcmp(drop_reason_name(a), drop_reason_name(b)))
 				fail_msg("drop reasons %u and %u share the name \"%s\"", a, b,
 					 drop_reason_name(a));
 }
@@ -37,7 +48,8 @@ static void test_names_distinct(void **state)
 static void test_round_trip(void **state)
 {
 	for (uint32_t r = 0; r < __HYP_DROP_MAX; r++)
-		assert_int_equal(drop_reason_from_name(drop_reason_name(r)), r);
+		if (!reserved_gap(r))
+			assert_int_equal(drop_reason_from_name(drop_reason_name(r)), r);
 }
 
 static void test_stable_names(void **state)

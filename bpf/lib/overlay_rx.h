@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Overlay receive (uplink ingress): a frame from another node. Nothing in
+ * it is believed before its authenticator verifies: the header is parsed,
+ * the sending node looked up, the outer source checked against that
+ * node's address, the authenticator recomputed with the pair key (the
+ * previous one too, after a rotation), then the replay window; only then
+ * is the identity it carries used, and the inner source must lie in the
+ * sending node's block. The caller then decapsulates (ovl_decap) and
+ * runs policy with that identity.
+ */
+#ifndef HYP_BPF_OVERLAY_RX_H
+#define HYP_BPF_OVERLAY_RX_H
+
+#include "pipeline.h"
+#include "maps_overlay.h"
+#include "ovl_auth.h"
+
+#define OVL_IP_OFF	(sizeof(struct ethhdr))
+#define OVL_HDR_OFF	(OVL_IP_OFF + sizeof(struct iphdr) + sizeof(struct udphdr))
+#define OVL_INNER_OFF	(OVL_HDR_OFF + sizeof(struct hyp_ovl_hdr))
+
+/* What the receive checks established. */
+struct ovl_rx {
+	__u32 node;	/* the authenticated sending node */
+	__u32 identity; /* the authenticated source identity */
+};
+
+/* Is this outer IPv4 packet overlay (UDP to HYP_OVL_PORT)? */
+static __always_inline int ovl_is_overlay(struct pkt_ctx *ctx)
+{
+	struct udphdr *udp = (void *)(ctx->ip + 1);
+
+	if (ctx->ip->protocol != IPPROTO_UDP || (void *)(udp + 1) > ctx->end)
+		return 0;
+	return udp->dest == bpf_htons(HYP_OVL_PORT);
+}
+
+/* Window check and update, under the peer's lock: 0 or a drop reason. */
+static __always_inline int ovl_replay(__u32 node, __u64 seq)
+{
+	struct hyp_ovl_rx *r = bpf_map_lookup_elem(&hyp_ovl_rx, &node);
+	int reason = 0;
+
+	if (!r)
+		return HYP_DROP_OVL_UNKNOWN_NODE;
+	bpf_spin_lock(&r->lock);
+	if (seq > r->top) {
+		__u64 shift = seq - r->top;
+
+		r->bitmap = shift >= 64 ? 1 : (r->bitmap << shift) | 1;
+		r->top = seq;
+	} else if (r->top - seq >= HYP_OVL_WINDOW) {
+		reason = HYP_DROP_OVL_OLD;
+	} else if (r->bitmap & (1ULL << (r->top - seq))) {
+		reason = HYP_DROP_OVL_REPLAY;
+	} else {
+		r->bitmap |= 1ULL << (r->top - seq);
+	}
+	bpf_spin_unlock(&r->lock);
+	return reason;
+}
+
+static __always_inline int ovl_verify_auth(struct pkt_ctx *ctx, const struct hyp_ovl_peer *p,
+					   const struct hyp_ovl_hdr *h, const struct ovl_words *w,
+					   struct iphdr *in)
+{
+	int payload = h->flags & HYP_OVL_F_PAYLOAD, ok;
+	__u32 paylen = bpf_ntohs(in->tot_len) - sizeof(struct iphdr);
+	__u32 off = OVL_INNER_OFF + sizeof(struct iphdr);
+	__u64 a;
+
+	a = ovl_auth(ctx->skb, p->key, w, payload, off, paylen, &ok);
+	if (ok && a == h->auth)
+		return 0;
+	if (!(p->flags & HYP_OVL_PEER_F_PREV))
+		return HYP_DROP_OVL_AUTH;
+	a = ovl_auth(ctx->skb, p->prev_key, w, payload, off, paylen, &ok);
+	return ok && a == h->auth ? 0 : HYP_DROP_OVL_AUTH;
+}
+
+static __always_inline int ovl_rx_stage(struct pkt_ctx *ctx, const struct hyp_ovl_self *self,
+					struct ovl_rx *out)
+{
+	struct __sk_buff *skb = ctx->skb;
+	struct hyp_ovl_hdr *h = (void *)(long)skb->data + OVL_HDR_OFF;
+	struct iphdr *in = (void *)(h + 1);
+	const struct hyp_ovl_peer *p;
+	struct ovl_words w;
+	__u32 node;
+	int err;
+
+	if ((void *)(in + 1) > ctx->end || h->version != HYP_OVL_VERSION ||
+	    (h->flags & ~HYP_OVL_F_PAYLOAD) || in->ihl != 5 || in->version != 4 ||
+	    bpf_ntohs(in->tot_len) != skb->len - OVL_INNER_OFF ||
+	    bpf_ntohs(ctx->ip->tot_len) != skb->len - OVL_IP_OFF)
+		return HYP_DROP_OVL_MALFORMED;
+	node = bpf_ntohs(h->src_node);
+	p = bpf_map_lookup_elem(&hyp_ovl_peers, &node);
+	if (!p || node == self->node)
+		return HYP_DROP_OVL_UNKNOWN_NODE;
+	if (ctx->ip->saddr != p->addr)
+		return HYP_DROP_OVL_NODE_ADDR;
+	w.m[0] = ((__u64)bpf_ntohl(ctx->ip->saddr) << 32) | bpf_ntohl(ctx->ip->daddr);
+	w.m[1] = ((__u64)bpf_ntohl(h->identity) << 32) | ((__u64)node << 16) |
+		 ((__u64)h->flags << 8) | h->version;
+	w.m[2] = bpf_be64_to_cpu(h->seq);
+	ovl_inner_words(skb, in, OVL_INNER_OFF, &w);
+	err = ovl_verify_auth(ctx, p, h, &w, in);
+	if (err)
+		return err;
+	err = ovl_replay(node, w.m[2]);
+	if (err)
+		return err;
+	if ((self->flags & HYP_OVL_SELF_F_PAYLOAD) && !(h->flags & HYP_OVL_F_PAYLOAD))
+		return HYP_DROP_OVL_NO_INTEGRITY;
+	if ((bpf_ntohl(in->saddr) & p->mask) != p->net)
+		return HYP_DROP_OVL_SRC_BLOCK;
+	out->node = node;
+	out->identity = bpf_ntohl(h->identity);
+	return 0;
+}
+
+/* Strips outer IPv4, UDP and the overlay header; the Ethernet header stays. */
+static __always_inline int ovl_decap(struct pkt_ctx *ctx)
+{
+	struct __sk_buff *skb = ctx->skb;
+	struct cursor c;
+
+	if (bpf_skb_adjust_room(skb, -(__s32)HYP_OVL_OVERHEAD, BPF_ADJ_ROOM_MAC, 0))
+		return HYP_DROP_OVL_MALFORMED;
+	c.pos = (void *)(long)skb->data;
+	c.end = (void *)(long)skb->data_end;
+	if (parse_eth(&c, &ctx->eth) != ETH_P_IP || parse_ipv4(&c, &ctx->ip) < 0)
+		return HYP_DROP_OVL_MALFORMED;
+	ctx->end = c.end;
+	ctx->frame = FRAME_IPV4;
+	return 0;
+}
+
+#endif /* HYP_BPF_OVERLAY_RX_H */
