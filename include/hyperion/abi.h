@@ -68,7 +68,17 @@ enum hyp_drop_reason {
 	HYP_DROP_INSPECT_BUSY = 38,	/* payload while another CPU walks the same direction */
 	HYP_DROP_CT_QUOTA = 39,		/* the sender holds its quota of conntrack entries */
 	HYP_DROP_ICMP_UNRELATED = 40,	/* ICMP error about no tracked flow of its two ends */
-	/* 41..55: north-south (uplink, NAT) */
+	/* north-south (41..55) */
+	HYP_DROP_UPLINK_TO_BRIDGE = 41, /* outside -> the uplink address: not published, no reply */
+	HYP_DROP_UPLINK_ARP = 42,	/* ARP on the uplink not about the uplink address */
+	HYP_DROP_UPLINK_NOT_OURS = 43,	/* outside IPv4 not addressed to the uplink address */
+	HYP_DROP_UPLINK_SPOOF = 44,	/* outside frame with a pool or uplink source address */
+	HYP_DROP_NO_UPLINK = 45,	/* to outside the pool, and the bridge has no uplink */
+	HYP_DROP_NAT_NO_PORT = 46,	/* no free SNAT port for the flow */
+	HYP_DROP_UPLINK_FIB = 47,	/* no route or neighbour towards the outside */
+	HYP_DROP_UPLINK_MTU = 48,    /* bigger than the uplink MTU with DF set (ICMP sent back) */
+	HYP_DROP_UPLINK_PROTO = 49,  /* a protocol SNAT cannot translate (not TCP/UDP/ICMP echo) */
+	HYP_DROP_HOST_TO_OTHER = 50, /* host port frame not addressed by/to the host endpoint */
 	/* 56..70: the cluster overlay (docs/cluster.md), checked in this order */
 	HYP_DROP_OVL_MALFORMED = 56,	/* overlay header truncated, wrong version or flags */
 	HYP_DROP_OVL_UNKNOWN_NODE = 57, /* source node not a live peer */
@@ -453,10 +463,11 @@ struct hyp_flow_event {
 	__u32 saddr, daddr; /* as the packet carries them (0: not IPv4) */
 	__u16 sport, dport; /* host order; ICMP echo: the id */
 	__u32 src_id, dst_id;
-	__u32 reason;			 /* HYP_EV_DROP: hyp_drop_reason */
-	__u32 rule_egress, rule_ingress; /* HYP_EV_FLOW: rule ids that allowed it, 0: not enforced */
-	__u32 rev;			 /* policy revision the decision was made under */
-	__u32 len;			 /* frame bytes */
+	__u32 reason; /* HYP_EV_DROP: hyp_drop_reason */
+	__u32 rule_egress,
+	    rule_ingress; /* HYP_EV_FLOW: rule ids that allowed it, 0: not enforced */
+	__u32 rev;	  /* policy revision the decision was made under */
+	__u32 len;	  /* frame bytes */
 	__u32 pad[2];
 };
 _Static_assert(sizeof(struct hyp_flow_event) == 64, "hyp_flow_event abi");
@@ -509,13 +520,13 @@ enum hyp_event_stat {
  * authenticator (current key, then the previous one after a rotation),
  * the replay window, then policy with the authenticated identity.
  */
-#define HYP_OVL_PORT	    7471
-#define HYP_OVL_VERSION	    1
-#define HYP_OVL_F_PAYLOAD   0x1 /* the authenticator covers the payload */
-#define HYP_OVL_WINDOW	    64	/* replay window, sequence numbers */
-#define HYP_OVL_MAX_PEERS   4096
-#define HYP_OVL_MAX_ROUTES  4096
-#define HYP_OVL_OVERHEAD    (20 + 8 + 24) /* outer IPv4 + UDP + hyp_ovl_hdr */
+#define HYP_OVL_PORT	   7471
+#define HYP_OVL_VERSION	   1
+#define HYP_OVL_F_PAYLOAD  0x1 /* the authenticator covers the payload */
+#define HYP_OVL_WINDOW	   64  /* replay window, sequence numbers */
+#define HYP_OVL_MAX_PEERS  4096
+#define HYP_OVL_MAX_ROUTES 4096
+#define HYP_OVL_OVERHEAD   (20 + 8 + 24) /* outer IPv4 + UDP + hyp_ovl_hdr */
 
 struct hyp_ovl_hdr {
 	__u8 version;
@@ -564,6 +575,25 @@ _Static_assert(sizeof(struct hyp_ovl_self) == 16, "hyp_ovl_self abi");
 
 #define HYP_OVL_SELF_F_PAYLOAD 0x1 /* send with, and require, payload integrity */
 
+/*
+ * North-south: the uplink, the bridge's port to the outside (one entry).
+ * The uplink address takes outside traffic only for published ports and
+ * for replies of translated flows; ARP about it goes to the bridge netns's
+ * kernel, which resolves the next hop's MAC (bpf_redirect_neigh).
+ */
+struct hyp_uplink {
+	__u32 ifindex; /* in the bridge netns; 0: no uplink */
+	__u32 ip;      /* the uplink address */
+	__u32 net;     /* its subnet */
+	__u32 mask;
+	__u32 gw; /* next hop off the subnet (0: none, only on-link) */
+	__u32 mtu;
+	__u8 mac[6];
+	__u16 flags;
+	__u32 pad;
+};
+_Static_assert(sizeof(struct hyp_uplink) == 36, "hyp_uplink abi");
+
 /* Names of pinned objects under the instance's pin root. */
 #define HYP_PIN_ENDPOINTS   "hyp_endpoints"
 #define HYP_PIN_PORTS	    "hyp_ports"
@@ -590,5 +620,6 @@ _Static_assert(sizeof(struct hyp_ovl_self) == 16, "hyp_ovl_self abi");
 #define HYP_PIN_OVL_TX	    "hyp_ovl_tx"
 #define HYP_PIN_OVL_ROUTES  "hyp_ovl_routes"
 #define HYP_PIN_OVL_SELF    "hyp_ovl_self"
+#define HYP_PIN_UPLINK	    "hyp_uplink"
 
 #endif /* HYPERION_ABI_H */

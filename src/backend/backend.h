@@ -131,11 +131,11 @@ struct hyp_flow_rec {
 	uint8_t type; /* HYP_EV_FLOW / HYP_EV_DROP */
 	uint8_t proto;
 	uint8_t tcp_flags;
-	uint32_t port_ifindex;	/* the port it came in on: hyp_snic_info.port_ifindex */
-	uint32_t saddr, daddr;	/* host order, 0: none */
+	uint32_t port_ifindex; /* the port it came in on: hyp_snic_info.port_ifindex */
+	uint32_t saddr, daddr; /* host order, 0: none */
 	uint16_t sport, dport;
-	uint32_t src_id, dst_id; /* identities, 0: unknown */
-	uint32_t reason;	 /* HYP_EV_DROP */
+	uint32_t src_id, dst_id;	    /* identities, 0: unknown */
+	uint32_t reason;		    /* HYP_EV_DROP */
 	uint32_t rule_egress, rule_ingress; /* HYP_EV_FLOW: pol_program rule ids, 0: none */
 	uint32_t rev, len;
 };
@@ -156,6 +156,25 @@ struct hyp_event_stats {
 typedef int (*hyp_limited_cb)(uint32_t port_ifindex, uint64_t limited, void *ctx);
 /* The conntrack entries a SNIC's flows hold. */
 typedef int (*hyp_owner_cb)(uint32_t snic_id, uint32_t entries, void *ctx);
+
+/* The uplink: the NIC's port to the outside (docs/northsouth.md). */
+struct hyp_uplink_spec {
+	const char *ifname; /* in the host netns when it is handed over */
+	uint32_t ip;	    /* host order: the uplink address */
+	uint8_t prefix;
+	uint32_t gw; /* host order: next hop off the subnet, 0: none */
+};
+
+struct hyp_uplink_info {
+	char ifname[16];
+	uint32_t ifindex; /* the port on the NIC (emu: in the bridge netns) */
+	uint8_t mac[6];
+	uint32_t mtu;
+	uint32_t ip, gw; /* host order */
+	uint8_t prefix;
+	bool gw_resolved; /* the next hop's MAC is known: gw_mac */
+	uint8_t gw_mac[6];
+};
 
 struct hyp_backend_ops {
 	const char *name;
@@ -224,6 +243,20 @@ struct hyp_backend_ops {
 	/* Totals, and (cb not NULL) each port's refused count. */
 	int (*event_stats)(void *priv, struct hyp_event_stats *out, hyp_limited_cb cb, void *ctx);
 	int (*ct_owners)(void *priv, hyp_owner_cb cb, void *ctx);
+	/*
+	 * Makes the interface the NIC's uplink: taken from the host netns
+	 * (after recording how it was: name, MTU, admin state, addresses,
+	 * routes through it), given the address and next hop, its datapath
+	 * attached. When it is already the uplink with this spec (a restart),
+	 * adopts it and restores what is missing. -ENODEV: no such interface;
+	 * -EBUSY: in use (a port of a bridge or bond, loopback, or another
+	 * uplink is set). On failure nothing is changed.
+	 */
+	int (*uplink_attach)(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
+	/* Gives the interface back to the host netns as it was found. Idempotent. */
+	int (*uplink_detach)(void *priv, struct errmsg *em);
+	/* -ENOENT when there is no uplink. */
+	int (*uplink_info)(void *priv, struct hyp_uplink_info *out);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

@@ -441,4 +441,7 @@ const struct hyp_backend_ops emu_backend_ops = {
     .flow_event_fd = emu_flow_event_fd,
     .event_stats = emu_event_stats,
     .ct_owners = emu_ct_owners,
+    .uplink_attach = emu_uplink_attach,
+    .uplink_detach = emu_uplink_detach,
+    .uplink_info = emu_uplink_info,
 };

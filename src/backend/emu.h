@@ -10,14 +10,18 @@
 #define EMU_PORT_PREFIX	 "hp"			/* bridge port of SNIC id N: hpN */
 #define EMU_NETNS_PREFIX "hyp-"			/* the bridge netns of instance I: hyp-I */
 #define EMU_PIN_BASE	 "/sys/fs/bpf/hyperion" /* pins of instance I: EMU_PIN_BASE/I */
+/* how the uplink of instance I was found, to give it back: EMU_REC_DIR/I.uplink */
+#define EMU_REC_DIR "/run/hyperion-emu"
 
 struct bridge_port_bpf;
 struct snic_guard_bpf;
+struct uplink_bpf;
 
 /* emu_names.c: the names of an instance's domain; links nothing. */
 struct emu_names {
-	char netns[64];	    /* the emulated NIC */
-	char pin_root[256]; /* bpffs root of the instance */
+	char netns[64];	      /* the emulated NIC */
+	char pin_root[256];   /* bpffs root of the instance */
+	char uplink_rec[128]; /* how its uplink was found (a JSON file) */
 };
 
 int emu_names(const char *instance, struct emu_names *out);
@@ -63,6 +67,7 @@ struct emu {
 	struct nl *bnl; /* rtnetlink inside the NIC netns */
 	struct bridge_port_bpf *port;
 	struct snic_guard_bpf *guard;
+	struct uplink_bpf *uplink;
 	struct emu_insp_live *insp; /* in the order of the last inspect_load */
 	size_t n_insp;
 	struct emu_dfa *dfas; /* the automata the entries of the last load use */
@@ -88,6 +93,14 @@ int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
+
+/* emu_uplink.c */
+int emu_uplink_attach(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
+int emu_uplink_detach(void *priv, struct errmsg *em);
+int emu_uplink_info(void *priv, struct hyp_uplink_info *out);
+/* emu_giveback.c: the uplink back to the caller's netns as its record says; links no
+ * BPF (emu_purge uses it). 0 also when there is no record. */
+int emu_uplink_giveback(const struct emu_names *nm, struct errmsg *em);
 
 /* emu_purge.c: backend_purge of emu; links no BPF. */
 int emu_purge(const struct hyp_domain_cfg *cfg);

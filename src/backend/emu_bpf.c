@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "bpf/bridge_port.skel.h"
 #include "bpf/snic_guard.skel.h"
+#include "bpf/uplink.skel.h"
 
 #define BPF_FS	      "/sys/fs/bpf"
 #define BPF_FS_MAGIC_ 0xcafe4a11
@@ -77,6 +78,12 @@ int emu_bpf_load(struct emu *e, struct errmsg *em)
 	err = snic_guard_bpf__load(e->guard);
 	if (err)
 		return em_set(em, err, "cannot load snic_guard program: %s", strerror(-err));
+	e->uplink = uplink_bpf__open_opts(&opts);
+	if (!e->uplink)
+		return em_set(em, -errno, "cannot open uplink BPF object");
+	err = uplink_bpf__load(e->uplink);
+	if (err)
+		return em_set(em, err, "cannot load uplink program: %s", strerror(-err));
 	return 0;
 }
 
@@ -84,6 +91,8 @@ void emu_bpf_unload(struct emu *e)
 {
 	bridge_port_bpf__destroy(e->port);
 	snic_guard_bpf__destroy(e->guard);
+	uplink_bpf__destroy(e->uplink);
+	e->uplink = NULL;
 	e->port = NULL;
 	e->guard = NULL;
 }

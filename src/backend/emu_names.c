@@ -14,13 +14,15 @@
 
 int emu_names(const char *instance, struct emu_names *out)
 {
-	int a, b;
+	int a, b, c;
 
 	if (!instance || !*instance || validate_instance_name(instance))
 		return -EINVAL;
 	a = snprintf(out->netns, sizeof(out->netns), EMU_NETNS_PREFIX "%s", instance);
 	b = snprintf(out->pin_root, sizeof(out->pin_root), EMU_PIN_BASE "/%s", instance);
-	if (a < 0 || (size_t)a >= sizeof(out->netns) || b < 0 || (size_t)b >= sizeof(out->pin_root))
+	c = snprintf(out->uplink_rec, sizeof(out->uplink_rec), EMU_REC_DIR "/%s.uplink", instance);
+	if (a < 0 || (size_t)a >= sizeof(out->netns) || b < 0 ||
+	    (size_t)b >= sizeof(out->pin_root) || c < 0 || (size_t)c >= sizeof(out->uplink_rec))
 		return -ENAMETOOLONG;
 	return 0;
 }

@@ -76,6 +76,13 @@ int emu_purge(const struct hyp_domain_cfg *cfg)
 	err = emu_names(cfg->instance, &nm);
 	if (err)
 		return err;
+	{
+		struct errmsg em = {};
+
+		/* before the netns goes: a veth uplink would go with it */
+		if (emu_uplink_giveback(&nm, &em))
+			pr_warn("instance %s: %s\n", cfg->instance, em.msg);
+	}
 	if (netns_exists_named(nm.netns)) {
 		err = ports_remove(nm.netns);
 		if (err)

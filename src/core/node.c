@@ -166,6 +166,9 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 		err = n->be->events_set(n->bep, &o->events, em);
 	if (err)
 		goto err;
+	err = node_uplink_start(n, o, fresh, em);
+	if (err)
+		goto err;
 	*out = n;
 	return 0;
 err:

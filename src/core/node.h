@@ -32,6 +32,8 @@ struct node_opts {
 	uint32_t big_tcp;  /* BIG TCP size for every SNIC; 0: off */
 	const char *backend;
 	struct hyp_event_settings events; /* flow events of the datapath */
+	/* hyperiond --uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP] */
+	const char *uplink, *uplink_addr, *uplink_gw;
 };
 
 struct snic_req {
@@ -111,6 +113,21 @@ int node__ns_unlabel(struct node *n, const char *ns, const char *const *keys, si
 		     struct errmsg *em);
 /* [{name, snics, labels}] of every namespace with SNICs or labels, by name. */
 json_object *node__ns_list_json(struct node *n);
+
+/* The uplink (node_uplink.c): the NIC's port to the outside, kept in the store. */
+struct uplink_req {
+	const char *ifname;
+	const char *addr;    /* A.B.C.D/P: the uplink address */
+	const char *gateway; /* NULL or "": none (outside peers on the subnet only) */
+};
+
+/* Refused with nothing changed: a bad name or address, an address overlapping
+ * the pool, an unknown or busy interface, another uplink already set. */
+int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg *em);
+/* Gives the interface back to the host netns as it was found. */
+int node__uplink_clear(struct node *n, struct errmsg *em);
+/* {} when there is none. */
+json_object *node__uplink_json(struct node *n);
 
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);

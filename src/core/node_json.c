@@ -164,6 +164,20 @@ static int attr_cb(const char *key, const char *val, void *ctx)
 	return 0;
 }
 
+/* The uplink with its port counters, under "uplink" ({} when none). */
+static void uplink_status(struct node *n, json_object *o, json_object *ports)
+{
+	json_object *u = node__uplink_json(n), *ifx, *cnt;
+	char k[24];
+
+	if (json_object_object_get_ex(u, KEY_IFINDEX, &ifx)) {
+		snprintf(k, sizeof(k), "%lld", (long long)json_object_get_int64(ifx));
+		if (json_object_object_get_ex(ports, k, &cnt))
+			json_object_object_add(u, KEY_COUNTERS, json_object_get(cnt));
+	}
+	json_object_object_add(o, KEY_UPLINK, u);
+}
+
 json_object *node__status_json(struct node *n)
 {
 	struct counters_ctx c = {.n = n};
@@ -204,6 +218,7 @@ json_object *node__status_json(struct node *n)
 	nc.out_ports = json_object_new_object();
 	nc.out_guards = json_object_new_object();
 	store__snic_foreach(n->st, name_cb, &nc);
+	uplink_status(n, o, c.ports);
 	json_object_put(c.ports);
 	json_object_put(c.guards);
 	json_object_object_add(o, KEY_PORTS, nc.out_ports);

@@ -46,6 +46,10 @@ struct node_ns {
 int node_ns_load(struct node *n, struct node_ns *out);
 void node_ns_free(struct node_ns *s);
 
+/* node_uplink.c: at start, the options' uplink (an error fails the start, and a
+ * fresh domain is removed again), else the stored one taken again. */
+int node_uplink_start(struct node *n, const struct node_opts *o, bool fresh, struct errmsg *em);
+
 /* node_purge.c: state, socket, lock; the shared parents after the last instance. */
 void node_files_remove(const struct hyp_paths *p);
 

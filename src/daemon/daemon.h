@@ -99,5 +99,9 @@ int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em
 int daemon_cluster_start(struct daemon *d);
 json_object *do_cluster_status(struct daemon *d, json_object *args);
 json_object *do_cluster_rotate_key(struct daemon *d, json_object *args);
+/* The uplink (uplink_handlers.c) */
+json_object *do_uplink_set(struct daemon *d, json_object *args);
+json_object *do_uplink_show(struct daemon *d, json_object *args);
+json_object *do_uplink_clear(struct daemon *d, json_object *args);
 
 #endif

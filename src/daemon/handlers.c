@@ -213,6 +213,9 @@ static const struct {
     {"namespace.list", do_namespace_list},
     {"cluster.status", do_cluster_status},
     {"cluster.rotate_key", do_cluster_rotate_key},
+    {"uplink.set", do_uplink_set},
+    {"uplink.show", do_uplink_show},
+    {"uplink.clear", do_uplink_clear},
 };
 
 json_object *daemon_dispatch(struct daemon *d, json_object *req)

@@ -27,6 +27,7 @@ static void usage(FILE *f)
 	    "                 [--big-tcp BYTES] [--events LIST] [--event-rate N] [--event-burst "
 	    "N]\n"
 	    "                 [--web IP:PORT [--web-allow-remote]] [--metrics-endpoints]\n"
+	    "                 [--uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP]]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
@@ -47,6 +48,10 @@ static void usage(FILE *f)
 	    "  --web IP:PORT    serve /metrics (Prometheus) and the flow page at / (default off);\n"
 	    "                   a loopback IP unless --web-allow-remote (no authentication)\n"
 	    "  --metrics-endpoints  per-endpoint series in /metrics (one set per SNIC)\n"
+	    "  --uplink IFNAME  move IFNAME from the host netns into the bridge as its port to\n"
+	    "                   the outside (kept in the state; given back at uplink clear\n"
+	    "                   or teardown); --uplink-addr CIDR its address (outside the\n"
+	    "                   pool), --uplink-gateway IP the next hop off its subnet\n"
 	    "  -v               debug logging\n"
 	    "  --version        print the version and exit\n"
 	    "  -h, --help       print this help and exit (nothing is started)\n"
@@ -173,6 +178,9 @@ enum {
 	OPT_WEB,
 	OPT_WEB_REMOTE,
 	OPT_METRICS_EPS,
+	OPT_UPLINK,
+	OPT_UPLINK_ADDR,
+	OPT_UPLINK_GW,
 };
 
 static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon *d,
@@ -196,6 +204,9 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"web", required_argument, NULL, OPT_WEB},
 	    {"web-allow-remote", no_argument, NULL, OPT_WEB_REMOTE},
 	    {"metrics-endpoints", no_argument, NULL, OPT_METRICS_EPS},
+	    {"uplink", required_argument, NULL, OPT_UPLINK},
+	    {"uplink-addr", required_argument, NULL, OPT_UPLINK_ADDR},
+	    {"uplink-gateway", required_argument, NULL, OPT_UPLINK_GW},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -289,6 +300,15 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 		case OPT_METRICS_EPS:
 			d->metrics_endpoints = true;
 			break;
+		case OPT_UPLINK:
+			o->uplink = optarg;
+			break;
+		case OPT_UPLINK_ADDR:
+			o->uplink_addr = optarg;
+			break;
+		case OPT_UPLINK_GW:
+			o->uplink_gw = optarg;
+			break;
 		case 'v':
 			log_set_level(HYP_LOG_DEBUG);
 			break;
@@ -317,6 +337,11 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	if (d->cluster_opts.endpoints && o->pool_set) {
 		fprintf(stderr,
 			"hyperiond: with --cluster the pool is the node's block: no --pool\n");
+		return -EINVAL;
+	}
+	if (!o->uplink != !o->uplink_addr || (o->uplink_gw && !o->uplink)) {
+		fprintf(stderr, "hyperiond: --uplink and --uplink-addr go together "
+				"(--uplink-gateway with them)\n");
 		return -EINVAL;
 	}
 	return 0;

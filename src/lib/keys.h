@@ -77,6 +77,13 @@
  * namespace list: [{name, snics, labels}] */
 #define KEY_KEYS "keys"
 
+/* uplink show: ifname, address, gateway, ifindex, mac, then these */
+#define KEY_ADDRESS	"address"
+#define KEY_MTU		"mtu"
+#define KEY_GATEWAY_MAC "gateway_mac"
+#define KEY_UPLINK	"uplink" /* in status: the uplink, with its counters */
+#define KEY_COUNTERS	"counters"
+
 /* policy list: kind, namespace, name, updated, document */
 #define KEY_KIND      "kind"
 #define KEY_NAMESPACE "namespace"

@@ -14,17 +14,9 @@
 #include <linux/net_namespace.h>
 
 #include "lib/nl.h"
+#include "lib/nl_priv.h"
 #include "lib/netns.h"
 #include "lib/log.h"
-
-struct nl {
-	struct mnl_socket *sk;
-	uint32_t portid;
-	uint32_t seq;
-	char *buf;
-};
-
-#define NL_BUFSZ (MNL_SOCKET_BUFFER_SIZE * 4)
 
 int nl__open(int netns_fd, struct nl **out)
 {
@@ -74,7 +66,7 @@ void nl__close(struct nl *nl)
 	free(nl);
 }
 
-static struct nlmsghdr *msg_start(struct nl *nl, uint16_t type, uint16_t flags)
+struct nlmsghdr *msg_start(struct nl *nl, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
 
@@ -85,7 +77,7 @@ static struct nlmsghdr *msg_start(struct nl *nl, uint16_t type, uint16_t flags)
 }
 
 /* Sends nlh and runs cb over the answers until ACK / DONE. */
-static int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *ctx)
+int transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *ctx)
 {
 	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t n;
@@ -162,6 +154,7 @@ static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 	memset(l, 0, sizeof(*l));
 	l->ifindex = (uint32_t)ifi->ifi_index;
 	l->up = ifi->ifi_flags & IFF_UP;
+	l->loopback = ifi->ifi_flags & IFF_LOOPBACK;
 	l->link_netnsid = -1;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb);
 	if (tb[IFLA_IFNAME])
@@ -172,6 +165,10 @@ static void parse_link(const struct nlmsghdr *nlh, struct nl_link *l)
 		l->link_netnsid = (int32_t)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
 	if (tb[IFLA_LINK])
 		l->link = mnl_attr_get_u32(tb[IFLA_LINK]);
+	if (tb[IFLA_MTU])
+		l->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_MASTER])
+		l->master = mnl_attr_get_u32(tb[IFLA_MASTER]);
 	if (tb[IFLA_LINKINFO]) {
 		mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_cb, info);
 		if (info[IFLA_INFO_KIND])

@@ -16,6 +16,9 @@ struct nl_link {
 	bool up;
 	int32_t link_netnsid; /* -1 when the link has no peer netns */
 	uint32_t link;	      /* IFLA_LINK: peer ifindex */
+	uint32_t mtu;
+	uint32_t master; /* IFLA_MASTER: the bridge or bond it is a port of (0: none) */
+	bool loopback;
 };
 
 typedef int (*nl_link_cb)(const struct nl_link *l, void *ctx);
@@ -45,5 +48,30 @@ int nl__bridge_add(struct nl *nl, const char *name);
 int nl__link_set_master(struct nl *nl, uint32_t ifindex, uint32_t master);
 /* The nsid this socket's netns uses for netns_fd (-1: none assigned). */
 int nl__netns_id(struct nl *nl, int netns_fd, int32_t *nsid);
+
+/* nl_link.c: what moving an interface between namespaces needs */
+struct nl_route {
+	uint32_t dst; /* host order */
+	uint8_t dst_len;
+	uint8_t protocol, scope, type;
+	uint32_t gw; /* host order, 0: none */
+	uint32_t metric;
+	uint32_t prefsrc; /* host order, 0: none */
+};
+
+typedef int (*nl_addr_cb)(uint32_t ip, uint8_t prefix, void *ctx);
+typedef int (*nl_route_cb)(const struct nl_route *r, void *ctx);
+
+/* Moves ifindex into netns_fd (name: its name there, NULL: unchanged). */
+int nl__link_set_netns(struct nl *nl, uint32_t ifindex, int netns_fd, const char *name);
+/* Admin state and MTU (mtu 0: unchanged). */
+int nl__link_set(struct nl *nl, uint32_t ifindex, bool up, uint32_t mtu);
+/* The IPv4 addresses of ifindex. */
+int nl__addr_dump(struct nl *nl, uint32_t ifindex, nl_addr_cb cb, void *ctx);
+int nl__addr_del(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
+/* The IPv4 unicast routes of the main table through ifindex that its
+ * addresses do not make by themselves (protocol other than kernel). */
+int nl__route_dump(struct nl *nl, uint32_t ifindex, nl_route_cb cb, void *ctx);
+int nl__route_add(struct nl *nl, uint32_t ifindex, const struct nl_route *r);
 
 #endif

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The uplink of a node: the NIC's port to the outside. Its configuration
+ * (interface, address, next hop) is kept in the store under meta
+ * "uplink" ("IFNAME A.B.C.D/P [GW]", "" when none) and re-adopted at
+ * every start; the backend moves the interface and gives it back.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/node.h"
+#include "core/node_priv.h"
+#include "lib/keys.h"
+#include "lib/log.h"
+
+#define META_UPLINK "uplink"
+
+static int parse_req(const struct node *n, const struct uplink_req *req, struct hyp_uplink_spec *s,
+		     struct cidr4 *c, struct errmsg *em)
+{
+	uint32_t mask;
+
+	memset(s, 0, sizeof(*s));
+	if (!req->ifname || validate_ifname(req->ifname))
+		return em_set(em, -EINVAL, "uplink: invalid interface name '%s'",
+			      req->ifname ? req->ifname : "");
+	if (!req->addr || cidr4_parse(req->addr, c) || c->prefix < 1 || c->prefix > 32)
+		return em_set(em, -EINVAL, "uplink %s: invalid address '%s' (want A.B.C.D/P)",
+			      req->ifname, req->addr ? req->addr : "");
+	mask = cidr4_mask(c->prefix);
+	if (c->prefix < 31 && ((c->addr & ~mask) == 0 || (c->addr & ~mask) == ~mask))
+		return em_set(em, -EINVAL, "uplink %s: %s is not a host address of its subnet",
+			      req->ifname, req->addr);
+	/* either contains the other: the pool's first addresses */
+	if (cidr4_contains(&n->net, c->addr) ||
+	    (c->addr & cidr4_mask(c->prefix < n->net.prefix ? c->prefix : n->net.prefix)) ==
+		(n->net.addr & cidr4_mask(c->prefix < n->net.prefix ? c->prefix : n->net.prefix)))
+		return em_set(em, -EINVAL, "uplink %s: address %s overlaps the pool", req->ifname,
+			      req->addr);
+	s->ifname = req->ifname;
+	s->ip = c->addr;
+	s->prefix = c->prefix;
+	if (req->gateway && *req->gateway) {
+		if (ipv4_parse(req->gateway, &s->gw))
+			return em_set(em, -EINVAL, "uplink %s: invalid gateway '%s'", req->ifname,
+				      req->gateway);
+		if (s->gw == s->ip || (s->gw & mask) != (s->ip & mask))
+			return em_set(em, -EINVAL,
+				      "uplink %s: gateway %s is not another address of %s",
+				      req->ifname, req->gateway, req->addr);
+	}
+	return 0;
+}
+
+static void spec_format(const struct hyp_uplink_spec *s, char *buf, size_t len)
+{
+	char a[16], g[16] = "";
+
+	ipv4_format(s->ip, a, sizeof(a));
+	if (s->gw)
+		ipv4_format(s->gw, g, sizeof(g));
+	snprintf(buf, len, "%s %s/%u%s%s", s->ifname, a, s->prefix, s->gw ? " " : "", g);
+}
+
+int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg *em)
+{
+	struct hyp_uplink_spec s;
+	char have[128] = "", want[128];
+	struct cidr4 c;
+	int err;
+
+	err = parse_req(n, req, &s, &c, em);
+	if (err)
+		return err;
+	spec_format(&s, want, sizeof(want));
+	store__meta_get(n->st, META_UPLINK, have, sizeof(have));
+	if (have[0] && strcmp(have, want))
+		return em_set(em, -EBUSY, "instance %s has uplink %s; clear it first",
+			      n->dom.instance, have);
+	err = n->be->uplink_attach(n->bep, &s, em);
+	if (err)
+		return err;
+	err = store__meta_set(n->st, META_UPLINK, want);
+	if (err) {
+		struct errmsg em2 = {};
+
+		n->be->uplink_detach(n->bep, &em2);
+		return em_set(em, err, "uplink %s: cannot store it", req->ifname);
+	}
+	if (!have[0])
+		pr_info("uplink %s set\n", want);
+	return 0;
+}
+
+int node__uplink_clear(struct node *n, struct errmsg *em)
+{
+	char have[128] = "";
+	int err;
+
+	store__meta_get(n->st, META_UPLINK, have, sizeof(have));
+	if (!have[0])
+		return em_set(em, -ENOENT, "instance %s has no uplink", n->dom.instance);
+	err = n->be->uplink_detach(n->bep, em);
+	if (err)
+		return err;
+	err = store__meta_set(n->st, META_UPLINK, "");
+	if (err)
+		return em_set(em, err, "uplink: cleared, but the store failed");
+	pr_info("uplink %s cleared: given back to the host netns\n", have);
+	return 0;
+}
+
+/* At start: the stored uplink, adopted again (or taken again after a reboot). */
+static int uplink_adopt(struct node *n)
+{
+	char have[128] = "", ifname[16], addr[20], gw[16] = "";
+	struct uplink_req req = {.ifname = ifname, .addr = addr, .gateway = gw};
+	struct errmsg em = {};
+	struct hyp_uplink_spec s;
+	struct cidr4 c;
+	int err;
+
+	store__meta_get(n->st, META_UPLINK, have, sizeof(have));
+	if (!have[0])
+		return 0;
+	if (sscanf(have, "%15s %19s %15s", ifname, addr, gw) < 2)
+		return pr_warn("uplink: stored configuration '%s' unreadable\n", have), -EIO;
+	err = parse_req(n, &req, &s, &c, &em);
+	if (!err)
+		err = n->be->uplink_attach(n->bep, &s, &em);
+	if (err)
+		pr_warn("uplink %s: not adopted: %s\n", have, em.msg);
+	return err;
+}
+
+int node_uplink_start(struct node *n, const struct node_opts *o, bool fresh, struct errmsg *em)
+{
+	struct uplink_req req = {
+	    .ifname = o->uplink, .addr = o->uplink_addr, .gateway = o->uplink_gw};
+	int err;
+
+	if (!o->uplink) {
+		uplink_adopt(n);
+		return 0;
+	}
+	err = node__uplink_set(n, &req, em);
+	if (err && fresh)
+		n->be->destroy(n->bep);
+	return err;
+}
+
+json_object *node__uplink_json(struct node *n)
+{
+	struct hyp_uplink_info u;
+	json_object *o;
+	char a[24], m[18];
+
+	if (n->be->uplink_info(n->bep, &u))
+		return json_object_new_object();
+	o = json_object_new_object();
+	json_object_object_add(o, KEY_IFNAME, json_object_new_string(u.ifname));
+	ipv4_format(u.ip, a, sizeof(a));
+	snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", u.prefix);
+	json_object_object_add(o, KEY_ADDRESS, json_object_new_string(a));
+	if (u.gw) {
+		ipv4_format(u.gw, a, sizeof(a));
+		json_object_object_add(o, KEY_GATEWAY, json_object_new_string(a));
+	}
+	json_object_object_add(o, KEY_IFINDEX, json_object_new_int64(u.ifindex));
+	mac_format(u.mac, m, sizeof(m));
+	json_object_object_add(o, KEY_MAC, json_object_new_string(m));
+	json_object_object_add(o, KEY_MTU, json_object_new_int64(u.mtu));
+	if (u.gw_resolved) {
+		mac_format(u.gw_mac, m, sizeof(m));
+		json_object_object_add(o, KEY_GATEWAY_MAC, json_object_new_string(m));
+	}
+	return o;
+}
