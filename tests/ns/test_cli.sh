@@ -194,10 +194,12 @@ declare -A JSON_RUN=(
 	["events"]="events"
 	["status"]="status"
 	["monitor"]="monitor --last 1"
+	["uplink show"]="uplink show"
 )
 # covered by their own tests (slow): test_attacks.sh runs `audit -j`
 # test_cluster.sh runs `cluster status -j` (it needs etcd and a cluster)
-declare -A JSON_ELSEWHERE=([audit]=test_attacks.sh ["cluster status"]=test_cluster.sh)
+declare -A JSON_ELSEWHERE=([audit]=test_attacks.sh ["cluster status"]=test_cluster.sh
+	["uplink set"]=test_uplink.sh)
 json_covered() {
 	local v bad=0
 	for v in "${JVERBS[@]}"; do

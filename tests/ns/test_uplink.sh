@@ -64,7 +64,8 @@ check "after the refusals: no uplink, the interface untouched in the host netns"
 check "after the refusals: the interface is as it was" given_back
 
 # --- set ---
-check "uplink set" hctl uplink set "$UP" --addr "$ADDR/24" --gateway "$GW"
+check "uplink set (-j: the uplink as set)" \
+	bash -c "[ \"\$($HYPERCTL --instance $INST -j uplink set $UP --addr $ADDR/24 --gateway $GW | jq -r .ifname)\" = $UP ]"
 check_fails "the interface left the host netns" in_host "$UP"
 check "it is in the bridge netns with the uplink address" \
 	bash -c "ip -n hyp-$INST -o -4 addr show dev $UP | grep -q ' $ADDR/24 '"
@@ -107,14 +108,14 @@ check "uplink clear" hctl uplink clear
 check "clear gave it back as found (name, MTU, state, address, routes)" given_back
 check_fails "uplink clear without an uplink is refused" hctl uplink clear
 check "uplink set again" hctl uplink set "$UP" --addr "$ADDR/24"
-check "teardown gives it back as found" bash -c "$HYPERCTL --instance $INST teardown >/dev/null && \
+check "teardown gives it back as found" bash -c "$HYPERCTL --instance $INST teardown --yes >/dev/null && \
 	$(declare -f host_view given_back); BEFORE='$BEFORE' UP=$UP given_back"
 wait "$DAEMON_PID" 2>/dev/null
 start_daemon "$INST" --uplink "$UP" --uplink-addr "$ADDR/24" --uplink-gateway "$GW" || finish
 check_fails "hyperiond --uplink took it" in_host "$UP"
 stop_daemon "$DAEMON_PID"
 check "a teardown without the daemon gives it back as found" \
-	bash -c "$HYPERCTL --instance $INST teardown >/dev/null && \
+	bash -c "$HYPERCTL --instance $INST teardown --yes >/dev/null && \
 	$(declare -f host_view given_back); BEFORE='$BEFORE' UP=$UP given_back"
 check_fails "hyperiond --uplink with an address in the pool does not start" \
 	timeout 20 "$HYPERIOND" --instance "$INST" --uplink "$UP" --uplink-addr 10.240.0.77/16
