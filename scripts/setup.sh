@@ -14,6 +14,9 @@ PKGS=(
 	iproute2 iputils-ping tcpdump busybox-static jq procps util-linux iperf3
 	# the cluster store (docs/cluster.md)
 	etcd-server etcd-client
+	# observability tests (docs/observability.md): a real Prometheus scrapes
+	# hyperiond --web, headless Chromium renders the flow page
+	prometheus chromium curl file
 )
 
 missing=()

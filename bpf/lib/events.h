@@ -105,25 +105,44 @@ static __always_inline void event_flow(const struct pkt_ctx *ctx)
 	ev_submit(e);
 }
 
+/* A drop before flow_stage: addresses, protocol, and the ports and TCP
+ * flags of an option-less header, read from the frame into the event. */
+static __always_inline void ev_headers(struct hyp_flow_event *e, struct __sk_buff *skb)
+{
+	__u32 ip = sizeof(struct ethhdr), l4 = ip + sizeof(struct iphdr);
+	__u8 vihl = 0;
+
+	if (bpf_skb_load_bytes(skb, ip + 12, &e->saddr, 8) ||
+	    bpf_skb_load_bytes(skb, ip + 9, &e->proto, 1) || bpf_skb_load_bytes(skb, ip, &vihl, 1))
+		return;
+	if (vihl != 0x45 ||
+	    (e->proto != IPPROTO_TCP && e->proto != IPPROTO_UDP && e->proto != IPPROTO_SCTP))
+		return;
+	if (bpf_skb_load_bytes(skb, l4, &e->sport, 4)) {
+		e->sport = e->dport = 0;
+		return;
+	}
+	e->sport = bpf_ntohs(e->sport);
+	e->dport = bpf_ntohs(e->dport);
+	if (e->proto == IPPROTO_TCP && bpf_skb_load_bytes(skb, l4 + 13, &e->tcp_flags, 1))
+		e->tcp_flags = 0;
+}
+
 /*
  * A drop, at any stage: what the stages before it found. The flow when
- * flow_stage parsed it, else the IPv4 addresses from the header; the
- * sender's identity from its port's binding until dest_stage names both.
+ * flow_stage parsed it, else what the IPv4 header says; the sender's
+ * identity from its port's binding until dest_stage names both.
  */
 static __always_inline void event_drop(const struct pkt_ctx *ctx, __u32 reason)
 {
 	struct hyp_flow_event *e = ev_reserve(ctx, HYP_EV_DROP, HYP_EVCFG_DROPS);
-	__u32 addrs[2] = {};
 
 	if (!e)
 		return;
-	if (ctx->flow.key.proto) {
+	if (ctx->flow.key.proto)
 		ev_flow_fill(e, ctx);
-	} else if (ctx->eth && ctx->frame == FRAME_IPV4 &&
-		   !bpf_skb_load_bytes(ctx->skb, sizeof(struct ethhdr) + 12, addrs, 8)) {
-		e->saddr = addrs[0];
-		e->daddr = addrs[1];
-	}
+	else if (ctx->eth && ctx->frame == FRAME_IPV4)
+		ev_headers(e, ctx->skb);
 	if (!e->src_id && ctx->port)
 		e->src_id = ctx->port->identity;
 	e->reason = reason;
