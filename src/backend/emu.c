@@ -361,8 +361,13 @@ static int emu_snic_check(void *priv, const struct hyp_snic_spec *s, struct hyp_
 	emu_snic_decode(hw, s->id, &es);
 	if (snic_rediscover(e, s, &es) && repair && emu_snic_encode(&es, hw))
 		return em_set(em, -ENOSPC, "snic %s: cannot record the port", s->name);
-	if (nl__link_get_index(e->bnl, es.port_ifindex, &l) || strcmp(l.name, es.port_name))
+	if (nl__link_get_index(e->bnl, es.port_ifindex, &l) || strcmp(l.name, es.port_name)) {
+		em_set(em, -ENODEV,
+		       "its port %s is gone from the bridge netns (the veth pair goes with the "
+		       "container's end: its netns was deleted or its interface removed)",
+		       es.port_name);
 		return HYP_CHECK_GONE;
+	}
 	res = check_links(e, s, &es, repair, em);
 	if (res < 0)
 		return res;

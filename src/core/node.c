@@ -322,6 +322,8 @@ static int reconcile_cb(const struct snic_rec *r, void *ctx)
 			return -ENOMEM;
 		g->gone = ng;
 		g->gone[g->ngone++] = *r;
+		pr_info("reconcile: snic %s: %s\n", r->name,
+			em.msg[0] ? em.msg : "its interface is gone");
 		return 0;
 	}
 	if (res < 0)
@@ -350,7 +352,8 @@ int node__reconcile(struct node *n)
 	if (err)
 		goto out;
 	for (size_t i = 0; i < g.ngone; i++) {
-		pr_info("reconcile: snic %s: port gone (container netns removed); releasing %s\n",
+		pr_info("reconcile: snic %s: releasing it (netns %s): its address, identity and "
+			"datapath entries\n",
 			g.gone[i].name, g.gone[i].netns);
 		err = remove_snic(n, &g.gone[i]);
 		if (err)

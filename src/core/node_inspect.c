@@ -289,12 +289,14 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 	if (err)
 		goto out;
 	st->n_live = ne;
+	/* said when it changes: not again on every SNIC added */
+	if (!n->insp || n->insp->n_live != ne || n->insp->n_pats != st->n_pats)
+		pr_info("inspection: %zu inspected endpoint directions, %zu patterns\n", ne,
+			st->n_pats);
 	st->events = n->insp ? json_object_get(n->insp->events) : node_events_load(n);
 	state_free(n->insp);
 	n->insp = st;
 	st = NULL;
-	pr_info("inspection: %zu inspected endpoint directions, %zu patterns\n", ne,
-		n->insp->n_pats);
 out:
 	for (size_t i = 0; dfas && i < ne; i++)
 		insp_dfa_free(&dfas[i]);

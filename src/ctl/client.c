@@ -21,6 +21,12 @@ int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **re
 		if (err == -ENOENT || err == -ECONNREFUSED)
 			fprintf(stderr, "hyperctl: hyperiond for instance %s is not running (%s)\n",
 				c->instance, c->paths.socket);
+		else if (err == -EACCES || err == -EPERM)
+			fprintf(stderr,
+				"hyperctl: %s: permission denied: only root (and members of "
+				"hyperiond's --api-group, when it has one) may use it; run hyperctl "
+				"with sudo\n",
+				c->paths.socket);
 		else
 			fprintf(stderr, "hyperctl: %s: %s\n", c->paths.socket, strerror(-err));
 		return err;

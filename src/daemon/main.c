@@ -62,6 +62,21 @@ static void usage(FILE *f)
 	    HYP_EVENT_RATE_DEFAULT, HYP_EVENT_BURST_DEFAULT);
 }
 
+/* 10.77.0.5/24 is refused: the pool is a network, 10.77.0.0/24 */
+static int pool_host_bits(const struct cidr4 *c, const char *arg)
+{
+	uint32_t mask = cidr4_mask(c->prefix);
+	char net[16];
+
+	if (!(c->addr & ~mask))
+		return 0;
+	ipv4_format(c->addr & mask, net, sizeof(net));
+	fprintf(stderr,
+		"hyperiond: --pool %s has host bits set: the pool is a network, give %s/%u\n", arg,
+		net, c->prefix);
+	return -EINVAL;
+}
+
 static int parse_quota(const char *s, uint32_t *out)
 {
 	char *end;
@@ -240,9 +255,12 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			break;
 		case 'p':
 			if (cidr4_parse(optarg, &o->pool)) {
-				fprintf(stderr, "hyperiond: bad pool CIDR '%s'\n", optarg);
+				fprintf(stderr, "hyperiond: bad pool CIDR '%s' (want A.B.C.D/N)\n",
+					optarg);
 				return -EINVAL;
 			}
+			if (pool_host_bits(&o->pool, optarg))
+				return -EINVAL;
 			o->pool_set = true;
 			break;
 		case 'b':
@@ -374,9 +392,15 @@ int main(int argc, char **argv)
 	int lock, err;
 
 	log_set_prefix("hyperiond");
+	log_set_timestamps(true);
 	log_route_libbpf();
 	if (parse_args(argc, argv, &o, &d, &web, &allow_remote))
 		return 2;
+	if (geteuid()) {
+		pr_err("must run as root (it loads BPF programs and makes network namespaces); "
+		       "start it with sudo, or as the service: systemctl start hyperiond\n");
+		return 1;
+	}
 	d.started = (int64_t)time(NULL);
 	/* before anything is made: a bad or busy address changes nothing */
 	if (web && web_open(web, allow_remote, &d.web, &em)) {
@@ -391,8 +415,12 @@ int main(int argc, char **argv)
 	}
 	lock = take_lock(paths.lock);
 	if (lock < 0) {
-		pr_warn("instance %s: %s\n", o.instance,
-			lock == -EBUSY ? "another hyperiond already runs it" : strerror(-lock));
+		if (lock == -EBUSY)
+			pr_err("instance %s: another hyperiond already runs it (lock %s)\n",
+			       o.instance, paths.lock);
+		else
+			pr_err("instance %s: cannot create %s: %s (is %s writable?)\n", o.instance,
+			       paths.lock, strerror(-lock), HYP_RUN_DIR);
 		return 1;
 	}
 	err = d.cluster_opts.endpoints ? daemon_cluster_join(&d, &o, &em) : 0;
@@ -401,7 +429,7 @@ int main(int argc, char **argv)
 	if (!err && d.cluster)
 		err = daemon_cluster_start(&d);
 	if (err) {
-		pr_warn("%s\n", em.msg[0] ? em.msg : strerror(-err));
+		pr_err("%s\n", em.msg[0] ? em.msg : strerror(-err));
 		cluster__close(d.cluster);
 		if (d.node)
 			node__close(d.node);
@@ -412,8 +440,8 @@ int main(int argc, char **argv)
 		pr_warn("initial reconcile: %s\n", strerror(-err));
 	d.listen_fd = api_listen(node__paths(d.node)->socket);
 	if (d.listen_fd < 0) {
-		pr_warn("cannot listen on %s: %s\n", node__paths(d.node)->socket,
-			strerror(-d.listen_fd));
+		pr_err("cannot listen on %s: %s (is %s writable?)\n", node__paths(d.node)->socket,
+		       strerror(-d.listen_fd), HYP_RUN_DIR);
 		node__close(d.node);
 		return 1;
 	}

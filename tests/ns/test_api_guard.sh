@@ -57,7 +57,7 @@ refused_user() {
 note "== peer credentials: root only (no --api-group)"
 check "root is served" hctl status
 check "the socket is mode 600, root:root" bash -c "[ \"\$(stat -c '%a %U %G' $SOCK)\" = '600 root root' ]"
-refused_user "uid 65534 is refused (the socket's mode)" "Permission denied" \
+refused_user "uid 65534 is refused (the socket's mode), told that the socket is root's" "permission denied: only root .* run hyperctl with sudo" \
 	"${NOBODY[@]}" "$CTL" --instance "$INST" status
 before=$(hctl -j snic list | jq -c 'map(.name)')
 refused_user "uid 65534 with CAP_DAC_OVERRIDE gets past the mode and is refused by hyperiond" \
@@ -81,7 +81,7 @@ check "a member (supplementary group $GID) is served: status and snic list" bash
 	setpriv --reuid=65534 --regid=65534 --groups=$GID $CTL --instance $INST snic list"
 check "a member (primary group $GID) is served" \
 	setpriv --reuid=65534 --regid="$GID" --clear-groups "$CTL" --instance "$INST" status
-refused_user "a non-member is refused (the socket's mode)" "Permission denied" \
+refused_user "a non-member is refused (the socket's mode), told who may use it" "permission denied: only root \\(and members of hyperiond's --api-group" \
 	"${NOBODY[@]}" "$CTL" --instance "$INST" status
 refused_user "a non-member with CAP_DAC_OVERRIDE is refused by hyperiond" \
 	"permission denied: uid 65534 is neither root nor a member of the API group $GID" \
