@@ -14,9 +14,13 @@ MULTIARCH := $(shell $(CC) -dumpmachine)
 
 VERSION ?= 0.1.0
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+# override: a sanitizer or fuzzing build passes its own CFLAGS on the
+# command line (make test-sanitize, make fuzz) and keeps these
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	  -Wshadow -Wformat=2 -D_GNU_SOURCE -DHYP_VERSION=\"$(VERSION)\" \
 	  -Iinclude -Isrc -I$(BUILD)
+# clang-19 (make fuzz) warns where gcc does not: libbpf's print callback
+override CFLAGS += $(EXTRA_WARN)
 # each program links the libraries of what it uses (see the libraries below)
 CLIENT_LDLIBS := -ljson-c
 CTL_LDLIBS := -lmnl -ljson-c -lcurl
@@ -64,7 +68,7 @@ PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install test tests demo bench format mutate
+.PHONY: all clean install test tests demo bench format mutate fuzz fuzz-build fuzz-targets test-sanitize sanitize-build
 
 TOOLS := $(BUILD)/tests/hyp-rawsend
 
@@ -146,6 +150,41 @@ demo: all
 
 bench: all
 	bench/run
+
+# ---- robustness (docs/robustness.md, tests/fuzz/README.md) ----
+# Fuzz targets: libFuzzer (clang-19, libclang-rt-19-dev) with ASan and
+# UBSan, the product compiled into build/fuzz with the same sanitizers.
+FUZZ_SECONDS ?= 10
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	       -fno-sanitize-recover=all
+# the daemon's and the plugin's objects without their main()
+FUZZ_LINK := $(filter-out %/main.o,$(DAEMON_OBJS) $(CNI_OBJS))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FUZZ_LINK) $(LIBS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itests/bpf -o $@ $< $(FUZZ_LINK) $(LIBS) $(LDLIBS) -lcmocka
+
+fuzz-targets: $(FUZZ_BINS)
+
+fuzz-build:
+	$(MAKE) BUILD=build/fuzz CC=clang-19 EXTRA_WARN=-Wno-format-nonliteral \
+		CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" fuzz-targets
+
+# every target for FUZZ_SECONDS from its committed seed corpus
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# ASan + UBSan build of everything in build/asan; the unit and BPF tests
+# run from it, then the namespace tests against its programs
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=all
+sanitize-build:
+	$(MAKE) BUILD=build/asan CC=gcc EXTRA_WARN=-Wno-format-truncation CFLAGS="$(SAN_CFLAGS)" all
+
+test-sanitize: sanitize-build
+	HYP_BUILD=build/asan tests/run.sh $(TEST_FILTER)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

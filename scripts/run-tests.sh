@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 make -j2 all >/dev/null
+# the unit and BPF tests once more, built with ASan and UBSan (tests/run.sh)
+make -j2 sanitize-build >/dev/null
+export HYP_ASAN_UNIT=build/asan
 exec tests/run.sh --no-skip "$@"

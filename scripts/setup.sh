@@ -7,7 +7,8 @@ set -euo pipefail
 PKGS=(
 	# build: clang-19 for BPF (clang-14 is older than the verifier likes),
 	# libbpf 1.1 + bpftool 7.1 from Debian main (see docs/toolchain.md)
-	make gcc pkg-config clang-19 llvm-19 bpftool libbpf-dev libelf-dev zlib1g-dev
+	# libclang-rt-19-dev: libFuzzer and the sanitizer runtimes of clang-19 (make fuzz)
+	make gcc pkg-config clang-19 llvm-19 libclang-rt-19-dev bpftool libbpf-dev libelf-dev zlib1g-dev
 	libmnl-dev libjson-c-dev libsqlite3-dev libyaml-dev libcmocka-dev
 	libcurl4-openssl-dev libsodium-dev
 	# run and test

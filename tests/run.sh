@@ -11,7 +11,19 @@
 #   --no-skip  a skipped test counts as failed (scripts/run-tests.sh and CI:
 #              the test command installs everything the tests need)
 #   FILTER     substring of a test file's name
+# HYP_BUILD=DIR runs the binaries of another build directory (make
+# test-sanitize: build/asan, ASan + UBSan). Every sanitizer report of any
+# process of the run (tests, hyperiond, hyperctl, the CNI plugin) goes to a
+# log directory of the run; each report counts as a failure.
 cd "$(dirname "$0")/.."
+build_dir=${HYP_BUILD:-build}
+san_dir=
+if [ "$build_dir" != build ]; then
+	san_dir=$(mktemp -d /tmp/hyp-san.XXXXXX)
+	export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1:${HYP_ASAN_OPTIONS:-}"
+	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
+	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+fi
 no_skip=0
 if [ "${1:-}" = "--no-skip" ]; then no_skip=1; shift; fi
 filter=${1:-}
@@ -45,7 +57,7 @@ count() {
 
 run_cmocka() {
 	local bin=$1 name out rc p f s planned
-	name=$(basename "$bin")
+	name=${NAME_PREFIX:-}$(basename "$bin")
 	out="$log_dir/$name.log"
 	"$bin" >"$out" 2>&1
 	rc=$?
@@ -74,19 +86,55 @@ run_tap() {
 echo "== unit and BPF program tests"
 for t in tests/unit/test_*.c tests/bpf/test_*.c; do
 	[ -e "$t" ] || continue
-	bin=build/tests/$(basename "$t" .c)
+	bin=$build_dir/tests/$(basename "$t" .c)
 	[[ -z $filter || $bin == *"$filter"* ]] || continue
 	if [ ! -x "$bin" ]; then
 		echo "$bin missing (run make)"; fail=$((fail + 1)); failed_names+=("$bin"); continue
 	fi
 	run_cmocka "$bin"
 done
+# The same unit and BPF tests built with ASan + UBSan (make sanitize-build),
+# when HYP_ASAN_UNIT names that build (scripts/run-tests.sh, so CI, does).
+if [ -n "${HYP_ASAN_UNIT:-}" ] && [ "$build_dir" = build ]; then
+	echo "== the same, built with ASan and UBSan ($HYP_ASAN_UNIT)"
+	asan_logs=$(mktemp -d /tmp/hyp-san.XXXXXX)
+	for t in tests/unit/test_*.c tests/bpf/test_*.c; do
+		[ -e "$t" ] || continue
+		bin=$HYP_ASAN_UNIT/tests/$(basename "$t" .c)
+		[[ -z $filter || $bin == *"$filter"* ]] || continue
+		if [ ! -x "$bin" ]; then
+			echo "$bin missing (run make sanitize-build)"; fail=$((fail + 1))
+			failed_names+=("$bin"); continue
+		fi
+		ASAN_OPTIONS="log_path=$asan_logs/asan:detect_leaks=1" \
+			UBSAN_OPTIONS="log_path=$asan_logs/ubsan:print_stacktrace=1:halt_on_error=1" \
+			NAME_PREFIX=asan- run_cmocka "$bin"
+	done
+	if [ -n "$(ls -A "$asan_logs")" ]; then
+		echo "not ok - sanitizer reports in $asan_logs:"
+		grep -hE 'ERROR|SUMMARY|runtime error' "$asan_logs"/* | head -20 | sed 's/^/    /'
+		fail=$((fail + 1)); failed_names+=("asan-reports")
+	fi
+fi
 echo "== namespace tests (real traffic)"
 for t in tests/ns/test_*.sh bench/test-quick.sh; do
 	[ -e "$t" ] || continue
 	[[ -z $filter || $t == *"$filter"* ]] || continue
 	run_tap "$t"
 done
+if [ -n "$san_dir" ]; then
+	reports=$(find "$san_dir" -type f | wc -l)
+	if ((reports)); then
+		echo "not ok - sanitizer reports: $reports (in $san_dir)"
+		for r in "$san_dir"/*; do
+			echo "  $r:"
+			grep -E 'ERROR|SUMMARY|runtime error|#[0-4] ' "$r" | head -12 | sed 's/^/    /'
+		done
+		fail=$((fail + reports)); failed_names+=("sanitizer")
+	else
+		echo "sanitizer reports: none ($build_dir)"
+	fi
+fi
 echo "logs: $log_dir"
 ((${#failed_names[@]})) && echo "failed: ${failed_names[*]}"
 echo "$pass passed, $fail failed, $skip skipped"

@@ -80,7 +80,8 @@ static int read_ids(int fd, size_t key_sz, size_t val_sz, size_t off, bool of_va
 		memcpy(&(*out)[(*n)++], (of_val ? val : key) + off, sizeof(__u32));
 	}
 	(void)val_sz;
-	qsort(*out, *n, sizeof(**out), cmp_u32);
+	if (*n) /* qsort() takes no NULL array, not even empty */
+		qsort(*out, *n, sizeof(**out), cmp_u32);
 	return 0;
 }
 

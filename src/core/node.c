@@ -13,6 +13,7 @@
 
 _Static_assert(sizeof(((struct snic_rec *)0)->hw) == sizeof(struct hyp_snic_hw),
 	       "the store keeps the backend's state of a SNIC whole");
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 
@@ -245,6 +246,7 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 		close(s.netns_fd);
 	if (err)
 		pr_warn("snic %s: backend: %s\n", r->name, strerror(-err));
+	fault_point("snic-del-destroyed");
 	err = store__begin(n->st);
 	if (!err)
 		err = store__snic_delete(n->st, r->id);
@@ -258,6 +260,7 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 	}
 	pool__release(n->pool, r->ip);
 	node_monitor_snic(n, r, HYP_EV_SNIC_DEL);
+	fault_point("snic-del-committed");
 	if (node__policy_sync(n, &em) || node__inspect_sync(n, &em))
 		pr_warn("snic %s removed, policy recompile failed: %s\n", r->name, em.msg);
 	return 0;

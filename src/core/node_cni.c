@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/node_priv.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 
@@ -147,6 +148,7 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 	err = release_stale(n, a, code, em);
 	if (err)
 		return err;
+	fault_point("cni-add-begin");
 	err = netns_open_target(a->netns, backend_netns_is_domain, &fd, why, sizeof(why));
 	if (err) {
 		em_set(em, err, "netns %s: %s", a->netns, *why ? why : strerror(-err));
@@ -178,6 +180,7 @@ int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_re
 		err = node__snic_del(n, out->name, em);
 	if (err)
 		return fail(code, CNI_ERR_DAEMON, err);
+	fault_point("cni-del-done");
 	*released = true;
 	return 0;
 }

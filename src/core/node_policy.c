@@ -14,6 +14,7 @@
 #include "hyperion/abi.h"
 #include "core/node_priv.h"
 #include "lib/keys.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "policy/policy.h"
 #include "lib/yaml.h"
@@ -342,13 +343,21 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 			      insp_doc_name(p.insp[i]), o, applied, em);
 		json_object_put(o);
 	}
+	if (!err)
+		fault_point("policy-apply-stored");
 	/* compile and load the whole set; any failure leaves the old one in force */
 	if (!err && p.n_net)
 		err = node__policy_sync(n, em);
+	if (!err && p.n_net)
+		fault_point("policy-apply-loaded");
 	if (!err && p.n_insp)
 		err = node__inspect_sync(n, em);
+	if (!err && p.n_insp)
+		fault_point("inspect-apply-loaded");
 	if (!err)
 		err = store__commit(n->st);
+	if (!err)
+		fault_point("policy-apply-committed");
 	if (err) {
 		store__rollback(n->st);
 		json_object_put(applied);

@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "core/node_priv.h"
+#include "lib/fault.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 
@@ -178,12 +179,14 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	err = record_begin(n, &r, &in_txn, em);
 	if (err)
 		goto out;
+	fault_point("snic-add-recorded");
 	/* policy first: the endpoint is enforced before its first frame */
 	err = node__policy_sync(n, em);
 	if (!err)
 		err = node__inspect_sync(n, em);
 	if (err)
 		goto out;
+	fault_point("snic-add-synced");
 	node_spec_from_rec(n, &r, &s, &hw);
 	if (s.netns_fd >= 0)
 		close(s.netns_fd);
@@ -192,6 +195,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	if (err)
 		goto out;
 	made = true;
+	fault_point("snic-add-created");
 	snprintf(r.hw, sizeof(r.hw), "%s", hw.state);
 	err = store__snic_update_hw(n->st, &r);
 	if (!err)
@@ -203,6 +207,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	in_txn = false;
 	if (out)
 		*out = r;
+	fault_point("snic-add-committed");
 	log_added(n, &r, &hw);
 out:
 	if (err) {

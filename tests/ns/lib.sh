@@ -9,8 +9,10 @@
 
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-HYPERIOND=$ROOT/build/hyperiond
-HYPERCTL=$ROOT/build/hyperctl
+# HYP_BUILD: the build directory under test (make test-sanitize: build/asan)
+BUILD=$ROOT/${HYP_BUILD:-build}
+HYPERIOND=$BUILD/hyperiond
+HYPERCTL=$BUILD/hyperctl
 UNIQ=$(printf '%x%x' $$ $RANDOM | tail -c 8)
 _CLEAN_NS=()
 _CLEAN_PIDS=()

@@ -393,7 +393,7 @@ else
 fi
 
 note "== netns targets through the CNI plugin"
-CNI=$ROOT/build/hyperion
+CNI=$BUILD/hyperion
 CONF=$(jq -cn --arg i "$INST" --arg n "agnet-$UNIQ" '{cniVersion: "1.1.0", name: $n, type: "hyperion", instance: $i}')
 cni() { # CMD CID NETNS: sets OUT, RC
 	OUT=$(printf '%s' "$CONF" | timeout 5 env -i PATH="$PATH" CNI_COMMAND="$1" CNI_CONTAINERID="$2" \

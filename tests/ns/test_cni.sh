@@ -16,7 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 plan 147
 
-CNI=$ROOT/build/hyperion
+CNI=$BUILD/hyperion
 INST=cn-$UNIQ
 NET=cnnet-$UNIQ
 POOL=10.78.0

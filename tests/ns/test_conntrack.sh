@@ -15,7 +15,7 @@
 
 plan 35
 
-RAW=$ROOT/build/tests/hyp-rawsend
+RAW=$BUILD/tests/hyp-rawsend
 INST=ct-$UNIQ
 A=cta-$UNIQ B=ctb-$UNIQ C=ctc-$UNIQ
 mkns "$A" && mkns "$B" && mkns "$C"

@@ -15,7 +15,7 @@
 
 plan 17
 
-RAW=$ROOT/build/tests/hyp-rawsend
+RAW=$BUILD/tests/hyp-rawsend
 INST=cf-$UNIQ
 A=cfa-$UNIQ B=cfb-$UNIQ C=cfc-$UNIQ
 mkns "$A" && mkns "$B" && mkns "$C"

@@ -16,7 +16,7 @@
 
 plan 38
 
-CNI=$ROOT/build/hyperion
+CNI=$BUILD/hyperion
 INST=id-$UNIQ
 NET=idnet-$UNIQ
 start_daemon "$INST" --pool 10.79.0.0/24 || finish

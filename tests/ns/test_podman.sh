@@ -32,7 +32,7 @@ else
 	sed 's/^/#   /' "$W/setup.log" | tail -15
 	give_up "podman is not set up"
 fi
-[ -x "$ROOT/build/hyperion" ] || { notok "build/hyperion missing (run make)"; give_up "no CNI plugin"; }
+[ -x "$BUILD/hyperion" ] || { notok "build/hyperion missing (run make)"; give_up "no CNI plugin"; }
 export CONTAINERS_CONF=$W/conf/containers.conf
 P=(podman --root "$W/root" --runroot "$W/runroot" --tmpdir "$W/tmp" --cgroup-manager cgroupfs
 	--events-backend file)
