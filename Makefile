@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Hyperion build. `make` builds everything into build/, `make install`
-# installs the programs, `make test` runs the whole test suite.
+# installs the programs, man pages, bash completion and systemd units
+# (PREFIX, DESTDIR; `make uninstall` removes them), `make test` runs the
+# whole test suite.
 
 CLANG ?= clang-19
 BPFTOOL ?= bpftool
@@ -68,11 +70,11 @@ PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean install test tests demo bench format mutate fuzz fuzz-build fuzz-targets test-sanitize sanitize-build
+.PHONY: all clean install uninstall man test tests demo bench format mutate fuzz fuzz-build fuzz-targets test-sanitize sanitize-build
 
 TOOLS := $(BUILD)/tests/hyp-rawsend
 
-all: $(PROGS) tests
+all: $(PROGS) $(MANPAGES) tests
 
 tests: $(UNIT_BINS) $(BPFT_BINS) $(TOOLS)
 
@@ -129,14 +131,49 @@ $(BUILD)/tests/%: tests/bpf/%.c $(wildcard tests/bpf/*.h) $(LIBS) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka
 
-install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/hyperiond $(DESTDIR)$(PREFIX)/sbin/hyperiond
-	install -m 0755 $(BUILD)/hyperctl $(DESTDIR)$(PREFIX)/bin/hyperctl
-	install -d $(DESTDIR)/usr/lib/cni $(DESTDIR)/opt/cni/bin $(DESTDIR)$(PREFIX)/share/hyperion
-	install -m 0755 $(BUILD)/hyperion $(DESTDIR)/usr/lib/cni/hyperion
-	install -m 0755 $(BUILD)/hyperion $(DESTDIR)/opt/cni/bin/hyperion
-	install -m 0644 examples/cni/hyperion.conflist $(DESTDIR)$(PREFIX)/share/hyperion/hyperion.conflist
+# Every installed file is under $(DESTDIR)$(PREFIX) (the directories below
+# default to it): `make install DESTDIR=/tmp/stage PREFIX=/usr` stages a
+# package. CNIDIR: podman and Debian's plugins look in PREFIX/lib/cni;
+# containerd and CRI-O want CNIDIR=/opt/cni/bin.
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+CNIDIR ?= $(PREFIX)/lib/cni
+DATADIR ?= $(PREFIX)/share/hyperion
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+MANPAGES := $(BUILD)/man/hyperctl.8 $(BUILD)/man/hyperiond.8 $(BUILD)/man/hyperion-cni.8
+UNITS := hyperiond.service hyperiond@.service
+INSTALLED := $(SBINDIR)/hyperiond $(BINDIR)/hyperctl $(CNIDIR)/hyperion \
+	     $(DATADIR)/hyperion.conflist $(BASHCOMPDIR)/hyperctl $(BASHCOMPDIR)/hyperiond \
+	     $(patsubst $(BUILD)/man/%,$(MANDIR)/man8/%,$(MANPAGES)) \
+	     $(addprefix $(SYSTEMDDIR)/,$(UNITS))
+
+# the pages are built from the programs' own help (man/gen.sh)
+man: $(MANPAGES)
+$(MANPAGES) &: man/gen.sh $(wildcard man/*.8.in) $(BUILD)/hyperctl $(BUILD)/hyperiond
+	man/gen.sh $(BUILD) $(BUILD)/man $(VERSION)
+
+install: $(PROGS) $(MANPAGES)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(CNIDIR) \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(SYSTEMDDIR)
+	install -m 0755 $(BUILD)/hyperiond $(DESTDIR)$(SBINDIR)/hyperiond
+	install -m 0755 $(BUILD)/hyperctl $(DESTDIR)$(BINDIR)/hyperctl
+	install -m 0755 $(BUILD)/hyperion $(DESTDIR)$(CNIDIR)/hyperion
+	install -m 0644 examples/cni/hyperion.conflist $(DESTDIR)$(DATADIR)/hyperion.conflist
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 completion/hyperctl.bash $(DESTDIR)$(BASHCOMPDIR)/hyperctl
+	ln -sf hyperctl $(DESTDIR)$(BASHCOMPDIR)/hyperiond
+	for u in $(UNITS); do \
+		sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/$$u.in > $(DESTDIR)$(SYSTEMDDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/$$u || exit 1; \
+	done
+
+# removes exactly what install put there (and DATADIR when empty)
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 test: all
 	tests/run.sh

@@ -42,6 +42,32 @@ static void synopsis(const struct ctl_cmd *cmd, const struct ctl_verb *v)
 		printf(" [-j]");
 }
 
+/* "  LEFT  help..." with the help wrapped at 79 columns under itself */
+static void wrapped(const char *left, const char *help, const char *more)
+{
+	char text[512];
+	const char *p = text;
+	int col = 30;
+
+	snprintf(text, sizeof(text), "%s%s", help, more);
+	printf("  %-28s", left);
+	if (strlen(left) > 28)
+		printf("\n%*s", 30, "");
+	while (*p) {
+		const char *sp = strchr(p, ' ');
+		int w = sp ? (int)(sp - p) : (int)strlen(p);
+
+		if (col > 30 && col + 1 + w > 79) {
+			printf("\n%*s", 30, "");
+			col = 30;
+		}
+		printf(" %.*s", w, p);
+		col += w + 1;
+		p += w + (sp ? 1 : 0);
+	}
+	printf("\n");
+}
+
 static void option_line(const struct ctl_opt *o)
 {
 	char left[64];
@@ -52,7 +78,7 @@ static void option_line(const struct ctl_opt *o)
 	else
 		snprintf(left, sizeof(left), "--%s%s%s", o->name, o->arg ? " " : "",
 			 o->arg ? o->arg : "");
-	printf("  %-28s %s%s\n", left, o->help, o->many ? " (repeatable)" : "");
+	wrapped(left, o->help, o->many ? " (repeatable)" : "");
 }
 
 void cli_help_verb(const struct ctl_cmd *cmd, const struct ctl_verb *v)
