@@ -98,6 +98,8 @@ static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow
 	w->who.k.identity = slot ? f->src_id : f->dst_id;
 	w->who.k.dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS;
 	w->state = v->dfa[idx] ? v->dfa[idx] - 1 : iv->start;
+	w->root = iv->start;
+	w->split = iv->split;
 	walk_run(skb, ws, from, end);
 	v->dfa[idx] = w->state + 1;
 	if (w->err)

@@ -1,8 +1,27 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The DFA walk of the inspection stage (inspect.h). A payload range goes
- * through one automaton in 64-byte blocks from bpf_loop (so any length,
- * and the paged data of GSO super-packets, work) and a per-byte tail. A
+ * through one automaton chunk by chunk (WALK_CHUNK bytes copied to a
+ * per-CPU buffer, from bpf_loop: any length, and the paged data of GSO
+ * super-packets, work).
+ *
+ * Fast path (walk_fast): a walk is a chain of dependent loads, one per
+ * byte, so a chunk is cut into WALK_K segments walked at once, their
+ * loads interleaved. Segment 0 goes on from the flow's state; segment k
+ * starts from the automaton's start state `overlap` bytes (the longest
+ * pattern - 1) before its own bytes: an Aho-Corasick state is the longest
+ * suffix of what was read that is a pattern prefix, at most that long,
+ * so from its first own byte on segment k is in exactly the state one
+ * walk from the start would be, and every match ending in its bytes is
+ * seen. The last segment's state goes back to the flow. The fast path
+ * only learns whether some pattern ended anywhere in the chunk (the OR
+ * of the entries' flags); if one did, the chunk is walked again, exactly,
+ * from the state it started in (walk_exact): which pattern, where, drop
+ * or alert, are the exact walk's. A chunk too short to split, or an
+ * automaton whose longest pattern is unknown or too long, is walked
+ * exactly.
+ *
+ * Exact walk: 64-byte blocks from bpf_loop and a per-byte tail. A
  * drop pattern stops the walk; an alert pattern is reported and the walk
  * goes on, so a drop pattern later in the same segment is still found.
  * Alerts are reported per pattern (the row it ends in), flow and endpoint
@@ -30,8 +49,30 @@ struct walk {
 	__u32 hit_row; /* the row it ended in */
 	__u32 drop;    /* a drop pattern ended: the walk stopped there */
 	__u32 err;     /* a byte could not be read: the walk is incomplete */
+	__u32 skip;    /* bytes of the range before base (offsets in events count them) */
+	__u32 root;    /* the automaton's start row */
+	__u32 split;   /* longest pattern (overlap + 1); 0: never split */
+	__u32 from;    /* the range: [from, end) */
+	__u32 end;
+	__u32 redo;    /* the exact walk goes on from here (end: nothing left) */
 	__u32 pad;
 	struct walk_who who;
+};
+
+#define WALK_K	    4	 /* interleaved segments */
+#define WALK_CHUNK  2048 /* bytes copied and walked at a time (a power of two) */
+#define WALK_UNROLL 16	 /* steps of every segment per bpf_loop call */
+
+/* The segments of the chunk being walked fast. */
+struct walk_iv {
+	__u32 s[WALK_K];   /* their states */
+	__u32 off[WALK_K]; /* buffer offset each one starts at */
+	__u32 c0;	   /* skb offset of the chunk */
+	__u32 n;	   /* its bytes */
+	__u32 seg;	   /* bytes each segment owns (the first: + overlap) */
+	__u32 steps;	   /* bytes each segment walks; 0: cut the next chunk first */
+	__u32 j;	   /* steps done */
+	__u32 hit;	   /* OR of the entries read: some pattern ended */
 };
 
 /* The packet's payload (skb offsets) and, TCP, its header fields. */
@@ -54,7 +95,9 @@ struct walk_scratch {
 	struct flow f;
 	struct tcp_seg t;
 	struct walk w;
+	struct walk_iv iv;
 	__u8 block[HYP_DFA_BLOCK];
+	__u8 buf[WALK_CHUNK];
 };
 
 struct {
@@ -143,10 +186,10 @@ static __always_inline int dfa_step(struct walk *w, __u8 byte, __u32 walked)
 	if (next & 2) { /* a drop pattern ended here */
 		w->drop = 1;
 		w->hit_row = w->state;
-		w->hit_off = walked;
+		w->hit_off = walked + w->skip;
 		return 1;
 	}
-	walk_alert(&w->who, w->state, walked);
+	walk_alert(&w->who, w->state, walked + w->skip);
 	return 0;
 }
 
@@ -184,17 +227,170 @@ static long walk_byte(__u32 i, void *data)
 	return dfa_step(w, b, w->tail - w->base + i + 1);
 }
 
-/* Walks the skb's bytes [from, end) from ws->w.state. */
+/* Walks the skb's bytes [from, end) exactly, from ws->w.state (l: the
+ * caller's loop context, on the outer walk's stack: the stack of the
+ * frames of a walk adds up to at most 512 bytes). */
+static __always_inline void walk_exact(struct walk_loop *l, struct walk_scratch *ws, __u32 from,
+				       __u32 end)
+{
+	ws->w.base = from;
+	ws->w.skip = from - ws->w.from;
+	ws->w.tail = from + (end - from) / HYP_DFA_BLOCK * HYP_DFA_BLOCK;
+	bpf_loop((end - from) / HYP_DFA_BLOCK, walk_block, l, 0);
+	if (!ws->w.drop && !ws->w.err)
+		bpf_loop((end - from) % HYP_DFA_BLOCK, walk_byte, l, 0);
+}
+
+/* One step of segment k: its next state, the flags ORed into hit (a
+ * macro: the four states stay in registers). */
+#define IV_STEP(ws, k, sk, j, hit)                                                                 \
+	({                                                                                         \
+		__u32 st_ = (sk) & (HYP_DFA_ROWS - 1), nx_;                                        \
+		struct hyp_dfa_row *row_ = bpf_map_lookup_elem(&hyp_dfa, &st_);                    \
+		if (!row_)                                                                         \
+			goto err;                                                                  \
+		nx_ = row_->next[(ws)->buf[((ws)->iv.off[k] + (j)) & (WALK_CHUNK - 1)]];           \
+		(sk) = nx_ >> 2;                                                                   \
+		(hit) |= nx_;                                                                      \
+	})
+
+/*
+ * The next chunk, from c0: copied to the buffer and cut. Segment k
+ * (k >= 1) starts at k * seg from the start state and owns its last seg
+ * bytes; segment 0 owns its seg + overlap bytes; each walks seg + overlap
+ * bytes: all WALK_K segments end together at WALK_K * seg + overlap, the
+ * last one walks the rest (fewer than WALK_K bytes). 0: cut; 1: stop
+ * here (w.redo = c0: the exact walk takes the chunk and the rest).
+ */
+static __always_inline int iv_chunk(struct __sk_buff *skb, struct walk_scratch *ws)
+{
+	__u32 c0 = ws->iv.c0, n = ws->w.end - c0, ov = ws->w.split - 1, seg, k;
+
+	if (n > WALK_CHUNK)
+		n = WALK_CHUNK;
+	seg = n > ov + WALK_K ? (n - ov) / WALK_K : 0;
+	/* more overlap than bytes of its own: one walk is cheaper */
+	if (!ws->w.split || seg < ov || seg < 16 || seg > WALK_CHUNK / WALK_K) {
+		ws->w.redo = c0;
+		return 1;
+	}
+	if (bpf_skb_load_bytes(skb, c0, ws->buf, (__u64)n & (2 * WALK_CHUNK - 1))) {
+		ws->w.err = 1;
+		return 1;
+	}
+	ws->iv.n = n;
+	ws->iv.seg = seg;
+	ws->iv.steps = seg + ov;
+	ws->iv.j = 0;
+	ws->iv.hit = 0;
+	ws->iv.s[0] = ws->w.state;
+#pragma unroll
+	for (k = 0; k < WALK_K; k++) {
+		ws->iv.off[k] = k * seg;
+		if (k)
+			ws->iv.s[k] = ws->w.root;
+	}
+	return 0;
+}
+
+/* The last segment's bytes after the full steps, then the chunk's end:
+ * 0 goes on to the next chunk, 1 stops (done, or w.redo set). */
+static __always_inline int iv_chunk_end(struct walk_scratch *ws)
+{
+	__u32 j0 = WALK_K * ws->iv.seg + ws->w.split - 1, j, t, st, next;
+	struct hyp_dfa_row *row;
+
+#pragma unroll
+	for (t = 0; t < WALK_K; t++) {
+		j = j0 + t;
+		if (j >= ws->iv.n)
+			break;
+		st = ws->iv.s[WALK_K - 1] & (HYP_DFA_ROWS - 1);
+		row = bpf_map_lookup_elem(&hyp_dfa, &st);
+		if (!row) {
+			ws->w.err = 1;
+			return 1;
+		}
+		next = row->next[ws->buf[j & (WALK_CHUNK - 1)]];
+		ws->iv.s[WALK_K - 1] = next >> 2;
+		ws->iv.hit |= next;
+	}
+	if (ws->iv.hit & 3) { /* some pattern ended in the chunk: walk it exactly */
+		ws->w.redo = ws->iv.c0;
+		return 1;
+	}
+	ws->w.state = ws->iv.s[WALK_K - 1];
+	ws->iv.c0 += ws->iv.n;
+	ws->iv.steps = 0; /* the next call cuts the next chunk */
+	return ws->iv.c0 >= ws->w.end;
+}
+
+/*
+ * WALK_UNROLL interleaved steps of every segment per call, the chunks one
+ * after the other. One level of bpf_loop from the walk, never nested:
+ * the frames of a walk share 512 bytes of stack with the whole pipeline.
+ */
+static long iv_steps(__u32 i, void *data)
+{
+	struct walk_loop *l = data;
+	struct walk_scratch *ws = l->ws;
+	__u32 s0, s1, s2, s3, hit = 0, j, u;
+
+	if (!ws)
+		return 1;
+	if (!ws->iv.steps && iv_chunk(l->skb, ws))
+		return 1;
+	s0 = ws->iv.s[0];
+	s1 = ws->iv.s[1];
+	s2 = ws->iv.s[2];
+	s3 = ws->iv.s[3];
+#pragma unroll
+	for (u = 0; u < WALK_UNROLL; u++) {
+		j = ws->iv.j + u;
+		if (j >= ws->iv.steps)
+			break;
+		IV_STEP(ws, 0, s0, j, hit);
+		IV_STEP(ws, 1, s1, j, hit);
+		IV_STEP(ws, 2, s2, j, hit);
+		IV_STEP(ws, 3, s3, j, hit);
+	}
+	ws->iv.s[0] = s0;
+	ws->iv.s[1] = s1;
+	ws->iv.s[2] = s2;
+	ws->iv.s[3] = s3;
+	ws->iv.hit |= hit;
+	ws->iv.j += WALK_UNROLL;
+	if (ws->iv.j < ws->iv.steps)
+		return 0;
+	return iv_chunk_end(ws);
+err:
+	ws->w.err = 1;
+	return 1;
+}
+_Static_assert(WALK_K == 4, "iv_steps walks four segments");
+
+/* Walks the skb's bytes [from, end) from ws->w.state: fast while no
+ * pattern ends, exactly from the chunk where one does. */
 static __always_inline void walk_run(struct __sk_buff *skb, struct walk_scratch *ws, __u32 from,
 				     __u32 end)
 {
 	struct walk_loop l = {.skb = skb, .ws = ws};
+	__u32 chunks = (end - from + WALK_CHUNK - 1) / WALK_CHUNK;
 
-	ws->w.base = from;
-	ws->w.tail = from + (end - from) / HYP_DFA_BLOCK * HYP_DFA_BLOCK;
-	bpf_loop((end - from) / HYP_DFA_BLOCK, walk_block, &l, 0);
-	if (!ws->w.drop && !ws->w.err)
-		bpf_loop((end - from) % HYP_DFA_BLOCK, walk_byte, &l, 0);
+	ws->w.from = from;
+	ws->w.end = end;
+	ws->w.redo = end;
+	if (ws->w.split) {
+		ws->iv.c0 = from;
+		ws->iv.steps = 0;
+		/* calls: a chunk of n bytes takes (n / WALK_K + 255) / WALK_UNROLL + 1 */
+		bpf_loop((end - from) / (WALK_K * WALK_UNROLL) + chunks * (256 / WALK_UNROLL + 2),
+			 iv_steps, &l, 0);
+	} else {
+		ws->w.redo = from;
+	}
+	if (!ws->w.err && ws->w.redo < end)
+		walk_exact(&l, ws, ws->w.redo, end);
 }
 
 #endif /* HYP_BPF_INSPECT_WALK_H */

@@ -394,7 +394,8 @@ struct hyp_inspect_val {
 	__u32 rows;   /* the automaton's rows: start .. start + rows - 1 */
 	__u16 action; /* hyp_inspect_action */
 	__u8 proto;   /* IPPROTO_TCP or IPPROTO_UDP, 0: both */
-	__u8 pad;
+	__u8 split;   /* the longest pattern (1-255): the walk may cut the payload in
+		       * segments overlapping by split - 1 bytes; 0: never cut */
 	__u16 port_lo, port_hi; /* 0,0: every port (and every other protocol: refused) */
 };
 _Static_assert(sizeof(struct hyp_inspect_val) == 20, "hyp_inspect_val abi");

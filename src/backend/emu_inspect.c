@@ -191,6 +191,16 @@ static int drop_stale(int ifd, const struct hyp_inspect_entry *entries, size_t n
 	return (int)ns;
 }
 
+/* The walk may cut a payload in segments overlapping by the longest
+ * pattern - 1 (bpf/lib/inspect_walk.h); 0 (never cut) when unknown or
+ * too long for the field. */
+static uint8_t entry_split(const struct hyp_inspect_entry *en)
+{
+	uint32_t l = en->dfa ? en->dfa->longest : 0;
+
+	return l <= 255 ? (uint8_t)l : 0;
+}
+
 /*
  * Each entry points at its automaton in one update (entries whose value
  * is already right are left alone: their flows walk on), the endpoint
@@ -216,6 +226,7 @@ static int switch_entries(struct emu *e, const struct hyp_inspect_entry *entries
 					       .rows = d->rows,
 					       .action = entries[i].action,
 					       .proto = entries[i].proto,
+					       .split = entry_split(&entries[i]),
 					       .port_lo = entries[i].port_lo,
 					       .port_hi = entries[i].port_hi,
 					   },

@@ -513,6 +513,9 @@ int insp_dfa_build(const struct insp_pattern *pats, size_t n, uint32_t max_state
 	err = determinize(b, em);
 	if (!err)
 		err = take_result(b, dfa);
+	for (size_t i = 0; !err && i < n; i++)
+		if (pats[i].len > dfa->longest)
+			dfa->longest = (uint32_t)pats[i].len;
 	if (err == -ENOMEM)
 		em_set(em, err, "no memory for a DFA of %u states", b->n);
 out:

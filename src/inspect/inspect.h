@@ -65,6 +65,8 @@ struct insp_dfa {
 	uint32_t *out;
 	uint8_t *drop; /* drop[s]: some drop pattern ends at s */
 	uint32_t states;
+	uint32_t longest; /* bytes of the longest pattern: from the start state, any
+			   * input that long leaves the DFA in the state it is in */
 };
 
 /* Fails with -E2BIG (and a message naming the size) above max_states. */
