@@ -83,7 +83,11 @@ static int sel_parse(const char *s, struct mon_sel *out, const char *what, struc
 		out->kind = MON_SEL_LABELS;
 		return 0;
 	}
-	if ((s[0] >= '0' && s[0] <= '9') && !cidr4_parse(s, &out->net)) {
+	if (s[0] >= '0' && s[0] <= '9') {
+		if (!strchr(s, '/') && !ipv4_parse(s, &out->net.addr))
+			out->net.prefix = 32;
+		else if (cidr4_parse(s, &out->net))
+			return em_set(em, -EINVAL, "--%s %s: not an IPv4 address or CIDR", what, s);
 		out->kind = MON_SEL_CIDR;
 		return 0;
 	}

@@ -85,8 +85,8 @@ static int refresh_cb(const struct snic_rec *r, void *ctx)
 	e->identity = r->identity;
 	e->port_ifindex = info.port_ifindex;
 	snprintf(e->name, sizeof(e->name), "%s", r->name);
-	if (!labels__parse_canonical(&ls, r->labels) && (ns = labels__get(&ls, IDENT_NS_KEY)))
-		snprintf(e->ns, sizeof(e->ns), "%s", ns);
+	ns = labels__parse_canonical(&ls, r->labels) ? NULL : labels__get(&ls, IDENT_NS_KEY);
+	snprintf(e->ns, sizeof(e->ns), "%s", ns ? ns : "default"); /* absent: default */
 	e->labels = strdup(r->labels);
 	if (!e->labels)
 		return -ENOMEM;
@@ -300,8 +300,8 @@ void node_monitor_snic(struct node *n, const struct snic_rec *r, uint8_t type)
 		return;
 	m->dirty = true;
 	snprintf(ep.name, sizeof(ep.name), "%s", r->name);
-	if (!labels__parse_canonical(&ls, r->labels) && (ns = labels__get(&ls, IDENT_NS_KEY)))
-		snprintf(ep.ns, sizeof(ep.ns), "%s", ns);
+	ns = labels__parse_canonical(&ls, r->labels) ? NULL : labels__get(&ls, IDENT_NS_KEY);
+	snprintf(ep.ns, sizeof(ep.ns), "%s", ns ? ns : "default");
 	e = ev_next(m, 0);
 	e->type = type;
 	end_fill(&e->src, &ep, r->ip, 0, r->identity);
