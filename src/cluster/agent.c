@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <sodium.h>
+#include <sys/eventfd.h>
 
 #include "cluster/cluster_priv.h"
 #include "lib/log.h"
@@ -116,13 +117,20 @@ static const char *node_name_of(const char *key)
 	return key + strlen(HYP_CLUSTER_PREFIX "nodes/");
 }
 
+static bool is_node_key(const char *key)
+{
+	return !strncmp(key, HYP_CLUSTER_PREFIX "nodes/", strlen(HYP_CLUSTER_PREFIX "nodes/"));
+}
+
 static int on_event(const struct etcd_event *ev, void *arg)
 {
 	struct cluster *c = arg;
 	struct cluster_peer p;
 
 	pthread_mutex_lock(&c->lock);
-	if (ev->deleted)
+	if (!is_node_key(ev->kv.key))
+		cluster_state_event(c, ev);
+	else if (ev->deleted)
 		peer_gone(c, node_name_of(ev->kv.key));
 	else if (!cluster_parse_node(ev->kv.value, &p))
 		peer_set(c, &p);
@@ -131,30 +139,38 @@ static int on_event(const struct etcd_event *ev, void *arg)
 	return 0;
 }
 
-/* Lists nodes/ into the cache: the nodes not listed are gone. */
+static bool listed(const struct etcd_kv *kvs, size_t n, const char *name)
+{
+	for (size_t k = 0; k < n; k++)
+		if (is_node_key(kvs[k].key) && !strcmp(node_name_of(kvs[k].key), name))
+			return true;
+	return false;
+}
+
+/* Lists the whole prefix into the cache: what is not listed is gone. */
 static int resync(struct cluster *c, struct etcd *e, int64_t *rev)
 {
 	struct etcd_kv *kvs;
 	size_t n;
-	int err = etcd__list(e, HYP_CLUSTER_PREFIX "nodes/", &kvs, &n, rev);
+	int err = etcd__list(e, HYP_CLUSTER_PREFIX, &kvs, &n, rev);
 
 	if (err)
 		return err;
 	pthread_mutex_lock(&c->lock);
-	for (int i = c->npeers - 1; i >= 0; i--) {
-		bool listed = false;
-
-		for (size_t k = 0; k < n; k++)
-			listed = listed || !strcmp(node_name_of(kvs[k].key), c->peers[i].name);
-		if (!listed)
+	for (int i = c->npeers - 1; i >= 0; i--)
+		if (!listed(kvs, n, c->peers[i].name))
 			peer_gone(c, c->peers[i].name);
-	}
+	cluster_resync_begin(c);
 	for (size_t k = 0; k < n; k++) {
+		struct etcd_event ev = {.kv = kvs[k]};
 		struct cluster_peer p;
 
-		if (!cluster_parse_node(kvs[k].value, &p))
+		if (!is_node_key(kvs[k].key))
+			cluster_state_event(c, &ev);
+		else if (!cluster_parse_node(kvs[k].value, &p))
 			peer_set(c, &p);
 	}
+	cluster_resync_end(c);
 	c->watch_rev = *rev;
 	pthread_mutex_unlock(&c->lock);
 	etcd_kvs_free(kvs, n);
@@ -174,7 +190,7 @@ static void *watch_main(void *arg)
 
 		cluster_set_conn(c, err, "list");
 		while (!err && !c->stop) {
-			err = etcd__watch(e, HYP_CLUSTER_PREFIX "nodes/", rev + 1, on_event, c,
+			err = etcd__watch(e, HYP_CLUSTER_PREFIX, rev + 1, on_event, c,
 					  &c->stop, &last);
 			if (last > rev)
 				rev = last;
@@ -191,8 +207,16 @@ static void *watch_main(void *arg)
 
 int cluster__start(struct cluster *c, const struct cluster_hooks *h)
 {
+	int err;
+
 	if (h)
 		c->hooks = *h;
+	c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->evfd < 0)
+		return -errno;
+	err = etcd__open(c->endpoints, c->timeout_ms, &c->em);
+	if (err)
+		return err;
 	if (pthread_create(&c->t_keep, NULL, keepalive_main, c))
 		return -EAGAIN;
 	if (pthread_create(&c->t_watch, NULL, watch_main, c)) {
@@ -213,6 +237,7 @@ void cluster__close(struct cluster *c)
 		pthread_join(c->t_keep, NULL);
 		pthread_join(c->t_watch, NULL);
 	}
+	cluster_state_free(c);
 	sodium_memzero(&c->rec, sizeof(c->rec));
 	sodium_memzero(c->peer_key, sizeof(c->peer_key));
 	pthread_mutex_destroy(&c->lock);

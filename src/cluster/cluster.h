@@ -78,6 +78,54 @@ json_object *cluster__status_json(struct cluster *c);
 /* A new key pair; peers derive new pair keys; the previous one is still accepted. */
 int cluster__rotate_key(struct cluster *c, struct errmsg *em);
 
+/*
+ * Cluster-wide state (state.c, ids.c). More etcd keys:
+ *   identities/labels/B64(LABELS) -> ID, identities/ids/ID -> LABELS
+ *   identities/users/ID/NODE      (under the node's lease: who uses it)
+ *   endpoints/IP                  {node, identity, name} (under the lease)
+ *   policies/KIND/NS/NAME         {origin, doc}
+ *   nslabels/NS                   {origin, labels}
+ * Calls below run on the daemon's thread; they block at most the etcd
+ * timeout and fail closed (-ENOTCONN, message in em) when etcd is away.
+ */
+/* The cluster-wide number of a label set: found, or allocated by transaction. */
+int cluster__identity(struct cluster *c, const char *labels, uint32_t *id, struct errmsg *em);
+/* Removes identities no node uses (two passes apart, so a new user is not raced). */
+int cluster__identity_gc(struct cluster *c);
+
+struct cluster_local_ep {
+	uint32_t ip; /* network order */
+	uint32_t identity;
+	char name[64];
+};
+/* This node's endpoints and the identities they use, published (differences only). */
+int cluster__publish_local(struct cluster *c, const struct cluster_local_ep *eps, size_t n);
+/* A policy or namespace's labels, for every node: value NULL deletes. dir "policies" or "nslabels". */
+int cluster__publish_doc(struct cluster *c, const char *dir, const char *ref, json_object *value,
+			 struct errmsg *em);
+bool cluster__connected(struct cluster *c);
+
+/* What the watch found for the daemon's thread to apply. */
+enum cluster_ev_kind {
+	CLEV_POLICY_PUT,  /* ref KIND/NS/NAME, value the document (JSON) */
+	CLEV_POLICY_DEL,  /* ref */
+	CLEV_POLICY_ALL,  /* value: JSON array of every ref in the cluster (after a resync) */
+	CLEV_NS_PUT,	  /* ref NS, value the labels object */
+	CLEV_NS_DEL,	  /* ref NS */
+	CLEV_NS_ALL,	  /* value: JSON array of every NS with labels */
+};
+
+struct cluster_ev {
+	enum cluster_ev_kind kind;
+	char ref[256];
+	char *value; /* malloc'd or NULL */
+};
+
+/* Readable when events wait (eventfd). */
+int cluster__event_fd(struct cluster *c);
+/* 1: *ev filled (free ev->value), 0: none. */
+int cluster__event_next(struct cluster *c, struct cluster_ev *ev);
+
 /* hyperctl cluster init: writes the config once; -EEXIST when it differs. */
 int cluster__init(const char *endpoints, const struct cidr4 *pool, int block_prefix,
 		  struct errmsg *em);

@@ -8,6 +8,15 @@
 #include "cluster/cluster.h"
 #include "cluster/etcd.h"
 
+struct cluster_pub {
+	char *key, *value;
+};
+
+struct cluster_rep {
+	uint32_t ip; /* network order */
+	uint32_t identity, node;
+};
+
 /* What the node keeps in its state directory (cluster.json, 0600). */
 struct cluster_record {
 	char node[64];
@@ -40,6 +49,25 @@ struct cluster {
 	struct cluster_peer peers[HYP_CLUSTER_MAX_NODES];
 	uint8_t peer_key[HYP_CLUSTER_MAX_NODES][16];
 	int npeers;
+	/* the daemon thread's etcd handle (identities, publishing) */
+	struct etcd *em;
+	/* what publish_local last wrote, and under which lease */
+	struct cluster_pub *pub;
+	size_t npub;
+	int64_t pub_lease;
+	/* identities without users at the last gc pass */
+	uint32_t *gc_marked;
+	size_t ngc_marked;
+	/* remote endpoints (watch) */
+	struct cluster_rep *reps;
+	size_t nreps, capreps;
+	uint32_t nidentities; /* identities/ids/ keys seen by the watch */
+	/* events for the daemon's thread */
+	int evfd;
+	struct cluster_ev *evq;
+	size_t nev, capev;
+	bool resyncing;
+	json_object *resync_pol, *resync_ns;
 	volatile bool stop;
 	bool started;
 	pthread_t t_keep, t_watch;
@@ -60,5 +88,12 @@ int cluster_parse_node(const char *json, struct cluster_peer *p);
 void cluster_msleep(struct cluster *c, int ms);
 /* Recomputes the pair keys of every peer and calls the hooks (lock held). */
 void cluster_rekey_peers(struct cluster *c, const uint8_t old_sk[32], const uint8_t old_pk[32]);
+
+/* state.c: a watched key under the prefix (lock held); resync brackets a full listing. */
+void cluster_state_event(struct cluster *c, const struct etcd_event *ev);
+void cluster_resync_begin(struct cluster *c);
+void cluster_resync_end(struct cluster *c);
+void cluster_ev_push(struct cluster *c, enum cluster_ev_kind k, const char *ref, const char *value);
+void cluster_state_free(struct cluster *c);
 
 #endif

@@ -198,7 +198,8 @@ static int cluster_alloc(const struct cluster_opts *o, struct cluster **out, str
 	snprintf(c->addr_str, sizeof(c->addr_str), "%s", o->addr ? o->addr : "");
 	snprintf(c->endpoints, sizeof(c->endpoints), "%s", o->endpoints);
 	snprintf(c->state_path, sizeof(c->state_path), "%s/cluster.json", o->state_dir);
-	c->timeout_ms = o->etcd_timeout_ms > 0 ? o->etcd_timeout_ms : 3000;
+	c->timeout_ms = o->etcd_timeout_ms > 0 ? o->etcd_timeout_ms : 2000;
+	c->evfd = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	*out = c;
 	return 0;

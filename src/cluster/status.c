@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <arpa/inet.h>
 
 #include "cluster/cluster_priv.h"
 #include "lib/log.h"
@@ -63,6 +64,19 @@ json_object *cluster__status_json(struct cluster *c)
 	for (int i = 0; i < c->npeers; i++)
 		json_object_array_add(nodes, peer_json(&c->peers[i], now / 1000));
 	json_object_object_add(o, "peers", nodes);
+	json_object_object_add(o, "identities", json_object_new_int64(c->nidentities));
+	nodes = json_object_new_array();
+	for (size_t i = 0; i < c->nreps; i++) {
+		json_object *e = json_object_new_object();
+		char ip[16];
+
+		ipv4_format(ntohl(c->reps[i].ip), ip, sizeof(ip));
+		json_object_object_add(e, "ip", json_object_new_string(ip));
+		json_object_object_add(e, "node", json_object_new_int64(c->reps[i].node));
+		json_object_object_add(e, "identity", json_object_new_int64(c->reps[i].identity));
+		json_object_array_add(nodes, e);
+	}
+	json_object_object_add(o, "remote_endpoints", nodes);
 	pthread_mutex_unlock(&c->lock);
 	return o;
 }

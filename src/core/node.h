@@ -129,6 +129,15 @@ int node__uplink_clear(struct node *n, struct errmsg *em);
 /* {} when there is none. */
 json_object *node__uplink_json(struct node *n);
 
+/*
+ * Cluster (hyperiond --cluster): fn gives a label set its cluster-wide
+ * number, or fails (the SNIC add fails with its message, nothing made).
+ */
+typedef int (*node_ident_fn)(void *arg, const char *labels, uint32_t *id, struct errmsg *em);
+void node__set_ident_source(struct node *n, node_ident_fn fn, void *arg);
+/* The SNICs' addresses and identities, for publishing: cb per SNIC. */
+int node__snic_foreach(struct node *n, store_snic_cb cb, void *ctx);
+
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);
 /* Removes everything the instance created. The node is closed after. */

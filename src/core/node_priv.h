@@ -24,6 +24,9 @@ struct node {
 	struct insp_state *insp; /* live DFAs and recent alerts */
 	struct mon_state *mon;	 /* flow events (node_monitor.c) */
 	bool events_dirty;	 /* alerts not yet saved */
+	/* cluster: where label sets get their numbers (NULL: this node's store) */
+	node_ident_fn ident_fn;
+	void *ident_arg;
 };
 
 void node_inspect_free(struct node *n);

@@ -135,7 +135,19 @@ static int record_begin(struct node *n, struct snic_rec *r, bool *in_txn, struct
 	if (err)
 		return em_set(em, err, "snic %s: store busy", r->name);
 	*in_txn = true;
-	err = store__identity_get(n->st, r->labels, &r->identity);
+	if (n->ident_fn && store__identity_find(n->st, r->labels, &r->identity) == 0) {
+		err = 0; /* in use here: its cluster number is known (and kept while used) */
+	} else if (n->ident_fn) {
+		err = n->ident_fn(n->ident_arg, r->labels, &r->identity, em);
+		if (err)
+			return err;
+		err = store__identity_put(n->st, r->labels, r->identity);
+		if (err == -EEXIST)
+			return em_set(em, err, "snic %s: identity %u is another label set's here",
+				      r->name, r->identity);
+	} else {
+		err = store__identity_get(n->st, r->labels, &r->identity);
+	}
 	if (!err)
 		err = store__snic_insert(n->st, r);
 	return err ? em_set(em, err, "snic %s: cannot record it", r->name) : 0;
@@ -250,4 +262,15 @@ int node__snic_check(struct node *n, const char *name, struct errmsg *em)
 out:
 	close(s.netns_fd);
 	return err;
+}
+
+void node__set_ident_source(struct node *n, node_ident_fn fn, void *arg)
+{
+	n->ident_fn = fn;
+	n->ident_arg = arg;
+}
+
+int node__snic_foreach(struct node *n, store_snic_cb cb, void *ctx)
+{
+	return store__snic_foreach(n->st, cb, ctx);
 }

@@ -95,6 +95,12 @@ static int cl_status(struct ctl *c, const struct ctl_args *a)
 		for (size_t i = 0; i < json_object_array_length(v); i++)
 			pr_members(NULL, json_object_array_get_idx(v, i), peer_row);
 	pr_close_array();
+	if (json_object_object_get_ex(res, "identities", &v))
+		pr_value("identities", "identities (cluster-wide): %s\n", v);
+	if (json_object_object_get_ex(res, "remote_endpoints", &v)) {
+		pr_text("remote endpoints: %zu\n", json_object_array_length(v));
+		pr_value("remote_endpoints", NULL, v);
+	}
 	pr_close_object();
 	json_object_put(res);
 	return 0;

@@ -64,7 +64,11 @@ int daemon_cluster_start(struct daemon *d)
 {
 	struct cluster_hooks h = {.peer_up = peer_up, .peer_down = peer_down, .arg = d};
 
-	return cluster__start(d->cluster, &h);
+	int err = cluster__start(d->cluster, &h);
+
+	if (!err)
+		daemon_cluster_attach(d);
+	return err;
 }
 
 json_object *do_cluster_status(struct daemon *d, json_object *args)

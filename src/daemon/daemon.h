@@ -98,6 +98,14 @@ json_object *do_namespace_list(struct daemon *d, json_object *args);
 int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em);
 int daemon_cluster_start(struct daemon *d);
 json_object *do_cluster_status(struct daemon *d, json_object *args);
+/* cluster_sync.c */
+void daemon_cluster_attach(struct daemon *d);
+void daemon_cluster_tick(struct daemon *d);
+void daemon_cluster_events(struct daemon *d);
+int daemon_cluster_publish_apply(struct daemon *d, const char *text, json_object *result,
+				 struct errmsg *em);
+int daemon_cluster_publish_delete(struct daemon *d, json_object *deleted, struct errmsg *em);
+int daemon_cluster_publish_ns(struct daemon *d, const char *ns, struct errmsg *em);
 json_object *do_cluster_rotate_key(struct daemon *d, json_object *args);
 /* The uplink (uplink_handlers.c) */
 json_object *do_uplink_set(struct daemon *d, json_object *args);

@@ -19,9 +19,14 @@ json_object *do_namespace_label(struct daemon *d, json_object *args)
 	struct labels set;
 	int err;
 
+	if (d->cluster && !cluster__connected(d->cluster))
+		return api_err(-ENOTCONN, "etcd is unreachable: namespace labels are cluster-wide "
+					  "and cannot be changed now (nothing was changed)");
 	err = daemon_parse_labels(args, &set, &em);
 	if (!err)
 		err = node__ns_label(d->node, ns, &set, &em);
+	if (!err && d->cluster)
+		err = daemon_cluster_publish_ns(d, ns, &em);
 	return daemon_reply(err, &em, NULL);
 }
 
@@ -34,6 +39,9 @@ json_object *do_namespace_unlabel(struct daemon *d, json_object *args)
 	size_t n = 0;
 	int err = 0;
 
+	if (d->cluster && !cluster__connected(d->cluster))
+		return api_err(-ENOTCONN, "etcd is unreachable: namespace labels are cluster-wide "
+					  "and cannot be changed now (nothing was changed)");
 	if (!json_object_object_get_ex(args, KEY_KEYS, &arr) ||
 	    !json_object_is_type(arr, json_type_array))
 		return api_err(-EINVAL, "namespace.unlabel needs \"keys\", an array of strings");
@@ -52,6 +60,8 @@ json_object *do_namespace_unlabel(struct daemon *d, json_object *args)
 	}
 	if (!err)
 		err = node__ns_unlabel(d->node, ns, keys, n, &em);
+	if (!err && d->cluster)
+		err = daemon_cluster_publish_ns(d, ns, &em);
 	free(keys);
 	return daemon_reply(err, &em, NULL);
 }

@@ -16,7 +16,12 @@ json_object *do_policy_apply(struct daemon *d, json_object *args)
 
 	if (!text)
 		return api_err(-EINVAL, "policy.apply needs \"text\"");
+	if (d->cluster && !cluster__connected(d->cluster))
+		return api_err(-ENOTCONN, "etcd is unreachable: a policy applies to every node of the "
+					  "cluster and cannot be changed now (nothing was changed)");
 	err = node__policy_apply(d->node, text, strlen(text), &applied, &em);
+	if (!err && d->cluster)
+		err = daemon_cluster_publish_apply(d, text, applied, &em);
 	return daemon_reply(err, &em, applied);
 }
 
@@ -25,8 +30,14 @@ json_object *do_policy_delete(struct daemon *d, json_object *args)
 	struct errmsg em = {};
 	const char *name = daemon_arg_str(args, KEY_NAME);
 	json_object *deleted = NULL;
-	int err = node__policy_delete(d->node, name ? name : "", &deleted, &em);
+	int err;
 
+	if (d->cluster && !cluster__connected(d->cluster))
+		return api_err(-ENOTCONN, "etcd is unreachable: a policy applies to every node of the "
+					  "cluster and cannot be changed now (nothing was changed)");
+	err = node__policy_delete(d->node, name ? name : "", &deleted, &em);
+	if (!err && d->cluster)
+		err = daemon_cluster_publish_delete(d, deleted, &em);
 	return daemon_reply(err, &em, deleted);
 }
 

@@ -39,7 +39,7 @@
 #define API_WRITE_MS  5000 /* the whole reply, from when it is ready */
 #define API_DRAIN_MS  1000 /* a refused peer's request is read and dropped */
 #define API_MAX_STREAMS 8
-#define NFIXED	      5	   /* listen, signals, timer, inspection events, flow events */
+#define NFIXED	      6	   /* listen, signals, timer, inspection events, flow events, cluster */
 
 enum conn_state { CONN_READ, CONN_WRITE, CONN_DRAIN, CONN_STREAM };
 
@@ -369,6 +369,8 @@ int daemon_serve(struct daemon *d)
 	pfd[2] = (struct pollfd){.fd = tfd, .events = POLLIN};
 	pfd[3] = (struct pollfd){.fd = node__inspect_event_fd(d->node), .events = POLLIN};
 	pfd[4] = (struct pollfd){.fd = node__monitor_fd(d->node), .events = POLLIN};
+	pfd[5] = (struct pollfd){.fd = d->cluster ? cluster__event_fd(d->cluster) : -1,
+				 .events = POLLIN};
 	while (!d->stop) {
 		int n = nconns, nweb = web_pollfds(d->web, pfd + NFIXED, WEB_POLLFDS);
 		struct pollfd *api = pfd + NFIXED + nweb;
@@ -395,13 +397,17 @@ int daemon_serve(struct daemon *d)
 		if (pfd[2].revents & POLLIN) {
 			uint64_t ticks;
 
-			if (read(tfd, &ticks, sizeof(ticks)) > 0)
+			if (read(tfd, &ticks, sizeof(ticks)) > 0) {
 				node__reconcile(d->node);
+				daemon_cluster_tick(d);
+			}
 		}
 		if (pfd[3].revents & POLLIN)
 			node__inspect_poll(d->node);
 		if (pfd[4].revents & POLLIN)
 			node__monitor_poll(d->node);
+		if (pfd[5].revents & POLLIN)
+			daemon_cluster_events(d);
 		web_serve(d, pfd + NFIXED, nweb);
 		/* from the last: conn_close moves the last connection into the hole */
 		for (int i = n - 1; i >= 0 && !d->stop; i--) {

@@ -382,6 +382,55 @@ int store__identity_get(struct store *s, const char *labels, uint32_t *id)
 	return err;
 }
 
+int store__identity_find(struct store *s, const char *labels, uint32_t *id)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	err = store_prepare(s, "SELECT id FROM identities WHERE labels = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, labels, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = (uint32_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : store_sql_err(s, "identity find");
+}
+
+int store__identity_put(struct store *s, const char *labels, uint32_t id)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	/* the cluster's number wins over one this node gave the set before */
+	err = store_prepare(s, "DELETE FROM identities WHERE labels = ? AND id != ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, labels, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	err = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_err(s, "identity put");
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+	err = store_prepare(s, "INSERT OR IGNORE INTO identities(id, labels) VALUES(?, ?)", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, labels, -1, SQLITE_STATIC);
+	err = sqlite3_step(st) == SQLITE_DONE ? 0 : store_sql_err(s, "identity put");
+	sqlite3_finalize(st);
+	if (!err && sqlite3_changes(s->db) == 0) {
+		uint32_t have = 0;
+
+		/* either present already, or the number is another set's here */
+		err = store__identity_get(s, labels, &have);
+		if (!err && have != id)
+			err = -EEXIST;
+	}
+	return err;
+}
+
 int store__identity_gc(struct store *s)
 {
 	return exec(s, "DELETE FROM identities WHERE id NOT IN (SELECT identity FROM snics)");

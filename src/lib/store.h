@@ -56,6 +56,10 @@ int store__snic_count(struct store *s);
 /* Identity of a canonical label set, created on first use (from 256 up). */
 int store__identity_get(struct store *s, const char *labels, uint32_t *id);
 /* Drops identities that no SNIC uses any more. */
+/* The number of labels if this store has one; -ENOENT. */
+int store__identity_find(struct store *s, const char *labels, uint32_t *id);
+/* Records the cluster's number for labels; -EEXIST when this node has the number for another set. */
+int store__identity_put(struct store *s, const char *labels, uint32_t id);
 int store__identity_gc(struct store *s);
 int store__identity_count(struct store *s);
 

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cluster-wide state other than nodes: what the watch thread sees of other
+ * nodes' endpoints, policies and namespace labels (a cache, and events
+ * for the daemon's thread through an eventfd), and what this node
+ * publishes. A node skips its own policy and label events (origin).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/eventfd.h>
+
+#include "cluster/cluster_priv.h"
+#include "lib/log.h"
+
+#define P_EP  HYP_CLUSTER_PREFIX "endpoints/"
+#define P_POL HYP_CLUSTER_PREFIX "policies/"
+#define P_NS  HYP_CLUSTER_PREFIX "nslabels/"
+#define P_ID  HYP_CLUSTER_PREFIX "identities/ids/"
+
+void cluster_ev_push(struct cluster *c, enum cluster_ev_kind k, const char *ref, const char *value)
+{
+	struct cluster_ev *ev;
+	uint64_t one = 1;
+
+	if (c->nev == c->capev) {
+		size_t cap = c->capev ? c->capev * 2 : 16;
+		struct cluster_ev *q = realloc(c->evq, cap * sizeof(*q));
+
+		if (!q)
+			return;
+		c->evq = q;
+		c->capev = cap;
+	}
+	ev = &c->evq[c->nev++];
+	ev->kind = k;
+	snprintf(ev->ref, sizeof(ev->ref), "%s", ref);
+	ev->value = value ? strdup(value) : NULL;
+	if (c->evfd >= 0 && write(c->evfd, &one, sizeof(one)) < 0)
+		pr_debug("cluster: eventfd: %s\n", strerror(errno));
+}
+
+int cluster__event_fd(struct cluster *c)
+{
+	return c->evfd;
+}
+
+int cluster__event_next(struct cluster *c, struct cluster_ev *ev)
+{
+	uint64_t v;
+	int got = 0;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->nev) {
+		*ev = c->evq[0];
+		memmove(c->evq, c->evq + 1, (c->nev - 1) * sizeof(*c->evq));
+		c->nev--;
+		got = 1;
+	} else if (c->evfd >= 0 && read(c->evfd, &v, sizeof(v)) < 0) {
+		v = 0; /* drained */
+	}
+	pthread_mutex_unlock(&c->lock);
+	return got;
+}
+
+static void rep_set(struct cluster *c, uint32_t ip, uint32_t identity, uint32_t node)
+{
+	for (size_t i = 0; i < c->nreps; i++)
+		if (c->reps[i].ip == ip) {
+			c->reps[i].identity = identity;
+			c->reps[i].node = node;
+			return;
+		}
+	if (c->nreps == c->capreps) {
+		size_t cap = c->capreps ? c->capreps * 2 : 64;
+		struct cluster_rep *r = realloc(c->reps, cap * sizeof(*r));
+
+		if (!r)
+			return;
+		c->reps = r;
+		c->capreps = cap;
+	}
+	c->reps[c->nreps++] = (struct cluster_rep){.ip = ip, .identity = identity, .node = node};
+}
+
+static void rep_del(struct cluster *c, uint32_t ip)
+{
+	for (size_t i = 0; i < c->nreps; i++)
+		if (c->reps[i].ip == ip) {
+			c->reps[i] = c->reps[--c->nreps];
+			return;
+		}
+}
+
+static void ep_event(struct cluster *c, const struct etcd_event *ev)
+{
+	json_object *o = ev->deleted ? NULL : json_tokener_parse(ev->kv.value), *v;
+	struct in_addr a;
+	uint32_t node = 0, id = 0;
+
+	if (!inet_pton(AF_INET, ev->kv.key + strlen(P_EP), &a))
+		goto out;
+	if (ev->deleted) {
+		rep_del(c, a.s_addr);
+		goto out;
+	}
+	if (json_object_object_get_ex(o, "node", &v))
+		node = (uint32_t)json_object_get_int64(v);
+	if (json_object_object_get_ex(o, "identity", &v))
+		id = (uint32_t)json_object_get_int64(v);
+	if (node && node != c->rec.id)
+		rep_set(c, a.s_addr, id, node);
+out:
+	json_object_put(o);
+}
+
+/* policies/ and nslabels/: {origin, doc|labels} -> an event unless it is ours */
+static void doc_event(struct cluster *c, const struct etcd_event *ev, bool pol)
+{
+	const char *ref = ev->kv.key + strlen(pol ? P_POL : P_NS);
+	json_object *o, *origin, *body;
+
+	if (ev->deleted) {
+		cluster_ev_push(c, pol ? CLEV_POLICY_DEL : CLEV_NS_DEL, ref, NULL);
+		return;
+	}
+	o = json_tokener_parse(ev->kv.value);
+	if (c->resyncing)
+		json_object_array_add(pol ? c->resync_pol : c->resync_ns, json_object_new_string(ref));
+	if (o && json_object_object_get_ex(o, pol ? "doc" : "labels", &body) &&
+	    !(json_object_object_get_ex(o, "origin", &origin) &&
+	      !strcmp(json_object_get_string(origin), c->rec.node) && !c->resyncing))
+		cluster_ev_push(c, pol ? CLEV_POLICY_PUT : CLEV_NS_PUT, ref,
+				json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+}
+
+void cluster_state_event(struct cluster *c, const struct etcd_event *ev)
+{
+	const char *k = ev->kv.key;
+
+	if (!strncmp(k, P_ID, strlen(P_ID))) {
+		if (ev->deleted && c->nidentities)
+			c->nidentities--;
+		else if (!ev->deleted && ev->kv.create_revision == ev->kv.mod_revision)
+			c->nidentities++;
+	} else if (!strncmp(k, P_EP, strlen(P_EP))) {
+		ep_event(c, ev);
+	}
+	else if (!strncmp(k, P_POL, strlen(P_POL)))
+		doc_event(c, ev, true);
+	else if (!strncmp(k, P_NS, strlen(P_NS)))
+		doc_event(c, ev, false);
+}
+
+void cluster_resync_begin(struct cluster *c)
+{
+	c->resyncing = true;
+	c->nreps = 0;
+	c->nidentities = 0;
+	json_object_put(c->resync_pol);
+	json_object_put(c->resync_ns);
+	c->resync_pol = json_object_new_array();
+	c->resync_ns = json_object_new_array();
+}
+
+/* After a full listing: the daemon drops what the cluster no longer has. */
+void cluster_resync_end(struct cluster *c)
+{
+	c->resyncing = false;
+	cluster_ev_push(c, CLEV_POLICY_ALL, "",
+			json_object_to_json_string_ext(c->resync_pol, JSON_C_TO_STRING_PLAIN));
+	cluster_ev_push(c, CLEV_NS_ALL, "",
+			json_object_to_json_string_ext(c->resync_ns, JSON_C_TO_STRING_PLAIN));
+}
+
+void cluster_state_free(struct cluster *c)
+{
+	for (size_t i = 0; i < c->nev; i++)
+		free(c->evq[i].value);
+	free(c->evq);
+	for (size_t i = 0; i < c->npub; i++) {
+		free(c->pub[i].key);
+		free(c->pub[i].value);
+	}
+	free(c->pub);
+	free(c->reps);
+	free(c->gc_marked);
+	json_object_put(c->resync_pol);
+	json_object_put(c->resync_ns);
+	if (c->evfd >= 0)
+		close(c->evfd);
+	etcd__close(c->em);
+}
