@@ -482,6 +482,14 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 			       side_json(&prog, v.egress_enforced, v.egress_rule));
 	json_object_object_add(*out, KEY_INGRESS,
 			       side_json(&prog, v.ingress_enforced, v.ingress_rule));
+	if (!v.allowed) {
+		bool in = v.drop_reason == HYP_DROP_POLICY_INGRESS;
+
+		json_object_object_add(json_object_object_get(*out, in ? KEY_INGRESS : KEY_EGRESS),
+				       KEY_NOT_MATCHED,
+				       pol_explain(&prog, in ? HYP_DIR_INGRESS : HYP_DIR_EGRESS,
+						   in ? d : s, in ? s : d, p, (uint16_t)dport));
+	}
 	if (!v.allowed)
 		json_object_object_add(
 		    *out, KEY_DROP_REASON,

@@ -129,8 +129,11 @@ static int policy_delete(struct ctl *c, const struct ctl_args *a)
 			ret = 1;
 			continue;
 		}
-		printf("%s %s/%s deleted\n", jstr(res, KEY_KIND), jstr(res, KEY_NAMESPACE),
-		       jstr(res, KEY_NAME));
+		/* as apply says it: "networkpolicy NS/NAME" */
+		printf("%s %s/%s deleted\n",
+		       strcmp(jstr(res, KEY_KIND), "NetworkPolicy") ? "inspectionpolicy"
+								    : "networkpolicy",
+		       jstr(res, KEY_NAMESPACE), jstr(res, KEY_NAME));
 		json_object_put(res);
 	}
 	return ret;
@@ -180,10 +183,20 @@ static void endpoint_view(const char *key, json_object *ep, const char *fmt)
 }
 
 /* egress and ingress of a trace: what allows the flow; fmt shows it */
+/* a denial: each rule of the side that did not match, a line each */
+static void not_matched_view(const char *key, json_object *rules, const char *fmt)
+{
+	pr_open_array(key);
+	for (size_t i = 0; i < json_object_array_length(rules); i++)
+		pr_value(NULL, "         %s\n", json_object_array_get_idx(rules, i));
+	pr_close_array();
+}
+
 static void side_view(const char *key, json_object *side, const char *fmt)
 {
 	const struct pr_field fields[] = {
 	    {KEY_ALLOWED_BY, fmt, NULL},
+	    {KEY_NOT_MATCHED, NULL, not_matched_view},
 	    {},
 	};
 

@@ -99,6 +99,7 @@
 #define KEY_ENFORCED	"enforced"
 #define KEY_ALLOWED_BY	"allowed_by"
 #define KEY_DROP_REASON "drop_reason"
+#define KEY_NOT_MATCHED "not_matched" /* a denial: each rule of the side and why not */
 
 /* an inspection event; identity, src, dst and proto as above */
 #define KEY_TIME      "time" /* UTC, RFC 3339 with ms */

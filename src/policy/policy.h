@@ -120,6 +120,15 @@ struct pol_verdict {
 };
 
 /* Evaluates a new flow src -> dst exactly as the datapath does. */
+/*
+ * Why no rule of dir lets local talk with peer: one string per rule that
+ * applies to local in dir, "NS/NAME ingress[I]: what did not match".
+ * Empty when no rule applies (a policy selects local with no rules).
+ */
+json_object *pol_explain(const struct pol_program *p, uint8_t dir,
+			 const struct pol_endpoint *local, const struct pol_endpoint *peer,
+			 uint8_t proto, uint16_t dport);
+
 void pol_eval(const struct pol_program *p, const struct pol_endpoint *src,
 	      const struct pol_endpoint *dst, uint8_t proto, uint16_t dport, struct pol_verdict *v);
 

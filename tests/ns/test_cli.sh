@@ -290,7 +290,7 @@ kind_show() {
 kind_delete() {
 	local out
 	out=$(hctl policy delete networkpolicy/prod/twin)
-	[ "$out" = "NetworkPolicy prod/twin deleted" ] &&
+	[ "$out" = "networkpolicy prod/twin deleted" ] &&
 		[ "$(hctl -j policy list | jq -c 'map(.kind + " " + .name)')" = '["InspectionPolicy twin"]' ] || { echo "$out"; return 1; }
 }
 trace_icmp() {
