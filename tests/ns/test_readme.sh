@@ -45,7 +45,6 @@ walk() {
 	exp=$(mktemp) out=$(mktemp)
 	run_step() {
 		[ -n "$cmd" ] || return 0
-		note "\$ $cmd"
 		(cd "$ROOT" && bash -c "${cmd//sudo /}") >"$out" 2>&1 ||
 			{ echo "exit $?: $cmd"; sed 's/^/  /' "$out"; bad=1; return; }
 		shows "$exp" "$out" || { echo "in: $cmd"; sed 's/^/  | /' "$out"; bad=1; }
