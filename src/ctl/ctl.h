@@ -14,6 +14,11 @@ struct ctl {
 	struct hyp_paths paths;
 };
 
+struct labels;
+/* Adds the label "KEY=VALUE" to labels (and seen); a bad one is refused on
+ * stderr with the rule it breaks (-EINVAL, -EEXIST). */
+int ctl_label_arg(json_object *labels, struct labels *seen, const char *kv);
+
 /* Sends cmd with args (consumed); prints errors; result is NULL on error. */
 int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **result);
 

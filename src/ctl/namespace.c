@@ -26,18 +26,10 @@ static int ns_label(struct ctl *c, const struct ctl_args *a)
 
 	labels = json_object_new_object();
 	for (int i = 2; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		int err = labels__add_kv(&check, argv[i]);
-
-		if (err) {
-			fprintf(stderr, "hyperctl: invalid label '%s'%s\n", argv[i],
-				err == -EEXIST ? " (key given twice)" : " (want KEY=VALUE)");
+		if (ctl_label_arg(labels, &check, argv[i])) {
 			json_object_put(labels);
 			return 2;
 		}
-		*eq = '\0';
-		json_object_object_add(labels, argv[i], json_object_new_string(eq + 1));
-		*eq = '=';
 	}
 	args = json_object_new_object();
 	json_object_object_add(args, KEY_NAMESPACE, json_object_new_string(argv[1]));

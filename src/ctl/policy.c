@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "ctl/ctl.h"
@@ -17,8 +18,14 @@ static int read_file(const char *path, char **out)
 	size_t cap = 65536, len = 0, n;
 	char *buf;
 
+	struct stat st;
+
 	if (!f)
 		return -errno;
+	if (!fstat(fileno(f), &st) && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return -EISDIR;
+	}
 	buf = malloc(cap);
 	while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
 		len += n;
@@ -74,7 +81,11 @@ static int policy_apply(struct ctl *c, const struct ctl_args *a)
 
 	err = read_file(file, &text);
 	if (err) {
-		fprintf(stderr, "hyperctl: %s: %s\n", file, strerror(-err));
+		fprintf(stderr, "hyperctl: %s: %s\n", file,
+			err == -EISDIR
+			    ? "is a directory: give a YAML file (-f FILE, or - for stdin)"
+			: err == -EINVAL ? "is not a text file (it has NUL bytes): give a YAML file"
+					 : strerror(-err));
 		return 1;
 	}
 	/* the API takes one request of at most API_MAX_MSG bytes */

@@ -58,22 +58,6 @@ static void snic_added_view(json_object *o)
 		jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
 }
 
-static int add_label(json_object *labels, struct labels *check, const char *kv)
-{
-	char *eq = strchr(kv, '=');
-	int err = labels__add_kv(check, kv);
-
-	if (err) {
-		fprintf(stderr, "hyperctl: invalid label '%s'%s\n", kv,
-			err == -EEXIST ? " (key given twice)" : " (want key=value)");
-		return err;
-	}
-	*eq = '\0';
-	json_object_object_add(labels, kv, json_object_new_string(eq + 1));
-	*eq = '=';
-	return 0;
-}
-
 static int snic_add(struct ctl *c, const struct ctl_args *a)
 {
 	json_object *args = json_object_new_object(), *labels = json_object_new_object(), *res;
@@ -89,7 +73,7 @@ static int snic_add(struct ctl *c, const struct ctl_args *a)
 	if ((v = ctl_opt(a, "ip")))
 		json_object_object_add(args, KEY_IP, json_object_new_string(v));
 	while ((v = ctl_opt_next(a, "label", &i)))
-		if (add_label(labels, &check, v))
+		if (ctl_label_arg(labels, &check, v))
 			goto usage;
 	i = 0;
 	while ((v = ctl_opt_next(a, "port", &i)))

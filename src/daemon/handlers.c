@@ -67,11 +67,14 @@ int daemon_parse_labels_at(json_object *args, const char *key, struct labels *ls
 			return em_set(em, err, "label %s given twice", k);
 		if (err == -E2BIG)
 			return em_set(em, err, "more than %d labels", LABELS_MAX);
-		if (err)
-			return em_set(em, err,
-				      "invalid label %s=%s (Kubernetes label syntax: "
-				      "[prefix/]name, value up to 63 of A-Z a-z 0-9 - _ .)",
-				      k, json_object_get_string(v));
+		if (err) {
+			char why[200];
+
+			labels__why(k, json_object_get_string(v), why, sizeof(why));
+			return em_set(em, err, "invalid label %s=%s: %s", k,
+				      json_object_get_string(v),
+				      why[0] ? why : "not a Kubernetes label");
+		}
 	}
 	return 0;
 }

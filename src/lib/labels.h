@@ -26,6 +26,8 @@ int label_validate_key(const char *key);
 int label_validate_value(const char *val);
 /* Adds "k=v"; replaces nothing: a duplicate key is an error. */
 int labels__add_kv(struct labels *ls, const char *kv);
+/* Which rule of the label syntax key=val breaks, in words (-EINVAL), or 0. */
+int labels__why(const char *key, const char *val, char *buf, size_t len);
 int labels__set(struct labels *ls, const char *key, const char *val);
 const char *labels__get(const struct labels *ls, const char *key);
 int labels__canonical(const struct labels *ls, char *buf, size_t len);

@@ -7,7 +7,7 @@
 # under is applied), and the daemon answers a raw request of 1 MiB or more
 # on its socket with an error and stays up (1 MiB - 1 bytes is served).
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 37
 
 INST=bi-$UNIQ
 A=bia-$UNIQ B=bib-$UNIQ C=bic-$UNIQ
@@ -63,7 +63,10 @@ expect_error "ifname too long" "invalid interface name 'abcdefghijklmnop'" snic 
 expect_error "ifname with a slash" "invalid interface name" snic add x --netns "$B" --ifname a/b
 expect_error "interface already in the netns" "interface lo already exists" snic add x --netns "$B" --ifname lo
 expect_error "bad SNIC name" "invalid SNIC name" snic add 'bad name' --netns "$B"
-expect_error "bad label" "invalid label" snic add x --netns "$B" --label 'k=v v'
+expect_error "bad label: says which rule it breaks" "label 'k=v v': the value has ' ' at 2: only A-Z a-z 0-9" snic add x --netns "$B" --label 'k=v v'
+expect_error "over-long label value: says the limit" "the value has 64 characters, at most 63" snic add x --netns "$B" --label "k=$(printf 'v%.0s' {1..64})"
+expect_error "policy apply -f on a directory: says so" "/etc: is a directory: give a YAML file" policy apply -f /etc
+expect_error "policy apply -f on a binary file: says so" "is not a text file \\(it has NUL bytes\\)" policy apply -f "$HYPERCTL"
 expect_error "unknown SNIC del" "snic ghost not found" snic del ghost
 expect_error "unknown SNIC show" "snic ghost not found" snic show ghost
 
