@@ -11,6 +11,7 @@
 #include "lib/parse.h"
 #include "lib/counters.h"
 #include "lib/stamp.h"
+#include "lib/events.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -48,6 +49,7 @@ static __always_inline int guard_drop(struct __sk_buff *skb, __u32 snic_id, __u3
 	struct hyp_drop_key k = {.ifindex = snic_id, .reason = reason};
 
 	counter_add(&hyp_guard_drops, &k, skb->len);
+	event_guard_drop(skb, snic_id, reason);
 	return TC_ACT_SHOT;
 }
 

@@ -44,9 +44,9 @@ static __always_inline int ev_budget(__u32 ifindex, const struct hyp_event_cfg *
 	return 1;
 }
 
-/* A zeroed event of type on the ring, or NULL (off, over budget, ring full). */
-static __always_inline struct hyp_flow_event *ev_reserve(const struct pkt_ctx *ctx, __u8 type,
-							 __u32 flag)
+/* A zeroed event of type on the ring, charged to budget key, or NULL (off,
+ * over budget, ring full). */
+static __always_inline struct hyp_flow_event *ev_reserve_key(__u32 key, __u8 type, __u32 flag)
 {
 	__u32 zero = 0;
 	const struct hyp_event_cfg *cfg = bpf_map_lookup_elem(&hyp_ev_cfg, &zero);
@@ -56,7 +56,7 @@ static __always_inline struct hyp_flow_event *ev_reserve(const struct pkt_ctx *c
 	if (!cfg || !(cfg->flags & flag))
 		return NULL;
 	now = bpf_ktime_get_ns();
-	if (!ev_budget(ctx->ifindex, cfg, now))
+	if (!ev_budget(key, cfg, now))
 		return NULL;
 	e = bpf_ringbuf_reserve(&hyp_flow_events, sizeof(*e), 0);
 	if (!e) {
@@ -67,9 +67,20 @@ static __always_inline struct hyp_flow_event *ev_reserve(const struct pkt_ctx *c
 	e->ts = now;
 	e->version = HYP_EVENT_VERSION;
 	e->type = type;
-	e->ifindex = ctx->ifindex;
-	e->len = ctx->skb->len;
-	e->rev = ctx->rev;
+	return e;
+}
+
+/* The same for a frame of the bridge port pipeline: the port's budget. */
+static __always_inline struct hyp_flow_event *ev_reserve(const struct pkt_ctx *ctx, __u8 type,
+							 __u32 flag)
+{
+	struct hyp_flow_event *e = ev_reserve_key(ctx->ifindex, type, flag);
+
+	if (e) {
+		e->ifindex = ctx->ifindex;
+		e->len = ctx->skb->len;
+		e->rev = ctx->rev;
+	}
 	return e;
 }
 
@@ -146,6 +157,24 @@ static __always_inline void event_drop(const struct pkt_ctx *ctx, __u32 reason)
 	if (!e->src_id && ctx->port)
 		e->src_id = ctx->port->identity;
 	e->reason = reason;
+	ev_submit(e);
+}
+
+/* A drop by the container-side guard of SNIC snic_id (its own budget). */
+static __always_inline void event_guard_drop(struct __sk_buff *skb, __u32 snic_id, __u32 reason)
+{
+	struct hyp_flow_event *e =
+	    ev_reserve_key(HYP_EV_GUARD_KEY | snic_id, HYP_EV_DROP, HYP_EVCFG_DROPS);
+	__be16 proto = 0;
+
+	if (!e)
+		return;
+	e->stage = HYP_EV_STAGE_GUARD;
+	e->snic_id = snic_id;
+	e->reason = reason;
+	e->len = skb->len;
+	if (!bpf_skb_load_bytes(skb, 12, &proto, 2) && proto == bpf_htons(ETH_P_IP))
+		ev_headers(e, skb);
 	ev_submit(e);
 }
 

@@ -469,9 +469,17 @@ struct hyp_flow_event {
 	    rule_ingress; /* HYP_EV_FLOW: rule ids that allowed it, 0: not enforced */
 	__u32 rev;	  /* policy revision the decision was made under */
 	__u32 len;	  /* frame bytes */
-	__u32 pad[2];
+	__u32 snic_id;	  /* HYP_EV_STAGE_GUARD: the SNIC whose guard dropped it */
+	__u8 stage;	  /* hyp_event_stage */
+	__u8 pad[3];
 };
 _Static_assert(sizeof(struct hyp_flow_event) == 64, "hyp_flow_event abi");
+
+/* Where a drop happened: the bridge port (ingress from the SNIC) or the
+ * container-side guard (egress inside the container netns). */
+enum hyp_event_stage { HYP_EV_STAGE_BRIDGE = 0, HYP_EV_STAGE_GUARD = 1 };
+/* The budget of a SNIC's guard: its own key, apart from the bridge ports' */
+#define HYP_EV_GUARD_KEY 0x80000000u
 
 #define HYP_EVCFG_FLOWS 0x1 /* new-flow events on */
 #define HYP_EVCFG_DROPS 0x2 /* drop events on */

@@ -138,6 +138,8 @@ struct hyp_flow_rec {
 	uint32_t reason;		    /* HYP_EV_DROP */
 	uint32_t rule_egress, rule_ingress; /* HYP_EV_FLOW: pol_program rule ids, 0: none */
 	uint32_t rev, len;
+	uint8_t stage;	  /* HYP_EV_STAGE_* */
+	uint32_t snic_id; /* HYP_EV_STAGE_GUARD: the SNIC whose guard dropped it */
 };
 
 typedef int (*hyp_flow_cb)(const struct hyp_flow_rec *r, void *ctx);

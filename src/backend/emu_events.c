@@ -68,6 +68,8 @@ static int on_flow_event(void *ctx, void *data, size_t len)
 	    .rule_ingress = ev->rule_ingress,
 	    .rev = ev->rev,
 	    .len = ev->len,
+	    .stage = ev->stage,
+	    .snic_id = ev->snic_id,
 	};
 	return r->cb ? r->cb(&rec, r->ctx) : 0;
 }

@@ -44,6 +44,7 @@ struct mon_event {
 	uint8_t verdict; /* mon_verdict */
 	uint8_t proto;
 	uint8_t tcp_flags;
+	uint8_t stage;	 /* HYP_EV_DROP: HYP_EV_STAGE_BRIDGE or _GUARD */
 	uint32_t reason; /* HYP_EV_DROP */
 	uint32_t len;
 	struct mon_end src, dst;

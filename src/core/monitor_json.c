@@ -64,9 +64,13 @@ json_object *mon_event_json(const struct mon_event *e, const char *node, mon_lab
 	json_object_object_add(o, KEY_MON_TYPE, json_object_new_string(mon_type_name(e->type)));
 	json_object_object_add(o, KEY_MON_VERDICT,
 			       json_object_new_string(mon_verdict_name(e->verdict)));
-	if (e->type == HYP_EV_DROP)
+	if (e->type == HYP_EV_DROP) {
 		json_object_object_add(o, KEY_MON_REASON,
 				       json_object_new_string(drop_reason_name(e->reason)));
+		json_object_object_add(
+		    o, KEY_MON_STAGE,
+		    json_object_new_string(e->stage == HYP_EV_STAGE_GUARD ? "guard" : "bridge"));
+	}
 	json_object_object_add(o, KEY_SRC, end_json(&e->src, labels, ctx));
 	json_object_object_add(o, KEY_DST, end_json(&e->dst, labels, ctx));
 	json_object_object_add(o, KEY_PROTO, json_object_new_int(e->proto));

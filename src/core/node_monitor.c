@@ -226,10 +226,13 @@ static int on_flow(const struct hyp_flow_rec *r, void *ctx)
 	e->reason = r->reason;
 	e->len = r->len;
 	e->verdict = r->type == HYP_EV_FLOW ? MON_V_ALLOWED : mon_drop_verdict(r->reason);
-	/* the sender is the SNIC of the port the frame came in on, whatever
-	 * source address it wrote */
-	end_fill(&e->src, node_monitor_ep_by_port(n, r->port_ifindex), r->saddr, r->sport,
-		 r->src_id);
+	e->stage = r->stage;
+	/* the sender is the SNIC of the port the frame came in on (or whose
+	 * guard dropped it), whatever source address it wrote */
+	end_fill(&e->src,
+		 r->stage == HYP_EV_STAGE_GUARD ? node_monitor_ep_by_id(n, r->snic_id)
+						: node_monitor_ep_by_port(n, r->port_ifindex),
+		 r->saddr, r->sport, r->src_id);
 	end_fill(&e->dst, r->daddr ? ep_find(n, r->daddr, 0, 0) : NULL, r->daddr, r->dport,
 		 r->dst_id);
 	if (r->type == HYP_EV_FLOW) {

@@ -78,6 +78,7 @@ static void print_event(json_object *ev)
 	json_object *src = NULL, *dst = NULL;
 	char s[256], d[256], when[32], pb[16];
 	const char *type = str_of(ev, KEY_MON_TYPE), *why = "";
+	char wb[96];
 	time_t t = (time_t)(int_of(ev, KEY_MON_TIME) / 1000000000);
 	struct tm tm;
 
@@ -96,7 +97,10 @@ static void print_event(json_object *ev)
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	end_text(src, s, sizeof(s));
 	end_text(dst, d, sizeof(d));
-	if (!strcmp(type, "drop"))
+	if (!strcmp(type, "drop") && !strcmp(str_of(ev, KEY_MON_STAGE), "guard")) {
+		snprintf(wb, sizeof(wb), "%s (guard)", str_of(ev, KEY_MON_REASON));
+		why = wb;
+	} else if (!strcmp(type, "drop"))
 		why = str_of(ev, KEY_MON_REASON);
 	else if (!strcmp(type, "alert") || !strcmp(type, "block"))
 		why = str_of(ev, KEY_PATTERN);

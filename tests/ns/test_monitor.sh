@@ -9,7 +9,7 @@
 # from one endpoint, its events are held to its budget and the lost ones
 # counted, while a neighbour's events still arrive.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 23
 
 INST=mon-$UNIQ
 A=moa-$UNIQ B=mob-$UNIQ C=moc-$UNIQ
@@ -56,6 +56,15 @@ for _ in 1 2 3; do http_get "$A" "http://$IPB:8080/" >/dev/null; done
 # each GET is a new connection (one flow each): 3 more, not one per packet
 check "three connections of several packets each make exactly three flow events" \
 	test "$(n_flows)" -eq $((N0 + 3))
+
+# a spoofed source: the guard in web's netns drops it, and the event names web
+ip -n "$A" addr add 10.240.0.99/16 dev eth0
+ip netns exec "$A" ping -c 1 -W 1 -I 10.240.0.99 "$IPB" >/dev/null 2>&1
+ip -n "$A" addr del 10.240.0.99/16 dev eth0
+JQ='.type=="drop" and .stage=="guard"'
+E=$(ev)
+check "a spoofed source is a guard drop event naming the sender (web), not the address" \
+	jq -e '.src.snic=="web" and .src.ip=="10.240.0.99" and (.reason|test("spoof"))' <<<"$E"
 
 only() { # FIELD VALUE args...: every event printed has FIELD == VALUE, and there is one
 	local f=$1 v=$2; shift 2
