@@ -354,6 +354,9 @@ int audit_run(struct audit_env *env, struct audit_row *rows, int max)
 	sleep_ms(300);
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]) && n < max; i++) {
 		memset(&rows[n], 0, sizeof(rows[n]));
+		if (env->progress)
+			env->progress((int)i + 1, (int)(sizeof(probes) / sizeof(probes[0])),
+				      probes[i].name);
 		run_probe(&c, &probes[i], &rows[n++]);
 	}
 	if (n < max) {

@@ -26,6 +26,8 @@ struct audit_env {
 	/* Reads the attacker's drop counter for reason (guard or bridge side). */
 	int (*counter)(void *ctx, bool guard, const char *reason, uint64_t *val);
 	void *ctx;
+	/* Called before each attack (i from 1 of n), or NULL. */
+	void (*progress)(int i, int n, const char *attack);
 };
 
 struct audit_row {

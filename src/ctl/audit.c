@@ -30,6 +30,26 @@ struct topo {
 
 static const char *const roles[3] = {"att", "vic", "bys"};
 
+/*
+ * Progress on stderr while the attacks run (stdout keeps the report, or
+ * the JSON): one line per attack, rewritten in place on a terminal.
+ */
+static const char *progress_what = "hyperion";
+
+static void progress(int i, int n, const char *attack)
+{
+	bool tty = isatty(STDERR_FILENO);
+
+	fprintf(stderr, "%saudit (%s): %d/%d %s%s", tty ? "\r\033[K" : "", progress_what, i, n,
+		attack, tty ? "" : "\n");
+}
+
+static void progress_done(void)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+}
+
 /* Control-plane probes (audit_cp.h): a file each, run after the frame probes. */
 static const audit_cp_probe cp_probes[] = {
     audit_cp_namespace_claim,
@@ -159,7 +179,7 @@ static int run_hyperion(struct ctl *c, const char *tag, char *const existing[3],
 			struct audit_row *rows, int *n)
 {
 	struct topo t;
-	struct audit_env env = {.secure = true, .counter = hyp_counter};
+	struct audit_env env = {.secure = true, .counter = hyp_counter, .progress = progress};
 	struct counter_ctx cc = {.c = c};
 	struct audit_host *hosts[3] = {&env.att, &env.vic, &env.bys};
 	json_object *res, *st, *v;
@@ -211,8 +231,11 @@ run:
 	for (size_t i = 0; i < sizeof(cp_probes) / sizeof(cp_probes[0]) && *n < AUDIT_MAX_ROWS;
 	     i++) {
 		memset(&rows[*n], 0, sizeof(rows[*n]));
+		progress((int)i + 1, (int)(sizeof(cp_probes) / sizeof(cp_probes[0])),
+			 "control-plane attack");
 		cp_probes[i](c, tag, &rows[(*n)++]);
 	}
+	progress_done();
 out:
 	topo_cleanup(c, &t);
 	return err;
@@ -274,13 +297,14 @@ static int build_baseline(struct topo *t, const char *tag, struct audit_env *env
 static int run_baseline(struct ctl *c, const char *tag, struct audit_row *rows, int *n)
 {
 	struct topo t;
-	struct audit_env env = {.secure = false};
+	struct audit_env env = {.secure = false, .progress = progress};
 	int err;
 
 	topo_init(&t, tag);
 	for (int i = 0; i < 3; i++)
 		snprintf(t.ns[i], sizeof(t.ns[i]), "hyp-audit-%s-base-%s", tag, roles[i]);
 	err = topo_ns(&t);
+	progress_what = "linux bridge baseline";
 	if (!err)
 		err = build_baseline(&t, tag, &env);
 	if (err)
@@ -288,23 +312,29 @@ static int run_baseline(struct ctl *c, const char *tag, struct audit_row *rows, 
 			strerror(-err));
 	else
 		*n = audit_run(&env, rows, AUDIT_MAX_ROWS);
+	progress_done();
 	topo_cleanup(c, &t);
 	return err;
 }
 
-/* Rows of hyperion (secure: expected and pass) or of the baseline. */
+/*
+ * Rows of hyperion (secure: expected and pass) or of the baseline. Text:
+ * the result and the attack, what it is, then what was expected and
+ * what was seen on lines of their own, so no column is cut.
+ */
 static void rows_view(const char *key, const struct audit_row *rows, int n, bool secure)
 {
 	pr_open_array(key);
 	for (int i = 0; i < n; i++) {
 		pr_open_object(NULL);
-		pr_string(KEY_ATTACK, "%-26s ", rows[i].name);
-		pr_string(KEY_DESCRIPTION, NULL, rows[i].desc);
-		pr_string(KEY_EXPECTED, secure ? "%-36s " : NULL, rows[i].expected);
-		pr_string(KEY_OBSERVED, "%-44s ", rows[i].observed);
-		pr_bool(KEY_BLOCKED, secure ? NULL : "%s\n", rows[i].blocked, "blocked", "EXPOSED");
 		if (secure)
-			pr_bool(KEY_PASS, "%s\n", rows[i].pass, "PASS", "FAIL");
+			pr_bool(KEY_PASS, "%-7s ", rows[i].pass, "PASS", "FAIL");
+		pr_bool(KEY_BLOCKED, secure ? NULL : "%-7s ", rows[i].blocked, "blocked",
+			"EXPOSED");
+		pr_string(KEY_ATTACK, "%s", rows[i].name);
+		pr_string(KEY_DESCRIPTION, ": %s\n", rows[i].desc[0] ? rows[i].desc : "-");
+		pr_string(KEY_EXPECTED, secure ? "        expected  %s\n" : NULL, rows[i].expected);
+		pr_string(KEY_OBSERVED, "        observed  %s\n", rows[i].observed);
 		pr_close_object();
 	}
 	pr_close_array();
@@ -314,12 +344,11 @@ static void audit_view(struct ctl *c, const struct audit_row *rows, int n,
 		       const struct audit_row *base, int nb, int fails)
 {
 	pr_open_object(NULL);
-	pr_string(KEY_INSTANCE, NULL, c->instance);
-	pr_text("%-26s %-36s %-44s %s\n", "ATTACK", "EXPECTED", "OBSERVED (hyperion)", "RESULT");
+	pr_string(KEY_INSTANCE, "hyperion (instance %s): each attack, expected and observed\n",
+		  c->instance);
 	rows_view(KEY_HYPERION, rows, n, true);
 	if (base) {
 		pr_text("\nbaseline: the same attacks on a Linux bridge in the host netns\n");
-		pr_text("%-26s %-44s %s\n", "ATTACK", "OBSERVED (linux bridge)", "EXPOSURE");
 		rows_view(KEY_BASELINE, base, nb, false);
 	}
 	pr_text("\n%d of %d attacks blocked and counted%s\n", n - fails, n,
@@ -328,7 +357,7 @@ static void audit_view(struct ctl *c, const struct audit_row *rows, int n,
 	pr_close_object();
 }
 
-static int do_audit(struct ctl *c, const struct ctl_args *a)
+int do_audit(struct ctl *c, const struct ctl_args *a)
 {
 	struct audit_row rows[AUDIT_MAX_ROWS], base[AUDIT_MAX_ROWS];
 	int n = 0, nb = 0, fails = 0, err;

@@ -40,15 +40,22 @@ static const struct pr_field guard_fields[] = {
 /* ports: {snic: {counters..., drops, port}}, a table row each in text */
 static void ports_view(const char *key, json_object *ports, const char *fmt)
 {
+	int w = 4; /* SNIC names as long as they come (CNI's are 45) */
+
+	json_object_object_foreach(ports, n, unused)
+	{
+		(void)unused;
+		w = (int)strlen(n) > w ? (int)strlen(n) : w;
+	}
 	pr_open_object(key);
 	if (json_object_object_length(ports)) {
 		pr_text("ports\n");
-		pr_text("  %-16s %-8s %12s %12s %12s %12s\n", "SNIC", "PORT", "RX", "FORWARDED",
+		pr_text("  %-*s %-8s %12s %12s %12s %12s\n", w, "SNIC", "PORT", "RX", "FORWARDED",
 			"ARP-REPLIES", "DROPPED");
 	}
 	json_object_object_foreach(ports, name, p)
 	{
-		pr_text("  %-16s %-8s %12lld %12lld %12lld %12lld\n", name, jstr(p, KEY_PORT),
+		pr_text("  %-*s %-8s %12lld %12lld %12lld %12lld\n", w, name, jstr(p, KEY_PORT),
 			(long long)jint(p, KEY_STAT_RX), (long long)jint(p, KEY_STAT_FORWARDED),
 			(long long)jint(p, KEY_STAT_ARP_REPLIES),
 			(long long)jint(p, KEY_STAT_DROPPED));
@@ -64,7 +71,7 @@ static void guards_view(const char *key, json_object *guards, const char *fmt)
 	json_object_object_foreach(guards, name, g)
 	{
 		if (jget(g, KEY_DROPS))
-			pr_text("  %-16s guard (container side)\n", name);
+			pr_text("  %s guard (container side)\n", name);
 		pr_members(name, g, guard_fields);
 	}
 	pr_close_object();

@@ -17,7 +17,7 @@
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 38
+plan 39
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -142,8 +142,17 @@ check "status counts the unstamped frames (stamp-missing +$((miss1 - miss0)))" t
 check "the daemon re-attaches the guard and traffic resumes" bash -c "for i in \$(seq 50); do ip netns exec $ATT ping -c 1 -W 1 $IPV >/dev/null && exit 0; sleep 0.1; done; exit 1"
 
 # audit on fresh throw-away SNICs, with the Linux bridge baseline
-out=$(hctl audit -j --baseline)
+AERR=$(mktemp /tmp/hyp-audit-err.XXXXXX)
+on_exit "rm -f $AERR"
+out=$(hctl audit -j --baseline 2>"$AERR")
 rc=$?
+audit_progress() {
+	grep -qE '^audit \(hyperion\): 1/[0-9]+ ' "$AERR" &&
+		grep -qE '^audit \(linux bridge baseline\): [0-9]+/[0-9]+ ' "$AERR" &&
+		jq -e '[.hyperion[], .baseline[] | select((.description // "") == "")] | length == 0' <<<"$out" >/dev/null ||
+		{ cat "$AERR"; return 1; }
+}
+check "audit shows its progress on stderr (each attack, hyperion then the baseline) and describes each attack" audit_progress
 check "audit on throw-away SNICs passes" test "$rc" -eq 0
 exposed=$(jq '[.baseline[] | select(.blocked == false)] | length' <<<"$out")
 check "baseline: the Linux bridge lets the attacks through ($exposed exposed)" test "$exposed" -ge 15

@@ -12,7 +12,7 @@
 # several) ask on a terminal and need --yes without one; --version works
 # on the three binaries (the CNI plugin's VERSION command is unchanged).
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 33
 
 INST=cli-$UNIQ
 A=clia-$UNIQ B=clib-$UNIQ C=clic-$UNIQ
@@ -301,6 +301,19 @@ check "policy list has a KIND column: the NetworkPolicy and InspectionPolicy 'tw
 check "policy show of the ambiguous name asks for the kind; with it, the right document" kind_show
 check "policy delete networkpolicy/NS/NAME deletes that one and says so; the InspectionPolicy stays" kind_delete
 check "policy trace: icmp takes no port, tcp needs one" trace_icmp
+
+# Written-out empty from and ports: every peer, every port (as Kubernetes), with a warning.
+printf 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: open}\nspec:\n  podSelector: {}\n  ingress:\n  - from: []\n    ports: []\n' >"$POL"
+empty_lists() {
+	local out
+	out=$(hctl policy apply -f "$POL" 2>&1)
+	grep -q 'warning: .*from is empty: the rule allows every source' <<<"$out" &&
+		grep -q 'warning: .*ports is empty: the rule allows every port and protocol' <<<"$out" &&
+		hctl -j policy trace a a udp 9999 | jq -e '.verdict == "allowed" and .ingress.allowed_by == "default/open ingress[0]"' >/dev/null ||
+		{ echo "$out"; return 1; }
+	hctl policy delete open >/dev/null
+}
+check "from: [] and ports: [] allow every peer and port (as Kubernetes), with a warning each" empty_lists
 
 versions() {
 	"$HYPERCTL" --version | grep -qE '^hyperctl [0-9]' &&
