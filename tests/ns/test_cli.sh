@@ -12,7 +12,7 @@
 # several) ask on a terminal and need --yes without one; --version works
 # on the three binaries (the CNI plugin's VERSION command is unchanged).
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 34
 
 INST=cli-$UNIQ
 A=clia-$UNIQ B=clib-$UNIQ C=clic-$UNIQ
@@ -219,6 +219,18 @@ json_valid() {
 }
 check "every command that prints data has a -j check here (${#JVERBS[@]})" json_covered
 check "-j prints exactly one valid JSON document on each (exit 0)" json_valid
+json_keys() { # one key style: snake_case, but for data used as keys (labels, drop reasons, documents)
+	local v bad=0 keys
+	for v in "${JVERBS[@]}"; do
+		[ -n "${JSON_RUN[$v]:-}" ] && [ "$v" != "policy show" ] || continue
+		# shellcheck disable=SC2086
+		keys=$(hctl -j ${JSON_RUN[$v]} 2>/dev/null | jq -r '[paths | select(all(.[]; . != "labels" and . != "drops" and . != "document" and . != "pod_labels")) | .[-1] | strings] | unique[]' |
+			grep -vE '^[a-z][a-z0-9_]*$')
+		[ -z "$keys" ] || { echo "$v: keys not snake_case: $keys"; bad=1; }
+	done
+	return $bad
+}
+check "-j: every key snake_case (labels, drop reasons and documents are data)" json_keys
 hctl snic del c >/dev/null
 S1=$(snapshot)
 
