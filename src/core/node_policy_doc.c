@@ -15,6 +15,7 @@
 
 struct pol_ref {
 	int kind; /* enum store_doc_kind, or -1: either */
+	bool ns_given;
 	char ns[256], name[256];
 };
 
@@ -53,9 +54,58 @@ static int ref_parse(const char *ref, struct pol_ref *r, struct errmsg *em)
 			      "bad policy name '%s' ([KIND/][NAMESPACE/]NAME; KIND networkpolicy "
 			      "or inspectionpolicy)",
 			      ref);
+	r->ns_given = slash;
 	snprintf(r->ns, sizeof(r->ns), "%.*s", slash ? (int)(slash - ref) : 7,
 		 slash ? ref : "default");
 	snprintf(r->name, sizeof(r->name), "%s", slash ? slash + 1 : ref);
+	return 0;
+}
+
+struct ns_ctx {
+	const char *name;
+	char list[512]; /* "a, b" */
+	int n;
+	char first[256];
+};
+
+static int ns_cb(const char *ns, const char *name, const char *doc, int64_t updated, void *ctx)
+{
+	struct ns_ctx *c = ctx;
+	size_t len = strlen(c->list);
+
+	char item[260], all[520];
+
+	snprintf(item, sizeof(item), ", %s,", ns);
+	snprintf(all, sizeof(all), ", %s,", c->list);
+	if (strcmp(name, c->name) || strstr(all, item))
+		return 0;
+	if (!c->n++)
+		snprintf(c->first, sizeof(c->first), "%s", ns);
+	snprintf(c->list + len, sizeof(c->list) - len, "%s%s", len ? ", " : "", ns);
+	return 0;
+}
+
+/*
+ * NAME without a namespace: the one namespace that has a policy of that
+ * name (of the kind asked), as `policy list` shows it; "default" when
+ * none has; refused when several have.
+ */
+static int ref_resolve(struct node *n, struct pol_ref *r, struct errmsg *em)
+{
+	struct ns_ctx c = {.name = r->name};
+
+	if (r->ns_given)
+		return 0;
+	if ((r->kind != STORE_DOC_INSPECTION &&
+	     store__doc_foreach(n->st, STORE_DOC_NETPOL, ns_cb, &c)) ||
+	    (r->kind != STORE_DOC_NETPOL &&
+	     store__doc_foreach(n->st, STORE_DOC_INSPECTION, ns_cb, &c)))
+		return em_set(em, -EIO, "cannot read the store");
+	if (c.n > 1)
+		return em_set(em, -EEXIST, "%s is in namespaces %s: say NAMESPACE/%s", r->name,
+			      c.list, r->name);
+	if (c.n == 1)
+		snprintf(r->ns, sizeof(r->ns), "%s", c.first);
 	return 0;
 }
 
@@ -83,6 +133,8 @@ int node__policy_delete(struct node *n, const char *ref, json_object **deleted, 
 	struct pol_ref r;
 	int err = ref_parse(ref, &r, em);
 
+	if (!err)
+		err = ref_resolve(n, &r, em);
 	if (err)
 		return err;
 	err = store__begin(n->st);
@@ -161,6 +213,8 @@ int node__policy_show(struct node *n, const char *ref, json_object **out, struct
 	struct list_ctx net = {.only = &r}, insp = {.only = &r};
 	int err = ref_parse(ref, &r, em);
 
+	if (!err)
+		err = ref_resolve(n, &r, em);
 	if (err)
 		return err;
 	if ((r.kind != STORE_DOC_INSPECTION &&

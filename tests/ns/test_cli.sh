@@ -12,7 +12,7 @@
 # several) ask on a terminal and need --yes without one; --version works
 # on the three binaries (the CNI plugin's VERSION command is unchanged).
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 36
 
 INST=cli-$UNIQ
 A=clia-$UNIQ B=clib-$UNIQ C=clic-$UNIQ
@@ -326,6 +326,35 @@ empty_lists() {
 	hctl policy delete open >/dev/null
 }
 check "from: [] and ports: [] allow every peer and port (as Kubernetes), with a warning each" empty_lists
+
+ns_optional() {
+	local out
+	printf 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: solo, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: duo, namespace: shop}\nspec: {podSelector: {}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: duo, namespace: lab}\nspec: {podSelector: {}}\n' >"$POL"
+	hctl policy apply -f "$POL" >/dev/null &&
+		[ "$(hctl -j policy show solo | jq -r .metadata.namespace)" = shop ] || { echo "show solo"; return 1; }
+	out=$(hctl policy show duo 2>&1)
+	(($? == 1)) && grep -q 'duo is in namespaces .*lab.*: say NAMESPACE/duo' <<<"$out" || { echo "$out"; return 1; }
+	[ "$(hctl policy delete solo)" = "networkpolicy shop/solo deleted" ] &&
+		hctl policy delete lab/duo shop/duo --yes >/dev/null
+}
+check "policy show/delete NAME without a namespace: the one namespace that has it; several: refused, naming them" ns_optional
+
+long_names() { # a CNI SNIC name is 45 characters: the tables widen for it
+	local n out hdr row
+	n=cni-$(printf 'x%.0s' {1..41})
+	hctl snic add "$n" --netns "$C" --ifname eth3 >/dev/null || return 1
+	out=$(hctl snic list)
+	hdr=$(head -1 <<<"$out") row=$(grep "^$n " <<<"$out")
+	[ "$(awk -v s="$hdr" 'BEGIN {print index(s, " IP ")}')" = "$(awk -v s="$row" 'BEGIN {print index(s, " 10.78.")}')" ] ||
+		{ echo "$out"; return 1; }
+	ip netns exec "$C" ping -c 1 -W 1 -I eth3 10.78.0.1 >/dev/null 2>&1 # counters: a row in status
+	out=$(hctl status)
+	hdr=$(grep '^  SNIC ' <<<"$out") row=$(grep "^  $n " <<<"$out")
+	[ -n "$row" ] && [ "$(awk -v s="$hdr" 'BEGIN {print index(s, " PORT")}')" = "$(awk -v s="$row" 'BEGIN {print index(s, " hp")}')" ] ||
+		{ echo "$out"; return 1; }
+	hctl snic del "$n" >/dev/null
+}
+check "tables fit a 45-character SNIC name (snic list, status): columns stay aligned" long_names
 
 versions() {
 	"$HYPERCTL" --version | grep -qE '^hyperctl [0-9]' &&
