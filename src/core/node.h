@@ -82,6 +82,11 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 int node__policy_sync(struct node *n, struct errmsg *em);
 /* Same for inspection policies: one DFA per inspected identity and direction. */
 int node__inspect_sync(struct node *n, struct errmsg *em);
+/* Compile only, loading nothing: does the store's set fit (policy apply
+ * checks before it commits, and loads after: a crash never leaves the
+ * datapath enforcing a set the store does not hold). */
+int node__policy_check(struct node *n, struct errmsg *em);
+int node__inspect_check(struct node *n, struct errmsg *em);
 /* Reads pending inspection alerts into the log and the recent-events list. */
 int node__inspect_poll(struct node *n);
 int node__inspect_event_fd(struct node *n);

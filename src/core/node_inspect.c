@@ -249,7 +249,8 @@ static int compile_dir(struct build *b, const struct ident *id, int dir, struct 
 	return err;
 }
 
-int node__inspect_sync(struct node *n, struct errmsg *em)
+/* Compiles the inspection set of the store; load: and loads it. */
+static int inspect_build(struct node *n, bool load, struct errmsg *em)
 {
 	struct build b = {};
 	struct insp_state *st = calloc(1, sizeof(*st));
@@ -285,6 +286,8 @@ int node__inspect_sync(struct node *n, struct errmsg *em)
 			em_set(em, err, "cannot compile the inspection patterns");
 		goto out;
 	}
+	if (!load)
+		goto out;
 	err = n->be->inspect_load(n->bep, ents, ne, em);
 	if (err)
 		goto out;
@@ -305,6 +308,16 @@ out:
 	state_free(st);
 	build_free(&b);
 	return err;
+}
+
+int node__inspect_sync(struct node *n, struct errmsg *em)
+{
+	return inspect_build(n, true, em);
+}
+
+int node__inspect_check(struct node *n, struct errmsg *em)
+{
+	return inspect_build(n, false, em);
 }
 
 /* The SNIC named in messages for the endpoint direction an alert is about. */

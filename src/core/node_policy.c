@@ -173,6 +173,17 @@ static double secs_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+int node__policy_check(struct node *n, struct errmsg *em)
+{
+	struct pol_program prog = {};
+	struct world w;
+	int err = policy_compile(n, &prog, &w, em);
+
+	pol_program_free(&prog);
+	world_free(&w);
+	return err;
+}
+
 int node__policy_sync(struct node *n, struct errmsg *em)
 {
 	struct pol_program prog = {};
@@ -223,6 +234,41 @@ static const char *root_kind(json_object *root)
 	    !json_object_is_type(k, json_type_string))
 		return "";
 	return json_object_get_string(k);
+}
+
+/*
+ * Loads the committed set. When the datapath refuses it (only the backend
+ * knows whether an inspection set fits its tables), the documents go back
+ * as they were and the datapath is loaded from that: the apply changed
+ * nothing. A failure to do even that is left to the reconcile loop.
+ */
+static int load_applied(struct node *n, const struct parsed *p, const struct doc_undo *u,
+			struct errmsg *em)
+{
+	int err = 0, uerr;
+
+	if (p->n_net)
+		err = node__policy_sync(n, em);
+	if (!err && p->n_net)
+		fault_point("policy-apply-loaded");
+	if (!err && p->n_insp)
+		err = node__inspect_sync(n, em);
+	if (!err && p->n_insp)
+		fault_point("inspect-apply-loaded");
+	if (!err)
+		return 0;
+	uerr = doc_undo_apply(n, u);
+	if (!uerr)
+		uerr = node__policy_sync(n, NULL);
+	if (!uerr)
+		uerr = node__inspect_sync(n, NULL);
+	if (uerr) {
+		n->policy_loaded = false;
+		pr_warn("policy apply refused by the datapath, and undoing it failed (the "
+			"reconcile loop retries): %s\n",
+			strerror(-uerr));
+	}
+	return err;
 }
 
 /* Every document of text, NetworkPolicy or InspectionPolicy; all or nothing. */
@@ -284,12 +330,14 @@ static int parse_all(const char *text, size_t len, struct parsed *p, struct errm
 }
 
 static int put_doc(struct node *n, enum store_doc_kind kind, const char *ns, const char *name,
-		   json_object *o, json_object *applied, struct errmsg *em)
+		   json_object *o, json_object *applied, struct doc_undo *u, struct errmsg *em)
 {
 	char ref[400];
 	int err;
 
-	err = store__doc_put(n->st, kind, ns, name,
+	err = doc_undo_add(n, u, kind, ns, name);
+	if (!err)
+		err = store__doc_put(n->st, kind, ns, name,
 			     json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 			     (int64_t)time(NULL));
 	snprintf(ref, sizeof(ref), "%s %s/%s",
@@ -318,6 +366,7 @@ static json_object *apply_reply(const struct parsed *p, json_object *applied)
 int node__policy_apply(struct node *n, const char *text, size_t len, json_object **result,
 		       struct errmsg *em)
 {
+	struct doc_undo undo = {};
 	struct parsed p;
 	json_object *applied, *o;
 	int err;
@@ -334,40 +383,42 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 	for (size_t i = 0; !err && i < p.n_net; i++) {
 		o = pol_doc_json(p.net[i]);
 		err = put_doc(n, STORE_DOC_NETPOL, pol_doc_namespace(p.net[i]),
-			      pol_doc_name(p.net[i]), o, applied, em);
+			      pol_doc_name(p.net[i]), o, applied, &undo, em);
 		json_object_put(o);
 	}
 	for (size_t i = 0; !err && i < p.n_insp; i++) {
 		o = insp_doc_json(p.insp[i]);
 		err = put_doc(n, STORE_DOC_INSPECTION, insp_doc_namespace(p.insp[i]),
-			      insp_doc_name(p.insp[i]), o, applied, em);
+			      insp_doc_name(p.insp[i]), o, applied, &undo, em);
 		json_object_put(o);
 	}
 	if (!err)
 		fault_point("policy-apply-stored");
-	/* compile and load the whole set; any failure leaves the old one in force */
+	/*
+	 * Compile the whole set (any failure leaves the old one in force and
+	 * the store unchanged), commit, then load. Loading before the commit
+	 * let a crash between the two leave the datapath enforcing a set the
+	 * store rolled back (tests/ns/test_crash.sh, policy-apply-loaded).
+	 */
 	if (!err && p.n_net)
-		err = node__policy_sync(n, em);
-	if (!err && p.n_net)
-		fault_point("policy-apply-loaded");
+		err = node__policy_check(n, em);
 	if (!err && p.n_insp)
-		err = node__inspect_sync(n, em);
-	if (!err && p.n_insp)
-		fault_point("inspect-apply-loaded");
+		err = node__inspect_check(n, em);
 	if (!err)
 		err = store__commit(n->st);
-	if (!err)
-		fault_point("policy-apply-committed");
 	if (err) {
 		store__rollback(n->st);
+	} else {
+		fault_point("policy-apply-committed");
+		err = load_applied(n, &p, &undo, em);
+	}
+	if (err) {
 		json_object_put(applied);
 		applied = NULL;
-		/* the datapath may hold a partial new set in its inactive half: resync */
-		if (p.n_insp)
-			node__inspect_sync(n, NULL);
 	}
 	if (applied)
 		applied = apply_reply(&p, applied);
+	doc_undo_free(&undo);
 	parsed_free(&p);
 	*result = applied;
 	return err;

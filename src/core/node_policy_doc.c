@@ -12,6 +12,7 @@
 #include "core/node_priv.h"
 #include "inspect/doc.h"
 #include "lib/keys.h"
+#include "lib/fault.h"
 
 struct pol_ref {
 	int kind; /* enum store_doc_kind, or -1: either */
@@ -149,14 +150,24 @@ int node__policy_delete(struct node *n, const char *ref, json_object **deleted, 
 	else if (!net && !insp)
 		err = em_set(em, -ENOENT, "%s %s/%s not found",
 			     r.kind < 0 ? "policy" : kind_name(r.kind), r.ns, r.name);
+	/* check, commit, then load (as node__policy_apply, for the same reason) */
 	if (!err && net)
-		err = node__policy_sync(n, em);
+		err = node__policy_check(n, em);
 	if (!err && insp)
-		err = node__inspect_sync(n, em);
+		err = node__inspect_check(n, em);
 	if (!err)
 		err = store__commit(n->st);
 	if (err) {
 		store__rollback(n->st);
+		return err;
+	}
+	fault_point("policy-delete-committed");
+	if (net)
+		err = node__policy_sync(n, em);
+	if (!err && insp)
+		err = node__inspect_sync(n, em);
+	if (err) {
+		n->policy_loaded = false; /* the reconcile loop retries */
 		return err;
 	}
 	*deleted = ref_json(net ? STORE_DOC_NETPOL : STORE_DOC_INSPECTION, &r);

@@ -56,6 +56,22 @@ int node_uplink_start(struct node *n, const struct node_opts *o, bool fresh, str
 /* node_purge.c: state, socket, lock; the shared parents after the last instance. */
 void node_files_remove(const struct hyp_paths *p);
 
+/* node_policy_undo.c: the documents an apply replaced, to put back when
+ * the datapath refuses the set after the commit. */
+struct doc_undo_ent {
+	enum store_doc_kind kind;
+	char *ns, *name;
+	char *old; /* the stored text before, NULL: there was none */
+};
+struct doc_undo {
+	struct doc_undo_ent *v;
+	size_t n;
+};
+int doc_undo_add(struct node *n, struct doc_undo *u, enum store_doc_kind kind, const char *ns,
+		 const char *name);
+int doc_undo_apply(struct node *n, const struct doc_undo *u);
+void doc_undo_free(struct doc_undo *u);
+
 void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
 			struct hyp_snic_hw *hw);
 
