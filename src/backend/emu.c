@@ -29,6 +29,7 @@ static void emu_close(void *priv)
 	emu_events_free(e);
 	emu_bpf_unload(e);
 	emu_inspect_free(e);
+	emu_policy_free(e);
 	nl__close(e->bnl);
 	if (e->bridge_fd >= 0)
 		close(e->bridge_fd);

@@ -3,6 +3,9 @@
 #ifndef HYP_EMU_H
 #define HYP_EMU_H
 
+#include <stdbool.h>
+
+#include "hyperion/abi.h"
 #include "backend/backend.h"
 #include "lib/nl.h"
 
@@ -60,8 +63,23 @@ struct emu_dfa {
 	uint64_t digest[2]; /* of the rows' content, start-relative */
 };
 
+/* What one generation of the policy tables holds, as this process wrote it
+ * (sorted by key): the next load into it writes only the difference. */
+struct pol_entry;
+
+struct emu_polgen {
+	bool known; /* false: unknown (another process wrote it): cleared and rewritten */
+	struct hyp_policy_key *keys;
+	struct hyp_policy_val *vals;
+	size_t n;
+	struct hyp_enforce_key *ekeys;
+	__u32 *eflags;
+	size_t n_e;
+};
+
 struct emu {
 	struct hyp_domain_cfg cfg;
+	struct emu_polgen polgen[2];
 	struct emu_names names;
 	int bridge_fd;	/* the NIC netns */
 	struct nl *bnl; /* rtnetlink inside the NIC netns */
@@ -107,6 +125,9 @@ int emu_purge(const struct hyp_domain_cfg *cfg);
 
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
+void emu_policy_free(struct emu *e);
+/* The table key of a compiled entry in generation gen. */
+void emu_policy_key(const struct pol_entry *en, __u32 gen, struct hyp_policy_key *k);
 /* emu_ct.c: conntrack upkeep */
 int emu_ct_gc(void *priv, uint32_t *live);
 /* Removes every entry of ip (host order) and the entry count of snic_id. */

@@ -264,20 +264,33 @@ static inline struct hyp_config fx_config(struct fixture *f)
 	return cfg;
 }
 
-/* Empty tables, no endpoint, no policy, no flow, no inspection. */
-static inline void fx_clear(struct fixture *f)
+/* Empty tables, no endpoint, no flow, no inspection; no policy unless
+ * keep_policy: then the policy tables keep what the backend wrote, and
+ * the next load writes only its difference (emu_policy_load). */
+static inline void fx_clear_tables(struct fixture *f, bool keep_policy)
 {
+	struct hyp_config c = fx_config(f);
+
 	fx_map_flush(FX_FD(f, hyp_ct), sizeof(struct hyp_ct_key));
 	fx_map_flush(FX_FD(f, hyp_ct_owners), sizeof(__u32));
-	fx_map_flush(FX_FD(f, hyp_policy), sizeof(struct hyp_policy_key));
-	fx_map_flush(FX_FD(f, hyp_enforce), sizeof(struct hyp_enforce_key));
+	if (!keep_policy) {
+		fx_map_flush(FX_FD(f, hyp_policy), sizeof(struct hyp_policy_key));
+		fx_map_flush(FX_FD(f, hyp_enforce), sizeof(struct hyp_enforce_key));
+		/* flushed behind the backend's back: it forgets what the generations hold */
+		emu_policy_free(&f->emu);
+	}
 	fx_map_flush(FX_FD(f, hyp_inspect), sizeof(struct hyp_inspect_key));
 	fx_map_flush(FX_FD(f, hyp_endpoints), sizeof(struct hyp_ep_key));
 	fx_map_flush(FX_FD(f, hyp_ports), sizeof(__u32));
-	fx_write_config(f, 0, 0);
+	fx_write_config(f, keep_policy ? c.policy_gen : 0, keep_policy ? c.policy_rev : 0);
 	f->n_eps = 0;
 	f->sender = -1;
 	f->guard_on = true;
+}
+
+static inline void fx_clear(struct fixture *f)
+{
+	fx_clear_tables(f, false);
 }
 
 /* The default world, A bound to the port, guard on. */

@@ -237,6 +237,48 @@ static inline int fx_policy_prog(struct fixture *f, const char *text, struct pol
 	return err;
 }
 
+/* 0 when the active generation of the policy tables holds exactly prog:
+ * as many entries (and enforced identities), each key with its rule. */
+static inline int fx_policy_table_is(struct fixture *f, const struct pol_program *prog)
+{
+	int pfd = FX_FD(f, hyp_policy), efd = FX_FD(f, hyp_enforce);
+	__u32 gen = fx_config(f).policy_gen & 1;
+	struct hyp_policy_key k, nk, *prev = NULL;
+	struct hyp_enforce_key ek, nek, *eprev = NULL;
+	size_t n = 0, ne = 0;
+
+	while (!bpf_map_get_next_key(pfd, prev, &nk)) {
+		n += nk.gen == gen;
+		k = nk;
+		prev = &k;
+	}
+	while (!bpf_map_get_next_key(efd, eprev, &nek)) {
+		ne += nek.gen == gen;
+		ek = nek;
+		eprev = &ek;
+	}
+	if (n != prog->n_entries || ne != prog->n_enforce) {
+		print_message("# active generation: %zu entries, %zu enforced; program: %zu, %zu\n",
+			      n, ne, prog->n_entries, prog->n_enforce);
+		return -1;
+	}
+	for (size_t i = 0; i < prog->n_entries; i++) {
+		struct hyp_policy_val v;
+
+		emu_policy_key(&prog->entries[i], gen, &k);
+		if (bpf_map_lookup_elem(pfd, &k, &v) || v.rule_id != prog->entries[i].rule_id)
+			return -1;
+	}
+	for (size_t i = 0; i < prog->n_enforce; i++) {
+		__u32 flags;
+
+		ek = (struct hyp_enforce_key){.gen = gen, .identity = prog->enforce[i].identity};
+		if (bpf_map_lookup_elem(efd, &ek, &flags) || flags != prog->enforce[i].flags)
+			return -1;
+	}
+	return 0;
+}
+
 static inline void fx_policy(struct fixture *f, const char *text)
 {
 	struct pol_program prog;

@@ -74,7 +74,9 @@ static void world_load(struct fixture *f, const struct round *r)
 {
 	char labels[MAX_EPS][160];
 
-	fx_clear(f);
+	/* the policy tables stay: every round's load is incremental, written as
+	 * the difference to what the inactive generation held (two rounds ago) */
+	fx_clear_tables(f, true);
 	for (int i = 0; i < r->n_eps; i++) {
 		uint32_t id = 256 + (uint32_t)i;
 		char name[8];
@@ -362,6 +364,12 @@ static void run_round(struct diff *d, int round)
 			      round, (unsigned long long)d->seed, round, err, em.msg, r.text);
 		free(r.text);
 		return;
+	}
+	if (fx_policy_table_is(f, &prog)) {
+		d->failures++;
+		print_message("DIFF FAILURE: round %d (HYP_DIFF_SEED=0x%llx HYP_DIFF_ROUND=%d): the "
+			      "incrementally written table is not the compiled program\n",
+			      round, (unsigned long long)d->seed, round);
 	}
 	for (size_t i = 0; i < f->n_eps; i++)
 		eps[i] = (struct pol_endpoint){.name = f->eps[i].name,
