@@ -87,9 +87,19 @@ static void totals_view(const char *key, json_object *drops, const char *fmt)
 	drops_view(key, drops, fmt);
 }
 
+/* flow events: what the datapath sent, and what it could not (never silent) */
+static void events_view(const char *key, json_object *ev, const char *fmt)
+{
+	pr_value(key, NULL, ev);
+	pr_text("events     %lld received, lost: %lld over an endpoint's budget, %lld ring full\n",
+		(long long)jint(ev, "received"), (long long)jint(ev, "lost_rate_limited"),
+		(long long)jint(ev, "lost_ring_full"));
+}
+
 static const struct pr_field status_fields[] = {
     {KEY_INSTANCE, "instance   %s", NULL},
     {KEY_BACKEND, " (backend %s)\n", NULL},
+    {KEY_MON_EVENTS, NULL, events_view},
     {KEY_BRIDGE_NETNS, "bridge     netns %s", NULL},
     {KEY_PIN_ROOT, ", pins %s\n", NULL},
     {KEY_POOL, "pool       %s", NULL},
