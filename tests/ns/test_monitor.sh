@@ -9,7 +9,7 @@
 # from one endpoint, its events are held to its budget and the lost ones
 # counted, while a neighbour's events still arrive.
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 24
 
 INST=mon-$UNIQ
 A=moa-$UNIQ B=mob-$UNIQ C=moc-$UNIQ
@@ -94,6 +94,16 @@ for _ in $(seq 50); do grep -q '"type":"flow"' "$OUT" && break; sleep 0.1; done
 check "monitor -f streams a new flow as it happens" grep -q '"src":{"snic":"web"' "$OUT"
 kill "$FPID" 2>/dev/null; wait "$FPID" 2>/dev/null; rm -f "$OUT"
 
+# a follower that never reads holds nothing: the daemon answers during the flood
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.sendall(b"{\"cmd\":\"monitor\",\"args\":{\"follow\":true}}\n"); time.sleep(60)' \
+	"/run/hyperion/$INST.sock" &
+STUCK=$!
+_CLEAN_PIDS+=("$STUCK")
+
 # Flood: web sends 3000 new UDP flows to a port the policy denies; cli
 # sends a few at the same time. web's events are held to its budget
 # (burst 100 + 50/s), the rest counted as lost; cli's arrive.
@@ -111,6 +121,8 @@ check "the flooder's events are limited to its budget (got $FL, budget <= 100 + 
 	test "$FL" -le $((100 + 50 * (T - START + 2))) -a "$FL" -ge 50
 check "the neighbour's events still arrive during the flood (5 sent)" \
 	test "$(mon --from cli --port 7777 | grep -c .)" -ge 4
+check "the daemon answers while a follower never reads" timeout 5 "$HYPERCTL" --instance "$INST" status
+kill "$STUCK" 2>/dev/null
 LOST=$(hctl -j status | jq '.events.lost_rate_limited // 0')
 check "the events held back are counted (status: $LOST)" test "$LOST" -ge 2000
 finish
