@@ -196,6 +196,11 @@ static void policy_out(FILE *f, struct node *n)
 	fprintf(f, "hyperion_conntrack_entries %u\n", n->ct_live);
 	family(f, "hyperion_conntrack_capacity", "gauge", "Conntrack table size.");
 	fprintf(f, "hyperion_conntrack_capacity %u\n", HYP_CT_MAX);
+	family(f, "hyperion_conntrack_endpoint_quota", "gauge",
+	       "Conntrack entries one endpoint's flows may hold (its fill: "
+	       "hyperion_endpoint_conntrack_entries / this).");
+	fprintf(f, "hyperion_conntrack_endpoint_quota %u\n",
+		n->dom.ct_quota ? n->dom.ct_quota : HYP_CT_QUOTA_DEFAULT);
 	family(f, "hyperion_endpoints", "gauge", "SNICs of the instance.");
 	fprintf(f, "hyperion_endpoints %d\n", store__snic_count(n->st));
 }
