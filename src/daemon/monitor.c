@@ -160,7 +160,14 @@ lost:
 /* Queues the events that came since the last call; the caller flushes. */
 void monitor_stream_feed(struct daemon *d, struct mon_stream *s)
 {
+	uint64_t from = s->cursor;
 	json_object *events = node__monitor_json(d->node, &s->f, s->cursor, 0, &s->cursor);
+
+	/* more came in one read of the ring than the history keeps: the ones
+	 * overwritten before this follower saw them are lost to it (counted
+	 * whether or not its filter would have taken them) */
+	if (s->cursor > from + MON_HISTORY)
+		s->lost += s->cursor - from - MON_HISTORY;
 
 	for (size_t i = 0; i < json_object_array_length(events); i++)
 		append_obj(s, json_object_array_get_idx(events, i));
