@@ -7,7 +7,9 @@
  * frame that is neither forwarded nor answered leaves through drop()
  * (drop.h), the one drop exit, which counts it per port and reason; a TCP
  * segment inspection blocks leaves through reset_both() (reset.h), which
- * counts it there too before it turns it into resets.
+ * counts it there too before it turns it into resets. A packet for the
+ * outside (dest_outside) goes the same way up to inspection, then is
+ * translated and leaves through the uplink (uplink_out.h).
  */
 #include "lib/pipeline.h"
 #include "lib/drop.h"
@@ -59,6 +61,8 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	if (err)
 		return drop(&ctx, err);
 	if (icmp_is_error(&ctx)) {
+		if (ctx.up) /* errors about flows with the outside stay in */
+			return drop(&ctx, HYP_DROP_UPLINK_PROTO);
 		err = related_stage(&ctx); /* about a tracked flow of its two ends */
 		if (err)
 			return drop(&ctx, err);
@@ -75,10 +79,17 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	if (err)
 		return drop(&ctx, err);
 	err = inspect_stage(&ctx); /* the payload against the endpoints' patterns */
-	if (err == HYP_DROP_INSPECT_MATCH && ctx.flow.key.proto == IPPROTO_TCP)
+	if (err == HYP_DROP_INSPECT_MATCH && ctx.flow.key.proto == IPPROTO_TCP && !ctx.up)
 		return reset_both(&ctx);
 	if (err)
 		return drop(&ctx, err);
+	if (ctx.up) {
+		err = nat_out_stage(&ctx); /* SNAT, or a published port's reply */
+		if (err)
+			return drop(&ctx, err);
+		err = uplink_xmit(&ctx); /* to the outside, via the next hop */
+		return err < 0 ? drop(&ctx, -err) : err;
+	}
 	return forward(&ctx);
 }
 

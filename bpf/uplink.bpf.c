@@ -4,13 +4,19 @@
  * VF, a macvlan child, in tests a veth into an "outside" namespace). Every
  * frame from the outside. Like the bridge ports' pipeline it reads top to
  * bottom, a stage a line; every frame that is not passed on leaves through
- * drop() (drop.h), counted on the uplink per reason.
+ * drop() (drop.h), counted on the uplink per reason. The bridge netns's
+ * kernel sees ARP about the uplink address and nothing else.
  */
 #include "lib/pipeline.h"
 #include "lib/drop.h"
 #include "lib/frame.h"
-#include "lib/maps_bridge.h"
+#include "lib/flow.h"
 #include "lib/uplink.h"
+#include "lib/nat_icmp.h"
+#include "lib/related.h" /* icmp_is_error */
+#include "lib/conntrack.h"
+#include "lib/policy.h"
+#include "lib/inspect.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -19,13 +25,11 @@ int hyp_uplink_ingress(struct __sk_buff *skb)
 {
 	struct pkt_ctx ctx = {.skb = skb};
 	const struct hyp_uplink *u = NULL;
-	__u32 zero = 0;
 	int err;
 
-	err = uplink_port_stage(&ctx, &u); /* the uplink's entry */
+	err = uplink_port_stage(&ctx, &u); /* the uplink's entry, the bridge config */
 	if (err)
 		return drop(&ctx, err);
-	ctx.cfg = bpf_map_lookup_elem(&hyp_config, &zero);
 	err = frame_stage(&ctx); /* parse: Ethernet, then ARP or IPv4 */
 	if (err)
 		return drop(&ctx, err);
@@ -35,9 +39,37 @@ int hyp_uplink_ingress(struct __sk_buff *skb)
 			return drop(&ctx, err);
 		return TC_ACT_OK; /* the bridge netns's kernel answers and learns */
 	}
-	err = uplink_ipv4_stage(&ctx, u); /* to the uplink address, from outside */
+	err = uplink_ipv4_stage(&ctx, u); /* never from an address of ours */
 	if (err)
 		return drop(&ctx, err);
-	/* neither a published port nor a translated flow's reply */
-	return drop(&ctx, HYP_DROP_UPLINK_TO_BRIDGE);
+	err = flow_stage(&ctx); /* ports, flags; no fragments */
+	if (err)
+		return drop(&ctx, err);
+	if (icmp_is_error(&ctx)) {
+		err = nat_icmp_stage(&ctx, u); /* about a translated flow: back to it */
+		if (!err)
+			err = uplink_deliver_to(&ctx, ctx.flow.key.daddr);
+		if (err)
+			return drop(&ctx, err);
+		err = uplink_to_snic(&ctx, HYP_STAT_RELATED);
+		return err < 0 ? drop(&ctx, -err) : err;
+	}
+	err = uplink_in_stage(&ctx, u); /* a translated flow, a published port, routed */
+	if (err)
+		return drop(&ctx, err);
+	err = ct_lookup_stage(&ctx); /* the flow, if it exists; may it be or start one */
+	if (err)
+		return drop(&ctx, err);
+	err = policy_stage(&ctx); /* a new flow (from the world), or re-checked */
+	if (err)
+		return drop(&ctx, err);
+	inspect_plan(&ctx);	     /* which inspections that flow pays for */
+	err = ct_commit_stage(&ctx); /* the entry: created (charged to the SNIC), or advanced */
+	if (err)
+		return drop(&ctx, err);
+	err = inspect_stage(&ctx); /* the payload against the SNIC's patterns */
+	if (err)
+		return drop(&ctx, err);
+	err = uplink_to_snic(&ctx, HYP_STAT_FWD); /* into the container */
+	return err < 0 ? drop(&ctx, -err) : err;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Destination of an IPv4 packet: a known endpoint on another port,
- * unicast. Broadcast and multicast, the gateway (no uplink yet), unknown
- * addresses and the sender's own port are dropped.
+ * unicast, or an address outside the pool (uplink_out.h). Broadcast and
+ * multicast, the gateway, unknown pool addresses and the sender's own port
+ * are dropped.
  */
 #ifndef HYP_BPF_DEST_H
 #define HYP_BPF_DEST_H
@@ -10,6 +11,7 @@
 #include "pipeline.h"
 #include "parse.h"
 #include "maps_bridge.h"
+#include "uplink_out.h"
 
 /* The endpoint an IPv4 packet is for, if any: the stamp stage needs it to
  * tell a missing stamp, so this runs before it and never drops. */
@@ -34,8 +36,8 @@ static __always_inline int dest_stage(struct pkt_ctx *ctx)
 		return HYP_DROP_DST_BCAST_MCAST;
 	if (ip->daddr == cfg->gw_ip)
 		return HYP_DROP_TO_GATEWAY;
-	if (!ep)
-		return HYP_DROP_UNKNOWN_DST;
+	if (!ep) /* outside the pool: through the uplink */
+		return dest_outside(ctx);
 	if (ep->port_ifindex == ctx->ifindex)
 		return HYP_DROP_HAIRPIN;
 	ctx->src.identity = ctx->port->identity;

@@ -69,6 +69,9 @@ struct pkt_ctx {
 	__u64 now;
 	__u8 reply; /* the packet goes responder -> initiator */
 	__u8 check; /* policy decides: a new flow, or one checked against an older revision */
+	/* dest_outside (bridge ports): the uplink a packet to the outside
+	 * leaves by (NULL: to an endpoint) */
+	const struct hyp_uplink *up;
 	/* inspect_plan: HYP_CT_I_*, the inspections a checked flow pays for */
 	__u8 insp;
 	/* policy_stage: the rules that allowed a checked flow (0: not enforced) */

@@ -107,7 +107,15 @@ struct hyp_endpoint {
 };
 _Static_assert(sizeof(struct hyp_endpoint) == 20, "hyp_endpoint abi");
 
-#define HYP_PORT_F_GUARD 0x1 /* frames must carry a valid stamp */
+#define HYP_PORT_F_GUARD  0x1 /* frames must carry a valid stamp */
+#define HYP_PORT_F_ROUTED 0x2 /* routed mode: to the outside with its own address (no SNAT) */
+
+#define HYP_EP_F_ROUTED                                                                            \
+	0x1 /* routed mode: to and from the outside with its own address (no SNAT) */
+
+/* Reserved identities (label identities start at 256). */
+#define HYP_ID_HOST  1 /* the host endpoint (hyperctl host enable) */
+#define HYP_ID_WORLD 2 /* any address outside the pool, through the uplink */
 
 /* Port table: bridge-side port ifindex -> source binding + stamp key. */
 struct hyp_port {
@@ -603,6 +611,61 @@ struct hyp_uplink {
 };
 _Static_assert(sizeof(struct hyp_uplink) == 36, "hyp_uplink abi");
 
+/*
+ * SNAT: a flow a SNIC opens to the outside leaves with the uplink address
+ * and a port of HYP_NAT_PORT_MIN..MAX (ICMP echo: an echo id of that
+ * range). Keyed by the flow's conntrack key (the SNIC's view), and back by
+ * what the outside's replies carry. Entries live as long as the flow's
+ * conntrack entry (the daemon's collector removes both).
+ */
+#define HYP_NAT_PORT_MIN 32768
+#define HYP_NAT_PORT_MAX 60999
+#define HYP_NAT_TRIES	 16 /* ports tried per new flow */
+
+struct hyp_nat_val {
+	__u32 addr; /* translated: the uplink address / back: the SNIC's */
+	__u16 port; /* host order: the translated port / back: the SNIC's */
+	__u16 pad;
+};
+_Static_assert(sizeof(struct hyp_nat_val) == 8, "hyp_nat_val abi");
+
+/* What a reply from the outside carries: its source, and the port it is for. */
+struct hyp_nat_rev_key {
+	__u32 raddr; /* the outside peer */
+	__u16 rport; /* host order; ICMP echo: 0 */
+	__u16 nport; /* host order: the translated port or echo id */
+	__u8 proto;
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct hyp_nat_rev_key) == 12, "hyp_nat_rev_key abi");
+
+/* Published ports: uplink-addr:port/proto -> a SNIC's address and port. */
+struct hyp_pub_key {
+	__u16 port; /* host order */
+	__u8 proto;
+	__u8 pad;
+};
+_Static_assert(sizeof(struct hyp_pub_key) == 4, "hyp_pub_key abi");
+
+struct hyp_pub_val {
+	__u32 addr; /* the SNIC's */
+	__u16 port; /* host order */
+	__u16 pad;
+	__u32 snic_id;
+};
+_Static_assert(sizeof(struct hyp_pub_val) == 12, "hyp_pub_val abi");
+
+/* Back: the SNIC's address, port and protocol -> the published port. */
+struct hyp_pub_rev_key {
+	__u32 addr;
+	__u16 port;
+	__u8 proto;
+	__u8 pad;
+};
+_Static_assert(sizeof(struct hyp_pub_rev_key) == 8, "hyp_pub_rev_key abi");
+
+#define HYP_MAX_PUBLISH 4096
+
 /* Names of pinned objects under the instance's pin root. */
 #define HYP_PIN_ENDPOINTS   "hyp_endpoints"
 #define HYP_PIN_PORTS	    "hyp_ports"
@@ -630,5 +693,9 @@ _Static_assert(sizeof(struct hyp_uplink) == 36, "hyp_uplink abi");
 #define HYP_PIN_OVL_ROUTES  "hyp_ovl_routes"
 #define HYP_PIN_OVL_SELF    "hyp_ovl_self"
 #define HYP_PIN_UPLINK	    "hyp_uplink"
+#define HYP_PIN_NAT	    "hyp_nat"
+#define HYP_PIN_NAT_REV	    "hyp_nat_rev"
+#define HYP_PIN_PUBLISH	    "hyp_publish"
+#define HYP_PIN_PUB_REV	    "hyp_pub_rev"
 
 #endif /* HYPERION_ABI_H */

@@ -44,6 +44,7 @@ struct hyp_snic_spec {
 	uint32_t identity;
 	uint8_t key[16]; /* source stamp key */
 	bool guard;	 /* container-side guard + stamp */
+	bool routed;	 /* routed mode: to and from the outside with its own address */
 };
 
 /*
@@ -167,6 +168,15 @@ struct hyp_uplink_spec {
 	uint32_t gw; /* host order: next hop off the subnet, 0: none */
 };
 
+/* One published port, for publish_load. */
+struct hyp_publish_entry {
+	uint16_t port; /* on the uplink address */
+	uint8_t proto; /* IPPROTO_TCP / IPPROTO_UDP */
+	uint32_t ip;   /* host order: the SNIC's */
+	uint16_t snic_port;
+	uint32_t snic_id;
+};
+
 struct hyp_uplink_info {
 	char ifname[16];
 	uint32_t ifindex; /* the port on the NIC (emu: in the bridge netns) */
@@ -259,6 +269,9 @@ struct hyp_backend_ops {
 	int (*uplink_detach)(void *priv, struct errmsg *em);
 	/* -ENOENT when there is no uplink. */
 	int (*uplink_info)(void *priv, struct hyp_uplink_info *out);
+	/* Makes the published ports the given set (written first, then strays removed). */
+	int (*publish_load)(void *priv, const struct hyp_publish_entry *e, size_t n,
+			    struct errmsg *em);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

@@ -450,4 +450,5 @@ const struct hyp_backend_ops emu_backend_ops = {
     .uplink_attach = emu_uplink_attach,
     .uplink_detach = emu_uplink_detach,
     .uplink_info = emu_uplink_info,
+    .publish_load = emu_publish_load,
 };

@@ -112,6 +112,11 @@ void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struc
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
 
+/* emu_nat.c */
+int emu_publish_load(void *priv, const struct hyp_publish_entry *e, size_t n, struct errmsg *em);
+/* Removes SNAT entries whose flow has no conntrack entry; how many. */
+int emu_nat_gc(struct emu *e);
+
 /* emu_uplink.c */
 int emu_uplink_attach(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
 int emu_uplink_detach(void *priv, struct errmsg *em);

@@ -212,7 +212,7 @@ static void fill_values(const struct hyp_snic_spec *s, const struct emu_snic *es
 	memset(p, 0, sizeof(*p));
 	p->ip = htonl(s->ip);
 	memcpy(p->mac, s->mac, 6);
-	p->flags = s->guard ? HYP_PORT_F_GUARD : 0;
+	p->flags = (s->guard ? HYP_PORT_F_GUARD : 0) | (s->routed ? HYP_PORT_F_ROUTED : 0);
 	p->identity = s->identity;
 	p->snic_id = (__u32)s->id;
 	memcpy(p->key, s->key, sizeof(p->key));
@@ -222,6 +222,7 @@ static void fill_values(const struct hyp_snic_spec *s, const struct emu_snic *es
 	ep->identity = s->identity;
 	memcpy(ep->mac, s->mac, 6);
 	ep->snic_id = (__u32)s->id;
+	ep->flags = s->routed ? HYP_EP_F_ROUTED : 0;
 
 	memset(g, 0, sizeof(*g));
 	g->ip = htonl(s->ip);

@@ -38,7 +38,8 @@ struct ct_live {
 struct ct_pass {
 	__u64 now;
 	struct ct_live live;
-	__u32 flush_ip; /* network order; 0: a collection */
+	__u32 flush_ip;	 /* network order; 0: a collection */
+	__u32 net, mask; /* the pool (network order): addresses outside it are the world's */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -110,6 +111,12 @@ static int live_read(struct emu *e, struct ct_live *l)
 	return err;
 }
 
+/* An endpoint's address, or one of the world (a flow through the uplink). */
+static bool addr_live(const struct ct_pass *p, __u32 a)
+{
+	return (a & p->mask) != p->net || find_u32(p->live.addrs, p->live.naddrs, a) >= 0;
+}
+
 /* Is the entry to go: expired or held by no live endpoint (a collection),
  * or of the address being flushed? */
 static bool doomed(const struct ct_pass *p, const struct hyp_ct_key *k, const struct hyp_ct_val *v)
@@ -121,9 +128,8 @@ static bool doomed(const struct ct_pass *p, const struct hyp_ct_key *k, const st
 	if (p->now > v->last_seen &&
 	    p->now - v->last_seen > hyp_ct_timeout(k->proto, v->state) * 1000000000ULL)
 		return true;
-	return find_u32(l->owners, l->nowners, v->owner) < 0 ||
-	       find_u32(l->addrs, l->naddrs, k->saddr) < 0 ||
-	       find_u32(l->addrs, l->naddrs, k->daddr) < 0;
+	return find_u32(l->owners, l->nowners, v->owner) < 0 || !addr_live(p, k->saddr) ||
+	       !addr_live(p, k->daddr);
 }
 
 /* Removes an entry found doomed if it still is; tallies it for its owner. */
@@ -247,14 +253,16 @@ static int ct_pass(struct emu *e, struct ct_pass *p, uint32_t *kept)
 int emu_ct_gc(void *priv, uint32_t *live)
 {
 	struct emu *e = priv;
-	struct ct_pass p = {};
+	struct ct_pass p = {.mask = htonl(cidr4_mask(e->cfg.pool.prefix))};
 	struct ct_live l;
 	struct timespec ts;
 	int n;
 
+	p.net = htonl(e->cfg.pool.addr) & p.mask;
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() clock */
 	p.now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 	n = ct_pass(e, &p, live);
+	emu_nat_gc(e);
 	if (!live_read(e, &l)) {
 		owners_sweep(e, &l, 0);
 		live_free(&l);

@@ -89,16 +89,6 @@ static int configure(struct emu *e, const struct hyp_uplink_spec *u, struct errm
 	if (err)
 		return em_set(em, err, "uplink %s: cannot set it up with its route: %s", u->ifname,
 			      strerror(-err));
-	uplink_pin(e, pin, sizeof(pin));
-	if (!emu_link_ok(pin, l.ifindex))
-		err = emu_link_attach(e, e->bridge_fd,
-				      bpf_program__fd(e->uplink->progs.hyp_uplink_ingress),
-				      l.ifindex, BPF_TCX_INGRESS_, pin);
-	else
-		err = emu_link_update(pin, bpf_program__fd(e->uplink->progs.hyp_uplink_ingress));
-	if (err)
-		return em_set(em, err, "uplink %s: cannot attach its datapath: %s", u->ifname,
-			      strerror(-err));
 	v.ifindex = l.ifindex;
 	v.ip = htonl(u->ip);
 	v.mask = htonl(cidr4_mask(u->prefix));
@@ -107,7 +97,17 @@ static int configure(struct emu *e, const struct hyp_uplink_spec *u, struct errm
 	v.mtu = l.mtu;
 	memcpy(v.mac, l.mac, 6);
 	err = write_map(e, &v);
-	return err ? em_set(em, err, "uplink %s: cannot write its table: %s", u->ifname,
+	if (err)
+		return em_set(em, err, "uplink %s: cannot write its table: %s", u->ifname,
+			      strerror(-err));
+	uplink_pin(e, pin, sizeof(pin));
+	if (!emu_link_ok(pin, l.ifindex))
+		err = emu_link_attach(e, e->bridge_fd,
+				      bpf_program__fd(e->uplink->progs.hyp_uplink_ingress),
+				      l.ifindex, BPF_TCX_INGRESS_, pin);
+	else
+		err = emu_link_update(pin, bpf_program__fd(e->uplink->progs.hyp_uplink_ingress));
+	return err ? em_set(em, err, "uplink %s: cannot attach its datapath: %s", u->ifname,
 			    strerror(-err))
 		   : 0;
 }

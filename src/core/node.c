@@ -212,6 +212,7 @@ void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct h
 	s->identity = r->identity;
 	memcpy(s->key, r->key, sizeof(s->key));
 	s->guard = !(r->flags & SNIC_F_NO_GUARD);
+	s->routed = r->flags & SNIC_F_ROUTED;
 	/* the netns must be the same one, not a new one under the same name */
 	if (!netns_open(r->netns, &fd) &&
 	    (netns_identity(fd, &dev, &ino) || dev != r->netns_dev || ino != r->netns_ino)) {
@@ -249,6 +250,8 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 	fault_point("snic-del-destroyed");
 	err = store__begin(n->st);
 	if (!err)
+		err = store__publish_del_snic(n->st, r->id);
+	if (!err)
 		err = store__snic_delete(n->st, r->id);
 	if (!err)
 		err = store__identity_gc(n->st);
@@ -261,6 +264,8 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 	pool__release(n->pool, r->ip);
 	node_monitor_snic(n, r, HYP_EV_SNIC_DEL);
 	fault_point("snic-del-committed");
+	if (node_publish_sync(n, &em))
+		pr_warn("snic %s removed, published ports: %s\n", r->name, em.msg);
 	if (node__policy_sync(n, &em) || node__inspect_sync(n, &em))
 		pr_warn("snic %s removed, policy recompile failed: %s\n", r->name, em.msg);
 	return 0;
@@ -372,6 +377,12 @@ int node__reconcile(struct node *n)
 			pr_warn("reconcile: policy: %s\n", em.msg);
 		else
 			n->policy_loaded = true;
+	}
+	{
+		struct errmsg em = {};
+
+		if (node_publish_sync(n, &em))
+			pr_warn("reconcile: %s\n", em.msg);
 	}
 	removed = n->be->ct_gc(n->bep, &n->ct_live);
 	if (removed > 0)

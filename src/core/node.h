@@ -45,6 +45,7 @@ struct snic_req {
 	const char *owner; /* NULL or a CNI attachment key */
 	/* the named ports it declares */
 	struct named_ports ports;
+	bool routed; /* routed mode: to the outside with its own address, no SNAT */
 };
 
 struct node;
@@ -71,8 +72,7 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 		       struct errmsg *em);
 /* ref: [KIND/][NAMESPACE/]NAME (KIND networkpolicy or inspectionpolicy); *deleted
  * is {kind, namespace, name} of what was deleted. */
-int node__policy_delete(struct node *n, const char *ref, json_object **deleted,
-			struct errmsg *em);
+int node__policy_delete(struct node *n, const char *ref, json_object **deleted, struct errmsg *em);
 json_object *node__policy_list_json(struct node *n);
 int node__policy_show(struct node *n, const char *ref, json_object **out, struct errmsg *em);
 /* Explains the verdict for a new flow SRC -> DST (SNIC names or IPs). */
@@ -142,6 +142,12 @@ typedef int (*node_ident_fn)(void *arg, const char *labels, uint32_t *id, struct
 void node__set_ident_source(struct node *n, node_ident_fn fn, void *arg);
 /* The SNICs' addresses and identities, for publishing: cb per SNIC. */
 int node__snic_foreach(struct node *n, store_snic_cb cb, void *ctx);
+/* Published ports (node_publish.c): uplink-addr:HOSTPORT/proto -> SNIC:PORT. */
+/* mapping "HOSTPORT:PORT[/tcp|udp]"; refused when the port or the SNIC's port is taken. */
+int node__publish_add(struct node *n, const char *snic, const char *mapping, struct errmsg *em);
+/* spec "HOSTPORT[/tcp|udp]" */
+int node__publish_del(struct node *n, const char *spec, struct errmsg *em);
+json_object *node__publish_list_json(struct node *n);
 
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);

@@ -50,6 +50,7 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 	json_object_object_add(o, KEY_NAMED_PORTS, json_object_new_string(r->ports));
 	json_object_object_add(o, KEY_GUARD,
 			       json_object_new_boolean(!(r->flags & SNIC_F_NO_GUARD)));
+	json_object_object_add(o, KEY_ROUTED, json_object_new_boolean(r->flags & SNIC_F_ROUTED));
 	if (r->owner[0])
 		json_object_object_add(o, KEY_OWNER, json_object_new_string(r->owner));
 	json_object_object_add(o, KEY_CREATED, json_object_new_int64(r->created));

@@ -435,6 +435,20 @@ static const struct pol_endpoint *find_ep(const struct world *w, const char *ref
 	return NULL;
 }
 
+/* An address outside the pool, or "world": the world (identity HYP_ID_WORLD). */
+static const struct pol_endpoint *world_ep(const struct node *n, const char *ref,
+					   struct pol_endpoint *out)
+{
+	static const struct labels none;
+	uint32_t ip = 0;
+
+	if (strcmp(ref, "world") && (ipv4_parse(ref, &ip) || cidr4_contains(&n->net, ip)))
+		return NULL;
+	*out = (struct pol_endpoint){
+	    .name = "world", .identity = HYP_ID_WORLD, .ip = ip, .labels = &none};
+	return out;
+}
+
 static json_object *ep_json(const struct pol_endpoint *e)
 {
 	json_object *o = json_object_new_object(), *ls = json_object_new_object();
@@ -499,6 +513,7 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 {
 	struct pol_program prog = {};
 	const struct pol_endpoint *s, *d;
+	struct pol_endpoint ws, wd;
 	struct pol_verdict v = {};
 	struct world w;
 	uint8_t p;
@@ -517,6 +532,8 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 		goto out;
 	s = find_ep(&w, src);
 	d = find_ep(&w, dst);
+	s = s ? s : world_ep(n, src, &ws);
+	d = d ? d : world_ep(n, dst, &wd);
 	if (!s || !d) {
 		err = em_set(em, -ENOENT, "no SNIC named or addressed '%s'", s ? dst : src);
 		goto out;

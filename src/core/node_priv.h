@@ -9,6 +9,7 @@
 #include "lib/pool.h"
 
 #define SNIC_F_NO_GUARD 0x1
+#define SNIC_F_ROUTED	0x2 /* routed mode (no SNAT to the outside) */
 
 struct node {
 	struct hyp_paths paths;
@@ -52,6 +53,11 @@ void node_ns_free(struct node_ns *s);
 /* node_uplink.c: at start, the options' uplink (an error fails the start, and a
  * fresh domain is removed again), else the stored one taken again. */
 int node_uplink_start(struct node *n, const struct node_opts *o, bool fresh, struct errmsg *em);
+
+/* node_publish.c: the backend's table of published ports loaded from the store. */
+int node_publish_sync(struct node *n, struct errmsg *em);
+/* "HOSTPORT:PORT[/tcp|udp]" */
+int node_publish_parse(const char *m, struct pub_rec *r);
 
 /* node_purge.c: state, socket, lock; the shared parents after the last instance. */
 void node_files_remove(const struct hyp_paths *p);

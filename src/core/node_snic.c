@@ -122,7 +122,7 @@ static int fill_rec(struct node *n, const struct snic_req *req, int fd, struct s
 	if (err)
 		return em_set(em, err, "snic %s: no randomness for the stamp key", req->name);
 	r->prefix = n->net.prefix;
-	r->flags = n->guard ? 0 : SNIC_F_NO_GUARD;
+	r->flags = (n->guard ? 0 : SNIC_F_NO_GUARD) | (req->routed ? SNIC_F_ROUTED : 0);
 	r->created = (int64_t)time(NULL);
 	return 0;
 }

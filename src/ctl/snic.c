@@ -80,6 +80,8 @@ static int snic_add(struct ctl *c, const struct ctl_args *a)
 		json_object_array_add(ports, json_object_new_string(v)); /* hyperiond checks it */
 	json_object_object_add(args, KEY_LABELS, labels);
 	json_object_object_add(args, KEY_NAMED_PORTS, ports);
+	if (ctl_flag(a, "routed"))
+		json_object_object_add(args, KEY_ROUTED, json_object_new_boolean(true));
 	if (ctl_call(c, "snic.add", args, &res))
 		return 1;
 	snic_added_view(res);
@@ -181,6 +183,9 @@ static const struct ctl_opt add_opts[] = {
      .help = "a named container port, e.g. http=8080/tcp "
 	     "(PROTO: tcp, udp, sctp; default tcp)",
      .many = true},
+    {.name = "routed",
+     .help = "routed mode: to the outside with its own address, no SNAT (for a pool the "
+	     "outside routes to the uplink)"},
     {},
 };
 

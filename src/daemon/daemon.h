@@ -112,4 +112,9 @@ json_object *do_uplink_set(struct daemon *d, json_object *args);
 json_object *do_uplink_show(struct daemon *d, json_object *args);
 json_object *do_uplink_clear(struct daemon *d, json_object *args);
 
+/* Published ports (publish_handlers.c) */
+json_object *do_publish_add(struct daemon *d, json_object *args);
+json_object *do_publish_del(struct daemon *d, json_object *args);
+json_object *do_publish_list(struct daemon *d, json_object *args);
+
 #endif

@@ -123,6 +123,12 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 	req.ifname = daemon_arg_str(args, KEY_IFNAME);
 	req.ip = daemon_arg_str(args, KEY_IP);
 	req.owner = daemon_arg_str(args, KEY_OWNER);
+	{
+		json_object *r;
+
+		req.routed = args && json_object_object_get_ex(args, KEY_ROUTED, &r) &&
+			     json_object_get_boolean(r);
+	}
 	if (!req.ifname)
 		req.ifname = "eth0";
 	err = daemon_parse_labels(args, &req.labels, &em);
@@ -219,6 +225,9 @@ static const struct {
     {"uplink.set", do_uplink_set},
     {"uplink.show", do_uplink_show},
     {"uplink.clear", do_uplink_clear},
+    {"publish.add", do_publish_add},
+    {"publish.del", do_publish_del},
+    {"publish.list", do_publish_list},
 };
 
 json_object *daemon_dispatch(struct daemon *d, json_object *req)

@@ -83,6 +83,11 @@
 #define KEY_GATEWAY_MAC "gateway_mac"
 #define KEY_UPLINK	"uplink" /* in status: the uplink, with its counters */
 #define KEY_COUNTERS	"counters"
+#define KEY_ROUTED	"routed" /* snic: routed mode (no SNAT) */
+/* publish add {snic, mapping}; list [{port, proto, snic, snic_port, ip}] */
+#define KEY_SNIC      "snic"
+#define KEY_MAPPING   "mapping"
+#define KEY_SNIC_PORT "snic_port"
 
 /* policy list: kind, namespace, name, updated, document */
 #define KEY_KIND      "kind"

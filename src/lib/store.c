@@ -36,7 +36,11 @@ static const char schema[] =
     "  updated INTEGER NOT NULL, PRIMARY KEY(namespace, name));"
     "CREATE TABLE IF NOT EXISTS namespace_labels("
     "  namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-    "  PRIMARY KEY(namespace, key));";
+    "  PRIMARY KEY(namespace, key));"
+    "CREATE TABLE IF NOT EXISTS publish("
+    "  port INTEGER NOT NULL, proto INTEGER NOT NULL, snic INTEGER NOT NULL,"
+    "  snic_port INTEGER NOT NULL, PRIMARY KEY(port, proto),"
+    "  UNIQUE(snic, snic_port, proto));";
 
 int store_sql_err(struct store *s, const char *what)
 {
@@ -301,6 +305,11 @@ int store__snic_get(struct store *s, const char *name, struct snic_rec *r)
 int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *r)
 {
 	return get_one(s, "ip = ?", NULL, ip, r);
+}
+
+int store__snic_by_id(struct store *s, int64_t id, struct snic_rec *r)
+{
+	return get_one(s, "id = ?", NULL, id, r);
 }
 
 int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *r)

@@ -49,6 +49,7 @@ int store__snic_update_hw(struct store *s, const struct snic_rec *rec);
 int store__snic_delete(struct store *s, int64_t id);
 int store__snic_get(struct store *s, const char *name, struct snic_rec *rec);
 int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *rec);
+int store__snic_by_id(struct store *s, int64_t id, struct snic_rec *rec);
 int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *rec);
 int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx);
 int store__snic_count(struct store *s);
@@ -92,5 +93,21 @@ int store__policy_put(struct store *s, const char *ns, const char *name, const c
 /* -ENOENT when there is no such policy. */
 int store__policy_delete(struct store *s, const char *ns, const char *name);
 int store__policy_foreach(struct store *s, store_policy_cb cb, void *ctx);
+
+/* Published ports (store_publish.c): uplink-addr:port/proto -> snic:snic_port. */
+struct pub_rec {
+	uint16_t port;
+	uint8_t proto; /* IPPROTO_TCP / IPPROTO_UDP */
+	int64_t snic;  /* snics.id */
+	uint16_t snic_port;
+};
+
+typedef int (*store_pub_cb)(const struct pub_rec *r, void *ctx);
+/* -EEXIST: the port is published, or the SNIC's port already is. */
+int store__publish_add(struct store *s, const struct pub_rec *r);
+/* -ENOENT: not published. */
+int store__publish_del(struct store *s, uint16_t port, uint8_t proto);
+int store__publish_del_snic(struct store *s, int64_t snic);
+int store__publish_foreach(struct store *s, store_pub_cb cb, void *ctx);
 
 #endif
