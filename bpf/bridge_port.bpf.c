@@ -61,7 +61,7 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	if (err)
 		return drop(&ctx, err);
 	if (icmp_is_error(&ctx)) {
-		if (ctx.up) /* errors about flows with the outside stay in */
+		if (to_world(&ctx)) /* errors about flows with the outside stay in */
 			return drop(&ctx, HYP_DROP_UPLINK_PROTO);
 		err = related_stage(&ctx); /* about a tracked flow of its two ends */
 		if (err)
@@ -79,18 +79,19 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	if (err)
 		return drop(&ctx, err);
 	err = inspect_stage(&ctx); /* the payload against the endpoints' patterns */
-	if (err == HYP_DROP_INSPECT_MATCH && ctx.flow.key.proto == IPPROTO_TCP && !ctx.up)
+	if (err == HYP_DROP_INSPECT_MATCH && ctx.flow.key.proto == IPPROTO_TCP && !to_world(&ctx))
 		return reset_both(&ctx);
-	if (err)
-		return drop(&ctx, err);
-	if (ctx.up) {
-		err = nat_out_stage(&ctx); /* SNAT, or a published port's reply */
-		if (err)
-			return drop(&ctx, err);
-		err = uplink_xmit(&ctx); /* to the outside, via the next hop */
-		return err < 0 ? drop(&ctx, -err) : err;
+	if (!err && !to_world(&ctx))
+		return forward(&ctx);
+	if (!err) {
+		/* to the outside: translated, to the next hop through the uplink
+		 * (one drop exit below for both: each inlined drop costs stack) */
+		err = outside_stage(&ctx);
+		if (err >= 0)
+			return err;
+		err = -err;
 	}
-	return forward(&ctx);
+	return drop(&ctx, err);
 }
 
 /*

@@ -27,10 +27,12 @@ static __always_inline void nat_rev_key(const struct hyp_ct_key *ck, __u16 nport
 
 /*
  * A port for the flow ck (the SNIC's view) towards its peer, recorded
- * both ways; 0 or -1 when none of the tries is free. A global function:
- * its keys stay off the pipeline's stack.
+ * both ways; 0 or -1 when none of the tries is free. Inlined into
+ * to_outside (uplink_out.h), which is off the pipeline's stack already:
+ * a call deeper would add a frame to the deepest chain.
  */
-__noinline int snat_alloc(const struct hyp_ct_key *ck, __u32 uip, struct hyp_nat_val *out)
+static __always_inline int snat_alloc(const struct hyp_ct_key *ck, __u32 uip,
+				      struct hyp_nat_val *out)
 {
 	__u32 span = HYP_NAT_PORT_MAX - HYP_NAT_PORT_MIN + 1, start = bpf_get_prandom_u32();
 	struct hyp_nat_val back = {}, *have;
@@ -67,22 +69,23 @@ __noinline int snat_alloc(const struct hyp_ct_key *ck, __u32 uip, struct hyp_nat
 	return -1;
 }
 
-/* The SNIC's packet of a flow it opened: its source becomes the uplink's. */
-static __always_inline int snat_stage(struct pkt_ctx *ctx, const struct hyp_uplink *u)
+/* The SNIC's packet (flow key ck, as it carries it) of a flow it opened:
+ * its source becomes the uplink's. */
+static __always_inline int snat_stage(struct __sk_buff *skb, const struct hyp_ct_key *ck,
+				      const struct hyp_uplink *u)
 {
-	struct hyp_ct_key ck = ctx->flow.key;
 	struct hyp_nat_val nv, *v;
 
-	v = bpf_map_lookup_elem(&hyp_nat, &ck);
+	v = bpf_map_lookup_elem(&hyp_nat, ck);
 	if (v && v->addr == u->ip) {
 		nv = *v;
 	} else {
 		if (v) /* made for an uplink address that changed since */
-			bpf_map_delete_elem(&hyp_nat, &ck);
-		if (snat_alloc(&ck, u->ip, &nv))
+			bpf_map_delete_elem(&hyp_nat, ck);
+		if (snat_alloc(ck, u->ip, &nv))
 			return HYP_DROP_NAT_NO_PORT;
 	}
-	if (nat_rewrite(ctx->skb, 1, ck.proto, ck.saddr, nv.addr, ck.sport, nv.port))
+	if (nat_rewrite(skb, 1, ck->proto, ck->saddr, nv.addr, ck->sport, nv.port))
 		return HYP_DROP_MALFORMED;
 	return 0;
 }

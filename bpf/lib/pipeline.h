@@ -69,14 +69,19 @@ struct pkt_ctx {
 	__u64 now;
 	__u8 reply; /* the packet goes responder -> initiator */
 	__u8 check; /* policy decides: a new flow, or one checked against an older revision */
-	/* dest_outside (bridge ports): the uplink a packet to the outside
-	 * leaves by (NULL: to an endpoint) */
-	const struct hyp_uplink *up;
 	/* inspect_plan: HYP_CT_I_*, the inspections a checked flow pays for */
 	__u8 insp;
 	/* policy_stage: the rules that allowed a checked flow (0: not enforced) */
 	__u32 rule_egress, rule_ingress;
 };
+
+/* A packet to the outside (dest_outside): its receiver is the world. The
+ * identity says it; a flag of its own would cost the pipeline a stack slot
+ * it does not have. */
+static __always_inline int to_world(const struct pkt_ctx *ctx)
+{
+	return ctx->dst.identity == HYP_ID_WORLD;
+}
 
 /* The flow's initiator and responder (by the packet's direction). */
 static __always_inline const struct endpoint_ref *flow_initiator(const struct pkt_ctx *ctx)

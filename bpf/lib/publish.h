@@ -31,20 +31,21 @@ static __always_inline int publish_lookup(const struct flow *f, struct hyp_nat_v
 	return 1;
 }
 
-/* The SNIC's reply of a flow to its published port: from uplink-addr:PORT. */
-static __always_inline int publish_reply_stage(struct pkt_ctx *ctx, const struct hyp_uplink *u)
+/* The SNIC's reply (flow key k, as it carries it) of a flow to its
+ * published port: from uplink-addr:PORT. */
+static __always_inline int publish_reply_stage(struct __sk_buff *skb, const struct hyp_ct_key *k,
+					       const struct hyp_uplink *u)
 {
-	const struct flow *f = &ctx->flow;
 	struct hyp_pub_rev_key rk = {};
 	__u16 *hp;
 
-	rk.addr = f->key.saddr;
-	rk.port = f->key.sport;
-	rk.proto = f->key.proto;
+	rk.addr = k->saddr;
+	rk.port = k->sport;
+	rk.proto = k->proto;
 	hp = bpf_map_lookup_elem(&hyp_pub_rev, &rk);
 	if (!hp) /* an outside flow to a SNIC that is not published: not ours */
 		return HYP_DROP_CT_INVALID;
-	if (nat_rewrite(ctx->skb, 1, f->key.proto, f->key.saddr, u->ip, f->key.sport, *hp))
+	if (nat_rewrite(skb, 1, k->proto, k->saddr, u->ip, k->sport, *hp))
 		return HYP_DROP_MALFORMED;
 	return 0;
 }

@@ -195,6 +195,7 @@ declare -A JSON_RUN=(
 	["status"]="status"
 	["monitor"]="monitor --last 1"
 	["uplink show"]="uplink show"
+	["publish list"]="publish list"
 )
 # covered by their own tests (slow): test_attacks.sh runs `audit -j`
 # test_cluster.sh runs `cluster status -j` (it needs etcd and a cluster)
