@@ -7,7 +7,7 @@ set -euo pipefail
 
 PKGS=(iperf3 sockperf wrk nginx-light stunnel4 wireguard-go wireguard-tools
       gnuplot-nox jq iproute2 nftables iptables openssl busybox-static
-      procps util-linux curl python3 ethtool bpftool)
+      procps util-linux curl python3 ethtool bpftool ipset)
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "bench/setup.sh: must run as root" >&2
