@@ -132,10 +132,8 @@ blocked "daemon killed: a SYN to a denied port is still denied" "tcp port 81" "$
 check "daemon killed: c is still default-denied into b:80" bash -c "! timeout 2 ip netns exec $C busybox wget -q -O /dev/null http://$IPB/"
 start_daemon "$INST" || finish
 
-# hitless policy updates under continuous traffic
-ip netns exec "$A" ping -i 0.01 -c 400 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
-PING=$!
-_CLEAN_PIDS+=("$PING")
+# hitless policy updates under continuous traffic (the ping starts once b-icmp
+# allows it: started before, its first echo raced the apply and was denied under load)
 hctl policy apply -f - >/dev/null <<EOF2
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -146,6 +144,9 @@ spec:
 EOF2
 sleep 0.3
 pre_rev=$(drops a policy-revoked) pre_ing=$(drops a policy-ingress-denied)
+ip netns exec "$A" ping -i 0.01 -c 400 -W 1 "$IPB" >/tmp/hyp-ping-$UNIQ.log 2>&1 &
+PING=$!
+_CLEAN_PIDS+=("$PING")
 for i in $(seq 10); do
 	hctl policy apply -f - >/dev/null <<EOF2
 apiVersion: networking.k8s.io/v1
