@@ -14,7 +14,7 @@
 # concurrent ADDs then DELs leak nothing (interface, address, store row,
 # map entry, link pin).
 . "$(dirname "$0")/lib.sh"
-plan 147
+plan 148
 
 CNI=$BUILD/hyperion
 INST=cn-$UNIQ
@@ -198,6 +198,16 @@ expect_ok "CHECK of the chained attachment (prevResult of the chain)" empty CHEC
 	"/run/netns/$L" "$(jq -c --argjson r "$OUT" '. + {prevResult: $r}' <<<"$LC")"
 check "named ports from args.ports then args.cni.ports (an entry without a name declares none)" jq -e \
 	'.named_ports == "dns=53/udp,http=8080/tcp"' <<<"$(owner_row "cl-$UNIQ")"
+owner_column() { # the table names the container of a CNI SNIC, its long name aligned
+	local name out hdr row
+	name=$(owner_row "cl-$UNIQ" | jq -r .name)
+	out=$(hctl snic list)
+	hdr=$(head -1 <<<"$out") row=$(grep "^$name " <<<"$out")
+	[ "$(awk '{print $2}' <<<"$row")" = "$NET/cl-$UNIQ/eth0" ] &&
+		[ "$(awk -v s="$hdr" 'BEGIN {print index(s, " OWNER ")}')" = "$(awk -v s="$row" -v o=" $NET/" 'BEGIN {print index(s, o)}')" ] ||
+		{ echo "$out"; return 1; }
+}
+check "snic list: the CNI SNIC's OWNER column is its network/container/ifname, aligned with the header" owner_column
 expect_code "ADD with a bad port name in args.cni.ports" 7 1.1.0 ADD "cq-$UNIQ" eth0 "/run/netns/$L" \
 	"$(conf 1.1.0 '{args: {cni: {ports: [{name: "HTTP", containerPort: 80}]}}}')"
 expect_ok "DEL of the labelled attachment" empty DEL "cl-$UNIQ" eth0 "/run/netns/$L" "$LC"
