@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Proves: hyperiond's log is for operators: every line has a UTC time and
 # a level; fatal start-up errors are at level error, name the path and a
-# hint (not root, instance already running); a pool with host bits set is
-# refused with the network meant, and creates nothing; adding SNICs does
+# hint (not root, instance already running, /run/hyperion not writable);
+# a pool with host bits set is refused with the network meant, and
+# creates nothing; adding SNICs does
 # not repeat the same line each time; when reconcile releases a SNIC the
 # log says why (its port went with the container's netns) and what.
 . "$(dirname "$0")/lib.sh"
-plan 7
+plan 8
 unset JOURNAL_STREAM # the journal stamps lines itself; here hyperiond must
 
 INST=dl-$UNIQ
@@ -36,6 +37,12 @@ out=$("$HYPERIOND" --instance "$INST" 2>&1)
 rc=$?
 check "the instance already running: exit 1, error level, names the lock" bash -c \
 	"[ $rc = 1 ] && grep -qE 'hyperiond: error: instance $INST: another hyperiond already runs it \(lock /run/hyperion/$INST.lock\)' <<<'$out'"
+# /run/hyperion not writable: in a mount namespace of its own (a read-only
+# tmpfs over it there), so no other instance sees it
+out=$(unshare -m sh -c "mount -t tmpfs -o ro tmpfs /run/hyperion && exec $HYPERIOND --instance dw-$UNIQ" 2>&1)
+rc=$?
+check "run directory not writable: exit 1, error level, the path and the hint" bash -c \
+	"[ $rc = 1 ] && grep -qE 'hyperiond: error: instance dw-$UNIQ: cannot create /run/hyperion/dw-$UNIQ.lock: Read-only file system \(is /run/hyperion writable\?\)' <<<'$out'"
 out=$("$HYPERIOND" --instance "dp-$UNIQ" --pool 10.81.0.5/24 2>&1)
 rc=$?
 check "a pool with host bits set is refused with the network meant; nothing made" bash -c \
