@@ -72,11 +72,15 @@ PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 .SECONDARY:
 .PHONY: all clean install uninstall man test tests demo bench format mutate fuzz fuzz-build fuzz-targets test-sanitize sanitize-build
 
-TOOLS := $(BUILD)/tests/hyp-rawsend
+TOOLS := $(BUILD)/tests/hyp-rawsend $(BUILD)/tests/hyp-ovlsend
 
 all: $(PROGS) $(MANPAGES) tests
 
 tests: $(UNIT_BINS) $(BPFT_BINS) $(TOOLS)
+
+$(BUILD)/tests/hyp-ovlsend: tests/tools/hyp-ovlsend.c src/cluster/ovl_frame.c src/lib/stamp.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^
 
 $(BUILD)/tests/hyp-rawsend: tests/tools/hyp-rawsend.c
 	@mkdir -p $(@D)

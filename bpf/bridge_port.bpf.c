@@ -79,7 +79,8 @@ int hyp_port_ingress(struct __sk_buff *skb)
 	if (err)
 		return drop(&ctx, err);
 	err = inspect_stage(&ctx); /* the payload against the endpoints' patterns */
-	if (err == HYP_DROP_INSPECT_MATCH && ctx.flow.key.proto == IPPROTO_TCP && !to_world(&ctx))
+	if (err == HYP_DROP_INSPECT_MATCH && ctx.flow.key.proto == IPPROTO_TCP && !to_world(&ctx) &&
+	    !ctx.ovl_node)
 		return reset_both(&ctx);
 	if (!err && !to_world(&ctx))
 		return forward(&ctx);

@@ -12,6 +12,8 @@
 #include "parse.h"
 #include "maps_bridge.h"
 #include "uplink_out.h"
+#include "maps_overlay.h"
+#include "maps_overlay.h"
 
 /* The endpoint an IPv4 packet is for, if any: the stamp stage needs it to
  * tell a missing stamp, so this runs before it and never drops. */
@@ -36,8 +38,20 @@ static __always_inline int dest_stage(struct pkt_ctx *ctx)
 		return HYP_DROP_DST_BCAST_MCAST;
 	if (ip->daddr == cfg->gw_ip)
 		return HYP_DROP_TO_GATEWAY;
-	if (!ep) /* outside the pool: through the uplink */
-		return dest_outside(ctx);
+	if (!ep) {
+		/* another node's endpoint, as etcd published it (cluster) */
+		__u32 k = ip->daddr;
+		const struct hyp_ovl_ep *r = bpf_map_lookup_elem(&hyp_ovl_eps, &k);
+
+		if (!r) /* outside the pool: through the uplink (not another node's block) */
+			return ovl_route(ip->daddr) ? HYP_DROP_UNKNOWN_DST : dest_outside(ctx);
+		ctx->ovl_node = (__u16)r->node;
+		ctx->src.identity = ctx->port->identity;
+		ctx->src.ip = ip->saddr;
+		ctx->dst.identity = r->identity;
+		ctx->dst.ip = ip->daddr;
+		return 0;
+	}
 	if (ep->port_ifindex == ctx->ifindex)
 		return HYP_DROP_HAIRPIN;
 	ctx->src.identity = ctx->port->identity;

@@ -47,4 +47,21 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hyp_ovl_self SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HYP_MAX_ENDPOINTS * 4);
+	__type(key, __u32);
+	__type(value, struct hyp_ovl_ep);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_ovl_eps SEC(".maps");
+
+/* The node whose block holds daddr, 0 when none (a local or unknown address). */
+static __always_inline __u32 ovl_route(__be32 daddr)
+{
+	struct hyp_ovl_route_key k = {.prefixlen = 32, .addr = daddr};
+	__u32 *node = bpf_map_lookup_elem(&hyp_ovl_routes, &k);
+
+	return node ? *node : 0;
+}
+
 #endif /* HYP_BPF_MAPS_OVERLAY_H */

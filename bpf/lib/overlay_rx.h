@@ -62,21 +62,21 @@ static __always_inline int ovl_replay(__u32 node, __u64 seq)
 }
 
 static __always_inline int ovl_verify_auth(struct pkt_ctx *ctx, const struct hyp_ovl_peer *p,
-					   const struct hyp_ovl_hdr *h, const struct ovl_words *w,
+					   const struct hyp_ovl_hdr *h, struct ovl_scratch *sc,
 					   struct iphdr *in)
 {
 	int payload = h->flags & HYP_OVL_F_PAYLOAD, ok;
 	__u32 paylen = bpf_ntohs(in->tot_len) - sizeof(struct iphdr);
 	__u32 off = OVL_INNER_OFF + sizeof(struct iphdr);
-	__u64 a;
+	__u64 want = h->auth, a;
 
-	a = ovl_auth(ctx->skb, p->key, w, payload, off, paylen, &ok);
-	if (ok && a == h->auth)
+	a = ovl_auth(ctx->skb, p->key, sc, payload, off, paylen, &ok);
+	if (ok && a == want)
 		return 0;
 	if (!(p->flags & HYP_OVL_PEER_F_PREV))
 		return HYP_DROP_OVL_AUTH;
-	a = ovl_auth(ctx->skb, p->prev_key, w, payload, off, paylen, &ok);
-	return ok && a == h->auth ? 0 : HYP_DROP_OVL_AUTH;
+	a = ovl_auth(ctx->skb, p->prev_key, sc, payload, off, paylen, &ok);
+	return ok && a == want ? 0 : HYP_DROP_OVL_AUTH;
 }
 
 static __always_inline int ovl_rx_stage(struct pkt_ctx *ctx, const struct hyp_ovl_self *self,
@@ -85,8 +85,8 @@ static __always_inline int ovl_rx_stage(struct pkt_ctx *ctx, const struct hyp_ov
 	struct __sk_buff *skb = ctx->skb;
 	struct hyp_ovl_hdr *h = (void *)(long)skb->data + OVL_HDR_OFF;
 	struct iphdr *in = (void *)(h + 1);
+	struct ovl_scratch *sc = ovl_scratch();
 	const struct hyp_ovl_peer *p;
-	struct ovl_words w;
 	__u32 node;
 	int err;
 
@@ -95,21 +95,23 @@ static __always_inline int ovl_rx_stage(struct pkt_ctx *ctx, const struct hyp_ov
 	    bpf_ntohs(in->tot_len) != skb->len - OVL_INNER_OFF ||
 	    bpf_ntohs(ctx->ip->tot_len) != skb->len - OVL_IP_OFF)
 		return HYP_DROP_OVL_MALFORMED;
+	if (!sc)
+		return HYP_DROP_OVL_MALFORMED;
 	node = bpf_ntohs(h->src_node);
 	p = bpf_map_lookup_elem(&hyp_ovl_peers, &node);
 	if (!p || node == self->node)
 		return HYP_DROP_OVL_UNKNOWN_NODE;
 	if (ctx->ip->saddr != p->addr)
 		return HYP_DROP_OVL_NODE_ADDR;
-	w.m[0] = ((__u64)bpf_ntohl(ctx->ip->saddr) << 32) | bpf_ntohl(ctx->ip->daddr);
-	w.m[1] = ((__u64)bpf_ntohl(h->identity) << 32) | ((__u64)node << 16) |
-		 ((__u64)h->flags << 8) | h->version;
-	w.m[2] = bpf_be64_to_cpu(h->seq);
-	ovl_inner_words(skb, in, OVL_INNER_OFF, &w);
-	err = ovl_verify_auth(ctx, p, h, &w, in);
+	sc->w.m[0] = ((__u64)bpf_ntohl(ctx->ip->saddr) << 32) | bpf_ntohl(ctx->ip->daddr);
+	sc->w.m[1] = ((__u64)bpf_ntohl(h->identity) << 32) | ((__u64)node << 16) |
+		     ((__u64)h->flags << 8) | h->version;
+	sc->w.m[2] = bpf_be64_to_cpu(h->seq);
+	ovl_inner_words(skb, in, OVL_INNER_OFF, &sc->w);
+	err = ovl_verify_auth(ctx, p, h, sc, in);
 	if (err)
 		return err;
-	err = ovl_replay(node, w.m[2]);
+	err = ovl_replay(node, sc->w.m[2]);
 	if (err)
 		return err;
 	if ((self->flags & HYP_OVL_SELF_F_PAYLOAD) && !(h->flags & HYP_OVL_F_PAYLOAD))

@@ -15,15 +15,6 @@
 #include "maps_overlay.h"
 #include "ovl_auth.h"
 
-/* The node whose block holds daddr, 0 when none (a local or unknown address). */
-static __always_inline __u32 ovl_route(__be32 daddr)
-{
-	struct hyp_ovl_route_key k = {.prefixlen = 32, .addr = daddr};
-	__u32 *node = bpf_map_lookup_elem(&hyp_ovl_routes, &k);
-
-	return node ? *node : 0;
-}
-
 static __always_inline __u16 ovl_ip_csum(struct iphdr *ip)
 {
 	__u32 sum = 0;
@@ -35,12 +26,6 @@ static __always_inline __u16 ovl_ip_csum(struct iphdr *ip)
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (__u16)~sum;
 }
-
-struct ovl_outer {
-	struct iphdr ip;
-	struct udphdr udp;
-	struct hyp_ovl_hdr h;
-} __attribute__((packed));
 
 static __always_inline void ovl_outer_fill(struct ovl_outer *o, const struct hyp_ovl_self *self,
 					   const struct hyp_ovl_peer *p, __u32 inner_len,
@@ -72,37 +57,41 @@ static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_s
 	struct __sk_buff *skb = ctx->skb;
 	const struct hyp_ovl_peer *p = bpf_map_lookup_elem(&hyp_ovl_peers, &node);
 	__u64 *next = bpf_map_lookup_elem(&hyp_ovl_tx, &node);
-	struct ovl_outer o = {};
-	struct ovl_words w;
+	struct ovl_scratch *sc = ovl_scratch();
 	__u32 inner_len;
 	int payload = self->flags & HYP_OVL_SELF_F_PAYLOAD, ok;
+	__u8 flags = payload ? HYP_OVL_F_PAYLOAD : 0;
+	__u64 seq;
 
 	if (!p || !next || !self->uplink_ifindex || !p->addr)
 		return HYP_DROP_OVL_NO_PEER;
-	if (skb->gso_segs > 1)
+	if (!sc || skb->gso_segs > 1)
 		return HYP_DROP_OVL_ENCAP;
 	inner_len = bpf_ntohs(ctx->ip->tot_len);
 	if (inner_len != skb->len - sizeof(struct ethhdr) || inner_len < sizeof(struct iphdr))
 		return HYP_DROP_MALFORMED;
-	o.h.version = HYP_OVL_VERSION;
-	o.h.flags = payload ? HYP_OVL_F_PAYLOAD : 0;
-	o.h.src_node = bpf_htons((__u16)self->node);
-	o.h.identity = bpf_htonl(identity);
-	w.m[2] = __sync_fetch_and_add(next, 1) + 1;
-	o.h.seq = bpf_cpu_to_be64(w.m[2]);
-	w.m[0] = ((__u64)bpf_ntohl(self->addr) << 32) | bpf_ntohl(p->addr);
-	w.m[1] = ((__u64)identity << 32) | ((__u64)self->node << 16) | ((__u64)o.h.flags << 8) |
-		 HYP_OVL_VERSION;
-	ovl_inner_words(skb, ctx->ip, sizeof(struct ethhdr), &w);
-	o.h.auth = ovl_auth(skb, p->key, &w, payload, sizeof(struct ethhdr) + sizeof(struct iphdr),
-			    inner_len - sizeof(struct iphdr), &ok);
+	__builtin_memset(&sc->o, 0, sizeof(sc->o));
+	sc->o.h.version = HYP_OVL_VERSION;
+	sc->o.h.flags = flags;
+	sc->o.h.src_node = bpf_htons((__u16)self->node);
+	sc->o.h.identity = bpf_htonl(identity);
+	seq = __sync_fetch_and_add(next, 1) + 1;
+	sc->o.h.seq = bpf_cpu_to_be64(seq);
+	sc->w.m[0] = ((__u64)bpf_ntohl(self->addr) << 32) | bpf_ntohl(p->addr);
+	sc->w.m[1] = ((__u64)identity << 32) | ((__u64)self->node << 16) | ((__u64)flags << 8) |
+		     HYP_OVL_VERSION;
+	sc->w.m[2] = seq;
+	ovl_inner_words(skb, ctx->ip, sizeof(struct ethhdr), &sc->w);
+	sc->o.h.auth = ovl_auth(skb, p->key, sc, payload,
+				sizeof(struct ethhdr) + sizeof(struct iphdr),
+				inner_len - sizeof(struct iphdr), &ok);
 	if (!ok)
 		return HYP_DROP_OVL_ENCAP;
-	ovl_outer_fill(&o, self, p, inner_len, (__u16)bpf_get_hash_recalc(skb));
+	ovl_outer_fill(&sc->o, self, p, inner_len, (__u16)bpf_get_hash_recalc(skb));
 	if (bpf_skb_adjust_room(skb, HYP_OVL_OVERHEAD, BPF_ADJ_ROOM_MAC,
 				BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP))
 		return HYP_DROP_OVL_ENCAP;
-	if (bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &o, sizeof(o), 0))
+	if (bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &sc->o, sizeof(sc->o), 0))
 		return HYP_DROP_OVL_ENCAP;
 	return 0;
 }

@@ -46,42 +46,72 @@ struct ovl_words {
 	__u64 m[6];
 };
 
+struct ovl_outer {
+	struct iphdr ip;
+	struct udphdr udp;
+	struct hyp_ovl_hdr h;
+} __attribute__((packed));
+
+/* Per-CPU scratch: the SipHash state, message words and outer headers live
+ * here, not on the stack, which the bridge port's pipeline already fills
+ * (the verifier's 512 bytes count the deepest chain of frames). */
+struct ovl_scratch {
+	struct sip s;
+	struct ovl_words w;
+	struct ovl_outer o;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ovl_scratch);
+} hyp_ovl_scratch SEC(".maps");
+
+static __always_inline struct ovl_scratch *ovl_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&hyp_ovl_scratch, &zero);
+}
+
 struct ovl_walk {
 	struct __sk_buff *skb;
 	__u32 off;
 	__u32 err;
-	struct sip s;
 };
 
 static long ovl_walk_word(__u64 i, void *arg)
 {
 	struct ovl_walk *w = arg;
+	struct ovl_scratch *sc = ovl_scratch();
 	__u64 m;
 
-	if (bpf_skb_load_bytes(w->skb, w->off + (__u32)i * 8, &m, 8)) {
+	if (!sc || bpf_skb_load_bytes(w->skb, w->off + (__u32)i * 8, &m, 8)) {
 		w->err = 1;
 		return 1;
 	}
-	sip_word(&w->s, m);
+	sip_word(&sc->s, m);
 	return 0;
 }
 
 /*
  * The authenticator of a packet whose inner payload (when covered) is the
- * paylen bytes at off. 0 with *ok clear when the payload cannot be read.
+ * paylen bytes at off; w is the scratch's words. 0 with *ok clear when the
+ * payload cannot be read.
  */
 static __always_inline __u64 ovl_auth(struct __sk_buff *skb, const __u64 key[2],
-				      const struct ovl_words *w, int payload, __u32 off,
-				      __u32 paylen, int *ok)
+				      struct ovl_scratch *sc, int payload, __u32 off, __u32 paylen,
+				      int *ok)
 {
 	struct ovl_walk walk = {.skb = skb, .off = off};
 	__u64 tail = 0;
 	__u32 nw = 0, rest = 0;
 
 	*ok = 1;
-	sip_init(&walk.s, key);
+	sip_init(&sc->s, key);
 	for (int i = 0; i < 6; i++)
-		sip_word(&walk.s, w->m[i]);
+		sip_word(&sc->s, sc->w.m[i]);
 	if (payload) {
 		nw = paylen / 8;
 		rest = paylen % 8;
@@ -103,7 +133,7 @@ static __always_inline __u64 ovl_auth(struct __sk_buff *skb, const __u64 key[2],
 			return 0;
 		}
 	}
-	return sip_final(&walk.s, 48 + (payload ? paylen : 0), tail);
+	return sip_final(&sc->s, 48 + (payload ? paylen : 0), tail);
 }
 
 /* m3..m5 from the inner IPv4 header at ip (linear), L4 words from the skb. */

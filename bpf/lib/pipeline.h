@@ -71,6 +71,9 @@ struct pkt_ctx {
 	__u8 check; /* policy decides: a new flow, or one checked against an older revision */
 	/* inspect_plan: HYP_CT_I_*, the inspections a checked flow pays for */
 	__u8 insp;
+	/* dest_stage: the node a remote destination is on (0: this node);
+	 * in the padding after insp, so the context (and the stack) does not grow */
+	__u16 ovl_node;
 	/* policy_stage: the rules that allowed a checked flow (0: not enforced) */
 	__u32 rule_egress, rule_ingress;
 };

@@ -140,8 +140,8 @@ static __always_inline int reset_both(struct pkt_ctx *ctx)
 	__u8 hdr[8];
 
 	drop(ctx, HYP_DROP_INSPECT_MATCH);
-	if (bpf_skb_load_bytes(skb, sizeof(struct ethhdr) + sizeof(struct iphdr) + 4, hdr, 8))
-		return TC_ACT_SHOT;
+	if (!ep || bpf_skb_load_bytes(skb, sizeof(struct ethhdr) + sizeof(struct iphdr) + 4, hdr, 8))
+		return TC_ACT_SHOT; /* no ep: a remote receiver (cluster), only dropped */
 	ri.recv_port = ep->port_ifindex;
 	mac_copy(ri.sender_mac, ctx->port->mac);
 	mac_copy(ri.recv_mac, ep->mac);

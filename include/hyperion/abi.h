@@ -592,6 +592,22 @@ _Static_assert(sizeof(struct hyp_ovl_self) == 16, "hyp_ovl_self abi");
 
 #define HYP_OVL_SELF_F_PAYLOAD 0x1 /* send with, and require, payload integrity */
 
+/* Bridge port -> uplink egress (inside the bridge netns only): the node a
+ * packet is for and its sender's identity, in skb->mark. */
+#define HYP_OVL_MARK_ID_MAX   0xfffff
+#define HYP_OVL_MARK(node, id) (((__u32)(node) << 20) | ((id) & HYP_OVL_MARK_ID_MAX))
+#define HYP_OVL_MARK_NODE(m)  ((m) >> 20)
+#define HYP_OVL_MARK_ID(m)    ((m) & HYP_OVL_MARK_ID_MAX)
+
+/* Remote endpoints (from etcd): IPv4 -> its identity and node, for the
+ * sending side's policy and the overlay route (a remote address without
+ * an entry is unknown-dst: nothing is sent on a guess). */
+struct hyp_ovl_ep {
+	__u32 identity;
+	__u32 node;
+};
+_Static_assert(sizeof(struct hyp_ovl_ep) == 8, "hyp_ovl_ep abi");
+
 /*
  * North-south: the uplink, the bridge's port to the outside (one entry).
  * The uplink address takes outside traffic only for published ports and
@@ -692,6 +708,7 @@ _Static_assert(sizeof(struct hyp_pub_rev_key) == 8, "hyp_pub_rev_key abi");
 #define HYP_PIN_OVL_TX	    "hyp_ovl_tx"
 #define HYP_PIN_OVL_ROUTES  "hyp_ovl_routes"
 #define HYP_PIN_OVL_SELF    "hyp_ovl_self"
+#define HYP_PIN_OVL_EPS	    "hyp_ovl_eps"
 #define HYP_PIN_UPLINK	    "hyp_uplink"
 #define HYP_PIN_NAT	    "hyp_nat"
 #define HYP_PIN_NAT_REV	    "hyp_nat_rev"

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "hyperion/abi.h"
 #include "lib/addr.h"
 #include "lib/errmsg.h"
 
@@ -30,6 +31,7 @@ struct hyp_domain_cfg {
 	uint8_t gw_mac[6];
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
 	uint32_t big_tcp;  /* GSO/GRO max size on both ends of every SNIC; 0: the kernel's */
+	bool overlay;	   /* cluster: SNICs send no GSO packets (one authenticator per wire packet) */
 };
 
 /* What the control plane asks for. */
@@ -272,6 +274,20 @@ struct hyp_backend_ops {
 	/* Makes the published ports the given set (written first, then strays removed). */
 	int (*publish_load)(void *priv, const struct hyp_publish_entry *e, size_t n,
 			    struct errmsg *em);
+	/*
+	 * The cluster overlay (docs/cluster.md). ovl_enable loads its datapath
+	 * (once, from the control plane's thread, before the others are used);
+	 * ovl_self places it on the uplink (when there is one) as node number
+	 * node. The table ops may be called from any one thread.
+	 */
+	int (*ovl_enable)(void *priv, struct errmsg *em);
+	int (*ovl_self)(void *priv, uint32_t node, uint32_t flags);
+	int (*ovl_peer_set)(void *priv, uint32_t node, const struct hyp_ovl_peer *p);
+	int (*ovl_peer_del)(void *priv, uint32_t node);
+	/* every remote endpoint (network-order address, identity, node): the table becomes this */
+	int (*ovl_eps_replace)(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
+	int (*ovl_ep_set)(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
+	int (*ovl_ep_del)(void *priv, uint32_t ip);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

@@ -214,6 +214,11 @@ static int snic_wire(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *
 	err = emu_big_tcp(e, cnl, s, es, em);
 	if (err)
 		return err;
+	/* cluster: the overlay authenticates each wire packet, so no GSO packets
+	 * (TCP then sends MTU-sized segments; docs/cluster.md) */
+	if (e->cfg.overlay && (err = nl__link_set_gso_segs(cnl, es->if_index, 1)))
+		return em_set(em, err, "snic %s: cannot limit its GSO segments: %s", s->name,
+			      strerror(-err));
 	err = nl__link_up(e->bnl, es->port_ifindex);
 	if (err)
 		return em_set(em, err, "snic %s: cannot set port up: %s", s->name, strerror(-err));
@@ -451,4 +456,11 @@ const struct hyp_backend_ops emu_backend_ops = {
     .uplink_detach = emu_uplink_detach,
     .uplink_info = emu_uplink_info,
     .publish_load = emu_publish_load,
+    .ovl_enable = emu_ovl_enable,
+    .ovl_self = emu_ovl_self,
+    .ovl_peer_set = emu_ovl_peer_set,
+    .ovl_peer_del = emu_ovl_peer_del,
+    .ovl_eps_replace = emu_ovl_eps_replace,
+    .ovl_ep_set = emu_ovl_ep_set,
+    .ovl_ep_del = emu_ovl_ep_del,
 };

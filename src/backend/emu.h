@@ -18,6 +18,7 @@
 
 struct bridge_port_bpf;
 struct snic_guard_bpf;
+struct overlay_bpf;
 struct uplink_bpf;
 
 /* emu_names.c: the names of an instance's domain; links nothing. */
@@ -86,6 +87,7 @@ struct emu {
 	struct bridge_port_bpf *port;
 	struct snic_guard_bpf *guard;
 	struct uplink_bpf *uplink;
+	struct overlay_bpf *ovl; /* the cluster overlay, when enabled (emu_ovl.c) */
 	struct emu_insp_live *insp; /* in the order of the last inspect_load */
 	size_t n_insp;
 	struct emu_dfa *dfas; /* the automata the entries of the last load use */
@@ -121,6 +123,15 @@ int emu_nat_gc(struct emu *e);
 int emu_uplink_attach(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
 int emu_uplink_detach(void *priv, struct errmsg *em);
 int emu_uplink_info(void *priv, struct hyp_uplink_info *out);
+/* emu_ovl.c: the cluster overlay */
+int emu_ovl_enable(void *priv, struct errmsg *em);
+int emu_ovl_self(void *priv, uint32_t node, uint32_t flags);
+int emu_ovl_peer_set(void *priv, uint32_t node, const struct hyp_ovl_peer *p);
+int emu_ovl_peer_del(void *priv, uint32_t node);
+int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
+int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
+int emu_ovl_ep_del(void *priv, uint32_t ip);
+void emu_ovl_unload(struct emu *e);
 /* emu_giveback.c: the uplink back to the caller's netns as its record says; links no
  * BPF (emu_purge uses it). 0 also when there is no record. */
 int emu_uplink_giveback(const struct emu_names *nm, struct errmsg *em);

@@ -89,6 +89,7 @@ int emu_bpf_load(struct emu *e, struct errmsg *em)
 
 void emu_bpf_unload(struct emu *e)
 {
+	emu_ovl_unload(e);
 	bridge_port_bpf__destroy(e->port);
 	snic_guard_bpf__destroy(e->guard);
 	uplink_bpf__destroy(e->uplink);

@@ -30,6 +30,7 @@
 #define HYP_CLUSTER_MAX_NODES	 256
 #define HYP_CLUSTER_KEY_LEN	 32 /* X25519 */
 #define HYP_CLUSTER_DEFAULT_BLOCK 24
+#define HYP_CLUSTER_MAX_IDENTITY 0xfffff /* the overlay marks carry 20 bits */
 
 struct cluster;
 
@@ -58,6 +59,12 @@ struct cluster_hooks {
 	void (*peer_up)(void *arg, const struct cluster_peer *p, const uint8_t pair_key[16],
 			const uint8_t prev_pair_key[16]);
 	void (*peer_down)(void *arg, const struct cluster_peer *p);
+	/* another node's endpoint (ip in network order) appeared, changed or went */
+	void (*ep_set)(void *arg, uint32_t ip, uint32_t identity, uint32_t node);
+	void (*ep_del)(void *arg, uint32_t ip);
+	/* after a full listing: every remote endpoint (ip[i], identity[i], node[i]) */
+	void (*eps_all)(void *arg, const uint32_t *ip, const uint32_t *identity,
+			const uint32_t *node, size_t n);
 	void *arg;
 };
 
@@ -104,6 +111,9 @@ int cluster__publish_local(struct cluster *c, const struct cluster_local_ep *eps
 int cluster__publish_doc(struct cluster *c, const char *dir, const char *ref, json_object *value,
 			 struct errmsg *em);
 bool cluster__connected(struct cluster *c);
+/* Every remote endpoint whose identity's labels are known: ip host order. */
+typedef int (*cluster_remote_cb)(uint32_t ip, uint32_t identity, const char *labels, void *ctx);
+int cluster__foreach_remote(struct cluster *c, cluster_remote_cb cb, void *ctx);
 
 /* What the watch found for the daemon's thread to apply. */
 enum cluster_ev_kind {
@@ -113,6 +123,7 @@ enum cluster_ev_kind {
 	CLEV_NS_PUT,	  /* ref NS, value the labels object */
 	CLEV_NS_DEL,	  /* ref NS */
 	CLEV_NS_ALL,	  /* value: JSON array of every NS with labels */
+	CLEV_RECOMPILE,	  /* other nodes' endpoints or identities changed: policies again */
 };
 
 struct cluster_ev {

@@ -12,6 +12,11 @@ struct cluster_pub {
 	char *key, *value;
 };
 
+struct cluster_idl {
+	uint32_t id;
+	char *labels;
+};
+
 struct cluster_rep {
 	uint32_t ip; /* network order */
 	uint32_t identity, node;
@@ -62,6 +67,8 @@ struct cluster {
 	struct cluster_rep *reps;
 	size_t nreps, capreps;
 	uint32_t nidentities; /* identities/ids/ keys seen by the watch */
+	struct cluster_idl *idl; /* their labels */
+	size_t nidl;
 	/* events for the daemon's thread */
 	int evfd;
 	struct cluster_ev *evq;

@@ -62,7 +62,7 @@ static int allocate(struct cluster *c, const char *labels, const char *lkey, uin
 	uint32_t cand;
 	int err = next_free(c->em, &cand);
 
-	for (int tries = 0; !err && tries < 64; tries++, cand++) {
+	for (int tries = 0; !err && tries < 64 && cand <= HYP_CLUSTER_MAX_IDENTITY; tries++, cand++) {
 		snprintf(key, sizeof(key), P_ID "ids/%u", cand);
 		err = etcd__create(c->em, key, labels, 0);
 		if (err == 0)

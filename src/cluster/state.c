@@ -66,8 +66,21 @@ int cluster__event_next(struct cluster *c, struct cluster_ev *ev)
 	return got;
 }
 
+/* One pending recompile at a time is enough: it reads the cache as it is then. */
+static void recompile(struct cluster *c)
+{
+	for (size_t i = 0; i < c->nev; i++)
+		if (c->evq[i].kind == CLEV_RECOMPILE)
+			return;
+	if (!c->resyncing)
+		cluster_ev_push(c, CLEV_RECOMPILE, "", NULL);
+}
+
 static void rep_set(struct cluster *c, uint32_t ip, uint32_t identity, uint32_t node)
 {
+	recompile(c);
+	if (c->hooks.ep_set && !c->resyncing)
+		c->hooks.ep_set(c->hooks.arg, ip, identity, node);
 	for (size_t i = 0; i < c->nreps; i++)
 		if (c->reps[i].ip == ip) {
 			c->reps[i].identity = identity;
@@ -88,11 +101,61 @@ static void rep_set(struct cluster *c, uint32_t ip, uint32_t identity, uint32_t 
 
 static void rep_del(struct cluster *c, uint32_t ip)
 {
+	recompile(c);
+	if (c->hooks.ep_del && !c->resyncing)
+		c->hooks.ep_del(c->hooks.arg, ip);
 	for (size_t i = 0; i < c->nreps; i++)
 		if (c->reps[i].ip == ip) {
 			c->reps[i] = c->reps[--c->nreps];
 			return;
 		}
+}
+
+static void idl_event(struct cluster *c, uint32_t id, const char *labels)
+{
+	size_t i;
+
+	for (i = 0; i < c->nidl && c->idl[i].id != id; i++)
+		;
+	if (i < c->nidl) {
+		free(c->idl[i].labels);
+		c->idl[i] = c->idl[--c->nidl];
+	}
+	if (labels) {
+		struct cluster_idl *n = realloc(c->idl, (c->nidl + 1) * sizeof(*n));
+
+		if (!n)
+			return;
+		c->idl = n;
+		c->idl[c->nidl].id = id;
+		c->idl[c->nidl].labels = strdup(labels);
+		c->nidl++;
+	}
+	c->nidentities = (uint32_t)c->nidl;
+	recompile(c);
+}
+
+static const char *idl_labels(const struct cluster *c, uint32_t id)
+{
+	for (size_t i = 0; i < c->nidl; i++)
+		if (c->idl[i].id == id)
+			return c->idl[i].labels;
+	return NULL;
+}
+
+int cluster__foreach_remote(struct cluster *c, cluster_remote_cb cb, void *ctx)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < c->nreps && !err; i++) {
+		const char *l = idl_labels(c, c->reps[i].identity);
+
+		if (l)
+			err = cb(ntohl(c->reps[i].ip), c->reps[i].identity, l, ctx);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return err;
 }
 
 static void ep_event(struct cluster *c, const struct etcd_event *ev)
@@ -143,10 +206,8 @@ void cluster_state_event(struct cluster *c, const struct etcd_event *ev)
 	const char *k = ev->kv.key;
 
 	if (!strncmp(k, P_ID, strlen(P_ID))) {
-		if (ev->deleted && c->nidentities)
-			c->nidentities--;
-		else if (!ev->deleted && ev->kv.create_revision == ev->kv.mod_revision)
-			c->nidentities++;
+		idl_event(c, (uint32_t)strtoul(k + strlen(P_ID), NULL, 10),
+			  ev->deleted ? NULL : ev->kv.value);
 	} else if (!strncmp(k, P_EP, strlen(P_EP))) {
 		ep_event(c, ev);
 	}
@@ -161,6 +222,9 @@ void cluster_resync_begin(struct cluster *c)
 	c->resyncing = true;
 	c->nreps = 0;
 	c->nidentities = 0;
+	for (size_t i = 0; i < c->nidl; i++)
+		free(c->idl[i].labels);
+	c->nidl = 0;
 	json_object_put(c->resync_pol);
 	json_object_put(c->resync_ns);
 	c->resync_pol = json_object_new_array();
@@ -168,9 +232,29 @@ void cluster_resync_begin(struct cluster *c)
 }
 
 /* After a full listing: the daemon drops what the cluster no longer has. */
+static void eps_all(struct cluster *c)
+{
+	uint32_t *ip = calloc(c->nreps + 1, sizeof(*ip)), *id = calloc(c->nreps + 1, sizeof(*id));
+	uint32_t *node = calloc(c->nreps + 1, sizeof(*node));
+
+	if (ip && id && node && c->hooks.eps_all) {
+		for (size_t i = 0; i < c->nreps; i++) {
+			ip[i] = c->reps[i].ip;
+			id[i] = c->reps[i].identity;
+			node[i] = c->reps[i].node;
+		}
+		c->hooks.eps_all(c->hooks.arg, ip, id, node, c->nreps);
+	}
+	free(ip);
+	free(id);
+	free(node);
+}
+
 void cluster_resync_end(struct cluster *c)
 {
 	c->resyncing = false;
+	eps_all(c);
+	recompile(c);
 	cluster_ev_push(c, CLEV_POLICY_ALL, "",
 			json_object_to_json_string_ext(c->resync_pol, JSON_C_TO_STRING_PLAIN));
 	cluster_ev_push(c, CLEV_NS_ALL, "",
@@ -188,6 +272,9 @@ void cluster_state_free(struct cluster *c)
 	}
 	free(c->pub);
 	free(c->reps);
+	for (size_t i = 0; i < c->nidl; i++)
+		free(c->idl[i].labels);
+	free(c->idl);
 	free(c->gc_marked);
 	json_object_put(c->resync_pol);
 	json_object_put(c->resync_ns);

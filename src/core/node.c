@@ -162,6 +162,7 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 	mac_from_ipv4(n->dom.gw, n->dom.gw_mac);
 	n->dom.ct_quota = o->ct_quota;
 	n->dom.big_tcp = o->big_tcp;
+	n->dom.overlay = o->overlay;
 	err = n->be->open(&n->dom, create, &n->bep, em);
 	if (!err && n->be->events_set)
 		err = n->be->events_set(n->bep, &o->events, em);

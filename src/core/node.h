@@ -29,6 +29,7 @@ struct node_opts {
 	bool pool_set;
 	bool no_guard;	   /* benchmarks only: no guard, no stamp */
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
+	bool overlay;	   /* a cluster node: SNICs without GSO (docs/cluster.md) */
 	uint32_t big_tcp;  /* BIG TCP size for every SNIC; 0: off */
 	const char *backend;
 	struct hyp_event_settings events; /* flow events of the datapath */
@@ -140,6 +141,18 @@ json_object *node__uplink_json(struct node *n);
  */
 typedef int (*node_ident_fn)(void *arg, const char *labels, uint32_t *id, struct errmsg *em);
 void node__set_ident_source(struct node *n, node_ident_fn fn, void *arg);
+/* Other nodes' endpoints, for the policy compiler (their identities' labels select them). */
+typedef int (*node_remote_fn)(void *arg, store_snic_cb cb, void *ctx);
+void node__set_remote_source(struct node *n, node_remote_fn fn, void *arg);
+/* The overlay datapath (node_cluster.c): loaded once, then placed and filled. */
+int node__ovl_enable(struct node *n, struct errmsg *em);
+int node__ovl_self(struct node *n, uint32_t node_id, uint32_t flags);
+int node__ovl_peer_set(struct node *n, uint32_t node_id, const struct hyp_ovl_peer *p);
+int node__ovl_peer_del(struct node *n, uint32_t node_id);
+int node__ovl_ep_set(struct node *n, uint32_t ip, uint32_t identity, uint32_t node_id);
+int node__ovl_ep_del(struct node *n, uint32_t ip);
+int node__ovl_eps_replace(struct node *n, const uint32_t *ip, const struct hyp_ovl_ep *v,
+			  size_t count);
 /* The SNICs' addresses and identities, for publishing: cb per SNIC. */
 int node__snic_foreach(struct node *n, store_snic_cb cb, void *ctx);
 /* Published ports (node_publish.c): uplink-addr:HOSTPORT/proto -> SNIC:PORT. */

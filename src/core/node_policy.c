@@ -110,6 +110,8 @@ static int world_load(struct node *n, struct world *w)
 
 	memset(w, 0, sizeof(*w));
 	err = store__snic_foreach(n->st, ep_cb, w);
+	if (!err && n->remote_fn)
+		err = n->remote_fn(n->remote_arg, ep_cb, w);
 	if (!err)
 		err = store__policy_foreach(n->st, doc_cb, w);
 	if (!err)
@@ -161,8 +163,14 @@ static int fill_cb(const struct snic_rec *r, void *ctx)
 static int world_fill_eps(struct node *n, struct world *w)
 {
 	struct fill_ctx f = {.w = w};
+	int err = store__snic_foreach(n->st, fill_cb, &f);
 
-	return store__snic_foreach(n->st, fill_cb, &f);
+	if (!err && n->remote_fn)
+		err = n->remote_fn(n->remote_arg, fill_cb, &f);
+	if (err == -EAGAIN)
+		err = 0; /* more remote endpoints than a moment ago: the next sync has them */
+	w->neps = f.i;
+	return err;
 }
 
 static double secs_since(const struct timespec *t0)

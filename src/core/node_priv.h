@@ -28,6 +28,8 @@ struct node {
 	/* cluster: where label sets get their numbers (NULL: this node's store) */
 	node_ident_fn ident_fn;
 	void *ident_arg;
+	node_remote_fn remote_fn;
+	void *remote_arg;
 };
 
 void node_inspect_free(struct node *n);

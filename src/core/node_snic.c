@@ -274,3 +274,9 @@ int node__snic_foreach(struct node *n, store_snic_cb cb, void *ctx)
 {
 	return store__snic_foreach(n->st, cb, ctx);
 }
+
+void node__set_remote_source(struct node *n, node_remote_fn fn, void *arg)
+{
+	n->remote_fn = fn;
+	n->remote_arg = arg;
+}

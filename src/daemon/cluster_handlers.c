@@ -5,6 +5,8 @@
  *   cluster.rotate_key {} -> {key_epoch}
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,29 +44,83 @@ int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em
 		return err;
 	}
 	o->pool_set = true;
+	o->overlay = true;
 	return 0;
 }
 
 static void peer_up(void *arg, const struct cluster_peer *p, const uint8_t key[16],
 		    const uint8_t prev[16])
 {
+	struct daemon *d = arg;
+	struct hyp_ovl_peer v = {
+	    .addr = htonl(p->addr),
+	    .net = p->block.addr & cidr4_mask(p->block.prefix),
+	    .mask = cidr4_mask(p->block.prefix),
+	};
 	char ip[16] = "-";
+	int err;
 
+	memcpy(v.key, key, 16);
+	if (memcmp(key, prev, 16)) {
+		memcpy(v.prev_key, prev, 16);
+		v.flags = HYP_OVL_PEER_F_PREV;
+	}
 	if (p->addr)
 		ipv4_format(p->addr, ip, sizeof(ip));
-	pr_info("cluster: peer %s (id %u) at %s, key epoch %u\n", p->name, p->id, ip, p->key_epoch);
+	err = node__ovl_peer_set(d->node, p->id, &v);
+	pr_info("cluster: peer %s (id %u) at %s, key epoch %u%s%s\n", p->name, p->id, ip,
+		p->key_epoch, err ? ": overlay table: " : "", err ? strerror(-err) : "");
 }
 
 static void peer_down(void *arg, const struct cluster_peer *p)
 {
+	struct daemon *d = arg;
+
+	node__ovl_peer_del(d->node, p->id);
 	pr_info("cluster: peer %s (id %u) withdrawn\n", p->name, p->id);
+}
+
+static void ep_set(void *arg, uint32_t ip, uint32_t identity, uint32_t node)
+{
+	struct daemon *d = arg;
+
+	node__ovl_ep_set(d->node, ip, identity, node);
+}
+
+static void ep_del(void *arg, uint32_t ip)
+{
+	struct daemon *d = arg;
+
+	node__ovl_ep_del(d->node, ip);
+}
+
+static void eps_all(void *arg, const uint32_t *ip, const uint32_t *identity, const uint32_t *node,
+		    size_t n)
+{
+	struct daemon *d = arg;
+	struct hyp_ovl_ep *v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct hyp_ovl_ep){.identity = identity[i], .node = node[i]};
+	node__ovl_eps_replace(d->node, ip, v, n);
+	free(v);
 }
 
 int daemon_cluster_start(struct daemon *d)
 {
-	struct cluster_hooks h = {.peer_up = peer_up, .peer_down = peer_down, .arg = d};
+	struct cluster_hooks h = {.peer_up = peer_up, .peer_down = peer_down, .ep_set = ep_set,
+				  .ep_del = ep_del, .eps_all = eps_all, .arg = d};
+	struct errmsg em = {};
+	int err = node__ovl_enable(d->node, &em);
 
-	int err = cluster__start(d->cluster, &h);
+	if (err) {
+		pr_warn("cluster: %s\n", em.msg);
+		return err;
+	}
+	node__ovl_self(d->node, cluster__node_id(d->cluster), d->ovl_flags);
+	err = cluster__start(d->cluster, &h);
 
 	if (!err)
 		daemon_cluster_attach(d);

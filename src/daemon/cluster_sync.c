@@ -27,9 +27,12 @@ static int ident_cb(void *arg, const char *labels, uint32_t *id, struct errmsg *
 	return cluster__identity(arg, labels, id, em);
 }
 
+static int remote_source(void *arg, store_snic_cb cb, void *ctx);
+
 void daemon_cluster_attach(struct daemon *d)
 {
 	node__set_ident_source(d->node, ident_cb, d->cluster);
+	node__set_remote_source(d->node, remote_source, d->cluster);
 }
 
 struct eps {
@@ -58,6 +61,7 @@ void daemon_cluster_tick(struct daemon *d)
 
 	if (!d->cluster)
 		return;
+	node__ovl_self(d->node, cluster__node_id(d->cluster), d->ovl_flags); /* the uplink may have come */
 	if (!node__snic_foreach(d->node, ep_cb, &e))
 		cluster__publish_local(d->cluster, e.v, e.n);
 	free(e.v);
@@ -254,6 +258,9 @@ static void apply_event(struct daemon *d, const struct cluster_ev *ev)
 	case CLEV_NS_ALL:
 		ns_prune(d, v);
 		break;
+	case CLEV_RECOMPILE:
+		err = node__policy_sync(d->node, &em);
+		break;
 	}
 	if (err)
 		pr_warn("cluster: applying %s from the cluster: %s\n", ev->ref, em.msg);
@@ -272,4 +279,30 @@ void daemon_cluster_events(struct daemon *d)
 		apply_event(d, &ev);
 		free(ev.value);
 	}
+}
+
+struct remote_ctx {
+	store_snic_cb cb;
+	void *ctx;
+};
+
+static int remote_one(uint32_t ip, uint32_t identity, const char *labels, void *arg)
+{
+	struct remote_ctx *r = arg;
+	static struct snic_rec rec;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.ip = ip;
+	rec.identity = identity;
+	ipv4_format(ip, rec.name, sizeof(rec.name));
+	snprintf(rec.labels, sizeof(rec.labels), "%s", labels);
+	return r->cb(&rec, r->ctx);
+}
+
+/* The policy compiler's view of other nodes' endpoints (node__set_remote_source). */
+static int remote_source(void *arg, store_snic_cb cb, void *ctx)
+{
+	struct remote_ctx r = {.cb = cb, .ctx = ctx};
+
+	return cluster__foreach_remote(arg, remote_one, &r);
 }

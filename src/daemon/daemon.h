@@ -25,6 +25,7 @@ struct daemon {
 	/* --cluster: this node's membership (NULL: a single node) */
 	struct cluster_opts cluster_opts;
 	struct cluster *cluster;
+	uint32_t ovl_flags; /* HYP_OVL_SELF_F_*: --overlay-integrity */
 	int64_t started;	/* CLOCK_REALTIME, s */
 	struct web *web;	/* --web: NULL when off */
 	bool metrics_endpoints; /* --metrics-endpoints: per-endpoint series */

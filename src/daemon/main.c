@@ -39,6 +39,7 @@ static void usage(FILE *f)
 	    "                   (http://HOST:PORT[,...]); the pool is then this node's block\n"
 	    "  --node NAME      this node's name in the cluster\n"
 	    "  --node-addr IP   the address other nodes send overlay traffic to (the uplink's)\n"
+	    "  --overlay-integrity  the overlay authenticator covers payloads too (sent and required)\n"
 	    "  --big-tcp BYTES  BIG TCP: GSO/GRO max size on both ends of every SNIC,\n"
 	    "                   65536-524280 (default: the kernel's, 65536)\n"
 	    "  --events LIST    flow events of the datapath: flows,drops (default), flows,\n"
@@ -212,6 +213,7 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"cluster", required_argument, NULL, 'C'},
 	    {"node", required_argument, NULL, 'N'},
 	    {"node-addr", required_argument, NULL, 'A'},
+	    {"overlay-integrity", no_argument, NULL, 'I'},
 	    {"big-tcp", required_argument, NULL, 'T'},
 	    {"events", required_argument, NULL, OPT_EVENTS},
 	    {"event-rate", required_argument, NULL, OPT_EVENT_RATE},
@@ -292,6 +294,9 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			break;
 		case 'A':
 			d->cluster_opts.addr = optarg;
+			break;
+		case 'I':
+			d->ovl_flags |= HYP_OVL_SELF_F_PAYLOAD;
 			break;
 		case 'T':
 			if (parse_big_tcp(optarg, &o->big_tcp))

@@ -265,6 +265,17 @@ int nl__link_set_gso_max(struct nl *nl, uint32_t ifindex, uint32_t size)
 	return transact(nl, nlh, NULL, NULL);
 }
 
+int nl__link_set_gso_segs(struct nl *nl, uint32_t ifindex, uint32_t segs)
+{
+	struct nlmsghdr *nlh = msg_start(nl, RTM_NEWLINK, NLM_F_ACK);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	mnl_attr_put_u32(nlh, IFLA_GSO_MAX_SEGS, segs);
+	return transact(nl, nlh, NULL, NULL);
+}
+
 int nl__link_del(struct nl *nl, uint32_t ifindex)
 {
 	struct nlmsghdr *nlh = msg_start(nl, RTM_DELLINK, NLM_F_ACK);

@@ -35,6 +35,8 @@ int nl__link_dump(struct nl *nl, nl_link_cb cb, void *ctx);
 int nl__link_up(struct nl *nl, uint32_t ifindex);
 /* BIG TCP: GSO and GRO maximum sizes, IPv4 and IPv6, all set to size. */
 int nl__link_set_gso_max(struct nl *nl, uint32_t ifindex, uint32_t size);
+/* At most segs segments per GSO packet the link sends (1: none bigger than the MTU). */
+int nl__link_set_gso_segs(struct nl *nl, uint32_t ifindex, uint32_t segs);
 int nl__link_del(struct nl *nl, uint32_t ifindex);
 int nl__addr_add(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);
 int nl__addr_has(struct nl *nl, uint32_t ifindex, uint32_t ip, uint8_t prefix);

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The cluster overlay on the emulated NIC: its programs (bpf/overlay.bpf.c)
+ * on the uplink, first on its tcx ingress (before the uplink's own
+ * program, which gets every frame that is not overlay) and on its egress,
+ * and its tables, shared by name with the bridge port program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "backend/emu.h"
+#include "lib/log.h"
+#include "lib/netns.h"
+#include "bpf/overlay.skel.h"
+
+#ifndef BPF_F_BEFORE
+#define BPF_F_BEFORE (1U << 3)
+#endif
+
+int emu_ovl_enable(void *priv, struct errmsg *em)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct emu *e = priv;
+	int err;
+
+	if (e->ovl)
+		return 0;
+	opts.pin_root_path = e->names.pin_root;
+	e->ovl = overlay_bpf__open_opts(&opts);
+	if (!e->ovl)
+		return em_set(em, -errno, "cannot open the overlay BPF object");
+	err = overlay_bpf__load(e->ovl);
+	if (err) {
+		overlay_bpf__destroy(e->ovl);
+		e->ovl = NULL;
+		return em_set(em, err, "cannot load the overlay datapath: %s", strerror(-err));
+	}
+	return 0;
+}
+
+void emu_ovl_unload(struct emu *e)
+{
+	overlay_bpf__destroy(e->ovl);
+	e->ovl = NULL;
+}
+
+/* Attaches (first on the hook when before) or updates the pinned link. */
+static int ovl_link(struct emu *e, const char *kind, int prog_fd, uint32_t ifindex, int type,
+		    bool before)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = before ? BPF_F_BEFORE : 0);
+	char pin[512];
+	int saved, fd, err;
+
+	snprintf(pin, sizeof(pin), "%s/links/%s", e->names.pin_root, kind);
+	if (emu_link_ok(pin, ifindex))
+		return emu_link_update(pin, prog_fd);
+	err = netns_enter(e->bridge_fd, &saved);
+	if (err)
+		return err;
+	fd = bpf_link_create(prog_fd, (int)ifindex, type, &o);
+	err = fd < 0 ? -errno : 0;
+	netns_restore(saved);
+	if (err)
+		return err;
+	unlink(pin);
+	if (bpf_obj_pin(fd, pin))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int emu_ovl_self(void *priv, uint32_t node, uint32_t flags)
+{
+	struct emu *e = priv;
+	struct hyp_ovl_self want = {.node = node, .flags = flags}, have = {};
+	struct hyp_uplink_info u;
+	__u32 zero = 0;
+	int fd, err = 0;
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	fd = bpf_map__fd(e->ovl->maps.hyp_ovl_self);
+	if (!emu_uplink_info(e, &u)) {
+		err = ovl_link(e, "ovl-in", bpf_program__fd(e->ovl->progs.hyp_ovl_receive),
+			       u.ifindex, BPF_TCX_INGRESS_, true);
+		if (!err)
+			err = ovl_link(e, "ovl-out", bpf_program__fd(e->ovl->progs.hyp_ovl_egress),
+				       u.ifindex, BPF_TCX_EGRESS_, true);
+		if (!err) {
+			want.addr = htonl(u.ip);
+			want.uplink_ifindex = u.ifindex;
+		}
+	}
+	if (bpf_map_lookup_elem(fd, &zero, &have) || memcmp(&have, &want, sizeof(want))) {
+		if (bpf_map_update_elem(fd, &zero, &want, BPF_ANY))
+			return -errno;
+		pr_info("cluster: overlay as node %u on uplink ifindex %u\n", node,
+			want.uplink_ifindex);
+	}
+	return err;
+}
+
+int emu_ovl_peer_set(void *priv, uint32_t node, const struct hyp_ovl_peer *p)
+{
+	struct emu *e = priv;
+	struct hyp_ovl_rx rx = {};
+	__u64 start = (__u64)time(NULL) << 32; /* a restarted node starts above what it sent */
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_rx), &node, &rx, BPF_NOEXIST);
+	bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_tx), &node, &start, BPF_NOEXIST);
+	if (bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_peers), &node, p, BPF_ANY))
+		return -errno;
+	/* its block: never sent to the outside, even with no endpoint known (kept when it goes) */
+	struct hyp_ovl_route_key rk = {.prefixlen = 32 - (uint32_t)__builtin_ctz(p->mask | 1u << 31),
+				       .addr = htonl(p->net)};
+
+	if (p->mask && bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_routes), &rk, &node,
+					   BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int emu_ovl_peer_del(void *priv, uint32_t node)
+{
+	struct emu *e = priv;
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	if (bpf_map_delete_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_peers), &node) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v)
+{
+	struct emu *e = priv;
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	return bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_eps), &ip, v, BPF_ANY) ? -errno
+											     : 0;
+}
+
+int emu_ovl_ep_del(void *priv, uint32_t ip)
+{
+	struct emu *e = priv;
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	if (bpf_map_delete_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_eps), &ip) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n)
+{
+	struct emu *e = priv;
+	__u32 key, next;
+	bool have = false;
+	int fd, err = 0;
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	fd = bpf_map__fd(e->ovl->maps.hyp_ovl_eps);
+	for (size_t i = 0; i < n && !err; i++)
+		err = emu_ovl_ep_set(e, ip[i], &v[i]);
+	while (!bpf_map_get_next_key(fd, have ? &key : NULL, &next)) {
+		bool keep = false;
+
+		for (size_t i = 0; i < n && !keep; i++)
+			keep = ip[i] == next;
+		key = next;
+		have = true;
+		if (!keep && !bpf_map_delete_elem(fd, &next))
+			have = false; /* the iterator lost its place: from the start */
+	}
+	return err;
+}
