@@ -412,11 +412,33 @@ static int port_sweep_cb(const struct nl_link *l, void *ctx)
 	return 0;
 }
 
+/* The bridge netns's name removed behind the daemon's back (ip netns del):
+ * the namespace lives on (this fd holds it), so name it again; without
+ * the name no teardown could find it. */
+static void emu_repin_domain(struct emu *e)
+{
+	int err;
+
+	if (e->bridge_fd < 0 || netns_exists_named(e->names.netns))
+		return;
+	err = netns_pin_named(e->names.netns, e->bridge_fd);
+	if (err)
+		pr_warn("bridge netns %s was removed behind the daemon's back; naming it again "
+			"failed: %s\n",
+			e->names.netns, strerror(-err));
+	else
+		pr_warn("bridge netns %s was removed behind the daemon's back: named again\n",
+			e->names.netns);
+}
+
 static int emu_sweep(void *priv, const int64_t *keep, size_t n)
 {
 	struct emu *e = priv;
 	struct port_sweep ps = {.e = e, .keep = keep, .n = n};
-	int removed = emu_bpf_sweep(e, keep, n);
+	int removed;
+
+	emu_repin_domain(e);
+	removed = emu_bpf_sweep(e, keep, n);
 
 	nl__link_dump(e->bnl, port_sweep_cb, &ps);
 	return removed + ps.removed;

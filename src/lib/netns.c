@@ -280,6 +280,28 @@ err_unlink:
 	return err;
 }
 
+int netns_pin_named(const char *name, int fd)
+{
+	char path[512], src[64];
+	int err, f;
+
+	err = netns_resolve(name, path, sizeof(path));
+	if (!err)
+		err = prepare_run_dir();
+	if (err)
+		return err;
+	f = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (f < 0)
+		return -errno;
+	close(f);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
+	if (mount(src, path, "none", MS_BIND, NULL)) {
+		err = -errno;
+		unlink(path);
+	}
+	return err;
+}
+
 int netns_delete_named(const char *name)
 {
 	char path[512];

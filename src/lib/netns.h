@@ -29,6 +29,8 @@ void netns_restore(int saved);
 int netns_cookie(int fd, uint64_t *cookie);
 int netns_create_named(const char *name);
 int netns_delete_named(const char *name);
+/* Names the network namespace of fd NAME again (its /run/netns entry was removed). */
+int netns_pin_named(const char *name, int fd);
 int netns_exists_named(const char *name);
 /* Writes a sysctl file under /proc/sys/net in the namespace fd. */
 int netns_sysctl_write(int fd, const char *path, const char *val);
