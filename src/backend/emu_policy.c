@@ -161,7 +161,9 @@ static int polgen_diff(int fd, const void *ok, const void *ov, size_t on, const 
 	int c;
 
 	while (i < on || j < nn) {
-		const char *a = (const char *)ok + i * ksz, *b = (const char *)nk + j * ksz;
+		/* no arithmetic on an empty side's NULL array (UBSan: make fuzz) */
+		const char *a = i < on ? (const char *)ok + i * ksz : NULL;
+		const char *b = j < nn ? (const char *)nk + j * ksz : NULL;
 
 		c = i == on ? 1 : j == nn ? -1 : cmp(a, b);
 		if (c < 0) {

@@ -275,6 +275,7 @@ static inline void fx_clear_tables(struct fixture *f, bool keep_policy)
 	fx_map_flush(FX_FD(f, hyp_ct_owners), sizeof(__u32));
 	if (!keep_policy) {
 		fx_map_flush(FX_FD(f, hyp_policy), sizeof(struct hyp_policy_key));
+	emu_policy_free(&f->emu); /* its copy of the tables flushed here */
 		fx_map_flush(FX_FD(f, hyp_enforce), sizeof(struct hyp_enforce_key));
 		/* flushed behind the backend's back: it forgets what the generations hold */
 		emu_policy_free(&f->emu);
@@ -355,6 +356,7 @@ static inline int fx_open(struct fixture **out)
 static inline void fx_close(struct fixture *f)
 {
 	emu_inspect_free(&f->emu);
+	emu_policy_free(&f->emu); /* the backend's copy of the loaded rule sets */
 	bridge_port_bpf__destroy(f->port);
 	snic_guard_bpf__destroy(f->guard);
 	free(f);
