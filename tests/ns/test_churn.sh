@@ -118,7 +118,11 @@ check "no store row left (SNICs, addresses, identities, ports, guards)" diffline
 check "no map entry left in any pinned map" diffline '^map '
 check "no bpffs pin left or lost" diffline '^pins'
 check "no file descriptor of the daemon left open" diffline '^fds'
-check "daemon RSS flat: $RSS0 -> $RSS1 kB (bound +$RSS_KB kB)" test $((RSS1 - RSS0)) -le "$RSS_KB"
+if [ "${HYP_BUILD:-build}" = build ]; then
+	check "daemon RSS flat: $RSS0 -> $RSS1 kB (bound +$RSS_KB kB)" test $((RSS1 - RSS0)) -le "$RSS_KB"
+else # ASan's quarantine holds freed memory; LeakSanitizer checks at exit instead
+	skip "daemon RSS flat: not measured in a sanitizer build ($RSS0 -> $RSS1 kB)"
+fi
 check "the daemon still runs and answers" hctl status
 check "no warning in the daemon's log but the expected" \
 	bash -c "! grep -iE 'leak|assert|corrupt' /tmp/hyperiond-$INST.log"
