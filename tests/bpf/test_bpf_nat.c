@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * North-south translation through BPF_PROG_TEST_RUN: the bridge port
+ * program translates what a SNIC sends to the outside (bpf/lib/nat.h,
+ * publish.h, uplink_out.h) and the uplink program what comes back
+ * (uplink.h, nat_icmp.h). Every frame goes in with correct checksums, and
+ * every translated frame that comes out is checked byte by byte: its
+ * addresses and ports, and its IPv4, TCP, UDP and ICMP checksums
+ * recomputed here from scratch (a quoted packet's IPv4 header too).
+ * Next to each translation, the frame that must not pass: a forged reply,
+ * no uplink, the uplink address from inside, an error about no flow.
+ */
+#include "fixture.h"
+#include "bpf/uplink.skel.h"
+
+#define UP_IP	 0xc6336402u /* 198.51.100.2, the uplink address */
+#define OUT_IP	 0xc6336407u /* 198.51.100.7, an outside server */
+#define OTHER_IP 0xc6336408u /* another outside host */
+
+static const uint8_t UP_MAC[6] = {0x02, 0xaa, 0, 0, 0, 2};
+static const uint8_t OUT_MAC[6] = {0x02, 0xbb, 0, 0, 0, 7};
+
+static struct uplink_bpf *up;
+
+/* The uplink object shares the fixture's (unpinned) maps. */
+static int uplink_open(struct fixture *f)
+{
+	struct bpf_map *m, *twin;
+
+	up = uplink_bpf__open();
+	if (!up)
+		return -1;
+	bpf_object__for_each_map(m, up->obj)
+	{
+		bpf_map__set_pin_path(m, NULL);
+		twin = bpf_object__find_map_by_name(f->port->obj, bpf_map__name(m));
+		if (twin && bpf_map__reuse_fd(m, bpf_map__fd(twin)))
+			return -1;
+	}
+	return uplink_bpf__load(up);
+}
+
+static void set_uplink(struct fixture *f, bool on)
+{
+	struct hyp_uplink u = {};
+	uint32_t zero = 0;
+
+	if (on) {
+		u.ifindex = FX_PORT; /* test runs enter on lo: the uplink is lo here */
+		u.ip = htonl(UP_IP);
+		u.mask = htonl(0xffffff00u);
+		u.net = u.ip & u.mask;
+		u.mtu = 1500;
+		memcpy(u.mac, UP_MAC, 6);
+	}
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink), &zero, &u, BPF_ANY), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f;
+
+	fx_test_setup(state);
+	f = *state;
+	if (!up && uplink_open(f))
+		fail_msg("cannot load the uplink program");
+	fx_map_flush(FX_FD(f, hyp_nat), sizeof(struct hyp_ct_key));
+	fx_map_flush(FX_FD(f, hyp_nat_rev), sizeof(struct hyp_nat_rev_key));
+	fx_map_flush(FX_FD(f, hyp_publish), sizeof(struct hyp_pub_key));
+	fx_map_flush(FX_FD(f, hyp_pub_rev), sizeof(struct hyp_pub_rev_key));
+	set_uplink(f, true);
+	return 0;
+}
+
+/* ---- checksums, computed from scratch ---- */
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	return s;
+}
+
+static uint16_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* The L4 checksum of the IPv4 packet at ip (its field as it is zeroed first). */
+static uint16_t l4_csum(const uint8_t *ip)
+{
+	size_t len = (size_t)(ip[2] << 8 | ip[3]) - 20;
+	uint8_t l4[FX_FRAME_MAX];
+	size_t off = ip[9] == IPPROTO_TCP_ ? 16 : ip[9] == IPPROTO_UDP_ ? 6 : 2;
+	uint32_t s = 0;
+
+	memcpy(l4, ip + 20, len);
+	l4[off] = l4[off + 1] = 0;
+	if (ip[9] != IPPROTO_ICMP_)
+		s = sum16(ip + 12, 8, (uint32_t)ip[9] + (uint32_t)len);
+	return fold(sum16(l4, len, s));
+}
+
+static void set_l4_csum(uint8_t *ip)
+{
+	size_t off = ip[9] == IPPROTO_TCP_ ? 16 : ip[9] == IPPROTO_UDP_ ? 6 : 2;
+
+	fx_put16(ip + 20 + off, l4_csum(ip));
+}
+
+static void assert_csums(const uint8_t *frame)
+{
+	const uint8_t *ip = frame + 14;
+	size_t off = ip[9] == IPPROTO_TCP_ ? 16 : ip[9] == IPPROTO_UDP_ ? 6 : 2;
+	uint16_t have = (uint16_t)(ip[20 + off] << 8 | ip[21 + off]);
+
+	assert_int_equal(fold(sum16(ip, 20, 0)), 0); /* IPv4 header, its field included */
+	if (ip[9] == IPPROTO_UDP_ && !have)
+		return; /* no UDP checksum: none to check */
+	assert_int_equal(have, l4_csum(ip));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* ---- frames ---- */
+
+/* From SNIC src: checksummed, then stamped by its guard. */
+static size_t snic_frame(struct fixture *f, uint8_t *b, int src, uint32_t daddr, uint8_t proto,
+			 const uint8_t *l4, size_t l4len)
+{
+	const struct fx_ep *e = &f->eps[src];
+	size_t n = fx_ipv4(b, FX_MAC_GW, e->mac, e->ip, daddr, proto, l4, l4len);
+
+	set_l4_csum(b + 14);
+	stamp_apply(e->key, b, n);
+	return n;
+}
+
+/* From the outside, to the uplink's MAC. */
+static size_t out_frame(uint8_t *b, uint32_t saddr, uint32_t daddr, uint8_t proto,
+			const uint8_t *l4, size_t l4len)
+{
+	size_t n = fx_ipv4(b, UP_MAC, OUT_MAC, saddr, daddr, proto, l4, l4len);
+
+	set_l4_csum(b + 14);
+	return n;
+}
+
+static int run_port(struct fixture *f, const uint8_t *in, size_t len, uint8_t *out)
+{
+	uint32_t olen = 0;
+
+	return fx_run_prog(fx_port_fd(f), in, len, out, FX_FRAME_MAX, &olen);
+}
+
+static int run_uplink(const uint8_t *in, size_t len, uint8_t *out)
+{
+	uint32_t olen = 0;
+
+	return fx_run_prog(bpf_program__fd(up->progs.hyp_uplink_ingress), in, len, out,
+			   FX_FRAME_MAX, &olen);
+}
+
+/* A TCP SYN of A to the outside: translated; returns the port it got. */
+static uint16_t snat_syn(struct fixture *f, uint16_t sport)
+{
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	size_t n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_TCP_, l4,
+			      fx_l4_tcp(l4, sport, 80, TCP_SYN, 1000, 0, NULL, 0));
+	uint16_t nport;
+
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 14 + 12), UP_IP);
+	assert_int_equal(get32(out + 14 + 16), OUT_IP);
+	nport = get16(out + 34);
+	assert_true(nport >= HYP_NAT_PORT_MIN && nport <= HYP_NAT_PORT_MAX);
+	assert_int_equal(get16(out + 36), 80);
+	assert_csums(out);
+	return nport;
+}
+
+static void test_tcp_snat_and_reply(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint16_t nport = snat_syn(f, 40000);
+	size_t n;
+
+	/* the server's SYN-ACK comes back to the SNIC's address and port */
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_TCP_, l4,
+		      fx_l4_tcp(l4, 80, nport, TCP_SYN | TCP_ACK, 5000, 1001, NULL, 0));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 14 + 12), OUT_IP);
+	assert_int_equal(get32(out + 14 + 16), IP_A);
+	assert_int_equal(get16(out + 34), 80);
+	assert_int_equal(get16(out + 36), 40000);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	assert_csums(out);
+	/* the flow's next packet leaves from the same port */
+	n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_TCP_, l4,
+		       fx_l4_tcp(l4, 40000, 80, TCP_ACK, 1001, 5001, NULL, 0));
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get16(out + 34), nport);
+	assert_csums(out);
+}
+
+static void test_forged_reply_dropped(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint16_t nport = snat_syn(f, 40001);
+	uint64_t d = fx_drops(f, HYP_DROP_UPLINK_TO_BRIDGE);
+	size_t n;
+
+	/* another host, and the right host from another port: not the peer */
+	n = out_frame(in, OTHER_IP, UP_IP, IPPROTO_TCP_, l4,
+		      fx_l4_tcp(l4, 80, nport, TCP_SYN | TCP_ACK, 5000, 1001, NULL, 0));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_SHOT);
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_TCP_, l4,
+		      fx_l4_tcp(l4, 81, nport, TCP_SYN | TCP_ACK, 5000, 1001, NULL, 0));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_TO_BRIDGE), d + 2);
+}
+
+static void test_udp_snat_csum_and_zero(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	size_t n =
+	    snic_frame(f, in, EP_A, OUT_IP, IPPROTO_UDP_, l4, fx_l4_udp(l4, 5353, 53, "query", 5));
+	uint16_t nport;
+
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	nport = get16(out + 34);
+	assert_int_equal(get32(out + 26), UP_IP);
+	assert_csums(out);
+	assert_true(get16(out + 40) != 0);
+	/* the answer comes back */
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_UDP_, l4, fx_l4_udp(l4, 53, nport, "answer", 6));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 30), IP_A);
+	assert_int_equal(get16(out + 36), 5353);
+	assert_csums(out);
+	/* a UDP datagram without a checksum keeps none */
+	n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_UDP_, l4, fx_l4_udp(l4, 5354, 53, "q", 1));
+	in[14 + 20 + 6] = in[14 + 20 + 7] = 0;
+	stamp_apply(f->eps[EP_A].key, in, n);
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get16(out + 40), 0);
+	assert_int_equal(fold(sum16(out + 14, 20, 0)), 0);
+}
+
+static void test_icmp_echo_id(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	size_t n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_ICMP_, l4,
+			      fx_l4_icmp(l4, 8, 0, 0x4242, 1, "ping", 4));
+	uint16_t id;
+
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	id = get16(out + 38);
+	assert_true(id >= HYP_NAT_PORT_MIN && id <= HYP_NAT_PORT_MAX);
+	assert_int_equal(get32(out + 26), UP_IP);
+	assert_csums(out);
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_ICMP_, l4, fx_l4_icmp(l4, 0, 0, id, 1, "ping", 4));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 30), IP_A);
+	assert_int_equal(get16(out + 38), 0x4242);
+	assert_csums(out);
+}
+
+/* A fragmentation needed from a router on the way, quoting the translated SYN. */
+static void test_icmp_error_translated_back(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[128], q[FX_FRAME_MAX], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint8_t tl4[64];
+	uint16_t nport = snat_syn(f, 40002);
+	uint64_t related = fx_stat(f, HYP_STAT_RELATED);
+	size_t n;
+
+	/* the SYN as it left: from the uplink address and the translated port */
+	fx_ipv4(q, OUT_MAC, UP_MAC, UP_IP, OUT_IP, IPPROTO_TCP_, tl4,
+		fx_l4_tcp(tl4, nport, 80, TCP_SYN, 1000, 0, NULL, 0));
+	set_l4_csum(q + 14);
+	n = fx_l4_icmp(l4, 3, 4, 0, 1280, q + 14, 28);
+	n = out_frame(in, OTHER_IP, UP_IP, IPPROTO_ICMP_, l4, n);
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(fx_stat(f, HYP_STAT_RELATED), related + 1);
+	assert_int_equal(get32(out + 30), IP_A);	       /* outer destination */
+	assert_int_equal(get32(out + 34 + 8 + 12), IP_A);      /* quoted source */
+	assert_int_equal(get16(out + 34 + 8 + 20), 40002);     /* quoted source port */
+	assert_int_equal(fold(sum16(out + 14, 20, 0)), 0);     /* outer IPv4 */
+	assert_int_equal(fold(sum16(out + 42, 20, 0)), 0);     /* quoted IPv4 */
+	assert_int_equal(fold(sum16(out + 34, n - 34, 0)), 0); /* ICMP, over all of it */
+	/* the same error about a flow that does not exist */
+	fx_ipv4(q, OUT_MAC, UP_MAC, UP_IP, OUT_IP, IPPROTO_TCP_, tl4,
+		fx_l4_tcp(tl4, (uint16_t)(nport ^ 1), 80, TCP_SYN, 1000, 0, NULL, 0));
+	n = fx_l4_icmp(l4, 3, 4, 0, 1280, q + 14, 28);
+	n = out_frame(in, OTHER_IP, UP_IP, IPPROTO_ICMP_, l4, n);
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_SHOT);
+}
+
+static void test_published_port(void **state)
+{
+	struct fixture *f = *state;
+	struct hyp_publish_entry e = {
+	    .port = 8080, .proto = IPPROTO_TCP_, .ip = IP_A, .snic_port = 80, .snic_id = EP_A + 1};
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	struct errmsg em = {};
+	size_t n;
+
+	assert_int_equal(emu_publish_load(&f->emu, &e, 1, &em), 0);
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_TCP_, l4,
+		      fx_l4_tcp(l4, 33000, 8080, TCP_SYN, 77, 0, NULL, 0));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 26), OUT_IP); /* the client's address kept */
+	assert_int_equal(get32(out + 30), IP_A);
+	assert_int_equal(get16(out + 36), 80);
+	assert_csums(out);
+	/* A's SYN-ACK leaves from the published port */
+	n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_TCP_, l4,
+		       fx_l4_tcp(l4, 80, 33000, TCP_SYN | TCP_ACK, 9000, 78, NULL, 0));
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 26), UP_IP);
+	assert_int_equal(get16(out + 34), 8080);
+	assert_csums(out);
+	/* unpublished: the port is the bridge's */
+	assert_int_equal(emu_publish_load(&f->emu, NULL, 0, &em), 0);
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_TCP_, l4,
+		      fx_l4_tcp(l4, 33001, 8080, TCP_SYN, 77, 0, NULL, 0));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_SHOT);
+}
+
+static void test_inside_refusals(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint64_t d1 = fx_drops(f, HYP_DROP_UPLINK_TO_BRIDGE), d2 = fx_drops(f, HYP_DROP_NO_UPLINK);
+	uint64_t d3 = fx_drops(f, HYP_DROP_UPLINK_SPOOF);
+	size_t n;
+
+	/* the uplink address from inside */
+	n = snic_frame(f, in, EP_A, UP_IP, IPPROTO_TCP_, l4,
+		       fx_l4_tcp(l4, 40010, 8080, TCP_SYN, 1, 0, NULL, 0));
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_TO_BRIDGE), d1 + 1);
+	/* no uplink: nothing leaves the pool */
+	set_uplink(f, false);
+	n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_TCP_, l4,
+		       fx_l4_tcp(l4, 40011, 80, TCP_SYN, 1, 0, NULL, 0));
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_NO_UPLINK), d2 + 1);
+	/* outside frames with a pool source */
+	set_uplink(f, true);
+	n = out_frame(in, IP_B, UP_IP, IPPROTO_TCP_, l4,
+		      fx_l4_tcp(l4, 33000, 8080, TCP_SYN, 77, 0, NULL, 0));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_SPOOF), d3 + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_tcp_snat_and_reply, setup),
+	    cmocka_unit_test_setup(test_forged_reply_dropped, setup),
+	    cmocka_unit_test_setup(test_udp_snat_csum_and_zero, setup),
+	    cmocka_unit_test_setup(test_icmp_echo_id, setup),
+	    cmocka_unit_test_setup(test_icmp_error_translated_back, setup),
+	    cmocka_unit_test_setup(test_published_port, setup),
+	    cmocka_unit_test_setup(test_inside_refusals, setup),
+	};
+
+	return fx_main("bpf_nat", tests, sizeof(tests) / sizeof(tests[0]));
+}
