@@ -80,9 +80,10 @@ rules() { # CONFIG: the router's NAT for it, alone
 	ipt-masq) ip netns exec "$r" iptables-legacy -t nat -A POSTROUTING -s 10.80.0.0/24 -o vo -j MASQUERADE ;;
 	ipt-dnat) ip netns exec "$r" iptables-legacy -t nat -A PREROUTING -i vo -p tcp --dport 5201 \
 		-j DNAT --to-destination 10.80.0.10:5201 ;;
-	nft-masq) ip netns exec "$r" nft -f - <<-EOF
-		table ip nat { chain post { type nat hook postrouting priority 100; oifname "vo" ip saddr 10.80.0.0/24 masquerade; } }
-		EOF
+	nft-masq)
+		ip netns exec "$r" nft add table ip nat
+		ip netns exec "$r" nft add chain ip nat post '{ type nat hook postrouting priority 100; }'
+		ip netns exec "$r" nft add rule ip nat post oifname vo ip saddr 10.80.0.0/24 masquerade
 		;;
 	esac
 }
@@ -104,7 +105,7 @@ for ((i = 1; i <= ROUNDS; i++)); do
 	done
 done
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END{printf "%.2f %.2f %.2f", a[int((NR+1)/2)], a[1], a[NR]}'; }
-read -r base _ <<<"$(echo "${R[hyp-snat]}" | stats)"
+base=$(echo "${R[hyp-snat]}" | stats | cut -d' ' -f1)
 {
 	echo "# North-south: one TCP stream (iperf3), $ROUNDS interleaved rounds x ${SECS} s"
 	echo
@@ -114,6 +115,7 @@ read -r base _ <<<"$(echo "${R[hyp-snat]}" | stats)"
 	echo "|---|---|---|---|---|"
 	for c in "${CFGS[@]}"; do
 		read -r med lo hi <<<"$(echo "${R[$c]}" | stats)"
-		echo "| $c | $med | $lo | $hi | $(awk -v a="$med" -v b="$base" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}') |"
+		ratio=$(awk -v a="$med" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')
+		echo "| $c | $med | $lo | $hi | $ratio |"
 	done
 } | tee "$OUT"
