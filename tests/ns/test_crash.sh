@@ -17,10 +17,12 @@
 #     b-inspect).
 # A continuous ping a -> b runs across all of it.
 . "$(dirname "$0")/lib.sh"
-POINTS=(snic-add-recorded snic-add-synced snic-add-created snic-add-committed
-	snic-del-destroyed snic-del-committed cni-add-begin cni:snic-add-created
-	cni-del-done policy-apply-stored policy-apply-committed policy-apply-loaded
-	inspect-apply-loaded policy-delete-committed)
+# CI runs 9 of the 14 points (its time budget); CRASH_ALL=1 runs every one
+POINTS=(snic-add-synced snic-add-created snic-del-destroyed cni:snic-add-created
+	cni-del-done policy-apply-committed policy-apply-loaded inspect-apply-loaded
+	policy-delete-committed)
+[ -n "${CRASH_ALL:-}" ] && POINTS+=(snic-add-recorded snic-add-committed snic-del-committed
+	cni-add-begin policy-apply-stored)
 plan $((3 * ${#POINTS[@]} + 3))
 
 INST=cr-$UNIQ
