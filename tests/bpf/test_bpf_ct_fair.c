@@ -13,6 +13,8 @@
  *   holder, never a replied one, never one of an endpoint holding no more;
  * - a SNIC's flush removes every entry of its address, and the collector
  *   every entry no live endpoint holds;
+ * - the count stays the table's through a flood at the quota while entries
+ *   expire and the collector runs on another CPU;
  * - no packet pairs a rule set with another one's revision while the
  *   config is rewritten from another CPU.
  *
@@ -283,6 +285,106 @@ static void test_flush_and_orphans(void **state)
 	assert_true(ct_exists(f, EP_B, EP_C, UDP, 5000, 53));
 }
 
+/* ---- the count under a flood, with expiry and the collector ---- */
+
+#define FLOOD_QUOTA 256
+
+struct collector {
+	struct fixture *f;
+	pthread_mutex_t lock;
+	atomic_bool stop;
+	unsigned long passes;
+};
+
+static void *collect(void *arg)
+{
+	struct collector *c = arg;
+	uint32_t live;
+
+	while (!atomic_load(&c->stop)) {
+		pthread_mutex_lock(&c->lock);
+		emu_ct_gc(&c->f->emu, &live);
+		pthread_mutex_unlock(&c->lock);
+		c->passes++;
+	}
+	return NULL;
+}
+
+/* Entries of endpoint i in the table; every other one (odd) aged past the
+ * unreplied timeout first when age. */
+static uint32_t table_held(struct fixture *f, int i, bool age)
+{
+	int fd = FX_FD(f, hyp_ct);
+	struct hyp_ct_key k, next;
+	struct hyp_ct_val v;
+	uint32_t n = 0, seen = 0;
+	bool first = true;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &k, &next)) {
+		first = false;
+		k = next;
+		if (bpf_map_lookup_elem(fd, &k, &v) || v.owner != (uint32_t)i + 1)
+			continue;
+		n++;
+		if (age && (seen++ & 1)) {
+			v.last_seen = fx_now_ns() - (HYP_CT_TIMEOUT_UNREPLIED + 5) * FX_NS;
+			bpf_map_update_elem(fd, &k, &v, BPF_EXIST);
+		}
+	}
+	return n;
+}
+
+/*
+ * a floods new UDP flows (source ports over a range smaller than the
+ * flood, so later frames land on expired entries of earlier ones) while
+ * the daemon's collector runs on another CPU, and half of a's entries are
+ * aged past the unreplied timeout between bursts: expiry at the next
+ * packet, removal by the collector and the quota all act at once. After
+ * it, a's count is the number of a's entries in the table, at most its
+ * quota; at the quota its next new flow is refused, one below it passes.
+ */
+static void test_quota_count_under_flood(void **state)
+{
+	struct fixture *f = *state;
+	struct collector c = {.f = f, .lock = PTHREAD_MUTEX_INITIALIZER};
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	unsigned long sent = 0;
+	uint32_t n;
+	pthread_t t;
+
+	fx_wait_uptime(HYP_CT_TIMEOUT_UNREPLIED + 10);
+	fx_policy(f, NULL);
+	bind_all(f);
+	set_quota(f, FLOOD_QUOTA);
+	fx_bind(f, EP_A);
+	assert_int_equal(pthread_create(&t, NULL, collect, &c), 0);
+	for (int round = 0; round < 40; round++) {
+		for (int i = 0; i < 512; i++, sent++) {
+			size_t len = fx_udp(f, in, EP_A, f->eps[EP_C].ip,
+					    (uint16_t)(1024 + sent % 2048), 53, "datagram");
+
+			fx_run_prog(fx_port_fd(f), in, len, out, sizeof(out), NULL);
+		}
+		pthread_mutex_lock(&c.lock); /* the test's own writes: not the collector's race */
+		table_held(f, EP_A, true);
+		pthread_mutex_unlock(&c.lock);
+	}
+	atomic_store(&c.stop, true);
+	pthread_join(t, NULL);
+	print_message("# %lu frames, %lu collections\n", sent, c.passes);
+	assert_true(c.passes > 0);
+	n = table_held(f, EP_A, false);
+	assert_int_equal(held(f, EP_A), n);
+	assert_true(n <= FLOOD_QUOTA);
+	gc(f); /* the aged half goes, and the count with it */
+	n = table_held(f, EP_A, false);
+	assert_int_equal(held(f, EP_A), n);
+	assert_true(n < FLOOD_QUOTA);
+	set_held(f, EP_A, FLOOD_QUOTA - 1); /* the twins: below the quota, at it */
+	udp(f, EP_A, EP_C, 60000, 53, 0);
+	udp(f, EP_A, EP_C, 60001, 53, HYP_DROP_CT_QUOTA);
+}
+
 /* ---- the policy word ---- */
 
 struct flipper {
@@ -355,7 +457,7 @@ int main(void)
 	    FX_TEST(test_quota_reached),	 FX_TEST(test_quota_default),
 	    FX_TEST(test_quota_count_exact),	 FX_TEST(test_unreplied_short_timeout),
 	    FX_TEST(test_full_table_early_drop), FX_TEST(test_flush_and_orphans),
-	    FX_TEST(test_policy_word_one_load),
+	    FX_TEST(test_quota_count_under_flood), FX_TEST(test_policy_word_one_load),
 	};
 
 	return fx_main("bpf_ct_fair", tests, sizeof(tests) / sizeof(tests[0]));
