@@ -178,4 +178,25 @@ static __always_inline void event_guard_drop(struct __sk_buff *skb, __u32 snic_i
 	ev_submit(e);
 }
 
+/* A new SNAT translation of flow k (as the SNIC sent it) to nv, charged to
+ * the budget of the port the packet came in on. */
+static __always_inline void event_nat(struct __sk_buff *skb, const struct hyp_ct_key *k,
+				      const struct hyp_nat_val *nv)
+{
+	struct hyp_flow_event *e = ev_reserve_key(skb->ifindex, HYP_EV_NAT, HYP_EVCFG_FLOWS);
+
+	if (!e)
+		return;
+	e->ifindex = skb->ifindex;
+	e->len = skb->len;
+	e->saddr = k->saddr;
+	e->daddr = k->daddr;
+	e->sport = k->sport;
+	e->dport = k->dport;
+	e->proto = k->proto;
+	e->nat_addr = nv->addr;
+	e->nat_port = nv->port;
+	ev_submit(e);
+}
+
 #endif /* HYP_BPF_EVENTS_H */

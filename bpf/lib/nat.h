@@ -12,6 +12,7 @@
 
 #include "pipeline.h"
 #include "maps_nat.h"
+#include "events.h"
 #include "nat_csum.h"
 
 /* What a reply from the outside to this flow carries. */
@@ -84,6 +85,7 @@ static __always_inline int snat_stage(struct __sk_buff *skb, const struct hyp_ct
 			bpf_map_delete_elem(&hyp_nat, ck);
 		if (snat_alloc(ck, u->ip, &nv))
 			return HYP_DROP_NAT_NO_PORT;
+		event_nat(skb, ck, &nv); /* a new translation: the flow's one NAT event */
 	}
 	if (nat_rewrite(skb, 1, ck->proto, ck->saddr, nv.addr, ck->sport, nv.port))
 		return HYP_DROP_MALFORMED;

@@ -456,7 +456,7 @@ enum hyp_event_type {
 	HYP_EV_DROP = 2,     /* frame dropped: reason (datapath) */
 	HYP_EV_ALERT = 3,    /* inspection alert pattern (datapath, hyp_events) */
 	HYP_EV_BLOCK = 4,    /* inspection drop pattern: flow blocked (hyp_events) */
-	HYP_EV_NAT = 5,	     /* NAT translation: defined, not emitted yet */
+	HYP_EV_NAT = 5,	     /* SNAT: a flow got its uplink address and port (datapath) */
 	HYP_EV_SNIC_ADD = 6, /* SNIC created (daemon) */
 	HYP_EV_SNIC_DEL = 7, /* SNIC removed (daemon) */
 	__HYP_EV_MAX,
@@ -473,8 +473,17 @@ struct hyp_flow_event {
 	__u16 sport, dport; /* host order; ICMP echo: the id */
 	__u32 src_id, dst_id;
 	__u32 reason; /* HYP_EV_DROP: hyp_drop_reason */
-	__u32 rule_egress,
-	    rule_ingress; /* HYP_EV_FLOW: rule ids that allowed it, 0: not enforced */
+	union {
+		struct {
+			/* HYP_EV_FLOW: rule ids that allowed it, 0: not enforced */
+			__u32 rule_egress, rule_ingress;
+		};
+		struct {
+			__u32 nat_addr;	 /* HYP_EV_NAT: the address the flow leaves with */
+			__u16 nat_port;	 /* and its port (host order) */
+			__u16 nat_pad;
+		};
+	};
 	__u32 rev;	  /* policy revision the decision was made under */
 	__u32 len;	  /* frame bytes */
 	__u32 snic_id;	  /* HYP_EV_STAGE_GUARD: the SNIC whose guard dropped it */

@@ -143,6 +143,8 @@ struct hyp_flow_rec {
 	uint32_t rev, len;
 	uint8_t stage;	  /* HYP_EV_STAGE_* */
 	uint32_t snic_id; /* HYP_EV_STAGE_GUARD: the SNIC whose guard dropped it */
+	uint32_t nat_addr; /* HYP_EV_NAT: host order */
+	uint16_t nat_port;
 };
 
 typedef int (*hyp_flow_cb)(const struct hyp_flow_rec *r, void *ctx);

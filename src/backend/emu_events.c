@@ -71,6 +71,11 @@ static int on_flow_event(void *ctx, void *data, size_t len)
 	    .stage = ev->stage,
 	    .snic_id = ev->snic_id,
 	};
+	if (ev->type == HYP_EV_NAT) {
+		rec.rule_egress = rec.rule_ingress = 0;
+		rec.nat_addr = ntohl(ev->nat_addr);
+		rec.nat_port = ev->nat_port;
+	}
 	return r->cb ? r->cb(&rec, r->ctx) : 0;
 }
 

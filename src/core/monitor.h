@@ -50,6 +50,8 @@ struct mon_event {
 	struct mon_end src, dst;
 	char policy[192]; /* what allowed it (rules), or the inspection policy */
 	char pattern[64]; /* inspection: the pattern */
+	uint32_t nat_addr; /* HYP_EV_NAT: the source the flow leaves with (host order) */
+	uint16_t nat_port;
 };
 
 enum mon_sel_kind { MON_SEL_NONE = 0, MON_SEL_SNIC, MON_SEL_CIDR, MON_SEL_LABELS };

@@ -78,6 +78,15 @@ json_object *mon_event_json(const struct mon_event *e, const char *node, mon_lab
 	json_object_object_add(o, KEY_MON_FLAGS, json_object_new_string(flags));
 	json_object_object_add(o, KEY_MON_LEN, json_object_new_int64(e->len));
 	json_object_object_add(o, KEY_POLICY, json_object_new_string(e->policy));
+	if (e->type == HYP_EV_NAT) {
+		json_object *nat = json_object_new_object();
+		char ip[16];
+
+		ipv4_format(e->nat_addr, ip, sizeof(ip));
+		json_object_object_add(nat, KEY_IP, json_object_new_string(ip));
+		json_object_object_add(nat, KEY_PORT, json_object_new_int(e->nat_port));
+		json_object_object_add(o, KEY_MON_NAT, nat);
+	}
 	if (e->type == HYP_EV_ALERT || e->type == HYP_EV_BLOCK)
 		json_object_object_add(o, KEY_PATTERN, json_object_new_string(e->pattern));
 	return o;

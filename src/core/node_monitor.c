@@ -225,7 +225,11 @@ static int on_flow(const struct hyp_flow_rec *r, void *ctx)
 	e->tcp_flags = r->tcp_flags;
 	e->reason = r->reason;
 	e->len = r->len;
-	e->verdict = r->type == HYP_EV_FLOW ? MON_V_ALLOWED : mon_drop_verdict(r->reason);
+	e->verdict = r->type == HYP_EV_FLOW  ? MON_V_ALLOWED
+		     : r->type == HYP_EV_NAT ? MON_V_NONE
+					     : mon_drop_verdict(r->reason);
+	e->nat_addr = r->nat_addr;
+	e->nat_port = r->nat_port;
 	e->stage = r->stage;
 	/* the sender is the SNIC of the port the frame came in on (or whose
 	 * guard dropped it), whatever source address it wrote */

@@ -75,7 +75,7 @@ static const char *proto_name(long long p, char *buf, size_t len)
 
 static void print_event(json_object *ev)
 {
-	json_object *src = NULL, *dst = NULL;
+	json_object *src = NULL, *dst = NULL, *nat = NULL;
 	char s[256], d[256], when[32], pb[16];
 	const char *type = str_of(ev, KEY_MON_TYPE), *why = "";
 	char wb[96];
@@ -99,6 +99,9 @@ static void print_event(json_object *ev)
 	end_text(dst, d, sizeof(d));
 	if (!strcmp(type, "drop") && !strcmp(str_of(ev, KEY_MON_STAGE), "guard")) {
 		snprintf(wb, sizeof(wb), "%s (guard)", str_of(ev, KEY_MON_REASON));
+		why = wb;
+	} else if (!strcmp(type, "nat") && json_object_object_get_ex(ev, KEY_MON_NAT, &nat)) {
+		snprintf(wb, sizeof(wb), "as %s:%lld", str_of(nat, KEY_IP), int_of(nat, KEY_PORT));
 		why = wb;
 	} else if (!strcmp(type, "drop"))
 		why = str_of(ev, KEY_MON_REASON);

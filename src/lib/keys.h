@@ -145,6 +145,7 @@
 #define KEY_MON_TIME	  "time"
 #define KEY_MON_REASON	  "reason"
 #define KEY_MON_STAGE	  "stage"
+#define KEY_MON_NAT	  "nat"
 #define KEY_MON_FLAGS	  "tcp_flags"
 #define KEY_MON_NODE	  "node"
 #define KEY_MON_LEN	  "bytes"

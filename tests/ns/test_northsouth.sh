@@ -17,7 +17,7 @@
 # SNIC's publications go with it; a routed-mode SNIC talks with its own
 # address; a container with a spoofed source gets nothing out.
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 35
 
 INST=ns-$UNIQ
 OUT=nso-$UNIQ A=nsa-$UNIQ B=nsb-$UNIQ R=nsr-$UNIQ
@@ -96,6 +96,9 @@ check "a reaches the outside server and it sees the uplink address" \
 check "UDP: a's query is answered, from the uplink address" \
 	bash -c "$(declare -f udp_get); PY=$PY; udp_get $A $OADDR 5353 | grep -q 'peer=$UADDR:'"
 check "ICMP echo to the outside" ping_ok "$A" "$OADDR"
+check "hyperctl monitor: a's TCP flow to the outside is a nat event, from the uplink address" \
+	bash -c "$HYPERCTL --instance $INST monitor -j --type nat --from a --port 8080 --last 5 |
+		jq -e -s 'length >= 1 and all(.[]; .nat.ip == \"$UADDR\" and .dst.ip == \"$OADDR\")'"
 check "through the gateway: a reaches an address behind it" ping_ok "$A" "$FAR"
 check "an ICMP port unreachable comes back translated (a's UDP socket is refused)" \
 	bash -c "$(declare -f udp_refused); PY=$PY; udp_refused $A $OADDR 9999"
