@@ -102,6 +102,25 @@ static int pool_fill_cb(const struct snic_rec *r, void *ctx)
 	return 0;
 }
 
+/*
+ * A refused start of a new instance leaves nothing: the store and its
+ * SQLite side files, and the state directory if nothing else is in it
+ * (rmdir, not a tree removal: a cluster join keeps its file there).
+ */
+static void state_files_remove(const struct hyp_paths *p)
+{
+	static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+	char path[sizeof(p->state_db) + 16];
+	size_t i;
+
+	for (i = 0; i < sizeof(side) / sizeof(side[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", p->state_db, side[i]);
+		unlink(path);
+	}
+	rmdir(p->state_dir);
+	rmdir(HYP_STATE_DIR);
+}
+
 int node__open(const struct node_opts *o, bool create, struct node **out, struct errmsg *em)
 {
 	struct node *n = calloc(1, sizeof(*n));
@@ -177,8 +196,9 @@ err:
 	if (fresh && n->st) {
 		store__close(n->st);
 		n->st = NULL;
-		unlink(n->paths.state_db);
 	}
+	if (fresh)
+		state_files_remove(&n->paths);
 	node__close(n);
 	return err;
 }

@@ -371,6 +371,21 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 }
 
 /* One daemon per instance: an exclusive lock next to the socket. */
+/*
+ * A start that failed for an instance with no state (a new one refused)
+ * leaves no lock file behind; an existing instance keeps its lock file
+ * until teardown. Unlinked while still held, so no other daemon can hold
+ * the old file at the same time.
+ */
+static void drop_lock(int lock, const struct hyp_paths *p)
+{
+	if (access(p->state_db, F_OK)) {
+		unlink(p->lock);
+		rmdir(HYP_RUN_DIR);
+	}
+	close(lock);
+}
+
 static int take_lock(const char *path)
 {
 	int fd;
@@ -438,6 +453,7 @@ int main(int argc, char **argv)
 		cluster__close(d.cluster);
 		if (d.node)
 			node__close(d.node);
+		drop_lock(lock, &paths);
 		return 1;
 	}
 	err = node__reconcile(d.node);

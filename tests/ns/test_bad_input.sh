@@ -7,7 +7,7 @@
 # under is applied), and the daemon answers a raw request of 1 MiB or more
 # on its socket with an error and stays up (1 MiB - 1 bytes is served).
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 39
 
 INST=bi-$UNIQ
 A=bia-$UNIQ B=bib-$UNIQ C=bic-$UNIQ
@@ -175,5 +175,20 @@ other_pool() {
 	((rc != 0 && rc != 124)) && grep -q "uses pool 10.77.0.0/29; teardown to change it" <<<"$out"
 }
 check "a daemon with another pool for the existing instance refuses to start" other_pool
+check "control: the refused start kept the existing instance's state and lock" \
+	test -f "/var/lib/hyperion/$INST/state.db" -a -f "/run/hyperion/$INST.lock"
+NEW=bn-$UNIQ
+_CLEAN_INST+=("$NEW")
+new_refused() {
+	local out rc
+	out=$(timeout 10 "$HYPERIOND" --instance "$NEW" --uplink "nosuch$UNIQ" --uplink-addr 192.0.2.1/24 2>&1)
+	rc=$?
+	echo "exit $rc: $out"
+	ls -d "/var/lib/hyperion/$NEW" "/run/hyperion/$NEW.lock" "/sys/fs/bpf/hyperion/$NEW" 2>&1
+	ip netns list | grep -w "hyp-$NEW"
+	((rc != 0 && rc != 124)) && [ ! -e "/var/lib/hyperion/$NEW" ] && [ ! -e "/run/hyperion/$NEW.lock" ] &&
+		[ ! -e "/sys/fs/bpf/hyperion/$NEW" ] && ! ip netns list | grep -qw "hyp-$NEW"
+}
+check "a new instance refused at start (unknown uplink) leaves no state dir, lock, pins or bridge netns" new_refused
 if start_daemon "$INST" --pool 10.77.0.0/29; then ok "control: a daemon with the instance's own pool starts"; else finish; fi
 finish
