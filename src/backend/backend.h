@@ -313,6 +313,13 @@ int backend_purge(const struct hyp_domain_cfg *cfg);
 bool backend_present(const struct hyp_domain_cfg *cfg);
 
 /*
+ * True when any part of some backend's domain of the instance is left
+ * (emu: its netns or its pins), whole or not: what a teardown without the
+ * daemon removes even when the instance's state is gone. Names only.
+ */
+bool backend_remnant(const struct hyp_domain_cfg *cfg);
+
+/*
  * True when NETNS_RUN_DIR/name is the netns of some backend's domain that
  * is there (emu: hyp-I of an instance I with its pins): the emulated NIC,
  * where no container interface may go. Names only, opens nothing.

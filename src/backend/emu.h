@@ -30,6 +30,7 @@ struct emu_names {
 
 int emu_names(const char *instance, struct emu_names *out);
 bool emu_present(const struct hyp_domain_cfg *cfg);
+bool emu_remnant(const struct hyp_domain_cfg *cfg);
 bool emu_netns_is_domain(const char *name);
 
 /* What emu made for a SNIC; hyp_snic_hw.state holds it as JSON (emu_snic.c). */

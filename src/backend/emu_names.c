@@ -38,6 +38,17 @@ bool emu_present(const struct hyp_domain_cfg *cfg)
 	return access(path, F_OK) == 0 && access(nm.pin_root, F_OK) == 0;
 }
 
+bool emu_remnant(const struct hyp_domain_cfg *cfg)
+{
+	struct emu_names nm;
+	char path[128];
+
+	if (emu_names(cfg->instance, &nm))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, nm.netns);
+	return access(path, F_OK) == 0 || access(nm.pin_root, F_OK) == 0;
+}
+
 /* hyp-I of an instance I that is there: not hyp-audit-* and the like */
 bool emu_netns_is_domain(const char *name)
 {

@@ -15,6 +15,18 @@ bool backend_present(const struct hyp_domain_cfg *cfg)
 	return false;
 }
 
+static bool (*const remnants[])(const struct hyp_domain_cfg *cfg) = {
+    emu_remnant,
+};
+
+bool backend_remnant(const struct hyp_domain_cfg *cfg)
+{
+	for (size_t i = 0; i < sizeof(remnants) / sizeof(remnants[0]); i++)
+		if (remnants[i](cfg))
+			return true;
+	return false;
+}
+
 static bool (*const netns_of[])(const char *name) = {
     emu_netns_is_domain,
 };

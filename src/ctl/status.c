@@ -145,11 +145,19 @@ static int do_reconcile(struct ctl *c, const struct ctl_args *a)
  */
 static int teardown_offline(struct ctl *c)
 {
+	struct hyp_domain_cfg cfg = {};
 	int err;
 
+	snprintf(cfg.instance, sizeof(cfg.instance), "%s", c->instance);
 	if (access(c->paths.state_db, F_OK)) {
-		fprintf(stderr, "hyperctl: teardown: instance %s does not exist\n", c->instance);
-		return 1;
+		if (!backend_remnant(&cfg)) {
+			fprintf(stderr, "hyperctl: teardown: instance %s does not exist\n",
+				c->instance);
+			return 1;
+		}
+		/* a datapath left without its state (a crash during a first start) */
+		fprintf(stderr, "hyperctl: instance %s has no state; removing what is left of it\n",
+			c->instance);
 	}
 	err = node__purge(c->instance);
 	if (err) {

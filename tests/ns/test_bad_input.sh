@@ -7,7 +7,7 @@
 # under is applied), and the daemon answers a raw request of 1 MiB or more
 # on its socket with an error and stays up (1 MiB - 1 bytes is served).
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 41
 
 INST=bi-$UNIQ
 A=bia-$UNIQ B=bib-$UNIQ C=bic-$UNIQ
@@ -190,5 +190,18 @@ new_refused() {
 		[ ! -e "/sys/fs/bpf/hyperion/$NEW" ] && ! ip netns list | grep -qw "hyp-$NEW"
 }
 check "a new instance refused at start (unknown uplink) leaves no state dir, lock, pins or bridge netns" new_refused
+# what a crash during a first start could leave: a bridge netns and a pin
+# directory, no state. teardown without a daemon removes them.
+REM=br-$UNIQ
+_CLEAN_NS+=("hyp-$REM")
+on_exit "rmdir /sys/fs/bpf/hyperion/$REM"
+ip netns add "hyp-$REM" && mkdir -p "/sys/fs/bpf/hyperion/$REM"
+remnant_gone() {
+	"$HYPERCTL" --instance "$REM" teardown --yes &&
+		! ip netns list | grep -qw "hyp-$REM" && [ ! -e "/sys/fs/bpf/hyperion/$REM" ]
+}
+check "teardown without state removes a left bridge netns and pin directory" remnant_gone
+check_fails "control: teardown of an instance with nothing left says it does not exist" \
+	"$HYPERCTL" --instance "$REM" teardown --yes
 if start_daemon "$INST" --pool 10.77.0.0/29; then ok "control: a daemon with the instance's own pool starts"; else finish; fi
 finish
