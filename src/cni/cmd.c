@@ -27,6 +27,8 @@ int cni_cmd_add(struct cni_conf *c, const struct cni_env *env, struct cni_error 
 	json_object_object_add(args, KEY_LABELS, json_object_get(c->labels));
 	json_object_object_add(args, KEY_POD_LABELS, json_object_get(c->pod_labels));
 	json_object_object_add(args, KEY_NAMED_PORTS, json_object_get(c->named_ports));
+	if (c->port_mappings && json_object_array_length(c->port_mappings))
+		json_object_object_add(args, KEY_PUBLISH, json_object_get(c->port_mappings));
 	if (c->ns)
 		json_object_object_add(args, KEY_NAMESPACE, json_object_new_string(c->ns));
 	err = cni_call(c, "cni.add", args, &snic, CNI_ERR_TRY_AGAIN, e);

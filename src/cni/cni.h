@@ -47,6 +47,8 @@ struct cni_conf {
 	json_object *prev;	 /* prevResult, or NULL (borrowed) */
 	/* the pod's named ports from "args": ["NAME=PORT/proto", ...] (owned) */
 	json_object *named_ports;
+	/* runtimeConfig.portMappings: [{"mapping": "H:C/proto", "host_ip"}] (owned) */
+	json_object *port_mappings;
 };
 
 /* env.c */

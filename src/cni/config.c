@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cni/cni.h"
+#include "lib/keys.h"
 
 static const char *const supported[] = {"1.0.0", "1.1.0"};
 
@@ -272,6 +273,69 @@ static int unsupported_fields(json_object *root, struct cni_error *e)
 	return 0;
 }
 
+/* "protocol" of a port mapping, lower-cased into lc; "tcp" when absent. */
+static bool mapping_proto(json_object *it, char *lc, size_t len)
+{
+	json_object *pr = member(it, "protocol", json_type_string);
+	const char *s = pr ? json_object_get_string(pr) : "tcp";
+
+	if (has(it, "protocol") && !pr)
+		return false;
+	if (!*s)
+		s = "tcp";
+	for (size_t j = 0; j + 1 < len; j++) {
+		lc[j] = (char)(s[j] >= 'A' && s[j] <= 'Z' ? s[j] + 32 : s[j]);
+		lc[j + 1] = '\0';
+		if (!s[j])
+			break;
+	}
+	return !strcmp(lc, "tcp") || !strcmp(lc, "udp");
+}
+
+/*
+ * The portMappings capability: "runtimeConfig": {"portMappings": [{"hostPort":
+ * H, "containerPort": C, "protocol": "tcp"|"udp", "hostIP": IP}]}. Sent to
+ * hyperiond as [{"mapping": "H:C/proto", "host_ip": IP}]: it publishes them
+ * on the uplink address with the attachment, or refuses the ADD.
+ */
+static int load_port_mappings(struct cni_conf *c, struct cni_error *e)
+{
+	json_object *rc = member(c->root, "runtimeConfig", json_type_object);
+	json_object *arr = member(rc, "portMappings", json_type_array);
+
+	c->port_mappings = json_object_new_array();
+	if (rc && has(rc, "portMappings") && !arr)
+		return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
+				"runtimeConfig.portMappings must be a list");
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		json_object *it = json_object_array_get_idx(arr, i), *o;
+		json_object *h = member(it, "hostPort", json_type_int);
+		json_object *p = member(it, "containerPort", json_type_int);
+		json_object *ip = member(it, "hostIP", json_type_string);
+		char lc[8], buf[48];
+
+		if (!h || !p || (has(it, "hostIP") && !ip))
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
+					"runtimeConfig.portMappings[%zu]: want {\"hostPort\": "
+					"number, \"containerPort\": number, \"protocol\": "
+					"\"tcp\"|\"udp\", \"hostIP\": string}",
+					i);
+		if (!mapping_proto(it, lc, sizeof(lc)))
+			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid port mapping",
+					"runtimeConfig.portMappings[%zu]: protocol '%s': hyperion "
+					"publishes tcp and udp",
+					i, lc);
+		snprintf(buf, sizeof(buf), "%lld:%lld/%s", (long long)json_object_get_int64(h),
+			 (long long)json_object_get_int64(p), lc);
+		o = json_object_new_object();
+		json_object_object_add(o, KEY_MAPPING, json_object_new_string(buf));
+		if (ip)
+			json_object_object_add(o, KEY_HOST_IP, json_object_get(ip));
+		json_object_array_add(c->port_mappings, o);
+	}
+	return 0;
+}
+
 int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *env,
 		  struct cni_error *e)
 {
@@ -310,7 +374,9 @@ int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *e
 					"invalid network config", "prevResult must be an object");
 	}
 	err = load_labels(c, env, e);
-	return err ? err : load_ports(c, e);
+	if (!err)
+		err = load_ports(c, e);
+	return err ? err : load_port_mappings(c, e);
 }
 
 void cni_conf_free(struct cni_conf *c)
@@ -318,8 +384,9 @@ void cni_conf_free(struct cni_conf *c)
 	json_object_put(c->labels);
 	json_object_put(c->pod_labels);
 	json_object_put(c->named_ports);
+	json_object_put(c->port_mappings);
 	json_object_put(c->root);
 	free(c->ns);
-	c->labels = c->pod_labels = c->root = c->named_ports = NULL;
+	c->labels = c->pod_labels = c->root = c->named_ports = c->port_mappings = NULL;
 	c->ns = NULL;
 }

@@ -30,6 +30,8 @@ static const char *code_msg(int code)
 		return "attachment check failed";
 	case CNI_ERR_RESERVED:
 		return "reserved label key";
+	case CNI_ERR_PUBLISH:
+		return "port mapping refused";
 	default:
 		return "hyperiond failed the request";
 	}

@@ -31,6 +31,7 @@ enum cni_code {
 	CNI_ERR_CHECK = 105,	/* CHECK: the attachment is not as ADD left it */
 	CNI_ERR_PROTOCOL = 106, /* hyperiond unreachable (permission) or bad reply */
 	CNI_ERR_RESERVED = 107, /* a pod label with a reserved key (lib/identity.h) */
+	CNI_ERR_PUBLISH = 108,	/* a port mapping cannot be published (conflict, no uplink) */
 };
 
 #define CNI_NETWORK_MAX	    63

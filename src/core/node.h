@@ -160,6 +160,13 @@ int node__snic_foreach(struct node *n, store_snic_cb cb, void *ctx);
 int node__publish_add(struct node *n, const char *snic, const char *mapping, struct errmsg *em);
 /* spec "HOSTPORT[/tcp|udp]" */
 int node__publish_del(struct node *n, const char *spec, struct errmsg *em);
+/*
+ * Whether a publication of mapping on host_ip (NULL, "" or 0.0.0.0: the
+ * uplink address) could be made, before its SNIC exists: the mapping's
+ * syntax, an uplink, host_ip its address, the port not yet published.
+ */
+int node__publish_check(struct node *n, const char *mapping, const char *host_ip,
+			struct errmsg *em);
 json_object *node__publish_list_json(struct node *n);
 
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
@@ -189,11 +196,22 @@ uint32_t node__addresses_free(const struct node *n);
  * (lib/identity.h: a reserved key from the pod fails with -EPERM, code
  * CNI_ERR_RESERVED); a live attachment with the key fails with -EEXIST;
  * a stale one (its netns is gone) is released first. ports (NULL: none):
- * the named ports the SNIC declares.
+ * the named ports the SNIC declares. pub (NULL: none): the runtime's
+ * port mappings, published with the SNIC (node__publish_add) or the ADD
+ * fails with CNI_ERR_PUBLISH and leaves nothing.
  */
+#define CNI_PUBLISH_MAX 64
+struct cni_publish {
+	size_t n;
+	struct {
+		const char *mapping; /* HOSTPORT:PORT/proto */
+		const char *host_ip; /* NULL, "", 0.0.0.0 or the uplink address */
+	} m[CNI_PUBLISH_MAX];
+};
+
 int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
-		  const struct named_ports *ports, struct snic_rec *out, int *code,
-		  struct errmsg *em);
+		  const struct named_ports *ports, const struct cni_publish *pub,
+		  struct snic_rec *out, int *code, struct errmsg *em);
 /* DEL, idempotent: *released false (and 0) when there is no such attachment. */
 int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_rec *out,
 		  bool *released, int *code, struct errmsg *em);

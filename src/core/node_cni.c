@@ -132,9 +132,40 @@ static int attachment_labels(const struct cni_attachment *a, const struct ident_
 	return 0;
 }
 
+/* Every mapping could be published: checked before anything is made. */
+static int publish_check(struct node *n, const struct cni_publish *pub, int *code,
+			 struct errmsg *em)
+{
+	for (size_t i = 0; pub && i < pub->n; i++) {
+		int err = node__publish_check(n, pub->m[i].mapping, pub->m[i].host_ip, em);
+
+		if (err)
+			return fail(code, err == -EINVAL ? CNI_ERR_INVALID_CONFIG : CNI_ERR_PUBLISH,
+				    err);
+	}
+	return 0;
+}
+
+/* Publishes the mappings to the new SNIC; on a failure removes it (and so them). */
+static int publish_apply(struct node *n, const struct snic_rec *s, const struct cni_publish *pub,
+			 int *code, struct errmsg *em)
+{
+	for (size_t i = 0; pub && i < pub->n; i++) {
+		int err = node__publish_add(n, s->name, pub->m[i].mapping, em);
+
+		if (err) {
+			struct errmsg ignored = {};
+
+			node__snic_del(n, s->name, &ignored);
+			return fail(code, CNI_ERR_PUBLISH, err);
+		}
+	}
+	return 0;
+}
+
 int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
-		  const struct named_ports *ports, struct snic_rec *out, int *code,
-		  struct errmsg *em)
+		  const struct named_ports *ports, const struct cni_publish *pub,
+		  struct snic_rec *out, int *code, struct errmsg *em)
 {
 	struct snic_req req = {};
 	char why[320];
@@ -146,6 +177,8 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 	if (err)
 		return err;
 	err = release_stale(n, a, code, em);
+	if (!err)
+		err = publish_check(n, pub, code, em);
 	if (err)
 		return err;
 	fault_point("cni-add-begin");
@@ -162,7 +195,9 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 	if (ports)
 		req.ports = *ports;
 	err = node__snic_add(n, &req, out, em);
-	return err ? fail(code, add_code(err), err) : 0;
+	if (err)
+		return fail(code, add_code(err), err);
+	return publish_apply(n, out, pub, code, em);
 }
 
 int node__cni_del(struct node *n, const struct cni_attachment *a, struct snic_rec *out,

@@ -173,6 +173,33 @@ int node__publish_add(struct node *n, const char *snic, const char *mapping, str
 	return 0;
 }
 
+int node__publish_check(struct node *n, const char *mapping, const char *host_ip,
+			struct errmsg *em)
+{
+	struct hyp_uplink_info u = {};
+	struct pub_rec r;
+	uint32_t ip = 0;
+	char addr[16];
+	int err;
+
+	if (!mapping || node_publish_parse(mapping, &r))
+		return em_set(em, -EINVAL, "invalid port mapping '%s' (want HOSTPORT:PORT, ports "
+			      "1-65535, tcp or udp)", mapping ? mapping : "");
+	err = n->be->uplink_info(n->bep, &u);
+	if (err)
+		return em_set(em, err == -ENOENT ? -ENOLINK : err,
+			      "port mapping %s: the instance has no uplink to publish on "
+			      "(hyperctl uplink set)", mapping);
+	ipv4_format(u.ip, addr, sizeof(addr));
+	if (host_ip && *host_ip && strcmp(host_ip, "0.0.0.0") &&
+	    (ipv4_parse(host_ip, &ip) || ip != u.ip))
+		return em_set(em, -EADDRNOTAVAIL,
+			      "port mapping %s: host address %s is not the uplink address %s",
+			      mapping, host_ip, addr);
+	/* the port alone: the SNIC's side is checked when it exists */
+	return conflict(n, &(struct snic_rec){.id = -1}, &r, em);
+}
+
 int node__publish_del(struct node *n, const char *spec, struct errmsg *em)
 {
 	struct pub_rec r;

@@ -5,7 +5,8 @@
  * formats the reply. Failed replies carry "cni_code", the CNI error code
  * the plugin reports.
  *   cni.add    {network, containerid, ifname, netns, labels,  -> SNIC
- *               namespace, pod_labels}: labels by source (lib/identity.h)
+ *               namespace, pod_labels, publish}: labels by source
+ *               (lib/identity.h); publish: port mappings [{mapping, host_ip}]
  *   cni.del    {network, containerid, ifname}                 idempotent
  *   cni.check  {network, containerid, ifname, netns}          -> SNIC
  *   cni.gc     {network, valid: [{containerid, ifname}...]}    -> {removed}
@@ -41,12 +42,39 @@ static int parse_attachment(json_object *args, bool need_netns, struct cni_attac
 	return err;
 }
 
+/* args.publish: [{mapping, host_ip}], the runtime's port mappings; strings stay args'. */
+static int parse_publish(json_object *args, struct cni_publish *pub, struct errmsg *em)
+{
+	json_object *arr;
+
+	pub->n = 0;
+	if (!json_object_object_get_ex(args, KEY_PUBLISH, &arr) || !arr)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return em_set(em, -EINVAL, "publish must be a list of {mapping, host_ip}");
+	if (json_object_array_length(arr) > CNI_PUBLISH_MAX)
+		return em_set(em, -E2BIG, "at most %d port mappings per attachment",
+			      CNI_PUBLISH_MAX);
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *v = json_object_array_get_idx(arr, i), *m;
+
+		if (!json_object_object_get_ex(v, KEY_MAPPING, &m) ||
+		    !json_object_is_type(m, json_type_string))
+			return em_set(em, -EINVAL, "publish[%zu]: mapping must be a string", i);
+		pub->m[i].mapping = json_object_get_string(m);
+		pub->m[i].host_ip = daemon_arg_str(v, KEY_HOST_IP);
+		pub->n++;
+	}
+	return 0;
+}
+
 json_object *do_cni_add(struct daemon *d, json_object *args)
 {
 	struct errmsg em = {};
 	struct cni_attachment a;
 	struct labels admin, pod;
 	struct named_ports ports;
+	struct cni_publish pub;
 	struct ident_sources src = {.admin = &admin, .pod = &pod};
 	struct snic_rec rec;
 	int err, code;
@@ -60,10 +88,12 @@ json_object *do_cni_add(struct daemon *d, json_object *args)
 	if (err)
 		return cni_fail(err, CNI_ERR_LABEL, &em);
 	err = daemon_parse_named_ports(args, &ports, &em);
+	if (!err)
+		err = parse_publish(args, &pub, &em);
 	if (err)
 		return cni_fail(err, CNI_ERR_INVALID_CONFIG, &em);
 	src.ns = daemon_arg_str(args, KEY_NAMESPACE);
-	err = node__cni_add(d->node, &a, &src, &ports, &rec, &code, &em);
+	err = node__cni_add(d->node, &a, &src, &ports, &pub, &rec, &code, &em);
 	if (err)
 		return cni_fail(err, code, &em);
 	return api_ok(node__snic_json(d->node, &rec));

@@ -88,6 +88,9 @@
 #define KEY_SNIC      "snic"
 #define KEY_MAPPING   "mapping"
 #define KEY_SNIC_PORT "snic_port"
+/* cni.add: the pod's port mappings, [{mapping, host_ip}] */
+#define KEY_PUBLISH "publish"
+#define KEY_HOST_IP "host_ip"
 
 /* policy list: kind, namespace, name, updated, document */
 #define KEY_KIND      "kind"

@@ -14,7 +14,7 @@
 # concurrent ADDs then DELs leak nothing (interface, address, store row,
 # map entry, link pin).
 . "$(dirname "$0")/lib.sh"
-plan 148
+plan 152
 
 CNI=$BUILD/hyperion
 INST=cn-$UNIQ
@@ -221,6 +221,14 @@ expect_code "missing cniVersion" 1 1.1.0 ADD e1 eth0 "$NS1" "$(conf 1.1.0 | jq -
 expect_code "ipam is unsupported (the daemon allocates)" 2 1.1.0 ADD e1 eth0 "$NS1" \
 	"$(conf 1.1.0 '{ipam: {type: "host-local"}}')"
 expect_code "ipMasq is unsupported" 2 1.0.0 ADD e1 eth0 "$NS1" "$(conf 1.0.0 '{ipMasq: true}')"
+expect_code "runtimeConfig.portMappings not a list" 7 1.1.0 ADD e1 eth0 "$NS1" \
+	"$(conf 1.1.0 '{runtimeConfig: {portMappings: {hostPort: 8080}}}')"
+expect_code "a port mapping for sctp" 7 1.1.0 ADD e1 eth0 "$NS1" \
+	"$(conf 1.1.0 '{runtimeConfig: {portMappings: [{hostPort: 8080, containerPort: 80, protocol: "sctp"}]}}')"
+expect_code "a port mapping with host port 0" 7 1.1.0 ADD e1 eth0 "$NS1" \
+	"$(conf 1.1.0 '{runtimeConfig: {portMappings: [{hostPort: 0, containerPort: 80}]}}')"
+expect_code "a port mapping on an instance without an uplink" 108 1.1.0 ADD e1 eth0 "$NS1" \
+	"$(conf 1.1.0 '{runtimeConfig: {portMappings: [{hostPort: 8080, containerPort: 80}]}}')"
 expect_code "CHECK of an unknown attachment" 3 1.1.0 CHECK ghost-$UNIQ eth0 "$NS1" "$C"
 expect_code "no CNI_COMMAND" 4 1.1.0 "" e1 eth0 "$NS1" "$C"
 expect_code "unknown CNI_COMMAND" 4 1.1.0 FROB e1 eth0 "$NS1" "$C"

@@ -5,7 +5,12 @@
 # container to a server container; a host-netns capture sees none of it;
 # a restarted container gets a fresh attachment and keeps working (the
 # old one released); podman rm releases everything (interface, address,
-# store row, map entry, link pin, bridge port, CNI cache).
+# store row, map entry, link pin, bridge port, CNI cache). Published
+# ports (the conflist's portMappings capability): without an uplink a
+# `podman run -p` is refused; with one, `-p HOSTPORT:80` serves the
+# outside network's client through the uplink address; a second container
+# asking for the same host port is refused and leaves nothing; podman rm
+# takes the publication away.
 # podman runs with private --root/--runroot/--tmpdir, CONTAINERS_CONF and
 # CNI config dir: nothing global is changed (except podman import's
 # /var/lib/containers/cache, which podman 4.3 writes regardless).
@@ -15,7 +20,7 @@
 # it targets podman runs. The checks that then cannot run are reported as
 # skipped ("not run"), next to the failure that stopped them.
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 35
 
 # give_up: the rest of the plan cannot run (after a not ok saying why)
 give_up() {
@@ -176,4 +181,49 @@ leaks() {
 }
 no_leaks() { local l; l=$(leaks 2>&1); [ -z "$l" ] || { echo "$l"; return 1; }; }
 check "podman rm released everything (store, addresses, maps, pins, ports, netns, CNI cache)" no_leaks
+
+# --- podman run -p: the portMappings capability, through the uplink ---
+OUT=pdo-$UNIQ UP=pu$UNIQ N=$((RANDOM % 200 + 20))
+UADDR=100.66.$N.2 OADDR=100.66.$N.1 HP=$((20000 + RANDOM % 20000))
+PUB=pub-$UNIQ T0=$SECONDS
+published() { hctl -j publish list | jq -c '[.[] | [.port, .proto, .snic_port]]'; }
+no_uplink_refused() {
+	! pod "${RUN[@]}" --rm --name "$PUB-0" -p "$HP:80" --network "$NET" "$IMG" /bin/true \
+		>"$W/nouplink.log" 2>&1 && grep -q "no uplink to publish on" "$W/nouplink.log"
+}
+check "without an uplink, podman run -p is refused (the instance has no uplink)" no_uplink_refused
+check "... and leaves no attachment, no publication" \
+	bash -c "[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = 0 ] && \
+		[ \"\$($HYPERCTL --instance $INST -j publish list | jq length)\" = 0 ]"
+mkns "$OUT"
+ip link add "$UP" type veth peer name peer0 netns "$OUT"
+on_exit "ip link del $UP"
+ip -n "$OUT" addr add "$OADDR/24" dev peer0
+ip -n "$OUT" link set peer0 up
+check "hyperctl uplink set (a veth to the outside namespace)" hctl uplink set "$UP" --addr "$UADDR/24"
+check "podman run -d -p $HP:80 of an HTTP server" pod "${RUN[@]}" -d --name "$PUB" -p "$HP:80" \
+	--network "$NET" "$IMG" /bin/httpd -f -p 80 -h /www
+check "the plugin published it: $HP/tcp -> the container's port 80" \
+	test "$(published)" = "[[$HP,\"tcp\",80]]"
+outside_get() { # PORT
+	timeout 8 ip netns exec "$OUT" busybox wget -q -O - "http://$UADDR:$1/" 2>&1 |
+		grep -q 'hello from the hyperion server'
+}
+check "the outside client fetches the page from $UADDR:$HP" outside_get "$HP"
+podman_err=$W/conflict.log
+conflict_refused() {
+	! pod "${RUN[@]}" --rm --name "$PUB-2" -p "$HP:80" --network "$NET" "$IMG" /bin/true \
+		>"$podman_err" 2>&1 && grep -q "already published" "$podman_err"
+}
+check "a second container asking for host port $HP is refused (port already published)" \
+	conflict_refused
+check "... and leaves one attachment, one publication" \
+	bash -c "[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = 1 ] && \
+		[ \"\$(bpftool map dump pinned $PINS/hyp_publish -j | jq length)\" = 1 ]"
+check "podman rm -f of the published container" pod rm -f -t 0 "$PUB"
+check "its publication went with it (store and datapath table)" \
+	bash -c "[ \"\$($HYPERCTL --instance $INST -j publish list | jq length)\" = 0 ] && \
+		[ \"\$(bpftool map dump pinned $PINS/hyp_publish -j | jq length)\" = 0 ] && \
+		[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = 0 ]"
+note "podman -p checks took $((SECONDS - T0)) s; refusals: $(grep -ho 'port mapping.*' "$W/nouplink.log" "$podman_err" | tr '\n' ';')"
 finish
