@@ -100,6 +100,7 @@ struct emu {
 int emu_bpf_load(struct emu *e, struct errmsg *em);
 void emu_bpf_unload(struct emu *e);
 int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em);
+/* emu_link.c: pinned tcx links */
 int emu_link_pin_path(const struct emu *e, const char *kind, int64_t id, char *buf, size_t len);
 /* Creates a tcx link in netns_fd and pins it. */
 int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, int attach_type,
@@ -108,6 +109,7 @@ int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, 
 int emu_link_ok(const char *pin, uint32_t ifindex);
 int emu_link_update(const char *pin, int prog_fd);
 void emu_link_remove(const char *pin);
+/* emu_bpf.c: table entries, counters */
 int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 /* 1 when every table entry of the SNIC is present and right. */
 int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);

@@ -216,45 +216,6 @@ void node__close(struct node *n)
 	free(n);
 }
 
-/* Builds the backend's view of a stored SNIC. netns_fd is opened if possible. */
-void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
-			struct hyp_snic_hw *hw)
-{
-	uint64_t dev, ino;
-	int fd = -1;
-
-	memset(s, 0, sizeof(*s));
-	s->id = r->id;
-	s->name = r->name;
-	s->ifname = r->ifname;
-	s->ip = r->ip;
-	s->prefix = r->prefix;
-	memcpy(s->mac, r->mac, 6);
-	s->identity = r->identity;
-	memcpy(s->key, r->key, sizeof(s->key));
-	s->guard = !(r->flags & SNIC_F_NO_GUARD);
-	s->routed = r->flags & SNIC_F_ROUTED;
-	/* the netns must be the same one, not a new one under the same name */
-	if (!netns_open(r->netns, &fd) &&
-	    (netns_identity(fd, &dev, &ino) || dev != r->netns_dev || ino != r->netns_ino)) {
-		close(fd);
-		fd = -1;
-	}
-	s->netns_fd = fd;
-	memset(hw, 0, sizeof(*hw));
-	snprintf(hw->state, sizeof(hw->state), "%s", r->hw);
-	(void)n;
-}
-
-int node__snic_get(struct node *n, const char *name, struct snic_rec *out, struct errmsg *em)
-{
-	int err = store__snic_get(n->st, name, out);
-
-	if (err == -ENOENT)
-		return em_set(em, err, "snic %s not found", name);
-	return err ? em_set(em, err, "snic %s: store error", name) : 0;
-}
-
 static int remove_snic(struct node *n, const struct snic_rec *r)
 {
 	struct errmsg em = {};

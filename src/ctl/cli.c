@@ -20,15 +20,6 @@ struct parse {
 	bool json, help, version, dashdash;
 };
 
-const char *cli_verb_name(const struct ctl_cmd *cmd, const struct ctl_verb *v)
-{
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "%s%s%s", cmd->name, v && v->name ? " " : "",
-		 v && v->name ? v->name : "");
-	return buf;
-}
-
 static void vusage(const struct ctl_cmd *cmd, const struct ctl_verb *v, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "hyperctl%s%s: ", cmd ? " " : "", cmd ? cli_verb_name(cmd, v) : "");
@@ -307,7 +298,7 @@ static int check_args(struct parse *p)
 }
 
 /* A destructive verb: --yes, or a 'y' typed on the terminal. */
-static int confirm(struct parse *p)
+static int confirm_verb(struct parse *p)
 {
 	const struct ctl_verb *v = p->a.verb;
 	char answer[16] = "";
@@ -359,7 +350,7 @@ int cli_main(struct ctl *c, int argc, char **argv)
 	}
 	p.a.cmd = p.cmd;
 	ret = ret ? ret : check_args(&p);
-	ret = ret ? ret : confirm(&p);
+	ret = ret ? ret : confirm_verb(&p);
 	if (!ret) {
 		pr_init(p.json);
 		ret = p.a.verb->run(c, &p.a);

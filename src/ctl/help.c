@@ -11,6 +11,15 @@
 	"  -j, --json         print one JSON document (commands that print data only)\n"           \
 	"  -h, --help         show this help; nothing is done\n"
 
+const char *cli_verb_name(const struct ctl_cmd *cmd, const struct ctl_verb *v)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", cmd->name, v && v->name ? " " : "",
+		 v && v->name ? v->name : "");
+	return buf;
+}
+
 /* Text lines, each indented. */
 static void indented(const char *indent, const char *text)
 {

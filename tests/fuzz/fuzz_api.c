@@ -45,6 +45,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fz_quiet();
 	snprintf(opts.instance, sizeof(opts.instance), "%s",
 		 inst ? inst : "fz-api");
+	/* hyperiond's defaults */
+	opts.events = (struct hyp_event_settings){.flows = true, .drops = true,
+						  .rate = HYP_EVENT_RATE_DEFAULT,
+						  .burst = HYP_EVENT_BURST_DEFAULT};
 	node_up();
 	atexit(node_down);
 	return 0;

@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
 		HYP_FUZZ_INSTANCE=$inst unshare -m --propagation private bash -c '
 			mount -t tmpfs fuzz-netns /run/netns && ip netns add fz-a || exit 1
 			"$@"; rc=$?
-			[ -x build/hyperctl ] && build/hyperctl --instance '"$inst"' teardown
+			[ -x build/hyperctl ] && build/hyperctl --instance '"$inst"' teardown --yes
 			exit $rc' fuzz "$bin" "${args[@]}" >"$log" 2>&1
 	else
 		"$bin" "${args[@]}" >"$log" 2>&1
