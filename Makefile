@@ -34,7 +34,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__BPF__ -D__TARGET_ARCH_$(ARCH) \
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.skel.h,$(BPF_SRCS))
-BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h
+BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h include/hyperion/abi_ip6.h
 
 # Two libraries. The client library is what talks to hyperiond: the API
 # client, JSON, error messages, logging, paths, address and label helpers,

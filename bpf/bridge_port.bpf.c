@@ -26,6 +26,7 @@
 #include "lib/inspect.h"
 #include "lib/reset.h"
 #include "lib/forward.h"
+#include "lib/maps_ip6.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

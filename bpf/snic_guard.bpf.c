@@ -23,6 +23,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hyp_guards SEC(".maps");
 
+/* The IPv6 binding of a SNIC (abi_ip6.h); none: it sends no IPv6. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HYP_MAX_GUARDS);
+	__type(key, struct hyp_guard_key);
+	__type(value, struct hyp_guard6);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_guards6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, HYP_MAX_DROP_KEYS);

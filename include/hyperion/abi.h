@@ -90,7 +90,27 @@ enum hyp_drop_reason {
 	HYP_DROP_OVL_SRC_BLOCK = 63,	/* inner source outside the sending node's block */
 	HYP_DROP_OVL_NO_PEER = 64,	/* to a remote block whose node has no key here */
 	HYP_DROP_OVL_ENCAP = 65,	/* encapsulation failed (no room, no uplink, GSO) */
-	__HYP_DROP_MAX,
+	/* 71..85, 91..95: IPv6 (docs/ipv6.md, include/hyperion/abi_ip6.h) */
+	HYP_DROP_IP6_NO_BINDING = 71,	   /* IPv6 on a port (or bridge) with no IPv6 binding */
+	HYP_DROP_IP6_SPOOFED_SRC = 72,	   /* source neither the port's address nor its link-local */
+	HYP_DROP_IP6_EXTHDR = 73,	   /* extension header unknown, repeated, too long, too many */
+	HYP_DROP_IP6_ROUTING_HDR = 74,	   /* routing header (type 0 and every other type) */
+	HYP_DROP_IP6_FRAGMENT = 75,	   /* IPv6 fragment header (not carried, as IPv4's) */
+	HYP_DROP_ND_SPOOF = 76,		   /* NS whose source, target or link-layer option is not the port's */
+	HYP_DROP_ND_NA = 77,		   /* neighbour advertisement from a container */
+	HYP_DROP_ND_RA = 78,		   /* router advertisement from a container */
+	HYP_DROP_ND_REDIRECT = 79,	   /* redirect from a container */
+	HYP_DROP_ND_UNKNOWN_TARGET = 80,   /* NS for an address nobody else owns */
+	HYP_DROP_ND_DAD = 81,		   /* DAD NS for the port's own address: absorbed, unanswered */
+	HYP_DROP_ND_INVALID = 82,	   /* ND message: hop limit not 255, bad code, length, options */
+	HYP_DROP_MLD = 83,		   /* MLD report / query / done: not forwarded */
+	HYP_DROP_IP6_MCAST = 84,	   /* IPv6 multicast destination (other than ND to the bridge) */
+	HYP_DROP_IP6_OUTSIDE = 85,	   /* IPv6 to outside the pool or another node: no NAT66 / overlay */
+	HYP_DROP_IP6_NOT_INSPECTED = 91,   /* IPv6 payload flow of an inspected endpoint */
+	HYP_DROP_ICMP6_TYPE = 92,	   /* ICMPv6 type not carried (node info, renumbering, ...) */
+	HYP_DROP_IP6_LINKLOCAL = 93,	   /* link-local destination other than the gateway's */
+	HYP_DROP_ND_RS = 94,		   /* router solicitation: no RA is sent (addresses are static) */
+	__HYP_DROP_MAX = 96, /* one past the highest code any range (up to 95) may use */
 };
 
 /* Endpoint table: destination IPv4 -> where and who. */
@@ -228,7 +248,7 @@ _Static_assert(sizeof(struct hyp_guard) == 40, "hyp_guard abi");
 #define HYP_POLICY_KEY_FIXED_BITS 96
 
 enum hyp_policy_dir { HYP_DIR_INGRESS = 0, HYP_DIR_EGRESS = 1 };
-enum hyp_peer_kind { HYP_PEER_IDENTITY = 0, HYP_PEER_IPV4 = 1 };
+enum hyp_peer_kind { HYP_PEER_IDENTITY = 0, HYP_PEER_IPV4 = 1, HYP_PEER_IPV6 = 2 };
 #define HYP_PEER_ANY 0 /* identities start at 256 */
 
 struct hyp_policy_key {
@@ -723,5 +743,7 @@ _Static_assert(sizeof(struct hyp_pub_rev_key) == 8, "hyp_pub_rev_key abi");
 #define HYP_PIN_NAT_REV	    "hyp_nat_rev"
 #define HYP_PIN_PUBLISH	    "hyp_publish"
 #define HYP_PIN_PUB_REV	    "hyp_pub_rev"
+
+#include "hyperion/abi_ip6.h"
 
 #endif /* HYPERION_ABI_H */

@@ -32,6 +32,12 @@ struct hyp_domain_cfg {
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
 	uint32_t big_tcp;  /* GSO/GRO max size on both ends of every SNIC; 0: the kernel's */
 	bool overlay;	   /* cluster: SNICs send no GSO packets (one authenticator per wire packet) */
+	/* IPv6 (abi_ip6.h): the pool and the gateway's global address, network
+	 * order; pool6_prefix 0: no IPv6 (every IPv6 frame dropped). The
+	 * gateway's link-local is the EUI-64 of gw_mac. */
+	uint32_t pool6[4];
+	uint8_t pool6_prefix;
+	uint32_t gw6[4];
 };
 
 /* What the control plane asks for. */
@@ -47,6 +53,14 @@ struct hyp_snic_spec {
 	uint8_t key[16]; /* source stamp key */
 	bool guard;	 /* container-side guard + stamp */
 	bool routed;	 /* routed mode: to and from the outside with its own address */
+	/* IPv6 (abi_ip6.h): the global address, network order, and its prefix
+	 * length; prefix6 0: no IPv6. ip 0 with prefix6 set: IPv6 only. The
+	 * link-local binding is the EUI-64 of mac (hyp_ip6_ll_from_mac): the
+	 * container side must use that one (addr_gen_mode eui64). snic_create
+	 * programs it, snic_check verifies and repairs it, snic_destroy and
+	 * sweep remove it, with the IPv4 entries. */
+	uint32_t ip6[4];
+	uint8_t prefix6;
 };
 
 /*

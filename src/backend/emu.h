@@ -116,6 +116,12 @@ int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
+/* emu_snic6.c: a SNIC's IPv6 entries (abi_ip6.h); no-ops without IPv6 */
+int emu_snic6_program(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
+int emu_snic6_verify(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
+void emu_snic6_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
+int emu_snic6_sweep(struct emu *e);
+int emu_snic6_write_config(struct emu *e, struct errmsg *em);
 
 /* emu_nat.c */
 int emu_publish_load(void *priv, const struct hyp_publish_entry *e, size_t n, struct errmsg *em);

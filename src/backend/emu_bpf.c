@@ -129,7 +129,7 @@ int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em)
 		return em_set(em, -ENOENT, "instance %s has no datapath config", e->cfg.instance);
 	if (bpf_map_update_elem(fd, &zero, &want, BPF_ANY))
 		return em_set(em, -errno, "cannot write datapath config");
-	return 0;
+	return emu_snic6_write_config(e, em);
 }
 
 static void fill_values(const struct hyp_snic_spec *s, const struct emu_snic *es,
@@ -180,9 +180,9 @@ int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struc
 	if (bpf_map_update_elem(bpf_map__fd(e->port->maps.hyp_ports), &port, &p, 0))
 		return -errno;
 	/* the endpoint last: traffic is sent to the SNIC only once all is in place */
-	if (bpf_map_update_elem(bpf_map__fd(e->port->maps.hyp_endpoints), &ek, &ep, 0))
+	if (s->ip && bpf_map_update_elem(bpf_map__fd(e->port->maps.hyp_endpoints), &ek, &ep, 0))
 		return -errno;
-	return 0;
+	return emu_snic6_program(e, s, es);
 }
 
 int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
@@ -199,13 +199,13 @@ int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct
 	if (bpf_map_lookup_elem(bpf_map__fd(e->port->maps.hyp_ports), &port, &hp) ||
 	    memcmp(&p, &hp, sizeof(p)))
 		return 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(e->port->maps.hyp_endpoints), &ek, &hep) ||
-	    memcmp(&ep, &hep, sizeof(ep)))
+	if (s->ip && (bpf_map_lookup_elem(bpf_map__fd(e->port->maps.hyp_endpoints), &ek, &hep) ||
+		      memcmp(&ep, &hep, sizeof(ep))))
 		return 0;
 	if (s->guard && (bpf_map_lookup_elem(bpf_map__fd(e->guard->maps.hyp_guards), &gk, &hg) ||
 			 memcmp(&g, &hg, sizeof(g))))
 		return 0;
-	return 1;
+	return emu_snic6_verify(e, s, es);
 }
 
 /* Deletes the keys of a per-CPU counter map whose first u32 matches id. */
@@ -233,8 +233,9 @@ void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struc
 	__u32 port = es->port_ifindex;
 	int efd = bpf_map__fd(e->port->maps.hyp_endpoints);
 
+	emu_snic6_remove(e, s, es);
 	/* only remove the endpoint entry if it is still ours */
-	if (!bpf_map_lookup_elem(efd, &ek, &ep) && ep.snic_id == (__u32)s->id)
+	if (s->ip && !bpf_map_lookup_elem(efd, &ek, &ep) && ep.snic_id == (__u32)s->id)
 		bpf_map_delete_elem(efd, &ek);
 	if (port) {
 		struct hyp_port p;
@@ -352,6 +353,10 @@ int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n)
 	removed += sweep_map(bpf_map__fd(e->guard->maps.hyp_guards), sizeof(struct hyp_guard_key),
 			     sizeof(struct hyp_guard),
 			     __builtin_offsetof(struct hyp_guard, snic_id), keep, n);
+	removed += sweep_map(bpf_map__fd(e->port->maps.hyp_endpoints6), sizeof(struct hyp_ep6_key),
+			     sizeof(struct hyp_endpoint),
+			     __builtin_offsetof(struct hyp_endpoint, snic_id), keep, n);
+	removed += emu_snic6_sweep(e);
 	snprintf(path, sizeof(path), "%s/links", e->names.pin_root);
 	d = opendir(path);
 	if (!d)

@@ -70,6 +70,9 @@ struct pol_entry {
 	uint32_t peer;	   /* identity, HYP_PEER_ANY, or IPv4 (host order) */
 	uint16_t port;	   /* host order; low (16 - port_bits) bits are 0 */
 	uint32_t rule_id;  /* index into pol_program.rules, from 1 */
+	/* HYP_PEER_IPV6 (peer unused, 0): the peer's IPv6 address, network
+	 * order; the backend writes these to its IPv6 ipBlock table */
+	uint32_t peer6[4];
 };
 
 struct pol_rule_ref {
