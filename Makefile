@@ -45,7 +45,7 @@ BPF_HDRS := $(wildcard bpf/lib/*.h) include/hyperion/abi.h include/hyperion/abi_
 # links both too, for `audit` (netns, netlink, raw frames) and `teardown`
 # without a daemon (node_purge.c, backend/purge.c, emu_purge.c), and takes
 # only those objects from it: no libbpf, SQLite or libyaml.
-CLIENT_SRCS := src/lib/addr.c src/lib/api.c src/lib/errmsg.c src/lib/labels.c src/lib/labels_why.c src/lib/log.c \
+CLIENT_SRCS := src/lib/addr.c src/lib/addr6.c src/lib/api.c src/lib/errmsg.c src/lib/labels.c src/lib/labels_why.c src/lib/log.c \
 	       src/core/paths.c src/core/cni_attach.c src/backend/present.c \
 	       src/backend/emu_names.c
 NODE_SRCS := $(filter-out $(CLIENT_SRCS),$(wildcard src/lib/*.c) $(wildcard src/backend/*.c) \

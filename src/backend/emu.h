@@ -46,8 +46,15 @@ int emu_snic_encode(const struct emu_snic *es, struct hyp_snic_hw *hw);
 void emu_snic_decode(const struct hyp_snic_hw *hw, int64_t id, struct emu_snic *es);
 int emu_snic_info(void *priv, const struct hyp_snic_hw *hw, struct hyp_snic_info *out);
 /* Address, up, default route via gw: what a SNIC needs inside the container. */
-int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t gw,
-			uint32_t ifindex, struct errmsg *em);
+int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s,
+			const struct hyp_domain_cfg *cfg, uint32_t ifindex, struct errmsg *em);
+/* emu_container6.c: the IPv6 side (nothing but disable_ipv6 when s->prefix6 is 0) */
+int emu_container_setup6(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t ifindex,
+			 struct errmsg *em);
+int emu_container_route6(struct nl *cnl, const struct hyp_snic_spec *s, const uint8_t gw6[16],
+			 uint32_t ifindex, struct errmsg *em);
+int emu_container_check6(struct nl *cnl, const struct hyp_snic_spec *s, const uint8_t gw6[16],
+			 uint32_t ifindex, struct errmsg *em);
 int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw,
 			struct errmsg *em);
 
@@ -132,8 +139,6 @@ int emu_nat_gc(struct emu *e);
 int emu_uplink_attach(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
 int emu_uplink_detach(void *priv, struct errmsg *em);
 int emu_uplink_info(void *priv, struct hyp_uplink_info *out);
-int emu_uplink_snic_mtu(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,
-			struct errmsg *em);
 /* emu_ovl.c: the cluster overlay */
 int emu_ovl_enable(void *priv, struct errmsg *em);
 int emu_ovl_self(void *priv, uint32_t node, uint32_t flags);

@@ -66,17 +66,14 @@ int emu_snic_info(void *priv, const struct hyp_snic_hw *hw, struct hyp_snic_info
 	return 0;
 }
 
-/* Inside the container: no IPv6 (nothing would carry it), address, up, route. */
-int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t gw,
-			uint32_t ifindex, struct errmsg *em)
+/* Inside the container: IPv6 (or none), address, up, routes. */
+int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s,
+			const struct hyp_domain_cfg *cfg, uint32_t ifindex, struct errmsg *em)
 {
-	char path[128];
-	int err;
+	int err = emu_container_setup6(cnl, s, ifindex, em);
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", s->ifname);
-	err = netns_sysctl_write(s->netns_fd, path, "1");
-	if (err && err != -ENOENT)
-		return em_set(em, err, "snic %s: cannot disable IPv6: %s", s->name, strerror(-err));
+	if (err)
+		return err;
 	err = nl__addr_add(cnl, ifindex, s->ip, s->prefix);
 	if (err)
 		return em_set(em, err, "snic %s: cannot add address: %s", s->name, strerror(-err));
@@ -84,13 +81,13 @@ int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t 
 	if (err)
 		return em_set(em, err, "snic %s: cannot set %s up: %s", s->name, s->ifname,
 			      strerror(-err));
-	err = nl__route_default_add(cnl, ifindex, gw);
+	err = nl__route_default_add(cnl, ifindex, cfg->gw);
 	if (err == -EEXIST) /* another attachment in this netns has it: keep it */
 		err = 0;
 	if (err)
 		return em_set(em, err, "snic %s: cannot add default route: %s", s->name,
 			      strerror(-err));
-	return 0;
+	return emu_container_route6(cnl, s, (const uint8_t *)cfg->gw6, ifindex, em);
 }
 
 int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct hyp_snic_hw *hw,
@@ -120,6 +117,8 @@ int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct 
 	if (nl__route_default_has(cnl, l.ifindex, e->cfg.gw) != 1 &&
 	    nl__route_default_has(cnl, 0, 0) != 1)
 		err = em_set(em, -ENETUNREACH, "snic %s: default route missing", s->name);
+	else
+		err = emu_container_check6(cnl, s, (const uint8_t *)e->cfg.gw6, l.ifindex, em);
 out:
 	nl__close(cnl);
 	return err;

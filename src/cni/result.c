@@ -42,6 +42,16 @@ static json_object *obj(const char *k1, json_object *v1, const char *k2, json_ob
 	return o;
 }
 
+/* One family's address (on interface idx, with its gateway) and default route. */
+static void add_family(json_object *r, const char *ip, const char *gw, const char *dst, size_t idx)
+{
+	json_object_array_add(array_of(r, "ips"), obj("address", json_object_new_string(ip),
+						      "gateway", json_object_new_string(gw),
+						      "interface", json_object_new_int((int)idx)));
+	json_object_array_add(array_of(r, "routes"), obj("dst", json_object_new_string(dst), "gw",
+							 json_object_new_string(gw), NULL, NULL));
+}
+
 /*
  * The ADD result: prevResult (if a plugin ran before) with this
  * attachment's interface, address and default route appended.
@@ -50,7 +60,8 @@ json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
 			    struct cni_error *e)
 {
 	const char *ip = str_of(snic, "ip"), *gw = str_of(snic, "gateway");
-	const char *mac = str_of(snic, "mac");
+	const char *mac = str_of(snic, "mac"), *ip6 = str_of(snic, "ip6");
+	const char *gw6 = str_of(snic, "gateway6");
 	json_object *r = NULL, *ifs;
 	size_t idx;
 
@@ -69,12 +80,10 @@ json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
 	json_object_array_add(ifs, obj("name", json_object_new_string(env->ifname), "mac",
 				       json_object_new_string(mac), "sandbox",
 				       json_object_new_string(env->netns)));
-	json_object_array_add(array_of(r, "ips"), obj("address", json_object_new_string(ip),
-						      "gateway", json_object_new_string(gw),
-						      "interface", json_object_new_int((int)idx)));
-	json_object_array_add(array_of(r, "routes"),
-			      obj("dst", json_object_new_string("0.0.0.0/0"), "gw",
-				  json_object_new_string(gw), NULL, NULL));
+	add_family(r, ip, gw, "0.0.0.0/0", idx);
+	/* dual stack: the IPv6 address with its own gateway and default route */
+	if (ip6 && gw6)
+		add_family(r, ip6, gw6, "::/0", idx);
 	if (!json_object_object_get_ex(r, "dns", NULL))
 		json_object_object_add(r, "dns", json_object_new_object());
 	return r;
@@ -122,6 +131,7 @@ int cni_result_match(const struct cni_conf *c, const struct cni_env *env, json_o
 		     struct cni_error *e)
 {
 	const char *ip = str_of(snic, "ip"), *mac = str_of(snic, "mac"), *pmac;
+	const char *ip6 = str_of(snic, "ip6");
 	int idx;
 
 	if (!c->prev)
@@ -139,6 +149,9 @@ int cni_result_match(const struct cni_conf *c, const struct cni_env *env, json_o
 	if (!ip || !has_address(c->prev, idx, ip))
 		return cni_fail(e, -ESTALE, CNI_ERR_CHECK, "attachment differs from prevResult",
 				"%s: prevResult lacks address %s", env->ifname, ip ? ip : "?");
+	if (ip6 && !has_address(c->prev, idx, ip6))
+		return cni_fail(e, -ESTALE, CNI_ERR_CHECK, "attachment differs from prevResult",
+				"%s: prevResult lacks address %s", env->ifname, ip6);
 	return 0;
 }
 

@@ -175,6 +175,9 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 	err = store__snic_foreach(n->st, pool_fill_cb, &pf);
 	if (err)
 		goto err;
+	err = node_pool6_open(n, o, em);
+	if (err)
+		goto err;
 	snprintf(n->dom.instance, sizeof(n->dom.instance), "%s", o->instance);
 	n->dom.pool = n->net;
 	n->dom.gw = pool__gateway(n->pool);
@@ -213,6 +216,7 @@ void node__close(struct node *n)
 		n->be->close(n->bep);
 	store__close(n->st);
 	pool__free(n->pool);
+	pool6__free(n->pool6);
 	free(n);
 }
 
@@ -244,6 +248,7 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 		return err;
 	}
 	pool__release(n->pool, r->ip);
+	node_release_ip6(n, r);
 	node_monitor_snic(n, r, HYP_EV_SNIC_DEL);
 	fault_point("snic-del-committed");
 	if (node_publish_sync(n, &em))

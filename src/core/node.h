@@ -27,6 +27,7 @@ struct node_opts {
 	char instance[32];
 	struct cidr4 pool;
 	bool pool_set;
+	const char *pool6; /* --pool6: an IPv6 CIDR, "none", NULL: a new ULA /64 at creation */
 	bool no_guard;	   /* benchmarks only: no guard, no stamp */
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */
 	bool overlay;	   /* a cluster node: SNICs without GSO (docs/cluster.md) */
@@ -42,6 +43,7 @@ struct snic_req {
 	const char *netns;
 	const char *ifname; /* NULL: eth0 */
 	const char *ip;	    /* NULL: from the pool */
+	const char *ip6;    /* NULL: from the IPv6 pool (when the instance has one) */
 	struct labels labels;
 	const char *owner; /* NULL or a CNI attachment key */
 	/* the named ports it declares */

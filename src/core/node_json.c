@@ -35,6 +35,7 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 	json_object_object_add(o, KEY_IP, json_object_new_string(buf));
 	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
 	json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
+	node_ip6_json(n, r, o);
 	mac_format(r->mac, buf, sizeof(buf));
 	json_object_object_add(o, KEY_MAC, json_object_new_string(buf));
 	snic_info(n, r, &info);
@@ -199,6 +200,7 @@ json_object *node__status_json(struct node *n)
 	json_object_object_add(o, KEY_ADDRESSES_USED, json_object_new_int64(pool__used(n->pool)));
 	json_object_object_add(o, KEY_ADDRESSES_TOTAL,
 			       json_object_new_int64(pool__capacity(n->pool)));
+	node_pool6_status_json(n, o);
 	json_object_object_add(o, KEY_SNICS, json_object_new_int(store__snic_count(n->st)));
 	json_object_object_add(o, KEY_IDENTITIES,
 			       json_object_new_int(store__identity_count(n->st)));

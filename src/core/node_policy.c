@@ -153,6 +153,8 @@ static int fill_cb(const struct snic_rec *r, void *ctx)
 	e->name = f->w->names[f->i];
 	e->identity = r->identity;
 	e->ip = r->ip;
+	e->has_ip6 = r->prefix6 != 0;
+	memcpy(e->ip6, r->ip6, sizeof(e->ip6));
 	e->labels = &f->w->labels[f->i];
 	e->ports = f->w->ports[f->i].p;
 	e->n_ports = f->w->ports[f->i].n;
@@ -438,7 +440,8 @@ static const struct pol_endpoint *find_ep(const struct world *w, const char *ref
 	bool by_ip = !ipv4_parse(ref, &ip);
 
 	for (size_t i = 0; i < w->neps; i++)
-		if (by_ip ? w->eps[i].ip == ip : !strcmp(w->eps[i].name, ref))
+		if (by_ip ? w->eps[i].ip == ip
+			  : !strcmp(w->eps[i].name, ref) || node_ep_has_ip6(&w->eps[i], ref))
 			return &w->eps[i];
 	return NULL;
 }
@@ -465,6 +468,7 @@ static json_object *ep_json(const struct pol_endpoint *e)
 	ipv4_format(e->ip, ip, sizeof(ip));
 	json_object_object_add(o, KEY_SNIC, json_object_new_string(e->name));
 	json_object_object_add(o, KEY_IP, json_object_new_string(ip));
+	node_ep_ip6_json(e, o);
 	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(e->identity));
 	for (size_t i = 0; i < e->labels->n; i++)
 		json_object_object_add(ls, e->labels->l[i].key,
@@ -546,6 +550,9 @@ int node__policy_trace(struct node *n, const char *src, const char *dst, const c
 		err = em_set(em, -ENOENT, "no SNIC named or addressed '%s'", s ? dst : src);
 		goto out;
 	}
+	err = node_trace_family(src, dst, &s, &d, &ws, &wd, em);
+	if (err)
+		goto out;
 	pol_eval(&prog, s, d, p, (uint16_t)dport, &v);
 	*out = json_object_new_object();
 	json_object_object_add(*out, KEY_SRC, ep_json(s));

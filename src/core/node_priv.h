@@ -7,6 +7,7 @@
 #include "core/node.h"
 #include "core/node_monitor.h"
 #include "lib/pool.h"
+#include "lib/pool6.h"
 
 #define SNIC_F_NO_GUARD 0x1
 #define SNIC_F_ROUTED	0x2 /* routed mode (no SNAT to the outside) */
@@ -18,6 +19,7 @@ struct node {
 	void *bep;
 	struct store *st;
 	struct pool *pool;
+	struct pool6 *pool6; /* NULL: no IPv6 (--pool6 none) */
 	struct cidr4 net;
 	bool guard;
 	bool policy_loaded; /* the datapath runs this daemon's compile */
@@ -79,6 +81,23 @@ int doc_undo_add(struct node *n, struct doc_undo *u, enum store_doc_kind kind, c
 		 const char *name);
 int doc_undo_apply(struct node *n, const struct doc_undo *u);
 void doc_undo_free(struct doc_undo *u);
+
+/* node_ip6.c: dual stack */
+int node_pool6_open(struct node *n, const struct node_opts *o, struct errmsg *em);
+int node_pick_ip6(struct node *n, const struct snic_req *req, struct snic_rec *r,
+		  struct errmsg *em);
+void node_release_ip6(struct node *n, const struct snic_rec *r);
+void node_ip6_json(const struct node *n, const struct snic_rec *r, json_object *o);
+void node_pool6_status_json(const struct node *n, json_object *o);
+/* policy trace (node_policy6.c): ref is ep's IPv6 address */
+struct pol_endpoint;
+bool node_ep_has_ip6(const struct pol_endpoint *ep, const char *ref);
+/* An IPv6 address given for either end makes the traced flow IPv6: both
+ * ends are then copied into ws / wd with v6 set (-EINVAL when one has no IPv6). */
+int node_trace_family(const char *src, const char *dst, const struct pol_endpoint **s,
+		      const struct pol_endpoint **d, struct pol_endpoint *ws,
+		      struct pol_endpoint *wd, struct errmsg *em);
+void node_ep_ip6_json(const struct pol_endpoint *e, json_object *o);
 
 void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
 			struct hyp_snic_hw *hw);

@@ -30,6 +30,10 @@ void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct h
 	memcpy(s->key, r->key, sizeof(s->key));
 	s->guard = !(r->flags & SNIC_F_NO_GUARD);
 	s->routed = r->flags & SNIC_F_ROUTED;
+	if (r->prefix6) {
+		memcpy(s->ip6, r->ip6, 16);
+		s->prefix6 = r->prefix6;
+	}
 	/* the netns must be the same one, not a new one under the same name */
 	if (!netns_open(r->netns, &fd) &&
 	    (netns_identity(fd, &dev, &ino) || dev != r->netns_dev || ino != r->netns_ino)) {
@@ -226,6 +230,9 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 		goto out;
 	have_ip = true;
 	mac_from_ipv4(r.ip, r.mac);
+	err = node_pick_ip6(n, req, &r, em);
+	if (err)
+		goto out;
 
 	err = record_begin(n, &r, &in_txn, em);
 	if (err)
@@ -271,6 +278,7 @@ out:
 		}
 		if (have_ip)
 			pool__release(n->pool, r.ip);
+		node_release_ip6(n, &r);
 	}
 	if (fd >= 0)
 		close(fd);

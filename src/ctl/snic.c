@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctl/ctl.h"
+#include "lib/addr6.h"
 #include "lib/labels.h"
 
 /* CNI owner "NETWORK/CONTAINERID/IFNAME", the container ID cut to 12 */
@@ -24,6 +25,7 @@ static const struct pr_col snic_cols[] = {
     {.key = KEY_NAME, .header = "NAME"},
     {.key = KEY_OWNER, .header = "OWNER", .text = owner_text},
     {.key = KEY_IP, .header = "IP"},
+    {.key = KEY_IP6, .header = "IP6"},
     {.key = KEY_MAC, .header = "MAC"},
     {.key = KEY_PORT, .header = "PORT"},
     {.key = KEY_IDENTITY, .header = "IDENTITY", .right = true},
@@ -40,6 +42,9 @@ static const struct pr_field snic_detail[] = {
     {KEY_IFNAME, "  ifname    %s\n", NULL},
     {KEY_IP, "  ip        %s", NULL},
     {KEY_GATEWAY, " via %s\n", NULL},
+    {KEY_IP6, "  ip6       %s", NULL},
+    {KEY_GATEWAY6, " via %s\n", NULL},
+    {KEY_LINK_LOCAL, "  link-local %s\n", NULL},
     {KEY_MAC, "  mac       %s\n", NULL},
     {KEY_PORT, "  port      %s", NULL},
     {KEY_PORT_IFINDEX, " (bridge netns ifindex %s)\n", NULL},
@@ -54,8 +59,12 @@ static const struct pr_field snic_detail[] = {
 static void snic_added_view(json_object *o)
 {
 	pr_members(NULL, o, NULL);
-	pr_text("snic %s: %s on %s in %s\n", jstr(o, KEY_NAME), jstr(o, KEY_IP),
-		jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
+	if (json_object_object_get_ex(o, KEY_IP6, NULL))
+		pr_text("snic %s: %s %s on %s in %s\n", jstr(o, KEY_NAME), jstr(o, KEY_IP),
+			jstr(o, KEY_IP6), jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
+	else
+		pr_text("snic %s: %s on %s in %s\n", jstr(o, KEY_NAME), jstr(o, KEY_IP),
+			jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
 }
 
 static int snic_add(struct ctl *c, const struct ctl_args *a)
@@ -70,8 +79,17 @@ static int snic_add(struct ctl *c, const struct ctl_args *a)
 	json_object_object_add(args, KEY_NETNS, json_object_new_string(ctl_opt(a, "netns")));
 	if ((v = ctl_opt(a, "ifname")))
 		json_object_object_add(args, KEY_IFNAME, json_object_new_string(v));
-	if ((v = ctl_opt(a, "ip")))
-		json_object_object_add(args, KEY_IP, json_object_new_string(v));
+	while ((v = ctl_opt_next(a, "ip", &i))) {
+		const char *key = ip_is_v6(v) ? KEY_IP6 : KEY_IP;
+
+		if (json_object_object_get_ex(args, key, NULL)) {
+			fprintf(stderr, "hyperctl: --ip: one address per family (%s given twice)\n",
+				ip_is_v6(v) ? "IPv6" : "IPv4");
+			goto usage;
+		}
+		json_object_object_add(args, key, json_object_new_string(v));
+	}
+	i = 0;
 	while ((v = ctl_opt_next(a, "label", &i)))
 		if (ctl_label_arg(labels, &check, v))
 			goto usage;
@@ -169,8 +187,9 @@ static const struct ctl_opt add_opts[] = {
      .help = "the interface's name in NETNS (default: eth0)"},
     {.name = "ip",
      .arg = "CIDR",
-     .help = "the address, e.g. 10.244.0.7/24 (default: the next free one of the "
-	     "pool)"},
+     .help = "an address, IPv4 or IPv6, at most one of each, e.g. 10.244.0.7/24 or "
+	     "fd00:1::7/64 (default: the next free one of the pool and of the IPv6 pool)",
+     .many = true},
     {.name = "label",
      .short_name = 'l',
      .arg = "KEY=VALUE",

@@ -106,6 +106,7 @@ static const struct pr_field status_fields[] = {
     {KEY_GATEWAY, ", gateway %s", NULL},
     {KEY_ADDRESSES_USED, ", %s", NULL},
     {KEY_ADDRESSES_TOTAL, "/%s addresses used\n", NULL},
+    {KEY_POOL6, "pool6      %s\n", NULL},
     {KEY_SNICS, "snics      %s", NULL},
     {KEY_IDENTITIES, ", identities %s", NULL},
     {KEY_GUARD, ", guard %s\n", pr_view_onoff},

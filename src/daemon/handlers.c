@@ -122,6 +122,7 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 	req.netns = daemon_arg_str(args, KEY_NETNS);
 	req.ifname = daemon_arg_str(args, KEY_IFNAME);
 	req.ip = daemon_arg_str(args, KEY_IP);
+	req.ip6 = daemon_arg_str(args, KEY_IP6);
 	req.owner = daemon_arg_str(args, KEY_OWNER);
 	{
 		json_object *r;

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--backend emu] [-v]\n"
+	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--pool6 CIDR|none] [--backend emu] [-v]\n"
 	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP] [--ct-quota N]\n"
 	    "                 [--cluster ENDPOINTS --node NAME [--node-addr IP]]\n"
 	    "                 [--big-tcp BYTES] [--events LIST] [--event-rate N] [--event-burst "
@@ -30,6 +30,8 @@ static void usage(FILE *f)
 	    "                 [--uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP]]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
+	    "  --pool6 CIDR|none  IPv6 pool (/48-/120), fixed at creation; default: a new\n"
+	    "                   unique local /64 (RFC 4193; none with --cluster); none: IPv4 only\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
 	    "  --api-group GROUP  members of GROUP (name or GID) may use the API too: socket\n"
 	    "                   mode 0660 with that group (default: root only, mode 0600)\n"
@@ -197,6 +199,7 @@ enum {
 	OPT_UPLINK,
 	OPT_UPLINK_ADDR,
 	OPT_UPLINK_GW,
+	OPT_POOL6,
 };
 
 static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon *d,
@@ -205,6 +208,7 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	static const struct option opts[] = {
 	    {"instance", required_argument, NULL, 'i'},
 	    {"pool", required_argument, NULL, 'p'},
+	    {"pool6", required_argument, NULL, OPT_POOL6},
 	    {"backend", required_argument, NULL, 'b'},
 	    {"no-guard", no_argument, NULL, 'G'},
 	    {"reconcile-ms", required_argument, NULL, 'r'},
@@ -264,6 +268,9 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			if (pool_host_bits(&o->pool, optarg))
 				return -EINVAL;
 			o->pool_set = true;
+			break;
+		case OPT_POOL6: /* checked by node__open, which names what is wrong */
+			o->pool6 = optarg;
 			break;
 		case 'b':
 			o->backend = optarg;
@@ -357,6 +364,9 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			"hyperiond: --cluster and --node go together (--node-addr with them)\n");
 		return -EINVAL;
 	}
+	/* the overlay carries IPv4 only: a cluster node is IPv4 unless asked */
+	if (d->cluster_opts.endpoints && !o->pool6)
+		o->pool6 = "none";
 	if (d->cluster_opts.endpoints && o->pool_set) {
 		fprintf(stderr,
 			"hyperiond: with --cluster the pool is the node's block: no --pool\n");

@@ -13,6 +13,7 @@
 #define KEY_NETNS  "netns"
 #define KEY_IFNAME "ifname"
 #define KEY_IP	   "ip"
+#define KEY_IP6	   "ip6" /* a SNIC's IPv6 address: ADDR/N */
 #define KEY_LABELS "labels"
 #define KEY_OWNER  "owner"
 #define KEY_TEXT   "text"
@@ -30,6 +31,8 @@
 
 /* a SNIC: name, netns, ifname, ip, then these, labels and owner */
 #define KEY_GATEWAY	 "gateway"
+#define KEY_GATEWAY6	 "gateway6"
+#define KEY_LINK_LOCAL	 "link_local"
 #define KEY_MAC		 "mac"
 #define KEY_PORT_IFINDEX "port_ifindex"
 #define KEY_IFINDEX	 "ifindex"
@@ -47,6 +50,8 @@
 #define KEY_PIN_ROOT	      "pin_root"
 #define KEY_SOCKET	      "socket"
 #define KEY_POOL	      "pool"
+#define KEY_POOL6	      "pool6" /* an IPv6 CIDR or "none" */
+#define KEY_ADDRESSES6_USED   "addresses6_used"
 #define KEY_ADDRESSES_USED    "addresses_used"
 #define KEY_ADDRESSES_TOTAL   "addresses_total"
 #define KEY_SNICS	      "snics"

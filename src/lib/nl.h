@@ -51,6 +51,16 @@ int nl__link_set_master(struct nl *nl, uint32_t ifindex, uint32_t master);
 /* The nsid this socket's netns uses for netns_fd (-1: none assigned). */
 int nl__netns_id(struct nl *nl, int netns_fd, int32_t *nsid);
 
+/* nl6.c: IPv6. flags: IFA_F_NODAD, IFA_F_OPTIMISTIC (netlink's IFA_FLAGS) */
+int nl__addr6_add(struct nl *nl, uint32_t ifindex, const uint8_t addr[16], uint8_t prefix,
+		  uint32_t flags);
+/* The IFA_F_* flags of the address (IFA_F_TENTATIVE, IFA_F_DADFAILED, ...); -ENOENT: none. */
+int nl__addr6_flags(struct nl *nl, uint32_t ifindex, const uint8_t addr[16], uint8_t prefix,
+		    uint32_t *flags);
+int nl__route6_default_add(struct nl *nl, uint32_t ifindex, const uint8_t gw[16]);
+/* 1 when a default route via gw on ifindex exists (ifindex 0: any default route). */
+int nl__route6_default_has(struct nl *nl, uint32_t ifindex, const uint8_t gw[16]);
+
 /* nl_link.c: what moving an interface between namespaces needs */
 struct nl_route {
 	uint32_t dst; /* host order */

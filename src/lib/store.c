@@ -8,6 +8,7 @@
 #include "lib/store.h"
 #include "lib/store_priv.h"
 #include "lib/addr.h"
+#include "lib/addr6.h"
 #include "lib/log.h"
 
 #define HYP_IDENTITY_FIRST 256
@@ -74,9 +75,15 @@ static int add_column(struct store *s, const char *col, char **msg)
 	return sqlite3_exec(s->db, sql, NULL, NULL, msg);
 }
 
+/* IPv6 (dual stack): the address as text ('' none), unique when set. */
 static int schema_upgrade(struct store *s, char **msg)
 {
-	return add_column(s, "hw", msg) || add_column(s, "ports", msg);
+	return add_column(s, "hw", msg) || add_column(s, "ports", msg) ||
+	       add_column(s, "ip6", msg) || add_column(s, "prefix6", msg) ||
+	       sqlite3_exec(s->db,
+			    "CREATE UNIQUE INDEX IF NOT EXISTS snics_ip6 ON snics(ip6)"
+			    " WHERE ip6 != ''",
+			    NULL, NULL, msg);
 }
 
 int store__open(const char *path, struct store **out)
@@ -176,7 +183,7 @@ int store__meta_set(struct store *s, const char *key, const char *val)
 
 #define SNIC_COLS                                                                                  \
 	"id, name, netns, netns_dev, netns_ino, ifname, ip, prefix, mac, labels, identity, key,"   \
-	" flags, owner, created, hw, ports"
+	" flags, owner, created, hw, ports, ip6, prefix6"
 
 static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 {
@@ -198,19 +205,25 @@ static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 	r->created = sqlite3_column_int64(st, 14);
 	snprintf(r->hw, sizeof(r->hw), "%s", sqlite3_column_text(st, 15));
 	snprintf(r->ports, sizeof(r->ports), "%s", sqlite3_column_text(st, 16));
+	if (!ipv6_parse((const char *)sqlite3_column_text(st, 17), r->ip6))
+		r->prefix6 = (uint8_t)atoi((const char *)sqlite3_column_text(st, 18));
 }
 
 int store__snic_insert(struct store *s, struct snic_rec *r)
 {
 	sqlite3_stmt *st;
-	char mac[18], key[33];
+	char mac[18], key[33], ip6[IP6_STRLEN] = "", prefix6[4] = "";
 	int err;
 
+	if (r->prefix6) {
+		ipv6_format(r->ip6, ip6, sizeof(ip6));
+		snprintf(prefix6, sizeof(prefix6), "%u", r->prefix6);
+	}
 	err =
 	    store_prepare(s,
 			  "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
-			  " mac, labels, identity, key, flags, owner, created, hw, ports)"
-			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  " mac, labels, identity, key, flags, owner, created, hw, ports, ip6,"
+			  " prefix6) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			  &st);
 	if (err)
 		return err;
@@ -232,6 +245,8 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 	sqlite3_bind_int64(st, 14, r->created);
 	sqlite3_bind_text(st, 15, r->hw, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 16, r->ports, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, ip6, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 18, prefix6, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		err = store_sql_err(s, "snic insert");
 	else
@@ -305,6 +320,14 @@ int store__snic_get(struct store *s, const char *name, struct snic_rec *r)
 int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *r)
 {
 	return get_one(s, "ip = ?", NULL, ip, r);
+}
+
+int store__snic_by_ip6(struct store *s, const uint8_t ip6[16], struct snic_rec *r)
+{
+	char buf[IP6_STRLEN];
+
+	ipv6_format(ip6, buf, sizeof(buf));
+	return get_one(s, "ip6 = ?", buf, 0, r);
 }
 
 int store__snic_by_id(struct store *s, int64_t id, struct snic_rec *r)

@@ -29,6 +29,8 @@ struct snic_rec {
 	int64_t created;
 	char hw[STORE_HW_MAX]; /* what the backend made: its own string, stored unread */
 	char ports[1024];      /* the named ports it declares, canonical (lib/named_ports.h) */
+	uint8_t ip6[16];       /* network order; zero with prefix6 0: no IPv6 */
+	uint8_t prefix6;
 };
 
 typedef int (*store_snic_cb)(const struct snic_rec *rec, void *ctx);
@@ -49,6 +51,8 @@ int store__snic_update_hw(struct store *s, const struct snic_rec *rec);
 int store__snic_delete(struct store *s, int64_t id);
 int store__snic_get(struct store *s, const char *name, struct snic_rec *rec);
 int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *rec);
+/* by the IPv6 address (network order) */
+int store__snic_by_ip6(struct store *s, const uint8_t ip6[16], struct snic_rec *rec);
 int store__snic_by_id(struct store *s, int64_t id, struct snic_rec *rec);
 int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *rec);
 int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx);

@@ -10,7 +10,7 @@
  *  - a peer podSelector alone means pods of the policy's namespace,
  *    namespaceSelector alone every pod of the matching namespaces, both
  *    together matching pods in matching namespaces; ipBlock the endpoints
- *    whose IPv4 is in cidr and in no except (an IPv6 block: none); no
+ *    whose address of the block's family is in cidr and in no except; no
  *    peers means any peer;
  *  - no ports means every protocol and port;
  *  - a named port resolves against the ports the selected endpoint
@@ -194,7 +194,7 @@ static bool same_key(const struct pol_entry *a, const struct pol_entry *b)
 {
 	return a->dir == b->dir && a->kind == b->kind && a->proto == b->proto &&
 	       a->port_bits == b->port_bits && a->local_id == b->local_id && a->peer == b->peer &&
-	       a->port == b->port;
+	       a->port == b->port && !memcmp(a->peer6, b->peer6, sizeof(a->peer6));
 }
 
 static uint32_t entry_hash(const struct pol_entry *e)
@@ -204,7 +204,7 @@ static uint32_t entry_hash(const struct pol_entry *e)
 	    (uint64_t)e->dir << 56 | (uint64_t)e->kind << 48 | (uint64_t)e->proto << 40 |
 		(uint64_t)e->port_bits << 32 | e->port,
 	    e->local_id,
-	    e->peer,
+	    e->peer ^ ((uint64_t)e->peer6[2] << 32 | e->peer6[3]),
 	};
 
 	for (int i = 0; i < 3; i++) {
@@ -391,16 +391,15 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 	bool egress = e.dir == HYP_DIR_EGRESS;
 	int err = 0;
 
-	if (p->ip_block && p->ipv6)
-		return 0; /* endpoints have IPv4 addresses only */
-	if (p->ip_block) {
-		e.kind = HYP_PEER_IPV4;
+	if (p->ip_block) { /* one entry per endpoint address of the block's family in it */
+		e.kind = p->ipv6 ? HYP_PEER_IPV6 : HYP_PEER_IPV4;
 		for (size_t i = 0; !err && i < k->neps; i++) {
-			if (!ip_selected(p, k->eps[i].ip))
+			if (p->ipv6 ? !pol_ip6_selected(p, &k->eps[i]) : !ip_selected(p, k->eps[i].ip))
 				continue;
 			struct decl w = {.ep = &k->eps[i]};
 
-			e.peer = k->eps[i].ip;
+			e.peer = p->ipv6 ? 0 : k->eps[i].ip;
+			memcpy(e.peer6, k->eps[i].ip6, p->ipv6 ? sizeof(e.peer6) : 0);
 			err = emit_ports(k, e, r, egress ? &w : local, false);
 		}
 		return err;

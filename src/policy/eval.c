@@ -3,7 +3,8 @@
  * The datapath's policy check in userspace, for `policy trace` and tests.
  * For a new flow src -> dst: if src's identity is egress-enforced, an
  * egress entry of src's identity must match, looked up as the datapath
- * does: peer identity, then any peer, then peer IPv4; each lookup is a
+ * does: peer identity, then any peer, then the peer's address (IPv4, or
+ * IPv6 for an IPv6 flow: its own ipBlock table); each lookup is a
  * longest-prefix match over protocol and destination port (protocol 0
  * entries match any packet, port_bits compare the top bits of the port).
  * Then the same for dst's ingress with src as the peer.
@@ -42,7 +43,8 @@ static bool entry_matches(const struct pol_entry *e, uint8_t proto, uint16_t dpo
 
 /* One LPM lookup: the longest matching entry of (dir, kind, local, peer), or NULL. */
 static const struct pol_entry *lookup(const struct pol_program *p, uint8_t dir, uint8_t kind,
-				      uint32_t local, uint32_t peer, uint8_t proto, uint16_t dport)
+				      uint32_t local, uint32_t peer, const uint32_t *peer6,
+				      uint8_t proto, uint16_t dport)
 {
 	const struct pol_entry *best = NULL;
 
@@ -50,7 +52,8 @@ static const struct pol_entry *lookup(const struct pol_program *p, uint8_t dir, 
 		const struct pol_entry *e = &p->entries[i];
 
 		if (e->dir != dir || e->kind != kind || e->local_id != local || e->peer != peer ||
-		    !entry_matches(e, proto, dport))
+		    !entry_matches(e, proto, dport) ||
+		    (kind == HYP_PEER_IPV6 && memcmp(e->peer6, peer6, sizeof(e->peer6))))
 			continue;
 		if (!best || entry_prefix(e) > entry_prefix(best))
 			best = e;
@@ -65,11 +68,14 @@ static uint32_t side_rule(const struct pol_program *p, uint8_t dir,
 {
 	const struct pol_entry *e;
 
-	e = lookup(p, dir, HYP_PEER_IDENTITY, local->identity, peer->identity, proto, dport);
+	e = lookup(p, dir, HYP_PEER_IDENTITY, local->identity, peer->identity, NULL, proto, dport);
 	if (!e)
-		e = lookup(p, dir, HYP_PEER_IDENTITY, local->identity, HYP_PEER_ANY, proto, dport);
-	if (!e)
-		e = lookup(p, dir, HYP_PEER_IPV4, local->identity, peer->ip, proto, dport);
+		e = lookup(p, dir, HYP_PEER_IDENTITY, local->identity, HYP_PEER_ANY, NULL, proto,
+			   dport);
+	if (!e && peer->v6)
+		e = lookup(p, dir, HYP_PEER_IPV6, local->identity, 0, peer->ip6, proto, dport);
+	else if (!e)
+		e = lookup(p, dir, HYP_PEER_IPV4, local->identity, peer->ip, NULL, proto, dport);
 	return e ? e->rule_id : 0;
 }
 

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <hyperion/abi.h>
 
@@ -16,7 +17,9 @@
 static bool peer_matches(const struct pol_entry *e, const struct pol_endpoint *peer)
 {
 	if (e->kind == HYP_PEER_IPV4)
-		return e->peer == peer->ip;
+		return !peer->v6 && e->peer == peer->ip;
+	if (e->kind == HYP_PEER_IPV6)
+		return peer->v6 && !memcmp(e->peer6, peer->ip6, sizeof(e->peer6));
 	return e->peer == HYP_PEER_ANY || e->peer == peer->identity;
 }
 

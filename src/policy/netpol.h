@@ -67,6 +67,9 @@ extern const struct doc_kind pol_kind;
 extern const struct port_dialect pol_ports; /* TCP, UDP, SCTP; Kubernetes' wording */
 
 struct vctx;
+/* An IPv6 ipBlock p selects ep: ep has an IPv6 address in cidr6 and in no except6
+ * (compile6.c). */
+bool pol_ip6_selected(const struct pol_peer *p, const struct pol_endpoint *ep);
 /* The ipBlock of peer p into out (netpol_cidr.c). */
 int netpol_parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out);
 

@@ -3,8 +3,8 @@
  * NetworkPolicy ipBlock peers: cidr and except in either family, checked
  * as the Kubernetes API server checks them (StrictIPCIDRValidation: no
  * host bits, no leading zeros, no IPv4-mapped IPv6; every except strictly
- * inside the cidr and of its family). IPv6 blocks are valid and match
- * nothing here (a warning says so).
+ * inside the cidr and of its family). An IPv6 block selects endpoints by
+ * their IPv6 address (dual stack), an IPv4 block by their IPv4 one.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -209,10 +209,6 @@ int netpol_parse_ipblock(struct vctx *c, json_object *p, struct pol_peer *out)
 		out->cidr6 = vc_strdup(c, cidr.text6);
 		if (!out->cidr6)
 			return -ENOMEM;
-		vc_warn(c, yj_key_line(ib, "cidr"),
-			"cidr %s is IPv6: Hyperion carries IPv4 only, so this peer matches "
-			"nothing",
-			cidr.text6);
 	}
 	return parse_except(c, ib, &cidr, out);
 }

@@ -54,6 +54,9 @@ struct pol_endpoint {
 	const char *name; /* SNIC name, for trace output */
 	uint32_t identity;
 	uint32_t ip; /* host order */
+	uint32_t ip6[4]; /* network order, when has_ip6 */
+	bool has_ip6;
+	bool v6; /* pol_eval, pol_explain: the flow is IPv6 (an ipBlock peer matches ip6) */
 	const struct labels *labels;
 	/* the named ports it declares (a rule's named port resolves against them) */
 	const struct named_port *ports;
@@ -63,7 +66,7 @@ struct pol_endpoint {
 /* One LPM entry; see struct hyp_policy_key in include/hyperion/abi.h. */
 struct pol_entry {
 	uint8_t dir;	   /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
-	uint8_t kind;	   /* HYP_PEER_IDENTITY / HYP_PEER_IPV4 */
+	uint8_t kind;	   /* HYP_PEER_IDENTITY / HYP_PEER_IPV4 / HYP_PEER_IPV6 */
 	uint8_t proto;	   /* 0: any protocol (then port_bits is 0) */
 	uint8_t port_bits; /* 0: any port, 16: exactly port, else prefix bits */
 	uint32_t local_id; /* identity of the selected endpoints */

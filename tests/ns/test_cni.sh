@@ -10,11 +10,12 @@
 # address, route or endpoint map entry; GC removes exactly the attachments
 # not listed (and none of another network); labels come from the config
 # (which wins), CNI_ARGS (the namespace) and the pod's args and
-# runtimeConfig; named ports from the pod's args (ports, cni.ports); 20
+# runtimeConfig; named ports from the pod's args (ports, cni.ports); the
+# result carries both families (dual stack) and DEL releases both; 20
 # concurrent ADDs then DELs leak nothing (interface, address, store row,
 # map entry, link pin).
 . "$(dirname "$0")/lib.sh"
-plan 152
+plan 153
 
 CNI=$BUILD/hyperion
 INST=cn-$UNIQ
@@ -23,6 +24,7 @@ POOL=10.78.0
 # no periodic reconcile: CHECK must see tampering before anything repairs it
 start_daemon "$INST" --pool $POOL.0/24 --reconcile-ms 3600000 || finish
 PINS=/sys/fs/bpf/hyperion/$INST
+GW6=$(hctl -j status | jq -r .gateway6) # dual stack: the instance's own ULA /64
 ERR=/tmp/hyp-cni-err.$$
 on_exit "rm -f $ERR"
 
@@ -73,9 +75,9 @@ owner_row() { # CID [NET] -> the SNIC JSON of that attachment
 
 # Anything of the instance that outlives its attachments
 leaks() {
-	hctl -j status | jq -r 'select(.snics != 0 or .addresses_used != 0) | "status: \(.snics) snics, \(.addresses_used) addresses"'
+	hctl -j status | jq -r 'select(.snics != 0 or .addresses_used != 0 or .addresses6_used != 0) | "status: \(.snics) snics, \(.addresses_used) addresses, \(.addresses6_used) IPv6"'
 	local m c
-	for m in hyp_endpoints hyp_ports hyp_guards; do
+	for m in hyp_endpoints hyp_ports hyp_guards hyp_endpoints6 hyp_ports6; do
 		c=$(map_count $m)
 		[ "$c" = 0 ] || echo "map $m: $c entries"
 	done
@@ -103,19 +105,25 @@ for v in 1.0.0 1.1.0; do
 	C=$(conf "$v")
 	expect_ok "ADD ($v)" one ADD "$cid" eth0 "/run/netns/$ns" "$C"
 	RES=$OUT
-	check "ADD ($v): result in $v: eth0 in the netns, address, gateway, route, dns" jq -e \
-		--arg v "$v" --arg sb "/run/netns/$ns" --arg p "$POOL." '
+	check "ADD ($v): result in $v: eth0 in the netns, both families' addresses, gateways, routes, dns" jq -e \
+		--arg v "$v" --arg sb "/run/netns/$ns" --arg p "$POOL." --arg g6 "$GW6" '
 		.cniVersion == $v and (.interfaces | length) == 1 and .interfaces[0].name == "eth0" and
 		.interfaces[0].sandbox == $sb and (.interfaces[0].mac | test("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")) and
-		(.ips | length) == 1 and .ips[0].interface == 0 and (.ips[0].address | startswith($p)) and
+		(.ips | length) == 2 and .ips[0].interface == 0 and (.ips[0].address | startswith($p)) and
 		(.ips[0].address | endswith("/24")) and .ips[0].gateway == ($p + "1") and
-		.routes == [{"dst": "0.0.0.0/0", "gw": ($p + "1")}] and .dns == {} and (has("version") | not)' \
+		.ips[1].interface == 0 and .ips[1].gateway == $g6 and
+		(.ips[1].address | startswith($g6 | rtrimstr("1")) and endswith("/64")) and
+		.routes == [{"dst": "0.0.0.0/0", "gw": ($p + "1")}, {"dst": "::/0", "gw": $g6}] and
+		.dns == {} and (has("version") | not)' \
 		<<<"$RES"
 	IP=$(jq -r '.ips[0].address' <<<"$RES") MAC=$(jq -r '.interfaces[0].mac' <<<"$RES")
-	check "ADD ($v): the netns has eth0 with that MAC, address and default route" bash -c "
+	IP6=$(jq -r '.ips[1].address' <<<"$RES")
+	check "ADD ($v): the netns has eth0 with that MAC, both addresses and default routes" bash -c "
 		ip -n $ns -j link show eth0 | jq -e '.[0].address == \"$MAC\" and .[0].operstate != \"DOWN\"' &&
 		ip -n $ns -o addr show dev eth0 | grep -q ' $IP ' &&
-		ip -n $ns route show default | grep -q 'via $POOL.1 dev eth0'"
+		ip -n $ns -o -6 addr show dev eth0 | grep -q ' $IP6 ' &&
+		ip -n $ns route show default | grep -q 'via $POOL.1 dev eth0' &&
+		ip -n $ns -6 route show default | grep -q 'via $GW6 dev eth0'"
 	check "ADD ($v): the daemon records it under NETWORK/CONTAINERID/IFNAME" \
 		bash -c "[ -n \"\$1\" ]" _ "$(owner_row "$cid")"
 	expect_ok "CHECK ($v) with prevResult" empty CHECK "$cid" eth0 "/run/netns/$ns" \
@@ -410,6 +418,7 @@ wait "${pids[@]}" # not the daemons
 note "20 parallel ADDs took $((($(date +%s%N) - start) / 1000000)) ms"
 check "all 20 ADDs succeeded" bash -c "[ \"\$(cat $D/rc* | sort -u)\" = 0 ]"
 check "20 distinct addresses" bash -c "[ \$(cat $D/out* | jq -r '.ips[0].address' | sort -u | wc -l) -eq $N ]"
+check "20 distinct IPv6 addresses" bash -c "[ \$(cat $D/out* | jq -r '.ips[1].address' | sort -u | wc -l) -eq $N ]"
 check "20 store rows, 20 endpoint entries" bash -c \
 	"[ \$($HYPERCTL --instance $INST -j status | jq .snics) -eq $N ] && [ \$(bpftool map dump pinned $PINS/hyp_endpoints -j | jq length) -eq $N ]"
 check "cc1 reaches cc$N" ping_ok "cc1-$UNIQ" "$(jq -r '.ips[0].address' "$D/out$N" | cut -d/ -f1)"

@@ -4,7 +4,7 @@
  * a direction outside policyTypes are ignored, egress: [] does not add
  * Egress to the default policyTypes, empty and null from/to/ports and
  * rules allow all, null and missing selectors decode as Kubernetes
- * decodes them, an IPv6 ipBlock matches nothing; each next to its twin.
+ * decodes them, an IPv6 ipBlock matches no endpoint without IPv6; each next to its twin.
  */
 #include "policy_world_fixture.h"
 
@@ -229,8 +229,9 @@ static void test_null_selectors(void **state)
 }
 
 /*
- * An IPv6 ipBlock matches no endpoint (IPv4 only here): a rule whose only
- * peer it is allows nobody; it never becomes "every peer".
+ * An IPv6 ipBlock matches no endpoint without an IPv6 address (none has one
+ * in this world): a rule whose only peer it is allows nobody; it never
+ * becomes "every peer" (test_policy_compile_ip6.c: endpoints with IPv6).
  */
 static void test_ipv6_block_matches_nothing(void **state)
 {
