@@ -26,12 +26,11 @@
 #include "lib/inspect.h"
 #include "lib/reset.h"
 #include "lib/forward.h"
-#include "lib/maps_ip6.h"
+#include "lib/ingress6.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("tc")
-int hyp_port_ingress(struct __sk_buff *skb)
+static __noinline int port_pipeline(struct __sk_buff *skb)
 {
 	struct pkt_ctx ctx = {.skb = skb};
 	int err;
@@ -94,6 +93,16 @@ int hyp_port_ingress(struct __sk_buff *skb)
 		err = -err;
 	}
 	return drop(&ctx, err);
+}
+
+/* IPv6 frames go to their own pipeline (ingress6.h), with its own stack;
+ * when it is not there, the IPv4 one drops them (ipv6). */
+SEC("tc")
+int hyp_port_ingress(struct __sk_buff *skb)
+{
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		ingress6_go(skb);
+	return port_pipeline(skb);
 }
 
 /*

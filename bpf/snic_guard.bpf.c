@@ -12,6 +12,7 @@
 #include "lib/counters.h"
 #include "lib/stamp.h"
 #include "lib/events.h"
+#include "lib/guard6.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -77,7 +78,7 @@ static __always_inline int check_source(struct __sk_buff *skb, const struct hyp_
 			return HYP_DROP_MALFORMED;
 		if (err)
 			return HYP_DROP_ARP_UNSUPPORTED;
-		if (!mac_eq(arp->sha, g->mac) || arp->spa != g->ip)
+		if (!mac_eq(arp->sha, g->mac) || arp->spa != g->ip || !g->ip)
 			return HYP_DROP_ARP_SPOOF;
 		return 0;
 	}
@@ -86,7 +87,7 @@ static __always_inline int check_source(struct __sk_buff *skb, const struct hyp_
 		return HYP_DROP_MALFORMED;
 	if (err == -2)
 		return HYP_DROP_IP_OPTIONS;
-	if (ip->saddr != g->ip)
+	if (ip->saddr != g->ip || !g->ip) /* ip 0: an IPv6-only SNIC */
 		return HYP_DROP_SPOOFED_SRC_IP;
 	return 0;
 }
@@ -117,7 +118,8 @@ int hyp_guard_egress(struct __sk_buff *skb)
 	case FRAME_VLAN:
 		return guard_drop(skb, g->snic_id, HYP_DROP_VLAN);
 	case FRAME_IPV6:
-		return guard_drop(skb, g->snic_id, HYP_DROP_IPV6);
+		reason = guard6_check(skb, g, bpf_map_lookup_elem(&hyp_guards6, &k), eth, l3, c.end);
+		return reason ? guard_drop(skb, g->snic_id, reason) : TC_ACT_OK;
 	case FRAME_LLDP:
 		return guard_drop(skb, g->snic_id, HYP_DROP_LLDP);
 	default:

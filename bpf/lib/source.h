@@ -17,11 +17,11 @@ static __always_inline int source_stage(struct pkt_ctx *ctx)
 	if (!mac_eq(ctx->eth->h_source, port->mac))
 		return HYP_DROP_SPOOFED_SRC_MAC;
 	if (ctx->frame == FRAME_ARP) {
-		if (!mac_eq(ctx->arp->sha, port->mac) || ctx->arp->spa != port->ip)
+		if (!mac_eq(ctx->arp->sha, port->mac) || ctx->arp->spa != port->ip || !port->ip)
 			return HYP_DROP_ARP_SPOOF;
 		return 0;
 	}
-	if (ctx->ip->saddr != port->ip)
+	if (ctx->ip->saddr != port->ip || !port->ip) /* ip 0: an IPv6-only SNIC */
 		return HYP_DROP_SPOOFED_SRC_IP;
 	return 0;
 }

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Conntrack for IPv6 (conntrack.h for the model): the same states,
+ * timeouts, TCP state machine and per-owner quota, in the table of IPv6
+ * flows (hyp_ct6). ICMPv6 echo plays ICMP echo's part. No early drop of
+ * unreplied entries when the table is full (the IPv4 table's sample is
+ * IPv4 keys): a full hyp_ct6 refuses new IPv6 flows (ct-full), while the
+ * quota still keeps one endpoint to its share.
+ */
+#ifndef HYP_BPF_CT6_H
+#define HYP_BPF_CT6_H
+
+#include "pipeline6.h"
+#include "conntrack.h"
+
+#define ICMP6_ECHO	 128
+#define ICMP6_ECHO_REPLY 129
+
+static __always_inline void ct6_reverse(const struct hyp_ct6_key *k, struct hyp_ct6_key *r)
+{
+	__builtin_memset(r, 0, sizeof(*r));
+	ip6_copy(r->saddr, k->daddr);
+	ip6_copy(r->daddr, k->saddr);
+	r->sport = k->dport;
+	r->dport = k->sport;
+	r->proto = k->proto;
+}
+
+/* ICMPv6 times as ICMP (hyp_ct_timeout knows protocol 1). */
+static __always_inline __u64 ct6_timeout(const struct hyp_ct_val *v, __u8 proto)
+{
+	return hyp_ct_timeout(proto == NH_ICMPV6 ? IPPROTO_ICMP : proto, v->state) * NS;
+}
+
+static __always_inline void ct6_delete(const struct hyp_ct6_key *k, __u32 owner)
+{
+	__u32 *c;
+
+	if (bpf_map_delete_elem(&hyp_ct6, k))
+		return;
+	c = bpf_map_lookup_elem(&hyp_ct_owners, &owner);
+	if (c)
+		__sync_fetch_and_sub(c, 1);
+}
+
+static __always_inline int ct6_may_start(const struct pkt6 *c)
+{
+	if (c->key.proto == IPPROTO_TCP)
+		return (c->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
+	if (c->key.proto == NH_ICMPV6)
+		return c->icmp_type == ICMP6_ECHO;
+	return 1;
+}
+
+/* As ct_lookup_stage: the entry (NULL: new), the direction, whether policy decides. */
+static __always_inline int ct6_lookup_stage(struct pkt6 *c)
+{
+	struct hyp_ct6_key rkey;
+	__u64 now = bpf_ktime_get_ns();
+	struct hyp_ct_val *v;
+	int reply = 0;
+
+	v = bpf_map_lookup_elem(&hyp_ct6, &c->key);
+	if (!v) {
+		ct6_reverse(&c->key, &rkey);
+		v = bpf_map_lookup_elem(&hyp_ct6, &rkey);
+		reply = v != NULL;
+	}
+	if (v && now > v->last_seen && now - v->last_seen > ct6_timeout(v, c->key.proto)) {
+		if (reply)
+			ct6_delete(&rkey, v->owner);
+		else
+			ct6_delete(&c->key, v->owner);
+		v = NULL;
+		reply = 0;
+	}
+	if (v && !reply && c->key.proto == IPPROTO_TCP &&
+	    (c->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN &&
+	    v->state >= HYP_CT_ESTABLISHED && v->state <= HYP_CT_CLOSING) {
+		ct6_delete(&c->key, v->owner);
+		v = NULL;
+	}
+	c->now = now;
+	c->ct = v;
+	c->reply = (__u8)reply;
+	if (!v) {
+		c->check = 1;
+		return ct6_may_start(c) ? 0 : HYP_DROP_CT_INVALID;
+	}
+	if (c->key.proto == NH_ICMPV6 && c->icmp_type != (reply ? ICMP6_ECHO_REPLY : ICMP6_ECHO))
+		return HYP_DROP_CT_INVALID;
+	c->check = v->rev != c->rev;
+	return 0;
+}
+
+/* A new entry, charged to owner (ct_charge's rules); 0 or a drop reason. */
+static __noinline int ct6_create(const struct hyp_ct6_key *key, __u64 now, __u32 rev, __u32 owner,
+				 __u32 quota)
+{
+	struct hyp_ct_val nv;
+	__u32 *held;
+	int err;
+
+	if (!key)
+		return HYP_DROP_CT_FULL;
+	held = ct_owner_count(owner);
+	if (!held)
+		return HYP_DROP_CT_FULL;
+	if (__sync_fetch_and_add(held, 1) >= quota) {
+		__sync_fetch_and_sub(held, 1);
+		return HYP_DROP_CT_QUOTA;
+	}
+	__builtin_memset(&nv, 0, sizeof(nv));
+	nv.last_seen = now;
+	nv.packets = 1;
+	nv.rev = rev;
+	nv.state = key->proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
+	nv.owner = owner;
+	err = (int)bpf_map_update_elem(&hyp_ct6, key, &nv, BPF_NOEXIST);
+	if (err)
+		__sync_fetch_and_sub(held, 1);
+	return err == -E2BIG ? HYP_DROP_CT_FULL : 0;
+}
+
+/* As ct_commit_stage. */
+static __always_inline int ct6_commit_stage(struct pkt6 *c)
+{
+	struct hyp_ct_val *v = c->ct;
+	struct hyp_ct6_key k;
+	__u32 quota = c->cfg->ct_quota ? c->cfg->ct_quota : HYP_CT_QUOTA_DEFAULT;
+	int reason;
+
+	if (!v)
+		return ct6_create(&c->key, c->now, c->rev, c->port->snic_id, quota);
+	if (c->check)
+		v->rev = c->rev;
+	if (c->key.proto == IPPROTO_TCP) {
+		reason = ct_tcp(v, c->tcp_flags, c->reply);
+		if (reason)
+			return reason;
+		if (c->tcp_flags & TCP_RST) {
+			if (c->reply)
+				ct6_reverse(&c->key, &k);
+			else
+				k = c->key;
+			ct6_delete(&k, v->owner);
+			return 0;
+		}
+	} else if (c->reply) {
+		v->state = HYP_CT_REPLIED;
+	}
+	v->last_seen = c->now;
+	v->packets++;
+	return 0;
+}
+
+#endif /* HYP_BPF_CT6_H */

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Destination and flow of an IPv6 packet (dest.h, flow.h, related.h for
+ * the IPv4 model): a known endpoint on another port, unicast; the flow's
+ * ports or ICMPv6 echo id; an ICMPv6 error passes only about a tracked
+ * flow of its two ends. Multicast, link-local and gateway destinations,
+ * unknown pool addresses and the sender's own port are dropped; an
+ * address outside the pool too (ip6-outside): no NAT66, no routed IPv6
+ * uplink, no overlay for IPv6.
+ */
+#ifndef HYP_BPF_FLOW6_H
+#define HYP_BPF_FLOW6_H
+
+#include "pipeline6.h"
+#include "ct6.h"
+
+/* Before the stamp stage (it tells a missing stamp by the endpoint's MAC). */
+static __always_inline void dest6_lookup(struct pkt6 *c)
+{
+	struct hyp_ep6_key k;
+
+	ip6_copy(k.ip, c->ip6->daddr);
+	c->ep = bpf_map_lookup_elem(&hyp_endpoints6, &k);
+}
+
+/* daddr in the pool (prefixlen <= 128) */
+static __always_inline int ip6_in_pool(const struct hyp_config6 *g, const __u32 *a)
+{
+	__u32 plen = g->prefixlen;
+
+#pragma unroll
+	for (int i = 0; i < 4; i++) {
+		__u32 bits = plen > 32 ? 32 : plen, mask;
+
+		if (!bits)
+			return 1;
+		mask = bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits);
+		if ((bpf_ntohl(a[i]) & mask) != (bpf_ntohl(g->net[i]) & mask))
+			return 0;
+		plen -= bits;
+	}
+	return 1;
+}
+
+static __always_inline int dest6_stage(struct pkt6 *c)
+{
+	const __u32 *d = c->ip6->daddr;
+
+	if (ip6_is_mcast(d))
+		return HYP_DROP_IP6_MCAST;
+	if (ip6_eq(d, c->cfg6->gw_ip) || ip6_eq(d, c->cfg6->gw_ll))
+		return HYP_DROP_TO_GATEWAY;
+	if (ip6_is_linklocal(d))
+		return HYP_DROP_IP6_LINKLOCAL;
+	if (!c->ep)
+		return ip6_in_pool(c->cfg6, d) ? HYP_DROP_UNKNOWN_DST : HYP_DROP_IP6_OUTSIDE;
+	if (c->ep->port_ifindex == c->ifindex)
+		return HYP_DROP_HAIRPIN;
+	c->src_id = c->port->identity;
+	c->dst_id = c->ep->identity;
+	return 0;
+}
+
+/* The flow key and TCP flags (fragments never get here: ip6_walk). */
+static __always_inline int flow6_stage(struct pkt6 *c)
+{
+	__u8 l4[14] = {};
+	__u32 off = c->l4.off;
+
+	ip6_copy(c->key.saddr, c->ip6->saddr);
+	ip6_copy(c->key.daddr, c->ip6->daddr);
+	c->key.proto = c->l4.proto;
+	switch (c->l4.proto) {
+	case IPPROTO_TCP:
+		if (bpf_skb_load_bytes(c->skb, off, l4, 14))
+			return HYP_DROP_MALFORMED;
+		c->tcp_flags = l4[13];
+		break;
+	case IPPROTO_UDP:
+	case IPPROTO_SCTP:
+		if (bpf_skb_load_bytes(c->skb, off, l4, 4))
+			return HYP_DROP_MALFORMED;
+		break;
+	case NH_ICMPV6:
+		if (bpf_skb_load_bytes(c->skb, off, l4, 8))
+			return HYP_DROP_MALFORMED;
+		c->key.sport = c->key.dport = (__u16)(l4[4] << 8 | l4[5]);
+		return 0;
+	default:
+		return 0;
+	}
+	c->key.sport = (__u16)(l4[0] << 8 | l4[1]);
+	c->key.dport = (__u16)(l4[2] << 8 | l4[3]);
+	return 0;
+}
+
+/* ICMPv6 errors: unreachable, packet too big, time exceeded, parameter problem. */
+static __always_inline int icmp6_is_error(const struct pkt6 *c)
+{
+	return c->l4.proto == NH_ICMPV6 && c->icmp_type >= 1 && c->icmp_type <= 4;
+}
+
+/*
+ * The flow the error quotes (its IPv6 header right after the ICMPv6 one,
+ * no extension headers) went from the error's receiver to its sender, and
+ * is tracked, live and checked against the policy in force. A function of
+ * its own: its buffers stay off the pipeline's stack.
+ */
+static __noinline int related6(struct __sk_buff *skb, __u32 off, const struct hyp_ct6_key *pkt,
+			       __u32 rev)
+{
+	struct hyp_ct6_key k = {};
+	struct hyp_ct_val *v;
+	__u8 q[8], l4[8];
+	__u64 now = bpf_ktime_get_ns();
+
+	if (!skb || !pkt)
+		return HYP_DROP_ICMP_UNRELATED;
+	off += 8;
+	if (bpf_skb_load_bytes(skb, off, q, sizeof(q)) ||
+	    bpf_skb_load_bytes(skb, off + 8, k.saddr, 32) ||
+	    bpf_skb_load_bytes(skb, off + IP6_HLEN, l4, sizeof(l4)))
+		return HYP_DROP_MALFORMED;
+	k.proto = q[6];
+	if (q[0] >> 4 != 6 || !ip6_eq(k.saddr, pkt->daddr) || !ip6_eq(k.daddr, pkt->saddr))
+		return HYP_DROP_ICMP_UNRELATED;
+	if (k.proto == IPPROTO_TCP || k.proto == IPPROTO_UDP || k.proto == IPPROTO_SCTP) {
+		k.sport = (__u16)(l4[0] << 8 | l4[1]);
+		k.dport = (__u16)(l4[2] << 8 | l4[3]);
+	} else if (k.proto == NH_ICMPV6 && (l4[0] == ICMP6_ECHO || l4[0] == ICMP6_ECHO_REPLY)) {
+		k.sport = k.dport = (__u16)(l4[4] << 8 | l4[5]);
+	} else {
+		return HYP_DROP_ICMP_UNRELATED; /* an extension header, an error about an error */
+	}
+	v = bpf_map_lookup_elem(&hyp_ct6, &k);
+	if (!v) {
+		struct hyp_ct6_key r;
+
+		ct6_reverse(&k, &r);
+		v = bpf_map_lookup_elem(&hyp_ct6, &r);
+	}
+	if (!v || (now > v->last_seen && now - v->last_seen > ct6_timeout(v, k.proto)) ||
+	    v->rev != rev)
+		return HYP_DROP_ICMP_UNRELATED;
+	return 0;
+}
+
+#endif /* HYP_BPF_FLOW6_H */

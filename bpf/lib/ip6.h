@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * IPv6 parsing, shared by the guard and the bridge's IPv6 pipeline: the
+ * fixed header, a bounded walk of the extension headers to the upper
+ * layer (abi_ip6.h: at most HYP_IP6_EXT_MAX headers, HYP_IP6_EXT_BYTES
+ * bytes), address comparisons. Nothing here is on the IPv4 path.
+ */
+#ifndef HYP_BPF_IP6_H
+#define HYP_BPF_IP6_H
+
+#include "common.h"
+
+#define IP6_HLEN       40
+#define IP6_OFF	       14 /* the IPv6 header, after Ethernet */
+#define NH_HOPOPTS     0
+#define NH_ROUTING     43
+#define NH_FRAGMENT    44
+#define NH_ESP	       50
+#define NH_AH	       51
+#define NH_ICMPV6      58
+#define NH_NONE	       59
+#define NH_DSTOPTS     60
+#define NH_MOBILITY    135
+#define NH_HIP	       139
+#define NH_SHIM6       140
+#define NH_EXPERIMENT1 253
+#define NH_EXPERIMENT2 254
+
+struct ip6_hdr {
+	__be32 vtcfl; /* version, traffic class, flow label */
+	__be16 plen;
+	__u8 nexthdr;
+	__u8 hlim;
+	__u32 saddr[4];
+	__u32 daddr[4];
+} __attribute__((packed));
+
+/* The upper layer: its protocol and offset in the frame. */
+struct ip6_l4 {
+	__u32 off;
+	__u8 proto;
+};
+
+static __always_inline int ip6_eq(const __u32 *a, const __u32 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
+static __always_inline int ip6_is_zero(const __u32 *a)
+{
+	return !(a[0] | a[1] | a[2] | a[3]);
+}
+
+static __always_inline void ip6_copy(__u32 *d, const __u32 *s)
+{
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	d[3] = s[3];
+}
+
+static __always_inline int ip6_is_mcast(const __u32 *a)
+{
+	return ((const __u8 *)a)[0] == 0xff;
+}
+
+static __always_inline int ip6_is_linklocal(const __u32 *a)
+{
+	const __u8 *b = (const __u8 *)a;
+
+	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+}
+
+/* The fixed header: 0, or -1 when truncated, not version 6 or longer
+ * than the frame says. */
+static __always_inline int ip6_parse(struct __sk_buff *skb, void *pos, void *end,
+				     struct ip6_hdr **out)
+{
+	struct ip6_hdr *h = pos;
+
+	if ((void *)(h + 1) > end)
+		return -1;
+	if ((bpf_ntohl(h->vtcfl) >> 28) != 6)
+		return -1;
+	if (!h->plen || IP6_OFF + IP6_HLEN + bpf_ntohs(h->plen) > skb->len)
+		return -1; /* a jumbogram (0) or a payload past the frame */
+	*out = h;
+	return 0;
+}
+
+/* One extension header: 1 to walk past it, 0 at the upper layer, else a
+ * drop reason (negated). Hop-by-hop only first (RFC 8200 4.1). */
+static __always_inline int ip6_ext_kind(__u8 nh, int i)
+{
+	switch (nh) {
+	case NH_HOPOPTS:
+		return i ? -HYP_DROP_IP6_EXTHDR : 1;
+	case NH_DSTOPTS:
+		return 1;
+	case NH_ROUTING:
+		return -HYP_DROP_IP6_ROUTING_HDR;
+	case NH_FRAGMENT:
+		return -HYP_DROP_IP6_FRAGMENT;
+	case NH_AH:
+	case NH_NONE:
+	case NH_MOBILITY:
+	case NH_HIP:
+	case NH_SHIM6:
+	case NH_EXPERIMENT1:
+	case NH_EXPERIMENT2:
+		return -HYP_DROP_IP6_EXTHDR;
+	default:
+		return 0;
+	}
+}
+
+/* Walks the extension headers after h: 0 and the upper layer, or a drop reason. */
+static __always_inline int ip6_walk(struct __sk_buff *skb, const struct ip6_hdr *h,
+				    struct ip6_l4 *l4)
+{
+	__u32 off = IP6_OFF + IP6_HLEN, limit = off + HYP_IP6_EXT_BYTES;
+	__u8 nh = h->nexthdr, x[2];
+	int k;
+
+	for (int i = 0; i <= HYP_IP6_EXT_MAX; i++) {
+		k = ip6_ext_kind(nh, i);
+		if (k < 0)
+			return -k;
+		if (!k) {
+			l4->off = off;
+			l4->proto = nh;
+			return 0;
+		}
+		if (i == HYP_IP6_EXT_MAX)
+			break;
+		if (bpf_skb_load_bytes(skb, off, x, 2))
+			return HYP_DROP_MALFORMED;
+		nh = x[0];
+		off += ((__u32)x[1] + 1) * 8;
+		if (off > limit)
+			break;
+	}
+	return HYP_DROP_IP6_EXTHDR;
+}
+
+#endif /* HYP_BPF_IP6_H */

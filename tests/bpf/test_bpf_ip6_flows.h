@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The flow half of test_bpf_ip6.c (included by it): conntrack, the quota
+ * both families share, policy over IPv6 flows, related ICMPv6 errors.
+ */
+
+/* A stamped frame of src to endpoint dst carrying l4 (proto nh). */
+static size_t flow6_frame(struct fixture *f, uint8_t *b, int src, int dst, uint8_t nh,
+			  const uint8_t *l4, size_t n)
+{
+	struct a6 s = fx6_ep(f, src), d = fx6_ep(f, dst);
+	size_t len = fx6_frame(b, f->eps[dst].mac, f->eps[src].mac, &s, &d, nh, 64, l4, n);
+
+	fx6_bind(f, src);
+	fx6_stamp(f, src, b, len);
+	return len;
+}
+
+static size_t tcp6(struct fixture *f, uint8_t *b, int src, int dst, uint16_t sp, uint16_t dp,
+		   uint8_t flags)
+{
+	uint8_t t[64];
+
+	return flow6_frame(f, b, src, dst, NH_TCP, t,
+			   fx_l4_tcp(t, sp, dp, flags, 1000, flags & TCP_ACK ? 1 : 0, NULL, 0));
+}
+
+static size_t udp6(struct fixture *f, uint8_t *b, int src, int dst, uint16_t sp, uint16_t dp)
+{
+	uint8_t u[32];
+
+	return flow6_frame(f, b, src, dst, NH_UDP, u, fx_l4_udp(u, sp, dp, "dns?", 4));
+}
+
+static size_t echo6(struct fixture *f, uint8_t *b, int src, int dst, uint8_t type, uint16_t id)
+{
+	uint8_t e[16] = {type, 0, 0, 0, (uint8_t)(id >> 8), (uint8_t)id, 0, 1, 'p', 'i', 'n', 'g'};
+
+	return flow6_frame(f, b, src, dst, NH_ICMP6, e, sizeof(e));
+}
+
+static void test6_tcp_conntrack(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), b = fx6_ep(f, EP_B);
+	struct hyp_ct_val v;
+	uint8_t in[FX_FRAME_MAX];
+	size_t len;
+
+	len = tcp6(f, in, EP_A, EP_C, 40001, 80, TCP_ACK); /* a bare ACK opens nothing */
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_CT_INVALID);
+	len = tcp6(f, in, EP_A, EP_B, 40000, 80, TCP_SYN);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	assert_int_equal(fx6_ct_get(f, &a, &b, NH_TCP, 40000, 80, &v), 0);
+	assert_int_equal(v.state, HYP_CT_SYN_SENT);
+	assert_int_equal(v.owner, EP_A + 1);
+	len = tcp6(f, in, EP_B, EP_A, 80, 40000, TCP_SYN | TCP_ACK);
+	fx_expect_to(f, EP_B, in, len, EP_A);
+	len = tcp6(f, in, EP_A, EP_B, 40000, 80, TCP_ACK);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	assert_int_equal(fx6_ct_get(f, &a, &b, NH_TCP, 40000, 80, &v), 0);
+	assert_int_equal(v.state, HYP_CT_ESTABLISHED);
+	/* a SYN from the responder inside the flow */
+	len = tcp6(f, in, EP_B, EP_A, 80, 40000, TCP_SYN);
+	fx_expect_drop(f, EP_B, in, len, HYP_DROP_CT_INVALID);
+	len = tcp6(f, in, EP_B, EP_A, 80, 40000, TCP_RST | TCP_ACK);
+	fx_expect_to(f, EP_B, in, len, EP_A);
+	assert_int_not_equal(fx6_ct_get(f, &a, &b, NH_TCP, 40000, 80, &v), 0);
+}
+
+static void test6_echo_conntrack(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), b = fx6_ep(f, EP_B);
+	struct hyp_ct_val v;
+	uint8_t in[FX_FRAME_MAX];
+	size_t len;
+
+	len = echo6(f, in, EP_A, EP_B, 129, 7); /* a reply nobody asked for */
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_CT_INVALID);
+	len = echo6(f, in, EP_A, EP_B, 128, 7);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = echo6(f, in, EP_B, EP_A, 129, 7);
+	fx_expect_to(f, EP_B, in, len, EP_A);
+	assert_int_equal(fx6_ct_get(f, &a, &b, NH_ICMP6, 7, 7, &v), 0);
+	assert_int_equal(v.state, HYP_CT_REPLIED);
+	len = echo6(f, in, EP_B, EP_A, 128, 7); /* the responder asks inside A's flow */
+	fx_expect_drop(f, EP_B, in, len, HYP_DROP_CT_INVALID);
+	len = echo6(f, in, EP_A, EP_B, 139, 7); /* node information: not carried */
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_ICMP6_TYPE);
+}
+
+/* One quota for both families: an endpoint's IPv4 flows count against its IPv6 ones. */
+static void test6_quota_shared(void **state)
+{
+	struct fixture *f = *state;
+	struct hyp_config c = fx_config(f);
+	uint8_t in[FX_FRAME_MAX];
+	uint32_t zero = 0, owner = EP_A + 1, held;
+	size_t len;
+
+	c.ct_quota = 2;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_config), &zero, &c, BPF_ANY), 0);
+	len = fx_udp(f, in, EP_A, IP_B, 1000, 53, "q");
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = udp6(f, in, EP_A, EP_B, 1001, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = udp6(f, in, EP_A, EP_C, 1002, 53);
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_CT_QUOTA);
+	len = fx_udp(f, in, EP_A, IP_C, 1003, 53, "q");
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_CT_QUOTA);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct_owners), &owner, &held), 0);
+	assert_int_equal(held, 2);
+	/* another endpoint still opens its flows */
+	len = udp6(f, in, EP_C, EP_B, 1004, 53);
+	fx_expect_to(f, EP_C, in, len, EP_B);
+}
+
+static const char *db_from_web = "apiVersion: networking.k8s.io/v1\n"
+				 "kind: NetworkPolicy\n"
+				 "metadata: {name: db-in}\n"
+				 "spec:\n"
+				 "  podSelector: {matchLabels: {app: db}}\n"
+				 "  ingress:\n"
+				 "  - from:\n"
+				 "    - podSelector: {matchLabels: {app: web}}\n"
+				 "    ports:\n"
+				 "    - {protocol: UDP, port: 53}\n";
+
+/* A label policy holds for IPv6 flows: identity comes from the port. */
+static void test6_policy_identity(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX];
+	size_t len;
+
+	fx_policy(f, db_from_web);
+	len = udp6(f, in, EP_A, EP_B, 2000, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = udp6(f, in, EP_C, EP_B, 2001, 53);
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_POLICY_INGRESS);
+	len = udp6(f, in, EP_A, EP_B, 2002, 54);
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_POLICY_INGRESS);
+	/* the reply of the allowed flow */
+	len = udp6(f, in, EP_B, EP_A, 53, 2000);
+	fx_expect_to(f, EP_B, in, len, EP_A);
+}
+
+/* An ipBlock entry on C's IPv6 address (as the compiler writes one) lets C in. */
+static void test6_policy_ipblock(void **state)
+{
+	struct fixture *f = *state;
+	struct hyp_policy6_key k = {};
+	struct hyp_policy_val v = {.rule_id = 1};
+	struct a6 c = fx6_ep(f, EP_C);
+	uint8_t in[FX_FRAME_MAX];
+	size_t len;
+
+	fx_policy(f, db_from_web);
+	len = udp6(f, in, EP_C, EP_B, 3000, 53);
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_POLICY_INGRESS);
+	k.prefixlen = HYP_POLICY6_KEY_FIXED_BITS + 8 + 16;
+	k.gen = (uint8_t)fx_config(f).policy_gen;
+	k.dir = HYP_DIR_INGRESS;
+	k.kind = HYP_PEER_IPV6;
+	k.local_id = htonl(f->eps[EP_B].identity);
+	memcpy(k.peer, c.b, 16);
+	k.proto = NH_UDP;
+	k.port_lo = 53;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_policy6), &k, &v, BPF_ANY), 0);
+	len = udp6(f, in, EP_C, EP_B, 3001, 53);
+	fx_expect_to(f, EP_C, in, len, EP_B);
+	len = udp6(f, in, EP_C, EP_B, 3002, 54); /* another port: the entry is for 53 */
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_POLICY_INGRESS);
+	c.b[15] ^= 1; /* the entry of another address lets nobody else in */
+	memcpy(k.peer, c.b, 16);
+	k.port_lo = 54;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_policy6), &k, &v, BPF_ANY), 0);
+	len = udp6(f, in, EP_C, EP_B, 3003, 54);
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_POLICY_INGRESS);
+}
+
+/* B's unreachable about A's flow reaches A; one about another flow does not. */
+static void test6_icmp_errors(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX], q[FX_FRAME_MAX], e[FX_FRAME_MAX];
+	size_t len, qlen;
+
+	len = udp6(f, in, EP_A, EP_B, 4000, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	qlen = len - 14;
+	memset(e, 0, 8);
+	e[0] = 1; /* destination unreachable, port */
+	e[1] = 4;
+	memcpy(q, in + 14, qlen);
+	memcpy(e + 8, q, qlen);
+	len = flow6_frame(f, in, EP_B, EP_A, NH_ICMP6, e, 8 + qlen);
+	fx_expect_to(f, EP_B, in, len, EP_A);
+	/* about a flow that never was */
+	fx_put16(e + 8 + 40, 4001);
+	len = flow6_frame(f, in, EP_B, EP_A, NH_ICMP6, e, 8 + qlen);
+	fx_expect_drop(f, EP_B, in, len, HYP_DROP_ICMP_UNRELATED);
+	/* about A's flow, sent by C (not one of its ends) */
+	fx_put16(e + 8 + 40, 4000);
+	len = flow6_frame(f, in, EP_C, EP_A, NH_ICMP6, e, 8 + qlen);
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_ICMP_UNRELATED);
+}
