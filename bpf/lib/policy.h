@@ -40,6 +40,16 @@ static __always_inline __u32 policy_match(__u32 gen, __u8 dir, __u32 local,
 	k.kind = HYP_PEER_IPV4;
 	k.peer = peer->ip;
 	v = bpf_map_lookup_elem(&hyp_policy, &k);
+	if (v || peer->identity != HYP_ID_WORLD)
+		return v ? v->rule_id | !v->rule_id : 0;
+	/* the world: the ipBlock rules of the longest outside network holding it */
+	k.kind = HYP_PEER_WORLD_NET;
+	v = bpf_map_lookup_elem(&hyp_policy, &k);
+	if (!v)
+		return 0;
+	k.kind = HYP_PEER_WORLD_SET;
+	k.peer = bpf_htonl(v->rule_id);
+	v = bpf_map_lookup_elem(&hyp_policy, &k);
 	return v ? v->rule_id | !v->rule_id : 0;
 }
 

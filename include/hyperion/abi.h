@@ -243,12 +243,26 @@ _Static_assert(sizeof(struct hyp_guard) == 40, "hyp_guard abi");
  * protocol stops there, a protocol with any port at 104 bits, a port range
  * adds the bits of its prefix. Multi-byte fields are big-endian so that a
  * port range decomposes into prefixes.
+ *
+ * A peer of the world (identity HYP_ID_WORLD, outside the pool) that no
+ * entry above admits takes two more: (HYP_PEER_WORLD_NET, its address),
+ * whose prefix ends in the peer field (64 + the network's bits; the value's
+ * rule_id is then a set of ipBlock rules, the longest outside network of
+ * the local identity's ipBlocks and excepts that holds the address), then
+ * (HYP_PEER_WORLD_SET, that set) with protocol and port as above.
  */
 #define HYP_POLICY_MAX_ENTRIES	  524288 /* both generations */
 #define HYP_POLICY_KEY_FIXED_BITS 96
 
 enum hyp_policy_dir { HYP_DIR_INGRESS = 0, HYP_DIR_EGRESS = 1 };
-enum hyp_peer_kind { HYP_PEER_IDENTITY = 0, HYP_PEER_IPV4 = 1, HYP_PEER_IPV6 = 2 };
+enum hyp_peer_kind {
+	HYP_PEER_IDENTITY = 0,
+	HYP_PEER_IPV4 = 1,
+	HYP_PEER_IPV6 = 2,
+	HYP_PEER_WORLD_NET = 3, /* peer: an outside network; value: its set of rules */
+	HYP_PEER_WORLD_SET = 4, /* peer: the set */
+};
+#define HYP_POLICY_WORLD_NET_BITS 64 /* bits before the peer field */
 #define HYP_PEER_ANY 0 /* identities start at 256 */
 
 struct hyp_policy_key {

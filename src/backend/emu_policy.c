@@ -67,6 +67,10 @@ void emu_policy_key(const struct pol_entry *en, __u32 gen, struct hyp_policy_key
 	k->prefixlen = HYP_POLICY_KEY_FIXED_BITS;
 	if (en->proto)
 		k->prefixlen += 8 + en->port_bits;
+	if (en->kind == HYP_PEER_WORLD_NET) { /* an outside network: port holds its bits */
+		k->prefixlen = HYP_POLICY_WORLD_NET_BITS + (en->port > 32 ? 32 : en->port);
+		k->port_hi = k->port_lo = 0;
+	}
 }
 
 static int key_cmp(const void *a, const void *b)

@@ -143,3 +143,13 @@ int labels__parse_canonical(struct labels *ls, const char *s)
 	free(copy);
 	return err;
 }
+
+bool labels__equal(const struct labels *a, const struct labels *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->l[i].key, b->l[i].key) || strcmp(a->l[i].val, b->l[i].val))
+			return false;
+	return true;
+}

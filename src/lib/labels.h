@@ -6,6 +6,7 @@
 #ifndef HYP_LABELS_H
 #define HYP_LABELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define LABELS_MAX    32
@@ -30,6 +31,8 @@ int labels__add_kv(struct labels *ls, const char *kv);
 int labels__why(const char *key, const char *val, char *buf, size_t len);
 int labels__set(struct labels *ls, const char *key, const char *val);
 const char *labels__get(const struct labels *ls, const char *key);
+/* The same keys with the same values, in the same order. */
+bool labels__equal(const struct labels *a, const struct labels *b);
 int labels__canonical(const struct labels *ls, char *buf, size_t len);
 int labels__parse_canonical(struct labels *ls, const char *s);
 

@@ -10,7 +10,8 @@
  *  - a peer podSelector alone means pods of the policy's namespace,
  *    namespaceSelector alone every pod of the matching namespaces, both
  *    together matching pods in matching namespaces; ipBlock the endpoints
- *    whose address of the block's family is in cidr and in no except; no
+ *    whose address of the block's family is in cidr and in no except, and
+ *    such outside IPv4 addresses (the world: compile_world.c); no
  *    peers means any peer;
  *  - no ports means every protocol and port;
  *  - a named port resolves against the ports the selected endpoint
@@ -31,7 +32,7 @@
 
 #include <hyperion/abi.h>
 
-#include "policy/netpol.h"
+#include "policy/compile_world.h"
 
 #define PORT_PREFIXES_MAX 32 /* a 16-bit range needs at most 30 */
 
@@ -69,6 +70,7 @@ struct comp {
 	struct pol_rule_ref *rules;
 	size_t n_rules, cap_rules;
 	struct errmsg *em;
+	struct pol_world world; /* the ipBlocks, for outside peers */
 };
 
 static const struct labels no_labels;
@@ -139,22 +141,12 @@ static int ns_find(struct comp *k, const char *name, size_t *idx)
 	return ns_labels(k, &nss[*idx]);
 }
 
-static bool labels_equal(const struct labels *a, const struct labels *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->l[i].key, b->l[i].key) || strcmp(a->l[i].val, b->l[i].val))
-			return false;
-	return true;
-}
-
 static int ident_add(struct comp *k, const struct pol_endpoint *ep, size_t ns_idx)
 {
 	for (size_t i = 0; i < k->n_ids; i++) {
 		if (k->ids[i].id != ep->identity)
 			continue;
-		if (!labels_equal(ep_labels(k->ids[i].ep), ep_labels(ep)))
+		if (!labels__equal(ep_labels(k->ids[i].ep), ep_labels(ep)))
 			return em_set(k->em, -EINVAL,
 				      "endpoints %s and %s share identity %u but not their labels",
 				      ep_name(k->ids[i].ep), ep_name(ep), ep->identity);
@@ -365,16 +357,6 @@ static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule 
 
 /* ---- selection ---- */
 
-static bool ip_selected(const struct pol_peer *p, uint32_t ip)
-{
-	if (!cidr4_contains(&p->cidr, ip))
-		return false;
-	for (size_t i = 0; i < p->n_except; i++)
-		if (cidr4_contains(&p->except[i], ip))
-			return false;
-	return true;
-}
-
 static bool peer_selects(const struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
 			 const struct ident *v)
 {
@@ -392,9 +374,11 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 	int err = 0;
 
 	if (p->ip_block) { /* one entry per endpoint address of the block's family in it */
+		err = pol_world_add(&k->world, p, r, &e);
 		e.kind = p->ipv6 ? HYP_PEER_IPV6 : HYP_PEER_IPV4;
 		for (size_t i = 0; !err && i < k->neps; i++) {
-			if (p->ipv6 ? !pol_ip6_selected(p, &k->eps[i]) : !ip_selected(p, k->eps[i].ip))
+			if (p->ipv6 ? !pol_ip6_selected(p, &k->eps[i])
+				    : !pol_ip_selected(p, k->eps[i].ip))
 				continue;
 			struct decl w = {.ep = &k->eps[i]};
 
@@ -414,6 +398,16 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 		err = emit_ports(k, e, r, egress ? &w : local, false);
 	}
 	return err;
+}
+
+/* The world's ipBlock entries (compile_world.c): e, or r's ports (named: the local's) */
+static int world_entry(void *ctx, const struct pol_entry *e, const struct pol_rule *r)
+{
+	struct comp *k = ctx;
+	struct decl local = {.id = e->local_id};
+
+	return r ? emit_ports(k, *e, r, e->dir == HYP_DIR_EGRESS ? NULL : &local, false)
+		 : eset_add(&k->set, e);
 }
 
 static int compile_rule(struct comp *k, const struct pol_doc *d, const struct pol_rule *r,
@@ -577,12 +571,15 @@ int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint
 	for (size_t i = 0; !err && i < n; i++)
 		err = compile_doc(&k, docs[i]);
 	if (!err)
+		err = pol_world_emit(&k.world, world_entry, &k);
+	if (!err)
 		err = program_fill(&k, out);
 	if (err)
 		pol_program_free(out);
 	free(k.set.v);
 	free(k.set.slot);
 	free(k.rules);
+	pol_world_free(&k.world);
 	free(k.ids);
 	free(k.nss);
 	return err;

@@ -7,6 +7,8 @@
  * IPv6 for an IPv6 flow: its own ipBlock table); each lookup is a
  * longest-prefix match over protocol and destination port (protocol 0
  * entries match any packet, port_bits compare the top bits of the port).
+ * A peer of the world then: the set of its longest outside network
+ * (pol_world_set), and that set's entries.
  * Then the same for dst's ingress with src as the peer.
  */
 #include <string.h>
@@ -61,6 +63,23 @@ static const struct pol_entry *lookup(const struct pol_program *p, uint8_t dir, 
 	return best;
 }
 
+uint32_t pol_world_set(const struct pol_program *p, uint8_t dir, uint32_t local, uint32_t ip)
+{
+	const struct pol_entry *best = NULL;
+
+	for (size_t i = 0; i < p->n_entries; i++) {
+		const struct pol_entry *e = &p->entries[i];
+		uint32_t mask = e->port ? ~0u << (32 - (e->port > 32 ? 32 : e->port)) : 0;
+
+		if (e->kind != HYP_PEER_WORLD_NET || e->dir != dir || e->local_id != local ||
+		    ((ip ^ e->peer) & mask))
+			continue;
+		if (!best || e->port > best->port)
+			best = e;
+	}
+	return best ? best->rule_id : 0;
+}
+
 /* The rule that lets local talk with peer in dir, 0: none. */
 static uint32_t side_rule(const struct pol_program *p, uint8_t dir,
 			  const struct pol_endpoint *local, const struct pol_endpoint *peer,
@@ -76,6 +95,13 @@ static uint32_t side_rule(const struct pol_program *p, uint8_t dir,
 		e = lookup(p, dir, HYP_PEER_IPV6, local->identity, 0, peer->ip6, proto, dport);
 	else if (!e)
 		e = lookup(p, dir, HYP_PEER_IPV4, local->identity, peer->ip, NULL, proto, dport);
+	if (!e && !peer->v6 && peer->identity == HYP_ID_WORLD) {
+		uint32_t set = pol_world_set(p, dir, local->identity, peer->ip);
+
+		e = set ? lookup(p, dir, HYP_PEER_WORLD_SET, local->identity, set, NULL, proto,
+				 dport)
+			: NULL;
+	}
 	return e ? e->rule_id : 0;
 }
 

@@ -14,8 +14,12 @@
 
 #include "policy/policy.h"
 
-static bool peer_matches(const struct pol_entry *e, const struct pol_endpoint *peer)
+static bool peer_matches(const struct pol_program *p, const struct pol_entry *e,
+			 const struct pol_endpoint *peer)
 {
+	if (e->kind == HYP_PEER_WORLD_SET)
+		return peer->identity == HYP_ID_WORLD &&
+		       e->peer == pol_world_set(p, e->dir, e->local_id, peer->ip);
 	if (e->kind == HYP_PEER_IPV4)
 		return !peer->v6 && e->peer == peer->ip;
 	if (e->kind == HYP_PEER_IPV6)
@@ -63,10 +67,11 @@ json_object *pol_explain(const struct pol_program *p, uint8_t dir, const struct 
 	for (size_t i = 0; peer_ok && port_ok && seen && i < p->n_entries; i++) {
 		const struct pol_entry *e = &p->entries[i];
 
-		if (e->dir != dir || e->local_id != local->identity || e->rule_id >= p->n_rules)
+		if (e->dir != dir || e->local_id != local->identity || e->rule_id >= p->n_rules ||
+		    e->kind == HYP_PEER_WORLD_NET) /* its rule_id is a set */
 			continue;
 		seen[e->rule_id] = true;
-		peer_ok[e->rule_id] |= peer_matches(e, peer);
+		peer_ok[e->rule_id] |= peer_matches(p, e, peer);
 		port_ok[e->rule_id] |= port_matches(e, proto, dport);
 	}
 	for (size_t r = 1; seen && r < p->n_rules; r++) {

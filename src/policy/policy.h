@@ -71,7 +71,8 @@ struct pol_entry {
 	uint8_t port_bits; /* 0: any port, 16: exactly port, else prefix bits */
 	uint32_t local_id; /* identity of the selected endpoints */
 	uint32_t peer;	   /* identity, HYP_PEER_ANY, or IPv4 (host order) */
-	uint16_t port;	   /* host order; low (16 - port_bits) bits are 0 */
+	uint16_t port;	   /* host order; low (16 - port_bits) bits are 0;
+			    * HYP_PEER_WORLD_NET: the prefix length of peer (its rule_id: the set) */
 	uint32_t rule_id;  /* index into pol_program.rules, from 1 */
 	/* HYP_PEER_IPV6 (peer unused, 0): the peer's IPv6 address, network
 	 * order; the backend writes these to its IPv6 ipBlock table */
@@ -131,6 +132,12 @@ struct pol_verdict {
  * applies to local in dir, "NS/NAME ingress[I]: what did not match".
  * Empty when no rule applies (a policy selects local with no rules).
  */
+/*
+ * The set of ipBlock rules (a HYP_PEER_WORLD_SET peer) the outside address
+ * ip falls in for local in dir: the longest HYP_PEER_WORLD_NET entry
+ * holding it, as the datapath's LPM finds it; 0: none.
+ */
+uint32_t pol_world_set(const struct pol_program *p, uint8_t dir, uint32_t local, uint32_t ip);
 json_object *pol_explain(const struct pol_program *p, uint8_t dir,
 			 const struct pol_endpoint *local, const struct pol_endpoint *peer,
 			 uint8_t proto, uint16_t dport);

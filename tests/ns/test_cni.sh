@@ -15,7 +15,7 @@
 # concurrent ADDs then DELs leak nothing (interface, address, store row,
 # map entry, link pin).
 . "$(dirname "$0")/lib.sh"
-plan 153
+plan 159
 
 CNI=$BUILD/hyperion
 INST=cn-$UNIQ
@@ -278,6 +278,28 @@ expect_code "pod label with a reserved key (namespace)" 107 1.1.0 ADD e1 eth0 "$
 	"$(conf 1.1.0 '{args: {labels: {namespace: "kube-system"}}}')"
 expect_code "CNI_NETNS that does not exist" 103 1.1.0 ADD e1 eth0 "/run/netns/nope-$UNIQ" "$C"
 expect_code "CNI_NETNS that is not a netns" 103 1.1.0 ADD e1 eth0 /etc/hostname "$C"
+# port mappings with an uplink: published with the attachment, or the ADD
+# fails and leaves nothing (the plugin alone: no runtime DEL cleans up here)
+CO=cno-$UNIQ CUP=cu$UNIQ
+mkns "$CO"
+ip link add "$CUP" type veth peer name eth0 netns "$CO"
+on_exit "ip link del $CUP"
+hctl uplink set "$CUP" --addr "100.68.$((RANDOM % 200 + 20)).2/24" >/dev/null
+pm() { # HOSTPORT:CONTAINERPORT... -> a config with those port mappings
+	local m="" a
+	for a in "$@"; do m+="${m:+,}{hostPort: ${a%:*}, containerPort: ${a#*:}}"; done
+	conf 1.1.0 "{runtimeConfig: {portMappings: [$m]}}"
+}
+published() { hctl -j publish list | jq -c '[.[] | [.port, .proto, .snic_port]]'; }
+expect_code "one container port under two host ports (refused once its SNIC exists)" 108 1.1.0 \
+	ADD e1 eth0 "$NS1" "$(pm 8080:80 8081:80)"
+rolled_back() { [ -z "$(owner_row e1)" ] && [ "$(published)" = "[]" ]; }
+check "... rolled back: no attachment, no publication" rolled_back
+expect_ok "ADD with a port mapping" one ADD pm1 eth0 "$NS1" "$(pm 8080:80)"
+check "... published with the attachment" test "$(published)" = '[[8080,"tcp",80]]'
+expect_ok "DEL of it" empty DEL pm1 eth0 "$NS1" "$(pm 8080:80)"
+check "DEL took the publication away" test "$(published)" = "[]"
+hctl uplink clear >/dev/null
 check "the failed ADDs left nothing behind" no_leaks
 
 # a daemon that answers garbage: code 106

@@ -12,12 +12,14 @@
 # unpublished ports, forged replies, outside frames with a pool source and
 # a container going for the uplink address all fail; policy applies
 # (ingress from the world denied while a neighbour gets in; egress to the
-# world denied; trace names the world). Conflicting or bad publications
+# world denied; trace names the world; an ipBlock admits outside addresses
+# on ingress and egress while one in its except or outside it stays out).
+# Conflicting or bad publications
 # are refused and change nothing; 100 publish add/del leave no entry; a
 # SNIC's publications go with it; a routed-mode SNIC talks with its own
 # address; a container with a spoofed source gets nothing out.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 40
 
 INST=ns-$UNIQ
 OUT=nso-$UNIQ A=nsa-$UNIQ B=nsb-$UNIQ R=nsr-$UNIQ
@@ -194,7 +196,37 @@ spec:
 EOF2
 check_fails "egress policy without the world: a cannot reach the outside" \
 	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $A $OADDR 8080"
-hctl policy delete --yes db-from-web web-egress >/dev/null 2>&1
+# ipBlock selects outside addresses: OADDR in the block, FAR (also the outside's) not
+hctl policy apply -f - >/dev/null <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-partner}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress: [{from: [{ipBlock: {cidr: $ONET.0/24, except: [$ONET.128/25]}}], ports: [{port: 80}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-to-partner}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: $OADDR/32}}], ports: [{port: 8080}]}]
+EOF2
+check "ipBlock ingress: the outside client's address (in the block) reaches b's published port" \
+	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $OUT $UADDR 8080 | grep -q 'peer=$OADDR:'"
+ip -n "$OUT" addr add "$ONET.200/32" dev lo
+check_fails "... the same client from an address of the block's except ($ONET.200) is denied" \
+	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $OUT $UADDR 8080 $ONET.200"
+check "policy trace: $OADDR allowed by db-from-partner, $FAR denied" \
+	bash -c "$HYPERCTL --instance $INST -j policy trace $OADDR b tcp 80 | \
+		jq -e '.verdict == \"allowed\" and (.ingress.allowed_by | tostring | test(\"db-from-partner\"))' && \
+		$HYPERCTL --instance $INST -j policy trace $FAR b tcp 80 | jq -e '.verdict == \"denied\"'"
+check "ipBlock egress: a reaches the outside server's address in the block" \
+	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $A $OADDR 8080 | grep -q 'peer=$UADDR:'"
+check_fails "... and not an outside address outside it ($FAR)" \
+	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $A $FAR 8080"
+hctl policy delete --yes db-from-web web-egress db-from-partner web-to-partner >/dev/null 2>&1
 
 # --- 100 publish add/del: no leak ---
 churn() {

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ipBlock peers and the world: an IPv4 ipBlock selects the endpoints whose
+ * address it holds (compile.c) and, for a peer outside the pool (identity
+ * world), the outside addresses it holds. The datapath finds those by one
+ * longest-prefix match, so the blocks of all the rules that apply to one
+ * local identity in one direction are compiled together: every cidr and
+ * except of them is a network ("atom"); an outside address falls in its
+ * longest atom A, and block b holds it exactly when b's cidr contains A
+ * and none of b's excepts does (both are atoms containing the address, so
+ * they contain A or are not on its path). Each atom gets a set number and a
+ * HYP_PEER_WORLD_NET entry (an atom of no block too: it stops the match
+ * there, as an except must); each block holding it adds its rule's port
+ * entries under (HYP_PEER_WORLD_SET, the set).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyperion/abi.h>
+
+#include "policy/compile_world.h"
+
+struct atom {
+	uint32_t net;
+	uint8_t bits;
+};
+
+static uint32_t mask_of(uint8_t bits)
+{
+	return bits ? ~0u << (32 - (bits > 32 ? 32 : bits)) : 0;
+}
+
+static struct atom atom_of(const struct cidr4 *c)
+{
+	return (struct atom){.net = c->addr & mask_of(c->prefix), .bits = c->prefix};
+}
+
+/* outer contains inner */
+static bool holds(struct atom outer, struct atom inner)
+{
+	return outer.bits <= inner.bits && (inner.net & mask_of(outer.bits)) == outer.net;
+}
+
+bool pol_ip_selected(const struct pol_peer *p, uint32_t ip)
+{
+	if (!cidr4_contains(&p->cidr, ip))
+		return false;
+	for (size_t i = 0; i < p->n_except; i++)
+		if (cidr4_contains(&p->except[i], ip))
+			return false;
+	return true;
+}
+
+int pol_world_add(struct pol_world *w, const struct pol_peer *p, const struct pol_rule *r,
+		  const struct pol_entry *e)
+{
+	struct pol_world_block *nb;
+
+	if (!p->ip_block || p->ipv6)
+		return 0;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+
+		nb = realloc(w->v, cap * sizeof(*nb));
+		if (!nb)
+			return -ENOMEM;
+		w->v = nb;
+		w->cap = cap;
+	}
+	w->v[w->n++] = (struct pol_world_block){.peer = p, .rule = r, .e = *e};
+	return 0;
+}
+
+static int group_cmp(const void *pa, const void *pb)
+{
+	const struct pol_world_block *a = pa, *b = pb;
+
+	if (a->e.dir != b->e.dir)
+		return a->e.dir < b->e.dir ? -1 : 1;
+	return a->e.local_id < b->e.local_id ? -1 : a->e.local_id > b->e.local_id;
+}
+
+static int atom_cmp(const void *pa, const void *pb)
+{
+	const struct atom *a = pa, *b = pb;
+
+	if (a->bits != b->bits)
+		return a->bits < b->bits ? -1 : 1;
+	return a->net < b->net ? -1 : a->net > b->net;
+}
+
+/* The distinct networks of the blocks g[0..n). */
+static struct atom *atoms_of(const struct pol_world_block *g, size_t n, size_t *na)
+{
+	size_t cap = 0, k = 0;
+	struct atom *a;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 1 + g[i].peer->n_except;
+	a = calloc(cap + 1, sizeof(*a));
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		a[k++] = atom_of(&g[i].peer->cidr);
+		for (size_t j = 0; j < g[i].peer->n_except; j++)
+			a[k++] = atom_of(&g[i].peer->except[j]);
+	}
+	qsort(a, k, sizeof(*a), atom_cmp);
+	*na = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!*na || atom_cmp(&a[*na - 1], &a[i]))
+			a[(*na)++] = a[i];
+	return a;
+}
+
+static bool block_holds(const struct pol_peer *p, struct atom a)
+{
+	if (!holds(atom_of(&p->cidr), a))
+		return false;
+	for (size_t j = 0; j < p->n_except; j++)
+		if (holds(atom_of(&p->except[j]), a))
+			return false;
+	return true;
+}
+
+/* One (direction, local identity): its atoms, each with the blocks that hold it. */
+static int emit_group(const struct pol_world_block *g, size_t n, uint32_t *set,
+		      pol_world_emit_fn emit, void *ctx)
+{
+	size_t na = 0;
+	struct atom *a = atoms_of(g, n, &na);
+	int err = a ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < na; i++) {
+		struct pol_entry e = {.dir = g[0].e.dir,
+				      .kind = HYP_PEER_WORLD_NET,
+				      .local_id = g[0].e.local_id,
+				      .peer = a[i].net,
+				      .port = a[i].bits,
+				      .rule_id = ++*set};
+
+		err = emit(ctx, &e, NULL);
+		for (size_t b = 0; !err && b < n; b++) {
+			if (!block_holds(g[b].peer, a[i]))
+				continue;
+			e = g[b].e;
+			e.kind = HYP_PEER_WORLD_SET;
+			e.peer = *set;
+			err = emit(ctx, &e, g[b].rule);
+		}
+	}
+	free(a);
+	return err;
+}
+
+int pol_world_emit(struct pol_world *w, pol_world_emit_fn emit, void *ctx)
+{
+	uint32_t set = 0;
+	int err = 0;
+
+	if (!w->n)
+		return 0;
+	qsort(w->v, w->n, sizeof(*w->v), group_cmp);
+	for (size_t i = 0, j; !err && i < w->n; i = j) {
+		for (j = i + 1; j < w->n && w->v[j].e.dir == w->v[i].e.dir &&
+				w->v[j].e.local_id == w->v[i].e.local_id;
+		     j++)
+			;
+		err = emit_group(&w->v[i], j - i, &set, emit, ctx);
+	}
+	return err;
+}
+
+void pol_world_free(struct pol_world *w)
+{
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
