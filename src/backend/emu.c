@@ -219,6 +219,9 @@ static int snic_wire(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *
 	if (e->cfg.overlay && (err = nl__link_set_gso_segs(cnl, es->if_index, 1)))
 		return em_set(em, err, "snic %s: cannot limit its GSO segments: %s", s->name,
 			      strerror(-err));
+	/* no overlay: the SNIC's MTU is the uplink's (docs/northsouth.md) */
+	if (!e->cfg.overlay && (err = emu_uplink_snic_mtu(e, cnl, s->name, es, em)))
+		return err;
 	err = nl__link_up(e->bnl, es->port_ifindex);
 	if (err)
 		return em_set(em, err, "snic %s: cannot set port up: %s", s->name, strerror(-err));

@@ -139,6 +139,8 @@ int emu_nat_gc(struct emu *e);
 int emu_uplink_attach(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
 int emu_uplink_detach(void *priv, struct errmsg *em);
 int emu_uplink_info(void *priv, struct hyp_uplink_info *out);
+int emu_uplink_snic_mtu(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,
+			struct errmsg *em);
 /* emu_ovl.c: the cluster overlay */
 int emu_ovl_enable(void *priv, struct errmsg *em);
 int emu_ovl_self(void *priv, uint32_t node, uint32_t flags);

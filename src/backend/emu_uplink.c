@@ -237,3 +237,24 @@ int emu_uplink_info(void *priv, struct hyp_uplink_info *out)
 		out->gw_resolved = nl__neigh_get(e->bnl, out->ifindex, out->gw, out->gw_mac) == 1;
 	return 0;
 }
+
+/*
+ * A new SNIC's MTU is the uplink's (both ends of its veth, still down), so
+ * its TCP never sends a segment the uplink would drop (uplink-too-big).
+ * No uplink, or one with the default MTU: as made.
+ */
+int emu_uplink_snic_mtu(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,
+			struct errmsg *em)
+{
+	struct hyp_uplink_info u;
+	int err;
+
+	if (emu_uplink_info(e, &u) || !u.mtu || u.mtu == 1500)
+		return 0;
+	err = nl__link_set(e->bnl, es->port_ifindex, false, u.mtu);
+	if (!err)
+		err = nl__link_set(cnl, es->if_index, false, u.mtu);
+	return err ? em_set(em, err, "snic %s: cannot set the uplink's MTU %u: %s", name, u.mtu,
+			    strerror(-err))
+		   : 0;
+}

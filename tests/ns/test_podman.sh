@@ -9,7 +9,8 @@
 # ports (the conflist's portMappings capability): without an uplink a
 # `podman run -p` is refused; with one, `-p HOSTPORT:80` serves the
 # outside network's client through the uplink address; a second container
-# asking for the same host port is refused and leaves nothing; podman rm
+# asking for the same host port, or publishing one port twice, is refused
+# and leaves nothing; podman rm
 # takes the publication away.
 # podman runs with private --root/--runroot/--tmpdir, CONTAINERS_CONF and
 # CNI config dir: nothing global is changed (except podman import's
@@ -20,7 +21,7 @@
 # it targets podman runs. The checks that then cannot run are reported as
 # skipped ("not run"), next to the failure that stopped them.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 37
 
 # give_up: the rest of the plan cannot run (after a not ok saying why)
 give_up() {
@@ -220,6 +221,16 @@ check "a second container asking for host port $HP is refused (port already publ
 check "... and leaves one attachment, one publication" \
 	bash -c "[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = 1 ] && \
 		[ \"\$(bpftool map dump pinned $PINS/hyp_publish -j | jq length)\" = 1 ]"
+twice_refused() { # the container's port 80 under two host ports: made, then rolled back
+	! pod "${RUN[@]}" --rm --name "$PUB-3" -p "$((HP + 1)):80" -p "$((HP + 2)):80" \
+		--network "$NET" "$IMG" /bin/true >"$W/twice.log" 2>&1 &&
+		grep -q "is already published as port" "$W/twice.log"
+}
+check "a container publishing its port 80 twice is refused (after its attachment was made)" \
+	twice_refused
+check "... and its attachment and first publication were removed again" \
+	bash -c "[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = 1 ] && \
+		[ \"\$($HYPERCTL --instance $INST -j publish list | jq length)\" = 1 ]"
 check "podman rm -f of the published container" pod rm -f -t 0 "$PUB"
 check "its publication went with it (store and datapath table)" \
 	bash -c "[ \"\$($HYPERCTL --instance $INST -j publish list | jq length)\" = 0 ] && \

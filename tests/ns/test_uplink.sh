@@ -5,14 +5,17 @@
 # the bridge's port to the outside: it leaves the host netns, carries the
 # uplink address in the bridge netns, and the outside resolves its MAC (ARP)
 # but cannot reach the bridge netns's stack (ping, TCP to the uplink
-# address, frames for other addresses: dropped and counted by reason). Bad
+# address, frames for other addresses, ARP not about the uplink address or
+# claiming it: dropped and counted by reason). A SNIC added while the
+# uplink is set gets its MTU (1400 here), and 4 MB of TCP from it through
+# the uplink arrive whole (nothing black-holed). Bad
 # requests (unknown, loopback, bridged interface, address in the pool,
 # gateway off the subnet, a second uplink) are refused and change nothing.
 # The uplink survives a daemon restart (kept in the state, re-adopted), and
 # uplink clear, teardown and a teardown without the daemon give the
 # interface back as it was found: name, MTU, admin state, address, routes.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 38
 
 INST=up-$UNIQ
 OUT=upo-$UNIQ
@@ -81,6 +84,56 @@ check "the outside resolves the uplink address (ARP)" \
 MAC=$(uplink_field mac)
 check "the outside's neighbour entry is the uplink's MAC" \
 	bash -c "ip -n $OUT neigh show $ADDR | grep -q '$MAC'"
+# ARP that is not about the uplink address stays out; one claiming it too
+arp_send() { # SENDER-IP TARGET-IP: one broadcast ARP request from the outside, raw
+	ip netns exec "$OUT" /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("peer0", 0))
+mac, ip = s.getsockname()[4], socket.inet_aton
+s.send(b"\xff" * 6 + mac + b"\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01" + mac +
+       ip(sys.argv[1]) + b"\x00" * 6 + ip(sys.argv[2]))' "$1" "$2"
+}
+grew() { # REASON BEFORE: the uplink's drop count for it went up
+	for _ in $(seq 20); do (($(drops "$1") > $2)) && return 0; sleep 0.1; done
+	return 1
+}
+D0=$(drops uplink-arp-other) D1=$(drops uplink-spoofed-src)
+arp_send "$GW" "$ADDR"
+check "control: an ARP request for the uplink address is not dropped" \
+	bash -c "[ \"\$($HYPERCTL --instance $INST -j status | jq -r '.uplink.counters.drops[\"uplink-arp-other\"] // 0')\" = $D0 ]"
+arp_send "$GW" "$NET.99"
+check "an ARP request for another address is dropped (uplink-arp-other)" grew uplink-arp-other "$D0"
+arp_send "$ADDR" "$ADDR"
+check "a gratuitous ARP claiming the uplink address is dropped (uplink-spoofed-src)" \
+	grew uplink-spoofed-src "$D1"
+
+# --- MTU: a SNIC gets the uplink's (1400), and its TCP to the outside flows ---
+M=ulm-$UNIQ
+mkns "$M"
+check "snic add while the uplink is set" hctl snic add m --netns "$M"
+check "the SNIC's interface has the uplink's MTU 1400" \
+	bash -c "ip -n $M -o link show eth0 | grep -q 'mtu 1400 '"
+ip netns exec "$OUT" /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 9100)); s.listen(4)
+while True:
+    c, _ = s.accept(); n = 0
+    while True:
+        d = c.recv(65536)
+        if not d: break
+        n += len(d)
+    c.sendall(str(n).encode()); c.close()' "$GW" &
+_CLEAN_PIDS+=("$!")
+for _ in $(seq 50); do ip netns exec "$OUT" ss -ltn | grep -q ":9100 " && break; sleep 0.1; done
+bulk() { # 4 MB from the SNIC to the outside server: it counts them all
+	ip netns exec "$M" timeout 20 /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(); s.settimeout(15); s.connect((sys.argv[1], 9100))
+s.sendall(b"x" * (4 << 20)); s.shutdown(socket.SHUT_WR)
+n = s.recv(64).decode(); print(n); sys.exit(n != str(4 << 20))' "$GW"
+}
+check "4 MB of TCP from the SNIC through the 1400-byte uplink arrive whole (no black hole)" bulk
 D0=$(drops uplink-to-bridge)
 check_fails "the outside cannot ping the uplink address" \
 	ip netns exec "$OUT" ping -c 2 -i 0.2 -W 1 "$ADDR"
