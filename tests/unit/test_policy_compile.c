@@ -201,8 +201,12 @@ static void test_dedup(void **state)
 				"{ipBlock: {cidr: 10.0.0.8/29}}, {ipBlock: {cidr: 10.0.0.0/28}}]\n"
 				"    ports: [{port: 80}]\n",
 		&p);
-	/* web and web2 share identity 300: one identity entry, two IPv4 entries */
-	assert_int_equal(p.n_entries, 3);
+	/* web and web2 share identity 300: one identity entry, two IPv4 entries;
+	 * then the world's: the two networks, and the /29's set once for port 80
+	 * (both blocks hold it), the /28's once */
+	assert_int_equal(p.n_entries, 7);
+	assert_int_equal(p.entries[3].kind, HYP_PEER_WORLD_NET);
+	assert_int_equal(p.entries[6].kind, HYP_PEER_WORLD_SET);
 	assert_int_equal(p.entries[0].kind, HYP_PEER_IDENTITY);
 	assert_int_equal(p.entries[0].rule_id, 1);
 	assert_int_equal(p.entries[1].kind, HYP_PEER_IPV4);
