@@ -289,6 +289,8 @@ static int emu_snic_destroy(void *priv, const struct hyp_snic_spec *s, const str
 	emu_tables_remove(e, s, &es);
 	/* no flow of this SNIC outlives it: the next owner of its address
 	 * starts with none */
+	if (s->prefix6) /* first: the owner's count goes with the IPv4 flush */
+		emu_ct6_flush(e, s->ip6);
 	emu_ct_flush(e, s->ip, (uint32_t)s->id);
 	/* deleting the bridge end takes the container end with it, and leaves
 	 * both tcx links defunct, so unpinning them afterwards is cheap */

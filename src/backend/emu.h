@@ -160,12 +160,17 @@ int emu_purge(const struct hyp_domain_cfg *cfg);
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
 void emu_policy_free(struct emu *e);
+/* emu_policy6.c: generation gen of the IPv6 ipBlock table becomes prog's HYP_PEER_IPV6 entries */
+int emu_policy6_load(struct emu *e, const struct pol_program *prog, __u32 gen);
 /* The table key of a compiled entry in generation gen. */
 void emu_policy_key(const struct pol_entry *en, __u32 gen, struct hyp_policy_key *k);
 /* emu_ct.c: conntrack upkeep */
 int emu_ct_gc(void *priv, uint32_t *live);
 /* Removes every entry of ip (host order) and the entry count of snic_id. */
 int emu_ct_flush(struct emu *e, uint32_t ip, uint32_t snic_id);
+/* emu_ct6.c: the same for hyp_ct6 (the owner counts are shared) */
+int emu_ct6_gc(struct emu *e, uint32_t *live);
+int emu_ct6_flush(struct emu *e, const uint32_t ip6[4]);
 int emu_inspect_load(void *priv, const struct hyp_inspect_entry *entries, size_t n,
 		     struct errmsg *em);
 int emu_inspect_events(void *priv, hyp_alert_cb cb, void *ctx);

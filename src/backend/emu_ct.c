@@ -262,6 +262,13 @@ int emu_ct_gc(void *priv, uint32_t *live)
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() clock */
 	p.now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 	n = ct_pass(e, &p, live);
+	if (n >= 0) {
+		uint32_t live6 = 0;
+		int n6 = emu_ct6_gc(e, &live6);
+
+		n += n6 > 0 ? n6 : 0;
+		*live += live6;
+	}
 	emu_nat_gc(e);
 	if (!live_read(e, &l)) {
 		owners_sweep(e, &l, 0);

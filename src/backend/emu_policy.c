@@ -121,16 +121,17 @@ static int polgen_build(const struct pol_program *prog, __u32 gen, struct emu_po
 		return -ENOMEM;
 	}
 	for (i = 0; i < prog->n_entries; i++) {
-		emu_policy_key(&prog->entries[i], gen, &kv[i].k);
-		kv[i].v.rule_id = prog->entries[i].rule_id;
+		if (prog->entries[i].kind == HYP_PEER_IPV6)
+			continue; /* in their own table (emu_policy6.c) */
+		emu_policy_key(&prog->entries[i], gen, &kv[g->n].k);
+		kv[g->n++].v.rule_id = prog->entries[i].rule_id;
 	}
 	/* the key is the first member: sorting the pairs sorts by key */
-	qsort(kv, prog->n_entries, sizeof(*kv), key_cmp);
-	for (i = 0; i < prog->n_entries; i++) {
+	qsort(kv, g->n, sizeof(*kv), key_cmp);
+	for (i = 0; i < g->n; i++) {
 		g->keys[i] = kv[i].k;
 		g->vals[i] = kv[i].v;
 	}
-	g->n = prog->n_entries;
 	free(kv);
 	for (i = 0; i < prog->n_enforce; i++)
 		g->ekeys[i] = (struct hyp_enforce_key){.gen = gen, .identity = prog->enforce[i].identity};
@@ -250,6 +251,11 @@ int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *e
 	if (err) {
 		polgen_free(&nw);
 		return em_set(em, err, "enforcement table full");
+	}
+	err = emu_policy6_load(e, prog, next);
+	if (err) {
+		polgen_free(&nw);
+		return em_set(em, err, "IPv6 policy table full");
 	}
 	polgen_free(&e->polgen[next]);
 	e->polgen[next] = nw;

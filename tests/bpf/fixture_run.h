@@ -227,6 +227,9 @@ static inline int fx_policy_prog(struct fixture *f, const char *text, struct pol
 		    .identity = f->eps[i].identity,
 		    .ip = f->eps[i].ip,
 		    .labels = &f->eps[i].labels,
+		    /* fd00:1::<last byte of the IPv4>, as ip6_fixture.h */
+		    .ip6 = {htonl(0xfd000001), 0, 0, htonl(f->eps[i].ip & 0xff)},
+		    .has_ip6 = true,
 		};
 	if (!err)
 		err = pol_compile(stored, n, eps, f->n_eps, nss, 2, HYP_POLICY_MAX_ENTRIES / 2,

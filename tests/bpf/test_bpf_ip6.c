@@ -227,6 +227,7 @@ int main(void)
 	    FX6_TEST(test6_tcp_conntrack),    FX6_TEST(test6_echo_conntrack),
 	    FX6_TEST(test6_quota_shared),     FX6_TEST(test6_policy_identity),
 	    FX6_TEST(test6_policy_ipblock),   FX6_TEST(test6_icmp_errors),
+	    FX6_TEST(test6_policy_ipblock_compiled), FX6_TEST(test6_ct_collect),
 	};
 
 	return fx6_main("bpf_ip6", tests, sizeof(tests) / sizeof(tests[0]));

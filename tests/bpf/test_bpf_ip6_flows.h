@@ -206,3 +206,72 @@ static void test6_icmp_errors(void **state)
 	len = flow6_frame(f, in, EP_C, EP_A, NH_ICMP6, e, 8 + qlen);
 	fx_expect_drop(f, EP_C, in, len, HYP_DROP_ICMP_UNRELATED);
 }
+
+/* The same through the daemon's compiler and loader: an IPv6 ipBlock (C's
+ * /128) in one policy with a label peer; it does not let C's IPv4 in. */
+static void test6_policy_ipblock_compiled(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX];
+	size_t len;
+
+	fx_policy(f, "apiVersion: networking.k8s.io/v1\n"
+		     "kind: NetworkPolicy\n"
+		     "metadata: {name: db-in6}\n"
+		     "spec:\n"
+		     "  podSelector: {matchLabels: {app: db}}\n"
+		     "  ingress:\n"
+		     "  - from:\n"
+		     "    - podSelector: {matchLabels: {app: web}}\n"
+		     "    - ipBlock: {cidr: 'fd00:1::4/128'}\n"
+		     "    ports:\n"
+		     "    - {protocol: UDP, port: 53}\n");
+	len = udp6(f, in, EP_C, EP_B, 3100, 53);
+	fx_expect_to(f, EP_C, in, len, EP_B);
+	len = udp6(f, in, EP_A, EP_B, 3101, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = udp6(f, in, EP_E, EP_B, 3102, 54);
+	fx_expect_drop(f, EP_E, in, len, HYP_DROP_POLICY_INGRESS);
+	len = fx_udp(f, in, EP_C, IP_B, 3103, 53, "q");
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_POLICY_INGRESS);
+	/* the rule set reloaded without the ipBlock: C's IPv6 entry goes */
+	fx_policy(f, db_from_web);
+	len = udp6(f, in, EP_C, EP_B, 3104, 53);
+	fx_expect_drop(f, EP_C, in, len, HYP_DROP_POLICY_INGRESS);
+}
+
+/* The daemon's collector: an expired IPv6 entry goes and its owner's count
+ * is given back; a live one stays; a SNIC's flush takes its entries. */
+static void test6_ct_collect(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), b = fx6_ep(f, EP_B), c = fx6_ep(f, EP_C);
+	struct hyp_ct6_key k = {};
+	struct hyp_ct_val v;
+	uint8_t in[FX_FRAME_MAX];
+	uint32_t owner = EP_A + 1, held = 0, live = 0;
+	size_t len;
+
+	fx_wait_uptime(HYP_CT_TIMEOUT_UNREPLIED + 2);
+	len = udp6(f, in, EP_A, EP_B, 5000, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = udp6(f, in, EP_A, EP_C, 5001, 53);
+	fx_expect_to(f, EP_A, in, len, EP_C);
+	memcpy(k.saddr, a.b, 16);
+	memcpy(k.daddr, b.b, 16);
+	k.sport = 5000;
+	k.dport = 53;
+	k.proto = NH_UDP;
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct6), &k, &v), 0);
+	v.last_seen = fx_now_ns() - (HYP_CT_TIMEOUT_UNREPLIED + 1) * FX_NS;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_ct6), &k, &v, BPF_EXIST), 0);
+	assert_true(emu_ct_gc(&f->emu, &live) >= 1);
+	assert_int_not_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct6), &k, &v), 0);
+	assert_int_equal(fx6_ct_get(f, &a, &c, NH_UDP, 5001, 53, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct_owners), &owner, &held), 0);
+	assert_int_equal(held, 1);
+	assert_int_equal(emu_ct6_flush(&f->emu, (const uint32_t *)c.b), 0);
+	assert_int_not_equal(fx6_ct_get(f, &a, &c, NH_UDP, 5001, 53, &v), 0);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct_owners), &owner, &held), 0);
+	assert_int_equal(held, 0);
+}
