@@ -169,6 +169,9 @@ def main():
         w(f"- headline configurations ({', '.join(f'`{c}`' for c in meta.get('headline', '').split())}) "
           f"ran all {meta.get('rounds')} rounds; every other configuration only the first "
           f"{meta.get('secondary_rounds')} (its spread comes from that many samples)")
+    if meta.get("jobs", "1") != "1":
+        w(f"- **{meta.get('jobs')} configurations ran at once (`--jobs`): a sanity run, every "
+          f"figure below is meaningless**")
     w(f"- latency pinning: {meta.get('pinning', '?')}; firewall rules: "
       f"{meta.get('rules')} (iptables backend `{meta.get('iptables')}`)")
     w(f"- tools: {meta.get('versions', '?')}; {meta.get('suricata', '') or 'suricata not installed'}")

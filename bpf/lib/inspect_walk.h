@@ -60,19 +60,22 @@ struct walk {
 };
 
 #define WALK_K	    4	 /* interleaved segments */
-#define WALK_CHUNK  2048 /* bytes copied and walked at a time (a power of two) */
+#define WALK_CHUNK  2048 /* bytes walked at a time (a power of two) */
 #define WALK_UNROLL 16	 /* steps of every segment per bpf_loop call */
+/* Buffer bytes of each segment (a power of two): its own bytes, the
+ * overlap (at most 254) and, the last one, the chunk's rest (< WALK_K). */
+#define WALK_SEG 1024
+_Static_assert(WALK_CHUNK / WALK_K + 255 + WALK_K <= WALK_SEG, "a segment fits its buffer");
 
 /* The segments of the chunk being walked fast. */
 struct walk_iv {
-	__u32 s[WALK_K];   /* their states */
-	__u32 off[WALK_K]; /* buffer offset each one starts at */
-	__u32 c0;	   /* skb offset of the chunk */
-	__u32 n;	   /* its bytes */
-	__u32 seg;	   /* bytes each segment owns (the first: + overlap) */
-	__u32 steps;	   /* bytes each segment walks; 0: cut the next chunk first */
-	__u32 j;	   /* steps done */
-	__u32 hit;	   /* OR of the entries read: some pattern ended */
+	__u32 s[WALK_K]; /* their states */
+	__u32 c0;	 /* skb offset of the chunk */
+	__u32 n;	 /* its bytes */
+	__u32 seg;	 /* bytes each segment owns (the first: + overlap) */
+	__u32 steps;	 /* bytes each segment walks; 0: cut the next chunk first */
+	__u32 j;	 /* steps done */
+	__u32 hit;	 /* OR of the entries read: some pattern ended */
 };
 
 /* The packet's payload (skb offsets) and, TCP, its header fields. */
@@ -97,7 +100,9 @@ struct walk_scratch {
 	struct walk w;
 	struct walk_iv iv;
 	__u8 block[HYP_DFA_BLOCK];
-	__u8 buf[WALK_CHUNK];
+	/* segment k's bytes at k * WALK_SEG: step j of every segment reads
+	 * at one offset from one pointer (one load per byte) */
+	__u8 buf[WALK_K * WALK_SEG];
 };
 
 struct {
@@ -241,18 +246,30 @@ static __always_inline void walk_exact(struct walk_loop *l, struct walk_scratch 
 		bpf_loop((end - from) % HYP_DFA_BLOCK, walk_byte, l, 0);
 }
 
-/* One step of segment k: its next state, the flags ORed into hit (a
- * macro: the four states stay in registers). */
-#define IV_STEP(ws, k, sk, j, hit)                                                                 \
+/* One step of segment k, whose byte is p[k * WALK_SEG]: its next state,
+ * the flags ORed into hit (a macro: the four states stay in registers). */
+#define IV_STEP(p, k, sk, hit)                                                                     \
 	({                                                                                         \
 		__u32 st_ = (sk) & (HYP_DFA_ROWS - 1), nx_;                                        \
 		struct hyp_dfa_row *row_ = bpf_map_lookup_elem(&hyp_dfa, &st_);                    \
 		if (!row_)                                                                         \
 			goto err;                                                                  \
-		nx_ = row_->next[(ws)->buf[((ws)->iv.off[k] + (j)) & (WALK_CHUNK - 1)]];           \
+		nx_ = row_->next[(p)[(k) * WALK_SEG]];                                             \
 		(sk) = nx_ >> 2;                                                                   \
 		(hit) |= nx_;                                                                      \
 	})
+
+/* Copies segment k's len bytes (1..WALK_SEG by construction), from chunk
+ * offset at, to its buffer. */
+static __always_inline int iv_copy(struct __sk_buff *skb, struct walk_scratch *ws, __u32 k,
+				   __u32 at, __u32 len)
+{
+	if (len > WALK_SEG || k >= WALK_K)
+		return -1;
+	/* 1..WALK_SEG as the verifier sees it (a 0 would read a full buffer) */
+	len = ((len - 1) & (WALK_SEG - 1)) + 1;
+	return bpf_skb_load_bytes(skb, ws->iv.c0 + at, ws->buf + k * WALK_SEG, len);
+}
 
 /*
  * The next chunk, from c0: copied to the buffer and cut. Segment k
@@ -274,10 +291,6 @@ static __always_inline int iv_chunk(struct __sk_buff *skb, struct walk_scratch *
 		ws->w.redo = c0;
 		return 1;
 	}
-	if (bpf_skb_load_bytes(skb, c0, ws->buf, (__u64)n & (2 * WALK_CHUNK - 1))) {
-		ws->w.err = 1;
-		return 1;
-	}
 	ws->iv.n = n;
 	ws->iv.seg = seg;
 	ws->iv.steps = seg + ov;
@@ -286,7 +299,11 @@ static __always_inline int iv_chunk(struct __sk_buff *skb, struct walk_scratch *
 	ws->iv.s[0] = ws->w.state;
 #pragma unroll
 	for (k = 0; k < WALK_K; k++) {
-		ws->iv.off[k] = k * seg;
+		/* the last segment takes the chunk's rest too (iv_chunk_end) */
+		if (iv_copy(skb, ws, k, k * seg, k < WALK_K - 1 ? seg + ov : n - k * seg)) {
+			ws->w.err = 1;
+			return 1;
+		}
 		if (k)
 			ws->iv.s[k] = ws->w.root;
 	}
@@ -311,7 +328,9 @@ static __always_inline int iv_chunk_end(struct walk_scratch *ws)
 			ws->w.err = 1;
 			return 1;
 		}
-		next = row->next[ws->buf[j & (WALK_CHUNK - 1)]];
+		/* in the last segment's buffer: after its seg + overlap steps */
+		next = row->next[ws->buf[(WALK_K - 1) * WALK_SEG +
+					 ((ws->iv.steps + t) & (WALK_SEG - 1))]];
 		ws->iv.s[WALK_K - 1] = next >> 2;
 		ws->iv.hit |= next;
 	}
@@ -335,6 +354,7 @@ static long iv_steps(__u32 i, void *data)
 	struct walk_loop *l = data;
 	struct walk_scratch *ws = l->ws;
 	__u32 s0, s1, s2, s3, hit = 0, j, u;
+	const __u8 *p;
 
 	if (!ws)
 		return 1;
@@ -349,10 +369,11 @@ static long iv_steps(__u32 i, void *data)
 		j = ws->iv.j + u;
 		if (j >= ws->iv.steps)
 			break;
-		IV_STEP(ws, 0, s0, j, hit);
-		IV_STEP(ws, 1, s1, j, hit);
-		IV_STEP(ws, 2, s2, j, hit);
-		IV_STEP(ws, 3, s3, j, hit);
+		p = ws->buf + (j & (WALK_SEG - 1));
+		IV_STEP(p, 0, s0, hit);
+		IV_STEP(p, 1, s1, hit);
+		IV_STEP(p, 2, s2, hit);
+		IV_STEP(p, 3, s3, hit);
 	}
 	ws->iv.s[0] = s0;
 	ws->iv.s[1] = s1;

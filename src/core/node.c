@@ -212,6 +212,7 @@ void node__close(struct node *n)
 		return;
 	node_inspect_free(n);
 	node_monitor_free(n);
+	node_pol_cache_free(n);
 	if (n->bep)
 		n->be->close(n->bep);
 	store__close(n->st);

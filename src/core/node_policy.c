@@ -22,7 +22,8 @@
 #include "inspect/doc.h"
 
 struct world {
-	struct pol_doc **docs;
+	struct node *n;
+	struct pol_doc **docs; /* borrowed from the node's cache */
 	size_t ndocs;
 	struct pol_endpoint *eps;
 	struct labels *labels;
@@ -35,7 +36,7 @@ struct world {
 static void world_free(struct world *w)
 {
 	node_ns_free(&w->ns);
-	pol_docs_free(w->docs, w->ndocs);
+	free(w->docs);
 	free(w->eps);
 	free(w->labels);
 	free(w->ports);
@@ -81,23 +82,17 @@ static int doc_cb(const char *ns, const char *name, const char *doc, int64_t upd
 	struct world *w = ctx;
 	struct errmsg em = {};
 	struct pol_doc **nd, *d;
-	json_object *o = json_tokener_parse(doc);
 	int err;
 
 	(void)updated;
-	if (!o)
-		return -EINVAL;
-	err = pol_doc_from_json(o, &d, &em);
-	json_object_put(o);
+	err = node_pol_cache_get(w->n, doc, &d, &em);
 	if (err) {
 		pr_warn("policy %s/%s: stored document no longer valid: %s\n", ns, name, em.msg);
 		return err;
 	}
 	nd = realloc(w->docs, (w->ndocs + 1) * sizeof(*nd));
-	if (!nd) {
-		pol_doc_free(d);
+	if (!nd)
 		return -ENOMEM;
-	}
 	w->docs = nd;
 	w->docs[w->ndocs++] = d;
 	return 0;
@@ -109,11 +104,16 @@ static int world_load(struct node *n, struct world *w)
 	int err;
 
 	memset(w, 0, sizeof(*w));
-	err = store__snic_foreach(n->st, ep_cb, w);
+	w->n = n;
+	err = node_pol_cache_begin(n);
+	if (!err)
+		err = store__snic_foreach(n->st, ep_cb, w);
 	if (!err && n->remote_fn)
 		err = n->remote_fn(n->remote_arg, ep_cb, w);
 	if (!err)
 		err = store__policy_foreach(n->st, doc_cb, w);
+	if (!err)
+		err = node_pol_cache_end(n);
 	if (!err)
 		err = node_ns_load(n, &w->ns);
 	if (err)
@@ -183,39 +183,57 @@ static double secs_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Compiles what the store holds into *prog (the caller frees it). */
+static int policy_check_prog(struct node *n, struct pol_program *prog, double *compile_s,
+			     struct errmsg *em)
+{
+	struct timespec t0;
+	struct world w;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = policy_compile(n, prog, &w, em);
+	*compile_s = secs_since(&t0);
+	if (!err)
+		pr_debug("policy: %zu policies, %zu endpoints, %zu table entries\n", w.ndocs,
+			 w.neps, prog->n_entries);
+	world_free(&w);
+	return err;
+}
+
 int node__policy_check(struct node *n, struct errmsg *em)
 {
 	struct pol_program prog = {};
-	struct world w;
-	int err = policy_compile(n, &prog, &w, em);
+	double s;
+	int err = policy_check_prog(n, &prog, &s, em);
 
 	pol_program_free(&prog);
-	world_free(&w);
+	return err;
+}
+
+/* Loads a program compiled from what the store holds now. */
+static int policy_load_prog(struct node *n, const struct pol_program *prog, double compile_s,
+			    struct errmsg *em)
+{
+	struct timespec t1;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	err = n->be->policy_load(n->bep, prog, em);
+	if (!err)
+		node_monitor_rules(n, prog->rules, prog->n_rules, compile_s, secs_since(&t1));
 	return err;
 }
 
 int node__policy_sync(struct node *n, struct errmsg *em)
 {
 	struct pol_program prog = {};
-	struct timespec t0, t1;
-	double compile_s = 0;
-	struct world w;
-	int err;
+	double compile_s;
+	int err = policy_check_prog(n, &prog, &compile_s, em);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	err = policy_compile(n, &prog, &w, em);
-	if (!err) {
-		compile_s = secs_since(&t0);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		err = n->be->policy_load(n->bep, &prog, em);
-	}
 	if (!err)
-		node_monitor_rules(n, prog.rules, prog.n_rules, compile_s, secs_since(&t1));
-	if (!err)
-		pr_debug("policy: %zu policies, %zu endpoints, %zu table entries\n", w.ndocs,
-			 w.neps, prog.n_entries);
+		err = policy_load_prog(n, &prog, compile_s, em);
 	pol_program_free(&prog);
-	world_free(&w);
 	return err;
 }
 
@@ -252,13 +270,13 @@ static const char *root_kind(json_object *root)
  * as they were and the datapath is loaded from that: the apply changed
  * nothing. A failure to do even that is left to the reconcile loop.
  */
-static int load_applied(struct node *n, const struct parsed *p, const struct doc_undo *u,
-			struct errmsg *em)
+static int load_applied(struct node *n, const struct parsed *p, const struct pol_program *prog,
+			double compile_s, const struct doc_undo *u, struct errmsg *em)
 {
 	int err = 0, uerr;
 
 	if (p->n_net)
-		err = node__policy_sync(n, em);
+		err = policy_load_prog(n, prog, compile_s, em);
 	if (!err && p->n_net)
 		fault_point("policy-apply-loaded");
 	if (!err && p->n_insp)
@@ -376,7 +394,9 @@ static json_object *apply_reply(const struct parsed *p, json_object *applied)
 int node__policy_apply(struct node *n, const char *text, size_t len, json_object **result,
 		       struct errmsg *em)
 {
+	struct pol_program prog = {};
 	struct doc_undo undo = {};
+	double compile_s = 0;
 	struct parsed p;
 	json_object *applied, *o;
 	int err;
@@ -410,8 +430,8 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 	 * let a crash between the two leave the datapath enforcing a set the
 	 * store rolled back (tests/ns/test_crash.sh, policy-apply-loaded).
 	 */
-	if (!err && p.n_net)
-		err = node__policy_check(n, em);
+	if (!err && p.n_net) /* the program the commit below puts in force */
+		err = policy_check_prog(n, &prog, &compile_s, em);
 	if (!err && p.n_insp)
 		err = node__inspect_check(n, em);
 	if (!err)
@@ -420,7 +440,7 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 		store__rollback(n->st);
 	} else {
 		fault_point("policy-apply-committed");
-		err = load_applied(n, &p, &undo, em);
+		err = load_applied(n, &p, &prog, compile_s, &undo, em);
 	}
 	if (err) {
 		json_object_put(applied);
@@ -430,6 +450,7 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 		applied = apply_reply(&p, applied);
 	doc_undo_free(&undo);
 	parsed_free(&p);
+	pol_program_free(&prog);
 	*result = applied;
 	return err;
 }

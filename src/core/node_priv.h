@@ -26,6 +26,7 @@ struct node {
 	uint32_t ct_live;
 	struct insp_state *insp; /* live DFAs and recent alerts */
 	struct mon_state *mon;	 /* flow events (node_monitor.c) */
+	struct pol_cache *pcache; /* parsed NetworkPolicies by stored text */
 	bool events_dirty;	 /* alerts not yet saved */
 	/* cluster: where label sets get their numbers (NULL: this node's store) */
 	node_ident_fn ident_fn;
@@ -35,6 +36,16 @@ struct node {
 };
 
 void node_inspect_free(struct node *n);
+
+/* node_policy_cache.c: parsed NetworkPolicies keyed by their stored text. */
+struct pol_doc;
+struct errmsg;
+int node_pol_cache_begin(struct node *n);
+int node_pol_cache_end(struct node *n);
+int node_pol_cache_get(struct node *n, const char *text, struct pol_doc **out,
+		       struct errmsg *em);
+void node_pol_cache_free(struct node *n);
+size_t node_pol_cache_size(const struct node *n); /* documents held */
 
 /* node_events.c: the recent inspection events, kept in the state directory. */
 json_object *node_events_load(const struct node *n);

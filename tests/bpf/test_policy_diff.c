@@ -34,6 +34,10 @@
  * from the seed and its number, so a failure is replayed alone).
  * HYP_DIFF_ROUNDS sets the number of rounds.
  *
+ * Each round's documents also go through the daemon's parsed-document
+ * cache (policy_diff_cache.h), which lives across the rounds: they must
+ * compile to the same program, from a miss and from a hit.
+ *
  * The generator is in policy_diff_gen.h, the policies as documents in
  * policy_diff_json.h, the independent model in policy_diff_model.h.
  */
@@ -41,6 +45,7 @@
 #include "policy_diff_gen.h"
 #include "policy_diff_json.h"
 #include "policy_diff_model.h"
+#include "policy_diff_cache.h"
 
 #define DIFF_SEED_DEFAULT 0x4859504552494f4eULL /* "HYPERION" */
 #define DIFF_ROUNDS	  3000
@@ -369,6 +374,13 @@ static void run_round(struct diff *d, int round)
 		d->failures++;
 		print_message("DIFF FAILURE: round %d (HYP_DIFF_SEED=0x%llx HYP_DIFF_ROUND=%d): the "
 			      "incrementally written table is not the compiled program\n",
+			      round, (unsigned long long)d->seed, round);
+	}
+	if (check_cache(f, r.n_pols ? r.text : NULL, &prog)) {
+		d->failures++;
+		print_message("DIFF FAILURE: round %d (HYP_DIFF_SEED=0x%llx HYP_DIFF_ROUND=%d): "
+			      "the documents from the parsed-document cache compile to another "
+			      "program\n",
 			      round, (unsigned long long)d->seed, round);
 	}
 	for (size_t i = 0; i < f->n_eps; i++)
