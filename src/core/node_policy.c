@@ -237,33 +237,6 @@ int node__policy_sync(struct node *n, struct errmsg *em)
 	return err;
 }
 
-struct parsed {
-	struct pol_doc **net;
-	size_t n_net;
-	struct insp_doc **insp;
-	size_t n_insp;
-};
-
-static void parsed_free(struct parsed *p)
-{
-	pol_docs_free(p->net, p->n_net);
-	for (size_t i = 0; i < p->n_insp; i++)
-		insp_doc_free(p->insp[i]);
-	free(p->insp);
-	memset(p, 0, sizeof(*p));
-}
-
-static const char *root_kind(json_object *root)
-{
-	json_object *k;
-
-	if (!json_object_is_type(root, json_type_object) ||
-	    !json_object_object_get_ex(root, "kind", &k) ||
-	    !json_object_is_type(k, json_type_string))
-		return "";
-	return json_object_get_string(k);
-}
-
 /*
  * Loads the committed set. When the datapath refuses it (only the backend
  * knows whether an inspection set fits its tables), the documents go back
@@ -296,64 +269,6 @@ static int load_applied(struct node *n, const struct parsed *p, const struct pol
 			"reconcile loop retries): %s\n",
 			strerror(-uerr));
 	}
-	return err;
-}
-
-/* Every document of text, NetworkPolicy or InspectionPolicy; all or nothing. */
-static int parse_all(const char *text, size_t len, struct parsed *p, struct errmsg *em)
-{
-	json_object **roots = NULL;
-	size_t n = 0;
-	int err;
-
-	memset(p, 0, sizeof(*p));
-	err = yj_parse(text, len, &roots, &n, em);
-	if (err)
-		return err;
-	p->net = calloc(n + 1, sizeof(*p->net));
-	p->insp = calloc(n + 1, sizeof(*p->insp));
-	if (!p->net || !p->insp)
-		err = -ENOMEM;
-	for (size_t i = 0; !err && i < n; i++) {
-		const char *kind;
-
-		if (!roots[i])
-			continue;
-		kind = root_kind(roots[i]);
-		if (!strcmp(kind, INSPECT_KIND)) {
-			err = insp_doc_parse(roots[i], i + 1, &p->insp[p->n_insp], em);
-			if (!err)
-				p->n_insp++;
-		} else if (!strcmp(kind, "NetworkPolicy")) {
-			err = pol_parse_root(roots[i], (int)i + 1, &p->net[p->n_net], em);
-			if (!err)
-				p->n_net++;
-		} else {
-			err = em_set(em, -EINVAL,
-				     "document %zu, line %d: kind must be NetworkPolicy or "
-				     "InspectionPolicy, not \"%s\"",
-				     i + 1, yj_key_line(roots[i], "kind"), kind);
-		}
-	}
-	for (size_t i = 0; !err && i < p->n_net; i++)
-		for (size_t j = 0; !err && j < i; j++)
-			if (!strcmp(pol_doc_namespace(p->net[i]), pol_doc_namespace(p->net[j])) &&
-			    !strcmp(pol_doc_name(p->net[i]), pol_doc_name(p->net[j])))
-				err = em_set(em, -EINVAL, "NetworkPolicy %s/%s is defined twice",
-					     pol_doc_namespace(p->net[i]), pol_doc_name(p->net[i]));
-	for (size_t i = 0; !err && i < p->n_insp; i++)
-		for (size_t j = 0; !err && j < i; j++)
-			if (!strcmp(insp_doc_namespace(p->insp[i]),
-				    insp_doc_namespace(p->insp[j])) &&
-			    !strcmp(insp_doc_name(p->insp[i]), insp_doc_name(p->insp[j])))
-				err = em_set(em, -EINVAL, "InspectionPolicy %s/%s is defined twice",
-					     insp_doc_namespace(p->insp[i]),
-					     insp_doc_name(p->insp[i]));
-	if (!err && !p->n_net && !p->n_insp)
-		err = em_set(em, -EINVAL, "no policy document in the input");
-	yj_docs_free(roots, n);
-	if (err)
-		parsed_free(p);
 	return err;
 }
 
@@ -401,12 +316,12 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 	json_object *applied, *o;
 	int err;
 
-	err = parse_all(text, len, &p, em);
+	err = node_parse_all(text, len, &p, em);
 	if (err)
 		return err;
 	err = store__begin(n->st);
 	if (err) {
-		parsed_free(&p);
+		node_parsed_free(&p);
 		return em_set(em, err, "store busy");
 	}
 	applied = json_object_new_array();
@@ -449,7 +364,7 @@ int node__policy_apply(struct node *n, const char *text, size_t len, json_object
 	if (applied)
 		applied = apply_reply(&p, applied);
 	doc_undo_free(&undo);
-	parsed_free(&p);
+	node_parsed_free(&p);
 	pol_program_free(&prog);
 	*result = applied;
 	return err;

@@ -47,6 +47,18 @@ int node_pol_cache_get(struct node *n, const char *text, struct pol_doc **out,
 void node_pol_cache_free(struct node *n);
 size_t node_pol_cache_size(const struct node *n); /* documents held */
 
+/* node_policy_parse.c: the documents of one policy apply. */
+struct insp_doc;
+struct parsed {
+	struct pol_doc **net;
+	size_t n_net;
+	struct insp_doc **insp;
+	size_t n_insp;
+};
+
+int node_parse_all(const char *text, size_t len, struct parsed *p, struct errmsg *em);
+void node_parsed_free(struct parsed *p);
+
 /* node_events.c: the recent inspection events, kept in the state directory. */
 json_object *node_events_load(const struct node *n);
 int node_events_save(const struct node *n, json_object *events);
