@@ -162,6 +162,7 @@ int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *e
 void emu_policy_free(struct emu *e);
 /* emu_policy6.c: generation gen of the IPv6 ipBlock table becomes prog's HYP_PEER_IPV6 entries */
 int emu_policy6_load(struct emu *e, const struct pol_program *prog, __u32 gen);
+void emu_policy6_key(const struct pol_entry *en, __u32 gen, struct hyp_policy6_key *k);
 /* The table key of a compiled entry in generation gen. */
 void emu_policy_key(const struct pol_entry *en, __u32 gen, struct hyp_policy_key *k);
 /* emu_ct.c: conntrack upkeep */

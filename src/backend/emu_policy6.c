@@ -18,7 +18,7 @@
 #include "policy/policy.h"
 #include "bpf/bridge_port.skel.h"
 
-static void key6(const struct pol_entry *en, __u32 gen, struct hyp_policy6_key *k)
+void emu_policy6_key(const struct pol_entry *en, __u32 gen, struct hyp_policy6_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->gen = (__u8)gen;
@@ -71,7 +71,7 @@ int emu_policy6_load(struct emu *e, const struct pol_program *prog, __u32 gen)
 	for (size_t i = 0; !err && i < prog->n_entries; i++) {
 		if (prog->entries[i].kind != HYP_PEER_IPV6)
 			continue;
-		key6(&prog->entries[i], gen, &k);
+		emu_policy6_key(&prog->entries[i], gen, &k);
 		v.rule_id = prog->entries[i].rule_id;
 		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
 			err = -errno;

@@ -242,6 +242,20 @@ static inline int fx_policy_prog(struct fixture *f, const char *text, struct pol
 
 /* 0 when the active generation of the policy tables holds exactly prog:
  * as many entries (and enforced identities), each key with its rule. */
+/* Entries of generation gen in the IPv6 ipBlock table. */
+static inline size_t fx_policy6_count(struct fixture *f, __u32 gen)
+{
+	struct hyp_policy6_key k, nk, *prev = NULL;
+	size_t n = 0;
+
+	while (!bpf_map_get_next_key(FX_FD(f, hyp_policy6), prev, &nk)) {
+		n += nk.gen == gen;
+		k = nk;
+		prev = &k;
+	}
+	return n;
+}
+
 static inline int fx_policy_table_is(struct fixture *f, const struct pol_program *prog)
 {
 	int pfd = FX_FD(f, hyp_policy), efd = FX_FD(f, hyp_enforce);
@@ -260,6 +274,7 @@ static inline int fx_policy_table_is(struct fixture *f, const struct pol_program
 		ek = nek;
 		eprev = &ek;
 	}
+	n += fx_policy6_count(f, gen);
 	if (n != prog->n_entries || ne != prog->n_enforce) {
 		print_message("# active generation: %zu entries, %zu enforced; program: %zu, %zu\n",
 			      n, ne, prog->n_entries, prog->n_enforce);
@@ -268,6 +283,15 @@ static inline int fx_policy_table_is(struct fixture *f, const struct pol_program
 	for (size_t i = 0; i < prog->n_entries; i++) {
 		struct hyp_policy_val v;
 
+		if (prog->entries[i].kind == HYP_PEER_IPV6) {
+			struct hyp_policy6_key k6;
+
+			emu_policy6_key(&prog->entries[i], gen, &k6);
+			if (bpf_map_lookup_elem(FX_FD(f, hyp_policy6), &k6, &v) ||
+			    v.rule_id != prog->entries[i].rule_id)
+				return -1;
+			continue;
+		}
 		emu_policy_key(&prog->entries[i], gen, &k);
 		if (bpf_map_lookup_elem(pfd, &k, &v) || v.rule_id != prog->entries[i].rule_id)
 			return -1;
