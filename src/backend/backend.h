@@ -304,6 +304,12 @@ struct hyp_backend_ops {
 	int (*ovl_eps_replace)(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
 	int (*ovl_ep_set)(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
 	int (*ovl_ep_del)(void *priv, uint32_t ip);
+	/*
+	 * Sequence numbers: floor (when not 0) is where the counter of a peer
+	 * seen from now on starts (a peer already counting keeps its own);
+	 * *max is the highest number sent to any peer so far (0: none).
+	 */
+	int (*ovl_seq)(void *priv, uint64_t floor, uint64_t *max);
 };
 
 const struct hyp_backend_ops *backend_find(const char *name);

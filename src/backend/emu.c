@@ -214,13 +214,11 @@ static int snic_wire(struct emu *e, struct nl *cnl, const struct hyp_snic_spec *
 	err = emu_big_tcp(e, cnl, s, es, em);
 	if (err)
 		return err;
-	/* cluster: the overlay authenticates each wire packet, so no GSO packets
-	 * (TCP then sends MTU-sized segments; docs/cluster.md) */
-	if (e->cfg.overlay && (err = nl__link_set_gso_segs(cnl, es->if_index, 1)))
-		return em_set(em, err, "snic %s: cannot limit its GSO segments: %s", s->name,
-			      strerror(-err));
-	/* no overlay: the SNIC's MTU is the uplink's (docs/northsouth.md) */
-	if (!e->cfg.overlay && (err = emu_uplink_snic_mtu(e, cnl, s->name, es, em)))
+	/* cluster: no GSO packets, MTU = the uplink's less the overlay's bytes
+	 * (emu_ovl.c); no overlay: the uplink's MTU (docs/northsouth.md) */
+	err = e->cfg.overlay ? emu_ovl_snic_links(e, cnl, s->name, es, em)
+			     : emu_uplink_snic_mtu(e, cnl, s->name, es, em);
+	if (err)
 		return err;
 	err = nl__link_up(e->bnl, es->port_ifindex);
 	if (err)
@@ -490,4 +488,5 @@ const struct hyp_backend_ops emu_backend_ops = {
     .ovl_eps_replace = emu_ovl_eps_replace,
     .ovl_ep_set = emu_ovl_ep_set,
     .ovl_ep_del = emu_ovl_ep_del,
+    .ovl_seq = emu_ovl_seq,
 };

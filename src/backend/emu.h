@@ -96,6 +96,7 @@ struct emu {
 	struct snic_guard_bpf *guard;
 	struct uplink_bpf *uplink;
 	struct overlay_bpf *ovl; /* the cluster overlay, when enabled (emu_ovl.c) */
+	uint64_t ovl_seq_floor;	 /* first sequence number for a new peer (0: clock) */
 	struct emu_insp_live *insp; /* in the order of the last inspect_load */
 	size_t n_insp;
 	struct emu_dfa *dfas; /* the automata the entries of the last load use */
@@ -149,7 +150,10 @@ int emu_ovl_peer_del(void *priv, uint32_t node);
 int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
 int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
 int emu_ovl_ep_del(void *priv, uint32_t ip);
+int emu_ovl_seq(void *priv, uint64_t floor, uint64_t *max);
 void emu_ovl_unload(struct emu *e);
+int emu_ovl_snic_links(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,
+		       struct errmsg *em);
 /* emu_giveback.c: the uplink back to the caller's netns as its record says; links no
  * BPF (emu_purge uses it). 0 also when there is no record. */
 int emu_uplink_giveback(const struct emu_names *nm, struct errmsg *em);

@@ -112,7 +112,8 @@ int emu_ovl_peer_set(void *priv, uint32_t node, const struct hyp_ovl_peer *p)
 {
 	struct emu *e = priv;
 	struct hyp_ovl_rx rx = {};
-	__u64 start = (__u64)time(NULL) << 32; /* a restarted node starts above what it sent */
+	/* a restarted node starts above what it sent (the daemon's floor, cluster_seq.c) */
+	__u64 start = e->ovl_seq_floor ? e->ovl_seq_floor : (__u64)time(NULL) << 32;
 
 	if (!e->ovl)
 		return -ENOTCONN;
@@ -185,4 +186,65 @@ int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep 
 			have = false; /* the iterator lost its place: from the start */
 	}
 	return err;
+}
+
+/* The smallest SNIC MTU a cluster node accepts (IPv6's minimum link MTU). */
+#define EMU_OVL_MIN_MTU 1280
+
+/*
+ * A cluster node's SNIC: one authenticator per wire packet, so no GSO
+ * packets (TCP sends MTU-sized segments), and an MTU that leaves room for
+ * the overlay's headers on the uplink: uplink MTU - HYP_OVL_OVERHEAD, both
+ * ends. A jumbo uplink gives jumbo SNICs (fewer packets, each
+ * authenticated once: docs/cluster.md "Cost"). No uplink: kernel default.
+ */
+int emu_ovl_snic_links(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,
+		       struct errmsg *em)
+{
+	struct hyp_uplink_info u;
+	uint32_t mtu = 0;
+	int err;
+
+	if (!emu_uplink_info(e, &u) && u.mtu) {
+		if (u.mtu < EMU_OVL_MIN_MTU + HYP_OVL_OVERHEAD)
+			return em_set(em, -EMSGSIZE,
+				      "snic %s: uplink %s has MTU %u, which leaves %u for SNICs after "
+				      "the overlay's %u bytes; the minimum is %u: raise the uplink "
+				      "MTU to %u or more", name, u.ifname, u.mtu,
+				      u.mtu > HYP_OVL_OVERHEAD ? u.mtu - HYP_OVL_OVERHEAD : 0,
+				      HYP_OVL_OVERHEAD, EMU_OVL_MIN_MTU,
+				      EMU_OVL_MIN_MTU + HYP_OVL_OVERHEAD);
+		mtu = u.mtu - HYP_OVL_OVERHEAD;
+	}
+	err = nl__link_set_gso_segs(cnl, es->if_index, 1);
+	if (err)
+		return em_set(em, err, "snic %s: cannot limit its GSO segments: %s", name,
+			      strerror(-err));
+	if (mtu && ((err = nl__link_set(e->bnl, es->port_ifindex, false, mtu)) ||
+		    (err = nl__link_set(cnl, es->if_index, false, mtu))))
+		return em_set(em, err, "snic %s: cannot set its MTU to %u (uplink %s MTU %u - %u): %s",
+			      name, mtu, u.ifname, u.mtu, HYP_OVL_OVERHEAD, strerror(-err));
+	return 0;
+}
+
+int emu_ovl_seq(void *priv, uint64_t floor, uint64_t *max)
+{
+	struct emu *e = priv;
+	__u32 key, next, *prev = NULL;
+	__u64 v;
+	int fd;
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	if (floor)
+		e->ovl_seq_floor = floor;
+	fd = bpf_map__fd(e->ovl->maps.hyp_ovl_tx);
+	*max = 0;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &v) && v > *max)
+			*max = v;
+	}
+	return 0;
 }

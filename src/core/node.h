@@ -150,6 +150,8 @@ void node__set_remote_source(struct node *n, node_remote_fn fn, void *arg);
 int node__ovl_enable(struct node *n, struct errmsg *em);
 int node__ovl_self(struct node *n, uint32_t node_id, uint32_t flags);
 int node__ovl_peer_set(struct node *n, uint32_t node_id, const struct hyp_ovl_peer *p);
+/* backend.h ovl_seq: the first sequence number for new peers, the highest sent */
+int node__ovl_seq(struct node *n, uint64_t floor, uint64_t *max);
 int node__ovl_peer_del(struct node *n, uint32_t node_id);
 int node__ovl_ep_set(struct node *n, uint32_t ip, uint32_t identity, uint32_t node_id);
 int node__ovl_ep_del(struct node *n, uint32_t ip);

@@ -17,6 +17,11 @@ int node__ovl_self(struct node *n, uint32_t node_id, uint32_t flags)
 	return n->be->ovl_self ? n->be->ovl_self(n->bep, node_id, flags) : -EOPNOTSUPP;
 }
 
+int node__ovl_seq(struct node *n, uint64_t floor, uint64_t *max)
+{
+	return n->be->ovl_seq ? n->be->ovl_seq(n->bep, floor, max) : -EOPNOTSUPP;
+}
+
 int node__ovl_peer_set(struct node *n, uint32_t node_id, const struct hyp_ovl_peer *p)
 {
 	return n->be->ovl_peer_set ? n->be->ovl_peer_set(n->bep, node_id, p) : -EOPNOTSUPP;

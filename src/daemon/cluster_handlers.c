@@ -120,6 +120,11 @@ int daemon_cluster_start(struct daemon *d)
 		return err;
 	}
 	node__ovl_self(d->node, cluster__node_id(d->cluster), d->ovl_flags);
+	err = daemon_cluster_seq_start(d);
+	if (err) {
+		pr_warn("cluster: overlay sequence numbers: %s\n", strerror(-err));
+		return err;
+	}
 	err = cluster__start(d->cluster, &h);
 
 	if (!err)

@@ -62,6 +62,7 @@ void daemon_cluster_tick(struct daemon *d)
 	if (!d->cluster)
 		return;
 	node__ovl_self(d->node, cluster__node_id(d->cluster), d->ovl_flags); /* the uplink may have come */
+	daemon_cluster_seq_tick(d);
 	if (!node__snic_foreach(d->node, ep_cb, &e))
 		cluster__publish_local(d->cluster, e.v, e.n);
 	free(e.v);

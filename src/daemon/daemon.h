@@ -26,6 +26,7 @@ struct daemon {
 	struct cluster_opts cluster_opts;
 	struct cluster *cluster;
 	uint32_t ovl_flags; /* HYP_OVL_SELF_F_*: --overlay-integrity */
+	uint64_t ovl_seq_reserved; /* cluster_seq.c: every sequence number sent is below */
 	int64_t started;	/* CLOCK_REALTIME, s */
 	struct web *web;	/* --web: NULL when off */
 	bool metrics_endpoints; /* --metrics-endpoints: per-endpoint series */
@@ -102,6 +103,9 @@ json_object *do_cluster_status(struct daemon *d, json_object *args);
 /* cluster_sync.c */
 void daemon_cluster_attach(struct daemon *d);
 void daemon_cluster_tick(struct daemon *d);
+/* cluster_seq.c: overlay sequence numbers never go back across a restart */
+int daemon_cluster_seq_start(struct daemon *d);
+void daemon_cluster_seq_tick(struct daemon *d);
 void daemon_cluster_events(struct daemon *d);
 int daemon_cluster_publish_apply(struct daemon *d, const char *text, json_object *result,
 				 struct errmsg *em);

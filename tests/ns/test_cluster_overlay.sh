@@ -11,12 +11,17 @@
 # identity, the inner destination or the sequence changed are all dropped
 # by the receiving node, each under its own reason, while the genuine
 # datagrams they were copied from arrive once each. The host netns sees
-# none of the traffic. Traffic survives etcd stopped and restarted, and a
-# node killed and restarted; a removed node's endpoints are withdrawn.
+# none of the traffic. SNICs get the uplink's MTU less the overlay's 52
+# bytes; an uplink too small for that is a clear error that adds nothing.
+# Traffic survives etcd stopped and restarted, and a node killed and
+# restarted with its send counters lost and its clock a day back (its
+# sequence numbers do not fall behind its peers' windows; a replay of what
+# it sends afterwards is still dropped); a removed node's endpoints are
+# withdrawn.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_etcd.sh"
 
-plan 17
+plan 21
 
 OVL=$ROOT/build/tests/hyp-ovlsend
 FAB=cof-$UNIQ
@@ -51,6 +56,17 @@ h 2 snic add db --netns "codb-$UNIQ" --label app=db >/dev/null
 h 3 snic add cli --netns "cocli-$UNIQ" --label app=client >/dev/null
 h 3 snic add web3 --netns "coweb3-$UNIQ" --label app=web >/dev/null
 ipof() { h "$1" -j snic show "$2" | jq -r .ip | cut -d/ -f1; }
+mtu=$(ip -n "coweb-$UNIQ" -o link show eth0 | grep -o 'mtu [0-9]*')
+check "a SNIC's MTU is the uplink's (1600) less the overlay's 52 bytes ($mtu)" test "$mtu" = "mtu 1548"
+ip -n "hyp-co3-$UNIQ" link set "cu3-$UNIQ" mtu 1300
+mkns "cobad-$UNIQ"
+out=$(h 3 snic add bad --netns "cobad-$UNIQ" --label app=bad 2>&1)
+refused() { # the message says what to do; no interface, no SNIC left
+	grep -q 'raise the uplink MTU to 1332' <<<"$out" && ! ip -n "cobad-$UNIQ" link show eth0 &&
+		! h 3 snic show bad
+}
+check "an uplink MTU too small for the overlay is a clear error, nothing added ($out)" refused
+ip -n "hyp-co3-$UNIQ" link set "cu3-$UNIQ" mtu 1600
 WEB=$(ipof 1 web) DB=$(ipof 2 db) CLI=$(ipof 3 cli)
 if [ "$(h 1 -j snic show web | jq .identity)" = "$(h 3 -j snic show web3 | jq .identity)" ]; then
 	ok "the same labels on nodes A and C are one identity ($(h 1 -j snic show web | jq .identity))"
@@ -143,9 +159,29 @@ check "with etcd stopped, cross-node traffic goes on" get "coweb-$UNIQ"
 etcd_start "$ETCD_PORT" || { notok "etcd restarted"; finish; }
 check "with etcd back, cross-node traffic goes on" get "coweb-$UNIQ"
 stop_daemon "$P2" KILL
-node 2 || finish
+# B comes back as after a reboot with its clock a day back: its datapath's
+# send counters are gone (emptied here) and the clock it starts them from
+# is behind (the test hook); its reservation on disk keeps it above
+TX=/sys/fs/bpf/hyperion/co2-$UNIQ/hyp_ovl_tx
+bpftool -j map dump pinned "$TX" | jq -r '.[].key | join(" ")' | while read -r k; do
+	bpftool map delete pinned "$TX" key $k
+done
+check "node B's send counters are gone (as after a reboot)" \
+	test "$(bpftool -j map dump pinned "$TX" | jq length)" = 0
+HYPERION_TEST_CLOCK_BACK=86400 node 2 || finish
 P2=$DAEMON_PID
-check "node B killed and restarted: it re-adopts, traffic flows" wait_for 20 get "coweb-$UNIQ"
+check "node B killed, counters lost, clock a day back: it re-adopts, traffic flows" \
+	wait_for 20 get "coweb-$UNIQ"
+drops1() { h 1 -j status | jq -r --arg r "$1" '.uplink.counters.drops[$r] // 0'; }
+r0=$(drops1 overlay-replay)
+ip netns exec "$FAB" "$OVL" rogue replay 10 >/dev/null &
+RP=$!
+sleep 0.5
+ip netns exec "codb-$UNIQ" /usr/bin/python3 -c "
+import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.sendto(b'X',('$WEB',9998))"
+wait "$RP"
+check "node A still drops replays of what the restarted B sends ($r0 -> $(drops1 overlay-replay))" \
+	test $(($(drops1 overlay-replay) - r0)) -ge 3
 stop_daemon "$P3" TERM
 h 3 teardown --yes >/dev/null 2>&1
 "$HYPERCTL" cluster remove --yes --endpoints "$ETCD_URL" n3 >/dev/null 2>&1 ||
