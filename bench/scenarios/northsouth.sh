@@ -54,8 +54,10 @@ setup_ns_router() { # CONFIG
     t0=$(now_us)
     bridge_infra "$HNS" br0 0
     ip -n "$HNS" addr add "$NET.1/24" dev br0
+    local ta; ta=$(now_us)
     bridge_attach "$HNS" br0 "$kns" vk "$NET.10/24"
     ip -n "$kns" route add default via "$NET.1"
+    ta=$(( $(now_us) - ta ))
     mk_ns "$xns"
     ip -n "$HNS" link add vo type veth peer name eth0 netns "$xns"
     ip -n "$HNS" addr add "$onet.2/24" dev vo
@@ -78,8 +80,8 @@ setup_ns_router() { # CONFIG
                 --dport "$port" -j DNAT --to-destination "$NET.10:$port"
         done ;;
     esac
-    rec attach_ms 0
-    rec infra_ms "$(us_to_ms $(( $(now_us) - t0 )))"
+    rec attach_ms "$(us_to_ms "$ta")"
+    rec infra_ms "$(us_to_ms $(( $(now_us) - t0 - ta )))"
     if [ "$1" = iptables-dnat ]; then
         CNS=$xns SNS=$kns
         common_targets "$onet.2"

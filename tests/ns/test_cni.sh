@@ -280,7 +280,7 @@ expect_code "CNI_NETNS that does not exist" 103 1.1.0 ADD e1 eth0 "/run/netns/no
 expect_code "CNI_NETNS that is not a netns" 103 1.1.0 ADD e1 eth0 /etc/hostname "$C"
 # port mappings with an uplink: published with the attachment, or the ADD
 # fails and leaves nothing (the plugin alone: no runtime DEL cleans up here)
-CO=cno-$UNIQ CUP=cu$UNIQ
+CO=cno-$UNIQ CUP=cu$UNIQ T0=$SECONDS
 mkns "$CO"
 ip link add "$CUP" type veth peer name eth0 netns "$CO"
 on_exit "ip link del $CUP"
@@ -300,6 +300,7 @@ check "... published with the attachment" test "$(published)" = '[[8080,"tcp",80
 expect_ok "DEL of it" empty DEL pm1 eth0 "$NS1" "$(pm 8080:80)"
 check "DEL took the publication away" test "$(published)" = "[]"
 hctl uplink clear >/dev/null
+note "port mapping checks took $((SECONDS - T0)) s"
 check "the failed ADDs left nothing behind" no_leaks
 
 # a daemon that answers garbage: code 106

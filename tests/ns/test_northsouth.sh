@@ -197,6 +197,7 @@ EOF2
 check_fails "egress policy without the world: a cannot reach the outside" \
 	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $A $OADDR 8080"
 # ipBlock selects outside addresses: OADDR in the block, FAR (also the outside's) not
+T0=$SECONDS
 hctl policy apply -f - >/dev/null <<EOF2
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -227,6 +228,7 @@ check "ipBlock egress: a reaches the outside server's address in the block" \
 check_fails "... and not an outside address outside it ($FAR)" \
 	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $A $FAR 8080"
 hctl policy delete --yes db-from-web web-egress db-from-partner web-to-partner >/dev/null 2>&1
+note "ipBlock world checks took $((SECONDS - T0)) s"
 
 # --- 100 publish add/del: no leak ---
 churn() {

@@ -97,7 +97,7 @@ grew() { # REASON BEFORE: the uplink's drop count for it went up
 	for _ in $(seq 20); do (($(drops "$1") > $2)) && return 0; sleep 0.1; done
 	return 1
 }
-D0=$(drops uplink-arp-other) D1=$(drops uplink-spoofed-src)
+T0=$SECONDS D0=$(drops uplink-arp-other) D1=$(drops uplink-spoofed-src)
 arp_send "$GW" "$ADDR"
 check "control: an ARP request for the uplink address is not dropped" \
 	bash -c "[ \"\$($HYPERCTL --instance $INST -j status | jq -r '.uplink.counters.drops[\"uplink-arp-other\"] // 0')\" = $D0 ]"
@@ -134,6 +134,7 @@ s.sendall(b"x" * (4 << 20)); s.shutdown(socket.SHUT_WR)
 n = s.recv(64).decode(); print(n); sys.exit(n != str(4 << 20))' "$GW"
 }
 check "4 MB of TCP from the SNIC through the 1400-byte uplink arrive whole (no black hole)" bulk
+note "ARP and MTU checks took $((SECONDS - T0)) s"
 D0=$(drops uplink-to-bridge)
 check_fails "the outside cannot ping the uplink address" \
 	ip netns exec "$OUT" ping -c 2 -i 0.2 -W 1 "$ADDR"
