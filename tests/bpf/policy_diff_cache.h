@@ -57,7 +57,11 @@ static int cache_compile(struct fixture *f, char **texts, size_t n, struct pol_p
 		eps[i] = (struct pol_endpoint){.name = f->eps[i].name,
 					       .identity = f->eps[i].identity,
 					       .ip = f->eps[i].ip,
-					       .labels = &f->eps[i].labels};
+					       .labels = &f->eps[i].labels,
+					       /* as fx_policy_prog: fd00:1::<last IPv4 byte> */
+					       .ip6 = {htonl(0xfd000001), 0, 0,
+						       htonl(f->eps[i].ip & 0xff)},
+					       .has_ip6 = true};
 	memset(out, 0, sizeof(*out));
 	if (!err)
 		err = pol_compile(docs, n, eps, f->n_eps, nss, 2, HYP_POLICY_MAX_ENTRIES / 2, out,
