@@ -47,6 +47,30 @@ static json_object *self_json(struct cluster *c, int64_t now_s)
 	return o;
 }
 
+static int idl_cmp(const void *a, const void *b)
+{
+	const struct cluster_idl *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The cluster's identities, by number, with their label sets (lock held). */
+static json_object *identities_json(struct cluster *c)
+{
+	json_object *a = json_object_new_array();
+
+	if (c->nidl)
+		qsort(c->idl, c->nidl, sizeof(*c->idl), idl_cmp);
+	for (size_t i = 0; i < c->nidl; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_int64(c->idl[i].id));
+		json_object_object_add(o, "labels", json_object_new_string(c->idl[i].labels));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 json_object *cluster__status_json(struct cluster *c)
 {
 	json_object *o = json_object_new_object(), *etcd = json_object_new_object();
@@ -64,7 +88,7 @@ json_object *cluster__status_json(struct cluster *c)
 	for (int i = 0; i < c->npeers; i++)
 		json_object_array_add(nodes, peer_json(&c->peers[i], now / 1000));
 	json_object_object_add(o, "peers", nodes);
-	json_object_object_add(o, "identities", json_object_new_int64(c->nidentities));
+	json_object_object_add(o, "identities", identities_json(c));
 	nodes = json_object_new_array();
 	for (size_t i = 0; i < c->nreps; i++) {
 		json_object *e = json_object_new_object();

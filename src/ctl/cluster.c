@@ -63,6 +63,10 @@ static const struct pr_field peer_row[] = {
     {"key_age_s", "%ss\n", NULL}, {},
 };
 
+static const struct pr_field identity_row[] = {
+    {"id", "%-8s ", NULL}, {"labels", "%s\n", NULL}, {},
+};
+
 static const struct pr_field self_rows[] = {
     {"name", "node      %s\n", NULL},     {"id", "id        %s\n", NULL},
     {"addr", "addr      %s\n", NULL},     {"block", "block     %s\n", NULL},
@@ -95,8 +99,14 @@ static int cl_status(struct ctl *c, const struct ctl_args *a)
 		for (size_t i = 0; i < json_object_array_length(v); i++)
 			pr_members(NULL, json_object_array_get_idx(v, i), peer_row);
 	pr_close_array();
-	if (json_object_object_get_ex(res, "identities", &v))
-		pr_value("identities", "identities (cluster-wide): %s\n", v);
+	if (json_object_object_get_ex(res, "identities", &v)) {
+		pr_text("identities (cluster-wide): %zu\n%-8s %s\n", json_object_array_length(v),
+			"ID", "LABELS");
+		pr_open_array("identities");
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			pr_members(NULL, json_object_array_get_idx(v, i), identity_row);
+		pr_close_array();
+	}
 	if (json_object_object_get_ex(res, "remote_endpoints", &v)) {
 		pr_text("remote endpoints: %zu\n", json_object_array_length(v));
 		pr_value("remote_endpoints", NULL, v);
