@@ -13,9 +13,10 @@
 #                          two "wg0" in two namespaces shared one socket (the first
 #                          attempt's "Cannot find device wg0"). HB_NO_WG=1 leaves it out
 # Rounds are interleaved (A B C D A B C D ...); medians of Gbit/s, of CPU
-# seconds per GB (all CPUs, /proc/stat, during the transfer) and of TCP
-# retransmissions (iperf3's count) are printed as a markdown table, with the
-# spread (min..max) of Gbit/s; every round's numbers and the overlay nodes'
+# seconds per GB (all CPUs, /proc/stat, during the transfer: other load on
+# the machine counts too), of TCP retransmissions (iperf3's count) and of
+# the round-trip time (20 pings 50 ms apart, average) are printed as a
+# markdown table, with the spread (min..max) of Gbit/s; every round's numbers and the overlay nodes'
 # drop counters go to stderr. Needs root, etcd-server, iperf3, wireguard-go,
 # wireguard-tools.
 #
@@ -33,21 +34,23 @@ on_exit "rm -rf $RES"
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
 hz=$(getconf CLK_TCK)
 
-# iperf3 from netns $1 to $2; appends "gbps cpu_s_per_gb" to $RES/$3
+# iperf3 from netns $1 to $2; appends "gbps cpu_s_per_gb retransmits rtt_us" to $RES/$3
 measure() {
-	local b0 b1 out bps bytes
+	local b0 b1 out bps bytes rtt
 	b0=$(busy)
 	out=$(ip netns exec "$1" iperf3 -c "$2" -t "$DUR" -J 2>/dev/null)
 	b1=$(busy)
 	bps=$(jq -r '.end.sum_received.bits_per_second // 0' <<<"$out")
 	bytes=$(jq -r '.end.sum_received.bytes // 0' <<<"$out")
 	rtx=$(jq -r '.end.sum_sent.retransmits // 0' <<<"$out")
+	rtt=$(ip netns exec "$1" ping -q -c 20 -i 0.05 -W 1 "$2" 2>/dev/null |
+		awk -F/ '/^rtt/{printf "%d", $5 * 1000}')
 	if [ "${bytes%.*}" -gt 0 ] 2>/dev/null; then
-		awk -v b="$bps" -v by="$bytes" -v c=$((b1 - b0)) -v hz="$hz" -v r="$rtx" \
-			'BEGIN{printf "%.3f %.2f %d\n", b/1e9, (c/hz)/(by/1e9), r}' | tee -a "$RES/$3" |
+		awk -v b="$bps" -v by="$bytes" -v c=$((b1 - b0)) -v hz="$hz" -v r="$rtx" -v l="${rtt:-0}" \
+			'BEGIN{printf "%.3f %.2f %d %d\n", b/1e9, (c/hz)/(by/1e9), r, l}' | tee -a "$RES/$3" |
 			sed "s/^/# $3: /" >&2
 	else
-		echo "0 0 0" >>"$RES/$3"
+		echo "0 0 0 0" >>"$RES/$3"
 		echo "# $3: iperf3 did not connect" >&2
 	fi
 }
@@ -144,16 +147,16 @@ done
 
 for n in bo1 bo2 bj1 bj2 bji1 bji2; do
 	"$HYPERCTL" --instance "$n-$UNIQ" -j status |
-		jq -c '{rx: .uplink.counters.drops, bridge: .counters.drops}' 2>/dev/null |
+		jq -c '{uplink: .uplink.counters.drops, all: .drops}' 2>/dev/null |
 		sed "s/^/# drops $n: /" >&2
 done
 med() { sort -n | awk '{a[NR]=$1} END{if(NR) print a[int((NR+1)/2)]; else print 0}'; }
 spread() { sort -n | awk 'NR==1{lo=$1} {hi=$1} END{print lo ".." hi}'; }
-echo "| path (1 TCP stream, $ROUNDS x ${DUR} s, medians) | Gbit/s | spread | CPU s/GB | retransmits |"
-echo "|---|---|---|---|---|"
+echo "| path (1 TCP stream, $ROUNDS x ${DUR} s, medians) | Gbit/s | spread | CPU s/GB | retransmits | RTT us |"
+echo "|---|---|---|---|---|---|"
 for t in overlay-1600 overlay-9000 overlay-int-9000 vxlan-1600 vxlan-9000 wireguard-go; do
 	[ -f "$RES/$t" ] || continue
-	printf '| %s | %s | %s | %s | %s |\n' "$t" "$(cut -d' ' -f1 "$RES/$t" | med)" \
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "$(cut -d' ' -f1 "$RES/$t" | med)" \
 		"$(cut -d' ' -f1 "$RES/$t" | spread)" "$(cut -d' ' -f2 "$RES/$t" | med)" \
-		"$(cut -d' ' -f3 "$RES/$t" | med)"
+		"$(cut -d' ' -f3 "$RES/$t" | med)" "$(cut -d' ' -f4 "$RES/$t" | med)"
 done

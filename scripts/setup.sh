@@ -17,6 +17,8 @@ PKGS=(
 	sudo
 	# the cluster store (docs/cluster.md)
 	etcd-server etcd-client
+	# bench/cluster.sh's wireguard-go row (userspace WireGuard, Debian main)
+	wireguard-go wireguard-tools
 	# observability tests (docs/observability.md): a real Prometheus scrapes
 	# hyperiond --web, headless Chromium renders the flow page
 	prometheus chromium curl file
