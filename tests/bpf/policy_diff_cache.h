@@ -24,7 +24,8 @@ static int prog_equal(const struct pol_program *a, const struct pol_program *b)
 
 		if (x->dir != y->dir || x->kind != y->kind || x->proto != y->proto ||
 		    x->port_bits != y->port_bits || x->local_id != y->local_id ||
-		    x->peer != y->peer || x->port != y->port || x->rule_id != y->rule_id)
+		    x->peer != y->peer || x->port != y->port || x->rule_id != y->rule_id ||
+		    memcmp(x->peer6, y->peer6, sizeof(x->peer6)))
 			return 0;
 	}
 	for (size_t i = 0; i < a->n_enforce; i++)
