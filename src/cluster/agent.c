@@ -122,7 +122,7 @@ static bool is_node_key(const char *key)
 	return !strncmp(key, HYP_CLUSTER_PREFIX "nodes/", strlen(HYP_CLUSTER_PREFIX "nodes/"));
 }
 
-static int on_event(const struct etcd_event *ev, void *arg)
+int cluster_watch_event(const struct etcd_event *ev, void *arg)
 {
 	struct cluster *c = arg;
 	struct cluster_peer p;
@@ -190,7 +190,7 @@ static void *watch_main(void *arg)
 
 		cluster_set_conn(c, err, "list");
 		while (!err && !c->stop) {
-			err = etcd__watch(e, HYP_CLUSTER_PREFIX, rev + 1, on_event, c,
+			err = etcd__watch(e, HYP_CLUSTER_PREFIX, rev + 1, cluster_watch_event, c,
 					  &c->stop, &last);
 			if (last > rev)
 				rev = last;

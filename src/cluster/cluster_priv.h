@@ -92,6 +92,8 @@ char *cluster_node_value(struct cluster *c);
 int cluster_register(struct cluster *c, struct etcd *e);
 void cluster_set_conn(struct cluster *c, int err, const char *what);
 int cluster_parse_node(const char *json, struct cluster_peer *p);
+/* agent.c: one event of the watch (an etcd_watch_cb; arg is the cluster). */
+int cluster_watch_event(const struct etcd_event *ev, void *arg);
 void cluster_msleep(struct cluster *c, int ms);
 /* Recomputes the pair keys of every peer and calls the hooks (lock held). */
 void cluster_rekey_peers(struct cluster *c, const uint8_t old_sk[32], const uint8_t old_pk[32]);

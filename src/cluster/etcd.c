@@ -189,6 +189,16 @@ int etcd_call(struct etcd *e, const char *path, json_object *req, json_object **
 	return err;
 }
 
+const char *etcd_json_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
 int64_t etcd_json_i64(json_object *o, const char *key)
 {
 	json_object *v;
@@ -237,20 +247,20 @@ json_object *etcd_range_end(const char *prefix)
 /* kv JSON of the gateway -> etcd_kv (malloc'd strings). */
 int etcd_kv_parse(json_object *o, struct etcd_kv *kv)
 {
-	json_object *k, *v;
+	const char *k = etcd_json_str(o, "key"), *v = etcd_json_str(o, "value");
 	size_t n = 0;
 
 	memset(kv, 0, sizeof(*kv));
-	if (!json_object_object_get_ex(o, "key", &k))
+	if (!k || (!v && json_object_object_get_ex(o, "value", NULL)))
 		return -EPROTO;
-	kv->key = calloc(1, strlen(json_object_get_string(k)) + 1);
-	if (!kv->key || b64_decode(json_object_get_string(k), kv->key, &n))
+	kv->key = calloc(1, strlen(k) + 1);
+	if (!kv->key || b64_decode(k, kv->key, &n))
 		goto bad;
 	kv->key[n] = 0;
 	n = 0;
-	if (json_object_object_get_ex(o, "value", &v)) {
-		kv->value = calloc(1, strlen(json_object_get_string(v)) + 1);
-		if (!kv->value || b64_decode(json_object_get_string(v), kv->value, &n))
+	if (v) {
+		kv->value = calloc(1, strlen(v) + 1);
+		if (!kv->value || b64_decode(v, kv->value, &n))
 			goto bad;
 	} else {
 		kv->value = calloc(1, 1);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <json-c/json.h>
 
 #define ETCD_MAX_ENDPOINTS 8
 #define ETCD_MAX_VALUE	   (64 * 1024)
@@ -77,6 +78,11 @@ int etcd__watch(struct etcd *e, const char *prefix, int64_t start_rev, etcd_watc
 
 /* base64 (RFC 4648, with padding): out has 4 * ((n + 2) / 3) + 1 bytes. */
 void b64_encode(const void *in, size_t n, char *out);
+/*
+ * The string member key of o; NULL when o is not an object, or the member
+ * is missing or not a string (what etcd holds is read as untrusted).
+ */
+const char *etcd_json_str(json_object *o, const char *key);
 /* -EINVAL for bad input; out has at least 3 * (strlen(in) / 4) bytes; *n: bytes written */
 int b64_decode(const char *in, void *out, size_t *n);
 

@@ -32,4 +32,16 @@ json_object *etcd_b64_str(const void *p, size_t n);
 json_object *etcd_range_end(const char *prefix);
 int etcd_kv_parse(json_object *o, struct etcd_kv *kv);
 
+/* The watch stream's parser (etcd_watch.c): bytes as they arrive, any split. */
+struct etcd_watch_stream {
+	json_tokener *tok;
+	etcd_watch_cb cb;
+	void *arg;
+	int64_t last_rev;
+	int err;      /* why the stream was ended from here */
+	bool created; /* the server confirmed the watch */
+};
+/* 0, or the error that ends the stream (kept in w->err). */
+int etcd_watch_feed(struct etcd_watch_stream *w, const char *p, size_t n);
+
 #endif

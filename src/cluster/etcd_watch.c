@@ -17,28 +17,24 @@
 #include "cluster/etcd_priv.h"
 
 struct watch {
-	json_tokener *tok;
-	etcd_watch_cb cb;
-	void *arg;
+	struct etcd_watch_stream s;
 	volatile bool *stop;
-	int64_t last_rev;
-	int err;       /* why the stream was ended from here */
-	bool created;  /* the server confirmed the watch */
 };
 
-static int watch_events(struct watch *w, json_object *events)
+static int watch_events(struct etcd_watch_stream *w, json_object *events)
 {
 	size_t n = json_object_array_length(events);
 
 	for (size_t i = 0; i < n; i++) {
-		json_object *ev = json_object_array_get_idx(events, i), *t, *kv;
+		json_object *ev = json_object_array_get_idx(events, i), *kv;
+		const char *t;
 		struct etcd_event e = {};
 		int rc;
 
 		if (!json_object_object_get_ex(ev, "kv", &kv) || etcd_kv_parse(kv, &e.kv))
 			return -EPROTO;
-		e.deleted = json_object_object_get_ex(ev, "type", &t) &&
-			    !strcmp(json_object_get_string(t), "DELETE");
+		t = etcd_json_str(ev, "type");
+		e.deleted = t && !strcmp(t, "DELETE");
 		if (e.kv.mod_revision > w->last_rev)
 			w->last_rev = e.kv.mod_revision;
 		rc = w->cb(&e, w->arg);
@@ -51,7 +47,7 @@ static int watch_events(struct watch *w, json_object *events)
 }
 
 /* One message of the stream. */
-static int watch_message(struct watch *w, json_object *m)
+static int watch_message(struct etcd_watch_stream *w, json_object *m)
 {
 	json_object *res, *x;
 
@@ -66,16 +62,15 @@ static int watch_message(struct watch *w, json_object *m)
 	if (json_object_object_get_ex(res, "created", &x) && json_object_get_boolean(x))
 		w->created = true;
 	if (json_object_object_get_ex(res, "events", &x))
-		return watch_events(w, x);
+		return json_object_is_type(x, json_type_array) ? watch_events(w, x) : -EPROTO;
 	return 0;
 }
 
-static size_t watch_write(char *p, size_t sz, size_t nm, void *arg)
+int etcd_watch_feed(struct etcd_watch_stream *w, const char *p, size_t n)
 {
-	struct watch *w = arg;
-	size_t n = sz * nm, off = 0;
+	size_t off = 0;
 
-	while (off < n) {
+	while (off < n && !w->err) {
 		json_object *m;
 		enum json_tokener_error je;
 
@@ -86,19 +81,25 @@ static size_t watch_write(char *p, size_t sz, size_t nm, void *arg)
 		m = json_tokener_parse_ex(w->tok, p + off, (int)(n - off));
 		je = json_tokener_get_error(w->tok);
 		if (je == json_tokener_continue)
-			return n; /* the rest of this object comes later */
+			return 0; /* the rest of this object comes later */
 		if (!m) {
 			w->err = -EPROTO;
-			return 0;
+			break;
 		}
 		off += json_tokener_get_parse_end(w->tok);
 		json_tokener_reset(w->tok);
 		w->err = watch_message(w, m);
 		json_object_put(m);
-		if (w->err)
-			return 0;
 	}
-	return n;
+	return w->err;
+}
+
+static size_t watch_write(char *p, size_t sz, size_t nm, void *arg)
+{
+	struct watch *w = arg;
+	size_t n = sz * nm;
+
+	return etcd_watch_feed(&w->s, p, n) ? 0 : n;
 }
 
 static int watch_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
@@ -106,7 +107,7 @@ static int watch_progress(void *arg, curl_off_t a, curl_off_t b, curl_off_t c, c
 	struct watch *w = arg;
 
 	if (w->stop && *w->stop) {
-		w->err = -ECANCELED;
+		w->s.err = -ECANCELED;
 		return 1;
 	}
 	return 0;
@@ -134,15 +135,15 @@ int etcd__watch(struct etcd *e, const char *prefix, int64_t start_rev, etcd_watc
 		volatile bool *stop, int64_t *last_rev)
 {
 	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	struct watch w = {.cb = cb, .arg = arg, .stop = stop, .last_rev = start_rev - 1};
+	struct watch w = {.s = {.cb = cb, .arg = arg, .last_rev = start_rev - 1}, .stop = stop};
 	char url[ETCD_URL_MAX + 16];
 	char *body = watch_body(prefix, start_rev);
 	CURL *h = curl_easy_init();
 	CURLcode rc;
 	int err;
 
-	w.tok = json_tokener_new();
-	if (!h || !body || !w.tok || !hdr) {
+	w.s.tok = json_tokener_new();
+	if (!h || !body || !w.s.tok || !hdr) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -155,8 +156,8 @@ int etcd__watch(struct etcd *e, const char *prefix, int64_t start_rev, etcd_watc
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, watch_progress);
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &w);
 	rc = curl_easy_perform(h);
-	if (w.err)
-		err = w.err;
+	if (w.s.err)
+		err = w.s.err;
 	else if (rc == CURLE_OK)
 		err = -ECONNRESET; /* the server ended the stream */
 	else
@@ -165,9 +166,9 @@ int etcd__watch(struct etcd *e, const char *prefix, int64_t start_rev, etcd_watc
 		e->cur = (e->cur + 1) % e->n; /* the next try goes to the next endpoint */
 out:
 	if (last_rev)
-		*last_rev = w.last_rev;
-	if (w.tok)
-		json_tokener_free(w.tok);
+		*last_rev = w.s.last_rev;
+	if (w.s.tok)
+		json_tokener_free(w.s.tok);
 	if (h)
 		curl_easy_cleanup(h);
 	curl_slist_free_all(hdr);

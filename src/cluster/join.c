@@ -35,8 +35,7 @@ static int config_read(struct etcd *e, struct cluster_config *cfg, struct errmsg
 	o = json_tokener_parse(s);
 	free(s);
 	err = -EPROTO;
-	if (o && json_object_object_get_ex(o, "pool", &v) &&
-	    !cidr4_parse(json_object_get_string(v), &cfg->pool) &&
+	if (etcd_json_str(o, "pool") && !cidr4_parse(etcd_json_str(o, "pool"), &cfg->pool) &&
 	    json_object_object_get_ex(o, "block_prefix", &v)) {
 		cfg->block_prefix = json_object_get_int(v);
 		if (cfg->block_prefix >= cfg->pool.prefix && cfg->block_prefix <= 29)

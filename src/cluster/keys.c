@@ -61,12 +61,11 @@ static void add_b64(json_object *o, const char *k, const uint8_t *p, size_t n)
 
 static int get_b64(json_object *o, const char *k, uint8_t *p, size_t want)
 {
-	json_object *v;
+	const char *v = etcd_json_str(o, k);
 	uint8_t buf[48];
 	size_t n = 0;
 
-	if (!json_object_object_get_ex(o, k, &v) || strlen(json_object_get_string(v)) > 64 ||
-	    b64_decode(json_object_get_string(v), buf, &n) || n != want)
+	if (!v || strlen(v) > 64 || b64_decode(v, buf, &n) || n != want)
 		return -EINVAL;
 	memcpy(p, buf, want);
 	return 0;
@@ -111,15 +110,13 @@ int cluster_record_load(const char *path, struct cluster_record *r)
 	memset(r, 0, sizeof(*r));
 	if (!o)
 		return access(path, F_OK) ? -ENOENT : -EINVAL;
-	if (!json_object_object_get_ex(o, "node", &v) ||
-	    strlen(json_object_get_string(v)) >= sizeof(r->node))
+	if (!etcd_json_str(o, "node") || strlen(etcd_json_str(o, "node")) >= sizeof(r->node))
 		goto out;
-	snprintf(r->node, sizeof(r->node), "%s", json_object_get_string(v));
+	snprintf(r->node, sizeof(r->node), "%s", etcd_json_str(o, "node"));
 	if (!json_object_object_get_ex(o, "id", &v))
 		goto out;
 	r->id = (uint32_t)json_object_get_int64(v);
-	if (!json_object_object_get_ex(o, "block", &v) ||
-	    cidr4_parse(json_object_get_string(v), &r->block))
+	if (!etcd_json_str(o, "block") || cidr4_parse(etcd_json_str(o, "block"), &r->block))
 		goto out;
 	if (get_b64(o, "sk", r->sk, 32) || crypto_scalarmult_base(r->pk, r->sk))
 		goto out;

@@ -64,6 +64,8 @@ out:
 int cluster_parse_node(const char *json, struct cluster_peer *p)
 {
 	json_object *o = json_tokener_parse(json), *v;
+	const char *name = etcd_json_str(o, "name"), *addr = etcd_json_str(o, "addr");
+	const char *block = etcd_json_str(o, "block"), *pub = etcd_json_str(o, "pubkey");
 	size_t n = 0;
 	uint8_t pk[48];
 	int err = -EPROTO;
@@ -71,22 +73,19 @@ int cluster_parse_node(const char *json, struct cluster_peer *p)
 	memset(p, 0, sizeof(*p));
 	if (!o)
 		return err;
-	if (!json_object_object_get_ex(o, "name", &v) ||
-	    strlen(json_object_get_string(v)) >= sizeof(p->name))
+	/* etcd is read as untrusted: a member of the wrong type is refused */
+	if (!name || strlen(name) >= sizeof(p->name))
 		goto out;
-	snprintf(p->name, sizeof(p->name), "%s", json_object_get_string(v));
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (!json_object_object_get_ex(o, "id", &v))
 		goto out;
 	p->id = (uint32_t)json_object_get_int64(v);
-	if (json_object_object_get_ex(o, "addr", &v) && *json_object_get_string(v) &&
-	    ipv4_parse(json_object_get_string(v), &p->addr))
+	if ((!addr && json_object_object_get_ex(o, "addr", NULL)) ||
+	    (addr && *addr && ipv4_parse(addr, &p->addr)))
 		goto out;
-	if (!json_object_object_get_ex(o, "block", &v) ||
-	    cidr4_parse(json_object_get_string(v), &p->block))
+	if (!block || cidr4_parse(block, &p->block))
 		goto out;
-	if (!json_object_object_get_ex(o, "pubkey", &v) ||
-	    strlen(json_object_get_string(v)) > 64 ||
-	    b64_decode(json_object_get_string(v), pk, &n) || n != 32)
+	if (!pub || strlen(pub) > 64 || b64_decode(pub, pk, &n) || n != 32)
 		goto out;
 	memcpy(p->pubkey, pk, 32);
 	if (json_object_object_get_ex(o, "key_epoch", &v))

@@ -184,7 +184,8 @@ out:
 static void doc_event(struct cluster *c, const struct etcd_event *ev, bool pol)
 {
 	const char *ref = ev->kv.key + strlen(pol ? P_POL : P_NS);
-	json_object *o, *origin, *body;
+	json_object *o, *body;
+	const char *origin;
 
 	if (ev->deleted) {
 		cluster_ev_push(c, pol ? CLEV_POLICY_DEL : CLEV_NS_DEL, ref, NULL);
@@ -193,9 +194,9 @@ static void doc_event(struct cluster *c, const struct etcd_event *ev, bool pol)
 	o = json_tokener_parse(ev->kv.value);
 	if (c->resyncing)
 		json_object_array_add(pol ? c->resync_pol : c->resync_ns, json_object_new_string(ref));
+	origin = etcd_json_str(o, "origin");
 	if (o && json_object_object_get_ex(o, pol ? "doc" : "labels", &body) &&
-	    !(json_object_object_get_ex(o, "origin", &origin) &&
-	      !strcmp(json_object_get_string(origin), c->rec.node) && !c->resyncing))
+	    !(origin && !strcmp(origin, c->rec.node) && !c->resyncing))
 		cluster_ev_push(c, pol ? CLEV_POLICY_PUT : CLEV_NS_PUT, ref,
 				json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);

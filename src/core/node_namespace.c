@@ -13,6 +13,7 @@
 
 #include "core/node_priv.h"
 #include "core/node_ns_table.h"
+#include "lib/fault.h"
 #include "lib/keys.h"
 #include "lib/log.h"
 #include "lib/selector.h"
@@ -28,12 +29,29 @@ static int check_ns(const char *ns, struct errmsg *em)
 	return 0;
 }
 
-/* After a failed change: the datapath runs what the store holds again. */
-static int undo(struct node *n, int err, bool synced)
+/*
+ * Compile-checks the changed labels in the open transaction, commits,
+ * then loads the datapath (as node__policy_apply): a crash at any point
+ * leaves the datapath enforcing a set the store committed, the old one
+ * before the commit, and the restart loads the new one after it. A load
+ * that fails after the commit is left to the reconcile loop.
+ */
+static int commit_load(struct node *n, int err, bool set, struct errmsg *em)
 {
-	store__rollback(n->st);
-	if (synced)
-		node__policy_sync(n, NULL);
+	if (!err)
+		err = node__policy_check(n, em);
+	if (!err)
+		fault_point(set ? "ns-label-checked" : "ns-unlabel-checked");
+	if (!err)
+		err = store__commit(n->st);
+	if (err) {
+		store__rollback(n->st);
+		return err;
+	}
+	fault_point(set ? "ns-label-committed" : "ns-unlabel-committed");
+	err = node__policy_sync(n, em);
+	if (err)
+		n->policy_loaded = false; /* the reconcile loop retries */
 	return err;
 }
 
@@ -55,7 +73,6 @@ static int check_count(struct node *n, const char *ns, struct errmsg *em)
 
 int node__ns_label(struct node *n, const char *ns, const struct labels *set, struct errmsg *em)
 {
-	bool synced = false;
 	int err = check_ns(ns, em);
 
 	if (err)
@@ -77,13 +94,9 @@ int node__ns_label(struct node *n, const char *ns, const struct labels *set, str
 		em_set(em, err, "namespace %s: cannot store its labels", ns);
 	if (!err)
 		err = check_count(n, ns, em);
-	if (!err)
-		err = node__policy_sync(n, em);
-	synced = !err;
-	if (!err)
-		err = store__commit(n->st);
+	err = commit_load(n, err, true, em);
 	if (err)
-		return undo(n, err, synced);
+		return err;
 	pr_info("namespace %s: %zu label(s) set\n", ns, set->n);
 	return 0;
 }
@@ -91,7 +104,6 @@ int node__ns_label(struct node *n, const char *ns, const struct labels *set, str
 int node__ns_unlabel(struct node *n, const char *ns, const char *const *keys, size_t nkeys,
 		     struct errmsg *em)
 {
-	bool synced = false;
 	int err = check_ns(ns, em);
 
 	if (err)
@@ -108,13 +120,9 @@ int node__ns_unlabel(struct node *n, const char *ns, const char *const *keys, si
 		else if (err)
 			em_set(em, err, "namespace %s: cannot remove label %s", ns, keys[i]);
 	}
-	if (!err)
-		err = node__policy_sync(n, em);
-	synced = !err;
-	if (!err)
-		err = store__commit(n->st);
+	err = commit_load(n, err, false, em);
 	if (err)
-		return undo(n, err, synced);
+		return err;
 	pr_info("namespace %s: %zu label(s) removed\n", ns, nkeys);
 	return 0;
 }

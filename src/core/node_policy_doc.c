@@ -150,16 +150,13 @@ int node__policy_delete(struct node *n, const char *ref, json_object **deleted, 
 	else if (!net && !insp)
 		err = em_set(em, -ENOENT, "%s %s/%s not found",
 			     r.kind < 0 ? "policy" : kind_name(r.kind), r.ns, r.name);
-	/*
-	 * Loaded before the commit, unlike node__policy_apply: committing
-	 * first made test_conntrack's quota check fail (not understood yet,
-	 * docs/robustness.md); a crash between the two leaves the datapath
-	 * without a policy the store still holds until the restart reloads it.
-	 */
+	/* check, commit, then load (as node__policy_apply, for the same reason) */
 	if (!err && net)
-		err = node__policy_sync(n, em);
+		err = node__policy_check(n, em);
 	if (!err && insp)
-		err = node__inspect_sync(n, em);
+		err = node__inspect_check(n, em);
+	if (!err)
+		fault_point("policy-delete-checked");
 	if (!err)
 		err = store__commit(n->st);
 	if (err) {
@@ -167,6 +164,15 @@ int node__policy_delete(struct node *n, const char *ref, json_object **deleted, 
 		return err;
 	}
 	fault_point("policy-delete-committed");
+	if (net)
+		err = node__policy_sync(n, em);
+	if (!err && insp)
+		err = node__inspect_sync(n, em);
+	if (err) {
+		n->policy_loaded = false; /* the reconcile loop retries */
+		return err;
+	}
+	fault_point("policy-delete-loaded");
 	*deleted = ref_json(net ? STORE_DOC_NETPOL : STORE_DOC_INSPECTION, &r);
 	return 0;
 }

@@ -72,3 +72,61 @@ for d, t in (("examples/policy", "policy"), ("examples/inspection", "inspect")):
         write(t, f, text)
         docs = [x for x in yaml.safe_load_all(text) if x]
         write(t, f.replace(".yaml", ".json"), "\n".join(json.dumps(x) for x in docs[:1]))
+
+# fuzz_cluster: watch streams of etcd's JSON gateway (mode byte, chunk byte,
+# stream); keys and values base64 as the gateway sends them
+import base64
+
+def kv(key, value=None, rev=5):
+    d = {"key": base64.b64encode(key.encode()).decode(), "mod_revision": str(rev),
+         "create_revision": "2"}
+    if value is not None:
+        d["value"] = base64.b64encode(value.encode()).decode()
+    return d
+
+def msg(*events, created=False):
+    r = {"header": {"revision": "9"}}
+    if created:
+        r["created"] = True
+    if events:
+        r["events"] = [dict(e) for e in events]
+    return json.dumps({"result": r})
+
+def put(key, value):
+    return {"kv": kv(key, value)}
+
+def dele(key):
+    return {"type": "DELETE", "kv": kv(key)}
+
+P = "/hyperion/"
+node_b = json.dumps({"name": "b", "id": 2, "addr": "192.0.2.2", "block": "10.100.1.0/24",
+                     "pubkey": base64.b64encode(bytes(range(1, 33))).decode(),
+                     "key_epoch": 1, "key_time": 1700000000000})
+events = [put(P + "nodes/b", node_b),
+          put(P + "identities/ids/7", "app=web"),
+          put(P + "endpoints/10.100.1.5", json.dumps({"node": 2, "identity": 7})),
+          put(P + "policies/networkpolicy/default/b-web",
+              json.dumps({"origin": "b", "doc": {"kind": "NetworkPolicy",
+                                                 "metadata": {"name": "b-web"}}})),
+          put(P + "nslabels/prod", json.dumps({"origin": "b", "labels": {"team": "x"}}))]
+stream = msg(created=True) + "\n" + msg(*events) + "\n" + \
+    msg(dele(P + "endpoints/10.100.1.5"), dele(P + "nodes/b"), dele(P + "policies/x/y/z"),
+        dele(P + "nslabels/prod"), dele(P + "identities/ids/7"))
+write("cluster", "stream", b"\x00\x00" + stream.encode())
+write("cluster", "stream-chunked", b"\x00\x07" + stream.encode())
+write("cluster", "resync", b"\x01\x00" + msg(*events).encode())
+write("cluster", "own-endpoint", b"\x00\x00" +
+      msg(put(P + "endpoints/10.100.0.9", json.dumps({"node": 1, "identity": 3}))).encode())
+write("cluster", "compacted", b"\x00\x00" + json.dumps(
+    {"result": {"compact_revision": "4", "canceled": True}}).encode())
+write("cluster", "error", b"\x00\x00" + json.dumps({"error": {"code": 14}}).encode())
+
+# fuzz_cni: portMappings (runtimeConfig, as podman passes them)
+write("cni", "add-portmappings",
+      "CNI_COMMAND=ADD\nCNI_CONTAINERID=pm1\nCNI_NETNS=/run/netns/fz-a\nCNI_IFNAME=eth0\n\0" +
+      json.dumps({"cniVersion": "1.0.0", "name": "hyperion", "type": "hyperion",
+                  "instance": "fz-cni", "capabilities": {"portMappings": True},
+                  "runtimeConfig": {"portMappings": [
+                      {"hostPort": 8080, "containerPort": 80, "protocol": "tcp"},
+                      {"hostPort": 5353, "containerPort": 53, "protocol": "udp",
+                       "hostIP": "192.0.2.1"}]}}))

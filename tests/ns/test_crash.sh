@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Crashes with nothing lost. hyperiond is SIGKILLed at named points inside
-# snic add/del, CNI ADD/DEL, policy apply and inspection apply
-# (HYPERION_FAULT=POINT, src/lib/fault.h), once per point. For each:
+# snic add/del, CNI ADD/DEL, policy apply, delete and inspection apply,
+# namespace label changes (HYPERION_FAULT=POINT, src/lib/fault.h), once per
+# point. For each:
 #   - the daemon died there (SIGKILL);
 #   - while it is down, the established flow a -> b keeps flowing and the
 #     denied d -> b stays denied (positive control and attack, same tools);
@@ -13,16 +14,20 @@
 #     datapath enforced while the daemon was down is a policy set the store
 #     committed (never one it rolled back), and after the restart the
 #     datapath enforces exactly what the store holds (c -> b passes exactly
-#     when the store has b-from-c; inspection tables exactly when it has
-#     b-inspect).
+#     when the store has b-from-c, and for the namespace points the label
+#     team=x on namespace default it selects; inspection tables exactly
+#     when it has b-inspect).
 # A continuous ping a -> b runs across all of it.
 . "$(dirname "$0")/lib.sh"
-# CI runs 9 of the 14 points (its time budget); CRASH_ALL=1 runs every one
+# CI runs 11 of the 20 points (its time budget); CRASH_ALL=1 runs every one
 POINTS=(snic-add-synced snic-add-created snic-del-destroyed cni:snic-add-created
 	cni-del-done policy-apply-committed policy-apply-loaded inspect-apply-loaded
-	policy-delete-committed)
+	policy-delete-checked policy-delete-committed ns-label-checked)
 [ -n "${CRASH_ALL:-}" ] && POINTS+=(snic-add-recorded snic-add-committed snic-del-committed
-	cni-add-begin policy-apply-stored)
+	cni-add-begin policy-apply-stored policy-delete-loaded ns-label-committed
+	ns-unlabel-checked ns-unlabel-committed)
+# CRASH_POINTS="P ...": only those (while working on one)
+[ -n "${CRASH_POINTS:-}" ] && read -ra POINTS <<<"$CRASH_POINTS"
 plan $((3 * ${#POINTS[@]} + 3))
 
 INST=cr-$UNIQ
@@ -50,6 +55,14 @@ metadata: {name: b-from-c}
 spec:
   podSelector: {matchLabels: {app: b}}
   ingress: [{from: [{podSelector: {matchLabels: {app: c}}}]}]'
+# c -> b exactly when namespace default has team=x (the namespace points)
+ALLOW_C_NS='apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: b-from-c}
+spec:
+  podSelector: {matchLabels: {app: b}}
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchLabels: {app: c}}}]'
 INSPECT='apiVersion: hyperion.io/v1
 kind: InspectionPolicy
 metadata: {name: b-inspect}
@@ -99,6 +112,10 @@ op() {
 	cni-add-* | cni:*) cni ADD ;;
 	cni-del-*) cni ADD && cni DEL ;;
 	policy-delete-*) hctl policy apply -f - <<<"$ALLOW_C" >/dev/null && hctl policy delete b-from-c ;;
+	ns-label-*) hctl policy apply -f - <<<"$ALLOW_C_NS" >/dev/null &&
+		hctl namespace label default team=x ;;
+	ns-unlabel-*) hctl policy apply -f - <<<"$ALLOW_C_NS" >/dev/null &&
+		hctl namespace label default team=x >/dev/null && hctl namespace unlabel default team ;;
 	policy-*) hctl policy apply -f - <<<"$ALLOW_C" ;;
 	inspect-*) hctl policy apply -f - <<<"$INSPECT" ;;
 	esac
@@ -110,6 +127,7 @@ undo() {
 	cni DEL
 	hctl policy delete b-from-c >/dev/null 2>&1
 	hctl policy delete b-inspect >/dev/null 2>&1
+	hctl namespace unlabel default team >/dev/null 2>&1
 	true
 }
 
@@ -145,12 +163,15 @@ for p in "${POINTS[@]}"; do
 	bad=$(agree)
 	has_c=no has_i=no c_now=no
 	hctl policy show b-from-c >/dev/null 2>&1 && has_c=yes
+	# the namespace points: b-from-c selects c only with the label
+	[[ $p == ns-* ]] && ! hctl -j namespace list |
+		jq -e '.[] | select(.name == "default") | .labels.team == "x"' >/dev/null && has_c=no
 	hctl policy show b-inspect >/dev/null 2>&1 && has_i=yes
 	# (a denied probe waits out its timeout: only where a policy changed)
-	if [[ $p == policy-* ]]; then ping_fails "$C" "$IPB" || c_now=yes; else c_now=$has_c; fi
-	# before the operation the store had b-from-c only for a delete
+	if [[ $p == policy-* || $p == ns-* ]]; then ping_fails "$C" "$IPB" || c_now=yes; else c_now=$has_c; fi
+	# before the operation the store allowed c -> b only for a delete or unlabel
 	c_before=no
-	[[ $p == policy-delete-* ]] && c_before=yes
+	[[ $p == policy-delete-* || $p == ns-unlabel-* ]] && c_before=yes
 	[ "$c_passed" = "$c_before" ] || [ "$c_passed" = "$has_c" ] ||
 		bad+=" c -> b passed while down: $c_passed, a set the store never committed;"
 	[ "$c_now" = "$has_c" ] || bad+=" after restart c -> b passes: $c_now, store has b-from-c: $has_c;"
