@@ -130,3 +130,9 @@ write("cni", "add-portmappings",
                       {"hostPort": 8080, "containerPort": 80, "protocol": "tcp"},
                       {"hostPort": 5353, "containerPort": 53, "protocol": "udp",
                        "hostIP": "192.0.2.1"}]}}))
+
+# fuzz_addr: addresses and CIDRs as --ip, --pool, --pool6 and ipBlock take them
+for i, a in enumerate(["10.1.2.3", "10.0.0.0/8", "192.168.1.1/32", "010.1.1.1", "1.2.3",
+                       "fd00:a:b::5/112", "fd00:a:b::1/112", "::1", "2001:db8::/32",
+                       "fe80::1%eth0", "::ffff:1.2.3.4", "fd00:a:b::ffff/112", "::/0"]):
+    write("addr", f"a{i}", a)

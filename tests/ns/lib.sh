@@ -151,6 +151,73 @@ map_count() { # MAP
 	bpftool map dump pinned "/sys/fs/bpf/hyperion/$INST/$1" -j 2>/dev/null | jq length
 }
 
+# Helpers several namespace tests share (one copy here, not one per file).
+
+# get NS HOST[:PORT]: an HTTP GET from NS succeeds within 2 s (a test may
+# define its own get after sourcing this file)
+get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
+# expect NS HOST[:PORT] allow|deny DESC: one check of get's outcome
+expect() {
+	local r
+	if get "$1" "$2"; then r=allow; else r=deny; fi
+	if [ "$r" = "$3" ]; then ok "$4: $r"; else notok "$4: expected $3, got $r"; fi
+}
+apply() { hctl policy apply -f - >/dev/null; } # the policy on stdin
+# drops SNIC REASON: drops of that reason counted on the SNIC's port
+drops() { hctl -j status | jq -r ".ports.$1.drops[\"$2\"] // 0"; }
+# links_in NS: the names of NS's interfaces
+links_in() { ip -n "$1" -o link show 2>&1 | grep -v 'Peer netns reference is invalid' | awk '{print $2}'; }
+
+# www NS PATH...: busybox httpd on port 80 serving / ("hello from NS") and
+# each PATH with the body "served PATH"
+www() {
+	local ns=$1 dir p
+	shift
+	dir=$(mktemp -d /tmp/hyp-www.XXXXXX)
+	on_exit "rm -rf $dir"
+	echo "hello from $ns" >"$dir/index.html"
+	for p in "$@"; do
+		mkdir -p "$dir$(dirname "$p")"
+		echo "served $p" >"$dir$p"
+	done
+	ip netns exec "$ns" busybox httpd -f -p 80 -h "$dir" &
+	_CLEAN_PIDS+=("$!")
+}
+
+# cap_in NS PCAP FILTER command...: captures what NS's eth0 receives
+# (FILTER, "" for everything) into PCAP while the command runs; fails with
+# the reason in CAP_WHY when tcpdump did not start or failed
+cap_in() {
+	local ns=$1 pcap=$2 filter=$3 i rc t
+	shift 3
+	rm -f "$pcap" "$pcap.err"
+	ip netns exec "$ns" tcpdump -i eth0 -nn -U --immediate-mode -w "$pcap" $filter 2>"$pcap.err" &
+	t=$!
+	_CLEAN_PIDS+=("$t")
+	for i in $(seq 50); do
+		grep -qs "listening on" "$pcap.err" && break
+		kill -0 "$t" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! grep -qs "listening on" "$pcap.err"; then
+		kill "$t" 2>/dev/null
+		wait "$t" 2>/dev/null
+		CAP_WHY="tcpdump did not start: $(tr '\n' ' ' <"$pcap.err")"
+		return 1
+	fi
+	"$@"
+	sleep 0.3
+	kill -INT "$t"
+	wait "$t"
+	rc=$?
+	((rc == 0)) || { CAP_WHY="tcpdump exited $rc: $(tr '\n' ' ' <"$pcap.err")"; return 1; }
+}
+cap_count() { # FILE FILTER -> number of frames; fails when the file cannot be read
+	local out
+	out=$(tcpdump -nn -r "$1" "$2" 2>/dev/null) || return 1
+	if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi
+}
+
 # finish: ends the file; non-zero when a check failed or the plan was not met
 finish() {
 	if [ -z "$PLAN" ]; then

@@ -277,7 +277,6 @@ _CLEAN_PIDS+=("$BRIDGE_PID")
 ip netns exec "$B" sleep 120 &
 B_PID=$!
 _CLEAN_PIDS+=("$B_PID")
-links_in() { ip -n "$1" -o link show 2>&1 | grep -v 'Peer netns reference is invalid' | awk '{print $2}'; }
 # everything a SNIC add could leave behind
 snapshot() {
 	{

@@ -17,7 +17,6 @@ hctl snic add a --netns "$A" --ip 10.77.0.2/29 >/dev/null
 
 # Interface names in a netns. iproute2 may warn "Peer netns reference is
 # invalid." while another netns of the host comes or goes: not a change here.
-links_in() { ip -n "$1" -o link show 2>&1 | grep -v 'Peer netns reference is invalid' | awk '{print $2}'; }
 
 # Everything a failed command could leave behind.
 snapshot() {

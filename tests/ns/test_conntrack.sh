@@ -25,45 +25,11 @@ hctl snic add b --netns "$B" --label app=b >/dev/null
 hctl snic add c --netns "$C" --label app=c >/dev/null
 IPA=$(snic_ip a) IPB=$(snic_ip b) IPC=$(snic_ip c)
 http_serve "$B" 80
-get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
-drops() { hctl -j status | jq -r ".ports.$1.drops[\"$2\"] // 0"; }
 
 # b's capture. cap_run FILE command...: captures every frame b's eth0 gets
 # while the command runs; fails (CAP_WHY says why) when tcpdump did not
 # start, or did not end cleanly. cap_count FILE FILTER: frames matching.
-cap_run() {
-	local pcap=$1 i rc
-	shift
-	rm -f "$pcap" "$pcap.err"
-	ip netns exec "$B" tcpdump -i eth0 -nn -U --immediate-mode -w "$pcap" 2>"$pcap.err" &
-	local t=$!
-	_CLEAN_PIDS+=("$t")
-	for i in $(seq 50); do
-		grep -qs "listening on" "$pcap.err" && break
-		kill -0 "$t" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! grep -qs "listening on" "$pcap.err"; then
-		kill "$t" 2>/dev/null
-		wait "$t" 2>/dev/null
-		CAP_WHY="tcpdump did not start: $(tr '\n' ' ' <"$pcap.err")"
-		return 1
-	fi
-	"$@" >/dev/null 2>&1
-	sleep 0.3
-	kill -INT "$t"
-	wait "$t"
-	rc=$?
-	if ((rc != 0)); then
-		CAP_WHY="tcpdump exited $rc: $(tr '\n' ' ' <"$pcap.err")"
-		return 1
-	fi
-}
-cap_count() { # FILE FILTER -> count; fails when the file cannot be read
-	local out
-	out=$(tcpdump -nn -r "$1" "$2" 2>/dev/null) || return 1
-	if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi
-}
+cap_run() { local f=$1; shift; cap_in "$B" "$f" "" "$@" >/dev/null 2>&1; } # PCAP command...
 PCAP=/tmp/hyp-ct-$UNIQ.pcap
 on_exit "rm -f $PCAP $PCAP.err"
 # the marker: a datagram a may always send b (UDP 9000-9999 is allowed)

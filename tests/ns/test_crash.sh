@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Crashes with nothing lost. hyperiond is SIGKILLed at named points inside
 # snic add/del, CNI ADD/DEL, policy apply, delete and inspection apply,
-# namespace label changes (HYPERION_FAULT=POINT, src/lib/fault.h), once per
-# point. For each:
+# namespace label changes (HYPERION_FAULT_FILE holding POINT, armed just
+# before the operation; src/lib/fault.h), once per point. For each:
 #   - the daemon died there (SIGKILL);
 #   - while it is down, the established flow a -> b keeps flowing and the
 #     denied d -> b stays denied (positive control and attack, same tools);
@@ -35,6 +35,11 @@ NET=crnet-$UNIQ
 A=cra-$UNIQ B=crb-$UNIQ C=crc-$UNIQ D=crd-$UNIQ X=crx-$UNIQ
 CNI=$BUILD/hyperion
 for n in "$A" "$B" "$C" "$D" "$X"; do mkns "$n" || finish; done
+# the fault point the daemon dies at: armed by writing it here (no restart)
+FAULTF=/tmp/hyp-crash-fault-$UNIQ
+: >"$FAULTF"
+on_exit "rm -f $FAULTF"
+export HYPERION_FAULT_FILE=$FAULTF
 start_daemon "$INST" --pool 10.94.0.0/24 || finish
 hctl snic add a --netns "$A" --label app=a >/dev/null &&
 	hctl snic add b --netns "$B" --label app=b >/dev/null &&
@@ -134,12 +139,12 @@ undo() {
 for p in "${POINTS[@]}"; do
 	point=${p#cni:}
 	note "$(date +%s.%N | cut -c1-14) point $p"
-	stop_daemon "$DAEMON_PID" TERM
-	HYPERION_FAULT=$point start_daemon "$INST" || finish
+	echo "$point" >"$FAULTF"
 	op "$p" >/dev/null 2>&1
 	for _ in $(seq 50); do kill -0 "$DAEMON_PID" 2>/dev/null || break; sleep 0.1; done
 	wait "$DAEMON_PID" 2>/dev/null
 	rc=$?
+	: >"$FAULTF"
 	if ((rc == 137)); then ok "$p: hyperiond killed there (SIGKILL)"; else
 		notok "$p: hyperiond not killed at the point (exit $rc)"
 		stop_daemon "$DAEMON_PID" KILL

@@ -25,8 +25,6 @@ hctl snic add b --netns "$B" --label app=b >/dev/null
 hctl snic add c --netns "$C" --label app=c >/dev/null
 IPA=$(snic_ip a) IPB=$(snic_ip b) IPC=$(snic_ip c)
 http_serve "$C" 80
-get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
-drops() { hctl -j status | jq -r ".ports.$1.drops[\"$2\"] // 0"; }
 stat() { hctl -j status | jq -r ".ports.$1[\"$2\"] // 0"; }
 # entries of the conntrack table with address $1 as source ($2 = saddr) or
 # destination (daddr), or either (any)

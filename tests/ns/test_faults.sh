@@ -36,7 +36,14 @@ spec:
 EOF2
 IPB=$(snic_ip b)
 
-datapath_kept() { ping_ok "$A" "$IPB" && ping_fails "$D" "$IPB"; }
+datapath_kept() { # the denied probe waits out its timeout: both at once
+	local pd a
+	ping_fails "$D" "$IPB" &
+	pd=$!
+	ping_ok "$A" "$IPB"
+	a=$?
+	wait "$pd" && ((a == 0))
+}
 nothing_of_x() { # no store row, no interface in X
 	! hctl snic show x >/dev/null 2>&1 && [ -z "$(ip -n "$X" -o link show | grep -v ': lo:')" ]
 }

@@ -24,21 +24,6 @@ hctl snic add oth --netns "$OTH" --label app=other >/dev/null
 IPC=$(snic_ip cli) IPW=$(snic_ip web) IPA=$(snic_ip api) IPO=$(snic_ip oth)
 P537="sig0537-$(printf 537 | md5sum | cut -c1-6)"
 
-# www NS PATH...: busybox httpd on port 80 serving / ("hello from NS") and
-# each PATH with the body "served PATH"
-www() {
-	local ns=$1 dir p
-	shift
-	dir=$(mktemp -d /tmp/hyp-www.XXXXXX)
-	on_exit "rm -rf $dir"
-	echo "hello from $ns" >"$dir/index.html"
-	for p in "$@"; do
-		mkdir -p "$dir$(dirname "$p")"
-		echo "served $p" >"$dir$p"
-	done
-	ip netns exec "$ns" busybox httpd -f -p 80 -h "$dir" &
-	_CLEAN_PIDS+=("$!")
-}
 www "$WEB" /etc/passwd /etc/path /v4/secret /v5/secret
 www "$API" /admin/x /admin/y /forbidden
 www "$OTH" /etc/passwd "/$P537"
@@ -74,36 +59,7 @@ insp_drops() { hctl -j status | jq '[.drops | to_entries[] | select(.key | start
 # web's capture. cap_run FILE command...: captures web's eth0 while the
 # command runs (in this shell); fails (CAP_WHY) when tcpdump did not start
 # or did not end cleanly. cap_count FILE FILTER [-A]: matching frames.
-cap_run() {
-	local pcap=$1 i rc t
-	shift
-	rm -f "$pcap" "$pcap.err"
-	ip netns exec "$WEB" tcpdump -i eth0 -nn -U --immediate-mode -w "$pcap" tcp port 80 2>"$pcap.err" &
-	t=$!
-	_CLEAN_PIDS+=("$t")
-	for i in $(seq 50); do
-		grep -qs "listening on" "$pcap.err" && break
-		kill -0 "$t" 2>/dev/null || break
-		sleep 0.1
-	done
-	if ! grep -qs "listening on" "$pcap.err"; then
-		kill "$t" 2>/dev/null
-		wait "$t" 2>/dev/null
-		CAP_WHY="tcpdump did not start: $(tr '\n' ' ' <"$pcap.err")"
-		return 1
-	fi
-	"$@"
-	sleep 0.3
-	kill -INT "$t"
-	wait "$t"
-	rc=$?
-	((rc == 0)) || { CAP_WHY="tcpdump exited $rc: $(tr '\n' ' ' <"$pcap.err")"; return 1; }
-}
-cap_count() { # FILE FILTER -> number of frames; fails when the file cannot be read
-	local out
-	out=$(tcpdump -nn -r "$1" "$2" 2>/dev/null) || return 1
-	if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi
-}
+cap_run() { local f=$1; shift; cap_in "$WEB" "$f" "tcp port 80" "$@"; } # PCAP command...
 cap_has() { # FILE STRING: a frame's payload holds STRING (fails when unreadable: prints "unreadable")
 	local out
 	out=$(tcpdump -nn -A -r "$1" 2>/dev/null) || { echo unreadable; return 2; }

@@ -24,20 +24,6 @@ hctl snic add sh1 --netns "$SH1" --label app=share1 >/dev/null
 hctl snic add sh2 --netns "$SH2" --label app=share2 >/dev/null
 IPW=$(snic_ip web) IP1=$(snic_ip sh1) IP2=$(snic_ip sh2)
 
-# www NS PATH...: busybox httpd on port 80 serving each PATH ("served PATH")
-www() {
-	local ns=$1 dir p
-	shift
-	dir=$(mktemp -d /tmp/hyp-www.XXXXXX)
-	on_exit "rm -rf $dir"
-	echo "hello from $ns" >"$dir/index.html"
-	for p in "$@"; do
-		mkdir -p "$dir$(dirname "$p")"
-		echo "served $p" >"$dir$p"
-	done
-	ip netns exec "$ns" busybox httpd -f -p 80 -h "$dir" &
-	_CLEAN_PIDS+=("$!")
-}
 www "$WEB" /etc/passwd /etc/path
 www "$SH1" /x/shared-sig /x/other
 www "$SH2" /x/shared-sig /x/other

@@ -21,13 +21,7 @@ IPW=$(snic_ip web) IPO=$(snic_ip other)
 
 for p in 80 8080; do http_serve "$WEB" $p; http_serve "$OTH" $p; done
 
-get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
 # expect SRC-NS DST-IP:PORT allow|deny "why"
-expect() {
-	if get "$1" "$2"; then r=allow; else r=deny; fi
-	if [ "$r" = "$3" ]; then ok "$4: $r"; else notok "$4: expected $3, got $r"; fi
-}
-apply() { hctl policy apply -f - >/dev/null; }
 
 check "snic show lists the declared port" bash -c "$HYPERCTL --instance $INST -j snic show web | jq -e '.named_ports == \"http=8080/tcp\"'"
 check_fails "an invalid port name (upper case) is refused" hctl snic add bad --netns "$CLI" --ifname eth1 --port HTTP=80

@@ -30,13 +30,7 @@ http_serve "$WEB" 80
 http_serve "$WEB" 8080
 http_serve "$CLI" 80
 
-get() { timeout 2 ip netns exec "$1" busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
 # expect SRC-NS DST-IP:PORT allow|deny "why"
-expect() {
-	if get "$1" "$2"; then r=allow; else r=deny; fi
-	if [ "$r" = "$3" ]; then ok "$4: $r"; else notok "$4: expected $3, got $r"; fi
-}
-apply() { hctl policy apply -f - >/dev/null; }
 
 expect "$CLI" "$IPD:80" allow "no policy: client -> db:80"
 expect "$DEV" "$IPD:5432" allow "no policy: dev client -> db:5432"
