@@ -113,6 +113,9 @@ int emu_link_pin_path(const struct emu *e, const char *kind, int64_t id, char *b
 /* Creates a tcx link in netns_fd and pins it. */
 int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, int attach_type,
 		    const char *pin);
+/* The same with bpf_link_create flags (BPF_F_BEFORE: ahead of the others). */
+int emu_link_attach_flags(int netns_fd, int prog_fd, uint32_t ifindex, int attach_type,
+			  uint32_t flags, const char *pin);
 /* 1: pinned link exists and is attached, 0: missing or defunct. */
 int emu_link_ok(const char *pin, uint32_t ifindex);
 int emu_link_update(const char *pin, int prog_fd);
@@ -122,6 +125,8 @@ int emu_tables_program(struct emu *e, const struct hyp_snic_spec *s, const struc
 /* 1 when every table entry of the SNIC is present and right. */
 int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
+/* The SNIC's counters and event budgets (emu_tables_remove does it too). */
+void emu_tables_forget(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es);
 int emu_bpf_counters(struct emu *e, hyp_counter_cb cb, void *ctx);
 int emu_bpf_sweep(struct emu *e, const int64_t *keep, size_t n);
 /* emu_snic6.c: a SNIC's IPv6 entries (abi_ip6.h); no-ops without IPv6 */

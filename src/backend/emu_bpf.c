@@ -225,6 +225,21 @@ static void counters_forget(int fd, __u32 id)
 		bpf_map_delete_elem(fd, &del[i]);
 }
 
+void emu_tables_forget(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
+{
+	__u32 port = es->port_ifindex, guard_ev = HYP_EV_GUARD_KEY | (__u32)s->id;
+	int bfd = bpf_map__fd(e->port->maps.hyp_ev_budget);
+
+	if (port) {
+		counters_forget(bpf_map__fd(e->port->maps.hyp_drops), port);
+		counters_forget(bpf_map__fd(e->port->maps.hyp_stats), port);
+		/* its event budget: an LRU entry a later port would inherit */
+		bpf_map_delete_elem(bfd, &port);
+	}
+	bpf_map_delete_elem(bfd, &guard_ev);
+	counters_forget(bpf_map__fd(e->guard->maps.hyp_guard_drops), (__u32)s->id);
+}
+
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
 {
 	struct hyp_ep_key ek = {.ip = htonl(s->ip)};
@@ -243,12 +258,10 @@ void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struc
 
 		if (!bpf_map_lookup_elem(pfd, &port, &p) && p.snic_id == (__u32)s->id)
 			bpf_map_delete_elem(pfd, &port);
-		counters_forget(bpf_map__fd(e->port->maps.hyp_drops), port);
-		counters_forget(bpf_map__fd(e->port->maps.hyp_stats), port);
 	}
 	guard_key(es, &gk);
 	bpf_map_delete_elem(bpf_map__fd(e->guard->maps.hyp_guards), &gk);
-	counters_forget(bpf_map__fd(e->guard->maps.hyp_guard_drops), (__u32)s->id);
+	emu_tables_forget(e, s, es);
 }
 
 static int sum_percpu(int fd, const void *key, __u64 *packets, __u64 *bytes)

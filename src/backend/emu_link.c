@@ -16,15 +16,16 @@ int emu_link_pin_path(const struct emu *e, const char *kind, int64_t id, char *b
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, int attach_type,
-		    const char *pin)
+int emu_link_attach_flags(int netns_fd, int prog_fd, uint32_t ifindex, int attach_type,
+			  uint32_t flags, const char *pin)
 {
+	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = flags);
 	int saved, fd, err;
 
 	err = netns_enter(netns_fd, &saved);
 	if (err)
 		return err;
-	fd = bpf_link_create(prog_fd, (int)ifindex, attach_type, NULL);
+	fd = bpf_link_create(prog_fd, (int)ifindex, attach_type, &o);
 	err = fd < 0 ? -errno : 0;
 	netns_restore(saved);
 	if (err)
@@ -34,6 +35,12 @@ int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, 
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+int emu_link_attach(struct emu *e, int netns_fd, int prog_fd, uint32_t ifindex, int attach_type,
+		    const char *pin)
+{
+	return emu_link_attach_flags(netns_fd, prog_fd, ifindex, attach_type, 0, pin);
 }
 
 /* bpf_link_info as of Linux 6.6 (tcx); Debian 12's uapi header predates it. */

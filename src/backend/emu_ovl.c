@@ -55,26 +55,13 @@ void emu_ovl_unload(struct emu *e)
 static int ovl_link(struct emu *e, const char *kind, int prog_fd, uint32_t ifindex, int type,
 		    bool before)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = before ? BPF_F_BEFORE : 0);
 	char pin[512];
-	int saved, fd, err;
 
 	snprintf(pin, sizeof(pin), "%s/links/%s", e->names.pin_root, kind);
 	if (emu_link_ok(pin, ifindex))
 		return emu_link_update(pin, prog_fd);
-	err = netns_enter(e->bridge_fd, &saved);
-	if (err)
-		return err;
-	fd = bpf_link_create(prog_fd, (int)ifindex, type, &o);
-	err = fd < 0 ? -errno : 0;
-	netns_restore(saved);
-	if (err)
-		return err;
-	unlink(pin);
-	if (bpf_obj_pin(fd, pin))
-		err = -errno;
-	close(fd);
-	return err;
+	return emu_link_attach_flags(e->bridge_fd, prog_fd, ifindex, type,
+				     before ? BPF_F_BEFORE : 0, pin);
 }
 
 int emu_ovl_self(void *priv, uint32_t node, uint32_t flags)

@@ -150,14 +150,15 @@ static int fill_cb(const struct snic_rec *r, void *ctx)
 	if (f->i >= f->w->neps)
 		return -EAGAIN;
 	e = &f->w->eps[f->i];
-	e->name = f->w->names[f->i];
-	e->identity = r->identity;
-	e->ip = r->ip;
-	e->has_ip6 = r->prefix6 != 0;
+	/* whole: a field left out (v6) was read uninitialized by policy trace */
+	*e = (struct pol_endpoint){.name = f->w->names[f->i],
+				   .identity = r->identity,
+				   .ip = r->ip,
+				   .has_ip6 = r->prefix6 != 0,
+				   .labels = &f->w->labels[f->i],
+				   .ports = f->w->ports[f->i].p,
+				   .n_ports = f->w->ports[f->i].n};
 	memcpy(e->ip6, r->ip6, sizeof(e->ip6));
-	e->labels = &f->w->labels[f->i];
-	e->ports = f->w->ports[f->i].p;
-	e->n_ports = f->w->ports[f->i].n;
 	f->i++;
 	return 0;
 }

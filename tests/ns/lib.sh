@@ -80,7 +80,8 @@ start_daemon() {
 	_CLEAN_PIDS+=("$pid")
 	[[ " ${_CLEAN_INST[*]} " == *" $inst "* ]] || _CLEAN_INST+=("$inst")
 	DAEMON_PID=$pid
-	for _ in $(seq 100); do
+	# up to 30 s: loading the datapath took over 10 s on the loaded machine
+	for _ in $(seq 300); do
 		"$HYPERCTL" --instance "$inst" status >/dev/null 2>&1 && return 0
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
