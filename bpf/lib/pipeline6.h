@@ -100,6 +100,11 @@ static __always_inline int parse6_stage(struct pkt6 *c)
 	c->eth = data;
 	if ((void *)(c->eth + 1) > end)
 		return HYP_DROP_MALFORMED;
+	/* dispatched on skb->protocol: the frame must say so too, untagged */
+	if (skb->vlan_present)
+		return HYP_DROP_VLAN;
+	if (c->eth->h_proto != bpf_htons(ETH_P_IPV6))
+		return HYP_DROP_ETHERTYPE;
 	if (ip6_parse(skb, c->eth + 1, end, &c->ip6))
 		return HYP_DROP_MALFORMED;
 	err = ip6_walk(skb, c->ip6, &c->l4);
