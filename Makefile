@@ -72,13 +72,18 @@ PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 .SECONDARY:
 .PHONY: all clean install uninstall man test tests demo bench format mutate fuzz fuzz-build fuzz-targets test-sanitize sanitize-build
 
-TOOLS := $(BUILD)/tests/hyp-rawsend $(BUILD)/tests/hyp-ovlsend
+TOOLS := $(BUILD)/tests/hyp-rawsend $(BUILD)/tests/hyp-ovlsend $(BUILD)/tests/hyp-send6
 
 all: $(PROGS) $(MANPAGES) tests
 
 tests: $(UNIT_BINS) $(BPFT_BINS) $(TOOLS)
 
 $(BUILD)/tests/hyp-ovlsend: tests/tools/hyp-ovlsend.c src/cluster/ovl_frame.c src/lib/stamp.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(BUILD)/tests/hyp-send6: tests/tools/hyp-send6.c src/audit/frame6.c src/audit/probe.c \
+			   src/lib/netns.c src/lib/addr.c src/lib/addr6.c src/lib/log.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^
 

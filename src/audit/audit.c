@@ -363,5 +363,5 @@ int audit_run(struct audit_env *env, struct audit_row *rows, int max)
 		memset(&rows[n], 0, sizeof(rows[n]));
 		host_reach(&c, &rows[n++]);
 	}
-	return n;
+	return n + audit6_run(env, rows + n, max - n);
 }

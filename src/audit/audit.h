@@ -17,6 +17,9 @@ struct audit_host {
 	char ifname[16];
 	uint8_t mac[6];
 	uint32_t ip; /* host order */
+	bool has_ip6;	 /* dual stack: its IPv6 address and gateway */
+	uint8_t ip6[16]; /* network order */
+	uint8_t gw6[16];
 };
 
 struct audit_env {
@@ -39,9 +42,11 @@ struct audit_row {
 	bool pass;    /* blocked and, on Hyperion, counted under the expected reason */
 };
 
-#define AUDIT_MAX_ROWS 32
+#define AUDIT_MAX_ROWS 48
 
 /* Runs every probe; returns the number of rows written. */
 int audit_run(struct audit_env *env, struct audit_row *rows, int max);
+/* The IPv6 probes (audit6.c), when all three hosts have IPv6; rows written. */
+int audit6_run(struct audit_env *env, struct audit_row *rows, int max);
 
 #endif

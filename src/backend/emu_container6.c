@@ -5,7 +5,10 @@
  * detection, made optimistic (RFC 4429) so the address is usable at once;
  * the link-local, derived from the SNIC's MAC (unique in the instance by
  * construction and bound to the port by the bridge), is added without DAD
- * so neighbour discovery works from the first packet. No router
+ * so neighbour discovery works from the first packet. DAD's probe goes out
+ * 50 ms apart, not 1 s (retrans_time_ms: the bridge answers every
+ * solicitation at once, and while its global address is still optimistic,
+ * Linux answers nothing that needs a neighbour resolved). No router
  * advertisement changes the configuration (accept_ra 0), and the kernel
  * makes no address of its own (addr_gen_mode none).
  */
@@ -18,17 +21,25 @@
 #include "lib/addr6.h"
 #include "lib/netns.h"
 
-static int sysctl6(const struct hyp_snic_spec *s, const char *key, const char *val,
-		   struct errmsg *em)
+/* net.ipv6.conf.IF.key, or with neigh net.ipv6.neigh.IF.key */
+static int sysctl6x(const struct hyp_snic_spec *s, bool neigh, const char *key, const char *val,
+		    struct errmsg *em)
 {
 	char path[128];
 	int err;
 
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", s->ifname, key);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/%s/%s/%s", neigh ? "neigh" : "conf",
+		 s->ifname, key);
 	err = netns_sysctl_write(s->netns_fd, path, val);
 	return err ? em_set(em, err, "snic %s: cannot set IPv6 %s: %s", s->name, key,
 			    strerror(-err))
 		   : 0;
+}
+
+static int sysctl6(const struct hyp_snic_spec *s, const char *key, const char *val,
+		   struct errmsg *em)
+{
+	return sysctl6x(s, false, key, val, em);
 }
 
 /* Before the link goes up. Without IPv6: the SNIC's IPv6 is off. */
@@ -54,6 +65,9 @@ int emu_container_setup6(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t
 		if (err)
 			return err;
 	}
+	err = sysctl6x(s, true, "retrans_time_ms", "50", em);
+	if (err)
+		return err;
 	err = nl__addr6_add(cnl, ifindex, (const uint8_t *)s->ip6, s->prefix6, IFA_F_OPTIMISTIC);
 	if (err)
 		return em_set(em, err, "snic %s: cannot add IPv6 address: %s", s->name,

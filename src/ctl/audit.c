@@ -16,6 +16,7 @@
 #include "ctl/audit_cp.h"
 #include "ctl/ctl.h"
 #include "lib/addr.h"
+#include "lib/addr6.h"
 #include "lib/netns.h"
 #include "lib/nl.h"
 
@@ -115,6 +116,16 @@ static int host_from_json(json_object *o, struct audit_host *h)
 	if (!json_object_object_get_ex(o, KEY_IP, &v) || cidr4_parse(json_object_get_string(v), &c))
 		return -EINVAL;
 	h->ip = c.addr;
+	if (json_object_object_get_ex(o, KEY_IP6, &v)) { /* "ADDR/N" */
+		char a[64], *slash;
+
+		snprintf(a, sizeof(a), "%s", json_object_get_string(v));
+		slash = strchr(a, '/');
+		if (slash)
+			*slash = '\0';
+		h->has_ip6 = !ipv6_parse(a, h->ip6) && json_object_object_get_ex(o, KEY_GATEWAY6, &v) &&
+			     !ipv6_parse(json_object_get_string(v), h->gw6);
+	}
 	if (!json_object_object_get_ex(o, KEY_MAC, &v) ||
 	    mac_parse(json_object_get_string(v), h->mac))
 		return -EINVAL;

@@ -103,6 +103,21 @@ snic_ip() { # SNIC -> bare IPv4
 	hctl -j snic show "$1" | jq -r .ip | cut -d/ -f1
 }
 
+snic_ip6() { # SNIC -> bare IPv6 (dual stack)
+	hctl -j snic show "$1" | jq -r .ip6 | cut -d/ -f1
+}
+
+# dad_done NS ADDR: ADDR is on eth0 of NS and has left DAD (not tentative, not failed)
+dad_done() {
+	local i
+	for i in $(seq 50); do
+		ip -n "$1" -6 addr show dev eth0 | grep -q "inet6 $2/.*dadfailed" && return 1
+		ip -n "$1" -6 addr show dev eth0 | grep "inet6 $2/" | grep -qv tentative && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # A TCP request/response through busybox: server in NS_S on PORT, client in NS_C
 http_serve() { # NS PORT -> sets HTTP_PID
 	local dir

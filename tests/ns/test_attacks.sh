@@ -4,7 +4,12 @@
 # CAP_NET_ADMIN in its own netns cannot spoof: neighbour IP, forged MAC,
 # ARP poisoning (gateway and endpoint), gratuitous ARP, forged / replayed /
 # missing stamps (guard bypassed with PACKET_QDISC_BYPASS, and guard
-# detached), VLAN and QinQ frames, a broadcast flood. For each: the victim
+# detached), VLAN and QinQ frames, a broadcast flood; over IPv6 (dual
+# stack): neighbour advertisements for the bystander, the gateway and the
+# victim's own address (DAD denial), a rogue router advertisement, a forged
+# source (through and past the guard), a routing header, a fragment, a long
+# extension-header chain, the victim's neighbour entry and routes
+# unchanged (it would take an RA). For each: the victim
 # received nothing (tcpdump in the victim's netns), its ARP table is
 # unchanged, and the expected drop counter moved. A host-netns actor finds
 # no interface that reaches a secure container. A pod cannot claim another
@@ -17,7 +22,7 @@
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 39
+plan 50
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -34,6 +39,10 @@ ip netns exec "$VIC" ping -c 1 -W 1 10.240.0.1 >/dev/null 2>&1
 neigh() { ip -n "$VIC" neigh show dev eth0 | grep -E "^(10.240.0.1|$IPB) " | awk '{print $1, $3}' | sort; }
 neigh_before=$(neigh)
 note "victim ARP table: $(echo $neigh_before)"
+# IPv6: the victim resolves the bystander, and would take a router advertisement
+IP6B=$(snic_ip6 bys) MACB=$(hctl -j snic show bys | jq -r .mac) MACX=$(hctl -j snic show att | jq -r .mac)
+ip netns exec "$VIC" ping -6 -c 1 -W 2 "$IP6B" >/dev/null
+ip netns exec "$VIC" sysctl -qw net.ipv6.conf.eth0.accept_ra=1
 
 # the victim's capture runs through the whole audit (it must start and end cleanly)
 PCAP=/tmp/hyp-victim-$UNIQ.pcap
@@ -67,13 +76,21 @@ for name in spoof-src-ip spoof-src-ip/bypass spoof-src-mac spoof-src-mac/bypass 
 	arp-poison-gateway arp-poison-gateway/bypass arp-poison-endpoint gratuitous-arp \
 	forged-stamp replayed-stamp replayed-stamp/other-src no-stamp vlan-8021q \
 	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach namespace-claim \
-	inspect-evasion conntrack-exhaustion; do
+	inspect-evasion conntrack-exhaustion nd-spoof-neighbour nd-spoof-gateway rogue-ra \
+	dad-denial spoof-src-ip6 spoof-src-ip6/bypass ip6-routing-header ip6-fragment \
+	ip6-exthdr-chain; do
 	row=$(jq -c --arg n "$name" '[.hyperion[]? | select(.attack == $n)] | .[0] // empty' <<<"$out" 2>/dev/null)
 	if [ -z "$row" ]; then notok "$name: missing from the audit"
 	elif jq -e .pass <<<"$row" >/dev/null; then ok "$name: $(jq -r .observed <<<"$row")"
 	else notok "$name: expected $(jq -r .expected <<<"$row"), observed $(jq -r .observed <<<"$row")"; fi
 done
 check "audit exits 0 when all attacks are blocked" test "$rc" -eq 0
+check "victim's IPv6 neighbour entry for the bystander keeps its MAC; none has the attacker's" bash -c "
+	ip -n $VIC -6 neigh show dev eth0 | grep -q '^$IP6B lladdr $MACB' &&
+	! ip -n $VIC -6 neigh show dev eth0 | grep -q 'lladdr $MACX'"
+check "victim took nothing from the rogue RA (no fd66:6666:: address or route, one default route)" bash -c "
+	! ip -n $VIC -6 addr show | grep -q 'fd66:6666:' && ! ip -n $VIC -6 route | grep -q 'fd66:6666:' &&
+	[ \"\$(ip -n $VIC -6 route show default | wc -l)\" = 1 ]"
 
 # independent evidence from the victim's own capture
 pcn() { # FILTER: number of matching frames in the victim's capture, "x" when unreadable

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Proves, with podman (Debian 12, CNI backend) as the real runtime: a
 # network from examples/cni/hyperion.conflist carries HTTP from a client
-# container to a server container; a host-netns capture sees none of it;
+# container to a server container, over IPv4 and over IPv6 (dual stack:
+# podman reports both addresses of the CNI result); a host-netns capture
+# sees none of it;
 # a restarted container gets a fresh attachment and keeps working (the
 # old one released); podman rm releases everything (interface, address,
 # store row, map entry, link pin, bridge port, CNI cache). Published
@@ -21,7 +23,7 @@
 # it targets podman runs. The checks that then cannot run are reported as
 # skipped ("not run"), next to the failure that stopped them.
 . "$(dirname "$0")/lib.sh"
-plan 37
+plan 39
 
 # give_up: the rest of the plan cannot run (after a not ok saying why)
 give_up() {
@@ -105,6 +107,14 @@ fetch() { # one client container's whole life: ADD, HTTP GET, DEL
 }
 fetch_ok() { fetch "$1"; local rc=$?; cat "$W/fetch-$1.out"; ((rc == 0)) && grep -q 'hello from the hyperion server' "$W/fetch-$1.out"; }
 check "client container fetches from the server over HTTP" fetch_ok 1
+SIP6=$(pod inspect -f "{{(index .NetworkSettings.Networks \"$NET\").GlobalIPv6Address}}" "$SRV")
+check "dual stack: podman reports the server's IPv6 address ($SIP6), the container has it" \
+	bash -c "[ -n '$SIP6' ] && nsenter --net='$SNS' ip -6 addr show dev eth0 | grep -q 'inet6 $SIP6/'"
+fetch6_ok() {
+	pod "${RUN[@]}" --rm --name "$CLI-6" --network "$NET" "$IMG" \
+		/bin/sh -c "timeout 5 wget -q -O - http://[$SIP6]/" 2>&1 | grep -q 'hello from the hyperion server'
+}
+check "client container fetches from the server over IPv6" fetch6_ok
 
 # A host capture of the pool's traffic, with the host's own ping of
 # 127.0.0.2 as the control that the capture records what the host carries.
