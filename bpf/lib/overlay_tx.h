@@ -58,7 +58,7 @@ static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_s
 	const struct hyp_ovl_peer *p = bpf_map_lookup_elem(&hyp_ovl_peers, &node);
 	__u64 *next = bpf_map_lookup_elem(&hyp_ovl_tx, &node);
 	struct ovl_scratch *sc = ovl_scratch();
-	__u32 inner_len;
+	__u32 inner_len, mtu_len = 0;
 	int payload = self->flags & HYP_OVL_SELF_F_PAYLOAD, ok;
 	__u8 flags = payload ? HYP_OVL_F_PAYLOAD : 0;
 	__u64 seq;
@@ -67,6 +67,11 @@ static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_s
 		return HYP_DROP_OVL_NO_PEER;
 	if (!sc || skb->gso_segs > 1)
 		return HYP_DROP_OVL_ENCAP;
+	/* the SNICs' MTU leaves room (uplink - 52), unless the uplink's was
+	 * lowered since: counted here, not lost silently on the wire */
+	if (bpf_check_mtu(skb, self->uplink_ifindex, &mtu_len, HYP_OVL_OVERHEAD, 0) ==
+	    BPF_MTU_CHK_RET_FRAG_NEEDED)
+		return HYP_DROP_OVL_TOO_BIG;
 	inner_len = bpf_ntohs(ctx->ip->tot_len);
 	if (inner_len != skb->len - sizeof(struct ethhdr) || inner_len < sizeof(struct iphdr))
 		return HYP_DROP_MALFORMED;

@@ -90,6 +90,7 @@ enum hyp_drop_reason {
 	HYP_DROP_OVL_SRC_BLOCK = 63,	/* inner source outside the sending node's block */
 	HYP_DROP_OVL_NO_PEER = 64,	/* to a remote block whose node has no key here */
 	HYP_DROP_OVL_ENCAP = 65,	/* encapsulation failed (no room, no uplink, GSO) */
+	HYP_DROP_OVL_TOO_BIG = 66,	/* wrapped, it would exceed the uplink's MTU */
 	/* 71..85, 91..95: IPv6 (docs/ipv6.md, include/hyperion/abi_ip6.h) */
 	HYP_DROP_IP6_NO_BINDING = 71,	   /* IPv6 on a port (or bridge) with no IPv6 binding */
 	HYP_DROP_IP6_SPOOFED_SRC = 72,	   /* source neither the port's address nor its link-local */

@@ -12,7 +12,8 @@
 # by the receiving node, each under its own reason, while the genuine
 # datagrams they were copied from arrive once each. The host netns sees
 # none of the traffic. SNICs get the uplink's MTU less the overlay's 52
-# bytes; an uplink too small for that is a clear error that adds nothing.
+# bytes; an uplink too small for that is a clear error that adds nothing;
+# a packet that no longer fits a lowered uplink is a counted drop.
 # Traffic survives etcd stopped and restarted, and a node killed and
 # restarted with its send counters lost and its clock a day back (its
 # sequence numbers do not fall behind its peers' windows; a replay of what
@@ -21,7 +22,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_etcd.sh"
 
-plan 21
+plan 22
 
 OVL=$ROOT/build/tests/hyp-ovlsend
 FAB=cof-$UNIQ
@@ -76,6 +77,15 @@ check "cross-node ping A -> B ($WEB -> $DB)" wait_for 20 reach "coweb-$UNIQ" "$D
 check "cross-node ping C -> B" wait_for 20 reach "cocli-$UNIQ" "$DB"
 http_serve "codb-$UNIQ" 80
 check "cross-node HTTP A -> B" bash -c "timeout 5 ip netns exec coweb-$UNIQ busybox wget -q -O - http://$DB/ | grep -q 'hello from'"
+# node A's uplink lowered below its SNICs' need: a full-size packet is dropped
+# and counted (overlay-too-big), a smaller one still goes (positive control)
+ip -n "hyp-co1-$UNIQ" link set "cu1-$UNIQ" mtu 1500
+tb0=$(h 1 -j status | jq -r '.drops["overlay-too-big"] // 0')
+ip netns exec "coweb-$UNIQ" ping -c 1 -W 1 -M do -s 1520 "$DB" >/dev/null
+tb1=$(h 1 -j status | jq -r '.drops["overlay-too-big"] // 0')
+check "uplink MTU lowered under the SNICs: a 1548-byte packet is counted overlay-too-big ($tb0 -> $tb1), a 1400-byte one goes" \
+	bash -c "[ $tb1 -gt $tb0 ] && ip netns exec coweb-$UNIQ ping -c 1 -W 2 -M do -s 1372 $DB"
+ip -n "hyp-co1-$UNIQ" link set "cu1-$UNIQ" mtu 1600
 
 # the rogue host: genuine datagrams web -> db:9999 while it captures and replays
 RX=/tmp/hyp-co-rx.$$
