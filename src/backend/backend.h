@@ -53,6 +53,7 @@ struct hyp_snic_spec {
 	uint8_t key[16]; /* source stamp key */
 	bool guard;	 /* container-side guard + stamp */
 	bool routed;	 /* routed mode: to and from the outside with its own address */
+	bool host;	 /* the host endpoint: a route to the pool only, no default route */
 	/* IPv6 (abi_ip6.h): the global address, network order, and its prefix
 	 * length; prefix6 0: no IPv6. ip 0 with prefix6 set: IPv6 only. The
 	 * link-local binding is the EUI-64 of mac (hyp_ip6_ll_from_mac): the

@@ -81,6 +81,8 @@ int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s,
 	if (err)
 		return em_set(em, err, "snic %s: cannot set %s up: %s", s->name, s->ifname,
 			      strerror(-err));
+	if (s->host) /* the host endpoint: the pool's connected route only */
+		return 0;
 	err = nl__route_default_add(cnl, ifindex, cfg->gw);
 	if (err == -EEXIST) /* another attachment in this netns has it: keep it */
 		err = 0;
@@ -114,7 +116,9 @@ int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct 
 		goto out;
 	}
 	/* ours, or another attachment's when several share the netns */
-	if (nl__route_default_has(cnl, l.ifindex, e->cfg.gw) != 1 &&
+	if (s->host)
+		err = 0; /* no default route on the host endpoint */
+	else if (nl__route_default_has(cnl, l.ifindex, e->cfg.gw) != 1 &&
 	    nl__route_default_has(cnl, 0, 0) != 1)
 		err = em_set(em, -ENETUNREACH, "snic %s: default route missing", s->name);
 	else

@@ -49,6 +49,7 @@ struct snic_req {
 	/* the named ports it declares */
 	struct named_ports ports;
 	bool routed; /* routed mode: to the outside with its own address, no SNAT */
+	bool host;   /* the host endpoint (node__host_enable): host netns, HYP_ID_HOST */
 };
 
 struct node;
@@ -136,6 +137,13 @@ int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg
 int node__uplink_clear(struct node *n, struct errmsg *em);
 /* {} when there is none. */
 json_object *node__uplink_json(struct node *n);
+
+/* The host endpoint (node_host.c), off by default: one SNIC-like port in the
+ * host netns with identity HYP_ID_HOST, a pool address, no default route. */
+int node__host_enable(struct node *n, const char *ifname, struct errmsg *em);
+int node__host_disable(struct node *n, struct errmsg *em);
+/* {} when disabled */
+json_object *node__host_json(struct node *n);
 
 /*
  * Cluster (hyperiond --cluster): fn gives a label set its cluster-wide

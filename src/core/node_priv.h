@@ -11,6 +11,7 @@
 
 #define SNIC_F_NO_GUARD 0x1
 #define SNIC_F_ROUTED	0x2 /* routed mode (no SNAT to the outside) */
+#define SNIC_F_HOST	0x4 /* the host endpoint (node_host.c): identity HYP_ID_HOST */
 
 struct node {
 	struct hyp_paths paths;

@@ -30,6 +30,7 @@ void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct h
 	memcpy(s->key, r->key, sizeof(s->key));
 	s->guard = !(r->flags & SNIC_F_NO_GUARD);
 	s->routed = r->flags & SNIC_F_ROUTED;
+	s->host = r->flags & SNIC_F_HOST;
 	if (r->prefix6) {
 		memcpy(s->ip6, r->ip6, 16);
 		s->prefix6 = r->prefix6;
@@ -76,8 +77,12 @@ static int validate_req(const struct snic_req *req, struct errmsg *em)
 static int open_netns(const struct snic_req *req, int *fd, struct errmsg *em)
 {
 	char path[512], why[320];
-	int err = netns_open_target(req->netns, backend_netns_is_domain, fd, why, sizeof(why));
+	int err;
 
+	if (req->host) /* the host endpoint: the host netns on purpose */
+		err = netns_open(req->netns, fd);
+	else
+		err = netns_open_target(req->netns, backend_netns_is_domain, fd, why, sizeof(why));
 	if (!err)
 		return 0;
 	if (netns_resolve(req->netns, path, sizeof(path)))
@@ -165,7 +170,8 @@ static int fill_rec(struct node *n, const struct snic_req *req, int fd, struct s
 	if (err)
 		return em_set(em, err, "snic %s: no randomness for the stamp key", req->name);
 	r->prefix = n->net.prefix;
-	r->flags = (n->guard ? 0 : SNIC_F_NO_GUARD) | (req->routed ? SNIC_F_ROUTED : 0);
+	r->flags = (n->guard ? 0 : SNIC_F_NO_GUARD) | (req->routed ? SNIC_F_ROUTED : 0) |
+		   (req->host ? SNIC_F_HOST : 0);
 	r->created = (int64_t)time(NULL);
 	return 0;
 }
@@ -178,7 +184,9 @@ static int record_begin(struct node *n, struct snic_rec *r, bool *in_txn, struct
 	if (err)
 		return em_set(em, err, "snic %s: store busy", r->name);
 	*in_txn = true;
-	if (n->ident_fn && store__identity_find(n->st, r->labels, &r->identity) == 0) {
+	if (r->flags & SNIC_F_HOST) {
+		r->identity = HYP_ID_HOST; /* reserved: no label set, never selected */
+	} else if (n->ident_fn && store__identity_find(n->st, r->labels, &r->identity) == 0) {
 		err = 0; /* in use here: its cluster number is known (and kept while used) */
 	} else if (n->ident_fn) {
 		err = n->ident_fn(n->ident_arg, r->labels, &r->identity, em);
@@ -230,7 +238,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 		goto out;
 	have_ip = true;
 	mac_from_ipv4(r.ip, r.mac);
-	err = node_pick_ip6(n, req, &r, em);
+	err = req->host ? 0 : node_pick_ip6(n, req, &r, em);
 	if (err)
 		goto out;
 

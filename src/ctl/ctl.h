@@ -28,6 +28,6 @@ int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **re
  * before run() is called.
  */
 extern const struct ctl_cmd cmd_snic, cmd_policy, cmd_namespace, cmd_events, cmd_status, cmd_audit,
-    cmd_reconcile, cmd_teardown, cmd_cluster, cmd_monitor, cmd_uplink, cmd_publish;
+    cmd_reconcile, cmd_teardown, cmd_cluster, cmd_monitor, cmd_uplink, cmd_publish, cmd_host;
 
 #endif

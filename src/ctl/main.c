@@ -10,7 +10,7 @@
  * See cli.h and /work/notes or docs for how a command declares itself.
  */
 const struct ctl_cmd *const ctl_commands[] = {
-    &cmd_snic,	 &cmd_policy, &cmd_namespace, &cmd_uplink, &cmd_publish, &cmd_events,
+    &cmd_snic,	 &cmd_policy, &cmd_namespace, &cmd_uplink, &cmd_publish, &cmd_host, &cmd_events,
     &cmd_status, &cmd_audit,  &cmd_reconcile, &cmd_teardown, &cmd_cluster, &cmd_monitor,
 };
 

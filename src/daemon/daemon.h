@@ -116,6 +116,10 @@ json_object *do_cluster_rotate_key(struct daemon *d, json_object *args);
 json_object *do_uplink_set(struct daemon *d, json_object *args);
 json_object *do_uplink_show(struct daemon *d, json_object *args);
 json_object *do_uplink_clear(struct daemon *d, json_object *args);
+/* The host endpoint (host_handlers.c) */
+json_object *do_host_enable(struct daemon *d, json_object *args);
+json_object *do_host_disable(struct daemon *d, json_object *args);
+json_object *do_host_show(struct daemon *d, json_object *args);
 
 /* Published ports (publish_handlers.c) */
 json_object *do_publish_add(struct daemon *d, json_object *args);

@@ -360,6 +360,8 @@ static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule 
 static bool peer_selects(const struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
 			 const struct ident *v)
 {
+	if (v->id == HYP_ID_HOST)
+		return false; /* the host: only through its address (ipBlock) */
 	if (p->namespaces && !sel_matches(p->namespaces, &k->nss[v->ns_idx].labels))
 		return false;
 	if (!p->namespaces && strcmp(v->ns, d->meta.ns))
@@ -461,8 +463,9 @@ static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint3
 {
 	int err = 0;
 
-	if (strcmp(u->ns, d->meta.ns) || !sel_matches(&d->pods, ep_labels(u->ep)))
-		return 0;
+	if (u->id == HYP_ID_HOST || strcmp(u->ns, d->meta.ns) ||
+	    !sel_matches(&d->pods, ep_labels(u->ep)))
+		return 0; /* a policy never selects the host */
 	u->flags |= pol_dir_flag(dir);
 	for (size_t i = 0; !err && i < d->n_rules[dir]; i++) {
 		struct pol_entry e = {

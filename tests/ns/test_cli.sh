@@ -196,11 +196,12 @@ declare -A JSON_RUN=(
 	["monitor"]="monitor --last 1"
 	["uplink show"]="uplink show"
 	["publish list"]="publish list"
+	["host show"]="host show"
 )
 # covered by their own tests (slow): test_attacks.sh runs `audit -j`
 # test_cluster.sh runs `cluster status -j` (it needs etcd and a cluster)
 declare -A JSON_ELSEWHERE=([audit]=test_attacks.sh ["cluster status"]=test_cluster.sh
-	["uplink set"]=test_uplink.sh)
+	["uplink set"]=test_uplink.sh ["host enable"]=test_host_endpoint.sh)
 json_covered() {
 	local v bad=0
 	for v in "${JVERBS[@]}"; do
