@@ -309,6 +309,8 @@ static int reconcile_cb(const struct snic_rec *r, void *ctx)
 	res = g->n->be->snic_check(g->n->bep, &s, &hw, true, &em);
 	if (s.netns_fd >= 0)
 		close(s.netns_fd);
+	if (res == HYP_CHECK_GONE && (r->flags & SNIC_F_HOST) && !node_host_rebuild(g->n, r, &hw))
+		res = HYP_CHECK_REPAIRED; /* the host endpoint is remade, not released */
 	if (res >= 0 && res != HYP_CHECK_GONE)
 		hw_record(g->n, r, &hw);
 	if (res == HYP_CHECK_GONE) {

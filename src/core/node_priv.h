@@ -126,4 +126,7 @@ void node_ep_ip6_json(const struct pol_endpoint *e, json_object *o);
 void node_spec_from_rec(const struct node *n, const struct snic_rec *r, struct hyp_snic_spec *s,
 			struct hyp_snic_hw *hw);
 
+/* node_host.c: reconcile remakes the host endpoint's port */
+int node_host_rebuild(struct node *n, const struct snic_rec *r, struct hyp_snic_hw *hw);
+
 #endif

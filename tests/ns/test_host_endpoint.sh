@@ -8,10 +8,11 @@
 # and the drop counted while a pod of the namespace gets in); a container
 # reaches the host only where its policy allows; the host port cannot send
 # with a forged source (its own address works); enable twice, disable twice
-# are refused and change nothing; a restart keeps it; disable removes the
+# are refused and change nothing; a restart keeps it; reconcile remakes its
+# deleted interface; disable removes the
 # link, the address, the route and the map entries.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 18
 
 INST=he-$UNIQ
 A=hea-$UNIQ B=heb-$UNIQ
@@ -83,6 +84,10 @@ stop_daemon "$DAEMON_PID"
 start_daemon "$INST" --pool "$POOL" --pool6 none || finish
 check "a restart keeps the host endpoint (same address, still reaches web)" \
 	bash -c "[ \"\$($HYPERCTL --instance $INST -j host show | jq -r .ip)\" = $HIP/24 ] && timeout 5 busybox wget -q -O - http://$IPA/"
+
+ip link del "$IFH"
+remade() { for _ in $(seq 50); do ip -o addr show dev $IFH 2>/dev/null | grep -q " $HIP/24" && ping -c 1 -W 1 "$IPA" && return 0; sleep 0.2; done; return 1; }
+check "reconcile remakes the host port when its interface is deleted (same address, reaches web)" remade
 
 hctl host disable >/dev/null
 check "disable removes it whole: host links, pool addresses and map entries as before" \
