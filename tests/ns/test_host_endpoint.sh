@@ -23,7 +23,7 @@ on_exit "ip link del $IFH"
 links() { ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | sort; }
 host_addrs() { ip -o -4 addr show | grep -c " 100\.72\.$N\." || true; }
 maps() { for m in hyp_endpoints hyp_ports hyp_guards; do echo "$m $(map_count $m)"; done; }
-drops() { hctl -j status | jq -r ".drops[\"$1\"] // 0"; }
+total_drops() { hctl -j status | jq -r ".drops[\"$1\"] // 0"; }
 hget() { timeout 3 busybox wget -q -O - "http://$1/"; }
 
 mkns "$A" && mkns "$B"
@@ -63,7 +63,7 @@ spec:
   egress: [{to: [{podSelector: {}}]}]
 EOF2
 check "the host reaches a container whose policy admits its address (ipBlock)" hget "$IPA"
-D0=$(drops policy-ingress-denied)
+D0=$(total_drops policy-ingress-denied)
 check_fails "podSelector {} does not select the host: host -> db denied" timeout 1.5 busybox wget -q -O - "http://$IPB/"
 check "the host's denial is counted (policy-ingress-denied)" \
 	bash -c "(( \$($HYPERCTL --instance $INST -j status | jq -r '.drops[\"policy-ingress-denied\"] // 0') > $D0 ))"
@@ -74,7 +74,7 @@ check "a container whose egress policy selects pods only cannot reach the host" 
 
 # the host port forging a source: a second pool address on the host's port
 ip addr add "$FAKE/32" dev "$IFH"
-S0=$(drops spoofed-src-ip)
+S0=$(total_drops spoofed-src-ip)
 check "the host port with its own address reaches web (control)" ping -c 1 -W 2 -I "$HIP" "$IPA"
 check_fails "the host port with a forged source ($FAKE) gets nothing through" ping -c 1 -w 1 -I "$FAKE" "$IPA"
 check "the forged source is counted (spoofed-src-ip)" bash -c "(( \$($HYPERCTL --instance $INST -j status | jq -r '.drops[\"spoofed-src-ip\"] // 0') > $S0 ))"
