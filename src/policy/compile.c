@@ -155,11 +155,15 @@ static int ident_add(struct comp *k, const struct pol_endpoint *ep, size_t ns_id
 	if (ep->identity == HYP_PEER_ANY)
 		return em_set(k->em, -EINVAL, "endpoint %s: identity %u is reserved (any peer)",
 			      ep_name(ep), ep->identity);
+	/* Nothing opens a connection to the host endpoint: no policy can select it,
+	 * so it is isolated for ingress from the start and receives only the
+	 * replies of the flows it opens (docs/northsouth.md). */
 	k->ids[k->n_ids++] = (struct ident){
 	    .id = ep->identity,
 	    .ep = ep,
 	    .ns = k->nss[ns_idx].name,
 	    .ns_idx = ns_idx,
+	    .flags = ep->identity == HYP_ID_HOST ? HYP_ENFORCE_INGRESS : 0,
 	};
 	return 0;
 }

@@ -5,14 +5,15 @@
 # the host gets one guarded port with identity host, a pool address and a
 # route to the pool only (no default route). A policy admits the host by
 # its address (ipBlock); podSelector {} never selects it (the host is denied
-# and the drop counted while a pod of the namespace gets in); a container
-# reaches the host only where its policy allows; the host port cannot send
+# and the drop counted while a pod of the namespace gets in); no container
+# opens a flow to the host, whatever its egress policy, while the replies of
+# the host's own flows reach it; the host port cannot send
 # with a forged source (its own address works); enable twice, disable twice
 # are refused and change nothing; a restart keeps it; reconcile remakes its
 # deleted interface; disable removes the
 # link, the address, the route and the map entries.
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 20
 
 INST=he-$UNIQ
 A=hea-$UNIQ B=heb-$UNIQ
@@ -69,7 +70,13 @@ check "the host's denial is counted (policy-ingress-denied)" \
 	bash -c "(( \$($HYPERCTL --instance $INST -j status | jq -r '.drops[\"policy-ingress-denied\"] // 0') > $D0 ))"
 check "podSelector {} selects a pod: web -> db allowed (positive twin)" \
 	bash -c "timeout 5 ip netns exec $A busybox wget -q -O - http://$IPB/"
-check "a container whose policy allows it reaches the host (web pings $HIP)" ping_ok "$A" "$HIP"
+# nothing opens a connection to the host: web's egress allows its ping, the
+# host's ingress (isolated from the start, no policy can select it) does not
+D1=$(total_drops policy-ingress-denied)
+check_fails "a container cannot open a flow to the host, even with its egress allowed (web pings $HIP)" ping_ok "$A" "$HIP"
+check "the container's attempt on the host is counted (policy-ingress-denied)" \
+	bash -c "(( \$($HYPERCTL --instance $INST -j status | jq -r '.drops[\"policy-ingress-denied\"] // 0') > $D1 ))"
+check "the host's own ping to web is answered (the replies of its flows reach it)" ping -c 1 -W 2 "$IPA"
 check "a container whose egress policy selects pods only cannot reach the host" ping_fails "$B" "$HIP"
 
 # the host port forging a source: a second pool address on the host's port
