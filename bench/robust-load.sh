@@ -4,7 +4,8 @@
 #   1. N SNICs (default 1000) on one node, each in a netns of its own:
 #      attach time per SNIC (hyperctl snic add, wall clock, p50/p90/max),
 #      daemon RSS and system memory per SNIC, and iperf3 between the first
-#      two SNICs with 2 SNICs and with N (same run, same pair);
+#      two SNICs with 2 SNICs and with N (same run, same pair, ROUNDS
+#      samples each, default 5; a verdict only when the ranges do not overlap);
 #   2. C concurrent API clients (default 100), each R requests
 #      (hyperctl snic list and status): all answered, time;
 #   3. one NetworkPolicy with N selectors (one `from` peer per endpoint
@@ -31,13 +32,19 @@ for _ in $(seq 100); do H status >/dev/null 2>&1 && break; sleep 0.1; done
 for ((i = 0; i < N; i++)); do ip netns add "ld$i-$U" || exit 1; done
 memavail() { awk '/^MemAvailable/ {print $2}' /proc/meminfo; }
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$DPID/status"; }
-iperf() { # -> Gbit/s, 5 s, snic 0 -> snic 1
+iperf() { # -> Gbit/s, 3 s, snic 0 -> snic 1
 	local ip
 	ip=$(H -j snic show s1 | jq -r .ip | cut -d/ -f1)
 	ip netns exec "ld1-$U" iperf3 -s -1 -D >/dev/null 2>&1
 	sleep 0.5
-	ip netns exec "ld0-$U" iperf3 -c "$ip" -t 5 -J 2>/dev/null |
+	ip netns exec "ld0-$U" iperf3 -c "$ip" -t 3 -J 2>/dev/null |
 		jq -r '.end.sum_received.bits_per_second / 1e9 * 100 | round / 100'
+}
+samples() { # -> "median (min-max)" over ROUNDS iperf runs; the raw list in $1
+	local -n out=$1
+	out=()
+	for ((k = 0; k < ${ROUNDS:-5}; k++)); do out+=("$(iperf)"); done
+	printf '%s\n' "${out[@]}" | sort -g | awk '{v[NR]=$1} END {printf "%s (%s-%s)", v[int((NR+1)/2)], v[1], v[NR]}'
 }
 add() { # I -> ms
 	local t0=$(date +%s%N)
@@ -45,11 +52,17 @@ add() { # I -> ms
 	echo $((($(date +%s%N) - t0) / 1000000))
 }
 add 0 >/dev/null; add 1 >/dev/null
-G2=$(iperf)
+G2=$(samples L2)
 M0=$(memavail) R0=$(rss)
 for ((i = 2; i < N; i++)); do add "$i"; done >"/tmp/ld-$U.ms"
 M1=$(memavail) R1=$(rss)
-GN=$(iperf)
+GN=$(samples LN)
+# a verdict only when the two sets of samples do not overlap (noisy machine)
+VERDICT=$(printf '%s\n' "${L2[@]}" | sort -g | sed -n '1p;$p' | tr '\n' ' ';
+	printf '%s\n' "${LN[@]}" | sort -g | sed -n '1p;$p' | tr '\n' ' ')
+VERDICT=$(awk -v r="$VERDICT" 'BEGIN {split(r, a, " ");
+	if (a[3] <= a[2] && a[4] >= a[1]) print "the ranges overlap: no change shown";
+	else if (a[4] < a[1]) print "slower with N"; else print "faster with N"}')
 read -r p50 p90 max < <(sort -n "/tmp/ld-$U.ms" | awk '{v[NR]=$1} END {print v[int(NR*0.5)], v[int(NR*0.9)], v[NR]}')
 COUNT=$(H -j snic list | jq length)
 
@@ -82,7 +95,7 @@ cat <<EOF2
 | attach time per SNIC (hyperctl snic add, wall clock) | p50 $p50 ms, p90 $p90 ms, max $max ms |
 | daemon RSS | $R0 kB with 2 SNICs, $R1 kB with $N: $(((R1 - R0) * 1000 / (N - 2))) B per SNIC |
 | system memory (MemAvailable) per SNIC | $(((M0 - M1) / (N - 2))) kB |
-| iperf3 s0 -> s1, 5 s | $G2 Gbit/s with 2 SNICs, $GN Gbit/s with $N |
+| iperf3 s0 -> s1, ${ROUNDS:-5} x 3 s, median (min-max) | $G2 Gbit/s with 2 SNICs, $GN Gbit/s with $N: $VERDICT |
 | $C concurrent API clients x $R requests | $((C * R - API_FAIL)) of $((C * R)) answered in $API_MS ms |
 | one policy, $N selectors over $N endpoints: apply (compile + load) | $POL_MS ms ($POL_OK) |
 EOF2
