@@ -19,7 +19,7 @@ U=$(printf '%x' $$)
 INST=ld-$U
 H() { "$B/hyperctl" --instance "$INST" "$@"; }
 cleanup() {
-	H teardown >/dev/null 2>&1
+	H teardown --yes >/dev/null 2>&1
 	kill "$DPID" 2>/dev/null
 	wait "$DPID" 2>/dev/null
 	for ((i = 0; i < N; i++)); do ip netns del "ld$i-$U" 2>/dev/null; done
@@ -40,11 +40,13 @@ iperf() { # -> Gbit/s, 3 s, snic 0 -> snic 1
 	ip netns exec "ld0-$U" iperf3 -c "$ip" -t 3 -J 2>/dev/null |
 		jq -r '.end.sum_received.bits_per_second / 1e9 * 100 | round / 100'
 }
-samples() { # -> "median (min-max)" over ROUNDS iperf runs; the raw list in $1
+samples() { # NAME: ROUNDS iperf runs into the array NAME (not in a subshell)
 	local -n out=$1
 	out=()
 	for ((k = 0; k < ${ROUNDS:-5}; k++)); do out+=("$(iperf)"); done
-	printf '%s\n' "${out[@]}" | sort -g | awk '{v[NR]=$1} END {printf "%s (%s-%s)", v[int((NR+1)/2)], v[1], v[NR]}'
+}
+summary() { # VALUES... -> "median (min-max)"
+	printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%s (%s-%s)", v[int((NR+1)/2)], v[1], v[NR]}'
 }
 add() { # I -> ms
 	local t0=$(date +%s%N)
@@ -52,11 +54,13 @@ add() { # I -> ms
 	echo $((($(date +%s%N) - t0) / 1000000))
 }
 add 0 >/dev/null; add 1 >/dev/null
-G2=$(samples L2)
+samples L2
+G2=$(summary "${L2[@]}")
 M0=$(memavail) R0=$(rss)
 for ((i = 2; i < N; i++)); do add "$i"; done >"/tmp/ld-$U.ms"
 M1=$(memavail) R1=$(rss)
-GN=$(samples LN)
+samples LN
+GN=$(summary "${LN[@]}")
 # a verdict only when the two sets of samples do not overlap (noisy machine)
 VERDICT=$(printf '%s\n' "${L2[@]}" | sort -g | sed -n '1p;$p' | tr '\n' ' ';
 	printf '%s\n' "${LN[@]}" | sort -g | sed -n '1p;$p' | tr '\n' ' ')

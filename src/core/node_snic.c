@@ -335,3 +335,25 @@ void node__set_remote_source(struct node *n, node_remote_fn fn, void *arg)
 	n->remote_fn = fn;
 	n->remote_arg = arg;
 }
+
+/* Reconcile: the host endpoint's port went (its interface deleted in the
+ * host netns): made again with the same address, key and identity. */
+int node_host_rebuild(struct node *n, const struct snic_rec *r, struct hyp_snic_hw *hw)
+{
+	struct hyp_snic_spec s;
+	struct errmsg em = {};
+	int err;
+
+	node_spec_from_rec(n, r, &s, hw);
+	if (s.netns_fd < 0)
+		return -ENOENT;
+	n->be->snic_destroy(n->bep, &s, hw);
+	memset(hw, 0, sizeof(*hw));
+	err = n->be->snic_create(n->bep, &s, hw, &em);
+	close(s.netns_fd);
+	if (err)
+		pr_warn("reconcile: host endpoint: %s\n", em.msg);
+	else
+		pr_info("reconcile: host endpoint %s made again\n", r->ifname);
+	return err;
+}
