@@ -32,30 +32,38 @@ int ipv4_parse(const char *s, uint32_t *addr)
 	return 0;
 }
 
-int cidr4_parse(const char *s, struct cidr4 *out)
+int cidr_split(const char *s, char *buf, size_t len, long max, uint8_t *prefix)
 {
-	char buf[32];
 	const char *slash = strchr(s, '/');
 	char *end;
-	long prefix;
+	long p;
 	size_t n;
 
 	if (!slash)
 		return -EINVAL;
 	n = (size_t)(slash - s);
-	if (n >= sizeof(buf))
+	if (n >= len)
 		return -EINVAL;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (ipv4_parse(buf, &out->addr))
-		return -EINVAL;
 	if (!isdigit((unsigned char)slash[1]))
 		return -EINVAL;
 	errno = 0;
-	prefix = strtol(slash + 1, &end, 10);
-	if (errno || *end || prefix < 0 || prefix > 32)
+	p = strtol(slash + 1, &end, 10);
+	if (errno || *end || p < 0 || p > max)
 		return -EINVAL;
-	out->prefix = (uint8_t)prefix;
+	*prefix = (uint8_t)p;
+	return 0;
+}
+
+int cidr4_parse(const char *s, struct cidr4 *out)
+{
+	char buf[32];
+	uint8_t prefix;
+
+	if (cidr_split(s, buf, sizeof(buf), 32, &prefix) || ipv4_parse(buf, &out->addr))
+		return -EINVAL;
+	out->prefix = prefix;
 	return 0;
 }
 

@@ -13,6 +13,8 @@ struct cidr4 {
 };
 
 int ipv4_parse(const char *s, uint32_t *addr);
+/* "ADDR/PREFIX": ADDR copied into buf (len bytes), PREFIX 0..max; -EINVAL else */
+int cidr_split(const char *s, char *buf, size_t len, long max, uint8_t *prefix);
 int cidr4_parse(const char *s, struct cidr4 *out);
 void ipv4_format(uint32_t addr, char *buf, size_t len);
 uint32_t cidr4_mask(uint8_t prefix);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "lib/addr.h"
 #include "lib/addr6.h"
 
 int ipv6_parse(const char *s, uint8_t addr[16])
@@ -23,28 +24,12 @@ int ipv6_parse(const char *s, uint8_t addr[16])
 
 int cidr6_parse(const char *s, struct cidr6 *out)
 {
-	const char *slash = strchr(s, '/');
 	char buf[IP6_STRLEN];
-	char *end;
-	long prefix;
-	size_t n;
+	uint8_t prefix;
 
-	if (!slash)
+	if (cidr_split(s, buf, sizeof(buf), 128, &prefix) || ipv6_parse(buf, out->addr))
 		return -EINVAL;
-	n = (size_t)(slash - s);
-	if (n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (ipv6_parse(buf, out->addr))
-		return -EINVAL;
-	if (!isdigit((unsigned char)slash[1]))
-		return -EINVAL;
-	errno = 0;
-	prefix = strtol(slash + 1, &end, 10);
-	if (errno || *end || prefix < 0 || prefix > 128)
-		return -EINVAL;
-	out->prefix = (uint8_t)prefix;
+	out->prefix = prefix;
 	return 0;
 }
 
