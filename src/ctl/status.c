@@ -151,12 +151,14 @@ static int teardown_offline(struct ctl *c)
 
 	snprintf(cfg.instance, sizeof(cfg.instance), "%s", c->instance);
 	if (access(c->paths.state_db, F_OK)) {
-		if (!backend_remnant(&cfg)) {
+		/* a state dir without its store: e.g. cluster.json of a join whose
+		 * first start was killed */
+		if (!backend_remnant(&cfg) && access(c->paths.state_dir, F_OK)) {
 			fprintf(stderr, "hyperctl: teardown: instance %s does not exist\n",
 				c->instance);
 			return 1;
 		}
-		/* a datapath left without its state (a crash during a first start) */
+		/* a datapath or files left without the state (a crash during a first start) */
 		fprintf(stderr, "hyperctl: instance %s has no state; removing what is left of it\n",
 			c->instance);
 	}

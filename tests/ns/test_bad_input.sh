@@ -7,7 +7,7 @@
 # under is applied), and the daemon answers a raw request of 1 MiB or more
 # on its socket with an error and stays up (1 MiB - 1 bytes is served).
 . "$(dirname "$0")/lib.sh"
-plan 41
+plan 42
 
 INST=bi-$UNIQ
 A=bia-$UNIQ B=bib-$UNIQ C=bic-$UNIQ
@@ -202,5 +202,12 @@ remnant_gone() {
 check "teardown without state removes a left bridge netns and pin directory" remnant_gone
 check_fails "control: teardown of an instance with nothing left says it does not exist" \
 	"$HYPERCTL" --instance "$REM" teardown --yes
+# a state dir holding only a cluster join's file (its first start killed)
+on_exit "rm -rf /var/lib/hyperion/$REM"
+mkdir -p "/var/lib/hyperion/$REM" && echo '{}' >"/var/lib/hyperion/$REM/cluster.json"
+statedir_gone() {
+	"$HYPERCTL" --instance "$REM" teardown --yes && [ ! -e "/var/lib/hyperion/$REM" ]
+}
+check "teardown without a store removes a state dir holding only cluster.json" statedir_gone
 if start_daemon "$INST" --pool 10.77.0.0/29; then ok "control: a daemon with the instance's own pool starts"; else finish; fi
 finish
