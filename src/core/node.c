@@ -10,6 +10,7 @@
 
 #include "core/node.h"
 #include "core/node_priv.h"
+#include "policy/policy.h"
 
 _Static_assert(sizeof(((struct snic_rec *)0)->hw) == sizeof(struct hyp_snic_hw),
 	       "the store keeps the backend's state of a SNIC whole");
@@ -213,6 +214,7 @@ void node__close(struct node *n)
 	node_inspect_free(n);
 	node_monitor_free(n);
 	node_pol_cache_free(n);
+	pol_inc_free(n->pinc);
 	if (n->bep)
 		n->be->close(n->bep);
 	store__close(n->st);

@@ -132,8 +132,12 @@ static int policy_compile(struct node *n, struct pol_program *prog, struct world
 		err = world_fill_eps(n, w);
 	if (err)
 		return em_set(em, err, "cannot read policies and endpoints from the store");
-	err = pol_compile(w->docs, w->ndocs, w->eps, w->neps, w->ns.v, w->ns.n,
-			  HYP_POLICY_MAX_ENTRIES / 2, prog, em);
+	if (!n->pinc)
+		n->pinc = pol_inc_new();
+	if (!n->pinc)
+		return em_set(em, -ENOMEM, "no memory for the policy compiler");
+	err = pol_inc_compile(n->pinc, w->docs, w->ndocs, w->eps, w->neps, w->ns.v, w->ns.n,
+			      HYP_POLICY_MAX_ENTRIES / 2, prog, em);
 	return err;
 }
 
@@ -195,9 +199,14 @@ static int policy_check_prog(struct node *n, struct pol_program *prog, double *c
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = policy_compile(n, prog, &w, em);
 	*compile_s = secs_since(&t0);
-	if (!err)
-		pr_debug("policy: %zu policies, %zu endpoints, %zu table entries\n", w.ndocs,
-			 w.neps, prog->n_entries);
+	if (!err) {
+		const struct pol_inc_stats *st = pol_inc_stats(n->pinc);
+
+		pr_debug("policy: %zu policies (%zu compiled, %zu reused), %zu endpoints (%zu "
+			 "changed), %zu table entries, %.1f ms\n",
+			 w.ndocs, st->docs_compiled, st->docs_reused, w.neps, st->eps_changed,
+			 prog->n_entries, *compile_s * 1e3);
+	}
 	world_free(&w);
 	return err;
 }

@@ -28,6 +28,7 @@ struct node {
 	struct insp_state *insp; /* live DFAs and recent alerts */
 	struct mon_state *mon;	 /* flow events (node_monitor.c) */
 	struct pol_cache *pcache; /* parsed NetworkPolicies by stored text */
+	struct pol_inc *pinc;	  /* the last compile, per document (pol_inc_compile) */
 	bool events_dirty;	 /* alerts not yet saved */
 	/* cluster: where label sets get their numbers (NULL: this node's store) */
 	node_ident_fn ident_fn;

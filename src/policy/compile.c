@@ -32,57 +32,20 @@
 
 #include <hyperion/abi.h>
 
-#include "policy/compile_world.h"
+#include "policy/compile_priv.h"
 
 #define PORT_PREFIXES_MAX 32 /* a 16-bit range needs at most 30 */
 
-struct ns_info {
-	const char *name;
-	struct labels labels;
-};
-
-struct ident {
-	uint32_t id;
-	const struct pol_endpoint *ep; /* the first endpoint with this identity */
-	const char *ns;
-	size_t ns_idx;
-	uint8_t flags; /* HYP_ENFORCE_*: directions some policy selects it for */
-};
-
-/* Entries deduplicated by key through an open-addressing index. */
-struct eset {
-	struct pol_entry *v;
-	size_t n, cap, max;
-	uint32_t *slot; /* index into v + 1; 0: empty */
-	size_t n_slots; /* a power of two */
-};
-
-struct comp {
-	const struct pol_endpoint *eps;
-	size_t neps;
-	struct ident *ids;
-	size_t n_ids;
-	struct ns_info *nss;
-	size_t n_nss;
-	const struct pol_namespace *ns_in; /* the administrator's namespace labels */
-	size_t n_ns_in;
-	struct eset set;
-	struct pol_rule_ref *rules;
-	size_t n_rules, cap_rules;
-	struct errmsg *em;
-	struct pol_world world; /* the ipBlocks, for outside peers */
-};
-
 static const struct labels no_labels;
 
-static const struct labels *ep_labels(const struct pol_endpoint *ep)
+const struct labels *comp_ep_labels(const struct pol_endpoint *ep)
 {
 	return ep->labels ? ep->labels : &no_labels;
 }
 
 static const char *ep_ns(const struct pol_endpoint *ep)
 {
-	return sel_pod_namespace(ep_labels(ep));
+	return sel_pod_namespace(comp_ep_labels(ep));
 }
 
 static const char *ep_name(const struct pol_endpoint *ep)
@@ -124,7 +87,7 @@ static int ns_labels(struct comp *k, struct ns_info *ns)
 	return 0;
 }
 
-static int ns_find(struct comp *k, const char *name, size_t *idx)
+int comp_ns_find(struct comp *k, const char *name, size_t *idx)
 {
 	struct ns_info *nss;
 
@@ -141,15 +104,33 @@ static int ns_find(struct comp *k, const char *name, size_t *idx)
 	return ns_labels(k, &nss[*idx]);
 }
 
+static size_t id_probe(const struct comp *k, uint32_t id)
+{
+	size_t i = (id * 0x9e3779b1u) & (k->n_id_slots - 1);
+
+	while (k->id_slot[i] && k->ids[k->id_slot[i] - 1].id != id)
+		i = (i + 1) & (k->n_id_slots - 1);
+	return i;
+}
+
+struct ident *comp_ident(const struct comp *k, uint32_t id)
+{
+	size_t i = id_probe(k, id);
+
+	return k->id_slot[i] ? &k->ids[k->id_slot[i] - 1] : NULL;
+}
+
 static int ident_add(struct comp *k, const struct pol_endpoint *ep, size_t ns_idx)
 {
-	for (size_t i = 0; i < k->n_ids; i++) {
-		if (k->ids[i].id != ep->identity)
-			continue;
-		if (!labels__equal(ep_labels(k->ids[i].ep), ep_labels(ep)))
+	size_t slot = id_probe(k, ep->identity);
+
+	if (k->id_slot[slot]) {
+		const struct ident *u = &k->ids[k->id_slot[slot] - 1];
+
+		if (!labels__equal(comp_ep_labels(u->ep), comp_ep_labels(ep)))
 			return em_set(k->em, -EINVAL,
 				      "endpoints %s and %s share identity %u but not their labels",
-				      ep_name(k->ids[i].ep), ep_name(ep), ep->identity);
+				      ep_name(u->ep), ep_name(ep), ep->identity);
 		return 0;
 	}
 	if (ep->identity == HYP_PEER_ANY)
@@ -165,6 +146,7 @@ static int ident_add(struct comp *k, const struct pol_endpoint *ep, size_t ns_id
 	    .ns_idx = ns_idx,
 	    .flags = ep->identity == HYP_ID_HOST ? HYP_ENFORCE_INGRESS : 0,
 	};
+	k->id_slot[slot] = (uint32_t)k->n_ids;
 	return 0;
 }
 
@@ -173,11 +155,18 @@ static int world_build(struct comp *k)
 	size_t idx;
 	int err = 0;
 
+	k->n_id_slots = 16;
+	while (k->n_id_slots < 2 * (k->neps + 1))
+		k->n_id_slots *= 2;
 	k->ids = calloc(k->neps + 1, sizeof(*k->ids));
-	if (!k->ids)
+	k->id_slot = calloc(k->n_id_slots, sizeof(*k->id_slot));
+	if (!k->ids || !k->id_slot)
 		return -ENOMEM;
 	for (size_t i = 0; !err && i < k->neps; i++) {
-		err = ns_find(k, ep_ns(&k->eps[i]), &idx);
+		/* endpoints come grouped by namespace: the last one found first */
+		idx = k->n_nss - 1;
+		if (!k->n_nss || strcmp(k->nss[idx].name, ep_ns(&k->eps[i])))
+			err = comp_ns_find(k, ep_ns(&k->eps[i]), &idx);
 		if (!err)
 			err = ident_add(k, &k->eps[i], idx);
 	}
@@ -238,7 +227,7 @@ static int eset_grow(struct eset *s)
 }
 
 /* Adds e unless an entry with its key is there (the first rule keeps it). */
-static int eset_add(struct eset *s, const struct pol_entry *e)
+int comp_eset_add(struct eset *s, const struct pol_entry *e)
 {
 	struct pol_entry *v;
 	size_t i;
@@ -317,7 +306,7 @@ static uint16_t named_resolve(const struct comp *k, const struct decl *w, const 
 	return port;
 }
 
-static bool rule_has_named(const struct pol_rule *r)
+bool comp_rule_has_named(const struct pol_rule *r)
 {
 	for (size_t i = 0; i < r->n_ports; i++)
 		if (r->ports[i].name)
@@ -338,7 +327,7 @@ static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule 
 		e.proto = 0;
 		e.port = 0;
 		e.port_bits = 0;
-		return eset_add(&k->set, &e);
+		return comp_eset_add(&k->set, &e);
 	}
 	for (size_t i = 0; !err && i < r->n_ports; i++) {
 		struct doc_port dp = r->ports[i];
@@ -354,15 +343,15 @@ static int emit_ports(struct comp *k, struct pol_entry e, const struct pol_rule 
 		n = port_prefixes(&dp, &e, pf);
 
 		for (size_t j = 0; !err && j < n; j++)
-			err = eset_add(&k->set, &pf[j]);
+			err = comp_eset_add(&k->set, &pf[j]);
 	}
 	return err;
 }
 
 /* ---- selection ---- */
 
-static bool peer_selects(const struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
-			 const struct ident *v)
+bool comp_peer_selects(const struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
+		       const struct ident *v)
 {
 	if (v->id == HYP_ID_HOST)
 		return false; /* the host: only through its address (ipBlock) */
@@ -370,7 +359,7 @@ static bool peer_selects(const struct comp *k, const struct pol_doc *d, const st
 		return false;
 	if (!p->namespaces && strcmp(v->ns, d->meta.ns))
 		return false; /* podSelector alone: the policy's namespace */
-	return !p->pods || sel_matches(p->pods, ep_labels(v->ep));
+	return !p->pods || sel_matches(p->pods, comp_ep_labels(v->ep));
 }
 
 static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_peer *p,
@@ -396,7 +385,7 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 	}
 	e.kind = HYP_PEER_IDENTITY;
 	for (size_t i = 0; !err && i < k->n_ids; i++) {
-		if (!peer_selects(k, d, p, &k->ids[i]))
+		if (!comp_peer_selects(k, d, p, &k->ids[i]))
 			continue;
 		struct decl w = {.id = k->ids[i].id};
 
@@ -413,7 +402,7 @@ static int world_entry(void *ctx, const struct pol_entry *e, const struct pol_ru
 	struct decl local = {.id = e->local_id};
 
 	return r ? emit_ports(k, *e, r, e->dir == HYP_DIR_EGRESS ? NULL : &local, false)
-		 : eset_add(&k->set, e);
+		 : comp_eset_add(&k->set, e);
 }
 
 static int compile_rule(struct comp *k, const struct pol_doc *d, const struct pol_rule *r,
@@ -428,7 +417,7 @@ static int compile_rule(struct comp *k, const struct pol_doc *d, const struct po
 		e.peer = HYP_PEER_ANY;
 		err = emit_ports(k, e, r, egress ? NULL : &local, false);
 		/* egress to any peer: a named port per destination identity */
-		for (size_t i = 0; !err && egress && rule_has_named(r) && i < k->n_ids; i++) {
+		for (size_t i = 0; !err && egress && comp_rule_has_named(r) && i < k->n_ids; i++) {
 			struct decl w = {.id = k->ids[i].id};
 
 			e.peer = k->ids[i].id;
@@ -462,15 +451,33 @@ static int rule_ref_add(struct comp *k, const struct pol_doc *d, int dir, size_t
 	return 0;
 }
 
+static int sel_log_add(struct sel_log *l, uint32_t id, uint8_t flag)
+{
+	struct pol_enforce *v;
+
+	if (!l)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		v = realloc(l->v, l->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+	}
+	l->v[l->n++] = (struct pol_enforce){id, flag};
+	return 0;
+}
+
 static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint32_t base,
 			 struct ident *u)
 {
 	int err = 0;
 
 	if (u->id == HYP_ID_HOST || strcmp(u->ns, d->meta.ns) ||
-	    !sel_matches(&d->pods, ep_labels(u->ep)))
+	    !sel_matches(&d->pods, comp_ep_labels(u->ep)))
 		return 0; /* a policy never selects the host */
 	u->flags |= pol_dir_flag(dir);
+	err = sel_log_add(k->sel, u->id, pol_dir_flag(dir));
 	for (size_t i = 0; !err && i < d->n_rules[dir]; i++) {
 		struct pol_entry e = {
 		    .dir = (uint8_t)dir,
@@ -490,7 +497,7 @@ static int compile_ident(struct comp *k, const struct pol_doc *d, int dir, uint3
 	return err;
 }
 
-static int compile_doc(struct comp *k, const struct pol_doc *d)
+int comp_doc(struct comp *k, const struct pol_doc *d)
 {
 	int err = 0;
 
@@ -507,95 +514,24 @@ static int compile_doc(struct comp *k, const struct pol_doc *d)
 	return err;
 }
 
-/* ---- output ---- */
-
-static int cmp_u32(uint32_t a, uint32_t b)
+int comp_init(struct comp *k, const struct pol_endpoint *eps, size_t neps,
+	      const struct pol_namespace *nss, size_t n_nss, size_t max_entries, struct errmsg *em)
 {
-	return a < b ? -1 : a > b;
-}
-
-static int entry_cmp(const void *pa, const void *pb)
-{
-	const struct pol_entry *a = pa, *b = pb;
-	int c;
-
-	if ((c = cmp_u32(a->dir, b->dir)) || (c = cmp_u32(a->local_id, b->local_id)) ||
-	    (c = cmp_u32(a->kind, b->kind)) || (c = cmp_u32(a->peer, b->peer)) ||
-	    (c = cmp_u32(a->proto, b->proto)) || (c = cmp_u32(a->port, b->port)))
-		return c;
-	return cmp_u32(a->port_bits, b->port_bits);
-}
-
-static int enforce_cmp(const void *pa, const void *pb)
-{
-	const struct pol_enforce *a = pa, *b = pb;
-
-	return cmp_u32(a->identity, b->identity);
-}
-
-static int program_fill(struct comp *k, struct pol_program *out)
-{
-	size_t n = 0;
-
-	out->enforce = calloc(k->n_ids + 1, sizeof(*out->enforce));
-	if (!out->enforce)
+	*k = (struct comp){.eps = eps,
+			   .neps = neps,
+			   .ns_in = nss,
+			   .n_ns_in = n_nss,
+			   .em = em,
+			   .set.max = max_entries};
+	k->rules = calloc(16, sizeof(*k->rules));
+	if (!k->rules)
 		return -ENOMEM;
-	for (size_t i = 0; i < k->n_ids; i++)
-		if (k->ids[i].flags)
-			out->enforce[n++] = (struct pol_enforce){k->ids[i].id, k->ids[i].flags};
-	qsort(out->enforce, n, sizeof(*out->enforce), enforce_cmp);
-	out->n_enforce = n;
-	if (k->set.n)
-		qsort(k->set.v, k->set.n, sizeof(*k->set.v), entry_cmp);
-	out->entries = k->set.v;
-	out->n_entries = k->set.n;
-	out->rules = k->rules;
-	out->n_rules = k->n_rules;
-	k->set.v = NULL;
-	k->rules = NULL;
-	return 0;
+	k->cap_rules = 16;
+	k->n_rules = 1; /* rule ids start at 1 */
+	return world_build(k);
 }
 
-int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint *eps, size_t neps,
-		const struct pol_namespace *nss, size_t n_nss, size_t max_entries,
-		struct pol_program *out, struct errmsg *em)
+int comp_world(struct comp *k)
 {
-	struct comp k = {.eps = eps,
-			 .neps = neps,
-			 .ns_in = nss,
-			 .n_ns_in = n_nss,
-			 .em = em,
-			 .set.max = max_entries};
-	int err;
-
-	memset(out, 0, sizeof(*out));
-	k.rules = calloc(16, sizeof(*k.rules));
-	if (!k.rules)
-		return -ENOMEM;
-	k.cap_rules = 16;
-	k.n_rules = 1; /* rule ids start at 1 */
-	err = world_build(&k);
-	for (size_t i = 0; !err && i < n; i++)
-		err = compile_doc(&k, docs[i]);
-	if (!err)
-		err = pol_world_emit(&k.world, world_entry, &k);
-	if (!err)
-		err = program_fill(&k, out);
-	if (err)
-		pol_program_free(out);
-	free(k.set.v);
-	free(k.set.slot);
-	free(k.rules);
-	pol_world_free(&k.world);
-	free(k.ids);
-	free(k.nss);
-	return err;
-}
-
-void pol_program_free(struct pol_program *p)
-{
-	free(p->entries);
-	free(p->enforce);
-	free(p->rules);
-	memset(p, 0, sizeof(*p));
+	return pol_world_emit(&k->world, world_entry, k);
 }

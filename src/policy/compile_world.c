@@ -78,7 +78,14 @@ static int group_cmp(const void *pa, const void *pb)
 
 	if (a->e.dir != b->e.dir)
 		return a->e.dir < b->e.dir ? -1 : 1;
-	return a->e.local_id < b->e.local_id ? -1 : a->e.local_id > b->e.local_id;
+	if (a->e.local_id != b->e.local_id)
+		return a->e.local_id < b->e.local_id ? -1 : 1;
+	/* a total order: the emit does not depend on the order blocks came in
+	 * (the incremental compiler adds them from its cache). One rule's
+	 * peers are one array: their addresses are in their order. */
+	if (a->e.rule_id != b->e.rule_id)
+		return a->e.rule_id < b->e.rule_id ? -1 : 1;
+	return a->peer < b->peer ? -1 : a->peer > b->peer;
 }
 
 static int atom_cmp(const void *pa, const void *pb)

@@ -266,12 +266,14 @@ static int parse_spec(struct vctx *c, json_object *root, struct pol_doc *d)
 
 static int doc_build(struct vctx *c, json_object *root, struct pol_doc **out)
 {
+	static uint64_t serial; /* the daemon is single-threaded */
 	struct pol_doc *d = calloc(1, sizeof(*d));
 	int err;
 
 	*out = NULL;
 	if (!d)
 		return -ENOMEM;
+	d->serial = ++serial;
 	c->arena = &d->arena;
 	c->warn = &d->warn;
 	c->k8s_null = true;

@@ -56,6 +56,7 @@ struct pol_doc {
 	struct pol_rule *rules[2];
 	size_t n_rules[2];
 	struct doc_warnings warn; /* pol_doc_warning() */
+	uint64_t serial;	  /* unique per parsed document (compile_inc.c) */
 };
 
 static inline uint8_t pol_dir_flag(int dir)

@@ -119,6 +119,32 @@ int pol_compile(struct pol_doc *const *docs, size_t n, const struct pol_endpoint
 		struct pol_program *out, struct errmsg *em);
 void pol_program_free(struct pol_program *p);
 
+/*
+ * The incremental compiler: the result of pol_compile, from the
+ * per-document results of the last call where nothing that changed since
+ * can alter them. A document is compiled again when it is new (or its
+ * text changed: a new parse) or when an endpoint that was added, removed
+ * or changed (identity, address, labels, named ports) is one it selects,
+ * one a peer of its rules selects (identity or ipBlock), or when it has an
+ * egress rule to any peer with a named port. New namespace labels or
+ * another max_entries: every document. The merge of the documents'
+ * results (dedup, rule numbers, ipBlock world, sort) is always whole.
+ * Any error: the full compile's error (pol_compile runs and reports it).
+ */
+struct pol_inc;
+struct pol_inc_stats {
+	size_t docs_compiled;  /* documents compiled by the last call */
+	size_t docs_reused;    /* documents taken from the cache */
+	size_t eps_changed;    /* endpoints added, removed or changed since the call before */
+	bool full;	       /* the last call recompiled everything */
+};
+struct pol_inc *pol_inc_new(void);
+void pol_inc_free(struct pol_inc *c);
+int pol_inc_compile(struct pol_inc *c, struct pol_doc *const *docs, size_t n,
+		    const struct pol_endpoint *eps, size_t neps, const struct pol_namespace *nss,
+		    size_t n_nss, size_t max_entries, struct pol_program *out, struct errmsg *em);
+const struct pol_inc_stats *pol_inc_stats(const struct pol_inc *c);
+
 struct pol_verdict {
 	bool allowed;
 	bool egress_enforced, ingress_enforced;
