@@ -93,16 +93,20 @@ static __always_inline int ct6_lookup_stage(struct pkt6 *c)
 	return 0;
 }
 
-/* A new entry, charged to owner (ct_charge's rules); 0 or a drop reason. */
-static __noinline int ct6_create(const struct hyp_ct6_key *key, __u64 now, __u32 rev, __u32 owner,
-				 __u32 quota)
+/* A new entry for c's flow, with the inspections it pays for, charged to
+ * the sender's SNIC (ct_charge's rules); 0 or a drop reason. */
+static __noinline int ct6_create(const struct pkt6 *c)
 {
+	const struct hyp_ct6_key *key = &c->key;
+	__u32 owner, quota;
 	struct hyp_ct_val nv;
 	__u32 *held;
 	int err;
 
-	if (!key)
+	if (!c)
 		return HYP_DROP_CT_FULL;
+	owner = c->port->snic_id;
+	quota = c->cfg->ct_quota ? c->cfg->ct_quota : HYP_CT_QUOTA_DEFAULT;
 	held = ct_owner_count(owner);
 	if (!held)
 		return HYP_DROP_CT_FULL;
@@ -111,9 +115,10 @@ static __noinline int ct6_create(const struct hyp_ct6_key *key, __u64 now, __u32
 		return HYP_DROP_CT_QUOTA;
 	}
 	__builtin_memset(&nv, 0, sizeof(nv));
-	nv.last_seen = now;
+	nv.last_seen = c->now;
 	nv.packets = 1;
-	nv.rev = rev;
+	nv.rev = c->rev;
+	nv.insp = c->insp;
 	nv.state = key->proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
 	nv.owner = owner;
 	err = (int)bpf_map_update_elem(&hyp_ct6, key, &nv, BPF_NOEXIST);
@@ -127,13 +132,18 @@ static __always_inline int ct6_commit_stage(struct pkt6 *c)
 {
 	struct hyp_ct_val *v = c->ct;
 	struct hyp_ct6_key k;
-	__u32 quota = c->cfg->ct_quota ? c->cfg->ct_quota : HYP_CT_QUOTA_DEFAULT;
 	int reason;
 
-	if (!v)
-		return ct6_create(&c->key, c->now, c->rev, c->port->snic_id, quota);
-	if (c->check)
+	if (!v) {
+		reason = ct6_create(c);
+		/* the new flow's inspection state, for its first packet */
+		c->ct = reason ? NULL : bpf_map_lookup_elem(&hyp_ct6, &c->key);
+		return reason;
+	}
+	if (c->check) {
 		v->rev = c->rev;
+		v->insp = c->insp;
+	}
 	if (c->key.proto == IPPROTO_TCP) {
 		reason = ct_tcp(v, c->tcp_flags, c->reply);
 		if (reason)
@@ -144,6 +154,7 @@ static __always_inline int ct6_commit_stage(struct pkt6 *c)
 			else
 				k = c->key;
 			ct6_delete(&k, v->owner);
+			c->ct = NULL; /* passes without an entry, as IPv4 */
 			return 0;
 		}
 	} else if (c->reply) {

@@ -16,20 +16,7 @@
 #include "flow6.h"
 #include "ct6.h"
 #include "policy6.h"
-#include "inspect.h"
-
-/* Payload inspection does not walk IPv6: a payload flow of an endpoint
- * with patterns is dropped rather than let past them. */
-static __always_inline int inspect6_stage(const struct pkt6 *c)
-{
-	__u8 p = c->key.proto;
-
-	if (p != IPPROTO_TCP && p != IPPROTO_UDP)
-		return 0;
-	if (has_inspect(c->src_id, HYP_DIR_EGRESS) || has_inspect(c->dst_id, HYP_DIR_INGRESS))
-		return HYP_DROP_IP6_NOT_INSPECTED;
-	return 0;
-}
+#include "inspect6.h"
 
 /* Headers, source, stamp, ND; 0 to go on to the flow stages, -1 when the
  * frame was answered (*verdict), else a drop reason. */
@@ -81,10 +68,12 @@ int hyp_port_ingress6(struct __sk_buff *skb)
 		err = ct6_lookup_stage(&c);
 	if (!err)
 		err = policy6_stage(&c);
-	if (!err)
-		err = inspect6_stage(&c);
-	if (!err)
+	if (!err) {
+		inspect6_plan(&c); /* which inspections the flow pays for */
 		err = ct6_commit_stage(&c);
+	}
+	if (!err)
+		err = inspect6_stage(&c); /* the payload against the endpoints' patterns */
 out:
 	if (err)
 		return drop6(skb, c.ifindex, err, c.port ? c.port->identity : 0);

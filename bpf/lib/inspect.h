@@ -212,9 +212,12 @@ static __always_inline int tcp_refused(const struct tcp_seg *t)
 /*
  * A global (not inlined) function: the verifier checks it once, on its
  * own, instead of once per path through the bridge program. Runs for
- * every packet of a flow that pays for some walk (or is blocked).
+ * every packet of a flow that pays for some walk (or is blocked). l4:
+ * the skb offset of the L4 header; v6: an IPv6 packet (ingress6.h; its
+ * ws->f.key holds the ports and protocol, the addresses folded).
  */
-__noinline int inspect(struct __sk_buff *skb, struct walk_scratch *ws, struct hyp_ct_val *v)
+__noinline int inspect(struct __sk_buff *skb, struct walk_scratch *ws, struct hyp_ct_val *v,
+		       __u32 l4, __u32 v6)
 {
 	const struct hyp_inspect_val *ing = NULL, *egr = NULL;
 	int r, s_ing, s_egr, hdr, err;
@@ -230,9 +233,9 @@ __noinline int inspect(struct __sk_buff *skb, struct walk_scratch *ws, struct hy
 	t = &ws->t;
 	__builtin_memset(t, 0, sizeof(*t));
 	r = f->reply ? 1 : 0;
-	hdr = f->key.proto == IPPROTO_TCP ? tcp_header(skb, f, t) : 0;
+	hdr = f->key.proto == IPPROTO_TCP ? tcp_header(skb, f, t, l4) : 0;
 	if (f->key.proto == IPPROTO_TCP && !hdr)
-		tcp_learn(skb, v, r, t);
+		tcp_learn(skb, v, r, t, l4);
 	pays = v->insp & (r ? HYP_CT_I_REPLY_ING | HYP_CT_I_REPLY_EGR
 			    : HYP_CT_I_ORIG_ING | HYP_CT_I_ORIG_EGR);
 	if (pays & (HYP_CT_I_ORIG_ING | HYP_CT_I_REPLY_ING))
@@ -245,7 +248,7 @@ __noinline int inspect(struct __sk_buff *skb, struct walk_scratch *ws, struct hy
 		insp_forget(v, r);
 		return 0;
 	}
-	err = hdr ? hdr : payload_bounds(skb, f, t);
+	err = hdr ? hdr : payload_bounds(skb, f, t, l4, v6);
 	if (!err && f->key.proto == IPPROTO_TCP)
 		err = tcp_refused(t);
 	if (err)
@@ -298,7 +301,7 @@ static __always_inline int inspect_stage(struct pkt_ctx *ctx)
 	ws->f.src_id = ctx->src.identity;
 	ws->f.dst_id = ctx->dst.identity;
 	ws->f.reply = (__u32)ctx->reply;
-	return inspect(ctx->skb, ws, ct);
+	return inspect(ctx->skb, ws, ct, INSP_L4, 0);
 }
 
 #endif /* HYP_BPF_INSPECT_H */

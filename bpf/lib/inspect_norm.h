@@ -7,7 +7,9 @@
  * deliver twice with other content, is dropped before it is walked:
  *
  *  - IPv4: the header checksum, and a total length that is the frame's
- *    (no trailing bytes past it, nothing missing); UDP: its length field;
+ *    (no trailing bytes past it, nothing missing); IPv6: a payload length
+ *    that is the frame's (its extension headers were walked and bounded
+ *    by ip6_walk); UDP: its length field;
  *  - TCP: data without ACK, and data on a SYN (no Fast Open), are not
  *    stream bytes; the urgent pointer takes a byte out of the stream
  *    (out-of-band), even set on a segment before the byte: any segment
@@ -64,13 +66,32 @@ static __always_inline int ip_norm(struct __sk_buff *skb, __u32 *end)
 	return 0;
 }
 
-/* The TCP header fields (the payload bounds come with tcp_bounds). */
+/* IPv6: a payload length that is the frame's; *end = the IP packet's end.
+ * BIG TCP (a GSO TCP frame over 64 KiB) carries 0, as for IPv4. */
+static __always_inline int ip6_norm(struct __sk_buff *skb, __u32 l4, __u8 proto, __u32 *end)
+{
+	__u8 h[2];
+	__u32 tot;
+
+	if (bpf_skb_load_bytes(skb, INSP_L3 + 4, h, 2))
+		return HYP_DROP_MALFORMED;
+	tot = (__u32)h[0] << 8 | h[1];
+	if (!tot && skb->gso_size && proto == IPPROTO_TCP && l4 == INSP_L3 + 40)
+		tot = skb->len - INSP_L3 - 40;
+	if (INSP_L3 + 40 + tot != skb->len)
+		return HYP_DROP_INSPECT_IP_LEN;
+	*end = INSP_L3 + 40 + tot;
+	return 0;
+}
+
+/* The TCP header fields at skb offset l4 (the payload bounds come with
+ * payload_bounds). */
 static __always_inline int tcp_header(struct __sk_buff *skb, const struct flow *f,
-				      struct tcp_seg *t)
+				      struct tcp_seg *t, __u32 l4)
 {
 	__u8 h[16];
 
-	if (f->l4_len < 20 || bpf_skb_load_bytes(skb, INSP_L4, h, sizeof(h)))
+	if (f->l4_len < 20 || bpf_skb_load_bytes(skb, l4, h, sizeof(h)))
 		return HYP_DROP_MALFORMED;
 	t->seq = f->seq;
 	t->ack = (__u32)h[8] << 24 | (__u32)h[9] << 16 | (__u32)h[10] << 8 | h[11];
@@ -80,34 +101,35 @@ static __always_inline int tcp_header(struct __sk_buff *skb, const struct flow *
 	return 0;
 }
 
-/* The payload of the packet, after the IPv4 checks: [base, end). */
+/* The payload of the packet (L4 header at skb offset l4), after the IP
+ * checks of its family (v6: IPv6): [base, end). */
 static __always_inline int payload_bounds(struct __sk_buff *skb, const struct flow *f,
-					  struct tcp_seg *t)
+					  struct tcp_seg *t, __u32 l4, int v6)
 {
 	__u8 u[2];
 	__u32 ulen;
-	int err = ip_norm(skb, &t->end);
+	int err = v6 ? ip6_norm(skb, l4, f->key.proto, &t->end) : ip_norm(skb, &t->end);
 
 	if (err)
 		return err;
 	switch (f->key.proto) {
 	case IPPROTO_TCP:
-		t->base = INSP_L4 + f->l4_len;
+		t->base = l4 + f->l4_len;
 		break;
 	case IPPROTO_UDP: /* the receiver takes the UDP length's bytes */
-		if (bpf_skb_load_bytes(skb, INSP_L4 + 4, u, 2))
+		if (bpf_skb_load_bytes(skb, l4 + 4, u, 2))
 			return HYP_DROP_MALFORMED;
 		ulen = (__u32)u[0] << 8 | u[1];
-		if (ulen < 8 || INSP_L4 + ulen > t->end)
+		if (ulen < 8 || l4 + ulen > t->end)
 			return HYP_DROP_MALFORMED;
-		t->base = INSP_L4 + 8;
-		t->end = INSP_L4 + ulen;
+		t->base = l4 + 8;
+		t->end = l4 + ulen;
 		break;
 	case IPPROTO_ICMP:
-		t->base = INSP_L4 + 8;
+		t->base = l4 + 8;
 		break;
 	default:
-		t->base = INSP_L4;
+		t->base = l4;
 	}
 	return t->base > t->end ? HYP_DROP_MALFORMED : 0;
 }
@@ -142,9 +164,10 @@ static long opt_step(__u32 i, void *data)
 	return 0;
 }
 
-/* The window shift a SYN offers (WS_NONE: none). A global function: only
- * SYNs pay for it; the options are read into the walk's per-CPU block. */
-__noinline int syn_wscale(struct __sk_buff *skb, __u64 optlen)
+/* The window shift a SYN offers (WS_NONE: none); its TCP header at skb
+ * offset l4. A global function: only SYNs pay for it; the options are
+ * read into the walk's per-CPU block. */
+__noinline int syn_wscale(struct __sk_buff *skb, __u64 optlen, __u32 l4)
 {
 	struct tcp_opts o = {.ws = WS_NONE};
 	struct walk_scratch *buf = walk_scratch();
@@ -152,7 +175,7 @@ __noinline int syn_wscale(struct __sk_buff *skb, __u64 optlen)
 	if (!skb || !buf || optlen > OPTS_MAX)
 		return WS_NONE;
 	asm volatile("" : "+r"(optlen)); /* two bounds the verifier sees, not one merged test */
-	if (optlen < 1 || bpf_skb_load_bytes(skb, INSP_L4 + 20, buf->block, optlen))
+	if (optlen < 1 || bpf_skb_load_bytes(skb, l4 + 20, buf->block, optlen))
 		return WS_NONE;
 	o.len = (__u32)optlen;
 	bpf_loop(OPTS_MAX, opt_step, &o, 0);
@@ -181,14 +204,14 @@ static __always_inline __u32 tcp_shift(const struct hyp_ct_val *v, int r, __u8 f
  * never forwarded is not believed).
  */
 static __always_inline void tcp_learn(struct __sk_buff *skb, struct hyp_ct_val *v, int r,
-				      const struct tcp_seg *t)
+				      const struct tcp_seg *t, __u32 l4)
 {
 	int o = r ? 0 : 1;
 	__u8 known = o ? HYP_CT_IF_ACK_REPLY : HYP_CT_IF_ACK_ORIG;
 	__u32 edge, ws;
 
 	if (t->flags & TCP_SYN) {
-		ws = (__u32)syn_wscale(skb, t->optlen) & 15;
+		ws = (__u32)syn_wscale(skb, t->optlen, l4) & 15;
 		v->wscale =
 		    r ? (__u8)((v->wscale & 15) | ws << 4) : (__u8)((v->wscale & 0xf0) | ws);
 		v->iflags |= r ? HYP_CT_IF_SYN_REPLY : HYP_CT_IF_SYN_ORIG;

@@ -107,7 +107,7 @@ enum hyp_drop_reason {
 	HYP_DROP_MLD = 83,		   /* MLD report / query / done: not forwarded */
 	HYP_DROP_IP6_MCAST = 84,	   /* IPv6 multicast destination (other than ND to the bridge) */
 	HYP_DROP_IP6_OUTSIDE = 85,	   /* IPv6 to outside the pool or another node: no NAT66 / overlay */
-	HYP_DROP_IP6_NOT_INSPECTED = 91,   /* IPv6 payload flow of an inspected endpoint */
+	HYP_DROP_IP6_NOT_INSPECTED = 91,   /* unused now: IPv6 payloads are inspected */
 	HYP_DROP_ICMP6_TYPE = 92,	   /* ICMPv6 type not carried (node info, renumbering, ...) */
 	HYP_DROP_IP6_LINKLOCAL = 93,	   /* link-local destination other than the gateway's */
 	HYP_DROP_ND_RS = 94,		   /* router solicitation: no RA is sent (addresses are static) */

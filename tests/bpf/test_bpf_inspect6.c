@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Payload inspection of IPv6 flows (bpf/lib/inspect6.h): the IPv4 stage's
+ * normaliser and walk on the IPv6 pipeline. A drop pattern in one TCP
+ * segment, split across two, behind hop-by-hop and destination options;
+ * the TCP order and overlap rules; a payload length past the frame; an
+ * alert pattern; UDP. Each attack next to its twin that passes. B
+ * (identity 257, app=db) has the ingress patterns (inspect_flow.h).
+ */
+#include "ip6_fixture.h"
+#include "inspect_flow.h"
+
+#define PORT6 80
+
+struct flow6 {
+	uint16_t sport;
+	uint32_t seq[2]; /* next number from a, from b */
+	int ext;	 /* frames carry hop-by-hop + destination options */
+};
+
+/* Ethernet + IPv6 [+ HBH + DSTOPT] + TCP from endpoint src to dst (guard off). */
+static size_t tcp6_build(struct fixture *f, uint8_t *b, int src, int dst, const struct flow6 *t,
+			 int rev, uint8_t flags, const char *data)
+{
+	struct a6 s = fx6_ep(f, src), d = fx6_ep(f, dst);
+	uint8_t pl[FX_FRAME_MAX] = {}, *p = pl, nh = NH_TCP;
+	size_t plen = strlen(data);
+
+	if (t->ext) {
+		nh = NH_HOP;
+		p[0] = NH_DSTOPT; /* HBH, 8 bytes: PadN */
+		p[2] = 1;
+		p[3] = 4;
+		p[8] = NH_TCP; /* DSTOPT, 16 bytes: PadN */
+		p[9] = 1;
+		p[10] = 1;
+		p[11] = 12;
+		p += 24;
+	}
+	p += fx_l4_tcp(p, rev ? PORT6 : t->sport, rev ? t->sport : PORT6, flags, t->seq[rev],
+		       t->seq[!rev], data, plen);
+	return fx6_frame(b, f->eps[dst].mac, f->eps[src].mac, &s, &d, nh, 64, pl, (size_t)(p - pl));
+}
+
+/* A segment at the flow's next number (rev 1: b -> a); want 0: forwarded
+ * and the number moves on, else dropped with that reason. */
+static void seg6(struct fixture *f, struct flow6 *t, int rev, uint8_t flags, const char *data,
+		 uint32_t want)
+{
+	uint8_t in[FX_FRAME_MAX];
+	int src = rev ? EP_B : EP_A, dst = rev ? EP_A : EP_B;
+	size_t len = tcp6_build(f, in, src, dst, t, rev, flags, data);
+
+	print_message("# %s \"%.24s\": want %u\n", rev ? "b->a" : "a->b", data, want);
+	fx6_bind(f, src);
+	if (want) {
+		fx_expect_drop(f, src, in, len, want);
+		return;
+	}
+	fx_expect_to(f, src, in, len, dst);
+	t->seq[rev] += (uint32_t)strlen(data);
+}
+
+static void data6(struct fixture *f, struct flow6 *t, const char *data, uint32_t want)
+{
+	seg6(f, t, 0, TCP_ACK | TCP_PSH, data, want);
+}
+
+static void open6(struct fixture *f, struct flow6 *t, uint16_t sport, int ext)
+{
+	*t = (struct flow6){.sport = sport, .seq = {1000, 9000}, .ext = ext};
+	seg6(f, t, 0, TCP_SYN, "", 0);
+	t->seq[0]++;
+	seg6(f, t, 1, TCP_SYN | TCP_ACK, "", 0);
+	t->seq[1]++;
+	seg6(f, t, 0, TCP_ACK, "", 0);
+}
+
+static int setup6(void **state)
+{
+	struct fixture *f = *state;
+
+	fx6_setup(state);
+	f->guard_on = false;
+	fx6_bind(f, EP_A);
+	return 0;
+}
+
+#define T6(fn) cmocka_unit_test_setup(fn, setup6)
+
+/* The pattern in one segment: dropped, the flow blocked both ways; the
+ * benign request before it passed. Another flow without it passes. */
+static void test6_insp_one_segment(void **state)
+{
+	struct fixture *f = *state;
+	struct flow6 t;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	open6(f, &t, 41000, 0);
+	data6(f, &t, "GET /index.html", 0);
+	data6(f, &t, "GET /attack-string", HYP_DROP_INSPECT_MATCH);
+	data6(f, &t, "harmless", HYP_DROP_INSPECT_BLOCKED);
+	seg6(f, &t, 1, TCP_ACK, "reply", HYP_DROP_INSPECT_BLOCKED);
+	open6(f, &t, 41001, 0); /* twin */
+	data6(f, &t, "GET /attack-strinG", 0);
+}
+
+/* Split across two segments, with and without extension headers in front
+ * of TCP: the DFA state is kept in the hyp_ct6 entry. */
+static void test6_insp_split(void **state)
+{
+	struct fixture *f = *state;
+	struct flow6 t;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	for (int ext = 0; ext < 2; ext++) {
+		open6(f, &t, (uint16_t)(41010 + ext * 2), ext);
+		data6(f, &t, "xxxxattack-", 0);
+		data6(f, &t, "string", HYP_DROP_INSPECT_MATCH);
+		open6(f, &t, (uint16_t)(41011 + ext * 2), ext); /* twin: one byte off */
+		data6(f, &t, "xxxxattack-", 0);
+		data6(f, &t, "strinG", 0);
+	}
+}
+
+/* TCP order: a segment past a gap is dropped (ooo), bytes walked but not
+ * acknowledged sent again with other content are dropped (overlap); the
+ * in-order segment after them is walked and blocked. */
+static void test6_insp_order(void **state)
+{
+	struct fixture *f = *state;
+	struct flow6 t;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	open6(f, &t, 41020, 1);
+	t.seq[0] += 7; /* "attack-" never sent */
+	data6(f, &t, "string", HYP_DROP_INSPECT_OOO);
+	t.seq[0] -= 7;
+	data6(f, &t, "harmles", 0);
+	t.seq[0] -= 7; /* the same numbers, new bytes: the receiver may hold either */
+	data6(f, &t, "attack-", HYP_DROP_INSPECT_OVERLAP);
+	t.seq[0] += 7;
+	data6(f, &t, "attack-", 0);
+	data6(f, &t, "string", HYP_DROP_INSPECT_MATCH);
+}
+
+/* Data on a SYN, without ACK, with URG: not stream bytes, as over IPv4. */
+static void test6_insp_not_stream(void **state)
+{
+	struct fixture *f = *state;
+	struct flow6 t;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	open6(f, &t, 41030, 0);
+	seg6(f, &t, 0, TCP_PSH, "attack-string", HYP_DROP_INSPECT_NO_ACK);
+	seg6(f, &t, 0, TCP_ACK | 0x20, "attack-string", HYP_DROP_INSPECT_URG);
+	data6(f, &t, "fine", 0);
+}
+
+/* Bytes past the IPv6 payload length (the pattern hidden there), or a
+ * payload length shorter than the frame: dropped; the exact frame passes. */
+static void test6_insp_payload_length(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX];
+	struct flow6 t;
+	size_t len;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	open6(f, &t, 41040, 0);
+	len = tcp6_build(f, in, EP_A, EP_B, &t, 0, TCP_ACK, "hello attack-string");
+	fx_put16(in + 18, (uint16_t)(len - 14 - 40 - 13)); /* "attack-string" past it */
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_INSPECT_IP_LEN);
+	data6(f, &t, "hello", 0);
+}
+
+struct ev6 {
+	int n;
+	struct hyp_inspect_alert last;
+};
+
+static int on_ev6(const struct hyp_inspect_alert *a, void *ctx)
+{
+	struct ev6 *e = ctx;
+
+	e->n++;
+	e->last = *a;
+	return 0;
+}
+
+/* An alert pattern is reported and passes; a drop pattern after it blocks. */
+static void test6_insp_alert(void **state)
+{
+	struct fixture *f = *state;
+	struct ev6 ev = {};
+	struct flow6 t;
+
+	fx_inspect(f, db_alert_and_drop, NULL, NULL);
+	emu_inspect_events(&f->emu, on_ev6, &ev); /* drain */
+	ev.n = 0;
+	open6(f, &t, 41050, 0);
+	data6(f, &t, "an alert-one here", 0);
+	emu_inspect_events(&f->emu, on_ev6, &ev);
+	assert_int_equal(ev.n, 1);
+	assert_int_equal(ev.last.action, HYP_INSPECT_ALERT);
+	assert_int_equal(ev.last.identity, 257);
+	assert_int_equal(ev.last.dport, PORT6);
+	data6(f, &t, "attack-string", HYP_DROP_INSPECT_MATCH);
+}
+
+/* UDP: each datagram walked, in the flow's state. */
+static void test6_insp_udp(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 s = fx6_ep(f, EP_A), d = fx6_ep(f, EP_B);
+	uint8_t in[FX_FRAME_MAX], u[64];
+	size_t len;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	len = fx6_frame(in, f->eps[EP_B].mac, f->eps[EP_A].mac, &s, &d, NH_UDP, 64, u,
+			fx_l4_udp(u, 5000, 53, "query attack-strinG", 19));
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = fx6_frame(in, f->eps[EP_B].mac, f->eps[EP_A].mac, &s, &d, NH_UDP, 64, u,
+			fx_l4_udp(u, 5001, 53, "query attack-string", 19));
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_INSPECT_MATCH);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T6(test6_insp_one_segment), T6(test6_insp_split),	       T6(test6_insp_order),
+	    T6(test6_insp_not_stream),	T6(test6_insp_payload_length), T6(test6_insp_alert),
+	    T6(test6_insp_udp),
+	};
+
+	return fx6_main("bpf_inspect6", tests, sizeof(tests) / sizeof(tests[0]));
+}
