@@ -15,6 +15,13 @@
 #   rr-noguard      the same with --no-guard
 #   inspect-N       bulk with an InspectionPolicy of N patterns on the server's ingress
 #                   (the same generator as bench/run's hyperion-inspect-N)
+#   warm            the cost of one established-flow packet with warm caches, free of
+#                   any scheduling: a client data segment and the server's echo of it
+#                   (a TCP connection held open, its frames captured on the bridge
+#                   ports) run 20000 times each (HB_WARM_RUNS) through the instance's
+#                   guard and port programs with BPF_PROG_TEST_RUN (bench/lib/testrun.py),
+#                   in the netns of the device they came from. Before/after of a change
+#                   shows here first; the RR figures add cache misses and wakeups
 #   newflows-N      20000 new UDP flows (one packet each, distinct source ports) to an
 #                   allowed port, with the policy of bench/run's hyperion-rules-N applied:
 #                   the cost of a conntrack miss + policy lookup + insert per new flow
@@ -32,7 +39,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 PERF=0
 if [ "${1:-}" = --perf ]; then PERF=1; shift; fi
-[ $# -gt 0 ] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "bench/profile.sh: needs root" >&2; exit 2; }
 for t in bpftool jq iperf3 sockperf busybox; do
     command -v "$t" >/dev/null || { echo "bench/profile.sh: $t missing (bench/setup.sh)" >&2; exit 2; }
@@ -62,7 +69,7 @@ teardown() {
 cleanup() {
     sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD" || true
     teardown
-    rm -rf "$WORK"
+    [ -n "${HB_KEEP_WORK:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -181,6 +188,66 @@ rr() {
     perf_report
 }
 
+warm_frame() { # PORT(hpN) NS(netns of the sender) OUT: one frame of the held connection, captured on the port
+    local cap=$WORK/cap-$1.pcap
+    timeout 20 nsenter --net="/run/netns/hyp-$INST" tcpdump -i "$1" -c 1 -s 0 -U -w "$cap" \
+        'tcp port 7777 and (tcp[tcpflags] & tcp-push != 0)' >/dev/null 2>&1 &
+    local tp=$!
+    sleep 1.5
+    echo "$2" > "$WORK/warm.fifo"
+    wait "$tp" || { echo "bench/profile.sh: no frame captured on $1" >&2; return 1; }
+    /usr/bin/python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+caplen = struct.unpack("<I", d[32:36])[0]
+open(sys.argv[2], "wb").write(d[40:40 + caplen])' "$cap" "$3"
+}
+
+warm_run() { # NETNS PROG_NAME FRAME IFINDEX: ns per run (bench/lib/testrun.py)
+    local id
+    id=$(snap | jq -r --arg n "$2" '[.[] | select(.name == $n)][0].id')
+    ip netns exec "$1" /usr/bin/python3 "$BENCH_DIR/lib/testrun.py" "$id" "$3" "$4" "${HB_WARM_RUNS:-20000}"
+}
+
+warm() {
+    local cport sport cif sif
+    ip netns exec "$INST-s" /usr/bin/python3 -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", 7777)); s.listen(1); c, _ = s.accept()
+while True:
+    d = c.recv(4096)
+    if not d: break
+    c.sendall(d)' &
+    PIDS+=("$!")
+    sleep 1
+    rm -f "$WORK/warm.fifo"; mkfifo "$WORK/warm.fifo"
+    # the client: one connection, held open; each line of the fifo is sent as one segment
+    ip netns exec "$INST-c" /usr/bin/python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 7777)); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+while True:
+    for line in open(sys.argv[2]):
+        s.sendall(line.encode()); s.recv(4096)' "$NET.11" "$WORK/warm.fifo" &
+    PIDS+=("$!")
+    sleep 1
+    cif=$(hctl -j snic list | jq -r --arg n "${INST}c" '.[] | select(.name == $n) | .port_ifindex')
+    sif=$(hctl -j snic list | jq -r --arg n "${INST}s" '.[] | select(.name == $n) | .port_ifindex')
+    cport=$(nsenter --net="/run/netns/hyp-$INST" ip -o link show | awk -F': ' -v i="$cif" '$1 == i { sub(/@.*/, "", $2); print $2 }')
+    sport=$(nsenter --net="/run/netns/hyp-$INST" ip -o link show | awk -F': ' -v i="$sif" '$1 == i { sub(/@.*/, "", $2); print $2 }')
+    warm_frame "$cport" "client data, 64 bytes or so, on a connection held open......" "$WORK/c.bin"
+    warm_frame "$sport" "another segment, whose echo the server sends back to the client" "$WORK/s.bin"
+    echo "  client data segment ($(stat -c %s "$WORK/c.bin") B), established flow:"
+    echo "    hyp_guard_egress (client SNIC): $(warm_run "$INST-c" hyp_guard_egress "$WORK/c.bin" \
+        "$(ip netns exec "$INST-c" cat /sys/class/net/eth0/ifindex)")"
+    echo "    hyp_port_ingress (client port): $(warm_run "hyp-$INST" hyp_port_ingress "$WORK/c.bin" "$cif")"
+    echo "  server echo (a reply of the flow):"
+    echo "    hyp_guard_egress (server SNIC): $(warm_run "$INST-s" hyp_guard_egress "$WORK/s.bin" \
+        "$(ip netns exec "$INST-s" cat /sys/class/net/eth0/ifindex)")"
+    echo "    hyp_port_ingress (server port): $(warm_run "hyp-$INST" hyp_port_ingress "$WORK/s.bin" "$sif")"
+    echo "  drops: $(hctl -j status | jq -c .drops)"
+}
+
 newflows() {
     local a b
     a=$(snap); sysctl -qw kernel.bpf_stats_enabled=1
@@ -200,6 +267,10 @@ echo "# bench/profile.sh $* -- $(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r
     "hyperiond sha256 $(sha256sum "$HYPERIOND" | cut -c1-16)"
 for mode in "$@"; do
     case $mode in
+        warm)
+            up 0
+            echo "## warm (BPF_PROG_TEST_RUN, one run per call, median; bpf_stats off)"
+            warm ;;
         bulk|bulk-noguard|rr|rr-noguard)
             up "$([[ $mode == *-noguard ]] && echo 1 || echo 0)"
             echo "## $mode"

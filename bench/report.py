@@ -91,6 +91,40 @@ def fmt(v, dec):
         return f"{v:,.0f}".replace(",", " ")
     return f"{v:.{dec}f}"
 
+PKTCOST_METRICS = [f"pkt_{t}_{p}" for t in ("rr", "bulk") for p in ("guard_ns", "port_ns", "ns", "runs")]
+
+
+def pktcost_section(w, cfgs, get, spread, verdict, extra_goals):
+    """Per-packet cost (issue 16 item 5): bench/scenarios/pktcost.sh, bpf_stats."""
+    if not cfgs:
+        return
+    w("### Per-packet cost of the datapath (issue 16 item 5): guard + bridge, timed by bpf_stats")
+    w("")
+    w("ns per run of the guard (`hyp_guard_egress`, tcx egress of the SNIC) and of the bridge "
+      "port program (`hyp_port_ingress`), from the kernel's own run-time statistics "
+      "(`kernel.bpf_stats_enabled`, on only around the measured traffic; it adds its own "
+      "~20-40 ns to each figure). Every frame crosses one guard and one port: their sum is the "
+      "cost per packet. RR: sockperf TCP ping-pong, 64 B, pinned; bulk: one iperf3 stream "
+      "(per GSO frame). Medians over the rounds.")
+    w("")
+    w("| config | RR guard ns | RR port ns | RR guard + port ns | bulk guard ns | bulk port ns "
+      "| bulk guard + port ns | RR spread |")
+    w("|---|---|---|---|---|---|---|---|")
+    for c in cfgs:
+        cells = [fmt(get(c, f"pkt_{t}_{p}"), 0) for t in ("rr", "bulk") for p in ("guard_ns", "port_ns", "ns")]
+        sp = spread(c, "pkt_rr_ns")
+        w(f"| `{c}` | " + " | ".join(cells) + f" | {'n/a' if sp is None else f'{sp * 100:.0f} %'} |")
+    w("")
+    w("Reproduce: `bench/run --configs hyperion-pktcost` (with `HB_BASELINE_DIR=<build/ of another "
+      "commit>`, add `hyperion-pktcost-baseline` for before/after); per program and with perf: "
+      "`bench/profile.sh rr bulk`.")
+    w("")
+    v = get("hyperion-pktcost", "pkt_rr_ns")
+    if v is not None:
+        noise = spread("hyperion-pktcost", "pkt_rr_ns")
+        extra_goals.append(("guard + bridge ns per packet, TCP RR (bpf_stats, `hyperion-pktcost`)",
+                            f"{v:.0f} ns", "<= 500 ns", verdict(v / 500, noise, 1.0)))
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -473,9 +507,12 @@ def main():
             extra_goals.append(("guard + stamp cost (worst of 1/4-stream Gbit/s, TCP/UDP RR p50, HTTP p50)",
                                 f"{worst * 100:+.1f} %", "<= 5 %", verdict(worst, worst_noise)))
 
+    pktcost_section(w, [c for c in ("hyperion-pktcost", "hyperion-pktcost-baseline") if c in ran],
+                    get, spread, verdict, extra_goals)
+
     # ---------------------------------------------------------- other metrics
     # metrics a scenario recorded that no table above shows (bench/scenarios/*.sh)
-    shown = set(METRICS) | {"drops", "http_cc_p99_us"}
+    shown = set(METRICS) | {"drops", "http_cc_p99_us"} | set(PKTCOST_METRICS)
     other = sorted({m for (c, m) in samples if m not in shown and not m.startswith("drops_")
                     and not m.endswith(("_obs", "_retrans", "_cpu_s_per_gb"))})
     if other:

@@ -8,7 +8,8 @@
 #    (HB_FAULT=noservers) must make bench/run exit non-zero and name config + metric.
 # 2. bench/run --quick must run every configuration of --quick and carry traffic in
 #    each: veth, bridge, iptables, nftables, mtls, wireguard, hyperion,
-#    hyperion-noguard, the policy-scale and inspection configurations at tiny sizes
+#    hyperion-noguard, hyperion-bigtcp, hyperion-pktcost (bpf_stats), the
+#    policy-scale and inspection configurations at tiny sizes
 #    (hyperion/iptables/nftables-rules-10, hyperion-inspect-10; no suricata), each
 #    with its own proof that the rules are in force (a probe to a non-allowed port
 #    blocked, a GET with a pattern dropped). A configuration bench/run skips (it
@@ -28,7 +29,7 @@ FAULT_CHECK=1
 if [ "${1:-}" = "--no-fault-check" ]; then FAULT_CHECK=0; shift; fi
 
 # what bench/run --quick runs (its "all" at --rule-counts 10 --pattern-counts 10)
-EXPECTED=(veth bridge iptables nftables mtls wireguard hyperion hyperion-noguard hyperion-bigtcp
+EXPECTED=(veth bridge iptables nftables mtls wireguard hyperion hyperion-noguard hyperion-bigtcp hyperion-pktcost
     hyperion-rules-10 iptables-rules-10 nftables-rules-10 hyperion-inspect-10)
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do

@@ -46,12 +46,14 @@ extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
 /*
  * The cookie of the device's netns. bpf_get_netns_cookie() in tc programs
  * answers for init_net on this kernel, so read it through the kernel skb.
+ * The kernel skb is a trusted BTF pointer: the walk is three plain loads
+ * (the verifier guards them), not three bpf_probe_read_kernel() calls.
  */
 static __always_inline __u64 skb_netns_cookie(struct __sk_buff *ctx)
 {
 	struct sk_buff *skb = bpf_cast_to_kern_ctx(ctx);
 
-	return BPF_CORE_READ(skb, dev, nd_net.net, net_cookie);
+	return skb->dev->nd_net.net->net_cookie;
 }
 
 static __always_inline int guard_drop(struct __sk_buff *skb, __u32 snic_id, __u32 reason)

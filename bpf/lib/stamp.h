@@ -95,8 +95,15 @@ static __always_inline __u64 stamp_compute(struct __sk_buff *skb, const __u64 ke
 		    (ip->protocol == IPPROTO_TCP || ip->protocol == IPPROTO_UDP ||
 		     ip->protocol == IPPROTO_ICMP)) {
 			__u32 off = sizeof(struct ethhdr) + sizeof(struct iphdr);
+			__u32 *p = (void *)(ip + 1);
 
-			if (bpf_skb_load_bytes(skb, off, l4, sizeof(l4)) == 0) {
+			/* in the linear data (nearly always): two loads, no helper call */
+			if ((void *)(p + 2) <= end) {
+				l4[0] = p[0];
+				l4[1] = p[1];
+			}
+			if ((void *)(p + 2) <= end ||
+			    bpf_skb_load_bytes(skb, off, l4, sizeof(l4)) == 0) {
 				if (ip->protocol != IPPROTO_TCP)
 					l4[1] = 0;
 				m3 = ((__u64)bpf_ntohl(l4[0]) << 32) | bpf_ntohl(l4[1]);
