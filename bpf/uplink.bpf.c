@@ -17,8 +17,71 @@
 #include "lib/conntrack.h"
 #include "lib/policy.h"
 #include "lib/inspect.h"
+/* the IPv6 headers are the bridge pipeline's: its own stages (the stamp,
+ * NA replies, the way out) are not used here */
+#pragma clang diagnostic ignored "-Wunused-function"
+#include "lib/uplink6.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* IPv6 from the outside (uplink6.h), top to bottom as the IPv4 program. */
+SEC("tc")
+int hyp_uplink_ingress6(struct __sk_buff *skb)
+{
+	struct pkt6 c = {.skb = skb};
+	const struct hyp_uplink6 *u6 = NULL;
+	int err;
+
+	err = uplink6_port_stage(&c, &u6); /* the uplink's tables; IPv6 on it */
+	if (!err)
+		err = parse6_stage(&c); /* Ethernet, IPv6, bounded extension headers */
+	if (!err)
+		err = uplink6_source_stage(&c, u6); /* never a source of ours */
+	if (!err && icmp6_is_nd(&c)) {
+		err = uplink6_nd_stage(&c, u6); /* about the uplink's addresses only */
+		if (!err)
+			return TC_ACT_OK; /* the bridge netns's kernel answers and learns */
+	}
+	if (!err)
+		err = uplink6_dest_stage(&c, u6); /* an endpoint of the pool6 */
+	if (!err && !uplink6_icmp_ok(&c))
+		err = HYP_DROP_ICMP6_TYPE;
+	if (!err)
+		err = flow6_stage(&c); /* ports, echo id, TCP flags */
+	if (!err && icmp6_is_error(&c)) {
+		err = related6(skb, c.l4.off, &c.key, c.rev, 1); /* about a flow of the SNIC's */
+		if (err)
+			return drop6(skb, c.ifindex, err, HYP_ID_WORLD);
+		return uplink6_to_snic(&c, HYP_STAT_RELATED);
+	}
+	if (!err)
+		err = ct6_lookup_stage(&c); /* a reply, or a new flow */
+	if (!err)
+		err = uplink6_admit_stage(&c); /* new: routed-mode SNICs only */
+	if (!err)
+		err = policy6_stage(&c); /* from the world */
+	if (!err) {
+		inspect6_plan(&c);	    /* which inspections the flow pays for */
+		err = ct6_commit_stage(&c); /* charged to the SNIC */
+	}
+	if (!err)
+		err = inspect6_stage(&c); /* the payload against the SNIC's patterns */
+	if (err)
+		return drop6(skb, c.ifindex, err, HYP_ID_WORLD);
+	return uplink6_to_snic(&c, HYP_STAT_FWD);
+}
+
+/* The tail-call table: its one slot is the IPv6 program (libbpf fills it
+ * at load). Pinned, so it keeps its slot between daemon runs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, int(void *));
+} hyp_uplink_prog6 SEC(".maps") = {
+    .values = {[0] = (void *)&hyp_uplink_ingress6},
+};
 
 SEC("tc")
 int hyp_uplink_ingress(struct __sk_buff *skb)
@@ -27,6 +90,8 @@ int hyp_uplink_ingress(struct __sk_buff *skb)
 	const struct hyp_uplink *u = NULL;
 	int err;
 
+	if (skb->protocol == bpf_htons(ETH_P_IPV6))
+		bpf_tail_call(skb, &hyp_uplink_prog6, 0); /* returns only when not there */
 	err = uplink_port_stage(&ctx, &u); /* the uplink's entry, the bridge config */
 	if (err)
 		return drop(&ctx, err);

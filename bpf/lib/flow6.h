@@ -5,14 +5,16 @@
  * ports or ICMPv6 echo id; an ICMPv6 error passes only about a tracked
  * flow of its two ends. Multicast, link-local and gateway destinations,
  * unknown pool addresses and the sender's own port are dropped; an
- * address outside the pool too (ip6-outside): no NAT66, no routed IPv6
- * uplink, no overlay for IPv6.
+ * address outside the pool goes to the world through the uplink when it
+ * has IPv6 (uplink6_out.h: routed), else it is dropped (ip6-outside): no
+ * NAT66, no overlay for IPv6.
  */
 #ifndef HYP_BPF_FLOW6_H
 #define HYP_BPF_FLOW6_H
 
 #include "pipeline6.h"
 #include "ct6.h"
+#include "uplink6_out.h"
 
 /* Before the stamp stage (it tells a missing stamp by the endpoint's MAC). */
 static __always_inline void dest6_lookup(struct pkt6 *c)
@@ -53,7 +55,7 @@ static __always_inline int dest6_stage(struct pkt6 *c)
 	if (ip6_is_linklocal(d))
 		return HYP_DROP_IP6_LINKLOCAL;
 	if (!c->ep)
-		return ip6_in_pool(c->cfg6, d) ? HYP_DROP_UNKNOWN_DST : HYP_DROP_IP6_OUTSIDE;
+		return ip6_in_pool(c->cfg6, d) ? HYP_DROP_UNKNOWN_DST : dest6_outside(c);
 	if (c->ep->port_ifindex == c->ifindex)
 		return HYP_DROP_HAIRPIN;
 	c->src_id = c->port->identity;
@@ -102,12 +104,13 @@ static __always_inline int icmp6_is_error(const struct pkt6 *c)
 
 /*
  * The flow the error quotes (its IPv6 header right after the ICMPv6 one,
- * no extension headers) went from the error's receiver to its sender, and
- * is tracked, live and checked against the policy in force. A function of
+ * no extension headers) went from the error's receiver to its sender (any
+ * sender when on_path: a router on the way to the outside), and is
+ * tracked, live and checked against the policy in force. A function of
  * its own: its buffers stay off the pipeline's stack.
  */
 static __noinline int related6(struct __sk_buff *skb, __u32 off, const struct hyp_ct6_key *pkt,
-			       __u32 rev)
+			       __u32 rev, __u32 on_path)
 {
 	struct hyp_ct6_key k = {};
 	struct hyp_ct_val *v;
@@ -122,7 +125,8 @@ static __noinline int related6(struct __sk_buff *skb, __u32 off, const struct hy
 	    bpf_skb_load_bytes(skb, off + IP6_HLEN, l4, sizeof(l4)))
 		return HYP_DROP_MALFORMED;
 	k.proto = q[6];
-	if (q[0] >> 4 != 6 || !ip6_eq(k.saddr, pkt->daddr) || !ip6_eq(k.daddr, pkt->saddr))
+	if (q[0] >> 4 != 6 || !ip6_eq(k.saddr, pkt->daddr) ||
+	    (!on_path && !ip6_eq(k.daddr, pkt->saddr)))
 		return HYP_DROP_ICMP_UNRELATED;
 	if (k.proto == IPPROTO_TCP || k.proto == IPPROTO_UDP || k.proto == IPPROTO_SCTP) {
 		k.sport = (__u16)(l4[0] << 8 | l4[1]);

@@ -61,7 +61,7 @@ int hyp_port_ingress6(struct __sk_buff *skb)
 	if (!err)
 		err = flow6_stage(&c);
 	if (!err && icmp6_is_error(&c)) {
-		err = related6(skb, c.l4.off, &c.key, c.rev);
+		err = related6(skb, c.l4.off, &c.key, c.rev, 0);
 		goto out;
 	}
 	if (!err)
@@ -75,6 +75,18 @@ int hyp_port_ingress6(struct __sk_buff *skb)
 	if (!err)
 		err = inspect6_stage(&c); /* the payload against the endpoints' patterns */
 out:
+	if (!err && c.out) {
+		verdict = to_outside6(skb, c.ifindex);
+		if (verdict >= 0)
+			return verdict;
+		err = -verdict;
+		if (err == HYP_DROP_UPLINK_MTU) { /* counted, then answered */
+			drop6(skb, c.ifindex, err, c.port->identity);
+			return ptb6_reply(skb, c.ifindex);
+		}
+	}
+	if (!err && !c.ep)
+		err = HYP_DROP_UNKNOWN_DST; /* not reached: for the verifier */
 	if (err)
 		return drop6(skb, c.ifindex, err, c.port ? c.port->identity : 0);
 	mac_copy(c.eth->h_dest, c.ep->mac);

@@ -106,7 +106,9 @@ enum hyp_drop_reason {
 	HYP_DROP_ND_INVALID = 82,	   /* ND message: hop limit not 255, bad code, length, options */
 	HYP_DROP_MLD = 83,		   /* MLD report / query / done: not forwarded */
 	HYP_DROP_IP6_MCAST = 84,	   /* IPv6 multicast destination (other than ND to the bridge) */
-	HYP_DROP_IP6_OUTSIDE = 85,	   /* IPv6 to outside the pool or another node: no NAT66 / overlay */
+	HYP_DROP_IP6_OUTSIDE = 85,	   /* IPv6 to outside the pool or another node: no IPv6 uplink / overlay */
+	HYP_DROP_UPLINK_ND = 86,	   /* ND on the uplink not about its addresses, or an NA not to it */
+	HYP_DROP_UPLINK_RA = 87,	   /* RA, redirect, RS or MLD from the outside: never taken */
 	HYP_DROP_IP6_NOT_INSPECTED = 91,   /* unused now: IPv6 payloads are inspected */
 	HYP_DROP_ICMP6_TYPE = 92,	   /* ICMPv6 type not carried (node info, renumbering, ...) */
 	HYP_DROP_IP6_LINKLOCAL = 93,	   /* link-local destination other than the gateway's */

@@ -140,6 +140,27 @@ static inline void hyp_ip6_ll_from_mac(const __u8 mac[6], __u32 out[4])
 	b[15] = mac[5];
 }
 
+/*
+ * The uplink's IPv6 side (one entry, key 0; the interface is hyp_uplink's):
+ * routed IPv6, no translation. The pool6 is a prefix the outside routes to
+ * ip; a SNIC's packet to an address outside the pool leaves with its own
+ * source through the uplink (bpf_redirect_neigh: the bridge netns's FIB and
+ * ND), and what comes back is a reply of a tracked flow, a related ICMPv6
+ * error, or a new flow to a routed-mode SNIC. ND about ip (or the uplink's
+ * link-local) goes to the bridge netns's kernel; nothing else of the
+ * outside's ND, and no RA. prefixlen 0: no IPv6 on the uplink.
+ */
+struct hyp_uplink6 {
+	__u32 ip[4]; /* the uplink's IPv6 address */
+	__u32 ll[4]; /* its link-local (EUI-64 of its MAC) */
+	__u32 gw[4]; /* the next hop (:: none, only on-link) */
+	__u8 prefixlen;
+	__u8 pad[3];
+	__u32 mtu; /* the uplink's (as hyp_uplink.mtu) */
+};
+_Static_assert(sizeof(struct hyp_uplink6) == 56, "hyp_uplink6 abi");
+
+#define HYP_PIN_UPLINK6	   "hyp_uplink6"
 #define HYP_PIN_ENDPOINTS6 "hyp_endpoints6"
 #define HYP_PIN_PORTS6	   "hyp_ports6"
 #define HYP_PIN_GUARDS6	   "hyp_guards6"

@@ -185,6 +185,10 @@ struct hyp_uplink_spec {
 	uint32_t ip;	    /* host order: the uplink address */
 	uint8_t prefix;
 	uint32_t gw; /* host order: next hop off the subnet, 0: none */
+	/* routed IPv6 (prefix6 0: none): network order */
+	uint8_t ip6[16];
+	uint8_t prefix6;
+	uint8_t gw6[16]; /* :: none (on-link peers only) */
 };
 
 /* One published port, for publish_load. */
@@ -205,6 +209,8 @@ struct hyp_uplink_info {
 	uint8_t prefix;
 	bool gw_resolved; /* the next hop's MAC is known: gw_mac */
 	uint8_t gw_mac[6];
+	uint8_t ip6[16], gw6[16], ll6[16]; /* network order; prefix6 0: no IPv6 */
+	uint8_t prefix6;
 };
 
 struct hyp_backend_ops {

@@ -145,6 +145,11 @@ int emu_nat_gc(struct emu *e);
 int emu_uplink_attach(void *priv, const struct hyp_uplink_spec *u, struct errmsg *em);
 int emu_uplink_detach(void *priv, struct errmsg *em);
 int emu_uplink_info(void *priv, struct hyp_uplink_info *out);
+/* emu_uplink6.c: its IPv6 side (routed) in the bridge netns and hyp_uplink6 */
+int emu_uplink6_configure(struct emu *e, const struct hyp_uplink_spec *u, const struct nl_link *l,
+			  struct errmsg *em);
+void emu_uplink6_clear(struct emu *e);
+void emu_uplink6_info(struct emu *e, struct hyp_uplink_info *out);
 int emu_uplink_snic_mtu(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,
 			struct errmsg *em);
 /* emu_ovl.c: the cluster overlay */

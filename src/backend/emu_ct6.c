@@ -3,7 +3,8 @@
  * emu backend: upkeep of the IPv6 conntrack table (hyp_ct6), as emu_ct.c
  * keeps the IPv4 one: the collector removes expired entries and those no
  * live endpoint holds (the SNIC that started the flow, or one of its two
- * addresses, is gone: IPv6 flows never leave the pool); a SNIC's destroy
+ * addresses, is gone; an address outside the pool6 is the world's, through
+ * the uplink, and never gone); a SNIC's destroy
  * flushes every entry of its IPv6 address. Each entry removed here is
  * given back to its owner's count (shared with IPv4) through the
  * datapath's hyp_ct_release, so the quota stays exact.
@@ -27,6 +28,8 @@ struct ct6_pass {
 	int eps;	    /* hyp_endpoints6: the live addresses */
 	__u32 *owners;	    /* sorted: the SNIC ids ports are bound to */
 	size_t nowners;
+	const uint32_t *pool6; /* network order */
+	uint8_t plen;
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -38,9 +41,13 @@ static int cmp_u32(const void *a, const void *b)
 
 static bool addr_live(const struct ct6_pass *p, const __u32 a[4])
 {
+	const uint8_t *b = (const uint8_t *)a, *n = (const uint8_t *)p->pool6;
 	struct hyp_ep6_key k;
 	struct hyp_endpoint v;
 
+	for (unsigned int i = 0; i < p->plen; i++)
+		if ((b[i / 8] ^ n[i / 8]) & (0x80 >> (i % 8)))
+			return true; /* the world's */
 	memcpy(k.ip, a, sizeof(k.ip));
 	return !bpf_map_lookup_elem(p->eps, &k, &v);
 }
@@ -144,7 +151,7 @@ static int ct6_pass(struct emu *e, struct ct6_pass *p, uint32_t *kept)
 
 int emu_ct6_gc(struct emu *e, uint32_t *live)
 {
-	struct ct6_pass p = {};
+	struct ct6_pass p = {.pool6 = e->cfg.pool6, .plen = e->cfg.pool6_prefix};
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() clock */

@@ -96,6 +96,9 @@ static int configure(struct emu *e, const struct hyp_uplink_spec *u, struct errm
 	v.gw = htonl(u->gw);
 	v.mtu = l.mtu;
 	memcpy(v.mac, l.mac, 6);
+	err = emu_uplink6_configure(e, u, &l, em); /* before the table says it is there */
+	if (err)
+		return err;
 	err = write_map(e, &v);
 	if (err)
 		return em_set(em, err, "uplink %s: cannot write its table: %s", u->ifname,
@@ -210,6 +213,7 @@ int emu_uplink_detach(void *priv, struct errmsg *em)
 	uplink_pin(e, pin, sizeof(pin));
 	emu_link_remove(pin);
 	write_map(e, &none);
+	emu_uplink6_clear(e);
 	return emu_uplink_giveback(&e->names, em);
 }
 
@@ -233,6 +237,7 @@ int emu_uplink_info(void *priv, struct hyp_uplink_info *out)
 		out->mtu = l.mtu;
 		memcpy(out->mac, l.mac, 6);
 	}
+	emu_uplink6_info(e, out);
 	if (out->ifindex && out->gw)
 		out->gw_resolved = nl__neigh_get(e->bnl, out->ifindex, out->gw, out->gw_mac) == 1;
 	return 0;

@@ -36,6 +36,7 @@ struct node_opts {
 	struct hyp_event_settings events; /* flow events of the datapath */
 	/* hyperiond --uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP] */
 	const char *uplink, *uplink_addr, *uplink_gw;
+	const char *uplink_addr6, *uplink_gw6; /* --uplink-addr6 CIDR [--uplink-gateway6 IP] */
 };
 
 struct snic_req {
@@ -128,6 +129,8 @@ struct uplink_req {
 	const char *ifname;
 	const char *addr;    /* A.B.C.D/P: the uplink address */
 	const char *gateway; /* NULL or "": none (outside peers on the subnet only) */
+	const char *addr6;    /* NULL or "": no IPv6; ADDR/P: routed IPv6 */
+	const char *gateway6; /* NULL or "": none; link-local or in addr6's subnet */
 };
 
 /* Refused with nothing changed: a bad name or address, an address overlapping

@@ -81,6 +81,11 @@ void node_ns_free(struct node_ns *s);
 
 /* node_uplink.c: at start, the options' uplink (an error fails the start, and a
  * fresh domain is removed again), else the stored one taken again. */
+/* node_uplink6.c: the uplink's IPv6 address and gateway (routed) */
+int node_uplink6_parse(const struct node *n, const struct uplink_req *req,
+		       struct hyp_uplink_spec *s, struct errmsg *em);
+void node_uplink6_format(const struct hyp_uplink_spec *s, char *buf, size_t len);
+void node_uplink6_json(const struct hyp_uplink_info *u, json_object *o);
 int node_uplink_start(struct node *n, const struct node_opts *o, bool fresh, struct errmsg *em);
 
 /* node_publish.c: the backend's table of published ports loaded from the store. */

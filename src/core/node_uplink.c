@@ -14,7 +14,8 @@
 #include "lib/keys.h"
 #include "lib/log.h"
 
-#define META_UPLINK "uplink"
+#define META_UPLINK  "uplink"
+#define META_UPLINK6 "uplink6" /* node_uplink6.c */
 
 static int parse_req(const struct node *n, const struct uplink_req *req, struct hyp_uplink_spec *s,
 		     struct cidr4 *c, struct errmsg *em)
@@ -50,7 +51,7 @@ static int parse_req(const struct node *n, const struct uplink_req *req, struct 
 				      "uplink %s: gateway %s is not another address of %s",
 				      req->ifname, req->gateway, req->addr);
 	}
-	return 0;
+	return node_uplink6_parse(n, req, s, em);
 }
 
 static void spec_format(const struct hyp_uplink_spec *s, char *buf, size_t len)
@@ -66,7 +67,7 @@ static void spec_format(const struct hyp_uplink_spec *s, char *buf, size_t len)
 int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg *em)
 {
 	struct hyp_uplink_spec s;
-	char have[128] = "", want[128];
+	char have[128] = "", want[128], have6[128] = "", want6[128];
 	struct cidr4 c;
 	int err;
 
@@ -74,14 +75,18 @@ int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg
 	if (err)
 		return err;
 	spec_format(&s, want, sizeof(want));
+	node_uplink6_format(&s, want6, sizeof(want6));
 	store__meta_get(n->st, META_UPLINK, have, sizeof(have));
-	if (have[0] && strcmp(have, want))
-		return em_set(em, -EBUSY, "instance %s has uplink %s; clear it first",
-			      n->dom.instance, have);
+	store__meta_get(n->st, META_UPLINK6, have6, sizeof(have6));
+	if (have[0] && (strcmp(have, want) || strcmp(have6, want6)))
+		return em_set(em, -EBUSY, "instance %s has uplink %s%s%s; clear it first",
+			      n->dom.instance, have, have6[0] ? " " : "", have6);
 	err = n->be->uplink_attach(n->bep, &s, em);
 	if (err)
 		return err;
-	err = store__meta_set(n->st, META_UPLINK, want);
+	err = store__meta_set(n->st, META_UPLINK6, want6);
+	if (!err)
+		err = store__meta_set(n->st, META_UPLINK, want);
 	if (err) {
 		struct errmsg em2 = {};
 
@@ -105,6 +110,8 @@ int node__uplink_clear(struct node *n, struct errmsg *em)
 	if (err)
 		return err;
 	err = store__meta_set(n->st, META_UPLINK, "");
+	if (!err)
+		err = store__meta_set(n->st, META_UPLINK6, "");
 	if (err)
 		return em_set(em, err, "uplink: cleared, but the store failed");
 	pr_info("uplink %s cleared: given back to the host netns\n", have);
@@ -115,7 +122,9 @@ int node__uplink_clear(struct node *n, struct errmsg *em)
 static int uplink_adopt(struct node *n)
 {
 	char have[128] = "", ifname[16], addr[20], gw[16] = "";
-	struct uplink_req req = {.ifname = ifname, .addr = addr, .gateway = gw};
+	char have6[128] = "", addr6[64] = "", gw6[IP6_STRLEN] = "";
+	struct uplink_req req = {
+	    .ifname = ifname, .addr = addr, .gateway = gw, .addr6 = addr6, .gateway6 = gw6};
 	struct errmsg em = {};
 	struct hyp_uplink_spec s;
 	struct cidr4 c;
@@ -126,6 +135,9 @@ static int uplink_adopt(struct node *n)
 		return 0;
 	if (sscanf(have, "%15s %19s %15s", ifname, addr, gw) < 2)
 		return pr_warn("uplink: stored configuration '%s' unreadable\n", have), -EIO;
+	store__meta_get(n->st, META_UPLINK6, have6, sizeof(have6));
+	if (have6[0] && sscanf(have6, "%63s %45s", addr6, gw6) < 1)
+		return pr_warn("uplink: stored IPv6 configuration '%s' unreadable\n", have6), -EIO;
 	err = parse_req(n, &req, &s, &c, &em);
 	if (!err)
 		err = n->be->uplink_attach(n->bep, &s, &em);
@@ -137,7 +149,12 @@ static int uplink_adopt(struct node *n)
 int node_uplink_start(struct node *n, const struct node_opts *o, bool fresh, struct errmsg *em)
 {
 	struct uplink_req req = {
-	    .ifname = o->uplink, .addr = o->uplink_addr, .gateway = o->uplink_gw};
+	    .ifname = o->uplink,
+	    .addr = o->uplink_addr,
+	    .gateway = o->uplink_gw,
+	    .addr6 = o->uplink_addr6,
+	    .gateway6 = o->uplink_gw6,
+	};
 	int err;
 
 	if (!o->uplink) {
@@ -175,5 +192,6 @@ json_object *node__uplink_json(struct node *n)
 		mac_format(u.gw_mac, m, sizeof(m));
 		json_object_object_add(o, KEY_GATEWAY_MAC, json_object_new_string(m));
 	}
+	node_uplink6_json(&u, o);
 	return o;
 }

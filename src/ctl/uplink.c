@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hyperctl uplink set IFNAME --addr CIDR [--gateway IP] | show | clear:
+ * hyperctl uplink set IFNAME --addr CIDR [--gateway IP] [--addr6 CIDR
+ * [--gateway6 IP]] | show | clear:
  * the bridge's port to the outside (docs/northsouth.md).
  */
 #include <stdio.h>
@@ -17,6 +18,9 @@ static const struct pr_field uplink_view[] = {
     {KEY_MAC, " mac %s", NULL},
     {KEY_MTU, " mtu %s", NULL},
     {KEY_GATEWAY_MAC, " gateway-mac %s", NULL},
+    {KEY_ADDRESS6, " address6 %s", NULL},
+    {KEY_GATEWAY6, " gateway6 %s", NULL},
+    {KEY_LINK_LOCAL, " link-local %s", NULL},
     {},
 };
 
@@ -28,7 +32,8 @@ static void show(json_object *res)
 
 static int uplink_set(struct ctl *c, const struct ctl_args *a)
 {
-	const char *gw = ctl_opt(a, "gateway");
+	const char *gw = ctl_opt(a, "gateway"), *a6 = ctl_opt(a, "addr6");
+	const char *gw6 = ctl_opt(a, "gateway6");
 	json_object *args, *res;
 
 	args = json_object_new_object();
@@ -36,6 +41,10 @@ static int uplink_set(struct ctl *c, const struct ctl_args *a)
 	json_object_object_add(args, KEY_ADDRESS, json_object_new_string(ctl_opt(a, "addr")));
 	if (gw)
 		json_object_object_add(args, KEY_GATEWAY, json_object_new_string(gw));
+	if (a6)
+		json_object_object_add(args, KEY_ADDRESS6, json_object_new_string(a6));
+	if (gw6)
+		json_object_object_add(args, KEY_GATEWAY6, json_object_new_string(gw6));
 	if (ctl_call(c, "uplink.set", args, &res))
 		return 1;
 	show(res);
@@ -69,6 +78,10 @@ static const struct ctl_opt set_opts[] = {
     {.name = "addr", .arg = "CIDR", .help = "the uplink address, outside the pool",
      .required = true},
     {.name = "gateway", .arg = "IP", .help = "the next hop off the uplink's subnet"},
+    {.name = "addr6",
+     .arg = "CIDR",
+     .help = "its IPv6 address (routed: the outside routes the pool6 to it)"},
+    {.name = "gateway6", .arg = "IP", .help = "the IPv6 next hop (link-local or on the subnet)"},
     {},
 };
 
@@ -83,7 +96,8 @@ static const struct ctl_verb uplink_verbs[] = {
      .help = "IFNAME: an interface of the host netns (a spare NIC, a VF, a macvlan child,\n"
 	     "a veth); it moves into the bridge netns and is given back as it was found\n"
 	     "(name, MTU, state, addresses, routes) at uplink clear and teardown.",
-     .example = "hyperctl uplink set eth1 --addr 192.0.2.10/24 --gateway 192.0.2.1",
+     .example = "hyperctl uplink set eth1 --addr 192.0.2.10/24 --gateway 192.0.2.1 "
+		"--addr6 2001:db8::10/64 --gateway6 fe80::1",
      .run = uplink_set},
     {.name = "show",
      .flags = CTL_JSON,

@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	    "                 [--big-tcp BYTES] [--events LIST] [--event-rate N] [--event-burst "
 	    "N]\n"
 	    "                 [--web IP:PORT [--web-allow-remote]] [--metrics-endpoints]\n"
-	    "                 [--uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP]]\n"
+	    "                 [--uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP]\n"
+	    "                  [--uplink-addr6 CIDR [--uplink-gateway6 IP]]]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
 	    "  --pool6 CIDR|none  IPv6 pool (/48-/120), fixed at creation; default: a new\n"
@@ -54,7 +55,8 @@ static void usage(FILE *f)
 	    "  --uplink IFNAME  move IFNAME from the host netns into the bridge as its port to\n"
 	    "                   the outside (kept in the state; given back at uplink clear\n"
 	    "                   or teardown); --uplink-addr CIDR its address (outside the\n"
-	    "                   pool), --uplink-gateway IP the next hop off its subnet\n"
+	    "                   pool), --uplink-gateway IP the next hop off its subnet;\n"
+	    "                   --uplink-addr6 CIDR, --uplink-gateway6 IP: routed IPv6\n"
 	    "  -v               debug logging\n"
 	    "  --version        print the version and exit\n"
 	    "  -h, --help       print this help and exit (nothing is started)\n"
@@ -199,6 +201,8 @@ enum {
 	OPT_UPLINK,
 	OPT_UPLINK_ADDR,
 	OPT_UPLINK_GW,
+	OPT_UPLINK_ADDR6,
+	OPT_UPLINK_GW6,
 	OPT_POOL6,
 };
 
@@ -228,6 +232,8 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    {"uplink", required_argument, NULL, OPT_UPLINK},
 	    {"uplink-addr", required_argument, NULL, OPT_UPLINK_ADDR},
 	    {"uplink-gateway", required_argument, NULL, OPT_UPLINK_GW},
+	    {"uplink-addr6", required_argument, NULL, OPT_UPLINK_ADDR6},
+	    {"uplink-gateway6", required_argument, NULL, OPT_UPLINK_GW6},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -339,6 +345,12 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 		case OPT_UPLINK_GW:
 			o->uplink_gw = optarg;
 			break;
+		case OPT_UPLINK_ADDR6:
+			o->uplink_addr6 = optarg;
+			break;
+		case OPT_UPLINK_GW6:
+			o->uplink_gw6 = optarg;
+			break;
 		case 'v':
 			log_set_level(HYP_LOG_DEBUG);
 			break;
@@ -372,7 +384,8 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			"hyperiond: with --cluster the pool is the node's block: no --pool\n");
 		return -EINVAL;
 	}
-	if (!o->uplink != !o->uplink_addr || (o->uplink_gw && !o->uplink)) {
+	if (!o->uplink != !o->uplink_addr || ((o->uplink_gw || o->uplink_addr6) && !o->uplink) ||
+	    (o->uplink_gw6 && !o->uplink_addr6)) {
 		fprintf(stderr, "hyperiond: --uplink and --uplink-addr go together "
 				"(--uplink-gateway with them)\n");
 		return -EINVAL;

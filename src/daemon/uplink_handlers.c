@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* API commands uplink.set {ifname, address, gateway}, uplink.show, uplink.clear. */
+/* API commands uplink.set {ifname, address, gateway, address6, gateway6}, uplink.show,
+ * uplink.clear. */
 #include "daemon/daemon.h"
 #include "lib/api.h"
 #include "lib/keys.h"
@@ -10,6 +11,8 @@ json_object *do_uplink_set(struct daemon *d, json_object *args)
 	    .ifname = daemon_arg_str(args, KEY_IFNAME),
 	    .addr = daemon_arg_str(args, KEY_ADDRESS),
 	    .gateway = daemon_arg_str(args, KEY_GATEWAY),
+	    .addr6 = daemon_arg_str(args, KEY_ADDRESS6),
+	    .gateway6 = daemon_arg_str(args, KEY_GATEWAY6),
 	};
 	struct errmsg em = {};
 	int err = node__uplink_set(d->node, &req, &em);

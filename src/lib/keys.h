@@ -32,6 +32,7 @@
 /* a SNIC: name, netns, ifname, ip, then these, labels and owner */
 #define KEY_GATEWAY	 "gateway"
 #define KEY_GATEWAY6	 "gateway6"
+#define KEY_ADDRESS6	 "address6" /* the uplink's IPv6 address: ADDR/N */
 #define KEY_LINK_LOCAL	 "link_local"
 #define KEY_MAC		 "mac"
 #define KEY_PORT_IFINDEX "port_ifindex"

@@ -10,8 +10,7 @@
  * Next to each translation, the frame that must not pass: a forged reply,
  * no uplink, the uplink address from inside, an error about no flow.
  */
-#include "fixture.h"
-#include "bpf/uplink.skel.h"
+#include "uplink_fixture.h"
 
 #define UP_IP	 0xc6336402u /* 198.51.100.2, the uplink address */
 #define OUT_IP	 0xc6336407u /* 198.51.100.7, an outside server */
@@ -21,24 +20,6 @@ static const uint8_t UP_MAC[6] = {0x02, 0xaa, 0, 0, 0, 2};
 static const uint8_t OUT_MAC[6] = {0x02, 0xbb, 0, 0, 0, 7};
 
 static struct uplink_bpf *up;
-
-/* The uplink object shares the fixture's (unpinned) maps. */
-static int uplink_open(struct fixture *f)
-{
-	struct bpf_map *m, *twin;
-
-	up = uplink_bpf__open();
-	if (!up)
-		return -1;
-	bpf_object__for_each_map(m, up->obj)
-	{
-		bpf_map__set_pin_path(m, NULL);
-		twin = bpf_object__find_map_by_name(f->port->obj, bpf_map__name(m));
-		if (twin && bpf_map__reuse_fd(m, bpf_map__fd(twin)))
-			return -1;
-	}
-	return uplink_bpf__load(up);
-}
 
 static void set_uplink(struct fixture *f, bool on)
 {
@@ -62,7 +43,7 @@ static int setup(void **state)
 
 	fx_test_setup(state);
 	f = *state;
-	if (!up && uplink_open(f))
+	if (!up && fx_uplink_open(f, &up))
 		fail_msg("cannot load the uplink program");
 	fx_map_flush(FX_FD(f, hyp_nat), sizeof(struct hyp_ct_key));
 	fx_map_flush(FX_FD(f, hyp_nat_rev), sizeof(struct hyp_nat_rev_key));

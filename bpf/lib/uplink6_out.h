@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * IPv6 to the outside (bridge ports): routed, no translation. A packet
+ * for an address outside the pool6 goes to the world (identity
+ * HYP_ID_WORLD) through conntrack, policy and inspection as any flow, and
+ * leaves the uplink with its own source (the pool6 is a prefix the outside
+ * routes to the uplink's IPv6 address) by bpf_redirect_neigh: the bridge
+ * netns's FIB (default route via the uplink's IPv6 gateway) and its ND.
+ * A packet bigger than the uplink's MTU is answered with an ICMPv6 packet
+ * too big from the gateway (RFC 4443 3.2; IPv6 routers never fragment),
+ * and counted as dropped (uplink-too-big).
+ */
+#ifndef HYP_BPF_UPLINK6_OUT_H
+#define HYP_BPF_UPLINK6_OUT_H
+
+#include "pipeline6.h"
+#include "maps_uplink.h"
+#include "nd.h" /* nd_csum_fold */
+
+#define ICMP6_PTB   2
+#define PTB_QUOTE   88 /* of the packet: its IPv6 header, 48 bytes of the rest */
+#define PTB_MIN_MTU 1280
+
+/* dest6_stage for an address outside the pool: the world, if there is an
+ * IPv6 uplink; the uplink's own address is the bridge's, for nobody. */
+static __always_inline int dest6_outside(struct pkt6 *c)
+{
+	const struct hyp_uplink6 *u6 = uplink6_get();
+
+	if (!u6 || !uplink_get())
+		return HYP_DROP_IP6_OUTSIDE;
+	if (ip6_eq(c->ip6->daddr, u6->ip))
+		return HYP_DROP_UPLINK_TO_BRIDGE;
+	c->out = 1;
+	c->src_id = c->port->identity;
+	c->dst_id = HYP_ID_WORLD;
+	return 0;
+}
+
+/* The packet too big, as the frame is laid out on the stack (addresses
+ * aligned after two bytes of padding, as na_frame). */
+struct ptb_frame {
+	__u8 pad[2];
+	__u8 dmac[6], smac[6];
+	__be16 proto;
+	struct ip6_hdr ip6; /* at 16 */
+	__u8 type, code;    /* at 56 */
+	__u16 csum;
+	__be32 mtu;
+	__u8 quote[PTB_QUOTE];
+};
+#define PTB_LEN	 (sizeof(struct ptb_frame) - 2)
+#define PTB_PLEN (8 + PTB_QUOTE)
+
+/*
+ * The frame becomes the gateway's packet too big to its sender (with the
+ * uplink's MTU), sent back out of its port: the verdict. A function of its
+ * own: the frame it builds stays off the pipeline's stack.
+ */
+static __noinline int ptb6_reply(struct __sk_buff *skb, __u32 ifindex)
+{
+	const struct hyp_port *port = bpf_map_lookup_elem(&hyp_ports, &ifindex);
+	const struct hyp_uplink *u = uplink_get();
+	const struct hyp_config6 *g;
+	const struct hyp_config *cfg;
+	__be32 tail[2] = {bpf_htonl(PTB_PLEN), bpf_htonl(NH_ICMPV6)};
+	struct ptb_frame f = {};
+	__u32 zero = 0;
+	__s64 s;
+
+	cfg = bpf_map_lookup_elem(&hyp_config, &zero);
+	g = bpf_map_lookup_elem(&hyp_config6, &zero);
+	if (!skb || !port || !cfg || !g || !u)
+		return TC_ACT_SHOT;
+	if (bpf_skb_load_bytes(skb, IP6_OFF, f.quote, PTB_QUOTE))
+		return TC_ACT_SHOT;
+	__builtin_memcpy(f.dmac, port->mac, ETH_ALEN);
+	__builtin_memcpy(f.smac, cfg->gw_mac, ETH_ALEN);
+	f.proto = bpf_htons(ETH_P_IPV6);
+	f.ip6.vtcfl = bpf_htonl(6u << 28);
+	f.ip6.plen = bpf_htons(PTB_PLEN);
+	f.ip6.nexthdr = NH_ICMPV6;
+	f.ip6.hlim = 255;
+	ip6_copy(f.ip6.saddr, g->gw_ip);
+	__builtin_memcpy(f.ip6.daddr, f.quote + 8, 16); /* the packet's source */
+	f.type = ICMP6_PTB;
+	f.mtu = bpf_htonl(u->mtu < PTB_MIN_MTU ? PTB_MIN_MTU : u->mtu);
+	s = bpf_csum_diff(NULL, 0, (__be32 *)f.ip6.saddr, 32, 0);
+	s = bpf_csum_diff(NULL, 0, tail, sizeof(tail), (__u32)s);
+	s = bpf_csum_diff(NULL, 0, (__be32 *)&f.type, PTB_PLEN, (__u32)s);
+	f.csum = nd_csum_fold(s);
+	if (bpf_skb_change_tail(skb, PTB_LEN, 0) || bpf_skb_store_bytes(skb, 0, f.dmac, PTB_LEN, 0))
+		return TC_ACT_SHOT;
+	return bpf_redirect(ifindex, 0);
+}
+
+/* Out of the uplink: the verdict, or -reason (-HYP_DROP_UPLINK_MTU: the
+ * caller counts it and answers with ptb6_reply). */
+static __always_inline int to_outside6(struct __sk_buff *skb, __u32 ifindex)
+{
+	const struct hyp_uplink *u = uplink_get();
+	__u32 mtu = 0;
+
+	if (!u)
+		return -HYP_DROP_NO_UPLINK;
+	if (bpf_check_mtu(skb, u->ifindex, &mtu, 0, 0))
+		return -HYP_DROP_UPLINK_MTU;
+	stat_add(ifindex, HYP_STAT_FWD, skb->len);
+	return bpf_redirect_neigh(u->ifindex, NULL, 0, 0);
+}
+
+#endif /* HYP_BPF_UPLINK6_OUT_H */

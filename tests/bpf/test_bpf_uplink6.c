@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Routed IPv6 through the uplink (bpf/lib/uplink6_out.h, uplink6.h) with
+ * BPF_PROG_TEST_RUN: a SNIC's UDP and ping to the outside leave unchanged
+ * (its own source) and their replies come back into it from the gateway's
+ * MAC; a router's ICMPv6 error about a tracked flow comes back, one about
+ * no flow is dropped; the outside's pool source, a new flow to a SNIC not
+ * in routed mode (and the routed twin), neighbour discovery about other
+ * addresses, an NA claiming ours, a router advertisement: each dropped
+ * next to the frame that passes (an NS for the uplink's address goes to
+ * the kernel). Without an IPv6 uplink address: ip6-outside as before.
+ */
+#include "ip6_fixture.h"
+#include "uplink_fixture.h"
+
+static const uint8_t UP_MAC[6] = {0x02, 0xaa, 0, 0, 0, 2};
+static const uint8_t OUT_MAC[6] = {0x02, 0xbb, 0, 0, 0, 7};
+static struct uplink_bpf *up;
+
+/* 2001:db8::N: the uplink ::2, the outside host ::7, a router ::fe */
+static struct a6 doc6(uint8_t n)
+{
+	struct a6 a = {{0x20, 0x01, 0x0d, 0xb8}};
+
+	a.b[15] = n;
+	return a;
+}
+
+static void set_uplink6(struct fixture *f, bool v6)
+{
+	struct hyp_uplink u = {.ifindex = FX_PORT, .mtu = 1500};
+	struct hyp_uplink6 u6 = {};
+	struct a6 a = doc6(2), gw = doc6(1), ll = fx6_ll(UP_MAC);
+	uint32_t zero = 0;
+
+	u.ip = htonl(0xc6336402u);
+	u.mask = htonl(0xffffff00u);
+	u.net = u.ip & u.mask;
+	memcpy(u.mac, UP_MAC, 6);
+	if (v6) {
+		memcpy(u6.ip, a.b, 16);
+		memcpy(u6.ll, ll.b, 16);
+		memcpy(u6.gw, gw.b, 16);
+		u6.prefixlen = 64;
+		u6.mtu = 1500;
+	}
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink6), &zero, &u6, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink), &zero, &u, BPF_ANY), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = *state;
+
+	fx6_setup(state);
+	if (!up && fx_uplink_open(f, &up))
+		fail_msg("cannot load the uplink program");
+	set_uplink6(f, true);
+	return 0;
+}
+
+static int run(int fd, const uint8_t *in, size_t len, uint8_t *out)
+{
+	return fx_run_prog(fd, in, len, out, FX_FRAME_MAX, NULL);
+}
+
+#define PORT   fx_port_fd(f)
+#define UPLINK bpf_program__fd(up->progs.hyp_uplink_ingress)
+
+/* From the outside host s to d, as the next hop sends it to the uplink's MAC. */
+static size_t out6(uint8_t *b, const struct a6 *s, const struct a6 *d, uint8_t nh, uint8_t hlim,
+		   const uint8_t *pl, size_t plen)
+{
+	return fx6_frame(b, UP_MAC, OUT_MAC, s, d, nh, hlim, pl, plen);
+}
+
+/* A's UDP to the outside leaves as it is; the reply comes back to A. */
+static void test6_udp_out_and_back(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], u[16];
+	size_t len = fx6_udp(f, in, EP_A, &o, 40000, 53);
+	struct hyp_ct_val v;
+
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	assert_memory_equal(out + 22, a.b, 16); /* routed: its own source */
+	assert_memory_equal(out + 38, o.b, 16);
+	assert_int_equal(fx6_ct_get(f, &a, &o, NH_UDP, 40000, 53, &v), 0);
+	assert_int_equal(v.owner, EP_A + 1);
+	fx_l4_udp(u, 53, 40000, "answer!!", 8);
+	len = out6(in, &o, &a, NH_UDP, 60, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	assert_memory_equal(out + 6, FX_MAC_GW, 6);
+	assert_memory_equal(out + 22, o.b, 16);
+}
+
+/* Ping out and back; the outside's echo request to A (not routed): dropped;
+ * to A in routed mode: delivered. */
+static void test6_echo_and_routed(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], l4[32];
+	size_t n = fx_l4_icmp(l4, 128, 0, 0x77, 1, "ping6!!!", 8);
+	size_t len = fx6_frame(in, FX_MAC_GW, f->eps[EP_A].mac, &a, &o, NH_ICMP6, 64, l4, n);
+	uint64_t d = fx_drops(f, HYP_DROP_UPLINK_NOT_OURS);
+	struct hyp_ep6_key k;
+	struct hyp_endpoint ep;
+
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	l4[0] = 129;
+	len = out6(in, &o, &a, NH_ICMP6, 60, l4, n);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	/* a new flow from the outside: only to a routed-mode SNIC */
+	l4[0] = 128;
+	fx_put16(l4 + 4, 0x99);
+	len = out6(in, &o, &a, NH_ICMP6, 60, l4, n);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_NOT_OURS), d + 1);
+	memcpy(k.ip, a.b, 16);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_endpoints6), &k, &ep), 0);
+	ep.flags |= HYP_EP_F_ROUTED;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_endpoints6), &k, &ep, BPF_ANY), 0);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+}
+
+/* A router's packet too big about A's flow reaches A; about no flow: dropped. */
+static void test6_icmp_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7), r = doc6(0xfe), other = doc6(8);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], err[FX_FRAME_MAX];
+	size_t len = fx6_udp(f, in, EP_A, &o, 40001, 53), n;
+	uint64_t d = fx_drops(f, HYP_DROP_ICMP_UNRELATED);
+
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	/* the error quotes the packet as it left (from its IPv6 header on) */
+	memset(err, 0, 8);
+	err[0] = 2;
+	fx_put16(err + 6, 1280);
+	memcpy(err + 8, out + 14, len - 14);
+	n = 8 + len - 14;
+	len = out6(in, &r, &a, NH_ICMP6, 60, err, n);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	/* the same error about a flow A never had (another destination) */
+	memcpy(err + 8 + 24, other.b, 16);
+	len = out6(in, &r, &a, NH_ICMP6, 60, err, n);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_ICMP_UNRELATED), d + 1);
+}
+
+/* A pool source, the uplink's own, from the outside: dropped; the twin passes. */
+static void test6_outside_spoof(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), b = fx6_ep(f, EP_B), o = doc6(7), u6 = doc6(2);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], u[16];
+	size_t len = fx6_udp(f, in, EP_A, &o, 40002, 53);
+	uint64_t d = fx_drops(f, HYP_DROP_UPLINK_SPOOF);
+
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	fx_l4_udp(u, 53, 40002, "answer!!", 8);
+	len = out6(in, &b, &a, NH_UDP, 60, u, 16); /* posing as B */
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	len = out6(in, &u6, &a, NH_UDP, 60, u, 16); /* posing as the uplink */
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_SPOOF), d + 2);
+	len = out6(in, &o, &a, NH_UDP, 60, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+}
+
+/* ND from the outside: only about the uplink's addresses; no RA. */
+static void test6_outside_nd(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7), u6 = doc6(2), gw = doc6(1);
+	struct a6 mc = {{0xff, 0x02, [15] = 1}};
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], nd[32] = {};
+	uint64_t spoof = fx_drops(f, HYP_DROP_UPLINK_SPOOF),
+		 other = fx_drops(f, HYP_DROP_UPLINK_ND);
+	uint64_t ra = fx_drops(f, HYP_DROP_UPLINK_RA);
+	size_t len;
+
+	nd[0] = 135; /* NS for the uplink's address: to the kernel */
+	memcpy(nd + 8, u6.b, 16);
+	len = out6(in, &o, &u6, NH_ICMP6, 255, nd, 24);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_OK);
+	memcpy(nd + 8, a.b, 16); /* NS for a pool address */
+	len = out6(in, &o, &u6, NH_ICMP6, 255, nd, 24);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	nd[0] = 136; /* NA to the uplink about its next hop: to the kernel */
+	memcpy(nd + 8, gw.b, 16);
+	len = out6(in, &gw, &u6, NH_ICMP6, 255, nd, 24);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_OK);
+	len = out6(in, &gw, &mc, NH_ICMP6, 255, nd, 24); /* unsolicited, to all nodes */
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_ND), other + 2);
+	memcpy(nd + 8, u6.b, 16); /* claiming the uplink's address */
+	len = out6(in, &o, &u6, NH_ICMP6, 255, nd, 24);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	memcpy(nd + 8, a.b, 16); /* claiming a pool address */
+	len = out6(in, &o, &u6, NH_ICMP6, 255, nd, 24);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_SPOOF), spoof + 2);
+	memset(nd, 0, sizeof(nd)); /* a router advertisement */
+	nd[0] = 134;
+	nd[4] = 64;
+	len = out6(in, &gw, &mc, NH_ICMP6, 255, nd, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_RA), ra + 1);
+}
+
+/* No IPv6 on the uplink: outside the pool6 is ip6-outside, and the
+ * uplink drops IPv6 (ipv6). */
+static void test6_no_uplink6(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], u[16];
+	size_t len = fx6_udp(f, in, EP_A, &o, 40003, 53);
+	uint64_t d = fx_drops(f, HYP_DROP_IPV6);
+
+	set_uplink6(f, false);
+	fx6_stamp(f, EP_A, in, len);
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_IP6_OUTSIDE);
+	fx_l4_udp(u, 53, 40003, "answer!!", 8);
+	len = out6(in, &o, &a, NH_UDP, 60, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_IPV6), d + 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test6_udp_out_and_back, setup),
+	    cmocka_unit_test_setup(test6_echo_and_routed, setup),
+	    cmocka_unit_test_setup(test6_icmp_errors, setup),
+	    cmocka_unit_test_setup(test6_outside_spoof, setup),
+	    cmocka_unit_test_setup(test6_outside_nd, setup),
+	    cmocka_unit_test_setup(test6_no_uplink6, setup),
+	};
+
+	return fx6_main("bpf_uplink6", tests, sizeof(tests) / sizeof(tests[0]));
+}
