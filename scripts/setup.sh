@@ -13,6 +13,8 @@ PKGS=(
 	libcurl4-openssl-dev libsodium-dev
 	# run and test
 	iproute2 iputils-ping tcpdump busybox-static jq procps util-linux iperf3
+	# rdisc6: a real router solicitation, answered by the bridge (test_ipv6.sh)
+	ndisc6
 	# the README's commands say "sudo" (tests/ns/test_readme.sh runs them so)
 	sudo
 	# the cluster store (docs/cluster.md)

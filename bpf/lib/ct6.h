@@ -2,10 +2,11 @@
 /*
  * Conntrack for IPv6 (conntrack.h for the model): the same states,
  * timeouts, TCP state machine and per-owner quota, in the table of IPv6
- * flows (hyp_ct6). ICMPv6 echo plays ICMP echo's part. No early drop of
- * unreplied entries when the table is full (the IPv4 table's sample is
- * IPv4 keys): a full hyp_ct6 refuses new IPv6 flows (ct-full), while the
- * quota still keeps one endpoint to its share.
+ * flows (hyp_ct6). ICMPv6 echo plays ICMP echo's part. A full hyp_ct6
+ * makes room as a full hyp_ct does (ct_quota.h, early drop): a new flow
+ * evicts one unreplied IPv6 entry of another endpoint that holds more
+ * (counts shared by both families), found in a sample of recent new IPv6
+ * flows (hyp_ct6_recent); else it is refused (ct-full).
  */
 #ifndef HYP_BPF_CT6_H
 #define HYP_BPF_CT6_H
@@ -93,8 +94,46 @@ static __always_inline int ct6_lookup_stage(struct pkt6 *c)
 	return 0;
 }
 
+/* Samples a new IPv6 flow's key for ct6_evict (as ct_remember). */
+static __always_inline void ct6_remember(const struct hyp_ct6_key *k)
+{
+	__u32 slot = bpf_get_prandom_u32() & (HYP_CT_RECENT - 1);
+	struct hyp_ct6_key *s = bpf_map_lookup_elem(&hyp_ct6_recent, &slot);
+
+	if (s)
+		*s = *k;
+}
+
+/* As ct_evict, in hyp_ct6: 1 when an unreplied entry of a bigger holder went. */
+static __noinline int ct6_evict(__u32 owner, __u32 held)
+{
+	for (int i = 0; i < HYP_CT_EVICT_TRIES; i++) {
+		__u32 slot = bpf_get_prandom_u32() & (HYP_CT_RECENT - 1), victim, *c;
+		struct hyp_ct6_key *s = bpf_map_lookup_elem(&hyp_ct6_recent, &slot), k;
+		struct hyp_ct_val *v;
+
+		if (!s)
+			continue;
+		k = *s;
+		v = bpf_map_lookup_elem(&hyp_ct6, &k);
+		if (!v || (v->state != HYP_CT_NEW && v->state != HYP_CT_SYN_SENT))
+			continue;
+		victim = v->owner;
+		c = bpf_map_lookup_elem(&hyp_ct_owners, &victim);
+		if (victim == owner || (c && *c <= held))
+			continue;
+		if (bpf_map_delete_elem(&hyp_ct6, &k))
+			continue;
+		if (c)
+			__sync_fetch_and_sub(c, 1);
+		return 1;
+	}
+	return 0;
+}
+
 /* A new entry for c's flow, with the inspections it pays for, charged to
- * the sender's SNIC (ct_charge's rules); 0 or a drop reason. */
+ * the sender's SNIC (ct_charge's rules), room made as ct_create does; 0 or
+ * a drop reason. */
 static __noinline int ct6_create(const struct pkt6 *c)
 {
 	const struct hyp_ct6_key *key = &c->key;
@@ -122,8 +161,12 @@ static __noinline int ct6_create(const struct pkt6 *c)
 	nv.state = key->proto == IPPROTO_TCP ? HYP_CT_SYN_SENT : HYP_CT_NEW;
 	nv.owner = owner;
 	err = (int)bpf_map_update_elem(&hyp_ct6, key, &nv, BPF_NOEXIST);
+	if (err == -E2BIG && ct6_evict(owner, *held))
+		err = (int)bpf_map_update_elem(&hyp_ct6, key, &nv, BPF_NOEXIST);
 	if (err)
 		__sync_fetch_and_sub(held, 1);
+	else
+		ct6_remember(key);
 	return err == -E2BIG ? HYP_DROP_CT_FULL : 0;
 }
 

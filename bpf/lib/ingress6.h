@@ -13,6 +13,7 @@
 
 #include "pipeline6.h"
 #include "nd.h"
+#include "ra.h"
 #include "flow6.h"
 #include "ct6.h"
 #include "policy6.h"
@@ -36,6 +37,8 @@ static __always_inline int ingress6_front(struct pkt6 *c, int *verdict)
 	err = stamp6_stage(c);
 	if (err || !icmp6_is_nd(c))
 		return err;
+	if (c->icmp_type == ICMP6_RS)
+		return rs_stage(c, verdict);
 	err = nd_stage(c, target);
 	if (err)
 		return err;

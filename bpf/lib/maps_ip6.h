@@ -43,6 +43,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hyp_ct6 SEC(".maps");
 
+/* As hyp_ct_recent: keys of recent new IPv6 flows, where a full hyp_ct6
+ * looks for an unreplied entry to evict (ct6.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HYP_CT_RECENT);
+	__type(key, __u32);
+	__type(value, struct hyp_ct6_key);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_ct6_recent SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, HYP_POLICY6_MAX_ENTRIES);

@@ -131,8 +131,9 @@ static __always_inline int source6_stage(struct pkt6 *c)
 		return HYP_DROP_SPOOFED_SRC_MAC;
 	if (ip6_eq(s, p6->ip) || ip6_eq(s, p6->ll))
 		return 0;
-	if (ip6_is_zero(s) && c->l4.proto == NH_ICMPV6 && c->icmp_type == 135)
-		return 0; /* DAD: nd_stage decides */
+	if (ip6_is_zero(s) && c->l4.proto == NH_ICMPV6 &&
+	    (c->icmp_type == 135 || c->icmp_type == 133))
+		return 0; /* DAD, or an RS from ::: nd_stage / rs_stage decide */
 	return HYP_DROP_IP6_SPOOFED_SRC;
 }
 

@@ -167,5 +167,6 @@ _Static_assert(sizeof(struct hyp_uplink6) == 56, "hyp_uplink6 abi");
 #define HYP_PIN_CONFIG6	   "hyp_config6"
 #define HYP_PIN_CT6	   "hyp_ct6"
 #define HYP_PIN_POLICY6	   "hyp_policy6"
+#define HYP_PIN_CT6_RECENT "hyp_ct6_recent" /* a sample of new IPv6 flows (early drop) */
 
 #endif /* HYPERION_ABI_IP6_H */

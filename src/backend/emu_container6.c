@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * emu backend, dual stack: the IPv6 side of a SNIC inside the container
- * netns (docs/ipv6.md). The global address keeps duplicate address
- * detection, made optimistic (RFC 4429) so the address is usable at once;
- * the link-local, derived from the SNIC's MAC (unique in the instance by
- * construction and bound to the port by the bridge), is added without DAD
- * so neighbour discovery works from the first packet. DAD's probe goes out
- * 50 ms apart, not 1 s (retrans_time_ms: the bridge answers every
- * solicitation at once, and while its global address is still optimistic,
- * Linux answers nothing that needs a neighbour resolved). No router
- * advertisement changes the configuration (accept_ra 0), and the kernel
- * makes no address of its own (addr_gen_mode none).
+ * netns (docs/ipv6.md). Both addresses are added without duplicate
+ * address detection (IFA_F_NODAD), so they are usable as soon as snic add
+ * returns: the bridge, not DAD, makes them unique. The IPAM hands an
+ * address out once, the bridge binds it (and the link-local, from the
+ * SNIC's MAC) to this one port, drops every other port's frame with it as
+ * source and answers every solicitation for it itself; DAD here could
+ * find no duplicate (its probe is absorbed, nobody answers) and only
+ * delayed the address (an optimistic or tentative address answered
+ * nothing that needed a neighbour resolved: the first ~100 ms lost).
+ * Without DAD there is no DAD to deny; a DAD the container runs itself
+ * (an address re-added by hand) still cannot be denied (nd-na).
+ * Neighbour retransmissions are 50 ms apart, not 1 s (retrans_time_ms:
+ * the bridge answers every solicitation at once). No router advertisement
+ * changes the configuration (accept_ra 0), and the kernel makes no
+ * address of its own (addr_gen_mode none).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -47,10 +52,8 @@ int emu_container_setup6(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t
 			 struct errmsg *em)
 {
 	static const char *const conf[][2] = {
-	    {"addr_gen_mode", "1"},  /* none: only the addresses given here */
-	    {"accept_ra", "0"},	     /* static configuration */
-	    {"optimistic_dad", "1"}, /* DAD runs, the address is usable meanwhile */
-	    {"use_optimistic", "1"},
+	    {"addr_gen_mode", "1"}, /* none: only the addresses given here */
+	    {"accept_ra", "0"},	    /* static configuration */
 	    {"disable_ipv6", "0"},
 	};
 	uint8_t ll[16];
@@ -68,7 +71,7 @@ int emu_container_setup6(struct nl *cnl, const struct hyp_snic_spec *s, uint32_t
 	err = sysctl6x(s, true, "retrans_time_ms", "50", em);
 	if (err)
 		return err;
-	err = nl__addr6_add(cnl, ifindex, (const uint8_t *)s->ip6, s->prefix6, IFA_F_OPTIMISTIC);
+	err = nl__addr6_add(cnl, ifindex, (const uint8_t *)s->ip6, s->prefix6, IFA_F_NODAD);
 	if (err)
 		return em_set(em, err, "snic %s: cannot add IPv6 address: %s", s->name,
 			      strerror(-err));

@@ -8,6 +8,7 @@
  * its allowed twin. Frames are stamped by the guard program itself.
  */
 #include "ip6_fixture.h"
+#include "ct_helpers.h"
 
 /* A's UDP to B: stamped by A's guard, forwarded to B, B's MAC over the stamp. */
 static void test6_udp_forwarded(void **state)
@@ -228,6 +229,7 @@ int main(void)
 	    FX6_TEST(test6_quota_shared),     FX6_TEST(test6_policy_identity),
 	    FX6_TEST(test6_policy_ipblock),   FX6_TEST(test6_icmp_errors),
 	    FX6_TEST(test6_policy_ipblock_compiled), FX6_TEST(test6_ct_collect),
+	    FX6_TEST(test6_full_table_early_drop),
 	};
 
 	return fx6_main("bpf_ip6", tests, sizeof(tests) / sizeof(tests[0]));

@@ -275,3 +275,73 @@ static void test6_ct_collect(void **state)
 	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct_owners), &owner, &held), 0);
 	assert_int_equal(held, 0);
 }
+
+/* Fills hyp_ct6 with entries of endpoint owner to B in state, all charged
+ * to it; the sample of recent IPv6 flows names some of them. */
+static void fill_table6(struct fixture *f, int owner, uint8_t state)
+{
+	struct hyp_ct6_key *keys = calloc(HYP_CT6_MAX, sizeof(*keys));
+	struct hyp_ct_val *vals = calloc(HYP_CT6_MAX, sizeof(*vals));
+	struct a6 s = fx6_ep(f, owner), d = fx6_ep(f, EP_B);
+	uint32_t n = HYP_CT6_MAX;
+
+	assert_non_null(keys);
+	assert_non_null(vals);
+	for (uint32_t i = 0; i < n; i++) {
+		memcpy(keys[i].saddr, s.b, 16);
+		memcpy(keys[i].daddr, d.b, 16);
+		keys[i].sport = htons((uint16_t)(i & 0xffff));
+		keys[i].dport = htons((uint16_t)(1 + i / 65536));
+		keys[i].proto = NH_UDP;
+		vals[i].last_seen = fx_now_ns();
+		vals[i].state = state;
+		vals[i].owner = (uint32_t)owner + 1;
+		vals[i].rev = fx_config(f).policy_rev;
+	}
+	assert_int_equal(bpf_map_update_batch(FX_FD(f, hyp_ct6), keys, vals, &n, NULL), 0);
+	assert_int_equal(n, HYP_CT6_MAX);
+	set_held(f, owner, HYP_CT6_MAX);
+	for (uint32_t i = 0; i < HYP_CT_RECENT; i++)
+		assert_int_equal(
+		    bpf_map_update_elem(FX_FD(f, hyp_ct6_recent), &i, &keys[i * 97], BPF_ANY), 0);
+	free(keys);
+	free(vals);
+}
+
+/*
+ * As IPv4's test_full_table_early_drop, in hyp_ct6: a's new flow evicts one
+ * unreplied entry of c, which holds more; twins: c holding no more than a
+ * would, or c's entries answered, and a's flow is refused (ct-full, the
+ * reason IPv4 gives), nothing evicted.
+ */
+static void test6_full_table_early_drop(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX];
+	size_t len;
+
+	set_quota(f, HYP_CT6_MAX);
+	fill_table6(f, EP_C, HYP_CT_NEW);
+	len = udp6(f, in, EP_A, EP_B, 5000, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	assert_int_equal(held(f, EP_A), 1);
+	assert_int_equal(held(f, EP_C), HYP_CT6_MAX - 1);
+	len = udp6(f, in, EP_A, EP_B, 5001, 53); /* and again */
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	assert_int_equal(held(f, EP_C), HYP_CT6_MAX - 2);
+	/* c holds no more than a would with one more flow: nothing evicted */
+	set_held(f, EP_C, 3);
+	len = udp6(f, in, EP_A, EP_B, 5002, 53);
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_CT_FULL);
+	assert_int_equal(held(f, EP_A), 2);
+	assert_int_equal(held(f, EP_C), 3);
+	/* c's entries answered: never evicted */
+	fx_map_flush(FX_FD(f, hyp_ct6), sizeof(struct hyp_ct6_key));
+	fill_table6(f, EP_C, HYP_CT_REPLIED);
+	set_held(f, EP_A, 0);
+	len = udp6(f, in, EP_A, EP_B, 5000, 53);
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_CT_FULL);
+	assert_int_equal(held(f, EP_A), 0);
+	assert_int_equal(held(f, EP_C), HYP_CT6_MAX);
+	fx_map_flush(FX_FD(f, hyp_ct6), sizeof(struct hyp_ct6_key));
+}

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Proves (dual stack, issue 17): every SNIC gets an IPv6 address from the
 # instance's IPv6 pool, a link-local from its MAC and a default route, and
-# its DAD completes; ping6, TCP and UDP over IPv6 work between SNICs and a
+# it is usable as soon as snic add returns (no DAD: the bridge makes it
+# unique; the first ping6 right after the add answers); ping6, TCP and UDP over IPv6 work between SNICs and a
 # host-netns capture sees none of it; bad IPv6 input is refused with
 # nothing changed, and a restart keeps the IPv6 pool and addresses; a
 # NetworkPolicy with an IPv6 ipBlock and an IPv4 one lets each peer in by
@@ -16,7 +17,7 @@
 # hyperctl audit's IPv6 rows, checked with the victim's evidence in
 # test_attacks.sh.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 31
 
 INST=v6-$UNIQ
 A=v6a-$UNIQ B=v6b-$UNIQ C=v6c-$UNIQ X=v6x-$UNIQ
@@ -35,18 +36,40 @@ mac() { hctl -j snic show "$1" | jq -r .mac; }
 MACA=$(mac a) MACB=$(mac b) MACC=$(mac c) MACX=$(mac x)
 note "a $IP6A b $IP6B c $IP6C gateway $GW6"
 
-check "dual stack by default: a ULA /64 pool, each SNIC an address in it (with DAD), its EUI-64 link-local, a default route via gateway6" \
+check "dual stack by default: a ULA /64 pool, each SNIC an address in it (nodad), its EUI-64 link-local, a default route via gateway6" \
 	bash -c "hctl() { $HYPERCTL --instance $INST \"\$@\"; }
 	hctl -j status | jq -e '.pool6 | test(\"^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64$\")' &&
 	hctl -j snic show a | jq -e --arg g '$GW6' '(.ip6 | endswith(\"/64\")) and .gateway6 == \$g and (.link_local | startswith(\"fe80::858:\"))' &&
-	ip -n $A -6 addr show dev eth0 | grep \"inet6 $IP6A/64\" | grep -qv nodad &&
+	ip -n $A -6 addr show dev eth0 | grep \"inet6 $IP6A/64\" | grep -q nodad &&
 	ip -n $A -6 addr show dev eth0 | grep -q \"inet6 \$(hctl -j snic show a | jq -r .link_local)/64 scope link\" &&
 	ip -n $A -6 route show default | grep -q 'via $GW6 dev eth0'"
-check "DAD completes for every SNIC's address (not tentative, not failed)" \
+check "every SNIC's address is usable at once (not tentative, not failed)" \
 	bash -c "for p in '$A $IP6A' '$B $IP6B' '$C $IP6C'; do $(declare -f dad_done); dad_done \$p || exit 1; done"
 check "snic check verifies the IPv6 side" hctl snic check a
-
+note "== router solicitation (rdisc6) answered by the bridge"
+POOL6=$(hctl -j status | jq -r .pool6)
+read -r g0 g1 g2 g3 <<<"$(hctl -j status | jq -r .gateway | tr . ' ')"
+GWMAC=$(printf '0a:58:%02x:%02x:%02x:%02x' "$g0" "$g1" "$g2" "$g3")
+GWLL=$(printf 'fe80::858:%x:%x:%x' $((g0 * 256 + 255)) $((0xfe00 + g1)) $((g2 * 256 + g3)))
+timeout 10 ip netns exec "$B" rdisc6 -d -1 -n -w 2500 eth0 >"$TMP/ra-b" 2>&1 &
+RAB=$!
+sleep 0.3
+ip netns exec "$A" rdisc6 -1 -n -r 3 -w 2000 eth0 >"$TMP/ra" 2>&1
+wait $RAB
+RAB=$?
+note "$(tr -s ' ' <"$TMP/ra" | tr '\n' ';')"
+check "a's RS gets the bridge's RA: the pool on-link, no SLAAC, MTU 1500, lifetime 9000 s, from the gateway ($GWLL, $GWMAC)" \
+	bash -c "grep -q 'Prefix *: $POOL6' $TMP/ra && grep -q 'On-link *: *Yes' $TMP/ra &&
+	grep -q 'Autonomous address conf.*: *No' $TMP/ra && grep -q 'MTU *: *1500 bytes' $TMP/ra &&
+	grep -q 'Router lifetime *: *9000' $TMP/ra && grep -qi 'link-layer address: *$GWMAC' $TMP/ra &&
+	grep -q '^ *from $GWLL' $TMP/ra"
+check "the RA went to a alone: b, listening meanwhile, got none (rdisc6 $RAB)" bash -c "[ $RAB != 0 ] && ! grep -q Prefix $TMP/ra-b"
 note "== traffic over IPv6"
+D=v6d-$UNIQ
+mkns "$D" || finish
+hctl snic add d --netns "$D" >/dev/null || finish
+check "the first ping6 right after snic add answers (no DAD window)" \
+	ip netns exec "$D" ping -6 -c 1 -W 2 "$IP6B"
 check "ping6 a -> b" ip netns exec "$A" ping -6 -c 2 -i 0.2 -W 2 "$IP6B"
 mkdir -p "$TMP/www" && echo "v6 hello" >"$TMP/www/index.html"
 for p in 8080 8081; do
