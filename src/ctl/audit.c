@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <linux/if_addr.h>
 
 #include "audit/audit.h"
 #include "ctl/audit_cp.h"
@@ -123,7 +124,8 @@ static int host_from_json(json_object *o, struct audit_host *h)
 		slash = strchr(a, '/');
 		if (slash)
 			*slash = '\0';
-		h->has_ip6 = !ipv6_parse(a, h->ip6) && json_object_object_get_ex(o, KEY_GATEWAY6, &v) &&
+		h->has_ip6 = !ipv6_parse(a, h->ip6) &&
+			     json_object_object_get_ex(o, KEY_GATEWAY6, &v) &&
 			     !ipv6_parse(json_object_get_string(v), h->gw6);
 	}
 	if (!json_object_object_get_ex(o, KEY_MAC, &v) ||
@@ -252,6 +254,20 @@ out:
 	return err;
 }
 
+/* The baseline's IPv6, dual stack as Hyperion's: the bridge fdad:0:TAG::1/64
+ * (the gateway), host i ::10+i, default route via the gateway; both
+ * without DAD, as Hyperion's. A host without IPv6 (disabled in the host
+ * netns) gets none: the IPv6 rows are left out, the IPv4 ones still run. */
+static void baseline6(struct nl *nl, uint32_t ifindex, struct audit_host *h, int i,
+		      const uint8_t gw6[16])
+{
+	memcpy(h->ip6, gw6, 16);
+	h->ip6[15] = (uint8_t)(0x10 + i);
+	memcpy(h->gw6, gw6, 16);
+	h->has_ip6 = !nl__addr6_add(nl, ifindex, h->ip6, 64, IFA_F_NODAD) &&
+		     !nl__route6_default_add(nl, ifindex, gw6);
+}
+
 /* Three namespaces on a Linux bridge in the host netns, docker0 style. */
 static int build_baseline(struct topo *t, const char *tag, struct audit_env *env)
 {
@@ -259,6 +275,8 @@ static int build_baseline(struct topo *t, const char *tag, struct audit_env *env
 	struct nl *hnl = NULL, *cnl = NULL;
 	struct nl_link br, l;
 	uint32_t net = 0x0ad50000u | ((uint32_t)(tag[0] * 7 + tag[1]) & 0xff) << 8;
+	uint8_t gw6[16] = {0xfd, 0xad, 0, 0, 0, (uint8_t)(net >> 8), [15] = 1};
+	bool v6 = false;
 	int err;
 
 	snprintf(t->bridge, sizeof(t->bridge), "hab%s", tag);
@@ -269,6 +287,8 @@ static int build_baseline(struct topo *t, const char *tag, struct audit_env *env
 		err = nl__link_get(hnl, t->bridge, &br);
 	if (!err)
 		err = nl__addr_add(hnl, br.ifindex, net | 1, 24);
+	if (!err)
+		v6 = !nl__addr6_add(hnl, br.ifindex, gw6, 64, IFA_F_NODAD);
 	if (!err)
 		err = nl__link_up(hnl, br.ifindex);
 	env->gw = net | 1;
@@ -298,6 +318,8 @@ static int build_baseline(struct topo *t, const char *tag, struct audit_env *env
 			err = nl__link_up(cnl, l.ifindex);
 		if (!err)
 			err = nl__route_default_add(cnl, l.ifindex, env->gw);
+		if (!err && v6)
+			baseline6(cnl, l.ifindex, h, i, gw6);
 		nl__close(cnl);
 		cnl = NULL;
 	}

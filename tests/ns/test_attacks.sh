@@ -22,7 +22,7 @@
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 50
+plan 51
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -173,6 +173,11 @@ check "audit shows its progress on stderr (each attack, hyperion then the baseli
 check "audit on throw-away SNICs passes" test "$rc" -eq 0
 exposed=$(jq '[.baseline[] | select(.blocked == false)] | length' <<<"$out")
 check "baseline: the Linux bridge lets the attacks through ($exposed exposed)" test "$exposed" -ge 15
+v6rows='"nd-spoof-neighbour","nd-spoof-gateway","rogue-ra","dad-denial","spoof-src-ip6","ip6-routing-header","ip6-fragment","ip6-exthdr-chain"'
+exposed6=$(jq "[.baseline[] | select(.attack | IN($v6rows)) | select(.blocked == false) | .attack] | join(\" \")" <<<"$out")
+held6=$(jq -r "[.hyperion[] | select(.attack | IN($v6rows)) | select(.blocked == true)] | length" <<<"$out")
+check "baseline IPv6: the plain bridge lets every IPv6 attack through that Hyperion blocks ($exposed6; hyperion blocked $held6/8)" \
+	bash -c "[ \$(wc -w <<<$exposed6) = 8 ] && [ $held6 = 8 ]"
 check "audit removed its throw-away SNICs" bash -c "$HYPERCTL --instance $INST -j snic list | jq -e 'length == 3'"
 check "audit removed its namespaces" bash -c "! ip netns list | grep -q hyp-audit"
 check "audit removed its bridge" bash -c "! ip -o link show | grep -q ' hab'"
