@@ -259,7 +259,7 @@ int emu_ct_gc(void *priv, uint32_t *live)
 	int n;
 
 	p.net = htonl(e->cfg.pool.addr) & p.mask;
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns() clock */
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* the datapath's (coarse: a tick behind) */
 	p.now = (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 	n = ct_pass(e, &p, live);
 	if (n >= 0) {

@@ -134,6 +134,16 @@ static inline uint64_t fx_now_ns(void)
 	return (uint64_t)ts.tv_sec * FX_NS + (uint64_t)ts.tv_nsec;
 }
 
+/* The clock of bpf_ktime_get_coarse_ns() (conntrack's last_seen): the last
+ * tick, never ahead of fx_now_ns(). */
+static inline uint64_t fx_now_coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * FX_NS + (uint64_t)ts.tv_nsec;
+}
+
 /* Conntrack ages are written as last_seen in the past, so the monotonic
  * clock must be past them: waits (only just after boot) until it is. */
 static inline void fx_wait_uptime(uint64_t sec)

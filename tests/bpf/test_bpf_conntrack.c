@@ -137,7 +137,7 @@ static void test_ct_new_flow_creates_entry(void **state)
 	uint64_t t0, t1;
 
 	fx_policy(f, NULL);
-	t0 = fx_now_ns();
+	t0 = fx_now_coarse_ns(); /* the datapath stamps entries with the coarse clock */
 	tcp(f, EP_A, EP_B, 40000, 80, TCP_SYN, 100, 0);
 	t1 = fx_now_ns();
 	v = ct_of(f, EP_A, EP_B, TCP, 40000, 80);
