@@ -131,6 +131,27 @@ static __noinline int ct6_evict(__u32 owner, __u32 held)
 	return 0;
 }
 
+/* A new IPv6 flow, allowed: its entry was just made. */
+static __always_inline void event_flow6(const struct pkt6 *c)
+{
+	struct hyp_flow_event6 *e = ev6_reserve(c->ifindex, HYP_EV_FLOW, HYP_EVCFG_FLOWS);
+
+	if (!e)
+		return;
+	e->e.ifindex = c->ifindex;
+	e->e.len = c->skb->len;
+	e->e.rev = c->rev;
+	e->e.proto = c->key.proto;
+	e->e.tcp_flags = c->tcp_flags;
+	e->e.sport = c->key.sport;
+	e->e.dport = c->key.dport;
+	e->e.src_id = c->src_id;
+	e->e.dst_id = c->dst_id;
+	ip6_copy(e->saddr6, c->key.saddr);
+	ip6_copy(e->daddr6, c->key.daddr);
+	ev6_submit(e);
+}
+
 /* A new entry for c's flow, with the inspections it pays for, charged to
  * the sender's SNIC (ct_charge's rules), room made as ct_create does; 0 or
  * a drop reason. */
@@ -163,10 +184,12 @@ static __noinline int ct6_create(const struct pkt6 *c)
 	err = (int)bpf_map_update_elem(&hyp_ct6, key, &nv, BPF_NOEXIST);
 	if (err == -E2BIG && ct6_evict(owner, *held))
 		err = (int)bpf_map_update_elem(&hyp_ct6, key, &nv, BPF_NOEXIST);
-	if (err)
+	if (err) {
 		__sync_fetch_and_sub(held, 1);
-	else
+	} else {
 		ct6_remember(key);
+		event_flow6(c); /* made by this packet: the flow's one event */
+	}
 	return err == -E2BIG ? HYP_DROP_CT_FULL : 0;
 }
 

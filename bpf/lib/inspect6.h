@@ -51,6 +51,7 @@ static __always_inline int inspect6_flow(const struct pkt6 *c, struct flow *f)
 	f->key.sport = c->key.sport;
 	f->key.dport = c->key.dport;
 	f->key.proto = c->key.proto;
+	f->key.pad[0] = HYP_INSPECT_EV_V6; /* its events: the addresses of hyp_walk6 */
 	f->tcp_flags = c->tcp_flags;
 	f->src_id = c->src_id;
 	f->dst_id = c->dst_id;
@@ -72,6 +73,7 @@ static __always_inline int inspect6_stage(const struct pkt6 *c)
 {
 	struct hyp_ct_val *ct = c->ct;
 	struct walk_scratch *ws;
+	struct hyp_walk6 *a;
 	int err;
 
 	if (!ct)
@@ -79,8 +81,11 @@ static __always_inline int inspect6_stage(const struct pkt6 *c)
 	if (!(ct->insp | (ct->flags & HYP_CT_F_BLOCKED)))
 		return 0;
 	ws = walk_scratch();
-	if (!ws)
+	a = walk6_slot();
+	if (!ws || !a)
 		return HYP_DROP_INSPECT_NO_STATE;
+	ip6_copy(a->saddr, c->key.saddr);
+	ip6_copy(a->daddr, c->key.daddr);
 	err = inspect6_flow(c, &ws->f);
 	if (err)
 		return err;

@@ -32,6 +32,7 @@
 
 #include "pipeline.h"
 #include "maps_inspect.h"
+#include "inspect_ev6.h"
 
 /* What an event names, and the last alert of this walk (scalars only: a
  * global function takes it). */
@@ -127,8 +128,13 @@ static __always_inline struct walk_scratch *walk_scratch(void)
 
 static __always_inline void walk_event(const struct walk_who *w, __u8 action, __u32 row, __u32 off)
 {
-	struct hyp_inspect_event *e = bpf_ringbuf_reserve(&hyp_events, sizeof(*e), 0);
+	struct hyp_inspect_event *e;
 
+	if (w->k.flow.pad[0] == HYP_INSPECT_EV_V6) { /* an IPv6 flow (inspect_ev6.h) */
+		walk_event6(&w->k, action, row, off);
+		return;
+	}
+	e = bpf_ringbuf_reserve(&hyp_events, sizeof(*e), 0);
 	if (!e)
 		return;
 	e->ts = bpf_ktime_get_ns();

@@ -18,7 +18,7 @@
 #include "counters.h"
 #include "maps_counters.h"
 #include "stats.h"
-#include "events.h"
+#include "events6.h"
 
 struct pkt6 {
 	struct __sk_buff *skb;
@@ -44,24 +44,25 @@ struct pkt6 {
 };
 
 /* The one drop exit of the IPv6 pipeline: counted per port and reason, in
- * the port's drop total, and a drop event (no addresses: the event ABI
- * carries IPv4 ones). */
+ * the port's drop total, and a drop event with the frame's IPv6 header's
+ * addresses (events6.h). */
 static __noinline int drop6(struct __sk_buff *skb, __u32 ifindex, __u32 reason, __u32 src_id)
 {
 	struct hyp_drop_key k = {.ifindex = ifindex, .reason = reason};
-	struct hyp_flow_event *e;
+	struct hyp_flow_event6 *e;
 
 	if (!skb)
 		return TC_ACT_SHOT;
 	counter_add(&hyp_drops, &k, skb->len);
 	stat_add(ifindex, HYP_STAT_DROP, skb->len);
-	e = ev_reserve_key(ifindex, HYP_EV_DROP, HYP_EVCFG_DROPS);
+	e = ev6_reserve(ifindex, HYP_EV_DROP, HYP_EVCFG_DROPS);
 	if (e) {
-		e->ifindex = ifindex;
-		e->len = skb->len;
-		e->src_id = src_id;
-		e->reason = reason;
-		ev_submit(e);
+		ev6_headers(e, skb);
+		e->e.ifindex = ifindex;
+		e->e.len = skb->len;
+		e->e.src_id = src_id;
+		e->e.reason = reason;
+		ev6_submit(e);
 	}
 	return TC_ACT_SHOT;
 }

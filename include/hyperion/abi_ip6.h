@@ -169,4 +169,35 @@ _Static_assert(sizeof(struct hyp_uplink6) == 56, "hyp_uplink6 abi");
 #define HYP_PIN_POLICY6	   "hyp_policy6"
 #define HYP_PIN_CT6_RECENT "hyp_ct6_recent" /* a sample of new IPv6 flows (early drop) */
 
+/*
+ * IPv6 in the event records (docs/observability.md). A flow or drop event
+ * of an IPv6 packet is a struct hyp_flow_event6 on hyp_flow_events: the
+ * IPv4 record with version HYP_EVENT_VERSION6 (an IPv4-only reader skips
+ * it: it wants HYP_EVENT_VERSION) and its saddr/daddr 0, followed by the
+ * two IPv6 addresses. An inspection event of an IPv6 flow is a struct
+ * hyp_inspect_event6 on hyp_events: the IPv4 record with family
+ * HYP_INSPECT_EV_V6 in its pad and saddr/daddr 0 (an IPv4-only reader
+ * sees no addresses, never wrong ones), followed by the addresses.
+ */
+#define HYP_EVENT_VERSION6 2
+#define HYP_INSPECT_EV_V6  6
+
+struct hyp_flow_event6 {
+	struct hyp_flow_event e;
+	__u32 saddr6[4], daddr6[4];
+};
+_Static_assert(sizeof(struct hyp_flow_event6) == 96, "hyp_flow_event6 abi");
+
+struct hyp_inspect_event6 {
+	struct hyp_inspect_event e;
+	__u32 saddr6[4], daddr6[4];
+};
+_Static_assert(sizeof(struct hyp_inspect_event6) == 72, "hyp_inspect_event6 abi");
+
+/* The IPv6 addresses of the packet being inspected, per CPU, for its
+ * events (the walk's flow key holds IPv4-sized ones). */
+struct hyp_walk6 {
+	__u32 saddr[4], daddr[4];
+};
+
 #endif /* HYPERION_ABI_IP6_H */

@@ -139,6 +139,8 @@ struct hyp_inspect_alert {
 	 * in the tables loaded now (found before the last inspect_load) */
 	uint32_t pattern;
 	uint32_t offset; /* payload offset just past the match, in its packet */
+	bool v6;			/* an IPv6 flow: saddr6, daddr6 (saddr, daddr 0) */
+	uint8_t saddr6[16], daddr6[16]; /* network order */
 };
 
 typedef int (*hyp_alert_cb)(const struct hyp_inspect_alert *a, void *ctx);
@@ -160,6 +162,8 @@ struct hyp_flow_rec {
 	uint32_t snic_id; /* HYP_EV_STAGE_GUARD: the SNIC whose guard dropped it */
 	uint32_t nat_addr; /* HYP_EV_NAT: host order */
 	uint16_t nat_port;
+	bool v6;			/* an IPv6 packet: saddr6, daddr6 (saddr, daddr 0) */
+	uint8_t saddr6[16], daddr6[16]; /* network order */
 };
 
 typedef int (*hyp_flow_cb)(const struct hyp_flow_rec *r, void *ctx);

@@ -48,7 +48,10 @@ static int on_flow_event(void *ctx, void *data, size_t len)
 	const struct hyp_flow_event *ev = data;
 	struct hyp_flow_rec rec;
 
-	if (len < sizeof(*ev) || ev->version != HYP_EVENT_VERSION)
+	const struct hyp_flow_event6 *ev6 = data;
+	bool v6 = ev->version == HYP_EVENT_VERSION6 && len >= sizeof(*ev6);
+
+	if (len < sizeof(*ev) || (ev->version != HYP_EVENT_VERSION && !v6))
 		return 0;
 	r->n++;
 	rec = (struct hyp_flow_rec){
@@ -71,6 +74,11 @@ static int on_flow_event(void *ctx, void *data, size_t len)
 	    .stage = ev->stage,
 	    .snic_id = ev->snic_id,
 	};
+	if (v6) {
+		rec.v6 = true;
+		memcpy(rec.saddr6, ev6->saddr6, 16);
+		memcpy(rec.daddr6, ev6->daddr6, 16);
+	}
 	if (ev->type == HYP_EV_NAT) {
 		rec.rule_egress = rec.rule_ingress = 0;
 		rec.nat_addr = ntohl(ev->nat_addr);

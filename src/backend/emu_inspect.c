@@ -368,6 +368,14 @@ static int on_event(void *ctx, void *data, size_t len)
 	    .pattern = row_pattern(c->e, ev->identity, ev->dir, ev->row),
 	    .offset = ev->offset,
 	};
+	if (ev->pad == HYP_INSPECT_EV_V6 && len >= sizeof(struct hyp_inspect_event6)) {
+		const struct hyp_inspect_event6 *ev6 = data;
+
+		a.v6 = true;
+		a.saddr = a.daddr = 0;
+		memcpy(a.saddr6, ev6->saddr6, 16);
+		memcpy(a.daddr6, ev6->daddr6, 16);
+	}
 	return c->cb(&a, c->ctx);
 }
 

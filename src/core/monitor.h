@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "lib/addr.h"
+#include "lib/addr6.h"
 #include "lib/errmsg.h"
 
 #define MON_HISTORY  4096 /* events kept */
@@ -35,6 +36,8 @@ struct mon_end {
 	uint32_t ip; /* host order */
 	uint16_t port;
 	uint32_t identity;
+	bool v6;	 /* an IPv6 end: ip6 (ip 0) */
+	uint8_t ip6[16]; /* network order */
 };
 
 struct mon_event {
@@ -56,11 +59,13 @@ struct mon_event {
 
 enum mon_sel_kind { MON_SEL_NONE = 0, MON_SEL_SNIC, MON_SEL_CIDR, MON_SEL_LABELS };
 
-/* --from / --to: a SNIC name, an IPv4 address or CIDR, or labels k=v[,k=v] */
+/* --from / --to: a SNIC name, an IPv4 or IPv6 address or CIDR, or labels k=v[,k=v] */
 struct mon_sel {
 	enum mon_sel_kind kind;
 	char text[256]; /* SNIC name, or "k=v,k=v" */
 	struct cidr4 net;
+	bool v6; /* MON_SEL_CIDR: net6, not net */
+	struct cidr6 net6;
 };
 
 struct mon_filter {

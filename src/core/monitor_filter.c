@@ -83,6 +83,15 @@ static int sel_parse(const char *s, struct mon_sel *out, const char *what, struc
 		out->kind = MON_SEL_LABELS;
 		return 0;
 	}
+	if (ip_is_v6(s)) {
+		if (!strchr(s, '/') && !ipv6_parse(s, out->net6.addr))
+			out->net6.prefix = 128;
+		else if (cidr6_parse(s, &out->net6))
+			return em_set(em, -EINVAL, "--%s %s: not an IPv6 address or CIDR", what, s);
+		out->v6 = true;
+		out->kind = MON_SEL_CIDR;
+		return 0;
+	}
 	if (s[0] >= '0' && s[0] <= '9') {
 		if (!strchr(s, '/') && !ipv4_parse(s, &out->net.addr))
 			out->net.prefix = 32;
@@ -93,7 +102,7 @@ static int sel_parse(const char *s, struct mon_sel *out, const char *what, struc
 	}
 	if (validate_object_name(s))
 		return em_set(em, -EINVAL,
-			      "--%s %s: neither a SNIC name, an IPv4 address/CIDR nor labels k=v",
+			      "--%s %s: neither a SNIC name, an IP address/CIDR nor labels k=v",
 			      what, s);
 	out->kind = MON_SEL_SNIC;
 	return 0;
@@ -218,7 +227,9 @@ static bool sel_match(const struct mon_sel *s, const struct mon_end *e, mon_labe
 	case MON_SEL_SNIC:
 		return !strcmp(s->text, e->snic);
 	case MON_SEL_CIDR:
-		return e->ip && cidr4_contains(&s->net, e->ip);
+		if (s->v6)
+			return e->v6 && cidr6_contains(&s->net6, e->ip6);
+		return !e->v6 && e->ip && cidr4_contains(&s->net, e->ip);
 	case MON_SEL_LABELS:
 		return e->identity && labels && labels_have(labels(e->identity, ctx), s->text);
 	}

@@ -27,12 +27,15 @@ static json_object *labels_json(const char *canon)
 static json_object *end_json(const struct mon_end *e, mon_labels_fn labels, void *ctx)
 {
 	json_object *o = json_object_new_object();
-	char ip[16];
+	char ip[IP6_STRLEN];
 
-	ipv4_format(e->ip, ip, sizeof(ip));
+	if (e->v6)
+		ipv6_format(e->ip6, ip, sizeof(ip));
+	else
+		ipv4_format(e->ip, ip, sizeof(ip));
 	json_object_object_add(o, KEY_SNIC, json_object_new_string(e->snic));
 	json_object_object_add(o, KEY_MON_NAMESPACE, json_object_new_string(e->ns));
-	json_object_object_add(o, KEY_IP, json_object_new_string(e->ip ? ip : ""));
+	json_object_object_add(o, KEY_IP, json_object_new_string(e->ip || e->v6 ? ip : ""));
 	json_object_object_add(o, KEY_PORT, json_object_new_int(e->port));
 	json_object_object_add(o, KEY_IDENTITY, json_object_new_int64(e->identity));
 	json_object_object_add(o, KEY_LABELS,

@@ -28,6 +28,8 @@ static void end_name(const struct mon_end *e, char *buf, size_t len)
 {
 	if (e->snic[0])
 		snprintf(buf, len, "%s", e->snic);
+	else if (e->v6)
+		ipv6_format(e->ip6, buf, len);
 	else
 		ipv4_format(e->ip, buf, len);
 }

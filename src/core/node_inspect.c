@@ -16,6 +16,7 @@
 #include "core/node_priv.h"
 #include "inspect/doc.h"
 #include "inspect/inspect.h"
+#include "lib/addr6.h"
 #include "lib/keys.h"
 #include "lib/log.h"
 
@@ -363,15 +364,20 @@ static int on_alert(const struct hyp_inspect_alert *a, void *ctx)
 	struct insp_state *st = n->insp;
 	const struct insp_pat_ref *ref = NULL;
 	const char *snic = "?";
-	char src[16], dst[16];
+	char src[IP6_STRLEN], dst[IP6_STRLEN];
 
 	if (st && a->pattern) {
 		snic = alert_snic(st, a);
 		if (a->pattern <= st->n_pats)
 			ref = &st->pats[a->pattern];
 	}
-	ipv4_format(a->saddr, src, sizeof(src));
-	ipv4_format(a->daddr, dst, sizeof(dst));
+	if (a->v6) {
+		ipv6_format(a->saddr6, src, sizeof(src));
+		ipv6_format(a->daddr6, dst, sizeof(dst));
+	} else {
+		ipv4_format(a->saddr, src, sizeof(src));
+		ipv4_format(a->daddr, dst, sizeof(dst));
+	}
 	pr_warn("inspect %s: %s %s:%u -> %s:%u proto %u: pattern \"%s\" (%s) at offset %u: %s\n",
 		a->dir == HYP_DIR_INGRESS ? "ingress" : "egress", snic, src, a->sport, dst,
 		a->dport, a->proto, ref ? ref->text : "?", ref ? ref->policy : "?", a->offset,

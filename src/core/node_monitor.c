@@ -82,6 +82,8 @@ static int refresh_cb(const struct snic_rec *r, void *ctx)
 	memset(e, 0, sizeof(*e));
 	e->id = r->id;
 	e->ip = r->ip;
+	if (r->prefix6)
+		memcpy(e->ip6, r->ip6, 16);
 	e->identity = r->identity;
 	e->port_ifindex = info.port_ifindex;
 	snprintf(e->name, sizeof(e->name), "%s", r->name);
@@ -136,6 +138,25 @@ static const struct mon_ep *ep_find(struct node *n, uint32_t ip, uint32_t port, 
 	return NULL;
 }
 
+/* The SNIC with IPv6 address ip6 (ep_find's refresh rule). */
+static const struct mon_ep *ep_find6(struct node *n, const uint8_t ip6[16])
+{
+	static const uint8_t zero[16];
+	struct mon_state *m = n->mon;
+
+	if (!memcmp(ip6, zero, 16))
+		return NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < m->n_eps; i++)
+			if (!memcmp(m->eps[i].ip6, ip6, 16))
+				return &m->eps[i];
+		if (pass || !may_refresh(m))
+			break;
+		eps_refresh(n);
+	}
+	return NULL;
+}
+
 const struct mon_ep *node_monitor_ep_by_port(struct node *n, uint32_t port_ifindex)
 {
 	return port_ifindex ? ep_find(n, 0, port_ifindex, 0) : NULL;
@@ -169,8 +190,23 @@ static void end_fill(struct mon_end *end, const struct mon_ep *e, uint32_t ip, u
 	snprintf(end->ns, sizeof(end->ns), "%s", e->ns);
 	if (!end->identity)
 		end->identity = e->identity;
-	if (!end->ip)
+	if (!end->ip && !end->v6)
 		end->ip = e->ip;
+}
+
+/* An IPv6 end: its address, whatever the SNIC's IPv4 is. */
+static void end_fill6(struct mon_end *end, const struct mon_ep *e, const uint8_t ip6[16],
+		      uint16_t port, uint32_t identity)
+{
+	end_fill(end, NULL, 0, port, identity);
+	end->v6 = true;
+	memcpy(end->ip6, ip6, 16);
+	if (!e)
+		return;
+	snprintf(end->snic, sizeof(end->snic), "%s", e->name);
+	snprintf(end->ns, sizeof(end->ns), "%s", e->ns);
+	if (!end->identity)
+		end->identity = e->identity;
 }
 
 /* The next slot of the ring, zeroed, with its seq and the time. */
@@ -239,6 +275,11 @@ static int on_flow(const struct hyp_flow_rec *r, void *ctx)
 		 r->saddr, r->sport, r->src_id);
 	end_fill(&e->dst, r->daddr ? ep_find(n, r->daddr, 0, 0) : NULL, r->daddr, r->dport,
 		 r->dst_id);
+	if (r->v6) {
+		end_fill6(&e->src, node_monitor_ep_by_port(n, r->port_ifindex), r->saddr6, r->sport,
+			  r->src_id);
+		end_fill6(&e->dst, ep_find6(n, r->daddr6), r->daddr6, r->dport, r->dst_id);
+	}
 	if (r->type == HYP_EV_FLOW) {
 		rule_text(m, r->rule_egress, e->policy, sizeof(e->policy));
 		rule_text(m, r->rule_ingress, e->policy, sizeof(e->policy));
@@ -289,6 +330,10 @@ void node_monitor_alert(struct node *n, const struct hyp_inspect_alert *a, const
 	e->proto = a->proto;
 	end_fill(&e->src, ep_find(n, a->saddr, 0, 0), a->saddr, a->sport, 0);
 	end_fill(&e->dst, ep_find(n, a->daddr, 0, 0), a->daddr, a->dport, 0);
+	if (a->v6) {
+		end_fill6(&e->src, ep_find6(n, a->saddr6), a->saddr6, a->sport, 0);
+		end_fill6(&e->dst, ep_find6(n, a->daddr6), a->daddr6, a->dport, 0);
+	}
 	copy_str(e->policy, sizeof(e->policy), policy ? policy : "");
 	copy_str(e->pattern, sizeof(e->pattern), pattern ? pattern : "");
 	ev_count(m, e);

@@ -22,6 +22,7 @@ struct mon_match {
 struct mon_ep {
 	int64_t id;
 	uint32_t ip, port_ifindex, identity;
+	uint8_t ip6[16]; /* network order, zero: no IPv6 */
 	char name[MON_NAME_MAX], ns[MON_NAME_MAX];
 	char *labels; /* canonical */
 };

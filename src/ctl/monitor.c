@@ -258,7 +258,7 @@ static const struct ctl_opt monitor_opts[] = {
     {.name = "follow", .short_name = 'f', .help = "keep printing events as they come"},
     {.name = "from",
      .arg = "SEL",
-     .help = "the source: a SNIC name, an IPv4 address or CIDR, or labels k=v[,k=v]"},
+     .help = "the source: a SNIC name, an IPv4 or IPv6 address or CIDR, or labels k=v[,k=v]"},
     {.name = "to", .arg = "SEL", .help = "the destination, as --from"},
     {.name = "namespace", .arg = "NS", .help = "either end in namespace NS"},
     {.name = "verdict",

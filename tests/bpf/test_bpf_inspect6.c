@@ -205,7 +205,73 @@ static void test6_insp_alert(void **state)
 	assert_int_equal(ev.last.action, HYP_INSPECT_ALERT);
 	assert_int_equal(ev.last.identity, 257);
 	assert_int_equal(ev.last.dport, PORT6);
+	/* the event names the IPv6 flow: its two addresses, no IPv4 ones */
+	assert_true(ev.last.v6);
+	assert_memory_equal(ev.last.saddr6, fx6_ep(f, EP_A).b, 16);
+	assert_memory_equal(ev.last.daddr6, fx6_ep(f, EP_B).b, 16);
+	assert_int_equal(ev.last.saddr, 0);
 	data6(f, &t, "attack-string", HYP_DROP_INSPECT_MATCH);
+	emu_inspect_events(&f->emu, on_ev6, &ev);
+	assert_int_equal(ev.n, 2);
+	assert_int_equal(ev.last.action, HYP_INSPECT_DROP);
+	assert_true(ev.last.v6);
+	assert_memory_equal(ev.last.daddr6, fx6_ep(f, EP_B).b, 16);
+}
+
+struct recs {
+	int n;
+	struct hyp_flow_rec v[8];
+};
+
+static int on_rec(const struct hyp_flow_rec *r, void *ctx)
+{
+	struct recs *e = ctx;
+
+	if (e->n < 8)
+		e->v[e->n++] = *r;
+	return 0;
+}
+
+/* Flow and drop events of IPv6 packets carry their IPv6 addresses (and
+ * no IPv4 ones), decoded by the backend as the daemon reads them. */
+static void test6_flow_drop_events(void **state)
+{
+	struct fixture *f = *state;
+	struct hyp_event_cfg c = {.flags = HYP_EVCFG_FLOWS | HYP_EVCFG_DROPS,
+				  .interval_ns = 1000000,
+				  .tolerance_ns = 100000000};
+	struct a6 a = fx6_ep(f, EP_A), b = fx6_ep(f, EP_B), x = fx6_addr(IP_X);
+	uint8_t in[FX_FRAME_MAX];
+	struct recs r = {};
+	uint32_t zero = 0;
+	size_t len;
+
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_ev_cfg), &zero, &c, BPF_ANY), 0);
+	fx_map_flush(FX_FD(f, hyp_ev_budget), sizeof(__u32));
+	emu_flow_events(&f->emu, NULL, NULL); /* drain */
+	len = fx6_udp(f, in, EP_A, &b, 5353, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	len = fx6_udp(f, in, EP_A, &x, 5354, 53);
+	fx_expect_drop(f, EP_A, in, len, HYP_DROP_UNKNOWN_DST);
+	emu_flow_events(&f->emu, on_rec, &r);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.v[0].type, HYP_EV_FLOW);
+	assert_true(r.v[0].v6);
+	assert_memory_equal(r.v[0].saddr6, a.b, 16);
+	assert_memory_equal(r.v[0].daddr6, b.b, 16);
+	assert_int_equal(r.v[0].saddr, 0);
+	assert_int_equal(r.v[0].sport, 5353);
+	assert_int_equal(r.v[0].dport, 53);
+	assert_int_equal(r.v[0].proto, NH_UDP);
+	assert_int_equal(r.v[0].src_id, 256);
+	assert_int_equal(r.v[0].dst_id, 257);
+	assert_int_equal(r.v[1].type, HYP_EV_DROP);
+	assert_int_equal(r.v[1].reason, HYP_DROP_UNKNOWN_DST);
+	assert_true(r.v[1].v6);
+	assert_memory_equal(r.v[1].saddr6, a.b, 16);
+	assert_memory_equal(r.v[1].daddr6, x.b, 16);
+	assert_int_equal(r.v[1].sport, 5354);
+	assert_int_equal(r.v[1].src_id, 256);
 }
 
 /* UDP: each datagram walked, in the flow's state. */
@@ -230,7 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T6(test6_insp_one_segment), T6(test6_insp_split),	       T6(test6_insp_order),
 	    T6(test6_insp_not_stream),	T6(test6_insp_payload_length), T6(test6_insp_alert),
-	    T6(test6_insp_udp),
+	    T6(test6_insp_udp),		T6(test6_flow_drop_events),
 	};
 
 	return fx6_main("bpf_inspect6", tests, sizeof(tests) / sizeof(tests[0]));

@@ -13,7 +13,7 @@
 # before the pattern is in force or with the pattern missed by one byte.
 . "$(dirname "$0")/lib.sh"
 
-plan 44
+plan 48
 
 INST=in-$UNIQ
 CLI=inc-$UNIQ WEB=inw-$UNIQ API=ina-$UNIQ OTH=ino-$UNIQ
@@ -170,6 +170,16 @@ out=$(raw "$CLI" "$IP6W" "GET /etc/pa" "sswd HTTP/1.0")
 check "IPv6: the pattern split across the same two segments: blocked, no reply at all" nogrep -q -e "HTTP/1" -e served <<<"$out"
 check "IPv6: counted as inspect-match (+$(($(drops inspect-match) - m0)), none as ip6-not-inspected)" \
 	bash -c "[ $(drops inspect-match) -ge $((m0 + 2)) ] && [ $(drops ip6-not-inspected) -eq 0 ]"
+# the IPv6 flows in the events: their IPv6 addresses, named
+mon6() { hctl -j monitor --last 4096 "$@" | jq -e -s --arg s "$IP6C" --arg d "$IP6W" "$JQ" >/dev/null; }
+JQ='any(.[]; .src.ip == $s and .src.snic == "cli" and .dst.ip == $d and .dst.snic == "web" and .dst.port == 80)'
+check "IPv6: monitor --from $IP6C --type flow: the new flows cli -> web:80 with their IPv6 addresses" mon6 --from "$IP6C" --type flow
+JQ='length > 0 and all(.[]; .src.ip == $s)'
+check "IPv6: monitor --from an IPv6 CIDR selects only cli's IPv6 events" mon6 --from "$IP6C/128"
+JQ='any(.[]; .type == "block" and .src.ip == $s and .dst.ip == $d and .pattern == "/etc/passwd")'
+check "IPv6: the inspection block is an event naming the IPv6 flow" mon6 --to "$IP6W" --type block
+check "IPv6: hyperctl events names the blocked IPv6 flow (client -> web:80, /etc/passwd)" bash -c \
+	"$HYPERCTL --instance $INST -j events | jq -e --arg s $IP6C --arg d $IP6W 'any(.[]; .action == \"drop\" and .src == \$s and .dst == \$d and .dport == 80)'"
 
 # alert mode: an event, and the traffic passes
 check "alert mode passes the request (/admin/x served)" served "$CLI" "http://$IPA/admin/x"

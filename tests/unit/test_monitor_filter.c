@@ -118,6 +118,35 @@ static void test_from_to_by_name_address_labels(void **state)
 	assert_false(match(&f, &e));
 }
 
+/* The same flow over IPv6 (fd00:1::2 -> fd00:1::3): IPv6 addresses and
+ * CIDRs select it, IPv4 ones do not (and the other way round). */
+static void test_from_to_ipv6(void **state)
+{
+	struct mon_filter f;
+	struct mon_event e = event(HYP_EV_FLOW, MON_V_ALLOWED), e4 = e;
+
+	e.src.ip = e.dst.ip = 0;
+	e.src.v6 = e.dst.v6 = true;
+	assert_int_equal(ipv6_parse("fd00:1::2", e.src.ip6), 0);
+	assert_int_equal(ipv6_parse("fd00:1::3", e.dst.ip6), 0);
+	parse(&f, 0, KEY_MON_TO, "fd00:1::3", NULL);
+	assert_true(match(&f, &e));
+	assert_false(match(&f, &e4));
+	parse(&f, 0, KEY_MON_TO, "fd00:1::2", NULL);
+	assert_false(match(&f, &e));
+	parse(&f, 0, KEY_MON_FROM, "fd00:1::/64", NULL);
+	assert_true(match(&f, &e));
+	parse(&f, 0, KEY_MON_FROM, "fd00:2::/64", NULL);
+	assert_false(match(&f, &e));
+	parse(&f, 0, KEY_MON_FROM, "10.0.0.0/30", NULL);
+	assert_false(match(&f, &e));
+	assert_true(match(&f, &e4));
+	parse(&f, 0, KEY_MON_FROM, "web", NULL);
+	assert_true(match(&f, &e));
+	parse(&f, -EINVAL, KEY_MON_TO, "fd00::1::2", NULL);
+	parse(&f, -EINVAL, KEY_MON_TO, "fd00::/129", NULL);
+}
+
 static void test_type_verdict_port_namespace(void **state)
 {
 	struct mon_filter f;
@@ -186,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_empty_matches_all),
 	    cmocka_unit_test(test_from_to_by_name_address_labels),
+	    cmocka_unit_test(test_from_to_ipv6),
 	    cmocka_unit_test(test_type_verdict_port_namespace),
 	    cmocka_unit_test(test_bad_filters_refused),
 	    cmocka_unit_test(test_names_round_trip),
