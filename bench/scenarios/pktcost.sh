@@ -61,6 +61,7 @@ metrics_pktcost() { # CONFIG
 setup_hyperion_pktcost() { # CONFIG
     if [ "$1" = hyperion-pktcost-baseline ]; then
         [ -n "${HB_BASELINE_HYPERIOND:-}" ] || { fail setup "hyperion-pktcost-baseline needs HB_BASELINE_DIR"; return 1; }
+        # shellcheck disable=SC2034  # read by bench/run's setup_hyperion and hctl
         HYPERIOND=$HB_BASELINE_HYPERIOND HYPERCTL=$HB_BASELINE_HYPERCTL
     fi
     setup_hyperion 0
