@@ -99,7 +99,11 @@ static __always_inline int inspect_slot(struct __sk_buff *skb, const struct flow
 	w->who.k.dir = slot ? HYP_DIR_EGRESS : HYP_DIR_INGRESS;
 	w->state = v->dfa[idx] ? v->dfa[idx] - 1 : iv->start;
 	w->root = iv->start;
-	w->split = iv->split;
+	/* the fast walk reads the compact copy; without one, the exact walk */
+	w->split = iv->dfc_tbl ? iv->split : 0;
+	w->dfc_tbl = iv->dfc_tbl - 1;
+	w->dfc_off = iv->dfc_off;
+	w->dfc_shift = iv->dfc_shift;
 	walk_run(skb, ws, from, end);
 	v->dfa[idx] = w->state + 1;
 	if (w->err)

@@ -5,9 +5,12 @@
  * per-CPU buffer, from bpf_loop: any length, and the paged data of GSO
  * super-packets, work).
  *
- * Fast path (walk_fast): a walk is a chain of dependent loads, one per
+ * Fast path (iv_steps): a walk is a chain of dependent loads, one per
  * byte, so a chunk is cut into WALK_K segments walked at once, their
- * loads interleaved. Segment 0 goes on from the flow's state; segment k
+ * loads interleaved. It reads the compact copy of the automaton (hyp_dfc,
+ * abi.h: byte classes, 16-bit entries, one flat value looked up once per
+ * bpf_loop step, then plain masked loads: no helper call per byte, so the
+ * segments' entries stay in registers), in hyp_dfa's state numbering. Segment 0 goes on from the flow's state; segment k
  * starts from the automaton's start state `overlap` bytes (the longest
  * pattern - 1) before its own bytes: an Aho-Corasick state is the longest
  * suffix of what was read that is a pattern prefix, at most that long,
@@ -56,6 +59,9 @@ struct walk {
 	__u32 from;    /* the range: [from, end) */
 	__u32 end;
 	__u32 redo;    /* the exact walk goes on from here (end: nothing left) */
+	__u32 dfc_tbl; /* the compact automaton (fast path): hyp_dfc key */
+	__u32 dfc_off; /* its byte offset there */
+	__u32 dfc_shift;
 	__u32 pad;
 	struct walk_who who;
 };
@@ -252,17 +258,34 @@ static __always_inline void walk_exact(struct walk_loop *l, struct walk_scratch 
 		bpf_loop((end - from) % HYP_DFA_BLOCK, walk_byte, l, 0);
 }
 
-/* One step of segment k, whose byte is p[k * WALK_SEG]: its next state,
- * the flags ORed into hit (a macro: the four states stay in registers). */
+/* Offsets into a compact value: a class map (1 KiB aligned), an entry. */
+#define DFC_CLS_MASK (HYP_DFC_BYTES - HYP_DFC_CLS)
+#define DFC_IDX_MASK (HYP_DFC_BYTES - 2)
+
+/* The compact value of the walk: its class map in *cls. */
+static __always_inline const __u8 *dfc_table(const struct walk *w, const __u8 **cls)
+{
+	__u32 t = w->dfc_tbl;
+	struct hyp_dfc *d = bpf_map_lookup_elem(&hyp_dfc, &t);
+
+	if (!d)
+		return NULL;
+	*cls = d->b + (w->dfc_off & DFC_CLS_MASK);
+	return d->b;
+}
+
+/* One compact step from entry e on byte b: the next entry (tbl[(e << 7) +
+ * cls[b]], masked: the mask drops e's flag). */
+#define DFC_NEXT(tbl, cls, e, b)                                                                   \
+	(*(const __u16 *)((tbl) + ((((__u32)(e) << 7) + *(const __u32 *)((cls) + ((__u32)(b) << 2))) & \
+				   DFC_IDX_MASK)))
+
+/* One step of segment k, whose byte is p[k * WALK_SEG]: its next entry,
+ * ORed into hit (a macro: the four entries stay in registers). */
 #define IV_STEP(p, k, sk, hit)                                                                     \
 	({                                                                                         \
-		__u32 st_ = (sk) & (HYP_DFA_ROWS - 1), nx_;                                        \
-		struct hyp_dfa_row *row_ = bpf_map_lookup_elem(&hyp_dfa, &st_);                    \
-		if (!row_)                                                                         \
-			goto err;                                                                  \
-		nx_ = row_->next[(p)[(k) * WALK_SEG]];                                             \
-		(sk) = nx_ >> 2;                                                                   \
-		(hit) |= nx_;                                                                      \
+		(sk) = DFC_NEXT(tbl, cls, sk, (p)[(k) * WALK_SEG]);                                \
+		(hit) |= (sk);                                                                     \
 	})
 
 /* Copies segment k's len bytes (1..WALK_SEG by construction), from chunk
@@ -302,7 +325,8 @@ static __always_inline int iv_chunk(struct __sk_buff *skb, struct walk_scratch *
 	ws->iv.steps = seg + ov;
 	ws->iv.j = 0;
 	ws->iv.hit = 0;
-	ws->iv.s[0] = ws->w.state;
+	/* the flow's state, a row of hyp_dfa, as a compact entry */
+	ws->iv.s[0] = ((ws->w.state - ws->w.root) << (ws->w.dfc_shift & 3)) & (HYP_DFC_HIT - 1);
 #pragma unroll
 	for (k = 0; k < WALK_K; k++) {
 		/* the last segment takes the chunk's rest too (iv_chunk_end) */
@@ -311,7 +335,7 @@ static __always_inline int iv_chunk(struct __sk_buff *skb, struct walk_scratch *
 			return 1;
 		}
 		if (k)
-			ws->iv.s[k] = ws->w.root;
+			ws->iv.s[k] = 0; /* the start state */
 	}
 	return 0;
 }
@@ -320,31 +344,31 @@ static __always_inline int iv_chunk(struct __sk_buff *skb, struct walk_scratch *
  * 0 goes on to the next chunk, 1 stops (done, or w.redo set). */
 static __always_inline int iv_chunk_end(struct walk_scratch *ws)
 {
-	__u32 j0 = WALK_K * ws->iv.seg + ws->w.split - 1, j, t, st, next;
-	struct hyp_dfa_row *row;
+	__u32 j0 = WALK_K * ws->iv.seg + ws->w.split - 1, j, t, e;
+	const __u8 *tbl, *cls;
 
+	tbl = dfc_table(&ws->w, &cls);
+	if (!tbl) {
+		ws->w.err = 1;
+		return 1;
+	}
+	e = ws->iv.s[WALK_K - 1];
 #pragma unroll
 	for (t = 0; t < WALK_K; t++) {
 		j = j0 + t;
 		if (j >= ws->iv.n)
 			break;
-		st = ws->iv.s[WALK_K - 1] & (HYP_DFA_ROWS - 1);
-		row = bpf_map_lookup_elem(&hyp_dfa, &st);
-		if (!row) {
-			ws->w.err = 1;
-			return 1;
-		}
 		/* in the last segment's buffer: after its seg + overlap steps */
-		next = row->next[ws->buf[(WALK_K - 1) * WALK_SEG +
-					 ((ws->iv.steps + t) & (WALK_SEG - 1))]];
-		ws->iv.s[WALK_K - 1] = next >> 2;
-		ws->iv.hit |= next;
+		e = DFC_NEXT(tbl, cls, e,
+			     ws->buf[(WALK_K - 1) * WALK_SEG + ((ws->iv.steps + t) & (WALK_SEG - 1))]);
+		ws->iv.hit |= e;
 	}
-	if (ws->iv.hit & 3) { /* some pattern ended in the chunk: walk it exactly */
+	if (ws->iv.hit & HYP_DFC_HIT) { /* some pattern ended in the chunk: walk it exactly */
 		ws->w.redo = ws->iv.c0;
 		return 1;
 	}
-	ws->w.state = ws->iv.s[WALK_K - 1];
+	/* back to a row of hyp_dfa */
+	ws->w.state = ws->w.root + ((e & (HYP_DFC_HIT - 1)) >> (ws->w.dfc_shift & 3));
 	ws->iv.c0 += ws->iv.n;
 	ws->iv.steps = 0; /* the next call cuts the next chunk */
 	return ws->iv.c0 >= ws->w.end;
@@ -360,12 +384,15 @@ static long iv_steps(__u32 i, void *data)
 	struct walk_loop *l = data;
 	struct walk_scratch *ws = l->ws;
 	__u32 s0, s1, s2, s3, hit = 0, j, u;
-	const __u8 *p;
+	const __u8 *p, *tbl, *cls;
 
 	if (!ws)
 		return 1;
 	if (!ws->iv.steps && iv_chunk(l->skb, ws))
 		return 1;
+	tbl = dfc_table(&ws->w, &cls);
+	if (!tbl)
+		goto err;
 	s0 = ws->iv.s[0];
 	s1 = ws->iv.s[1];
 	s2 = ws->iv.s[2];

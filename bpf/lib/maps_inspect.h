@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The inspection tables (docs/inspection.md): the DFA rows, each
- * endpoint's and direction's automaton, the alert rate limits and the
- * ring of match events.
+ * The inspection tables (docs/inspection.md): the DFA rows, their
+ * compact copy for the fast walk, each endpoint's and direction's
+ * automaton, the alert rate limits and the ring of match events.
  */
 #ifndef HYP_BPF_MAPS_INSPECT_H
 #define HYP_BPF_MAPS_INSPECT_H
@@ -16,6 +16,15 @@ struct {
 	__type(value, struct hyp_dfa_row);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hyp_dfa SEC(".maps");
+
+/* The same automata in the fast walk's compact layout (abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, HYP_DFC_TABLES);
+	__type(key, __u32);
+	__type(value, struct hyp_dfc);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_dfc SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

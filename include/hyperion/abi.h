@@ -442,8 +442,36 @@ struct hyp_inspect_val {
 	__u8 split;   /* the longest pattern (1-255): the walk may cut the payload in
 		       * segments overlapping by split - 1 bytes; 0: never cut */
 	__u16 port_lo, port_hi; /* 0,0: every port (and every other protocol: refused) */
+	__u32 dfc_off;	 /* the compact automaton: its byte offset in its hyp_dfc value */
+	__u8 dfc_tbl;	 /* which value + 1; 0: none (the walk never splits) */
+	__u8 dfc_shift;	 /* log2(row stride) - 6: an entry's unit >> shift = its state */
+	__u16 dfc_pad;
 };
-_Static_assert(sizeof(struct hyp_inspect_val) == 20, "hyp_inspect_val abi");
+_Static_assert(sizeof(struct hyp_inspect_val) == 28, "hyp_inspect_val abi");
+
+/*
+ * The compact table of the fast walk (bpf/lib/inspect_walk.h), the same
+ * automata as hyp_dfa in the same state numbering: bytes no pattern tells
+ * apart share a class, a row has stride = the next power of two >= the
+ * classes (at least 64) 16-bit entries, all in one flat value looked up
+ * once per step of bpf_loop and indexed with masked offsets. An
+ * automaton at byte offset off of a value: its class map (256 __u32:
+ * off + HYP_DFC_CLS + class * 2, its row 0 column of that byte's class),
+ * then its rows. Entry = next state's row offset / HYP_DFC_UNIT (state
+ * << dfc_shift), | HYP_DFC_HIT when a pattern ends in it. A step reads
+ * tbl[(entry << 7) + cls[byte]] masked to the value: the mask drops the
+ * flag (1 << 22). An automaton that does not fit has none (dfc_tbl 0).
+ */
+#define HYP_DFC_BYTES  (4u << 20) /* one value (KMALLOC_MAX_SIZE) */
+#define HYP_DFC_TABLES 4
+#define HYP_DFC_UNIT   128  /* 64 entries */
+#define HYP_DFC_CLS    1024 /* bytes of a class map; automata are aligned to it */
+#define HYP_DFC_HIT    0x8000
+_Static_assert(HYP_DFC_HIT * HYP_DFC_UNIT == HYP_DFC_BYTES, "the mask drops the flag");
+
+struct hyp_dfc {
+	__u8 b[HYP_DFC_BYTES];
+};
 
 /* Alerts: one event per pattern (its end row) per flow and endpoint
  * direction, then at most one per HYP_ALERT_INTERVAL_NS. */
@@ -743,6 +771,7 @@ _Static_assert(sizeof(struct hyp_pub_rev_key) == 8, "hyp_pub_rev_key abi");
 #define HYP_PIN_CT_RECENT   "hyp_ct_recent"
 #define HYP_PIN_DFA	    "hyp_dfa"
 #define HYP_PIN_INSPECT	    "hyp_inspect"
+#define HYP_PIN_DFC	    "hyp_dfc"
 #define HYP_PIN_EVENTS	    "hyp_events"
 #define HYP_PIN_ALERTS	    "hyp_alerts"
 #define HYP_PIN_FLOW_EVENTS "hyp_flow_events"

@@ -70,6 +70,9 @@ struct emu_insp_live {
 struct emu_dfa {
 	uint32_t start, rows, gen;
 	uint64_t digest[2]; /* of the rows' content, start-relative */
+	/* its compact copy (emu_dfc.c): hyp_dfc value + 1 (0: none), where, how long */
+	uint32_t dfc_tbl, dfc_off, dfc_len;
+	uint8_t dfc_shift;
 };
 
 /* What one generation of the policy tables holds, as this process wrote it
@@ -207,6 +210,15 @@ int emu_dfa_scan(struct emu *e, struct emu_dfa **out, size_t *n);
 /* First fit of rows among the automata in use; -E2BIG when none. */
 int emu_dfa_fit(const struct emu_dfa *used, size_t n, uint32_t rows, uint32_t *start);
 int emu_dfa_write(int dfd, const struct hyp_inspect_entry *en, uint32_t start);
+/* emu_dfc.c: the compact copies. cls[b] = b's class; returns how many. */
+int emu_dfc_classes(const struct insp_dfa *dfa, uint8_t cls[256]);
+/* A place for dfa's copy among the automata in use (d->dfc_*); -E2BIG: none (dfc_tbl 0). */
+int emu_dfc_fit(const struct emu_dfa *used, size_t n, const struct insp_dfa *dfa,
+		struct emu_dfa *d);
+/* The automaton's class map and rows, at d's offset of a value's bytes in buf. */
+void emu_dfc_fill(uint8_t *buf, const struct insp_dfa *dfa, const struct emu_dfa *d);
+int emu_dfc_write(int fd, const struct insp_dfa *dfa, const struct emu_dfa *d);
+void emu_dfc_from_val(struct emu_dfa *d, const struct hyp_inspect_val *v);
 
 #define BPF_TCX_INGRESS_ 46
 #define BPF_TCX_EGRESS_	 47

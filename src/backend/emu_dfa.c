@@ -123,6 +123,7 @@ static int scan_one(struct emu *e, int dfd, const struct hyp_inspect_val *iv, st
 		return 0;
 	if (!iv->rows || iv->start >= HYP_DFA_ROWS || iv->rows > HYP_DFA_ROWS - iv->start)
 		d.rows = HYP_DFA_ROWS - (iv->start % HYP_DFA_ROWS); /* unknown: keep the rest */
+	emu_dfc_from_val(&d, iv);
 	c = cached(e, iv);
 	if (c)
 		d = *c;

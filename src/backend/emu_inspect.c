@@ -94,6 +94,13 @@ static int plan_entry(struct plan *p, const struct hyp_inspect_entry *en, size_t
 			      "(patterns of other endpoints hold the rest)",
 			      name, d.rows, rows_free(p), HYP_DFA_ROWS);
 	}
+	/* its compact copy for the fast walk: none when it fits nowhere (exact walks) */
+	if (emu_dfc_fit(p->dfas, p->n, en->dfa, &d)) {
+		entry_name(en, name, sizeof(name));
+		pr_warn("inspection: no room in the compact table for %s (%u states): its walks "
+			"are exact ones\n",
+			name, d.rows);
+	}
 	p->dfas[p->n] = d;
 	p->of[i] = p->n++;
 	return 0;
@@ -134,6 +141,7 @@ static int write_new(struct emu *e, const struct hyp_inspect_entry *entries, siz
 		     struct plan *p, struct errmsg *em)
 {
 	int dfd = bpf_map__fd(e->port->maps.hyp_dfa);
+	int xfd = bpf_map__fd(e->port->maps.hyp_dfc);
 	int cfd = bpf_map__fd(e->port->maps.hyp_config);
 	struct hyp_config cfg;
 	__u32 zero = 0;
@@ -144,6 +152,8 @@ static int write_new(struct emu *e, const struct hyp_inspect_entry *entries, siz
 			if (p->of[i] != j)
 				continue;
 			err = emu_dfa_write(dfd, &entries[i], p->dfas[j].start);
+			if (!err)
+				err = emu_dfc_write(xfd, entries[i].dfa, &p->dfas[j]);
 			if (err)
 				return em_set(em, err, "cannot write the DFA rows");
 			break;
@@ -229,6 +239,9 @@ static int switch_entries(struct emu *e, const struct hyp_inspect_entry *entries
 					       .split = entry_split(&entries[i]),
 					       .port_lo = entries[i].port_lo,
 					       .port_hi = entries[i].port_hi,
+					       .dfc_off = d->dfc_off,
+					       .dfc_tbl = (__u8)d->dfc_tbl,
+					       .dfc_shift = d->dfc_shift,
 					   },
 				       old;
 

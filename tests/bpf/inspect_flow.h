@@ -117,13 +117,13 @@ static inline void send_seg(struct fixture *f, struct tflow *t, int rev, const c
 	t->seq[rev] += (uint32_t)strlen(data);
 }
 
-/* The handshake; syn and synack may carry window and scale options. */
-static inline void open_flow(struct fixture *f, struct tflow *t, uint16_t sport,
-			     const struct seg *syn, const struct seg *synack)
+/* The handshake of a to dst; syn and synack may carry window and scale options. */
+static inline void open_flow_to(struct fixture *f, struct tflow *t, int dst, uint16_t sport,
+				const struct seg *syn, const struct seg *synack)
 {
 	struct seg s = syn ? *syn : (struct seg){0}, sa = synack ? *synack : (struct seg){0};
 
-	*t = (struct tflow){.a = EP_A, .b = EP_B, .sport = sport, .seq = {1000, 9000}};
+	*t = (struct tflow){.a = EP_A, .b = dst, .sport = sport, .seq = {1000, 9000}};
 	s.flags = TCP_SYN;
 	sa.flags = TCP_SYN | TCP_ACK;
 	send_seg(f, t, 0, "", &s, 0);
@@ -131,6 +131,12 @@ static inline void open_flow(struct fixture *f, struct tflow *t, uint16_t sport,
 	send_seg(f, t, 1, "", &sa, 0);
 	t->seq[1]++;
 	send_seg(f, t, 0, "", NULL, 0);
+}
+
+static inline void open_flow(struct fixture *f, struct tflow *t, uint16_t sport,
+			     const struct seg *syn, const struct seg *synack)
+{
+	open_flow_to(f, t, EP_B, sport, syn, synack);
 }
 
 /* An ACK from b of everything a sent so far, with window win. */

@@ -122,12 +122,102 @@ static void test_fast_random_vs_strstr(void **state)
 	assert_true(found >= 40 && found < 160);
 }
 
+/* b's and c's patterns: two automata side by side in the compact table. */
+static const char *const db_and_api =
+    "metadata: {name: db-drop}\n" DOC_HEAD "  action: drop\n"
+    "  patterns: [{pattern: attack-string}]\n"
+    "---\n"
+    "metadata: {name: api-drop}\n"
+    "apiVersion: hyperion.io/v1\n"
+    "kind: InspectionPolicy\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: api}}\n"
+    "  direction: ingress\n"
+    "  action: drop\n"
+    "  patterns: [{pattern: ZEBRA.crossing_9}, {pattern: '\\xff\\x01q'}]\n";
+
+/* A long payload to dst with pat across segments 1 and 2. */
+static void long_to(struct fixture *f, int dst, const char *pat, int blocked)
+{
+	size_t seg = (N_LONG - OV) / K, at = 2 * seg + OV - 5;
+	char buf[N_LONG + 1];
+	struct tflow t;
+
+	memset(buf, 'z', N_LONG);
+	buf[N_LONG] = 0;
+	memcpy(buf + at, pat, strlen(pat));
+	open_flow_to(f, &t, dst, next_port++, NULL, NULL);
+	if (blocked)
+		send_blocked(f, &t, buf);
+	else
+		send_seg(f, &t, 0, buf, NULL, 0);
+}
+
+/* Each endpoint's automaton finds its own patterns only: no cross-talk
+ * between automata sharing the compact table (class maps, rows). */
+static void test_fast_two_automata(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(fx_inspect(f, db_and_api, NULL, NULL), 2);
+	long_to(f, EP_B, PAT, 1);
+	long_to(f, EP_B, "ZEBRA.crossing_9", 0);
+	long_to(f, EP_B, "\xff\x01q", 0);
+	long_to(f, EP_C, "ZEBRA.crossing_9", 1);
+	long_to(f, EP_C, "\xff\x01q", 1);
+	long_to(f, EP_C, PAT, 0);
+	/* a byte of no pattern's class in the middle: no match */
+	long_to(f, EP_C, "ZEBRA.cros\x80sing_9", 0);
+	long_to(f, EP_C, "\xff\x02q", 0);
+}
+
+/*
+ * The automaton is replaced (a new pattern: new rows, a new gen) while a
+ * flow holds a state of the old one: the flow restarts in the new one
+ * (what was walked before the switch is not matched against the new
+ * automaton), long payloads are walked fast in the new one, and the old
+ * one's flows that did not walk since stay right.
+ */
+static void test_fast_switch_keeps_flows(void **state)
+{
+	static const char *const db_two = "metadata: {name: db-drop}\n" DOC_HEAD
+					  "  action: drop\n"
+					  "  patterns: [{pattern: attack-string}, {pattern: newpattern}]\n";
+	struct fixture *f = *state;
+	char a[N_LONG + 1], b[N_LONG + 1];
+	struct tflow t, u;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	memset(a, 'z', N_LONG);
+	a[N_LONG] = 0;
+	memcpy(a + N_LONG - 7, "attack-", 7);
+	memset(b, 'z', N_LONG);
+	b[N_LONG] = 0;
+	memcpy(b, "string", 6);
+	open_flow(f, &t, next_port++, NULL, NULL);
+	send_seg(f, &t, 0, a, NULL, 0);
+	fx_inspect(f, db_two, NULL, NULL);
+	/* restarted in the new automaton: half a pattern from before is gone */
+	send_seg(f, &t, 0, b, NULL, 0);
+	memcpy(b + 700, "newpattern", 10);
+	send_blocked(f, &t, b);
+	/* a new flow: both patterns, fast, across the segments */
+	long_to(f, EP_B, "newpattern", 1);
+	long_to(f, EP_B, PAT, 1);
+	/* the same flow again in the next automaton's gen: walked from its start */
+	open_flow(f, &u, next_port++, NULL, NULL);
+	send_seg(f, &u, 0, a, NULL, 0);
+	send_blocked(f, &u, b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    FX_TEST(test_fast_boundaries),
 	    FX_TEST(test_fast_across_packets),
 	    FX_TEST(test_fast_random_vs_strstr),
+	    FX_TEST(test_fast_two_automata),
+	    FX_TEST(test_fast_switch_keeps_flows),
 	};
 
 	return fx_main("bpf_inspect_fast", tests, sizeof(tests) / sizeof(tests[0]));
