@@ -46,14 +46,16 @@ split() {
 	shift 3
 	rm -f "$SPLIT_FIFO"
 	mkfifo "$SPLIT_FIFO"
-	ip netns exec "$CLI" timeout 15 bash -c 'exec 3<>"/dev/tcp/$0/80" || exit 1
+	# 60 s: a daemon restart took 21 s on the loaded machine
+	ip netns exec "$CLI" timeout 60 bash -c 'exec 3<>"/dev/tcp/$0/80" || exit 1
 		printf "%b" "$1" >&3; read -r _ <"$3"; printf "%b\r\n\r\n" "$2" >&3
 		timeout 3 cat <&3' "$ip" "$p1" "$p2" "$SPLIT_FIFO" >"$SPLIT_OUT" 2>&1 &
 	pid=$!
 	sleep 0.5 # the first part is through
 	"$@" >/dev/null 2>&1
 	MID_RC=$?
-	echo go >"$SPLIT_FIFO"
+	# the client may be gone (its timeout): opening the fifo would block
+	timeout 10 bash -c 'echo go >"$0"' "$SPLIT_FIFO"
 	wait "$pid"
 }
 # add_unrelated NAME: a SNIC no InspectionPolicy selects
