@@ -399,6 +399,8 @@ static const struct pol_endpoint *world_ep(const struct node *n, const char *ref
 	static const struct labels none;
 	uint32_t ip = 0;
 
+	if (ip_is_v6(ref))
+		return node_world_ep6(n, ref, out);
 	if (strcmp(ref, "world") && (ipv4_parse(ref, &ip) || cidr4_contains(&n->net, ip)))
 		return NULL;
 	*out = (struct pol_endpoint){

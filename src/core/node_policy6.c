@@ -14,6 +14,21 @@ bool node_ep_has_ip6(const struct pol_endpoint *ep, const char *ref)
 	return ep->has_ip6 && !ipv6_parse(ref, a) && !memcmp(a, ep->ip6, 16);
 }
 
+/* An IPv6 address outside the pool6: the world (through the uplink, routed). */
+const struct pol_endpoint *node_world_ep6(const struct node *n, const char *ref,
+					  struct pol_endpoint *out)
+{
+	static const struct labels none;
+	uint8_t a[16];
+
+	if (ipv6_parse(ref, a) || (n->pool6 && cidr6_contains(pool6__net(n->pool6), a)))
+		return NULL;
+	*out = (struct pol_endpoint){
+	    .name = "world", .identity = HYP_ID_WORLD, .has_ip6 = true, .labels = &none};
+	memcpy(out->ip6, a, 16);
+	return out;
+}
+
 int node_trace_family(const char *src, const char *dst, const struct pol_endpoint **s,
 		      const struct pol_endpoint **d, struct pol_endpoint *ws,
 		      struct pol_endpoint *wd, struct errmsg *em)

@@ -122,6 +122,9 @@ void node_pool6_status_json(const struct node *n, json_object *o);
 /* policy trace (node_policy6.c): ref is ep's IPv6 address */
 struct pol_endpoint;
 bool node_ep_has_ip6(const struct pol_endpoint *ep, const char *ref);
+/* trace: an IPv6 address outside the pool6 is the world (NULL: it is not) */
+const struct pol_endpoint *node_world_ep6(const struct node *n, const char *ref,
+					  struct pol_endpoint *out);
 /* An IPv6 address given for either end makes the traced flow IPv6: both
  * ends are then copied into ws / wd with v6 set (-EINVAL when one has no IPv6). */
 int node_trace_family(const char *src, const char *dst, const struct pol_endpoint **s,

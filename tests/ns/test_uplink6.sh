@@ -12,10 +12,11 @@
 # bridge netns's routes stay as they were), a frame with a pool source (its
 # twin from the outside's own address arrives), an ICMPv6 error about no
 # flow. An egress policy without the world stops a SNIC's IPv6 to the
-# outside. A packet bigger than the uplink's MTU is answered with a packet
-# too big, and the SNIC's path MTU drops to the uplink's.
+# outside, and policy trace of the outside IPv6 address says so (world).
+# A packet bigger than the uplink's MTU is answered with a packet too big,
+# and the SNIC's path MTU drops to the uplink's.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 31
 
 INST=u6-$UNIQ OUT=u6o-$UNIQ A=u6a-$UNIQ R=u6r-$UNIQ UP=hw$UNIQ
 N=$((RANDOM % 200 + 20))
@@ -139,9 +140,16 @@ spec:
 EOF2
 check_fails "an egress policy without the world stops ping -6 to the outside" \
 	ip netns exec "$A" ping -6 -c 1 -W 1 "$O6"
+check_fails "... and TCP over IPv6 to the outside" \
+	bash -c "ip netns exec $A timeout 3 busybox wget -q -O - http://[$O6]:8080/ | grep -q outside6"
+check "policy trace agrees: the outside IPv6 address is the world (identity 2), denied" \
+	bash -c "$HYPERCTL --instance $INST -j policy trace a $O6 tcp 8080 | \
+		jq -e '.dst.identity == 2 and .dst.snic == \"world\" and .verdict == \"denied\"' >/dev/null"
 hctl policy delete --yes a-egress >/dev/null
 check "twin: without it, ping -6 to the outside works again" \
 	ip netns exec "$A" ping -6 -c 1 -W 3 "$O6"
+check "... and trace says allowed" \
+	bash -c "$HYPERCTL --instance $INST -j policy trace a $O6 tcp 8080 | jq -e '.verdict == \"allowed\"' >/dev/null"
 
 # --- too big: the gateway's packet too big, the path MTU lowered ---
 D=$(drops a uplink-too-big)
