@@ -14,9 +14,10 @@
 # flow. An egress policy without the world stops a SNIC's IPv6 to the
 # outside, and policy trace of the outside IPv6 address says so (world).
 # A packet bigger than the uplink's MTU is answered with a packet too big,
-# and the SNIC's path MTU drops to the uplink's.
+# and the SNIC's path MTU drops to the uplink's. A restart adopts the IPv6
+# side; uplink clear takes it away.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 33
 
 INST=u6-$UNIQ OUT=u6o-$UNIQ A=u6a-$UNIQ R=u6r-$UNIQ UP=hw$UNIQ
 N=$((RANDOM % 200 + 20))
@@ -160,5 +161,14 @@ check "... and answered: the SNIC's path MTU to the outside is now 1400" \
 	bash -c "ip -n $A -6 route get $O6 | grep -q 'mtu 1400'"
 check "pings that fit still pass" ip netns exec "$A" ping -6 -c 1 -W 3 -s 1300 "$O6"
 
+# --- a restart adopts the IPv6 side too (store meta uplink6) ---
+stop_daemon "$DAEMON_PID"
+start_daemon "$INST" || finish
+check "after a restart: uplink show still has address6 and gateway6, and ping -6 out works" \
+	bash -c "$HYPERCTL --instance $INST -j uplink show | jq -e '.address6 == \"$U6/64\" and .gateway6 == \"$O6\"' >/dev/null &&
+		ip netns exec $A ping -6 -c 1 -W 3 $O6 >/dev/null"
 check "uplink clear" hctl uplink clear
+check "after the clear: the IPv6 table is empty (no IPv6 leaves: ip6-outside)" \
+	bash -c "! ip netns exec $A ping -6 -c 1 -W 1 $O6 >/dev/null 2>&1 &&
+		(( \$($HYPERCTL --instance $INST -j status | jq -r '.ports.a.drops[\"ip6-outside\"] // 0') > 0 ))"
 finish
