@@ -110,6 +110,9 @@ struct emu {
 /* emu_bpf.c: the datapath objects */
 int emu_bpf_load(struct emu *e, struct errmsg *em);
 void emu_bpf_unload(struct emu *e);
+struct bpf_object;
+/* emu_pincheck.c: the instance's pinned maps have this build's shapes (-EEXIST, em). */
+int emu_pin_check(const struct emu *e, const struct bpf_object *obj, struct errmsg *em);
 int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em);
 /* emu_link.c: pinned tcx links */
 int emu_link_pin_path(const struct emu *e, const char *kind, int64_t id, char *buf, size_t len);

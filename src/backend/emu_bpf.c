@@ -69,18 +69,27 @@ int emu_bpf_load(struct emu *e, struct errmsg *em)
 	e->port = bridge_port_bpf__open_opts(&opts);
 	if (!e->port)
 		return em_set(em, -errno, "cannot open bridge_port BPF object");
+	err = emu_pin_check(e, e->port->obj, em);
+	if (err)
+		return err;
 	err = bridge_port_bpf__load(e->port);
 	if (err)
 		return em_set(em, err, "cannot load bridge_port datapath: %s", strerror(-err));
 	e->guard = snic_guard_bpf__open_opts(&opts);
 	if (!e->guard)
 		return em_set(em, -errno, "cannot open snic_guard BPF object");
+	err = emu_pin_check(e, e->guard->obj, em);
+	if (err)
+		return err;
 	err = snic_guard_bpf__load(e->guard);
 	if (err)
 		return em_set(em, err, "cannot load snic_guard program: %s", strerror(-err));
 	e->uplink = uplink_bpf__open_opts(&opts);
 	if (!e->uplink)
 		return em_set(em, -errno, "cannot open uplink BPF object");
+	err = emu_pin_check(e, e->uplink->obj, em);
+	if (err)
+		return err;
 	err = uplink_bpf__load(e->uplink);
 	if (err)
 		return em_set(em, err, "cannot load uplink program: %s", strerror(-err));
