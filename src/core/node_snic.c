@@ -204,13 +204,42 @@ static int record_begin(struct node *n, struct snic_rec *r, bool *in_txn, struct
 	return err ? em_set(em, err, "snic %s: cannot record it", r->name) : 0;
 }
 
-static void log_added(struct node *n, const struct snic_rec *r, const struct hyp_snic_hw *hw)
+static double ms_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* t: the add's start, record, policy sync, datapath, commit (ms_now) */
+static void log_added(struct node *n, const struct snic_rec *r, const struct hyp_snic_hw *hw,
+		      const double *t)
 {
 	struct hyp_snic_info info = {};
 
 	n->be->snic_info(n->bep, hw, &info);
 	pr_info("snic %s added (port %s, %s)\n", r->name, info.port, r->netns);
+	pr_debug("snic %s: %.1f ms: checks and address %.1f, policy and inspection %.1f, "
+		 "datapath %.1f, store commit %.1f\n",
+		 r->name, t[4] - t[0], t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3]);
 	node_monitor_snic(n, r, HYP_EV_SNIC_ADD);
+}
+
+/* Undoes a failed add: its datapath, its transaction, its addresses. */
+static void add_undo(struct node *n, struct snic_rec *r, struct hyp_snic_spec *s,
+		     struct hyp_snic_hw *hw, bool made, bool in_txn, bool have_ip)
+{
+	if (made)
+		n->be->snic_destroy(n->bep, s, hw);
+	if (in_txn) {
+		store__rollback(n->st);
+		node__policy_sync(n, NULL);
+		node__inspect_sync(n, NULL);
+	}
+	if (have_ip)
+		pool__release(n->pool, r->ip);
+	node_release_ip6(n, r);
 }
 
 int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *out,
@@ -220,6 +249,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	struct hyp_snic_spec s;
 	struct hyp_snic_hw hw;
 	bool have_ip = false, in_txn = false, made = false;
+	double t[5] = {ms_now()}; /* where an add spends its time (-v) */
 	int fd = -1, err;
 
 	err = validate_req(req, em);
@@ -246,12 +276,14 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	if (err)
 		goto out;
 	fault_point("snic-add-recorded");
+	t[1] = ms_now();
 	/* policy first: the endpoint is enforced before its first frame */
 	err = node__policy_sync(n, em);
 	if (!err)
 		err = node__inspect_sync(n, em);
 	if (err)
 		goto out;
+	t[2] = ms_now();
 	fault_point("snic-add-synced");
 	node_spec_from_rec(n, &r, &s, &hw);
 	if (s.netns_fd >= 0)
@@ -262,10 +294,12 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 		goto out;
 	made = true;
 	fault_point("snic-add-created");
+	t[3] = ms_now();
 	snprintf(r.hw, sizeof(r.hw), "%s", hw.state);
 	err = store__snic_update_hw(n->st, &r);
 	if (!err)
 		err = store__commit(n->st);
+	t[4] = ms_now();
 	if (err) {
 		em_set(em, err, "snic %s: cannot record it", req->name);
 		goto out;
@@ -274,20 +308,10 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	if (out)
 		*out = r;
 	fault_point("snic-add-committed");
-	log_added(n, &r, &hw);
+	log_added(n, &r, &hw, t);
 out:
-	if (err) {
-		if (made)
-			n->be->snic_destroy(n->bep, &s, &hw);
-		if (in_txn) {
-			store__rollback(n->st);
-			node__policy_sync(n, NULL);
-			node__inspect_sync(n, NULL);
-		}
-		if (have_ip)
-			pool__release(n->pool, r.ip);
-		node_release_ip6(n, &r);
-	}
+	if (err)
+		add_undo(n, &r, &s, &hw, made, in_txn, have_ip);
 	if (fd >= 0)
 		close(fd);
 	return err;
