@@ -72,7 +72,8 @@ PROGS := $(BUILD)/hyperiond $(BUILD)/hyperctl $(BUILD)/hyperion
 .SECONDARY:
 .PHONY: all clean install uninstall man test tests demo bench format mutate fuzz fuzz-build fuzz-targets test-sanitize sanitize-build
 
-TOOLS := $(BUILD)/tests/hyp-rawsend $(BUILD)/tests/hyp-ovlsend $(BUILD)/tests/hyp-send6
+TOOLS := $(BUILD)/tests/hyp-rawsend $(BUILD)/tests/hyp-ovlsend $(BUILD)/tests/hyp-send6 \
+	 $(BUILD)/tests/hyp-polbench
 
 all: $(PROGS) $(MANPAGES) tests
 
@@ -86,6 +87,11 @@ $(BUILD)/tests/hyp-send6: tests/tools/hyp-send6.c src/audit/frame6.c src/audit/p
 			   src/lib/netns.c src/lib/addr.c src/lib/addr6.c src/lib/log.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $^
+
+# the policy compiler alone at N endpoints (docs/policy.md, bench/scenarios/policy-apply.sh)
+$(BUILD)/tests/hyp-polbench: tests/tools/hyp-polbench.c $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 $(BUILD)/tests/hyp-rawsend: tests/tools/hyp-rawsend.c
 	@mkdir -p $(@D)

@@ -24,7 +24,7 @@ struct inc_snap {
 	uint64_t h;
 	uint32_t identity, ip, ip6[4];
 	bool has_ip6;
-	char *text; /* canonical labels, '\n', named ports */
+	char *text; /* labels (key 0x1f value 0x1e ...), '\n', named ports */
 };
 
 /* The endpoints added, removed or changed since the last call. */

@@ -54,13 +54,33 @@ static int snap_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->text, b->text);
 }
 
+/* s + "TEXT" up to the end of buf; false when it does not fit */
+static bool put(char *buf, size_t *off, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*off + n + 2 > TEXT_MAX)
+		return false;
+	memcpy(buf + *off, text, n);
+	*off += n;
+	return true;
+}
+
+/* The labels as "key\x1fvalue\x1e..." (labels are kept sorted: one text per set;
+ * no snprintf: it was most of the time at 10 000 endpoints), '\n', the ports. */
 static int snap_one(const struct pol_endpoint *ep, char *buf, struct inc_snap *s)
 {
-	size_t off;
+	const struct labels *ls = comp_ep_labels(ep);
+	size_t off = 0;
 
-	if (labels__canonical(comp_ep_labels(ep), buf, TEXT_MAX - 1) < 0)
-		return -EINVAL;
-	off = strlen(buf);
+	for (size_t i = 0; i < ls->n; i++) {
+		if (!put(buf, &off, ls->l[i].key))
+			return -E2BIG;
+		buf[off++] = 0x1f;
+		if (!put(buf, &off, ls->l[i].val))
+			return -E2BIG;
+		buf[off++] = 0x1e;
+	}
 	buf[off++] = '\n';
 	buf[off] = 0;
 	for (size_t i = 0; i < ep->n_ports && off < TEXT_MAX - 128; i++)
@@ -68,12 +88,36 @@ static int snap_one(const struct pol_endpoint *ep, char *buf, struct inc_snap *s
 					ep->ports[i].proto, ep->ports[i].port);
 	*s = (struct inc_snap){.identity = ep->identity, .ip = ep->ip, .has_ip6 = ep->has_ip6};
 	memcpy(s->ip6, ep->ip6, sizeof(s->ip6));
-	s->text = strdup(buf);
+	s->text = malloc(off + 1);
 	if (!s->text)
 		return -ENOMEM;
+	memcpy(s->text, buf, off + 1);
 	s->h = fnv(fnv(0xcbf29ce484222325ULL, buf, off), &s->identity, sizeof(s->identity));
 	s->h = fnv(fnv(fnv(s->h, &s->ip, 4), s->ip6, 16), &s->has_ip6, 1);
 	return 0;
+}
+
+/* The labels of a snapshot's text (snap_one) into ls. */
+static int snap_labels(const char *text, struct labels *ls)
+{
+	char k[LABEL_KEY_MAX + 1], v[LABEL_VAL_MAX + 1];
+	int err = 0;
+
+	memset(ls, 0, sizeof(*ls));
+	while (!err && *text != '\n') {
+		const char *us = strchr(text, 0x1f), *rs = us ? strchr(us, 0x1e) : NULL;
+
+		if (!rs || (size_t)(us - text) > LABEL_KEY_MAX ||
+		    (size_t)(rs - us - 1) > LABEL_VAL_MAX)
+			return -EINVAL;
+		memcpy(k, text, (size_t)(us - text));
+		k[us - text] = 0;
+		memcpy(v, us + 1, (size_t)(rs - us - 1));
+		v[rs - us - 1] = 0;
+		err = labels__set(ls, k, v);
+		text = rs + 1;
+	}
+	return err;
 }
 
 static int snap_build(const struct comp *k, struct inc_snap **out)
@@ -115,12 +159,8 @@ static uint64_t ns_hash(const struct comp *k, size_t max)
 static int change_add(struct comp *k, const struct inc_snap *s, struct inc_changes *ch)
 {
 	struct pol_endpoint *e = &ch->eps[ch->n];
-	char *nl = strchr(s->text, '\n');
-	int err;
+	int err = snap_labels(s->text, &ch->ls[ch->n]);
 
-	*nl = 0;
-	err = labels__parse_canonical(&ch->ls[ch->n], s->text);
-	*nl = '\n';
 	if (err)
 		return err;
 	*e = (struct pol_endpoint){.name = "changed",
