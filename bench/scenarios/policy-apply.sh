@@ -5,15 +5,25 @@
 # 1000; policy j selects app=a(j%100) and allows TCP port 10000+j from app=a(j+1 %100)),
 # applied in one request. Recorded, end to end through hyperctl (process start included):
 #   apply_all_ms      applying all the policies at once
-#   apply_one_ms      changing one of them (its port), median of 5 changes
-#   snic_add_ms       adding one more SNIC with the N endpoints and the policies in place
+#   apply_one_ms      changing one of them (its port): HB_APPLY_SAMPLES samples (default 5)
+#   snic_add_ms       adding one more SNIC with the N endpoints and the policies in place:
+#                     HB_APPLY_SAMPLES samples
 #   snic_add_empty_ms adding the extra SNICs before any policy (mean per SNIC)
 #   daemon_rss_kb     hyperiond's resident memory after all that
+#   sys_mem_mb        the system's memory in use (MemTotal - MemAvailable) after all that,
+#   sys_mem_delta_mb  and its growth since before the extra SNICs (other agents' load too)
 #   policy_entries    entries of the active policy generation
-# The extra endpoints take ~50 ms each to create, so apply-N measures only in the first
-# HB_APPLY_ROUNDS rounds (default 1); later rounds record nothing.
+#   scenario_s        the whole measurement (SNIC creation included), seconds
+#   compile_*_ms      the compiler alone on the same world in CPU ms (build/tests/hyp-polbench,
+#                     no daemon, load-proof): one change / one SNIC add, full vs incremental
+# Several samples of one metric in one round give the report its median and spread.
+# The extra endpoints take ~50 ms each to create (apply-10000: ~8-10 min), so apply-N
+# measures only in the first HB_APPLY_ROUNDS rounds (default 1); later rounds record nothing.
 HB_APPLY_POLICIES=${HB_APPLY_POLICIES:-1000}
 HB_APPLY_ROUNDS=${HB_APPLY_ROUNDS:-1}
+HB_APPLY_SAMPLES=${HB_APPLY_SAMPLES:-5}
+
+mem_used_mb() { awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{printf "%d", (t - a) / 1024}' /proc/meminfo; }
 
 apply_docs() { # FILE POLICIES [CHANGED_INDEX PORT_OFFSET]
     awk -v n="$2" -v ci="${3:--1}" -v off="${4:-0}" 'BEGIN{
@@ -31,15 +41,17 @@ apply_docs() { # FILE POLICIES [CHANGED_INDEX PORT_OFFSET]
 ms_since() { us_to_ms $(( $(now_us) - $1 )); }
 
 metrics_apply() { # CONFIG
-    local n=${1##*-} extra i t0 ens=hb-$ID-e
+    local n=${1##*-} extra i t0 t_all mem0 ens=hb-$ID-e
     if [ "$ROUND" -gt "$HB_APPLY_ROUNDS" ]; then
         log "  $CFG: round $ROUND > HB_APPLY_ROUNDS=$HB_APPLY_ROUNDS: not measured"
         return 0
     fi
     extra=$(( n > 2 ? n - 2 : 0 ))
     mk_ns "$ens"
-    t0=$(now_us)
+    mem0=$(mem_used_mb)
+    t0=$(now_us) t_all=$(now_us)
     for ((i = 0; i < extra; i++)); do
+        ((i % 1000 == 999)) && log "  $CFG: $((i + 1)) of $extra extra SNICs, $(ms_since "$t0") ms"
         hctl snic add "e$ID-$i" --netns "$ens" --ifname "e$i" --label "app=a$((i % 100))" >>"$WD/hyperctl.log" 2>&1 \
             || { fail apply "hyperctl snic add (extra endpoint $i of $extra) failed"; tail_log "$WD/hyperctl.log"; return 0; }
     done
@@ -49,32 +61,44 @@ metrics_apply() { # CONFIG
     hctl policy apply -f "$WD/apply-all.yaml" >>"$WD/hyperctl.log" 2>&1 \
         || { fail apply "applying $HB_APPLY_POLICIES policies failed"; tail_log "$WD/hyperctl.log"; return 0; }
     rec apply_all_ms "$(ms_since "$t0")"
-    local k one=()
-    for k in 1 2 3 4 5; do
+    local k
+    for ((k = 1; k <= HB_APPLY_SAMPLES; k++)); do
         apply_docs "$WD/apply-one.yaml" 1 -1 0
         # policy 0 with another port: one document, the rest stays
         sed -i "s/port: 10000}/port: $((20000 + k))}/" "$WD/apply-one.yaml"
         t0=$(now_us)
         hctl policy apply -f "$WD/apply-one.yaml" >>"$WD/hyperctl.log" 2>&1 \
             || { fail apply "changing one policy failed"; tail_log "$WD/hyperctl.log"; return 0; }
-        one+=("$(ms_since "$t0")")
+        rec apply_one_ms "$(ms_since "$t0")"
     done
-    rec apply_one_ms "$(printf '%s\n' "${one[@]}" | sort -n | sed -n 3p)"
-    t0=$(now_us)
-    hctl snic add "x$ID" --netns "$ens" --ifname ex --label app=a7 >>"$WD/hyperctl.log" 2>&1 \
-        || { fail apply "adding a SNIC with $n endpoints and the policies failed"; return 0; }
-    rec snic_add_ms "$(ms_since "$t0")"
+    for ((k = 1; k <= HB_APPLY_SAMPLES; k++)); do
+        t0=$(now_us)
+        hctl snic add "x$ID-$k" --netns "$ens" --ifname "ex$k" --label "app=a$((7 * k % 100))" >>"$WD/hyperctl.log" 2>&1 \
+            || { fail apply "adding a SNIC with $n endpoints and the policies failed"; return 0; }
+        rec snic_add_ms "$(ms_since "$t0")"
+    done
     rec daemon_rss_kb "$(awk '/^VmRSS:/{print $2}' "/proc/$HYP_PID/status")"
+    rec sys_mem_mb "$(mem_used_mb)"
+    rec sys_mem_delta_mb "$(( $(mem_used_mb) - mem0 ))"
     rec policy_entries "$(hyp_policy_entries)"
     rec endpoints "$n"
+    rec scenario_s "$(( ($(now_us) - t_all) / 1000000 ))"
+    local pb k2
+    pb=$("$ROOT/build/tests/hyp-polbench" "$n" "$HB_APPLY_POLICIES" 2>>"$WD/hyperctl.log") \
+        || { warn apply "hyp-polbench $n failed"; pb=; }
+    for k2 in one_full one_inc add_full add_inc; do
+        [ -n "$pb" ] && rec "compile_${k2}_ms" "$(jq -r ".${k2}_ms" <<<"$pb")"
+    done
     log "  $CFG: $n endpoints, $HB_APPLY_POLICIES policies"
 }
 
 setup_apply() { # CONFIG: a /16 pool (the /24 of the other rows holds 253 endpoints)
     HYP_POOL16=1
+    # the teardown removes every SNIC: 40 ms each allowed (a loaded machine)
+    HB_TEARDOWN_S=$(( 180 + ${1##*-} / 25 ))
     setup_hyperion 0
 }
 
 hb_scenario 'apply-*' setup_apply - - metrics_apply \
     "hyperion with N endpoints (2 containers + N-2 SNICs) and $HB_APPLY_POLICIES NetworkPolicies: apply, one change, SNIC add, memory"
-hb_group policy-apply apply-10 apply-100 apply-1000
+hb_group policy-apply apply-10 apply-1000 apply-10000
