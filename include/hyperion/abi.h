@@ -21,9 +21,9 @@
 
 /*
  * Table sizes: the match-action table capacities of the (emulated) NIC.
- * 16 384 endpoints per node (10 000 measured, docs/policy.md); the drop and
+ * 16 384 endpoints per node (docs/policy.md, "Capacity"); the drop and
  * stat counters are keyed by (port, reason): four per endpoint. Pinned maps
- * of another size are refused at start (emu_bpf.c): teardown first.
+ * of another size are refused at start (emu_pincheck.c): teardown first.
  */
 #define HYP_MAX_ENDPOINTS 16384
 #define HYP_MAX_DROP_KEYS (4 * HYP_MAX_ENDPOINTS)
