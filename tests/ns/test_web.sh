@@ -40,7 +40,8 @@ check "--web-allow-remote alone is refused" refused --web-allow-remote
 python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(30)' "$WP" &
 HOLD=$!
 _CLEAN_PIDS+=("$HOLD")
-sleep 0.5
+# wait until the holder listens (a fixed 0.5 s was too short under load)
+for _ in $(seq 100); do ss -Htln "sport = :$WP" | grep -q . && break; sleep 0.1; done
 check "--web on a port in use is refused" refused --web "127.0.0.1:$WP"
 kill "$HOLD"; wait "$HOLD" 2>/dev/null
 
