@@ -122,7 +122,8 @@ static int rules_append(struct comp *k, const struct inc_share *s)
 		k->rules = r;
 		k->cap_rules = cap;
 	}
-	memcpy(&k->rules[k->n_rules], s->rules, s->n_rules * sizeof(*s->rules));
+	if (s->n_rules) /* s->rules is NULL when the share has none */
+		memcpy(&k->rules[k->n_rules], s->rules, s->n_rules * sizeof(*s->rules));
 	k->n_rules += s->n_rules;
 	return 0;
 }

@@ -272,6 +272,7 @@ static void test6_flow_drop_events(void **state)
 	assert_memory_equal(r.v[1].daddr6, x.b, 16);
 	assert_int_equal(r.v[1].sport, 5354);
 	assert_int_equal(r.v[1].src_id, 256);
+	emu_events_free(&f->emu); /* the fixture's emu does not own a reader */
 }
 
 /* UDP: each datagram walked, in the flow's state. */

@@ -29,7 +29,8 @@ static size_t rs_frame(struct fixture *f, uint8_t *b, const struct a6 *s, const 
 {
 	uint8_t m[64] = {ND_RS};
 
-	memcpy(m + 8, opts, n);
+	if (n)
+		memcpy(m + 8, opts, n);
 	return fx6_frame(b, FX_BCAST, f->eps[EP_A].mac, s, d, NH_ICMP6, 255, m, 8 + n);
 }
 
