@@ -108,7 +108,7 @@ static __always_inline void ct6_remember(const struct hyp_ct6_key *k)
 static __noinline int ct6_evict(__u32 owner, __u32 held)
 {
 	for (int i = 0; i < HYP_CT_EVICT_TRIES; i++) {
-		__u32 slot = bpf_get_prandom_u32() & (HYP_CT_RECENT - 1), victim, *c;
+		__u32 slot = bpf_get_prandom_u32() & (HYP_CT_RECENT - 1), *c;
 		struct hyp_ct6_key *s = bpf_map_lookup_elem(&hyp_ct6_recent, &slot), k;
 		struct hyp_ct_val *v;
 
@@ -116,11 +116,7 @@ static __noinline int ct6_evict(__u32 owner, __u32 held)
 			continue;
 		k = *s;
 		v = bpf_map_lookup_elem(&hyp_ct6, &k);
-		if (!v || (v->state != HYP_CT_NEW && v->state != HYP_CT_SYN_SENT))
-			continue;
-		victim = v->owner;
-		c = bpf_map_lookup_elem(&hyp_ct_owners, &victim);
-		if (victim == owner || (c && *c <= held))
+		if (!ct_evictable(v, owner, held, &c))
 			continue;
 		if (bpf_map_delete_elem(&hyp_ct6, &k))
 			continue;

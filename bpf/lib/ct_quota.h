@@ -78,6 +78,24 @@ static __always_inline void ct_remember(const struct hyp_ct_key *k)
 }
 
 /*
+ * Whether v, a sampled entry, may be evicted for a new flow of owner (who
+ * then holds held): an unreplied entry of another endpoint holding more.
+ * *cnt: its owner's counter (NULL if none). Shared by ct_evict and ct6_evict.
+ */
+static __always_inline int ct_evictable(const struct hyp_ct_val *v, __u32 owner, __u32 held,
+					__u32 **cnt)
+{
+	__u32 victim;
+
+	*cnt = NULL;
+	if (!v || (v->state != HYP_CT_NEW && v->state != HYP_CT_SYN_SENT))
+		return 0;
+	victim = v->owner;
+	*cnt = bpf_map_lookup_elem(&hyp_ct_owners, &victim);
+	return victim != owner && !(*cnt && **cnt <= held);
+}
+
+/*
  * The table is full: evicts one unreplied entry of another endpoint that
  * holds more than held (the new flow's owner, with the new flow). 1 when
  * one was evicted. A function of its own: rare, and its stack is not the
@@ -86,7 +104,7 @@ static __always_inline void ct_remember(const struct hyp_ct_key *k)
 static __noinline int ct_evict(__u32 owner, __u32 held)
 {
 	for (int i = 0; i < HYP_CT_EVICT_TRIES; i++) {
-		__u32 slot = bpf_get_prandom_u32() & (HYP_CT_RECENT - 1), victim, *c;
+		__u32 slot = bpf_get_prandom_u32() & (HYP_CT_RECENT - 1), *c;
 		struct hyp_ct_key *s = bpf_map_lookup_elem(&hyp_ct_recent, &slot), k;
 		struct hyp_ct_val *v;
 
@@ -94,11 +112,7 @@ static __noinline int ct_evict(__u32 owner, __u32 held)
 			continue;
 		k = *s;
 		v = bpf_map_lookup_elem(&hyp_ct, &k);
-		if (!v || (v->state != HYP_CT_NEW && v->state != HYP_CT_SYN_SENT))
-			continue;
-		victim = v->owner;
-		c = bpf_map_lookup_elem(&hyp_ct_owners, &victim);
-		if (victim == owner || (c && *c <= held))
+		if (!ct_evictable(v, owner, held, &c))
 			continue;
 		if (bpf_map_delete_elem(&hyp_ct, &k))
 			continue;
