@@ -44,19 +44,27 @@ static __always_inline int ev_budget(__u32 ifindex, const struct hyp_event_cfg *
 	return 1;
 }
 
+/* Whether an event of kind flag is on and within budget key's (charged);
+ * *now: its timestamp. Shared by the IPv4 and IPv6 records. */
+static __always_inline int ev_admit(__u32 key, __u32 flag, __u64 *now)
+{
+	__u32 zero = 0;
+	const struct hyp_event_cfg *cfg = bpf_map_lookup_elem(&hyp_ev_cfg, &zero);
+
+	if (!cfg || !(cfg->flags & flag))
+		return 0;
+	*now = bpf_ktime_get_ns();
+	return ev_budget(key, cfg, *now);
+}
+
 /* A zeroed event of type on the ring, charged to budget key, or NULL (off,
  * over budget, ring full). */
 static __always_inline struct hyp_flow_event *ev_reserve_key(__u32 key, __u8 type, __u32 flag)
 {
-	__u32 zero = 0;
-	const struct hyp_event_cfg *cfg = bpf_map_lookup_elem(&hyp_ev_cfg, &zero);
 	struct hyp_flow_event *e;
 	__u64 now;
 
-	if (!cfg || !(cfg->flags & flag))
-		return NULL;
-	now = bpf_ktime_get_ns();
-	if (!ev_budget(key, cfg, now))
+	if (!ev_admit(key, flag, &now))
 		return NULL;
 	e = bpf_ringbuf_reserve(&hyp_flow_events, sizeof(*e), 0);
 	if (!e) {

@@ -13,15 +13,10 @@
 /* A zeroed IPv6 event of type on the ring, charged to budget key, or NULL. */
 static __always_inline struct hyp_flow_event6 *ev6_reserve(__u32 key, __u8 type, __u32 flag)
 {
-	__u32 zero = 0;
-	const struct hyp_event_cfg *cfg = bpf_map_lookup_elem(&hyp_ev_cfg, &zero);
 	struct hyp_flow_event6 *e;
 	__u64 now;
 
-	if (!cfg || !(cfg->flags & flag))
-		return NULL;
-	now = bpf_ktime_get_ns();
-	if (!ev_budget(key, cfg, now))
+	if (!ev_admit(key, flag, &now))
 		return NULL;
 	e = bpf_ringbuf_reserve(&hyp_flow_events, sizeof(*e), 0);
 	if (!e) {
