@@ -13,6 +13,9 @@ import re
 import statistics
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_more  # noqa: E402  (bench/report_more.py: IPv6, apply-N, cell check, time)
+
 ORDER = ["veth", "veth-tuned", "bridge", "iptables", "iptables-best", "nftables",
          "nftables-best", "mtls", "wireguard", "hyperion", "hyperion-bigtcp",
          "hyperion-noguard", "hyperion-nopolicy", "hyperion-baseline"]
@@ -142,6 +145,7 @@ def main():
             meta[k] = v
 
     samples = {}  # (config, metric) -> [values]
+    by_round = {}  # (config, metric) -> {round: first value of that round}
     with open(a.raw) as f:
         for row in csv.DictReader(f):
             try:
@@ -149,6 +153,7 @@ def main():
             except ValueError:
                 continue
             samples.setdefault((row["config"], row["metric"]), []).append(val)
+            by_round.setdefault((row["config"], row["metric"]), {}).setdefault(row["round"], val)
 
     fails = []
     with open(a.fails) as f:
@@ -231,6 +236,20 @@ def main():
           "is checked after every Hyperion run): see Warnings at the end of this file")
     if warns:
         w(f"- {len(warns)} warning(s) (stalled flows, unexpected drops): see the end of this file")
+    missing = report_more.missing_cells(ran, skipped, samples, fails, meta)
+    if missing:
+        w(f"- **WARNING: {len(missing)} missing cell(s)**: "
+          + ", ".join(f"`{c}` {m}" for c, m, _ in missing[:12]) + (" ..." if len(missing) > 12 else "")
+          + " (reasons under \"Missing cells\" at the end of this file)")
+    else:
+        w(f"- every configuration of the run produced every cell of its metric set "
+          f"({len(ran)} configurations checked)")
+    if meta.get("full") == "1":
+        w(f"- the full run (`--full`): throughput (iperf3) {meta.get('tput_duration')} s per run, "
+          f"the other tests {meta.get('duration')} s; {meta.get('order', '')}; "
+          f"{', '.join(meta.get('run_last', '').split()) or 'nothing'} run once after every round")
+    elif meta.get("tput_duration") and meta.get("tput_duration") != meta.get("duration"):
+        w(f"- throughput (iperf3) {meta.get('tput_duration')} s per run, the other tests {meta.get('duration')} s")
     w("")
     w("Higher is better for Gbit/s and req/s; lower is better for latency, CPU-s/GB "
       "and times. Ratios are value / veth in both cases.")
@@ -509,10 +528,12 @@ def main():
 
     pktcost_section(w, [c for c in ("hyperion-pktcost", "hyperion-pktcost-baseline") if c in ran],
                     get, spread, verdict, extra_goals)
+    report_more.ipv6_section(w, ran, get, spread, fmt, extra_goals)
+    report_more.apply_section(w, ran, get, samples, spread, fmt, extra_goals)
 
     # ---------------------------------------------------------- other metrics
     # metrics a scenario recorded that no table above shows (bench/scenarios/*.sh)
-    shown = set(METRICS) | {"drops", "http_cc_p99_us"} | set(PKTCOST_METRICS)
+    shown = set(METRICS) | {"drops", "http_cc_p99_us"} | set(PKTCOST_METRICS) | report_more.SHOWN
     other = sorted({m for (c, m) in samples if m not in shown and not m.startswith("drops_")
                     and not m.endswith(("_obs", "_retrans", "_cpu_s_per_gb"))})
     if other:
@@ -531,14 +552,29 @@ def main():
     # goals
     w("### Goals (Hyperion vs. the anchors)")
     w("")
-    w("| goal | measured | target | verdict |")
-    w("|---|---|---|---|")
+    w("The verdict of a goal is NOT SHOWN when its distance to the target is smaller than the "
+      "round-to-round spread ((max - min) / median over the rounds) of the configurations involved. "
+      "The last column is informational: the spread of the per-round ratio of the two "
+      "configurations (they ran in the same rounds, so a drift of the machine common to both "
+      "cancels in it); it does not change the verdict.")
+    w("")
+    w("| goal | measured | target | verdict | per-round ratio spread |")
+    w("|---|---|---|---|---|")
+    if "hyperion" in ran:
+        hf = [x for x in fails if x[1] in ("hyperion", "hyperion-bigtcp")]
+        w("| headline Hyperion rows with enforcement on (policy selecting both ends, guard, stamp, "
+          "conntrack) | " + ("set-up failed" if hf else "active generation holds the policy's entries, "
+                             "a probe to a listening port it does not allow is refused: checked before "
+                             "the traffic of every round") + f" | every round | {'FAIL' if hf else 'PASS'} | - |")
+    nd = sum(1 for _, _, m_, _ in warns if m_ == "drops")
+    w(f"| every drop counter checked after every Hyperion run | {nd} run(s) with unexpected drops "
+      f"| 0 | {'see Warnings' if nd else 'PASS'} | - |")
 
     def goal(name, num, target, ok_fn, unit="", cfgs=(), metric=None, tval=None):
         """A FAIL whose distance to the target is smaller than the round-to-round
         spread of the configurations involved is marked as within noise."""
         if num is None:
-            w(f"| {name} | n/a | {target} | not measured |")
+            w(f"| {name} | n/a | {target} | not measured | - |")
             return
         v = "PASS" if ok_fn(num) else "FAIL"
         if metric and tval:
@@ -548,7 +584,8 @@ def main():
             elif abs(num / tval - 1) <= max(sps):
                 v = (f"NOT SHOWN ({v.lower()} by less than the run's spread: "
                      f"{max(sps) * 100:.0f} % round-to-round)")
-        w(f"| {name} | {num:.2f}{unit} | {target} | {v} |")
+        ps = report_more.paired_spread(by_round, cfgs[0], cfgs[1], metric) if len(cfgs) == 2 else None
+        w(f"| {name} | {num:.2f}{unit} | {target} | {v} | {'-' if ps is None else f'{ps * 100:.0f} %'} |")
 
     for h in [x for x in ("hyperion", "hyperion-bigtcp") if x in ran]:
         hn = f"`{h}`"
@@ -578,8 +615,9 @@ def main():
              get("apply-1000", "apply_one_ms"), "< 100 ms", lambda x: x < 100, " ms",
              ("apply-1000",), "apply_one_ms", 100)
     for name, measured, target, verdict in extra_goals:
-        w(f"| {name} | {measured} | {target} | {verdict} |")
+        w(f"| {name} | {measured} | {target} | {verdict} | - |")
     w("")
+    report_more.time_section(w, ran, samples, meta)
 
     w("### Configurations")
     w("")
@@ -605,6 +643,12 @@ def main():
         for r_, c, m, msg in warns:
             w(f"- round {r_}, config `{c}`, metric `{m}`: {msg}")
         w("")
+    if missing:
+        w("### Missing cells")
+        w("")
+        for c, m, why in missing:
+            w(f"- `{c}` {m}: {why}")
+        w("")
 
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "latest.md"), "w") as f:
@@ -614,7 +658,7 @@ def main():
     with open(os.path.join(a.out, "latest-summary.csv"), "w", newline="") as f:
         cw = csv.writer(f)
         cw.writerow(["config", "metric", "median", "samples", "ratio_vs_veth"])
-        for c in configs:
+        for c in configs + [c for c in ran if c not in configs]:
             for k in sorted({m for (cc, m) in samples if cc == c}):
                 r = ratio(c, k)
                 cw.writerow([c, k, f"{get(c, k):.4f}", len(samples[(c, k)]),

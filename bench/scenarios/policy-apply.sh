@@ -102,3 +102,5 @@ setup_apply() { # CONFIG: a /16 pool (the /24 of the other rows holds 253 endpoi
 hb_scenario 'apply-*' setup_apply - - metrics_apply \
     "hyperion with N endpoints (2 containers + N-2 SNICs) and $HB_APPLY_POLICIES NetworkPolicies: apply, one change, SNIC add, memory"
 hb_group policy-apply apply-10 apply-1000 apply-10000
+# thousands of SNICs created and removed: after every round of the other configurations
+hb_run_last 'apply-*'
