@@ -7,9 +7,12 @@
 # No result is not a pass: a cmocka binary must run as many tests as it
 # announced, a TAP file must print its plan ("1..N") and exactly N results,
 # and a file that exits non-zero fails even when every line said "ok".
-# Usage: tests/run.sh [--no-skip] [FILTER]
+# Usage: tests/run.sh [--no-skip] [-j N] [FILTER]
 #   --no-skip  a skipped test counts as failed (scripts/run-tests.sh and CI:
 #              the test command installs everything the tests need)
+#   -j N       runs up to N namespace test files at a time (scripts/run-tests.sh
+#              and CI: 2); the files in ALONE below still run on their own.
+#              Each file's lines are printed together when it ends.
 #   FILTER     substring of a test file's name
 # HYP_BUILD=DIR runs the binaries of another build directory (make
 # test-sanitize: build/asan, ASan + UBSan). Every sanitizer report of any
@@ -24,8 +27,17 @@ if [ "$build_dir" != build ]; then
 	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 fi
-no_skip=0
-if [ "${1:-}" = "--no-skip" ]; then no_skip=1; shift; fi
+no_skip=0 jobs=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-skip) no_skip=1 ;;
+	-j) jobs=${2:?-j needs a number}; shift ;;
+	-j*) jobs=${1#-j} ;;
+	*) break ;;
+	esac
+	shift
+done
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: -j wants a number >= 1, not '$jobs'" >&2; exit 2; }
 filter=${1:-}
 pass=0 fail=0 skip=0
 failed_names=()
@@ -55,12 +67,49 @@ count() {
 	return $((f > 0))
 }
 
-run_cmocka() {
-	local bin=$1 name out rc p f s planned
-	name=${NAME_PREFIX:-}$(basename "$bin")
+# A job is KIND:PATH, KIND cmocka (a unit or BPF test binary), asan (the
+# same built with ASan + UBSan) or tap (a namespace test file).
+# job_name JOB: the name its line and its log carry
+job_name() {
+	case $1 in
+	cmocka:*) basename "${1#*:}" ;;
+	asan:*) echo "asan-$(basename "${1#*:}")" ;;
+	tap:*) basename "${1#*:}" .sh ;;
+	esac
+}
+
+# job_exec JOB: runs it into its log; its exit code and duration go to
+# LOG.rc ("RC SECONDS")
+job_exec() {
+	local path=${1#*:} out start=$SECONDS
+	out="$log_dir/$(job_name "$1").log"
+	case $1 in
+	cmocka:*) "$path" >"$out" 2>&1 ;;
+	asan:*)
+		ASAN_OPTIONS="log_path=$asan_logs/asan:detect_leaks=1" \
+			UBSAN_OPTIONS="log_path=$asan_logs/ubsan:print_stacktrace=1:halt_on_error=1" \
+			"$path" >"$out" 2>&1
+		;;
+	tap:*) timeout 600 bash "$path" >"$out" 2>&1 ;;
+	esac
+	echo "$? $((SECONDS - start))" >"$out.rc"
+}
+
+# job_count JOB: counts the results of a job job_exec ran
+job_count() {
+	local name out rc secs p f s planned
+	name=$(job_name "$1")
 	out="$log_dir/$name.log"
-	"$bin" >"$out" 2>&1
-	rc=$?
+	read -r rc secs <"$out.rc" || { rc=255 secs=0; }
+	if [[ $1 == tap:* ]]; then
+		planned=$(sed -nE 's/^1\.\.([0-9]+)$/\1/p' "$out" | head -1)
+		p=$(grep -cE '^ok[ :]' "$out")
+		f=$(grep -cE '^not ok[ :]' "$out")
+		s=$(grep -cE '^skip[ :]' "$out")
+		count "$name" "$p" "$f" "$s" "$planned" "$rc" "$out" " (${secs}s)" ||
+			grep -E '^(not ok|skip|#)' "$out" | sed 's/^/    /' | tail -30
+		return 0
+	fi
 	planned=$(sed -nE 's/^\[==========\] Running ([0-9]+) test\(s\)\./\1/p' "$out" | head -1)
 	p=$(grep -cE '^\[       OK \] ' "$out")
 	f=$(grep -oE '^\[  (FAILED|ERROR) +\] test_[A-Za-z0-9_]+' "$out" | sort -u | wc -l)
@@ -69,21 +118,40 @@ run_cmocka() {
 		sed 's/^/    /' "$out" | grep -vE '^\s+\[ (RUN|      OK) ' | tail -20
 }
 
-run_tap() {
-	local script=$1 name out rc p f s planned start=$SECONDS
-	name=$(basename "$script" .sh)
-	out="$log_dir/$name.log"
-	timeout 600 bash "$script" >"$out" 2>&1
-	rc=$?
-	planned=$(sed -nE 's/^1\.\.([0-9]+)$/\1/p' "$out" | head -1)
-	p=$(grep -cE '^ok[ :]' "$out")
-	f=$(grep -cE '^not ok[ :]' "$out")
-	s=$(grep -cE '^skip[ :]' "$out")
-	count "$name" "$p" "$f" "$s" "$planned" "$rc" "$out" " ($((SECONDS - start))s)" ||
-		grep -E '^(not ok|skip|#)' "$out" | sed 's/^/    /' | tail -30
+# run_jobs JOB...: up to $jobs at a time; each one's lines are printed
+# together when it ends (in the order they end)
+run_jobs() {
+	local -A running=()
+	local j done_pid
+	for j in "$@"; do
+		if ((jobs == 1)); then job_exec "$j"; job_count "$j"; continue; fi
+		while ((${#running[@]} >= jobs)); do
+			wait -n -p done_pid "${!running[@]}"
+			job_count "${running[$done_pid]}"
+			unset "running[$done_pid]"
+		done
+		job_exec "$j" &
+		running[$!]=$j
+	done
+	while ((${#running[@]})); do
+		wait -n -p done_pid "${!running[@]}"
+		job_count "${running[$done_pid]}"
+		unset "running[$done_pid]"
+	done
 }
 
-echo "== unit and BPF program tests"
+# Namespace test files that run on their own even with -j: host-netns
+# captures (tcpdump -i any would see the other tests' frames), host-wide
+# checks after hyperctl audit (no hyp-audit-* netns, no hab* bridge left),
+# podman, the benchmark's quick test (it measures).
+ALONE=" test_attacks test_cluster_overlay test_ipv6 test_northsouth test_podman
+	test_traffic test-quick "
+alone() { [[ $ALONE == *[[:space:]]$(basename "$1" .sh)[[:space:]]* ]]; }
+
+hdr=
+((jobs > 1)) && hdr=", $jobs at a time"
+echo "== unit and BPF program tests$hdr"
+todo=()
 for t in tests/unit/test_*.c tests/bpf/test_*.c; do
 	[ -e "$t" ] || continue
 	bin=$build_dir/tests/$(basename "$t" .c)
@@ -91,13 +159,15 @@ for t in tests/unit/test_*.c tests/bpf/test_*.c; do
 	if [ ! -x "$bin" ]; then
 		echo "$bin missing (run make)"; fail=$((fail + 1)); failed_names+=("$bin"); continue
 	fi
-	run_cmocka "$bin"
+	todo+=("cmocka:$bin")
 done
+((${#todo[@]})) && run_jobs "${todo[@]}"
 # The same unit and BPF tests built with ASan + UBSan (make sanitize-build),
 # when HYP_ASAN_UNIT names that build (scripts/run-tests.sh, so CI, does).
 if [ -n "${HYP_ASAN_UNIT:-}" ] && [ "$build_dir" = build ]; then
 	echo "== the same, built with ASan and UBSan ($HYP_ASAN_UNIT)"
 	asan_logs=$(mktemp -d /tmp/hyp-san.XXXXXX)
+	todo=()
 	for t in tests/unit/test_*.c tests/bpf/test_*.c; do
 		[ -e "$t" ] || continue
 		bin=$HYP_ASAN_UNIT/tests/$(basename "$t" .c)
@@ -106,22 +176,25 @@ if [ -n "${HYP_ASAN_UNIT:-}" ] && [ "$build_dir" = build ]; then
 			echo "$bin missing (run make sanitize-build)"; fail=$((fail + 1))
 			failed_names+=("$bin"); continue
 		fi
-		ASAN_OPTIONS="log_path=$asan_logs/asan:detect_leaks=1" \
-			UBSAN_OPTIONS="log_path=$asan_logs/ubsan:print_stacktrace=1:halt_on_error=1" \
-			NAME_PREFIX=asan- run_cmocka "$bin"
+		todo+=("asan:$bin")
 	done
+	((${#todo[@]})) && run_jobs "${todo[@]}"
 	if [ -n "$(ls -A "$asan_logs")" ]; then
 		echo "not ok - sanitizer reports in $asan_logs:"
 		grep -hE 'ERROR|SUMMARY|runtime error' "$asan_logs"/* | head -20 | sed 's/^/    /'
 		fail=$((fail + 1)); failed_names+=("asan-reports")
 	fi
 fi
-echo "== namespace tests (real traffic)"
+((jobs > 1)) && hdr="$hdr, the files that must run alone last"
+echo "== namespace tests (real traffic$hdr)"
+todo=() last=()
 for t in tests/ns/test_*.sh bench/test-quick.sh; do
 	[ -e "$t" ] || continue
 	[[ -z $filter || $t == *"$filter"* ]] || continue
-	run_tap "$t"
+	if ((jobs > 1)) && alone "$t"; then last+=("tap:$t"); else todo+=("tap:$t"); fi
 done
+((${#todo[@]})) && run_jobs "${todo[@]}"
+for t in "${last[@]}"; do job_exec "$t"; job_count "$t"; done
 if [ -n "$san_dir" ]; then
 	reports=$(find "$san_dir" -type f | wc -l)
 	if ((reports)); then

@@ -127,7 +127,17 @@ http_serve() { # NS PORT -> sets HTTP_PID
 	HTTP_PID=$!
 	_CLEAN_PIDS+=("$HTTP_PID")
 	on_exit "rm -rf $dir"
-	sleep 0.3
+	listening "$1" "$2"
+}
+
+# listening NS PORT: waits up to 5 s until a TCP socket listens on PORT in NS
+listening() {
+	local i
+	for i in $(seq 50); do
+		ss -N "$1" -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 http_get() { # NS URL
@@ -148,9 +158,17 @@ capture_host() {
 	local filter=$1; shift
 	local pcap=/tmp/hyp-cap-$UNIQ-$RANDOM.pcap
 	tcpdump -i any -nn -U --immediate-mode -w "$pcap" "$filter" 2>/tmp/hyp-tcpdump.$$ &
-	local tp=$!
-	sleep 1
-	kill -0 "$tp" 2>/dev/null || { cat /tmp/hyp-tcpdump.$$; return 1; }
+	local tp=$! i
+	# up to 5 s for tcpdump to say it captures (it prints that once the
+	# filter is attached)
+	for i in $(seq 50); do
+		grep -qs "listening on" /tmp/hyp-tcpdump.$$ && break
+		kill -0 "$tp" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -qs "listening on" /tmp/hyp-tcpdump.$$ || {
+		kill "$tp" 2>/dev/null; wait "$tp" 2>/dev/null; cat /tmp/hyp-tcpdump.$$; return 1
+	}
 	"$@" >/dev/null 2>&1
 	sleep 0.5
 	kill -INT "$tp"
@@ -177,6 +195,27 @@ expect() {
 	local r
 	if get "$1" "$2"; then r=allow; else r=deny; fi
 	if [ "$r" = "$3" ]; then ok "$4: $r"; else notok "$4: expected $3, got $r"; fi
+}
+# expect_all: the lines on stdin are "NS HOST[:PORT] allow|deny DESC", one
+# expect each; their gets run at the same time (a deny waits get's 2 s
+# once for the lot), the checks print in the order of the lines
+expect_all() {
+	local dir l i r ns host want desc
+	local -a lines=() pids=()
+	dir=$(mktemp -d /tmp/hyp-expect.XXXXXX)
+	mapfile -t lines
+	for i in "${!lines[@]}"; do
+		read -r ns host _ <<<"${lines[i]}"
+		(get "$ns" "$host"; echo $? >"$dir/$i") &
+		pids+=("$!")
+	done
+	wait "${pids[@]}"
+	for i in "${!lines[@]}"; do
+		read -r ns host want desc <<<"${lines[i]}"
+		if [ "$(cat "$dir/$i" 2>/dev/null)" = 0 ]; then r=allow; else r=deny; fi
+		if [ "$r" = "$want" ]; then ok "$desc: $r"; else notok "$desc: expected $want, got $r"; fi
+	done
+	rm -rf "$dir"
 }
 apply() { hctl policy apply -f - >/dev/null; } # the policy on stdin
 # drops SNIC REASON: drops of that reason counted on the SNIC's port

@@ -37,9 +37,11 @@ spec:
   - from: [{podSelector: {matchLabels: {app: client}}}]
     ports: [{port: http}]
 EOF2
-expect "$CLI" "$IPW:8080" allow "ingress named port http resolves to web's 8080"
-expect "$CLI" "$IPW:80" deny "ingress named port: web:80 is not http"
-expect "$CLI" "$IPO:8080" deny "ingress named port: other does not declare http, 8080 denied"
+expect_all <<EOF2
+$CLI $IPW:8080 allow ingress named port http resolves to web's 8080
+$CLI $IPW:80 deny ingress named port: web:80 is not http
+$CLI $IPO:8080 deny ingress named port: other does not declare http, 8080 denied
+EOF2
 tr=$(hctl -j policy trace cli web tcp 8080)
 check "trace: client -> web:8080 allowed by servers-http" jq -e '.verdict == "allowed"' <<<"$tr"
 hctl policy delete default/servers-http >/dev/null
@@ -68,9 +70,11 @@ spec:
   egress:
   - ports: [{port: http}]
 EOF2
-expect "$CLI" "$IPW:8080" allow "egress named port http resolves to the destination web's 8080"
-expect "$CLI" "$IPW:80" deny "egress named port: web:80 is not http"
-expect "$CLI" "$IPO:8080" deny "egress named port: other does not declare http, 8080 denied"
+expect_all <<EOF2
+$CLI $IPW:8080 allow egress named port http resolves to the destination web's 8080
+$CLI $IPW:80 deny egress named port: web:80 is not http
+$CLI $IPO:8080 deny egress named port: other does not declare http, 8080 denied
+EOF2
 hctl policy delete default/cli-http >/dev/null
 expect "$CLI" "$IPO:8080" allow "policy deleted: client -> other:8080 allowed again"
 

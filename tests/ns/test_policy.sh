@@ -43,10 +43,12 @@ spec:
   podSelector: {matchLabels: {app: db}}
   policyTypes: [Ingress]
 EOF2
-expect "$CLI" "$IPD:80" deny "default deny ingress: client -> db:80"
-expect "$WEB" "$IPD:5432" deny "default deny ingress: web -> db:5432"
-expect "$CLI" "$IPW:80" allow "default deny ingress on db leaves web open"
-expect "$DB" "$IPC:80" allow "ingress-only policy does not restrict db's egress"
+expect_all <<EOF2
+$CLI $IPD:80 deny default deny ingress: client -> db:80
+$WEB $IPD:5432 deny default deny ingress: web -> db:5432
+$CLI $IPW:80 allow default deny ingress on db leaves web open
+$DB $IPC:80 allow ingress-only policy does not restrict db's egress
+EOF2
 
 apply <<EOF2
 apiVersion: networking.k8s.io/v1
@@ -58,9 +60,11 @@ spec:
   - from: [{podSelector: {matchLabels: {app: web}}}]
     ports: [{protocol: TCP, port: 5432}]
 EOF2
-expect "$WEB" "$IPD:5432" allow "allow by pod labels: web -> db:5432"
-expect "$WEB" "$IPD:80" deny "only the listed port: web -> db:80"
-expect "$CLI" "$IPD:5432" deny "other pods still denied: client -> db:5432"
+expect_all <<EOF2
+$WEB $IPD:5432 allow allow by pod labels: web -> db:5432
+$WEB $IPD:80 deny only the listed port: web -> db:80
+$CLI $IPD:5432 deny other pods still denied: client -> db:5432
+EOF2
 
 apply <<EOF2
 apiVersion: networking.k8s.io/v1
@@ -72,12 +76,14 @@ spec:
   - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: dev}}}]
     ports: [{port: 8000, endPort: 8080}]
 EOF2
-expect "$DEV" "$IPD:8000" allow "namespace selector + range start: dev -> db:8000"
-expect "$DEV" "$IPD:8080" allow "range end: dev -> db:8080"
-expect "$DEV" "$IPD:8081" deny "past the range: dev -> db:8081"
-expect "$DEV" "$IPD:7999" deny "before the range: dev -> db:7999"
-expect "$CLI" "$IPD:8000" deny "prod client is not in namespace dev"
-expect "$WEB" "$IPD:5432" allow "policies add up: web -> db:5432 still allowed"
+expect_all <<EOF2
+$DEV $IPD:8000 allow namespace selector + range start: dev -> db:8000
+$DEV $IPD:8080 allow range end: dev -> db:8080
+$DEV $IPD:8081 deny past the range: dev -> db:8081
+$DEV $IPD:7999 deny before the range: dev -> db:7999
+$CLI $IPD:8000 deny prod client is not in namespace dev
+$WEB $IPD:5432 allow policies add up: web -> db:5432 still allowed
+EOF2
 
 hctl policy delete prod/db-from-dev >/dev/null
 apply <<EOF2
