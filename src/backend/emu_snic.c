@@ -74,7 +74,7 @@ int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s,
 
 	if (err)
 		return err;
-	err = nl__addr_add(cnl, ifindex, s->ip, s->prefix);
+	err = s->ip ? nl__addr_add(cnl, ifindex, s->ip, s->prefix) : 0; /* 0: IPv6-only */
 	if (err)
 		return em_set(em, err, "snic %s: cannot add address: %s", s->name, strerror(-err));
 	err = nl__link_up(cnl, ifindex);
@@ -83,7 +83,7 @@ int emu_container_setup(struct nl *cnl, const struct hyp_snic_spec *s,
 			      strerror(-err));
 	if (s->host) /* the host endpoint: the pool's connected route only */
 		return 0;
-	err = nl__route_default_add(cnl, ifindex, cfg->gw);
+	err = s->ip ? nl__route_default_add(cnl, ifindex, cfg->gw) : 0;
 	if (err == -EEXIST) /* another attachment in this netns has it: keep it */
 		err = 0;
 	if (err)
@@ -110,7 +110,7 @@ int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct 
 			     s->ifname);
 		goto out;
 	}
-	if (nl__addr_has(cnl, l.ifindex, s->ip, s->prefix) != 1) {
+	if (s->ip && nl__addr_has(cnl, l.ifindex, s->ip, s->prefix) != 1) {
 		err = em_set(em, -EADDRNOTAVAIL, "snic %s: address missing on %s", s->name,
 			     s->ifname);
 		goto out;
@@ -118,8 +118,8 @@ int emu_container_check(void *priv, const struct hyp_snic_spec *s, const struct 
 	/* ours, or another attachment's when several share the netns */
 	if (s->host)
 		err = 0; /* no default route on the host endpoint */
-	else if (nl__route_default_has(cnl, l.ifindex, e->cfg.gw) != 1 &&
-	    nl__route_default_has(cnl, 0, 0) != 1)
+	else if (s->ip && nl__route_default_has(cnl, l.ifindex, e->cfg.gw) != 1 &&
+		 nl__route_default_has(cnl, 0, 0) != 1)
 		err = em_set(em, -ENETUNREACH, "snic %s: default route missing", s->name);
 	else
 		err = emu_container_check6(cnl, s, (const uint8_t *)e->cfg.gw6, l.ifindex, em);

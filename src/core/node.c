@@ -95,7 +95,7 @@ struct pool_fill {
 static int pool_fill_cb(const struct snic_rec *r, void *ctx)
 {
 	struct pool_fill *pf = ctx;
-	int err = pool__reserve(pf->pool, r->ip);
+	int err = r->ip ? pool__reserve(pf->pool, r->ip) : 0; /* 0: IPv6-only */
 
 	if (err)
 		pr_warn("snic %s: stored address is not valid in the pool: %s\n", r->name,
@@ -250,7 +250,8 @@ static int remove_snic(struct node *n, const struct snic_rec *r)
 		store__rollback(n->st);
 		return err;
 	}
-	pool__release(n->pool, r->ip);
+	if (r->ip)
+		pool__release(n->pool, r->ip);
 	node_release_ip6(n, r);
 	node_monitor_snic(n, r, HYP_EV_SNIC_DEL);
 	fault_point("snic-del-committed");

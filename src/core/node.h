@@ -45,6 +45,7 @@ struct snic_req {
 	const char *ifname; /* NULL: eth0 */
 	const char *ip;	    /* NULL: from the pool */
 	const char *ip6;    /* NULL: from the IPv6 pool (when the instance has one) */
+	int family;	    /* 0: each family the instance has; 4 or 6: only that one */
 	struct labels labels;
 	const char *owner; /* NULL or a CNI attachment key */
 	/* the named ports it declares */

@@ -32,9 +32,11 @@ json_object *node__snic_json(const struct node *n, const struct snic_rec *r)
 	json_object_object_add(o, KEY_NAME, json_object_new_string(r->name));
 	json_object_object_add(o, KEY_NETNS, json_object_new_string(r->netns));
 	json_object_object_add(o, KEY_IFNAME, json_object_new_string(r->ifname));
-	json_object_object_add(o, KEY_IP, json_object_new_string(buf));
-	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
-	json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
+	if (r->ip) { /* none: IPv6-only */
+		json_object_object_add(o, KEY_IP, json_object_new_string(buf));
+		ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
+		json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
+	}
 	node_ip6_json(n, r, o);
 	mac_format(r->mac, buf, sizeof(buf));
 	json_object_object_add(o, KEY_MAC, json_object_new_string(buf));

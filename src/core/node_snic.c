@@ -169,11 +169,89 @@ static int fill_rec(struct node *n, const struct snic_req *req, int fd, struct s
 	err = new_key(n, r->key);
 	if (err)
 		return em_set(em, err, "snic %s: no randomness for the stamp key", req->name);
-	r->prefix = n->net.prefix;
+	r->prefix = n->pool ? n->net.prefix : 0;
 	r->flags = (n->guard ? 0 : SNIC_F_NO_GUARD) | (req->routed ? SNIC_F_ROUTED : 0) |
 		   (req->host ? SNIC_F_HOST : 0);
 	r->created = (int64_t)time(NULL);
 	return 0;
+}
+
+/* Which families a SNIC gets: 4 and/or 6 (bit 0: IPv4, bit 1: IPv6) */
+static int families(const struct node *n, const struct snic_req *req, unsigned int *fam,
+		    struct errmsg *em)
+{
+	if (req->family && req->family != 4 && req->family != 6)
+		return em_set(em, -EINVAL, "snic %s: invalid family %d (4 or 6)", req->name,
+			      req->family);
+	*fam = (n->pool && req->family != 6 ? 1 : 0) |
+	       (n->pool6 && req->family != 4 && !req->host ? 2 : 0);
+	if (req->family == 4 && !n->pool)
+		return em_set(em, -EINVAL,
+			      "snic %s: family 4: the instance has no IPv4 pool "
+			      "(hyperiond --pool none)",
+			      req->name);
+	if (req->family == 6 && !n->pool6)
+		return em_set(em, -EINVAL,
+			      "snic %s: family 6: the instance has no IPv6 pool "
+			      "(hyperiond --pool6 none)",
+			      req->name);
+	if (req->ip && !(*fam & 1))
+		return em_set(em, -EINVAL, "snic %s: %s: %s", req->name, req->ip,
+			      n->pool ? "an IPv4 address for an IPv6-only SNIC (--family 6)"
+				      : "the instance has no IPv4 pool (hyperiond --pool none)");
+	if (req->ip6 && req->family == 4)
+		return em_set(em, -EINVAL,
+			      "snic %s: %s: an IPv6 address for an IPv4-only SNIC "
+			      "(--family 4)",
+			      req->name, req->ip6);
+	if (!*fam)
+		return em_set(em, -EINVAL, "snic %s: the host endpoint needs an IPv4 pool",
+			      req->name);
+	return 0;
+}
+
+/* An IPv6-only SNIC's MAC (mac_from_ipv6) must be no other's nor the gateway's. */
+static int mac_check(struct node *n, const struct snic_rec *r, struct errmsg *em)
+{
+	struct snic_rec other;
+	char mac[18];
+
+	mac_format(r->mac, mac, sizeof(mac));
+	if (!memcmp(r->mac, n->dom.gw_mac, 6))
+		return em_set(em, -EADDRINUSE,
+			      "snic %s: its MAC %s would be the gateway's: "
+			      "pick another IPv6 address (--ip)",
+			      r->name, mac);
+	if (!store__snic_by_mac(n->st, r->mac, &other))
+		return em_set(em, -EADDRINUSE,
+			      "snic %s: its MAC %s is used by %s: pick another "
+			      "IPv6 address (--ip)",
+			      r->name, mac, other.name);
+	return 0;
+}
+
+/* r's addresses (each family it gets) and MAC; *have_ip: an IPv4 one was taken. */
+static int pick_addresses(struct node *n, const struct snic_req *req, struct snic_rec *r,
+			  bool *have_ip, struct errmsg *em)
+{
+	unsigned int fam = 0;
+	int err = families(n, req, &fam, em);
+
+	if (!err && (fam & 1)) {
+		err = pick_address(n, req, &r->ip, em);
+		*have_ip = !err;
+	}
+	if (!err && ((fam & 2) || req->ip6)) /* an ip6 without a pool6: refused there */
+		err = node_pick_ip6(n, req, r, em);
+	if (err)
+		return err;
+	if (fam & 1) {
+		mac_from_ipv4(r->ip, r->mac);
+		return 0;
+	}
+	r->prefix = 0;
+	mac_from_ipv6(r->ip6, r->mac);
+	return mac_check(n, r, em);
 }
 
 /* Opens the transaction of the add (*in_txn) and records the SNIC in it. */
@@ -237,7 +315,7 @@ static void add_undo(struct node *n, struct snic_rec *r, struct hyp_snic_spec *s
 		node__policy_sync(n, NULL);
 		node__inspect_sync(n, NULL);
 	}
-	if (have_ip)
+	if (have_ip && r->ip)
 		pool__release(n->pool, r->ip);
 	node_release_ip6(n, r);
 }
@@ -263,12 +341,7 @@ int node__snic_add(struct node *n, const struct snic_req *req, struct snic_rec *
 	err = fill_rec(n, req, fd, &r, em);
 	if (err)
 		goto out;
-	err = pick_address(n, req, &r.ip, em);
-	if (err)
-		goto out;
-	have_ip = true;
-	mac_from_ipv4(r.ip, r.mac);
-	err = req->host ? 0 : node_pick_ip6(n, req, &r, em);
+	err = pick_addresses(n, req, &r, &have_ip, em);
 	if (err)
 		goto out;
 

@@ -59,7 +59,10 @@ static const struct pr_field snic_detail[] = {
 static void snic_added_view(json_object *o)
 {
 	pr_members(NULL, o, NULL);
-	if (json_object_object_get_ex(o, KEY_IP6, NULL))
+	if (!json_object_object_get_ex(o, KEY_IP, NULL)) /* IPv6-only */
+		pr_text("snic %s: %s on %s in %s\n", jstr(o, KEY_NAME), jstr(o, KEY_IP6),
+			jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
+	else if (json_object_object_get_ex(o, KEY_IP6, NULL))
 		pr_text("snic %s: %s %s on %s in %s\n", jstr(o, KEY_NAME), jstr(o, KEY_IP),
 			jstr(o, KEY_IP6), jstr(o, KEY_IFNAME), jstr(o, KEY_NETNS));
 	else
@@ -100,6 +103,13 @@ static int snic_add(struct ctl *c, const struct ctl_args *a)
 	json_object_object_add(args, KEY_NAMED_PORTS, ports);
 	if (ctl_flag(a, "routed"))
 		json_object_object_add(args, KEY_ROUTED, json_object_new_boolean(true));
+	if ((v = ctl_opt(a, "family"))) {
+		if (strcmp(v, "4") && strcmp(v, "6")) {
+			fprintf(stderr, "hyperctl: --family: 4 or 6, not '%s'\n", v);
+			goto usage;
+		}
+		json_object_object_add(args, KEY_FAMILY, json_object_new_int(v[0] - '0'));
+	}
 	if (ctl_call(c, "snic.add", args, &res))
 		return 1;
 	snic_added_view(res);
@@ -190,6 +200,11 @@ static const struct ctl_opt add_opts[] = {
      .help = "an address, IPv4 or IPv6, at most one of each, e.g. 10.244.0.7/24 or "
 	     "fd00:1::7/64 (default: the next free one of the pool and of the IPv6 pool)",
      .many = true},
+    {.name = "family",
+     .arg = "4|6",
+     .help = "only this family's address: 6 for an IPv6-only SNIC (no IPv4 address, "
+	     "IPv4 and ARP dropped), 4 for an IPv4-only one (default: each family the "
+	     "instance has a pool for)"},
     {.name = "label",
      .short_name = 'l',
      .arg = "KEY=VALUE",

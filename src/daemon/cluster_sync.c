@@ -45,6 +45,8 @@ static int ep_cb(const struct snic_rec *r, void *ctx)
 	struct eps *e = ctx;
 	struct cluster_local_ep *nv = realloc(e->v, (e->n + 1) * sizeof(*nv));
 
+	if (!r->ip) /* IPv6-only: the cluster's endpoint table is by IPv4 */
+		return 0;
 	if (!nv)
 		return -ENOMEM;
 	e->v = nv;

@@ -129,6 +129,9 @@ static json_object *do_snic_add(struct daemon *d, json_object *args)
 
 		req.routed = args && json_object_object_get_ex(args, KEY_ROUTED, &r) &&
 			     json_object_get_boolean(r);
+		if (args && json_object_object_get_ex(args, KEY_FAMILY, &r))
+			req.family = json_object_is_type(r, json_type_int) ? json_object_get_int(r)
+									   : -1; /* refused */
 	}
 	if (!req.ifname)
 		req.ifname = "eth0";

@@ -91,6 +91,13 @@ void ipv6_ll_from_mac(const uint8_t mac[6], uint8_t addr[16])
 	addr[15] = mac[5];
 }
 
+void mac_from_ipv6(const uint8_t addr[16], uint8_t mac[6])
+{
+	mac[0] = 0x0a;
+	mac[1] = 0x66;
+	memcpy(mac + 2, addr + 12, 4);
+}
+
 int ula_generate(struct cidr6 *out)
 {
 	uint8_t id[5];

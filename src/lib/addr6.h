@@ -28,6 +28,10 @@ bool cidr6_contains(const struct cidr6 *net, const uint8_t addr[16]);
 bool ip_is_v6(const char *s);
 /* fe80::/64 with the modified EUI-64 interface ID of mac (RFC 4291 2.5.1). */
 void ipv6_ll_from_mac(const uint8_t mac[6], uint8_t addr[16]);
+/* The MAC of an IPv6-only SNIC: 0a:66 and the address's last 4 bytes (locally
+ * administered, unicast; never one of mac_from_ipv4's 0a:58:...). Two addresses
+ * may share their last 4 bytes: the caller checks the MAC is free. */
+void mac_from_ipv6(const uint8_t addr[16], uint8_t mac[6]);
 /* A unique local /64 (RFC 4193 3.2): fd00::/8, a random 40-bit global ID, subnet 0. */
 int ula_generate(struct cidr6 *out);
 

@@ -90,6 +90,7 @@
 #define KEY_UPLINK	"uplink" /* in status: the uplink, with its counters */
 #define KEY_COUNTERS	"counters"
 #define KEY_ROUTED	"routed" /* snic: routed mode (no SNAT) */
+#define KEY_FAMILY	"family" /* snic add: 4 or 6, only that family's address */
 /* publish add {snic, mapping}; list [{port, proto, snic, snic_port, ip}] */
 #define KEY_SNIC      "snic"
 #define KEY_MAPPING   "mapping"

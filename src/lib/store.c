@@ -187,6 +187,8 @@ int store__meta_set(struct store *s, const char *key, const char *val)
 
 static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 {
+	int64_t ip;
+
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
 	snprintf(r->name, sizeof(r->name), "%s", sqlite3_column_text(st, 1));
@@ -194,7 +196,8 @@ static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 	r->netns_dev = (uint64_t)sqlite3_column_int64(st, 3);
 	r->netns_ino = (uint64_t)sqlite3_column_int64(st, 4);
 	snprintf(r->ifname, sizeof(r->ifname), "%s", sqlite3_column_text(st, 5));
-	r->ip = (uint32_t)sqlite3_column_int64(st, 6);
+	ip = sqlite3_column_int64(st, 6);
+	r->ip = ip > 0 ? (uint32_t)ip : 0; /* <= 0: IPv6-only (store__snic_insert) */
 	r->prefix = (uint8_t)sqlite3_column_int(st, 7);
 	mac_parse((const char *)sqlite3_column_text(st, 8), r->mac);
 	snprintf(r->labels, sizeof(r->labels), "%s", sqlite3_column_text(st, 9));
@@ -209,6 +212,14 @@ static void row_to_rec(sqlite3_stmt *st, struct snic_rec *r)
 		r->prefix6 = (uint8_t)atoi((const char *)sqlite3_column_text(st, 18));
 }
 
+/*
+ * An IPv6-only SNIC has no IPv4 address (ip 0), but the ip column is UNIQUE
+ * NOT NULL since the first store: it holds a negative placeholder, one below
+ * the smallest in use, read back as 0. ?6 is the address.
+ */
+#define IP_OR_PLACEHOLDER                                                                          \
+	"CASE WHEN ?6 = 0 THEN (SELECT min(0, ifnull(min(ip), 0)) - 1 FROM snics) ELSE ?6 END"
+
 int store__snic_insert(struct store *s, struct snic_rec *r)
 {
 	sqlite3_stmt *st;
@@ -219,12 +230,12 @@ int store__snic_insert(struct store *s, struct snic_rec *r)
 		ipv6_format(r->ip6, ip6, sizeof(ip6));
 		snprintf(prefix6, sizeof(prefix6), "%u", r->prefix6);
 	}
-	err =
-	    store_prepare(s,
-			  "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
-			  " mac, labels, identity, key, flags, owner, created, hw, ports, ip6,"
-			  " prefix6) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  &st);
+	err = store_prepare(
+	    s,
+	    "INSERT INTO snics(name, netns, netns_dev, netns_ino, ifname, ip, prefix,"
+	    " mac, labels, identity, key, flags, owner, created, hw, ports, ip6,"
+	    " prefix6) VALUES(?,?,?,?,?," IP_OR_PLACEHOLDER ",?,?,?,?,?,?,?,?,?,?,?,?)",
+	    &st);
 	if (err)
 		return err;
 	mac_format(r->mac, mac, sizeof(mac));
@@ -319,7 +330,17 @@ int store__snic_get(struct store *s, const char *name, struct snic_rec *r)
 
 int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *r)
 {
+	if (!ip) /* 0 is no address: IPv6-only SNICs are not found by it */
+		return -ENOENT;
 	return get_one(s, "ip = ?", NULL, ip, r);
+}
+
+int store__snic_by_mac(struct store *s, const uint8_t mac[6], struct snic_rec *r)
+{
+	char buf[18];
+
+	mac_format(mac, buf, sizeof(buf));
+	return get_one(s, "mac = ?", buf, 0, r);
 }
 
 int store__snic_by_ip6(struct store *s, const uint8_t ip6[16], struct snic_rec *r)

@@ -51,6 +51,8 @@ int store__snic_update_hw(struct store *s, const struct snic_rec *rec);
 int store__snic_delete(struct store *s, int64_t id);
 int store__snic_get(struct store *s, const char *name, struct snic_rec *rec);
 int store__snic_by_ip(struct store *s, uint32_t ip, struct snic_rec *rec);
+/* by the MAC (an IPv6-only SNIC's is derived from its IPv6 address: checked free) */
+int store__snic_by_mac(struct store *s, const uint8_t mac[6], struct snic_rec *rec);
 /* by the IPv6 address (network order) */
 int store__snic_by_ip6(struct store *s, const uint8_t ip6[16], struct snic_rec *rec);
 int store__snic_by_id(struct store *s, int64_t id, struct snic_rec *rec);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "lib/addr.h"
+#include "lib/addr6.h"
 
 #define IP(a, b, c, d)                                                                             \
 	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
@@ -266,6 +267,34 @@ static void test_mac_from_ipv4(void **state)
 	assert_int_equal(other[5], 254);
 }
 
+static void test_mac_from_ipv6(void **state)
+{
+	uint8_t ip6[16], mac[6], other[6], v4[6];
+	char buf[18];
+
+	assert_int_equal(ipv6_parse("fd12:3456:789a::c0a8:0107", ip6), 0);
+	mac_from_ipv6(ip6, mac);
+	mac_format(mac, buf, sizeof(buf));
+	assert_string_equal(buf, "0a:66:c0:a8:01:07");
+	assert_int_equal(mac[0] & 0x02, 0x02); /* locally administered */
+	assert_int_equal(mac[0] & 0x01, 0);    /* unicast */
+	/* never an IPv4 SNIC's: same last bytes as 192.168.1.7 */
+	mac_from_ipv4(IP(192, 168, 1, 7), v4);
+	assert_memory_not_equal(mac, v4, 6);
+	/* stable: the same address, the same MAC */
+	mac_from_ipv6(ip6, other);
+	assert_memory_equal(mac, other, 6);
+	/* the next address, another MAC */
+	ip6[15]++;
+	mac_from_ipv6(ip6, other);
+	assert_memory_not_equal(mac, other, 6);
+	/* the upper bytes are not in it: a collision the control plane checks */
+	ip6[15]--;
+	ip6[8] ^= 0xff;
+	mac_from_ipv6(ip6, other);
+	assert_memory_equal(mac, other, 6);
+}
+
 static void test_validate_ifname(void **state)
 {
 	static const char *const good[] = {
@@ -410,6 +439,7 @@ int main(void)
 	    cmocka_unit_test(test_mac_format_parse),
 	    cmocka_unit_test(test_mac_parse_rejects),
 	    cmocka_unit_test(test_mac_from_ipv4),
+	    cmocka_unit_test(test_mac_from_ipv6),
 	    cmocka_unit_test(test_validate_ifname),
 	    cmocka_unit_test(test_validate_object_name),
 	    cmocka_unit_test(test_validate_instance_name),

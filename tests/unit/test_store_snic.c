@@ -4,6 +4,7 @@
  * kept unread) and the upgrade of a store made before that state existed.
  */
 #include "store_fixture.h"
+#include "lib/addr6.h"
 
 static void test_snic_insert_ids(void **state)
 {
@@ -240,12 +241,61 @@ static void test_snic_foreach(void **state)
 	assert_string_equal(v.names[1], "bravo");
 }
 
+/* IPv6-only SNICs (ip 0): several fit the UNIQUE ip column, read back as 0,
+ * never found by ip; found by their MAC and IPv6 address. */
+static void test_snic_ipv6_only(void **state)
+{
+	struct store *s = S(state);
+	struct snic_rec a, b, c, got;
+
+	mkrec(&c, "v4", IP(10, 0, 0, 2));
+	assert_int_equal(store__snic_insert(s, &c), 0);
+	for (int i = 0; i < 2; i++) {
+		struct snic_rec *r = i ? &b : &a;
+
+		mkrec(r, i ? "six-b" : "six-a", 0);
+		r->prefix = 0;
+		r->key[0] = (uint8_t)(0x80 + i);
+		assert_int_equal(ipv6_parse(i ? "fd00::b" : "fd00::a", r->ip6), 0);
+		r->prefix6 = 64;
+		mac_from_ipv6(r->ip6, r->mac);
+		assert_int_equal(store__snic_insert(s, r), 0);
+	}
+	assert_int_equal(store__snic_count(s), 3);
+	assert_int_equal(store__snic_get(s, "six-b", &got), 0);
+	assert_int_equal(got.ip, 0);
+	assert_int_equal(got.prefix, 0);
+	assert_rec_equal(&got, &b);
+	assert_int_equal(store__snic_by_ip(s, 0, &got), -ENOENT);
+	assert_int_equal(store__snic_by_mac(s, a.mac, &got), 0);
+	assert_string_equal(got.name, "six-a");
+	assert_int_equal(store__snic_by_mac(s, c.mac, &got), 0);
+	assert_string_equal(got.name, "v4");
+	/* a delete frees its placeholder; the next one still fits */
+	assert_int_equal(store__snic_delete(s, a.id), 0);
+	mkrec(&a, "six-c", 0);
+	a.key[0] = 0x90;
+	assert_int_equal(ipv6_parse("fd00::c", a.ip6), 0);
+	a.prefix6 = 64;
+	mac_from_ipv6(a.ip6, a.mac);
+	assert_int_equal(store__snic_insert(s, &a), 0);
+	assert_int_equal(store__snic_by_mac(s, a.mac, &got), 0);
+	assert_int_equal(got.ip, 0);
+	/* the IPv6 address stays unique */
+	mkrec(&c, "six-d", 0);
+	c.key[0] = 0x91;
+	memcpy(c.ip6, a.ip6, 16);
+	c.prefix6 = 64;
+	assert_int_equal(store__snic_insert(s, &c), -EEXIST);
+	assert_int_equal(store__snic_count(s), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_snic_insert_ids), T(test_snic_duplicates),	       T(test_snic_get),
 	    T(test_snic_update_hw),  T(test_open_upgrades_old_schema), T(test_snic_delete),
-	    T(test_snic_foreach),
+	    T(test_snic_foreach),    T(test_snic_ipv6_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
