@@ -247,7 +247,8 @@ def main():
     if meta.get("full") == "1":
         w(f"- the full run (`--full`): throughput (iperf3) {meta.get('tput_duration')} s per run, "
           f"the other tests {meta.get('duration')} s; {meta.get('order', '')}; "
-          f"{', '.join(meta.get('run_last', '').split()) or 'nothing'} run once after every round")
+          f"{', '.join(meta.get('run_last', '').split()) or 'nothing'} run once after every round; "
+          f"{', '.join(meta.get('once', '').split()) or 'nothing'} in the first round only (time)")
     elif meta.get("tput_duration") and meta.get("tput_duration") != meta.get("duration"):
         w(f"- throughput (iperf3) {meta.get('tput_duration')} s per run, the other tests {meta.get('duration')} s")
     w("")
@@ -255,15 +256,18 @@ def main():
       "and times. Ratios are value / veth in both cases.")
     w("")
 
+    # IPv6, apply-N and pktcost rows have sections of their own (other tools or metrics):
+    # in the base tables they would be rows of n/a
+    tconfigs = [c for c in configs if not report_more.own_section(c)]
     for title, keys in TABLES:
-        if not configs:
+        if not tconfigs:
             break
         w(f"### {title}")
         w("")
         hdr = ["config"] + [f"{METRICS[k][0]} ({METRICS[k][1]})" for k in keys]
         w("| " + " | ".join(hdr) + " |")
         w("|" + "---|" * len(hdr))
-        for c in configs:
+        for c in tconfigs:
             cells = [f"`{c}`"]
             for k in keys:
                 label, unit, better, dec = METRICS[k]
@@ -528,7 +532,7 @@ def main():
 
     pktcost_section(w, [c for c in ("hyperion-pktcost", "hyperion-pktcost-baseline") if c in ran],
                     get, spread, verdict, extra_goals)
-    report_more.ipv6_section(w, ran, get, spread, fmt, extra_goals)
+    report_more.ipv6_section(w, ran, get, spread, fmt, extra_goals, by_round)
     report_more.apply_section(w, ran, get, samples, spread, fmt, extra_goals)
 
     # ---------------------------------------------------------- other metrics
@@ -614,8 +618,10 @@ def main():
         goal("single policy change at 1 000 endpoints, end to end (`apply-1000`, median)",
              get("apply-1000", "apply_one_ms"), "< 100 ms", lambda x: x < 100, " ms",
              ("apply-1000",), "apply_one_ms", 100)
-    for name, measured, target, verdict in extra_goals:
-        w(f"| {name} | {measured} | {target} | {verdict} | - |")
+    for g in extra_goals:
+        name, measured, target, verdict = g[:4]
+        ps = g[4] if len(g) > 4 and g[4] is not None else None
+        w(f"| {name} | {measured} | {target} | {verdict} | {'-' if ps is None else f'{ps * 100:.0f} %'} |")
     w("")
     report_more.time_section(w, ran, samples, meta)
 
