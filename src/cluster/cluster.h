@@ -9,10 +9,11 @@
  * the daemon reads: nothing on the packet path waits on etcd.
  *
  * etcd layout (prefix HYP_CLUSTER_PREFIX):
- *   config              {"pool": CIDR, "block_prefix": N}     hyperctl cluster init
+ *   config              {"pool": CIDR, "block_prefix": N[, "pool6": CIDR6]}   cluster init
  *   blocks/A.B.C.D-N    node name                              kept until the node is removed
+ *   blocks6/ADDR6-64    node name (a /64 of pool6)             kept until the node is removed
  *   ids/N               node name                              node numbers 1..HYP_CLUSTER_MAX_ID
- *   nodes/NAME          {name, id, addr, pubkey, block, key_epoch, key_time}   under the lease
+ *   nodes/NAME          {name, id, addr, pubkey, block[, block6], key_epoch, key_time}  (lease)
  */
 #ifndef HYP_CLUSTER_H
 #define HYP_CLUSTER_H
@@ -22,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "lib/addr.h"
+#include "lib/addr6.h"
 #include "lib/errmsg.h"
 
 #define HYP_CLUSTER_PREFIX	 "/hyperion/"
@@ -30,6 +32,8 @@
 #define HYP_CLUSTER_MAX_NODES	 256
 #define HYP_CLUSTER_KEY_LEN	 32 /* X25519 */
 #define HYP_CLUSTER_DEFAULT_BLOCK 24
+#define HYP_CLUSTER_BLOCK6	 64 /* each node's IPv6 block */
+#define HYP_CLUSTER_POOL6_MIN	 16 /* the cluster pool6's shortest prefix */
 #define HYP_CLUSTER_MAX_IDENTITY 0xfffff /* the overlay marks carry 20 bits */
 
 struct cluster;
@@ -48,6 +52,7 @@ struct cluster_peer {
 	uint32_t id;
 	uint32_t addr; /* network order */
 	struct cidr4 block;
+	struct cidr6 block6; /* prefix 0: none (an IPv4-only cluster, or an old record) */
 	uint8_t pubkey[HYP_CLUSTER_KEY_LEN];
 	uint32_t key_epoch;
 	int64_t key_time;
@@ -69,14 +74,15 @@ struct cluster_hooks {
 };
 
 /*
- * Joins: the block this node allocates from in *block. Fails (changing
+ * Joins: the block this node allocates from in *block, its IPv6 block in
+ * *block6 (prefix 0 when the cluster has no pool6). Fails (changing
  * nothing in etcd) when the cluster is not initialised, the name is
  * taken by a live node, or the pool is full. When etcd cannot be reached
  * and the node joined before, the block and number recorded in the state
  * directory are used and the registration is retried in the background.
  */
-int cluster__join(const struct cluster_opts *o, struct cidr4 *block, struct cluster **out,
-		  struct errmsg *em);
+int cluster__join(const struct cluster_opts *o, struct cidr4 *block, struct cidr6 *block6,
+		  struct cluster **out, struct errmsg *em);
 int cluster__start(struct cluster *c, const struct cluster_hooks *h);
 /* Stops the threads; the registration stays until its lease expires. */
 void cluster__close(struct cluster *c);
@@ -137,9 +143,15 @@ int cluster__event_fd(struct cluster *c);
 /* 1: *ev filled (free ev->value), 0: none. */
 int cluster__event_next(struct cluster *c, struct cluster_ev *ev);
 
-/* hyperctl cluster init: writes the config once; -EEXIST when it differs. */
+/*
+ * hyperctl cluster init: writes the config once; -EEXIST when it differs.
+ * pool6 NULL: IPv4 only. pool6_any: a pool6 was generated here, so an
+ * existing config with the same IPv4 pool and any pool6 is accepted.
+ */
 int cluster__init(const char *endpoints, const struct cidr4 *pool, int block_prefix,
-		  struct errmsg *em);
+		  const struct cidr6 *pool6, bool pool6_any, struct errmsg *em);
+/* A cluster pool6 is unicast, not link-local, loopback or IPv4-mapped, /16../64. */
+int cluster_pool6_check(const struct cidr6 *p, struct errmsg *em);
 
 /* hyperctl cluster remove: a node's registration, number and block; -EBUSY while alive. */
 int cluster__remove(const char *endpoints, const char *node, bool force, struct errmsg *em);

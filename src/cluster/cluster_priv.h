@@ -27,6 +27,7 @@ struct cluster_record {
 	char node[64];
 	uint32_t id;
 	struct cidr4 block;
+	struct cidr6 block6; /* prefix 0: none */
 	uint8_t sk[HYP_CLUSTER_KEY_LEN], pk[HYP_CLUSTER_KEY_LEN];
 	uint8_t prev_sk[HYP_CLUSTER_KEY_LEN], prev_pk[HYP_CLUSTER_KEY_LEN];
 	bool has_prev;
@@ -82,6 +83,10 @@ struct cluster {
 
 int64_t cluster_now_ms(void);
 void cidr4_format(const struct cidr4 *c, char *buf, size_t len);
+/* "" for none */
+void cluster_block6_format(const struct cidr6 *c, char *buf, size_t len);
+/* Optional member key of o: absent -> none; present: a /64 or -EPROTO. */
+int cluster_block6_get(json_object *o, const char *key, struct cidr6 *out);
 /* Record file: -ENOENT when the node never joined here. */
 int cluster_record_load(const char *path, struct cluster_record *r);
 int cluster_record_save(const char *path, const struct cluster_record *r);

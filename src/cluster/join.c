@@ -18,6 +18,7 @@
 struct cluster_config {
 	struct cidr4 pool;
 	int block_prefix;
+	struct cidr6 pool6; /* prefix 0: IPv4 only */
 };
 
 static int config_read(struct etcd *e, struct cluster_config *cfg, struct errmsg *em)
@@ -41,6 +42,11 @@ static int config_read(struct etcd *e, struct cluster_config *cfg, struct errmsg
 		if (cfg->block_prefix >= cfg->pool.prefix && cfg->block_prefix <= 29)
 			err = 0;
 	}
+	memset(&cfg->pool6, 0, sizeof(cfg->pool6));
+	if (!err && etcd_json_str(o, "pool6") &&
+	    (cidr6_parse(etcd_json_str(o, "pool6"), &cfg->pool6) ||
+	     cluster_pool6_check(&cfg->pool6, &(struct errmsg){})))
+		err = -EPROTO;
 	json_object_put(o);
 	return err ? em_set(em, err, "cluster config in etcd is not valid") : 0;
 }
@@ -125,6 +131,58 @@ static int take_block(struct etcd *e, const struct cluster_config *cfg, struct c
 	return em_set(em, -ENOSPC, "cluster pool has no free /%d block", cfg->block_prefix);
 }
 
+/* The i-th /64 of pool6. */
+static void block6_nth(const struct cidr6 *pool6, uint64_t i, struct cidr6 *b)
+{
+	uint64_t hi = 0;
+
+	for (int k = 0; k < 8; k++)
+		hi = hi << 8 | pool6->addr[k];
+	hi += i;
+	memset(b, 0, sizeof(*b));
+	for (int k = 7; k >= 0; k--, hi >>= 8)
+		b->addr[k] = (uint8_t)hi;
+	b->prefix = HYP_CLUSTER_BLOCK6;
+}
+
+/* The node's IPv6 /64, as take_block: its own again, or the first free one. */
+static int take_block6(struct etcd *e, const struct cidr6 *pool6, struct cluster_record *r,
+		       struct errmsg *em)
+{
+	char key[128], found[IP6_STRLEN + 8], ip[IP6_STRLEN];
+	uint64_t count = 1ULL << (HYP_CLUSTER_BLOCK6 - pool6->prefix);
+	int err = find_owned(e, HYP_CLUSTER_PREFIX "blocks6/", r->node, found, sizeof(found));
+
+	if (!err) {
+		char *dash = strrchr(found, '-');
+
+		if (dash)
+			*dash = '/';
+		if (cidr6_parse(found, &r->block6) || r->block6.prefix != HYP_CLUSTER_BLOCK6)
+			return em_set(em, -EPROTO, "bad IPv6 block %s", found);
+		return 0;
+	}
+	if (err != -ENOENT)
+		return em_set(em, err, "etcd: reading IPv6 blocks: %s", strerror(-err));
+	if (count > HYP_CLUSTER_MAX_ID + 1ULL)
+		count = HYP_CLUSTER_MAX_ID + 1ULL; /* one per node number is enough */
+	for (uint64_t i = 0; i < count; i++) {
+		struct cidr6 b;
+
+		block6_nth(pool6, i, &b);
+		ipv6_format(b.addr, ip, sizeof(ip));
+		snprintf(key, sizeof(key), HYP_CLUSTER_PREFIX "blocks6/%s-%u", ip, b.prefix);
+		err = etcd__create(e, key, r->node, 0);
+		if (err < 0)
+			return em_set(em, err, "etcd: taking an IPv6 block: %s", strerror(-err));
+		if (err == 1) {
+			r->block6 = b;
+			return 0;
+		}
+	}
+	return em_set(em, -ENOSPC, "cluster pool6 has no free /%d block", HYP_CLUSTER_BLOCK6);
+}
+
 /* A live node of that name with another key is another machine: refuse. */
 static int name_free(struct etcd *e, const struct cluster_record *r, struct errmsg *em)
 {
@@ -164,9 +222,13 @@ static int join_etcd(struct cluster *c, struct etcd *e, struct errmsg *em)
 		err = take_id(e, &c->rec, em);
 	if (!err)
 		err = take_block(e, &cfg, &c->rec, em);
+	memset(&c->rec.block6, 0, sizeof(c->rec.block6));
+	if (!err && cfg.pool6.prefix)
+		err = take_block6(e, &cfg.pool6, &c->rec, em);
 	if (err)
 		return err;
-	if (!cidr4_contains(&cfg.pool, c->rec.block.addr))
+	if (!cidr4_contains(&cfg.pool, c->rec.block.addr) ||
+	    (cfg.pool6.prefix && !cidr6_contains(&cfg.pool6, c->rec.block6.addr)))
 		return em_set(em, -EINVAL, "node %s: its block is outside the cluster pool",
 			      c->rec.node);
 	err = cluster_record_save(c->state_path, &c->rec);
@@ -204,8 +266,8 @@ static int cluster_alloc(const struct cluster_opts *o, struct cluster **out, str
 	return 0;
 }
 
-int cluster__join(const struct cluster_opts *o, struct cidr4 *block, struct cluster **out,
-		  struct errmsg *em)
+int cluster__join(const struct cluster_opts *o, struct cidr4 *block, struct cidr6 *block6,
+		  struct cluster **out, struct errmsg *em)
 {
 	struct cluster *c = NULL;
 	struct etcd *e = NULL;
@@ -243,6 +305,7 @@ int cluster__join(const struct cluster_opts *o, struct cidr4 *block, struct clus
 		goto fail;
 	etcd__close(e);
 	*block = c->rec.block;
+	*block6 = c->rec.block6;
 	*out = c;
 	return 0;
 fail:

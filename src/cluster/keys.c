@@ -74,7 +74,7 @@ static int get_b64(json_object *o, const char *k, uint8_t *p, size_t want)
 int cluster_record_save(const char *path, const struct cluster_record *r)
 {
 	json_object *o = json_object_new_object();
-	char tmp[340], blk[32];
+	char tmp[340], blk[32], blk6[IP6_STRLEN + 8];
 	const char *s;
 	int fd, err = 0;
 
@@ -82,6 +82,10 @@ int cluster_record_save(const char *path, const struct cluster_record *r)
 	json_object_object_add(o, "id", json_object_new_int64(r->id));
 	cidr4_format(&r->block, blk, sizeof(blk));
 	json_object_object_add(o, "block", json_object_new_string(blk));
+	if (r->block6.prefix) {
+		cidr6_format(&r->block6, blk6, sizeof(blk6));
+		json_object_object_add(o, "block6", json_object_new_string(blk6));
+	}
 	add_b64(o, "sk", r->sk, 32);
 	if (r->has_prev)
 		add_b64(o, "prev_sk", r->prev_sk, 32);
@@ -117,6 +121,8 @@ int cluster_record_load(const char *path, struct cluster_record *r)
 		goto out;
 	r->id = (uint32_t)json_object_get_int64(v);
 	if (!etcd_json_str(o, "block") || cidr4_parse(etcd_json_str(o, "block"), &r->block))
+		goto out;
+	if (cluster_block6_get(o, "block6", &r->block6)) /* absent: joined without IPv6 */
 		goto out;
 	if (get_b64(o, "sk", r->sk, 32) || crypto_scalarmult_base(r->pk, r->sk))
 		goto out;

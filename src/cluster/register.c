@@ -13,7 +13,7 @@
 char *cluster_node_value(struct cluster *c)
 {
 	json_object *o = json_object_new_object();
-	char blk[32], pk[64];
+	char blk[32], blk6[IP6_STRLEN + 8], pk[64];
 	char *s;
 
 	cidr4_format(&c->rec.block, blk, sizeof(blk));
@@ -22,6 +22,10 @@ char *cluster_node_value(struct cluster *c)
 	json_object_object_add(o, "id", json_object_new_int64(c->rec.id));
 	json_object_object_add(o, "addr", json_object_new_string(c->addr_str));
 	json_object_object_add(o, "block", json_object_new_string(blk));
+	if (c->rec.block6.prefix) {
+		cidr6_format(&c->rec.block6, blk6, sizeof(blk6));
+		json_object_object_add(o, "block6", json_object_new_string(blk6));
+	}
 	json_object_object_add(o, "pubkey", json_object_new_string(pk));
 	json_object_object_add(o, "key_epoch", json_object_new_int64(c->rec.key_epoch));
 	json_object_object_add(o, "key_time", json_object_new_int64(c->rec.key_time));
@@ -84,6 +88,8 @@ int cluster_parse_node(const char *json, struct cluster_peer *p)
 	    (addr && *addr && ipv4_parse(addr, &p->addr)))
 		goto out;
 	if (!block || cidr4_parse(block, &p->block))
+		goto out;
+	if (cluster_block6_get(o, "block6", &p->block6)) /* absent: no IPv6 to that node */
 		goto out;
 	if (!pub || strlen(pub) > 64 || b64_decode(pub, pk, &n) || n != 32)
 		goto out;

@@ -14,7 +14,7 @@
 static json_object *peer_json(const struct cluster_peer *p, int64_t now_s)
 {
 	json_object *o = json_object_new_object();
-	char ip[16] = "", blk[32];
+	char ip[16] = "", blk[IP6_STRLEN + 8];
 
 	if (p->addr)
 		ipv4_format(p->addr, ip, sizeof(ip));
@@ -23,6 +23,8 @@ static json_object *peer_json(const struct cluster_peer *p, int64_t now_s)
 	json_object_object_add(o, "id", json_object_new_int64(p->id));
 	json_object_object_add(o, "addr", json_object_new_string(ip));
 	json_object_object_add(o, "block", json_object_new_string(blk));
+	cluster_block6_format(&p->block6, blk, sizeof(blk));
+	json_object_object_add(o, "block6", json_object_new_string(blk));
 	json_object_object_add(o, "alive", json_object_new_boolean(p->alive));
 	json_object_object_add(o, "key_epoch", json_object_new_int64(p->key_epoch));
 	json_object_object_add(o, "key_age_s", json_object_new_int64(now_s - p->key_time));
@@ -32,7 +34,7 @@ static json_object *peer_json(const struct cluster_peer *p, int64_t now_s)
 static json_object *self_json(struct cluster *c, int64_t now_s)
 {
 	json_object *o = json_object_new_object();
-	char blk[32], pk[64];
+	char blk[IP6_STRLEN + 8], pk[64];
 
 	cidr4_format(&c->rec.block, blk, sizeof(blk));
 	b64_encode(c->rec.pk, 32, pk);
@@ -40,6 +42,8 @@ static json_object *self_json(struct cluster *c, int64_t now_s)
 	json_object_object_add(o, "id", json_object_new_int64(c->rec.id));
 	json_object_object_add(o, "addr", json_object_new_string(c->addr_str));
 	json_object_object_add(o, "block", json_object_new_string(blk));
+	cluster_block6_format(&c->rec.block6, blk, sizeof(blk));
+	json_object_object_add(o, "block6", json_object_new_string(blk));
 	json_object_object_add(o, "pubkey", json_object_new_string(pk));
 	json_object_object_add(o, "key_epoch", json_object_new_int64(c->rec.key_epoch));
 	json_object_object_add(o, "key_age_s", json_object_new_int64(now_s - c->rec.key_time));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hyperctl cluster init --endpoints URLS --pool CIDR [--block-prefix N]
+ * hyperctl cluster init --endpoints URLS --pool CIDR [--block-prefix N] [--pool6 CIDR|auto|none]
  *                  remove --endpoints URLS NODE [--force] [--yes]
  *                  status [-j] | rotate-key
  * init and remove talk to etcd directly (before/after any node runs);
@@ -24,7 +24,20 @@ static int cl_init(struct ctl *c, const struct ctl_args *a)
 	struct cidr4 net;
 	char *end = NULL;
 	long prefix = HYP_CLUSTER_DEFAULT_BLOCK;
+	const char *p6 = ctl_opt(a, "pool6");
+	struct cidr6 net6 = {};
+	bool auto6 = p6 && !strcmp(p6, "auto");
 
+	if (auto6 && ula_generate(&net6)) {
+		fprintf(stderr, "hyperctl: no randomness for the IPv6 pool\n");
+		return 1;
+	}
+	if (auto6)
+		net6.prefix = 48; /* fd + the random 40-bit global ID (RFC 4193) */
+	if (p6 && !auto6 && strcmp(p6, "none") && cidr6_parse(p6, &net6)) {
+		fprintf(stderr, "hyperctl: bad --pool6 '%s' (an IPv6 CIDR, auto or none)\n", p6);
+		return 1;
+	}
 	if (cidr4_parse(pool, &net)) {
 		fprintf(stderr, "hyperctl: bad pool CIDR '%s'\n", pool);
 		return 1;
@@ -36,11 +49,16 @@ static int cl_init(struct ctl *c, const struct ctl_args *a)
 			return 1;
 		}
 	}
-	if (cluster__init(eps, &net, (int)prefix, &em)) {
+	if (cluster__init(eps, &net, (int)prefix, net6.prefix ? &net6 : NULL, auto6, &em)) {
 		fprintf(stderr, "hyperctl: cluster init: %s\n", em.msg);
 		return 1;
 	}
 	pr_text("cluster initialised: pool %s, one /%ld block per node\n", pool, prefix);
+	if (net6.prefix && !auto6)
+		pr_text("pool6 %s, one /%d block per node\n", p6, HYP_CLUSTER_BLOCK6);
+	else if (auto6)
+		pr_text("pool6: see hyperctl cluster status (block6), one /%d block per node\n",
+			HYP_CLUSTER_BLOCK6);
 	return 0;
 }
 
@@ -59,7 +77,7 @@ static int cl_remove(struct ctl *c, const struct ctl_args *a)
 
 static const struct pr_field peer_row[] = {
     {"name", "%-16s ", NULL},  {"id", "%-5s ", NULL},	   {"addr", "%-16s ", NULL},
-    {"block", "%-19s ", NULL}, {"alive", "%-6s ", NULL},   {"key_epoch", "%-6s ", NULL},
+    {"block", "%-19s ", NULL}, {"block6", "%-24s ", NULL}, {"alive", "%-6s ", NULL},   {"key_epoch", "%-6s ", NULL},
     {"key_age_s", "%ss\n", NULL}, {},
 };
 
@@ -70,6 +88,7 @@ static const struct pr_field identity_row[] = {
 static const struct pr_field self_rows[] = {
     {"name", "node      %s\n", NULL},     {"id", "id        %s\n", NULL},
     {"addr", "addr      %s\n", NULL},     {"block", "block     %s\n", NULL},
+    {"block6", "block6    %s\n", NULL},
     {"pubkey", "pubkey    %s\n", NULL},   {"key_epoch", "key epoch %s\n", NULL},
     {"key_age_s", "key age   %ss\n", NULL}, {"registered", "registered %s\n", NULL},
     {},
@@ -92,8 +111,8 @@ static int cl_status(struct ctl *c, const struct ctl_args *a)
 		pr_members("node", v, self_rows);
 	if (json_object_object_get_ex(res, "etcd", &v))
 		pr_members("etcd", v, etcd_rows);
-	pr_text("%-16s %-5s %-16s %-19s %-6s %-6s %s\n", "PEER", "ID", "ADDR", "BLOCK", "ALIVE",
-		"EPOCH", "KEY AGE");
+	pr_text("%-16s %-5s %-16s %-19s %-24s %-6s %-6s %s\n", "PEER", "ID", "ADDR", "BLOCK",
+		"BLOCK6", "ALIVE", "EPOCH", "KEY AGE");
 	pr_open_array("peers");
 	if (json_object_object_get_ex(res, "peers", &v))
 		for (size_t i = 0; i < json_object_array_length(v); i++)
@@ -137,6 +156,9 @@ static const struct ctl_opt init_opts[] = {
     {.name = "block-prefix",
      .arg = "N",
      .help = "prefix length of each node's address block (default 24)"},
+    {.name = "pool6",
+     .arg = "CIDR|auto|none",
+     .help = "IPv6 pool, /16-/64, a /64 per node (auto: a new ULA /48; default none)"},
     {},
 };
 

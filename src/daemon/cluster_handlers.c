@@ -25,10 +25,10 @@ static int mkdir_0(const char *path, mode_t mode)
 
 int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em)
 {
+	struct cidr6 block6;
 	struct hyp_paths p;
-	int err;
-
 	bool fresh;
+	int err;
 
 	if (hyp_paths_init(o->instance, &p))
 		return em_set(em, -EINVAL, "invalid instance name '%s'", o->instance);
@@ -36,7 +36,7 @@ int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em
 	if ((err = mkdir_0(HYP_STATE_DIR, 0755)) || (err = mkdir_0(p.state_dir, 0700)))
 		return em_set(em, err, "cannot create %s: %s", p.state_dir, strerror(-err));
 	d->cluster_opts.state_dir = p.state_dir;
-	err = cluster__join(&d->cluster_opts, &o->pool, &d->cluster, em);
+	err = cluster__join(&d->cluster_opts, &o->pool, &block6, &d->cluster, em);
 	d->cluster_opts.state_dir = NULL; /* p goes out of scope */
 	if (err) {
 		if (fresh)
@@ -45,6 +45,11 @@ int daemon_cluster_join(struct daemon *d, struct node_opts *o, struct errmsg *em
 	}
 	o->pool_set = true;
 	o->overlay = true;
+	/* the IPv6 block is the pool6; none when the cluster has no pool6 */
+	snprintf(d->cluster_pool6, sizeof(d->cluster_pool6), "none");
+	if (block6.prefix)
+		cidr6_format(&block6, d->cluster_pool6, sizeof(d->cluster_pool6));
+	o->pool6 = d->cluster_pool6;
 	return 0;
 }
 

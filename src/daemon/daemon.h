@@ -25,6 +25,7 @@ struct daemon {
 	/* --cluster: this node's membership (NULL: a single node) */
 	struct cluster_opts cluster_opts;
 	struct cluster *cluster;
+	char cluster_pool6[64]; /* the node's IPv6 block, the instance's pool6 ("none") */
 	uint32_t ovl_flags; /* HYP_OVL_SELF_F_*: --overlay-integrity */
 	uint64_t ovl_seq_reserved; /* cluster_seq.c: every sequence number sent is below */
 	int64_t started;	/* CLOCK_REALTIME, s */

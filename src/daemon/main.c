@@ -376,12 +376,10 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			"hyperiond: --cluster and --node go together (--node-addr with them)\n");
 		return -EINVAL;
 	}
-	/* the overlay carries IPv4 only: a cluster node is IPv4 unless asked */
-	if (d->cluster_opts.endpoints && !o->pool6)
-		o->pool6 = "none";
-	if (d->cluster_opts.endpoints && o->pool_set) {
-		fprintf(stderr,
-			"hyperiond: with --cluster the pool is the node's block: no --pool\n");
+	/* a cluster node's pools are its blocks (its pool6 none when the cluster has none) */
+	if (d->cluster_opts.endpoints && (o->pool_set || o->pool6)) {
+		fprintf(stderr, "hyperiond: with --cluster the pools are the node's blocks "
+				"(cluster init --pool6): no --pool or --pool6\n");
 		return -EINVAL;
 	}
 	if (!o->uplink != !o->uplink_addr || ((o->uplink_gw || o->uplink_addr6) && !o->uplink) ||

@@ -10,11 +10,14 @@
 # cache; on reconnect they converge (a node killed during the outage is
 # withdrawn once its lease expires). A killed node's registration goes at
 # lease expiry and comes back with the same number and block on restart;
-# a removed node's number and block are free again.
+# a removed node's number and block are free again. IPv6: cluster init
+# --pool6 gives each node a /64 of it (refused: a bad pool6, --pool6 on a
+# cluster node); the SNIC's IPv6 address is in its node's /64, kept across
+# a restart and freed by cluster remove.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_etcd.sh"
 
-plan 27
+plan 33
 
 A=cla-$UNIQ
 B=clb-$UNIQ
@@ -29,6 +32,9 @@ peer_field() { # INST PEER FIELD
 has_peer() { [ -n "$(peer_field "$1" "$2" name 2>/dev/null)" ]; }
 no_peer() { st "$1" >/dev/null && ! has_peer "$1" "$2"; }
 connected() { [ "$(st "$1" | jq -r .etcd.connected)" = "$2" ]; }
+in_net6() { # ADDR CIDR
+	python3 -c 'import ipaddress,sys; sys.exit(ipaddress.ip_address(sys.argv[1]) not in ipaddress.ip_network(sys.argv[2]))' "$1" "$2" 2>/dev/null
+}
 
 # not initialised: refused, clearly
 out=$("$HYPERIOND" --instance "$A" --cluster "$ETCD_URL" --node na 2>&1)
@@ -40,10 +46,20 @@ check_fails "--cluster with --pool is refused" \
 	"$HYPERIOND" --instance "$A" --cluster "$ETCD_URL" --node na --pool 10.1.0.0/24
 check_fails "cluster init with a bad CIDR is refused" \
 	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.300.0.0/16
-check "cluster init --pool 10.210.0.0/16" \
-	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16
-check "cluster init again with the same pool is accepted" \
-	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16
+out=$("$HYPERIOND" --instance "$A" --cluster "$ETCD_URL" --node na --pool6 fd21:7a::/64 2>&1)
+if [ $? -ne 0 ] && grep -q -- "--pool6" <<<"$out"; then
+	ok "--cluster with --pool6 is refused (the node's /64 is its pool6)"
+else notok "--cluster with --pool6 is refused ($out)"; fi
+check_fails "cluster init with a multicast pool6 is refused" \
+	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16 --pool6 ff00::/48
+check_fails "cluster init with a pool6 smaller than a /64 is refused" \
+	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16 --pool6 fd21:7a::/80
+check "cluster init --pool 10.210.0.0/16 --pool6 fd21:7a::/48" \
+	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16 --pool6 fd21:7a::/48
+check "cluster init again with the same pools is accepted" \
+	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16 --pool6 fd21:7a::/48
+check "cluster init again with --pool6 auto is accepted (the pool6 stays)" \
+	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.210.0.0/16 --pool6 auto
 check_fails "cluster init with another pool is refused" \
 	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.211.0.0/16
 
@@ -60,6 +76,13 @@ if [ "$BA" != "$BB" ] && [[ "$BA" == 10.210.*.0/24 ]] && [[ "$BB" == 10.210.*.0/
 else notok "two nodes hold distinct numbers and blocks ($BA, $BB)"; fi
 check "node A sees node B through its watch" wait_for 15 has_peer "$A" nb
 check "node B sees node A through its watch" wait_for 15 has_peer "$B" na
+B6A=$(st "$A" | jq -r .node.block6)
+B6B=$(st "$B" | jq -r .node.block6)
+if [ "$B6A" != "$B6B" ] && in_net6 "${B6A%/64}" fd21:7a::/48 && [[ "$B6A" == */64 ]] &&
+	in_net6 "${B6B%/64}" fd21:7a::/48 && [[ "$B6B" == */64 ]] &&
+	[ "$(peer_field "$B" na block6)" = "$B6A" ]; then
+	ok "the nodes hold distinct /64s of the pool6, published in their records ($B6A, $B6B)"
+else notok "the nodes hold distinct /64s of the pool6 ($B6A, $B6B)"; fi
 check "node A's registration in etcd is under a lease" \
 	bash -c "[ \"\$(ETCDCTL_API=3 etcdctl --endpoints $ETCD_URL get /hyperion/nodes/na -w json | jq -r '.kvs[0].lease')\" != null ]"
 NS=clns-$UNIQ
@@ -69,6 +92,10 @@ ip=$("$HYPERCTL" --instance "$A" -j snic show w1 | jq -r .ip | cut -d/ -f1)
 net=${BA%.0/24}
 if [[ "$ip" == "$net".* ]]; then ok "a SNIC on node A takes its address from A's block ($ip)"
 else notok "a SNIC on node A takes its address from A's block ($ip, block $BA)"; fi
+ip6=$("$HYPERCTL" --instance "$A" -j snic show w1 | jq -r .ip6 | cut -d/ -f1)
+if in_net6 "$ip6" "$B6A"; then
+	ok "its IPv6 address is in A's /64 ($ip6)"
+else notok "its IPv6 address is in A's /64 ($ip6, block6 $B6A)"; fi
 out=$("$HYPERIOND" --instance "$C" --cluster "$ETCD_URL" --node na 2>&1)
 if [ $? -ne 0 ] && grep -q "used by a live node" <<<"$out"; then
 	ok "a second machine cannot join under a live node's name"
@@ -95,8 +122,9 @@ check "node A converges: node B, killed during the outage, is withdrawn at its l
 # B restarts: same number and block
 start_daemon "$B" --cluster "$ETCD_URL" --node nb --node-addr 192.0.2.2 || finish
 PB=$DAEMON_PID
-if [ "$(st "$B" | jq -r .node.block)" = "$BB" ] && wait_for 15 has_peer "$A" nb; then
-	ok "a restarted node re-adopts its block and is seen again"
+if [ "$(st "$B" | jq -r .node.block)" = "$BB" ] && [ "$(st "$B" | jq -r .node.block6)" = "$B6B" ] &&
+	wait_for 15 has_peer "$A" nb; then
+	ok "a restarted node re-adopts its blocks (IPv4 and IPv6) and is seen again"
 else notok "a restarted node re-adopts its block ($(st "$B" | jq -c .node))"; fi
 
 # removal: refused while alive; after it stops, its number and block are free
@@ -108,6 +136,6 @@ wait_for 30 bash -c "! ETCDCTL_API=3 etcdctl --endpoints $ETCD_URL get /hyperion
 check "cluster remove of a stopped node" "$HYPERCTL" cluster remove --yes --endpoints "$ETCD_URL" nb
 left=$(ETCDCTL_API=3 etcdctl --endpoints "$ETCD_URL" get --prefix /hyperion/ --print-value-only | grep -cx nb)
 if [ "$left" = 0 ] && wait_for 20 no_peer "$A" nb; then
-	ok "a removed node holds no number, block or registration, and its peers drop it"
+	ok "a removed node holds no number, block, IPv6 block or registration, and its peers drop it"
 else notok "a removed node holds nothing ($left keys left)"; fi
 finish

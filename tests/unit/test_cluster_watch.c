@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <sodium.h>
 
@@ -131,6 +132,54 @@ static void test_node_record(void **state)
 	assert_string_equal(cl->peers[0].name, "b");
 }
 
+/* block6 (IPv6 across the overlay): optional, but a /64 when present */
+static void test_node_block6(void **state)
+{
+#define REC(B6) "{\"name\": \"b\", \"id\": 2, \"block\": \"10.1.0.0/24\", " B6 "\"pubkey\": \"" PK "\"}"
+	static const char *bad[] = {
+	    REC("\"block6\": \"fd00:1:2:3::/48\", "), REC("\"block6\": \"10.2.0.0/24\", "),
+	    REC("\"block6\": 7, "), REC("\"block6\": \"fd00::1::/64\", "),
+	};
+	char ip[IP6_STRLEN];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(put(K_NODE, bad[i]), 0);
+		assert_int_equal(cl->npeers, 0);
+	}
+	/* an old record without block6 is a peer with no IPv6 */
+	assert_int_equal(put(K_NODE, REC("")), 0);
+	assert_int_equal(cl->npeers, 1);
+	assert_int_equal(cl->peers[0].block6.prefix, 0);
+	assert_int_equal(put(K_NODE, REC("\"block6\": \"fd00:1:2:3::/64\", ")), 0);
+	assert_int_equal(cl->npeers, 1);
+	assert_int_equal(cl->peers[0].block6.prefix, 64);
+	ipv6_format(cl->peers[0].block6.addr, ip, sizeof(ip));
+	assert_string_equal(ip, "fd00:1:2:3::");
+#undef REC
+}
+
+/* The state file keeps block6 across restarts; a file from before has none. */
+static void test_record_block6(void **state)
+{
+	char path[] = "/tmp/hyp-test-cluster-rec-XXXXXX", file[64];
+	struct cluster_record r = cl->rec, back;
+
+	assert_non_null(mkdtemp(path));
+	snprintf(file, sizeof(file), "%s/cluster.json", path);
+	r.key_epoch = 1;
+	assert_int_equal(cidr4_parse("10.1.0.0/24", &r.block), 0);
+	assert_int_equal(cluster_record_save(file, &r), 0);
+	assert_int_equal(cluster_record_load(file, &back), 0);
+	assert_int_equal(back.block6.prefix, 0);
+	assert_int_equal(cidr6_parse("fd00:9::/64", &r.block6), 0);
+	assert_int_equal(cluster_record_save(file, &r), 0);
+	assert_int_equal(cluster_record_load(file, &back), 0);
+	assert_int_equal(back.block6.prefix, 64);
+	assert_memory_equal(back.block6.addr, r.block6.addr, 16);
+	unlink(file);
+	rmdir(path);
+}
+
 static void test_policy_origin(void **state)
 {
 	events_of(CLEV_POLICY_PUT);
@@ -152,6 +201,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_null_strings_in_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_node_record, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_policy_origin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_node_block6, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_record_block6, setup, teardown),
 	};
 
 	/* a cluster each: a test that crashed in the handler leaves its lock held */
