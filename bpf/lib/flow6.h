@@ -7,7 +7,8 @@
  * unknown pool addresses and the sender's own port are dropped; an
  * address outside the pool goes to the world through the uplink when it
  * has IPv6 (uplink6_out.h: routed), else it is dropped (ip6-outside): no
- * NAT66, no overlay for IPv6.
+ * NAT66, no overlay for IPv6 (another cluster node's /64 is ip6-outside
+ * even with an IPv6 uplink: hyp_ovl_routes6).
  */
 #ifndef HYP_BPF_FLOW6_H
 #define HYP_BPF_FLOW6_H
@@ -15,6 +16,7 @@
 #include "pipeline6.h"
 #include "ct6.h"
 #include "uplink6_out.h"
+#include "maps_overlay.h"
 
 /* Before the stamp stage (it tells a missing stamp by the endpoint's MAC). */
 static __always_inline void dest6_lookup(struct pkt6 *c)
@@ -44,6 +46,15 @@ static __always_inline int ip6_in_pool(const struct hyp_config6 *g, const __u32 
 	return 1;
 }
 
+/* Outside the pool: another node's /64 is not the world (the overlay does
+ * not carry IPv6 yet: dropped, never routed out in the clear). */
+static __always_inline int dest6_remote(struct pkt6 *c)
+{
+	if (ovl_route6(c->ip6->daddr))
+		return HYP_DROP_IP6_OUTSIDE;
+	return dest6_outside(c);
+}
+
 static __always_inline int dest6_stage(struct pkt6 *c)
 {
 	const __u32 *d = c->ip6->daddr;
@@ -55,7 +66,7 @@ static __always_inline int dest6_stage(struct pkt6 *c)
 	if (ip6_is_linklocal(d))
 		return HYP_DROP_IP6_LINKLOCAL;
 	if (!c->ep)
-		return ip6_in_pool(c->cfg6, d) ? HYP_DROP_UNKNOWN_DST : dest6_outside(c);
+		return ip6_in_pool(c->cfg6, d) ? HYP_DROP_UNKNOWN_DST : dest6_remote(c);
 	if (c->ep->port_ifindex == c->ifindex)
 		return HYP_DROP_HAIRPIN;
 	c->src_id = c->port->identity;

@@ -40,6 +40,15 @@ struct {
 } hyp_ovl_routes SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, HYP_OVL_MAX_ROUTES);
+	__type(key, struct hyp_ovl_route6_key);
+	__type(value, __u32);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_ovl_routes6 SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -61,6 +70,17 @@ static __always_inline __u32 ovl_route(__be32 daddr)
 	struct hyp_ovl_route_key k = {.prefixlen = 32, .addr = daddr};
 	__u32 *node = bpf_map_lookup_elem(&hyp_ovl_routes, &k);
 
+	return node ? *node : 0;
+}
+
+/* The node whose IPv6 /64 holds daddr (network order words), 0 when none. */
+static __always_inline __u32 ovl_route6(const __u32 *daddr)
+{
+	struct hyp_ovl_route6_key k = {.prefixlen = 128};
+	__u32 *node;
+
+	__builtin_memcpy(k.addr, daddr, 16);
+	node = bpf_map_lookup_elem(&hyp_ovl_routes6, &k);
 	return node ? *node : 0;
 }
 

@@ -660,6 +660,13 @@ struct hyp_ovl_route_key {
 	__u32 addr;
 };
 
+/* A remote node's IPv6 /64 -> its node (LPM): never routed out in the clear. */
+struct hyp_ovl_route6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+_Static_assert(sizeof(struct hyp_ovl_route6_key) == 20, "hyp_ovl_route6_key abi");
+
 /* This node, one entry. */
 struct hyp_ovl_self {
 	__u32 node;  /* this node's number (0: not in a cluster) */
@@ -789,6 +796,7 @@ _Static_assert(sizeof(struct hyp_pub_rev_key) == 8, "hyp_pub_rev_key abi");
 #define HYP_PIN_OVL_ROUTES  "hyp_ovl_routes"
 #define HYP_PIN_OVL_SELF    "hyp_ovl_self"
 #define HYP_PIN_OVL_EPS	    "hyp_ovl_eps"
+#define HYP_PIN_OVL_ROUTES6 "hyp_ovl_routes6"
 #define HYP_PIN_UPLINK	    "hyp_uplink"
 #define HYP_PIN_NAT	    "hyp_nat"
 #define HYP_PIN_NAT_REV	    "hyp_nat_rev"

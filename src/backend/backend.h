@@ -311,6 +311,8 @@ struct hyp_backend_ops {
 	int (*ovl_self)(void *priv, uint32_t node, uint32_t flags);
 	int (*ovl_peer_set)(void *priv, uint32_t node, const struct hyp_ovl_peer *p);
 	int (*ovl_peer_del)(void *priv, uint32_t node);
+	/* a peer's IPv6 /64 (kept when the peer goes, as its IPv4 block) */
+	int (*ovl_route6_set)(void *priv, uint32_t node, const uint8_t net[16], uint8_t prefix);
 	/* every remote endpoint (network-order address, identity, node): the table becomes this */
 	int (*ovl_eps_replace)(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
 	int (*ovl_ep_set)(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);

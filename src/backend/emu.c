@@ -488,6 +488,7 @@ const struct hyp_backend_ops emu_backend_ops = {
     .ovl_self = emu_ovl_self,
     .ovl_peer_set = emu_ovl_peer_set,
     .ovl_peer_del = emu_ovl_peer_del,
+    .ovl_route6_set = emu_ovl_route6_set,
     .ovl_eps_replace = emu_ovl_eps_replace,
     .ovl_ep_set = emu_ovl_ep_set,
     .ovl_ep_del = emu_ovl_ep_del,

@@ -163,6 +163,7 @@ int emu_ovl_enable(void *priv, struct errmsg *em);
 int emu_ovl_self(void *priv, uint32_t node, uint32_t flags);
 int emu_ovl_peer_set(void *priv, uint32_t node, const struct hyp_ovl_peer *p);
 int emu_ovl_peer_del(void *priv, uint32_t node);
+int emu_ovl_route6_set(void *priv, uint32_t node, const uint8_t net[16], uint8_t prefix);
 int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
 int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
 int emu_ovl_ep_del(void *priv, uint32_t ip);

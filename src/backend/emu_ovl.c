@@ -129,6 +129,21 @@ int emu_ovl_peer_del(void *priv, uint32_t node)
 	return 0;
 }
 
+int emu_ovl_route6_set(void *priv, uint32_t node, const uint8_t net[16], uint8_t prefix)
+{
+	struct emu *e = priv;
+	struct hyp_ovl_route6_key rk = {.prefixlen = prefix};
+
+	if (!e->ovl)
+		return -ENOTCONN;
+	if (prefix > 128)
+		return -EINVAL;
+	memcpy(rk.addr, net, 16);
+	return bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_routes6), &rk, &node, BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
 int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v)
 {
 	struct emu *e = priv;

@@ -165,6 +165,7 @@ int node__ovl_peer_set(struct node *n, uint32_t node_id, const struct hyp_ovl_pe
 /* backend.h ovl_seq: the first sequence number for new peers, the highest sent */
 int node__ovl_seq(struct node *n, uint64_t floor, uint64_t *max);
 int node__ovl_peer_del(struct node *n, uint32_t node_id);
+int node__ovl_route6_set(struct node *n, uint32_t node_id, const uint8_t net[16], uint8_t prefix);
 int node__ovl_ep_set(struct node *n, uint32_t ip, uint32_t identity, uint32_t node_id);
 int node__ovl_ep_del(struct node *n, uint32_t ip);
 int node__ovl_eps_replace(struct node *n, const uint32_t *ip, const struct hyp_ovl_ep *v,

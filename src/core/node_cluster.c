@@ -32,6 +32,12 @@ int node__ovl_peer_del(struct node *n, uint32_t node_id)
 	return n->be->ovl_peer_del ? n->be->ovl_peer_del(n->bep, node_id) : -EOPNOTSUPP;
 }
 
+int node__ovl_route6_set(struct node *n, uint32_t node_id, const uint8_t net[16], uint8_t prefix)
+{
+	return n->be->ovl_route6_set ? n->be->ovl_route6_set(n->bep, node_id, net, prefix)
+				     : -EOPNOTSUPP;
+}
+
 int node__ovl_ep_set(struct node *n, uint32_t ip, uint32_t identity, uint32_t node_id)
 {
 	struct hyp_ovl_ep v = {.identity = identity, .node = node_id};

@@ -73,6 +73,8 @@ static void peer_up(void *arg, const struct cluster_peer *p, const uint8_t key[1
 	if (p->addr)
 		ipv4_format(p->addr, ip, sizeof(ip));
 	err = node__ovl_peer_set(d->node, p->id, &v);
+	if (!err && p->block6.prefix) /* its /64: never routed out in the clear */
+		err = node__ovl_route6_set(d->node, p->id, p->block6.addr, p->block6.prefix);
 	pr_info("cluster: peer %s (id %u) at %s, key epoch %u%s%s\n", p->name, p->id, ip,
 		p->key_epoch, err ? ": overlay table: " : "", err ? strerror(-err) : "");
 }

@@ -12,12 +12,13 @@
 # lease expiry and comes back with the same number and block on restart;
 # a removed node's number and block are free again. IPv6: cluster init
 # --pool6 gives each node a /64 of it (refused: a bad pool6, --pool6 on a
-# cluster node); the SNIC's IPv6 address is in its node's /64, kept across
+# cluster node); each node's /64 is a cluster route in the others' datapath
+# (hyp_ovl_routes6); the SNIC's IPv6 address is in its node's /64, kept across
 # a restart and freed by cluster remove.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_etcd.sh"
 
-plan 33
+plan 34
 
 A=cla-$UNIQ
 B=clb-$UNIQ
@@ -83,6 +84,12 @@ if [ "$B6A" != "$B6B" ] && in_net6 "${B6A%/64}" fd21:7a::/48 && [[ "$B6A" == */6
 	[ "$(peer_field "$B" na block6)" = "$B6A" ]; then
 	ok "the nodes hold distinct /64s of the pool6, published in their records ($B6A, $B6B)"
 else notok "the nodes hold distinct /64s of the pool6 ($B6A, $B6B)"; fi
+# A's /64 is in B's datapath as a cluster route: never routed out in the clear
+r6=$(bpftool map dump pinned "/sys/fs/bpf/hyperion/$B/hyp_ovl_routes6" -j 2>/dev/null)
+if jq -e --argjson id "$IA" \
+	'any(.[]; .formatted.value == $id and .formatted.key.prefixlen == 64)' <<<"$r6" >/dev/null; then
+	ok "node B's datapath holds node A's /64 as a cluster route"
+else notok "node B's datapath holds node A's /64 ($r6)"; fi
 check "node A's registration in etcd is under a lease" \
 	bash -c "[ \"\$(ETCDCTL_API=3 etcdctl --endpoints $ETCD_URL get /hyperion/nodes/na -w json | jq -r '.kvs[0].lease')\" != null ]"
 NS=clns-$UNIQ
