@@ -124,7 +124,8 @@ int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em)
 	want.policy = have.policy;
 	/* the quota is this start's; the rest is fixed at creation */
 	have.ct_quota = want.ct_quota;
-	if (have.gw_ip && memcmp(&have, &want, sizeof(want))) {
+	/* written: the gateway MAC is never 0 (gw_ip is on an IPv6-only instance) */
+	if (have.gw_mac[0] && memcmp(&have, &want, sizeof(want))) {
 		char a[16], b[16];
 
 		ipv4_format(ntohl(have.net), a, sizeof(a));
@@ -134,7 +135,7 @@ int emu_bpf_write_config(struct emu *e, bool create, struct errmsg *em)
 			      e->cfg.instance, a, __builtin_popcount(ntohl(have.mask)), b,
 			      e->cfg.pool.prefix);
 	}
-	if (!have.gw_ip && !create)
+	if (!have.gw_mac[0] && !create)
 		return em_set(em, -ENOENT, "instance %s has no datapath config", e->cfg.instance);
 	if (bpf_map_update_elem(fd, &zero, &want, BPF_ANY))
 		return em_set(em, -errno, "cannot write datapath config");

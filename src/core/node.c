@@ -68,6 +68,8 @@ static int settings_load(struct node *n, const struct node_opts *o, bool fresh, 
 
 		ipv4_format(n->net.addr, addr, sizeof(addr));
 		snprintf(want, sizeof(want), "%s/%u", addr, n->net.prefix);
+		if (o->pool_none)
+			snprintf(want, sizeof(want), "none");
 		err = store__meta_set(n->st, "pool", want);
 		if (!err)
 			err = store__meta_set(n->st, "guard", n->guard ? "1" : "0");
@@ -75,9 +77,13 @@ static int settings_load(struct node *n, const struct node_opts *o, bool fresh, 
 			err = store__meta_set(n->st, "backend", n->be->name);
 		return err ? em_set(em, err, "cannot write settings") : 0;
 	}
-	if (store__meta_get(n->st, "pool", buf, sizeof(buf)) || cidr4_parse(buf, &n->net))
+	if (store__meta_get(n->st, "pool", buf, sizeof(buf)))
 		return em_set(em, -EIO, "state of %s has no valid pool", o->instance);
-	if (o->pool_set && (o->pool.addr != n->net.addr || o->pool.prefix != n->net.prefix))
+	n->net = (struct cidr4){};
+	if (strcmp(buf, "none") && cidr4_parse(buf, &n->net))
+		return em_set(em, -EIO, "state of %s has no valid pool ('%s')", o->instance, buf);
+	if ((o->pool_none && n->net.prefix) ||
+	    (o->pool_set && (o->pool.addr != n->net.addr || o->pool.prefix != n->net.prefix)))
 		return em_set(em, -EEXIST, "instance %s uses pool %s; teardown to change it",
 			      o->instance, buf);
 	if (!store__meta_get(n->st, "guard", buf, sizeof(buf)) && (buf[0] == '1') != n->guard)
@@ -103,6 +109,23 @@ static int pool_fill_cb(const struct snic_rec *r, void *ctx)
 	return 0;
 }
 
+/* The IPv4 pool and the stored SNICs' addresses in it; none with --pool none. */
+static int node_pool4_open(struct node *n, struct errmsg *em)
+{
+	struct pool_fill pf;
+	int err;
+
+	if (!n->net.prefix) /* an IPv6-only instance */
+		return 0;
+	err = pool__new(&n->net, &n->pool);
+	if (err)
+		return em_set(em, err, "invalid pool prefix /%u (8-29)", n->net.prefix);
+	n->net = *pool__net(n->pool);
+	pf.pool = n->pool;
+	pf.err = 0;
+	return store__snic_foreach(n->st, pool_fill_cb, &pf);
+}
+
 /*
  * A refused start of a new instance leaves nothing: the store and its
  * SQLite side files, and the state directory if nothing else is in it
@@ -125,7 +148,6 @@ static void state_files_remove(const struct hyp_paths *p)
 int node__open(const struct node_opts *o, bool create, struct node **out, struct errmsg *em)
 {
 	struct node *n = calloc(1, sizeof(*n));
-	struct pool_fill pf;
 	bool fresh = false;
 	int err;
 
@@ -160,29 +182,25 @@ int node__open(const struct node_opts *o, bool create, struct node **out, struct
 		goto err;
 	}
 	n->net = o->pool_set ? o->pool : (struct cidr4){};
-	if (fresh && !o->pool_set)
+	if (fresh && !o->pool_set && !o->pool_none)
 		cidr4_parse(HYP_DEFAULT_POOL, &n->net);
 	err = settings_load(n, o, fresh, em);
-	if (err)
-		goto err;
-	err = pool__new(&n->net, &n->pool);
-	if (err) {
-		em_set(em, err, "invalid pool prefix /%u (8-29)", n->net.prefix);
-		goto err;
-	}
-	n->net = *pool__net(n->pool);
-	pf.pool = n->pool;
-	pf.err = 0;
-	err = store__snic_foreach(n->st, pool_fill_cb, &pf);
-	if (err)
-		goto err;
-	err = node_pool6_open(n, o, em);
+	if (!err)
+		err = node_pool4_open(n, em);
+	if (!err)
+		err = node_pool6_open(n, o, em);
+	if (!err && !n->pool && !n->pool6)
+		err = em_set(em, -EINVAL, "no address family: --pool none needs an IPv6 pool "
+			     "(--pool6 CIDR, or no --pool6 for a new one), not --pool6 none");
 	if (err)
 		goto err;
 	snprintf(n->dom.instance, sizeof(n->dom.instance), "%s", o->instance);
 	n->dom.pool = n->net;
-	n->dom.gw = pool__gateway(n->pool);
-	mac_from_ipv4(n->dom.gw, n->dom.gw_mac);
+	n->dom.gw = n->pool ? pool__gateway(n->pool) : 0;
+	if (n->pool)
+		mac_from_ipv4(n->dom.gw, n->dom.gw_mac);
+	else /* IPv6-only instance */
+		mac_from_ipv6((const uint8_t *)n->dom.gw6, n->dom.gw_mac);
 	n->dom.ct_quota = o->ct_quota;
 	n->dom.big_tcp = o->big_tcp;
 	n->dom.overlay = o->overlay;

@@ -27,6 +27,7 @@ struct node_opts {
 	char instance[32];
 	struct cidr4 pool;
 	bool pool_set;
+	bool pool_none;	   /* --pool none: no IPv4 pool, every SNIC IPv6-only (needs a pool6) */
 	const char *pool6; /* --pool6: an IPv6 CIDR, "none", NULL: a new ULA /64 at creation */
 	bool no_guard;	   /* benchmarks only: no guard, no stamp */
 	uint32_t ct_quota; /* conntrack entries one endpoint may hold; 0: the default */

@@ -54,6 +54,8 @@ int node__snic_foreach_owned(struct node *n, const char *prefix, store_snic_cb c
 
 uint32_t node__addresses_free(const struct node *n)
 {
+	if (!n->pool) /* IPv6-only: a pool6 has room as long as it is not exhausted */
+		return node_addresses6_free(n);
 	return pool__capacity(n->pool) - pool__used(n->pool);
 }
 

@@ -187,6 +187,19 @@ void node_ip6_json(const struct node *n, const struct snic_rec *r, json_object *
 	json_object_object_add(o, KEY_LINK_LOCAL, json_object_new_string(buf));
 }
 
+uint32_t node_addresses6_free(const struct node *n)
+{
+	unsigned int bits;
+	uint64_t cap;
+
+	if (!n->pool6)
+		return 0;
+	bits = 128 - pool6__net(n->pool6)->prefix;
+	cap = bits >= 33 ? UINT32_MAX + 2ull : (1ull << bits); /* 2: network, gateway */
+	cap = cap - 2 > pool6__used(n->pool6) ? cap - 2 - pool6__used(n->pool6) : 0;
+	return cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+}
+
 /* pool6 ("none") and its use, for status */
 void node_pool6_status_json(const struct node *n, json_object *o)
 {

@@ -196,12 +196,15 @@ json_object *node__status_json(struct node *n)
 	json_object_object_add(o, KEY_SOCKET, json_object_new_string(n->paths.socket));
 	ipv4_format(n->net.addr, ip, sizeof(ip));
 	snprintf(buf, sizeof(buf), "%s/%u", ip, n->net.prefix);
-	json_object_object_add(o, KEY_POOL, json_object_new_string(buf));
-	ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
-	json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
-	json_object_object_add(o, KEY_ADDRESSES_USED, json_object_new_int64(pool__used(n->pool)));
+	json_object_object_add(o, KEY_POOL, json_object_new_string(n->pool ? buf : "none"));
+	if (n->pool) { /* none: IPv6-only (--pool none) */
+		ipv4_format(pool__gateway(n->pool), ip, sizeof(ip));
+		json_object_object_add(o, KEY_GATEWAY, json_object_new_string(ip));
+	}
+	json_object_object_add(o, KEY_ADDRESSES_USED,
+			       json_object_new_int64(n->pool ? pool__used(n->pool) : 0));
 	json_object_object_add(o, KEY_ADDRESSES_TOTAL,
-			       json_object_new_int64(pool__capacity(n->pool)));
+			       json_object_new_int64(n->pool ? pool__capacity(n->pool) : 0));
 	node_pool6_status_json(n, o);
 	json_object_object_add(o, KEY_SNICS, json_object_new_int(store__snic_count(n->st)));
 	json_object_object_add(o, KEY_IDENTITIES,

@@ -401,7 +401,8 @@ static const struct pol_endpoint *world_ep(const struct node *n, const char *ref
 
 	if (ip_is_v6(ref))
 		return node_world_ep6(n, ref, out);
-	if (strcmp(ref, "world") && (ipv4_parse(ref, &ip) || cidr4_contains(&n->net, ip)))
+	if (strcmp(ref, "world") &&
+	    (ipv4_parse(ref, &ip) || (n->pool && cidr4_contains(&n->net, ip))))
 		return NULL;
 	*out = (struct pol_endpoint){
 	    .name = "world", .identity = HYP_ID_WORLD, .ip = ip, .labels = &none};

@@ -119,6 +119,8 @@ int node_pick_ip6(struct node *n, const struct snic_req *req, struct snic_rec *r
 void node_release_ip6(struct node *n, const struct snic_rec *r);
 void node_ip6_json(const struct node *n, const struct snic_rec *r, json_object *o);
 void node_pool6_status_json(const struct node *n, json_object *o);
+/* Addresses the pool6 still has (at most UINT32_MAX): an IPv6-only instance's room. */
+uint32_t node_addresses6_free(const struct node *n);
 /* policy trace (node_policy6.c): ref is ep's IPv6 address */
 struct pol_endpoint;
 bool node_ep_has_ip6(const struct pol_endpoint *ep, const char *ref);

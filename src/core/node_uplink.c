@@ -71,6 +71,8 @@ int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg
 	struct cidr4 c;
 	int err;
 
+	if (!n->pool)
+		return em_set(em, -EOPNOTSUPP, "uplink: not on an IPv6-only instance (--pool none)");
 	err = parse_req(n, req, &s, &c, em);
 	if (err)
 		return err;

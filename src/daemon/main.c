@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: hyperiond [--instance NAME] [--pool CIDR] [--pool6 CIDR|none] [--backend emu] [-v]\n"
+	    "Usage: hyperiond [--instance NAME] [--pool CIDR|none] [--pool6 CIDR|none] [--backend emu] [-v]\n"
 	    "                 [--reconcile-ms MS] [--no-guard] [--api-group GROUP] [--ct-quota N]\n"
 	    "                 [--cluster ENDPOINTS --node NAME [--node-addr IP]]\n"
 	    "                 [--big-tcp BYTES] [--events LIST] [--event-rate N] [--event-burst "
@@ -30,7 +30,8 @@ static void usage(FILE *f)
 	    "                 [--uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP]\n"
 	    "                  [--uplink-addr6 CIDR [--uplink-gateway6 IP]]]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
-	    "  --pool CIDR      address pool, fixed at creation (default %s)\n"
+	    "  --pool CIDR|none  address pool, fixed at creation (default %s); none: IPv6-only\n"
+	    "                   (every SNIC IPv6-only; needs the IPv6 pool)\n"
 	    "  --pool6 CIDR|none  IPv6 pool (/48-/120), fixed at creation; default: a new\n"
 	    "                   unique local /64 (RFC 4193; none with --cluster); none: IPv4 only\n"
 	    "  --no-guard       no container-side guard and no source stamp (benchmarks only)\n"
@@ -266,6 +267,10 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 			snprintf(o->instance, sizeof(o->instance), "%s", optarg);
 			break;
 		case 'p':
+			if (!strcmp(optarg, "none")) { /* IPv6-only; node__open wants a pool6 */
+				o->pool_none = true;
+				break;
+			}
 			if (cidr4_parse(optarg, &o->pool)) {
 				fprintf(stderr, "hyperiond: bad pool CIDR '%s' (want A.B.C.D/N)\n",
 					optarg);
@@ -374,6 +379,15 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 	    (d->cluster_opts.addr && !d->cluster_opts.endpoints)) {
 		fprintf(stderr,
 			"hyperiond: --cluster and --node go together (--node-addr with them)\n");
+		return -EINVAL;
+	}
+	if (o->pool_none && o->pool_set) {
+		fprintf(stderr, "hyperiond: --pool given twice (a CIDR and none)\n");
+		return -EINVAL;
+	}
+	if (o->pool_none && (d->cluster_opts.endpoints || o->uplink)) {
+		fprintf(stderr, "hyperiond: --pool none (IPv6-only): no --cluster or --uplink yet "
+				"(both carry IPv4)\n");
 		return -EINVAL;
 	}
 	/* a cluster node's pools are its blocks (its pool6 none when the cluster has none) */

@@ -15,9 +15,10 @@
 # The other IPv6 attacks (NA spoofing of a neighbour and of the gateway,
 # rogue RA, forged source, routing header, fragment, long chains) are
 # hyperctl audit's IPv6 rows, checked with the victim's evidence in
-# test_attacks.sh.
+# test_attacks.sh. An IPv6-only SNIC (snic add --family 6) beside dual-stack
+# ones: only IPv6, reached over IPv6, never over IPv4.
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 33
 
 INST=v6-$UNIQ
 A=v6a-$UNIQ B=v6b-$UNIQ C=v6c-$UNIQ X=v6x-$UNIQ
@@ -98,6 +99,20 @@ n=$(capture_host "ip6 and not host ::1" bash -c "ip netns exec $A ping -6 -c 3 -
 check "a host-netns capture (tcpdump -i any) sees none of it ($n frames)" test "$n" = 0
 n=$(capture_host "ip6 and host ::1" ping -6 -c 2 -i 0.2 ::1)
 check "control: the same capture sees host IPv6 traffic ($n frames)" test "$n" -gt 0
+
+note "== an IPv6-only SNIC on this dual-stack instance (snic add --family 6)"
+E=v6e-$UNIQ
+mkns "$E" || finish
+hctl snic add e --netns "$E" --family 6 >/dev/null || finish
+IP6E=$(snic_ip6 e)
+check "e: only IPv6 (no ip in snic show, no IPv4 in its netns), MAC 0a:66:..., ping -6 b -> e" \
+	bash -c "$HYPERCTL --instance $INST -j snic show e | jq -e '(has(\"ip\") | not) and (.mac | startswith(\"0a:66:\"))' &&
+	[ -z \"\$(ip -n $E -4 addr show dev eth0)\" ] && ip netns exec $B ping -6 -c 1 -W 2 $IP6E"
+ip -n "$C" neigh replace "${IP4C%.*}.250" lladdr "$(hctl -j snic show e | jq -r .mac)" dev eth0
+cap_in "$E" "$TMP/e.pcap" "" ip netns exec "$C" ping -c 2 -i 0.2 -W 1 "${IP4C%.*}.250" >/dev/null 2>&1 ||
+	note "capture in e: $CAP_WHY"
+check "nothing reaches e over IPv4: c's ping aimed at e's MAC never arrives (capture in e)" \
+	bash -c "[ \"\$($(declare -f cap_count); cap_count $TMP/e.pcap 'ip or arp')\" = 0 ]"
 
 note "== bad input changes nothing; a restart keeps IPv6"
 before=$(hctl -j status | jq -c '[.snics, .addresses6_used]')
