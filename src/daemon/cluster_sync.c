@@ -43,10 +43,11 @@ struct eps {
 static int ep_cb(const struct snic_rec *r, void *ctx)
 {
 	struct eps *e = ctx;
-	struct cluster_local_ep *nv = realloc(e->v, (e->n + 1) * sizeof(*nv));
+	struct cluster_local_ep *nv;
 
 	if (!r->ip) /* IPv6-only: the cluster's endpoint table is by IPv4 */
 		return 0;
+	nv = realloc(e->v, (e->n + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
 	e->v = nv;
