@@ -3,7 +3,8 @@
  * Policy for IPv6 flows (policy.h for the model): identity rules are the
  * same entries as IPv4's (hyp_policy: identity comes from the validated
  * port, so a label policy covers both families); ipBlock rules on IPv6
- * peers are in hyp_policy6. At most three lookups per direction.
+ * peers are in hyp_policy6. At most three lookups per direction, two
+ * more for a peer of the world (an outside address: its IPv6 ipBlocks).
  */
 #ifndef HYP_BPF_POLICY6_H
 #define HYP_BPF_POLICY6_H
@@ -15,6 +16,22 @@
 static __always_inline __u32 rule_of(const struct hyp_policy_val *v)
 {
 	return v ? v->rule_id | !v->rule_id : 0; /* a match is never 0 */
+}
+
+/* An outside peer (k: its address, protocol, port): the ipBlock rules of
+ * the longest outside IPv6 network holding it (abi_ip6.h), 0: none. */
+static __always_inline __u32 policy6_world(struct hyp_policy6_key *k)
+{
+	const struct hyp_policy_val *v;
+
+	k->kind = HYP_PEER_WORLD6_NET;
+	v = bpf_map_lookup_elem(&hyp_policy6, k);
+	if (!v)
+		return 0;
+	k->kind = HYP_PEER_WORLD6_SET;
+	k->peer[0] = bpf_htonl(v->rule_id);
+	k->peer[1] = k->peer[2] = k->peer[3] = 0;
+	return rule_of(bpf_map_lookup_elem(&hyp_policy6, k));
 }
 
 /* The rule that lets local (dir) talk to peer (identity, address), 0: none. */
@@ -51,7 +68,10 @@ static __always_inline __u32 policy6_match(__u32 gen, __u8 dir, __u32 local, __u
 	if (r)
 		return r;
 	ip6_copy(k6.peer, peer_ip);
-	return rule_of(bpf_map_lookup_elem(&hyp_policy6, &k6));
+	r = rule_of(bpf_map_lookup_elem(&hyp_policy6, &k6));
+	if (r || peer_id != HYP_ID_WORLD)
+		return r;
+	return policy6_world(&k6);
 }
 
 /* The flow as it started: initiator -> responder, its first destination port. */

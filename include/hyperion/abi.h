@@ -269,6 +269,9 @@ enum hyp_peer_kind {
 	HYP_PEER_IPV6 = 2,
 	HYP_PEER_WORLD_NET = 3, /* peer: an outside network; value: its set of rules */
 	HYP_PEER_WORLD_SET = 4, /* peer: the set */
+	/* the same for an IPv6 peer of the world, in hyp_policy6 (abi_ip6.h) */
+	HYP_PEER_WORLD6_NET = 5, /* peer: an outside IPv6 network (64 + its bits) */
+	HYP_PEER_WORLD6_SET = 6, /* peer[0]: the set (big-endian), then 0 */
 };
 #define HYP_POLICY_WORLD_NET_BITS 64 /* bits before the peer field */
 #define HYP_PEER_ANY 0 /* identities start at 256 */

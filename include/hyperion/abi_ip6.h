@@ -100,6 +100,10 @@ _Static_assert(sizeof(struct hyp_ct6_key) == 40, "hyp_ct6_key abi");
  * expands an ipBlock to the addresses of the endpoints in it, as for
  * IPv4); any protocol stops there, a protocol with any port at 200 bits,
  * a port range adds the bits of its prefix. Value: struct hyp_policy_val.
+ * A peer of the world (an outside IPv6 address) no entry admits takes two
+ * more, as IPv4's (abi.h): (HYP_PEER_WORLD6_NET, its address), prefix 64 +
+ * the network's bits, value: a set; then (HYP_PEER_WORLD6_SET, peer[0] the
+ * set big-endian, the rest 0) with protocol and port as above.
  */
 #define HYP_POLICY6_MAX_ENTRIES	   65536 /* both generations */
 #define HYP_POLICY6_KEY_FIXED_BITS 192
@@ -108,7 +112,7 @@ struct hyp_policy6_key {
 	__u32 prefixlen;
 	__u8 gen;
 	__u8 dir;
-	__u8 kind; /* HYP_PEER_IPV6 */
+	__u8 kind; /* HYP_PEER_IPV6, HYP_PEER_WORLD6_NET or _SET */
 	__u8 pad;
 	__u32 local_id; /* big-endian */
 	__u32 peer[4];	/* the peer's IPv6 address */

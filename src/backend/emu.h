@@ -181,9 +181,12 @@ int emu_purge(const struct hyp_domain_cfg *cfg);
 struct pol_program;
 int emu_policy_load(void *priv, const struct pol_program *prog, struct errmsg *em);
 void emu_policy_free(struct emu *e);
-/* emu_policy6.c: generation gen of the IPv6 ipBlock table becomes prog's HYP_PEER_IPV6 entries */
+/* emu_policy6.c: generation gen of the IPv6 ipBlock table becomes prog's
+ * entries of the IPv6 table's kinds (emu_policy6_kind) */
 int emu_policy6_load(struct emu *e, const struct pol_program *prog, __u32 gen);
 void emu_policy6_key(const struct pol_entry *en, __u32 gen, struct hyp_policy6_key *k);
+/* An entry of this kind lives in hyp_policy6 (IPv6 ipBlock, IPv6 world). */
+bool emu_policy6_kind(__u8 kind);
 /* The table key of a compiled entry in generation gen. */
 void emu_policy_key(const struct pol_entry *en, __u32 gen, struct hyp_policy_key *k);
 /* emu_ct.c: conntrack upkeep */

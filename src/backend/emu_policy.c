@@ -121,7 +121,7 @@ static int polgen_build(const struct pol_program *prog, __u32 gen, struct emu_po
 		return -ENOMEM;
 	}
 	for (i = 0; i < prog->n_entries; i++) {
-		if (prog->entries[i].kind == HYP_PEER_IPV6)
+		if (emu_policy6_kind(prog->entries[i].kind))
 			continue; /* in their own table (emu_policy6.c) */
 		emu_policy_key(&prog->entries[i], gen, &kv[g->n].k);
 		kv[g->n++].v.rule_id = prog->entries[i].rule_id;

@@ -2,7 +2,8 @@
 /*
  * emu backend: the IPv6 ipBlock table (hyp_policy6, abi_ip6.h), one more
  * table of the policy generation emu_policy_load fills before it switches.
- * Its entries are few (one per IPv6 endpoint address an ipBlock selects),
+ * Its entries are few (one per IPv6 endpoint address an ipBlock selects,
+ * and the outside networks of IPv6 ipBlocks with their rules' ports),
  * so the inactive generation is rewritten whole: its keys deleted, the
  * program's IPv6 entries written.
  */
@@ -23,7 +24,7 @@ void emu_policy6_key(const struct pol_entry *en, __u32 gen, struct hyp_policy6_k
 	memset(k, 0, sizeof(*k));
 	k->gen = (__u8)gen;
 	k->dir = en->dir;
-	k->kind = HYP_PEER_IPV6;
+	k->kind = en->kind;
 	k->local_id = htonl(en->local_id);
 	memcpy(k->peer, en->peer6, sizeof(k->peer));
 	k->proto = en->proto;
@@ -32,6 +33,19 @@ void emu_policy6_key(const struct pol_entry *en, __u32 gen, struct hyp_policy6_k
 	k->prefixlen = HYP_POLICY6_KEY_FIXED_BITS;
 	if (en->proto)
 		k->prefixlen += 8 + en->port_bits;
+	if (en->kind == HYP_PEER_WORLD6_SET) { /* the set, where the address was */
+		memset(k->peer, 0, sizeof(k->peer));
+		k->peer[0] = htonl(en->peer);
+	}
+	if (en->kind == HYP_PEER_WORLD6_NET) { /* an outside network: port holds its bits */
+		k->prefixlen = HYP_POLICY_WORLD_NET_BITS + (en->port > 128 ? 128 : en->port);
+		k->port_hi = k->port_lo = 0;
+	}
+}
+
+bool emu_policy6_kind(__u8 kind)
+{
+	return kind == HYP_PEER_IPV6 || kind == HYP_PEER_WORLD6_NET || kind == HYP_PEER_WORLD6_SET;
 }
 
 /* Deletes the keys of generation gen (collected first: deleting while
@@ -69,7 +83,7 @@ int emu_policy6_load(struct emu *e, const struct pol_program *prog, __u32 gen)
 	int err = clear6(fd, gen);
 
 	for (size_t i = 0; !err && i < prog->n_entries; i++) {
-		if (prog->entries[i].kind != HYP_PEER_IPV6)
+		if (!emu_policy6_kind(prog->entries[i].kind))
 			continue;
 		emu_policy6_key(&prog->entries[i], gen, &k);
 		v.rule_id = prog->entries[i].rule_id;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ipBlock peers and the world: an IPv4 ipBlock selects the endpoints whose
+ * ipBlock peers and the world: an ipBlock selects the endpoints whose
  * address it holds (compile.c) and, for a peer outside the pool (identity
  * world), the outside addresses it holds. The datapath finds those by one
  * longest-prefix match, so the blocks of all the rules that apply to one
@@ -11,7 +11,8 @@
  * they contain A or are not on its path). Each atom gets a set number and a
  * HYP_PEER_WORLD_NET entry (an atom of no block too: it stops the match
  * there, as an except must); each block holding it adds its rule's port
- * entries under (HYP_PEER_WORLD_SET, the set).
+ * entries under (HYP_PEER_WORLD_SET, the set). IPv6 blocks the same, in
+ * groups of their own: HYP_PEER_WORLD6_NET / _SET (the IPv6 policy table).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,27 +20,67 @@
 
 #include <hyperion/abi.h>
 
+#include "lib/addr.h"
+#include "lib/addr6.h"
 #include "policy/compile_world.h"
 
+/* A network of either family: IPv4 in net[0..3] (network order), bits <= 32. */
 struct atom {
-	uint32_t net;
+	uint8_t net[16];
 	uint8_t bits;
 };
 
-static uint32_t mask_of(uint8_t bits)
+static bool bits_equal(const uint8_t *a, const uint8_t *b, unsigned int bits)
 {
-	return bits ? ~0u << (32 - (bits > 32 ? 32 : bits)) : 0;
+	for (unsigned int i = 0; bits && i < 16; i++) {
+		unsigned int n = bits > 8 ? 8 : bits;
+		uint8_t m = (uint8_t)(0xff00 >> n);
+
+		if ((a[i] ^ b[i]) & m)
+			return false;
+		bits -= n;
+	}
+	return true;
 }
 
-static struct atom atom_of(const struct cidr4 *c)
+static struct atom atom_of4(const struct cidr4 *c)
 {
-	return (struct atom){.net = c->addr & mask_of(c->prefix), .bits = c->prefix};
+	struct atom a = {.bits = c->prefix > 32 ? 32 : c->prefix};
+	uint32_t net = c->addr & cidr4_mask(a.bits);
+
+	for (int i = 0; i < 4; i++)
+		a.net[i] = (uint8_t)(net >> (24 - 8 * i));
+	return a;
+}
+
+/* The parser keeps an IPv6 block's texts canonical and valid (netpol_cidr.c). */
+static struct atom atom_of6(const char *text)
+{
+	struct cidr6 c = {0};
+	struct atom a = {0};
+
+	if (text && !cidr6_parse(text, &c)) {
+		ipv6_mask(c.addr, c.prefix);
+		memcpy(a.net, c.addr, sizeof(a.net));
+		a.bits = c.prefix;
+	}
+	return a;
+}
+
+static struct atom peer_cidr(const struct pol_peer *p)
+{
+	return p->ipv6 ? atom_of6(p->cidr6) : atom_of4(&p->cidr);
+}
+
+static struct atom peer_except(const struct pol_peer *p, size_t j)
+{
+	return p->ipv6 ? atom_of6(p->except6[j]) : atom_of4(&p->except[j]);
 }
 
 /* outer contains inner */
 static bool holds(struct atom outer, struct atom inner)
 {
-	return outer.bits <= inner.bits && (inner.net & mask_of(outer.bits)) == outer.net;
+	return outer.bits <= inner.bits && bits_equal(outer.net, inner.net, outer.bits);
 }
 
 bool pol_ip_selected(const struct pol_peer *p, uint32_t ip)
@@ -57,7 +98,7 @@ int pol_world_add(struct pol_world *w, const struct pol_peer *p, const struct po
 {
 	struct pol_world_block *nb;
 
-	if (!p->ip_block || p->ipv6)
+	if (!p->ip_block)
 		return 0;
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 16;
@@ -80,6 +121,8 @@ static int group_cmp(const void *pa, const void *pb)
 		return a->e.dir < b->e.dir ? -1 : 1;
 	if (a->e.local_id != b->e.local_id)
 		return a->e.local_id < b->e.local_id ? -1 : 1;
+	if (a->peer->ipv6 != b->peer->ipv6)
+		return a->peer->ipv6 ? 1 : -1;
 	/* a total order: the emit does not depend on the order blocks came in
 	 * (the incremental compiler adds them from its cache). One rule's
 	 * peers are one array: their addresses are in their order. */
@@ -94,7 +137,7 @@ static int atom_cmp(const void *pa, const void *pb)
 
 	if (a->bits != b->bits)
 		return a->bits < b->bits ? -1 : 1;
-	return a->net < b->net ? -1 : a->net > b->net;
+	return memcmp(a->net, b->net, sizeof(a->net));
 }
 
 /* The distinct networks of the blocks g[0..n). */
@@ -109,9 +152,9 @@ static struct atom *atoms_of(const struct pol_world_block *g, size_t n, size_t *
 	if (!a)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		a[k++] = atom_of(&g[i].peer->cidr);
+		a[k++] = peer_cidr(g[i].peer);
 		for (size_t j = 0; j < g[i].peer->n_except; j++)
-			a[k++] = atom_of(&g[i].peer->except[j]);
+			a[k++] = peer_except(g[i].peer, j);
 	}
 	qsort(a, k, sizeof(*a), atom_cmp);
 	*na = 0;
@@ -123,10 +166,10 @@ static struct atom *atoms_of(const struct pol_world_block *g, size_t n, size_t *
 
 static bool block_holds(const struct pol_peer *p, struct atom a)
 {
-	if (!holds(atom_of(&p->cidr), a))
+	if (!holds(peer_cidr(p), a))
 		return false;
 	for (size_t j = 0; j < p->n_except; j++)
-		if (holds(atom_of(&p->except[j]), a))
+		if (holds(peer_except(p, j), a))
 			return false;
 	return true;
 }
@@ -139,21 +182,28 @@ static int emit_group(const struct pol_world_block *g, size_t n, uint32_t *set,
 	struct atom *a = atoms_of(g, n, &na);
 	int err = a ? 0 : -ENOMEM;
 
+	bool v6 = g[0].peer->ipv6;
+
 	for (size_t i = 0; !err && i < na; i++) {
 		struct pol_entry e = {.dir = g[0].e.dir,
-				      .kind = HYP_PEER_WORLD_NET,
+				      .kind = v6 ? HYP_PEER_WORLD6_NET : HYP_PEER_WORLD_NET,
 				      .local_id = g[0].e.local_id,
-				      .peer = a[i].net,
 				      .port = a[i].bits,
 				      .rule_id = ++*set};
 
+		if (v6)
+			memcpy(e.peer6, a[i].net, sizeof(e.peer6));
+		else
+			e.peer = (uint32_t)a[i].net[0] << 24 | (uint32_t)a[i].net[1] << 16 |
+				 (uint32_t)a[i].net[2] << 8 | a[i].net[3];
 		err = emit(ctx, &e, NULL);
 		for (size_t b = 0; !err && b < n; b++) {
 			if (!block_holds(g[b].peer, a[i]))
 				continue;
 			e = g[b].e;
-			e.kind = HYP_PEER_WORLD_SET;
+			e.kind = v6 ? HYP_PEER_WORLD6_SET : HYP_PEER_WORLD_SET;
 			e.peer = *set;
+			memset(e.peer6, 0, sizeof(e.peer6));
 			err = emit(ctx, &e, g[b].rule);
 		}
 	}
@@ -171,7 +221,8 @@ int pol_world_emit(struct pol_world *w, pol_world_emit_fn emit, void *ctx)
 	qsort(w->v, w->n, sizeof(*w->v), group_cmp);
 	for (size_t i = 0, j; !err && i < w->n; i = j) {
 		for (j = i + 1; j < w->n && w->v[j].e.dir == w->v[i].e.dir &&
-				w->v[j].e.local_id == w->v[i].e.local_id;
+				w->v[j].e.local_id == w->v[i].e.local_id &&
+				w->v[j].peer->ipv6 == w->v[i].peer->ipv6;
 		     j++)
 			;
 		err = emit_group(&w->v[i], j - i, &set, emit, ctx);

@@ -8,7 +8,7 @@
  * longest-prefix match over protocol and destination port (protocol 0
  * entries match any packet, port_bits compare the top bits of the port).
  * A peer of the world then: the set of its longest outside network
- * (pol_world_set), and that set's entries.
+ * (pol_world_set, pol_world_set6 for an IPv6 flow), and that set's entries.
  * Then the same for dst's ingress with src as the peer.
  */
 #include <string.h>
@@ -80,6 +80,37 @@ uint32_t pol_world_set(const struct pol_program *p, uint8_t dir, uint32_t local,
 	return best ? best->rule_id : 0;
 }
 
+static bool in_net6(const uint32_t *net, unsigned int bits, const uint32_t *ip6)
+{
+	const uint8_t *a = (const uint8_t *)net, *b = (const uint8_t *)ip6;
+
+	for (unsigned int i = 0; bits && i < 16; i++) {
+		unsigned int n = bits > 8 ? 8 : bits;
+
+		if ((a[i] ^ b[i]) & (uint8_t)(0xff00 >> n))
+			return false;
+		bits -= n;
+	}
+	return true;
+}
+
+uint32_t pol_world_set6(const struct pol_program *p, uint8_t dir, uint32_t local,
+			const uint32_t *ip6)
+{
+	const struct pol_entry *best = NULL;
+
+	for (size_t i = 0; i < p->n_entries; i++) {
+		const struct pol_entry *e = &p->entries[i];
+
+		if (e->kind != HYP_PEER_WORLD6_NET || e->dir != dir || e->local_id != local ||
+		    !in_net6(e->peer6, e->port > 128 ? 128 : e->port, ip6))
+			continue;
+		if (!best || e->port > best->port)
+			best = e;
+	}
+	return best ? best->rule_id : 0;
+}
+
 /* The rule that lets local talk with peer in dir, 0: none. */
 static uint32_t side_rule(const struct pol_program *p, uint8_t dir,
 			  const struct pol_endpoint *local, const struct pol_endpoint *peer,
@@ -95,12 +126,12 @@ static uint32_t side_rule(const struct pol_program *p, uint8_t dir,
 		e = lookup(p, dir, HYP_PEER_IPV6, local->identity, 0, peer->ip6, proto, dport);
 	else if (!e)
 		e = lookup(p, dir, HYP_PEER_IPV4, local->identity, peer->ip, NULL, proto, dport);
-	if (!e && !peer->v6 && peer->identity == HYP_ID_WORLD) {
-		uint32_t set = pol_world_set(p, dir, local->identity, peer->ip);
+	if (!e && peer->identity == HYP_ID_WORLD) {
+		uint32_t set = peer->v6 ? pol_world_set6(p, dir, local->identity, peer->ip6)
+					: pol_world_set(p, dir, local->identity, peer->ip);
+		uint8_t kind = peer->v6 ? HYP_PEER_WORLD6_SET : HYP_PEER_WORLD_SET;
 
-		e = set ? lookup(p, dir, HYP_PEER_WORLD_SET, local->identity, set, NULL, proto,
-				 dport)
-			: NULL;
+		e = set ? lookup(p, dir, kind, local->identity, set, NULL, proto, dport) : NULL;
 	}
 	return e ? e->rule_id : 0;
 }

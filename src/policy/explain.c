@@ -18,8 +18,11 @@ static bool peer_matches(const struct pol_program *p, const struct pol_entry *e,
 			 const struct pol_endpoint *peer)
 {
 	if (e->kind == HYP_PEER_WORLD_SET)
-		return peer->identity == HYP_ID_WORLD &&
+		return !peer->v6 && peer->identity == HYP_ID_WORLD &&
 		       e->peer == pol_world_set(p, e->dir, e->local_id, peer->ip);
+	if (e->kind == HYP_PEER_WORLD6_SET)
+		return peer->v6 && peer->identity == HYP_ID_WORLD &&
+		       e->peer == pol_world_set6(p, e->dir, e->local_id, peer->ip6);
 	if (e->kind == HYP_PEER_IPV4)
 		return !peer->v6 && e->peer == peer->ip;
 	if (e->kind == HYP_PEER_IPV6)
@@ -68,7 +71,7 @@ json_object *pol_explain(const struct pol_program *p, uint8_t dir, const struct 
 		const struct pol_entry *e = &p->entries[i];
 
 		if (e->dir != dir || e->local_id != local->identity || e->rule_id >= p->n_rules ||
-		    e->kind == HYP_PEER_WORLD_NET) /* its rule_id is a set */
+		    e->kind == HYP_PEER_WORLD_NET || e->kind == HYP_PEER_WORLD6_NET) /* a set */
 			continue;
 		seen[e->rule_id] = true;
 		peer_ok[e->rule_id] |= peer_matches(p, e, peer);

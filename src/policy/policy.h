@@ -66,13 +66,14 @@ struct pol_endpoint {
 /* One LPM entry; see struct hyp_policy_key in include/hyperion/abi.h. */
 struct pol_entry {
 	uint8_t dir;	   /* HYP_DIR_INGRESS / HYP_DIR_EGRESS */
-	uint8_t kind;	   /* HYP_PEER_IDENTITY / HYP_PEER_IPV4 / HYP_PEER_IPV6 */
+	uint8_t kind;	   /* enum hyp_peer_kind */
 	uint8_t proto;	   /* 0: any protocol (then port_bits is 0) */
 	uint8_t port_bits; /* 0: any port, 16: exactly port, else prefix bits */
 	uint32_t local_id; /* identity of the selected endpoints */
 	uint32_t peer;	   /* identity, HYP_PEER_ANY, or IPv4 (host order) */
 	uint16_t port;	   /* host order; low (16 - port_bits) bits are 0;
-			    * HYP_PEER_WORLD_NET: the prefix length of peer (its rule_id: the set) */
+			    * HYP_PEER_WORLD_NET: the prefix length of peer (its rule_id: the set);
+			    * HYP_PEER_WORLD6_NET: of peer6, the set in peer of a _SET */
 	uint32_t rule_id;  /* index into pol_program.rules, from 1 */
 	/* HYP_PEER_IPV6 (peer unused, 0): the peer's IPv6 address, network
 	 * order; the backend writes these to its IPv6 ipBlock table */
@@ -164,6 +165,9 @@ struct pol_verdict {
  * holding it, as the datapath's LPM finds it; 0: none.
  */
 uint32_t pol_world_set(const struct pol_program *p, uint8_t dir, uint32_t local, uint32_t ip);
+/* The same for an outside IPv6 address (network order): HYP_PEER_WORLD6_*. */
+uint32_t pol_world_set6(const struct pol_program *p, uint8_t dir, uint32_t local,
+			const uint32_t *ip6);
 json_object *pol_explain(const struct pol_program *p, uint8_t dir,
 			 const struct pol_endpoint *local, const struct pol_endpoint *peer,
 			 uint8_t proto, uint16_t dport);

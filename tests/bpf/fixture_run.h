@@ -283,7 +283,7 @@ static inline int fx_policy_table_is(struct fixture *f, const struct pol_program
 	for (size_t i = 0; i < prog->n_entries; i++) {
 		struct hyp_policy_val v;
 
-		if (prog->entries[i].kind == HYP_PEER_IPV6) {
+		if (emu_policy6_kind(prog->entries[i].kind)) {
 			struct hyp_policy6_key k6;
 
 			emu_policy6_key(&prog->entries[i], gen, &k6);

@@ -9,6 +9,8 @@
  * addresses, an NA claiming ours, a router advertisement: each dropped
  * next to the frame that passes (an NS for the uplink's address goes to
  * the kernel). Without an IPv6 uplink address: ip6-outside as before.
+ * An ipBlock with an outside IPv6 prefix (and except) selects the world's
+ * addresses in it, on egress and on ingress from the uplink.
  */
 #include "ip6_fixture.h"
 #include "uplink_fixture.h"
@@ -216,6 +218,81 @@ static void test6_outside_nd(void **state)
 	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_RA), ra + 1);
 }
 
+/* A (app=web) may reach 2001:db8::/64 but ::8 on UDP 53 (egress ipBlock
+ * outside the pool6), and takes TCP 80 from ::7 only (routed). */
+static const char *world6_policy =
+    "apiVersion: networking.k8s.io/v1\n"
+    "kind: NetworkPolicy\n"
+    "metadata: {name: web-out6}\n"
+    "spec:\n"
+    "  podSelector: {matchLabels: {app: web}}\n"
+    "  policyTypes: [Egress, Ingress]\n"
+    "  egress:\n"
+    "  - to: [{ipBlock: {cidr: '2001:db8::/64', except: ['2001:db8::8/128']}}]\n"
+    "    ports: [{protocol: UDP, port: 53}]\n"
+    "  ingress:\n"
+    "  - from: [{ipBlock: {cidr: '2001:db8::7/128'}}]\n"
+    "    ports: [{protocol: TCP, port: 80}]\n";
+
+/* The egress side: the outside host in the block passes, the excepted one,
+ * the other port: policy-egress. */
+static void test6_world_ipblock_egress(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 o = doc6(7), x = doc6(8);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint64_t d = fx_drops(f, HYP_DROP_POLICY_EGRESS);
+	size_t len;
+
+	fx_policy(f, world6_policy);
+	len = fx6_udp(f, in, EP_A, &o, 40010, 53);
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	len = fx6_udp(f, in, EP_A, &x, 40011, 53);
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_SHOT);
+	len = fx6_udp(f, in, EP_A, &o, 40012, 54);
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_POLICY_EGRESS), d + 2);
+	fx_policy(f, NULL);
+}
+
+/* The ingress side, from the uplink6 to a routed A: ::7 passes, ::9 is
+ * policy-ingress, and so is ::7 on another port. */
+static void test6_world_ipblock_ingress(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7), x = doc6(9);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], t[20] = {};
+	uint64_t d = fx_drops(f, HYP_DROP_POLICY_INGRESS);
+	struct hyp_ep6_key k;
+	struct hyp_endpoint ep;
+	size_t len;
+
+	fx_policy(f, world6_policy);
+	memcpy(k.ip, a.b, 16);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_endpoints6), &k, &ep), 0);
+	ep.flags |= HYP_EP_F_ROUTED;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_endpoints6), &k, &ep, BPF_ANY), 0);
+	fx_put16(t, 41000);
+	fx_put16(t + 2, 80);
+	t[12] = 5 << 4;
+	t[13] = 0x02; /* SYN */
+	fx_put16(t + 14, 8192);
+	len = out6(in, &o, &a, NH_TCP, 60, t, 20);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	len = out6(in, &x, &a, NH_TCP, 60, t, 20);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	fx_put16(t, 41001);
+	fx_put16(t + 2, 81);
+	len = out6(in, &o, &a, NH_TCP, 60, t, 20);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_POLICY_INGRESS), d + 2);
+	fx_policy(f, NULL);
+}
+
 /* No IPv6 on the uplink: outside the pool6 is ip6-outside, and the
  * uplink drops IPv6 (ipv6). */
 static void test6_no_uplink6(void **state)
@@ -244,6 +321,8 @@ int main(void)
 	    cmocka_unit_test_setup(test6_outside_spoof, setup),
 	    cmocka_unit_test_setup(test6_outside_nd, setup),
 	    cmocka_unit_test_setup(test6_no_uplink6, setup),
+	    cmocka_unit_test_setup(test6_world_ipblock_egress, setup),
+	    cmocka_unit_test_setup(test6_world_ipblock_ingress, setup),
 	};
 
 	return fx6_main("bpf_uplink6", tests, sizeof(tests) / sizeof(tests[0]));

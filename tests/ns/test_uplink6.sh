@@ -12,12 +12,14 @@
 # bridge netns's routes stay as they were), a frame with a pool source (its
 # twin from the outside's own address arrives), an ICMPv6 error about no
 # flow. An egress policy without the world stops a SNIC's IPv6 to the
-# outside, and policy trace of the outside IPv6 address says so (world).
+# outside, and policy trace of the outside IPv6 address says so (world);
+# an egress ipBlock with the outside's IPv6 prefix (one host excepted)
+# lets the SNIC reach a host in it, not the excepted one (counted).
 # A packet bigger than the uplink's MTU is answered with a packet too big,
 # and the SNIC's path MTU drops to the uplink's. A restart adopts the IPv6
 # side; uplink clear takes it away.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 37
 
 INST=u6-$UNIQ OUT=u6o-$UNIQ A=u6a-$UNIQ R=u6r-$UNIQ UP=hw$UNIQ
 N=$((RANDOM % 200 + 20))
@@ -151,6 +153,28 @@ check "twin: without it, ping -6 to the outside works again" \
 	ip netns exec "$A" ping -6 -c 1 -W 3 "$O6"
 check "... and trace says allowed" \
 	bash -c "$HYPERCTL --instance $INST -j policy trace a $O6 tcp 8080 | jq -e '.verdict == \"allowed\"' >/dev/null"
+
+# --- an ipBlock with an outside IPv6 prefix selects the world in it ---
+X6=$NET6::3
+ip -n "$OUT" addr add "$X6/64" dev eth0 nodad
+hctl policy apply -f - >/dev/null <<EOF2
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a-out6}
+spec:
+  podSelector: {}
+  policyTypes: [Egress]
+  egress: [{to: [{ipBlock: {cidr: "$NET6::/64", except: ["$X6/128"]}}]}]
+EOF2
+check "an egress ipBlock with the outside's IPv6 prefix: ping -6 to a host in it works" \
+	ip netns exec "$A" ping -6 -c 1 -W 3 "$O6"
+D=$(drops a policy-egress-denied)
+check_fails "... to the outside host it excepts: refused" ip netns exec "$A" ping -6 -c 1 -W 1 "$X6"
+check "... dropped (policy-egress-denied)" grew policy-egress-denied "$D" a
+check "policy trace agrees: the block's host allowed, the excepted one denied" \
+	bash -c "$HYPERCTL --instance $INST -j policy trace a $O6 tcp 8080 | jq -e '.verdict == \"allowed\"' >/dev/null &&
+		$HYPERCTL --instance $INST -j policy trace a $X6 tcp 8080 | jq -e '.verdict == \"denied\"' >/dev/null"
+hctl policy delete --yes a-out6 >/dev/null
 
 # --- too big: the gateway's packet too big, the path MTU lowered ---
 D=$(drops a uplink-too-big)
