@@ -7,8 +7,8 @@
  * fields); inspect() then normalises and walks the payload after the
  * extension headers ip6_walk bounded, with the same rules and reasons as
  * IPv4 (docs/inspection.md). The flow key inspect() keeps for alerts has
- * IPv4-sized addresses: an IPv6 flow's are folded into them (alerts are
- * rate-limited per folded flow; the events carry the full addresses).
+ * IPv4-sized addresses: an IPv6 flow's are folded into them (its alerts
+ * are rate-limited and its events carry the full addresses: inspect_ev6.h).
  */
 #ifndef HYP_BPF_INSPECT6_H
 #define HYP_BPF_INSPECT6_H

@@ -174,6 +174,11 @@ __noinline int walk_alert(struct walk_who *w, __u32 row, __u32 walked)
 	w->last_alert = row + 1;
 	w->k.row = row;
 	w->now = bpf_ktime_get_ns();
+	if (w->k.flow.pad[0] == HYP_INSPECT_EV_V6) { /* by its full addresses (inspect_ev6.h) */
+		if (alert6_due(&w->k, w->now))
+			walk_event(w, HYP_INSPECT_ALERT, row, walked);
+		return 0;
+	}
 	last = bpf_map_lookup_elem(&hyp_alerts, &w->k);
 	if (last && w->now - *last < HYP_ALERT_INTERVAL_NS)
 		return 0;

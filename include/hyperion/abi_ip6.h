@@ -204,4 +204,17 @@ struct hyp_walk6 {
 	__u32 saddr[4], daddr[4];
 };
 
+/* The alert rate limit of an IPv6 flow (HYP_ALERT_INTERVAL_NS, abi.h), by
+ * its full addresses: hyp_alert_key's flow holds only their fold. */
+struct hyp_alert6_key {
+	__u32 saddr[4], daddr[4];
+	__u16 sport, dport; /* as the packet carries them */
+	__u8 proto;
+	__u8 pad[3];
+	__u32 identity;
+	__u32 dir;
+	__u32 row;
+};
+_Static_assert(sizeof(struct hyp_alert6_key) == 52, "hyp_alert6_key abi");
+
 #endif /* HYPERION_ABI_IP6_H */

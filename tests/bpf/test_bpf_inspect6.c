@@ -4,8 +4,10 @@
  * normaliser and walk on the IPv6 pipeline. A drop pattern in one TCP
  * segment, split across two, behind hop-by-hop and destination options;
  * the TCP order and overlap rules; a payload length past the frame; an
- * alert pattern; UDP. Each attack next to its twin that passes. B
- * (identity 257, app=db) has the ingress patterns (inspect_flow.h).
+ * alert pattern, rate-limited per flow by its full addresses (two flows
+ * whose addresses fold alike both alert); UDP. Each attack next to its
+ * twin that passes. B (identity 257, app=db) has the ingress patterns
+ * (inspect_flow.h).
  */
 #include "ip6_fixture.h"
 #include "inspect_flow.h"
@@ -218,6 +220,55 @@ static void test6_insp_alert(void **state)
 	assert_memory_equal(ev.last.daddr6, fx6_ep(f, EP_B).b, 16);
 }
 
+static uint32_t fold(const struct a6 *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a->b, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
+}
+
+/* A UDP datagram from s (on A's port) to B's port 80 with data. */
+static void udp_to_b(struct fixture *f, const struct a6 *s, uint16_t sport, const char *data)
+{
+	struct a6 d = fx6_ep(f, EP_B);
+	uint8_t in[FX_FRAME_MAX], u[64];
+	size_t len = fx6_frame(in, f->eps[EP_B].mac, f->eps[EP_A].mac, s, &d, NH_UDP, 64, u,
+			       fx_l4_udp(u, sport, PORT6, data, strlen(data)));
+
+	fx_expect_to(f, EP_A, in, len, EP_B);
+}
+
+/* Two IPv6 flows whose addresses fold to the same 32 bits (fd00:1::2 and
+ * fd00:1::1:0:3), same ports: each alerts, the rate limit is per full
+ * address; the same flow again within the interval does not. */
+static void test6_alert_rate_full_address(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), x = a;
+	struct hyp_port6 p = {};
+	uint32_t port = FX_PORT;
+	struct ev6 ev = {};
+
+	x.b[11] = 1;
+	x.b[15] ^= 1;
+	assert_int_equal(fold(&a), fold(&x));
+	fx_inspect(f, db_alert_and_drop, NULL, NULL);
+	emu_inspect_events(&f->emu, on_ev6, &ev); /* drain */
+	ev.n = 0;
+	udp_to_b(f, &a, 5060, "an alert-one here");
+	memcpy(p.ip, x.b, 16); /* A's port now holds x */
+	memcpy(p.ll, fx6_ll(f->eps[EP_A].mac).b, 16);
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_ports6), &port, &p, BPF_ANY), 0);
+	udp_to_b(f, &x, 5060, "an alert-one here");
+	emu_inspect_events(&f->emu, on_ev6, &ev);
+	assert_int_equal(ev.n, 2);
+	assert_memory_equal(ev.last.saddr6, x.b, 16);
+	udp_to_b(f, &x, 5060, "alert-one again"); /* twin: the same flow, rate-limited */
+	emu_inspect_events(&f->emu, on_ev6, &ev);
+	assert_int_equal(ev.n, 2);
+}
+
 struct recs {
 	int n;
 	struct hyp_flow_rec v[8];
@@ -295,9 +346,15 @@ static void test6_insp_udp(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T6(test6_insp_one_segment), T6(test6_insp_split),	       T6(test6_insp_order),
-	    T6(test6_insp_not_stream),	T6(test6_insp_payload_length), T6(test6_insp_alert),
-	    T6(test6_insp_udp),		T6(test6_flow_drop_events),
+	    T6(test6_insp_one_segment),
+	    T6(test6_insp_split),
+	    T6(test6_insp_order),
+	    T6(test6_insp_not_stream),
+	    T6(test6_insp_payload_length),
+	    T6(test6_insp_alert),
+	    T6(test6_insp_udp),
+	    T6(test6_flow_drop_events),
+	    T6(test6_alert_rate_full_address),
 	};
 
 	return fx6_main("bpf_inspect6", tests, sizeof(tests) / sizeof(tests[0]));
