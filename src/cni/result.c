@@ -65,9 +65,10 @@ json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
 	json_object *r = NULL, *ifs;
 	size_t idx;
 
-	if (!ip || !gw || !mac) {
+	/* IPv6-only (no ip): an ip6 and gateway6 */
+	if (!mac || (ip ? !gw : !(ip6 && gw6))) {
 		cni_fail(e, -EBADMSG, CNI_ERR_PROTOCOL, "bad reply from hyperiond",
-			 "the SNIC has no ip, gateway or mac");
+			 "the SNIC has no mac, or no address with its gateway");
 		return NULL;
 	}
 	if (c->prev && json_object_deep_copy(c->prev, &r, NULL))
@@ -80,8 +81,9 @@ json_object *cni_result_add(const struct cni_conf *c, const struct cni_env *env,
 	json_object_array_add(ifs, obj("name", json_object_new_string(env->ifname), "mac",
 				       json_object_new_string(mac), "sandbox",
 				       json_object_new_string(env->netns)));
-	add_family(r, ip, gw, "0.0.0.0/0", idx);
-	/* dual stack: the IPv6 address with its own gateway and default route */
+	if (ip)
+		add_family(r, ip, gw, "0.0.0.0/0", idx);
+	/* dual stack or IPv6-only: the IPv6 address with its gateway and default route */
 	if (ip6 && gw6)
 		add_family(r, ip6, gw6, "::/0", idx);
 	if (!json_object_object_get_ex(r, "dns", NULL))
@@ -146,7 +148,7 @@ int cni_result_match(const struct cni_conf *c, const struct cni_env *env, json_o
 	if (pmac && mac && strcasecmp(pmac, mac))
 		return cni_fail(e, -ESTALE, CNI_ERR_CHECK, "attachment differs from prevResult",
 				"%s: prevResult has MAC %s, hyperiond %s", env->ifname, pmac, mac);
-	if (!ip || !has_address(c->prev, idx, ip))
+	if ((!ip && !ip6) || (ip && !has_address(c->prev, idx, ip)))
 		return cni_fail(e, -ESTALE, CNI_ERR_CHECK, "attachment differs from prevResult",
 				"%s: prevResult lacks address %s", env->ifname, ip ? ip : "?");
 	if (ip6 && !has_address(c->prev, idx, ip6))

@@ -9,11 +9,12 @@
 # reaches nobody; bad input (no family at all, an IPv4 address or family 4
 # on this instance, an unknown family, an IPv6 address whose MAC would be
 # another SNIC's, another pool at restart) is refused with nothing changed;
-# a daemon restart keeps it as it was; a delete leaves nothing. The per-SNIC
+# a daemon restart keeps it as it was; a delete leaves nothing. The CNI
+# plugin on it returns only an IPv6 address and route; DEL leaves nothing. The per-SNIC
 # IPv6-only SNIC of a dual-stack instance (snic add --family 6) is in
 # test_ipv6.sh.
 . "$(dirname "$0")/lib.sh"
-plan 20
+plan 22
 
 INST=v6o-$UNIQ
 A=v6oa-$UNIQ B=v6ob-$UNIQ D=v6od-$UNIQ
@@ -101,6 +102,28 @@ check "an IPv6 address whose MAC would be a's is refused, naming a" grep -q "is 
 check "nothing changed: no SNIC d, no address taken, no interface in d" \
 	bash -c "[ '$before' = \"\$($HYPERCTL --instance $INST -j status | jq -c '[.snics, .addresses_used, .addresses6_used]')\" ] &&
 	! $HYPERCTL --instance $INST snic show d 2>/dev/null && [ -z \"\$(ip -n $D -o link show | grep -v ' lo:')\" ]"
+
+note "== CNI: the plugin on this instance"
+X=v6ox-$UNIQ
+mkns "$X" || finish
+CONF="{\"cniVersion\":\"1.0.0\",\"name\":\"v6net-$UNIQ\",\"type\":\"hyperion\",\"instance\":\"$INST\"}"
+plugin() { # COMMAND [STDIN]: the CNI plugin for container v6o-$UNIQ, eth0 in X
+	printf '%s' "${2:-$CONF}" | env -i PATH="$PATH" CNI_COMMAND="$1" CNI_CONTAINERID="v6o-$UNIQ" \
+		CNI_IFNAME=eth0 CNI_NETNS="/run/netns/$X" CNI_PATH=/usr/lib/cni "$BUILD/hyperion"
+}
+plugin ADD >"$TMP/cni-add" 2>&1
+check "CNI ADD: one ips entry, IPv6, with gateway6, and only an IPv6 default route; the interface has it" \
+	bash -c "jq -e '(.ips | length) == 1 and (.ips[0].address | contains(\":\")) and
+	(.ips[0].gateway | contains(\":\")) and ([.routes[].dst] == [\"::/0\"])' $TMP/cni-add &&
+	ip -n $X -6 addr show dev eth0 | grep -q \"\$(jq -r '.ips[0].address' $TMP/cni-add)\" &&
+	[ -z \"\$(ip -n $X -4 addr show dev eth0)\" ]"
+PREV=$(jq -c --argjson c "$CONF" '$c + {prevResult: .}' "$TMP/cni-add")
+n6=$(hctl -j status | jq .addresses6_used)
+check "CNI CHECK passes, then DEL leaves nothing (no SNIC, no interface, the IPv6 address back)" \
+	bash -c "$(declare -f plugin); CONF='$CONF' BUILD=$BUILD X=$X UNIQ=$UNIQ; plugin CHECK '$PREV' &&
+	plugin DEL && [ \$($HYPERCTL --instance $INST -j snic list | jq 'map(select(.owner)) | length') = 0 ] &&
+	[ \$(($n6 - 1)) = \$($HYPERCTL --instance $INST -j status | jq .addresses6_used) ] &&
+	[ -z \"\$(ip -n $X -o link show | grep -v ' lo:')\" ]"
 
 note "== restart"
 USED=$(hctl -j status | jq -c '[.addresses_used, .addresses6_used]')
