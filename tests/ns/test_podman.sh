@@ -13,7 +13,10 @@
 # outside network's client through the uplink address; a second container
 # asking for the same host port, or publishing one port twice, is refused
 # and leaves nothing; podman rm
-# takes the publication away.
+# takes the publication away. An IPv6-only network (the conflist on a
+# hyperiond --pool none instance): the container gets only IPv6, ping -6 and
+# HTTP work between two containers, the host capture sees none of it, podman
+# rm leaves nothing.
 # podman runs with private --root/--runroot/--tmpdir, CONTAINERS_CONF and
 # CNI config dir: nothing global is changed (except podman import's
 # /var/lib/containers/cache, which podman 4.3 writes regardless).
@@ -23,7 +26,7 @@
 # it targets podman runs. The checks that then cannot run are reported as
 # skipped ("not run"), next to the failure that stopped them.
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 43
 
 # give_up: the rest of the plan cannot run (after a not ok saying why)
 give_up() {
@@ -56,7 +59,7 @@ PINS=/sys/fs/bpf/hyperion/$INST
 # the image: a busybox-static rootfs, imported (no registry here)
 mkdir -p "$W/rootfs/bin" "$W/rootfs/www" "$W/rootfs/tmp" "$W/rootfs/etc"
 cp /bin/busybox "$W/rootfs/bin/"
-for a in sh true httpd wget sleep cat ip timeout; do ln -s busybox "$W/rootfs/bin/$a"; done
+for a in sh true httpd wget sleep cat ip timeout ping; do ln -s busybox "$W/rootfs/bin/$a"; done
 echo "hello from the hyperion server" >"$W/rootfs/www/index.html"
 tar -C "$W/rootfs" -cf "$W/rootfs.tar" .
 on_exit "${P[*]} system reset -f"
@@ -247,4 +250,29 @@ check "its publication went with it (store and datapath table)" \
 		[ \"\$(bpftool map dump pinned $PINS/hyp_publish -j | jq length)\" = 0 ] && \
 		[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = 0 ]"
 note "podman -p checks took $((SECONDS - T0)) s; refusals: $(grep -ho 'port mapping.*' "$W/nouplink.log" "$podman_err" | tr '\n' ';')"
+
+# --- an IPv6-only network: the same conflist on an IPv6-only instance (--pool none) ---
+INST6=pd6-$UNIQ NET6=hypnet6-$UNIQ T0=$SECONDS
+start_daemon "$INST6" --pool none --reconcile-ms 3600000 || give_up "no IPv6-only daemon"
+jq --arg n "$NET6" --arg i "$INST6" '.name = $n | .plugins[0].instance = $i' \
+	"$ROOT/examples/cni/hyperion.conflist" >"$W/conf/net.d/$NET6.conflist"
+check "IPv6-only network: a server container starts on it" pod "${RUN[@]}" -d --name "$SRV-6" \
+	--network "$NET6" "$IMG" /bin/httpd -f -p 80 -h /www
+S6=$(pod inspect -f "{{(index .NetworkSettings.Networks \"$NET6\").GlobalIPv6Address}}" "$SRV-6")
+S4=$(pod inspect -f "{{(index .NetworkSettings.Networks \"$NET6\").IPAddress}}" "$SRV-6")
+check "podman reports only an IPv6 address ($S6, IPv4 '$S4'); the container has no IPv4 address" \
+	bash -c "[ -n '$S6' ] && [ -z '$S4' ] && nsenter --net='$(netns_of "$SRV-6")' ip -6 addr show dev eth0 | grep -q 'inet6 $S6/' &&
+	[ -z \"\$(nsenter --net='$(netns_of "$SRV-6")' ip -4 addr show dev eth0)\" ]"
+fetch_v6only() { # a client's whole life; its output in $W/v6o.out
+	pod "${RUN[@]}" --rm --cap-add NET_RAW --name "$CLI-v6o" --network "$NET6" "$IMG" \
+		/bin/sh -c "ping -6 -c 1 -W 2 $S6 && timeout 5 wget -q -O - http://[$S6]/" >"$W/v6o.out" 2>&1
+}
+n=$(capture_host "ip6 and net $("$HYPERCTL" --instance "$INST6" -j status | jq -r .pool6)" fetch_v6only)
+check "a client container on it: ping -6 and HTTP over IPv6 to the server, and a host capture saw none of it ($n frames)" \
+	bash -c "grep -q ' 0% packet loss' $W/v6o.out && grep -q 'hello from the hyperion server' $W/v6o.out && [ '$n' = 0 ]"
+check "podman rm of the server leaves nothing on the IPv6-only instance" \
+	bash -c "${P[*]} rm -f -t 0 $SRV-6 >/dev/null &&
+	$HYPERCTL --instance $INST6 -j status | jq -e '.snics == 0 and .addresses6_used == 0' &&
+	[ \"\$(bpftool map dump pinned /sys/fs/bpf/hyperion/$INST6/hyp_ports -j | jq length)\" = 0 ]"
+note "the IPv6-only network's checks took $((SECONDS - T0)) s"
 finish
