@@ -147,11 +147,13 @@ static __always_inline int walks(struct __sk_buff *skb, struct flow *f, struct h
 	return 0;
 }
 
-/* Waiting for another CPU's walk of the same direction. */
+/* Waiting for another CPU's walk of the same direction (bit: HYP_CT_W_ORIG
+ * or _REPLY), or for the bytes before a segment (bit: HYP_CT_W_GAP_*). */
 struct walk_wait {
 	struct hyp_ct_val *v;
 	__u64 bit;
 	__u32 got;
+	__u32 seq; /* gap: the segment's first sequence number */
 };
 
 static long walk_wait_step(__u32 i, void *data)
@@ -166,6 +168,79 @@ static long walk_wait_step(__u32 i, void *data)
 	return 1;
 }
 
+#define GAP_WAIT_NS    (1000 * 1000ULL) /* the longest wait for the bytes before a segment */
+#define GAP_CREDIT_MAX (8 * 1000 * 1000ULL)
+#define GAP_SHARE      6 /* a CPU earns 1/64 of the time that passes as waiting time */
+
+static long gap_wait_step(__u32 i, void *data)
+{
+	struct walk_wait *ww = data;
+	struct walk_scratch *ws;
+	__u32 r;
+	__u8 fl;
+
+	if (!ww->v)
+		return 1;
+	r = ww->bit == HYP_CT_W_GAP_REPLY ? 1 : 0;
+	fl = *(volatile __u8 *)&ww->v->flags;
+	if (!(fl & (r ? HYP_CT_F_SEQ_REPLY : HYP_CT_F_SEQ_ORIG)) || (fl & HYP_CT_F_BLOCKED) ||
+	    (__s32)(ww->seq - *(volatile __u32 *)&ww->v->seq[r & 1]) <= 0) {
+		ww->got = 1; /* filled (or the direction changed): tcp_order decides */
+		return 1;
+	}
+	if (i & 31)
+		return 0;
+	ws = walk_scratch();
+	return !ws || bpf_ktime_get_ns() >= ws->gap_until;
+}
+
+/*
+ * A TCP segment that starts past the next byte to walk. The sender wrote
+ * its segments in order, but two CPUs may hand them to this program out
+ * of order: a veth queues what a CPU sends on that CPU's backlog, and the
+ * sender's stack transmits from whichever CPU runs it (the process, or
+ * the softirq of an ACK), so segment N+1 can arrive from one CPU while N
+ * still waits in the other's backlog, a few microseconds behind. Walking
+ * N+1 first is impossible (its bytes follow N's) and dropping it costs
+ * the sender its whole window (every later segment is past the same gap,
+ * and the receiver, seeing none of them, sends no duplicate ACK: a
+ * retransmission timeout). So the segment waits, at most GAP_WAIT_NS, for
+ * another CPU to walk the bytes before it (the flow's next number to
+ * reach its first), then tcp_order decides as before: a gap that did not
+ * fill is still dropped. Waiting is a bounded resource, never a way to
+ * make a CPU spin: one waiter per flow direction (HYP_CT_W_GAP_*), and
+ * each CPU waits at most what it earned, 1/64 of the time that passed
+ * (at most GAP_CREDIT_MAX saved): past that, segments past a gap are
+ * dropped at once, as they were before.
+ */
+static __always_inline void gap_wait(struct walk_wait *ww, int r, const struct tcp_seg *t)
+{
+	__u8 known = r ? HYP_CT_F_SEQ_REPLY : HYP_CT_F_SEQ_ORIG;
+	struct hyp_ct_val *v = ww->v;
+	struct walk_scratch *ws;
+	__u64 now, spent;
+
+	ww->seq = t->seq + ((t->flags & TCP_SYN) ? 1 : 0);
+	if (!v || !(v->flags & known) || (__s32)(ww->seq - v->seq[r & 1]) <= 0)
+		return; /* no gap */
+	ws = walk_scratch();
+	if (!ws)
+		return;
+	now = bpf_ktime_get_ns();
+	ws->gap_credit += (now - ws->gap_at) >> GAP_SHARE;
+	if (ws->gap_credit > GAP_CREDIT_MAX)
+		ws->gap_credit = GAP_CREDIT_MAX;
+	ws->gap_at = now;
+	ww->bit = r ? HYP_CT_W_GAP_REPLY : HYP_CT_W_GAP_ORIG;
+	if (ws->gap_credit < GAP_WAIT_NS || (__sync_fetch_and_or(&v->walking, ww->bit) & ww->bit))
+		return; /* no credit left, or another CPU waits for this gap */
+	ws->gap_until = now + GAP_WAIT_NS;
+	bpf_loop(WALK_WAIT_MAX, gap_wait_step, ww, 0);
+	__sync_fetch_and_and(&v->walking, ~ww->bit);
+	spent = bpf_ktime_get_ns() - now;
+	ws->gap_credit -= spent < ws->gap_credit ? spent : ws->gap_credit;
+}
+
 /*
  * One CPU at a time walks a direction: the walk reads the position and
  * DFA state the previous segment left and writes the next ones, and two
@@ -175,13 +250,14 @@ static long walk_wait_step(__u32 i, void *data)
  * waits for that walk to end (a bounded spin: the walk runs to its end
  * without sleeping), then is walked from the state it left; if it does
  * not end in time, the segment is dropped and its sender sends it again.
+ * A TCP segment past a gap first waits for it to fill (gap_wait).
  */
 static __always_inline int inspect_walks(struct __sk_buff *skb, struct flow *f,
 					 struct hyp_ct_val *v, int r, const struct tcp_seg *t,
 					 const struct hyp_inspect_val *ing, int s_ing,
 					 const struct hyp_inspect_val *egr, int s_egr)
 {
-	struct walk_wait ww = {.v = v, .bit = r ? HYP_CT_W_REPLY : HYP_CT_W_ORIG};
+	struct walk_wait ww = {.v = v};
 	int reason;
 
 	if (((s_ing | s_egr) & SCOPE_REFUSE) && t->end > t->base)
@@ -189,6 +265,10 @@ static __always_inline int inspect_walks(struct __sk_buff *skb, struct flow *f,
 	if (t->end == t->base) /* nothing to walk: TCP order only (a FIN's number) */
 		return f->key.proto == IPPROTO_TCP && tcp_order(v, r, t) < 0 ? HYP_DROP_INSPECT_OOO
 									     : 0;
+	if (f->key.proto == IPPROTO_TCP)
+		gap_wait(&ww, r, t);
+	ww.bit = r ? HYP_CT_W_REPLY : HYP_CT_W_ORIG;
+	ww.got = 0;
 	if (__sync_fetch_and_or(&v->walking, ww.bit) & ww.bit) {
 		bpf_loop(WALK_WAIT_MAX, walk_wait_step, &ww, 0);
 		if (!ww.got)

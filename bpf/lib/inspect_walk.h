@@ -110,6 +110,12 @@ struct walk_scratch {
 	/* segment k's bytes at k * WALK_SEG: step j of every segment reads
 	 * at one offset from one pointer (one load per byte) */
 	__u8 buf[WALK_K * WALK_SEG];
+	/* this CPU's waits for a gap to fill (inspect.h, gap_wait): ns it
+	 * may still spend, when that was last counted, and the running
+	 * wait's deadline; never cleared between packets */
+	__u64 gap_credit;
+	__u64 gap_at;
+	__u64 gap_until;
 };
 
 struct {

@@ -364,6 +364,8 @@ _Static_assert(sizeof(struct hyp_ct_val) == 96, "hyp_ct_val abi");
 
 #define HYP_CT_W_ORIG  0x1 /* one CPU walks the orig direction: another waits its turn */
 #define HYP_CT_W_REPLY 0x2
+#define HYP_CT_W_GAP_ORIG  0x4 /* a CPU waits for the bytes before its orig segment (one at a time) */
+#define HYP_CT_W_GAP_REPLY 0x8
 
 #define HYP_CT_I_ORIG_ING  0x1 /* orig packets: responder's ingress patterns */
 #define HYP_CT_I_ORIG_EGR  0x2 /* orig packets: initiator's egress patterns */
