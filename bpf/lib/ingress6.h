@@ -18,6 +18,7 @@
 #include "ct6.h"
 #include "policy6.h"
 #include "inspect6.h"
+#include "reset6.h"
 
 /* Headers, source, stamp, ND; 0 to go on to the flow stages, -1 when the
  * frame was answered (*verdict), else a drop reason. */
@@ -77,6 +78,8 @@ int hyp_port_ingress6(struct __sk_buff *skb)
 	}
 	if (!err)
 		err = inspect6_stage(&c); /* the payload against the endpoints' patterns */
+	if (err == HYP_DROP_INSPECT_MATCH && c.key.proto == IPPROTO_TCP && !c.out)
+		return reset6_both(&c); /* both ends reset (reset6.h) */
 out:
 	if (!err && c.out) {
 		verdict = to_outside6(skb, c.ifindex);

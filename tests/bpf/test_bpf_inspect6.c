@@ -2,7 +2,8 @@
 /*
  * Payload inspection of IPv6 flows (bpf/lib/inspect6.h): the IPv4 stage's
  * normaliser and walk on the IPv6 pipeline. A drop pattern in one TCP
- * segment, split across two, behind hop-by-hop and destination options;
+ * segment (both ends reset, reset6.h), split across two, behind hop-by-hop
+ * and destination options;
  * the TCP order and overlap rules; a payload length past the frame; an
  * alert pattern, rate-limited per flow by its full addresses (two flows
  * whose addresses fold alike both alert); UDP. Each attack next to its
@@ -44,6 +45,57 @@ static size_t tcp6_build(struct fixture *f, uint8_t *b, int src, int dst, const 
 	return fx6_frame(b, f->eps[dst].mac, f->eps[src].mac, &s, &d, nh, 64, pl, (size_t)(p - pl));
 }
 
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The one's complement sum of the RST's TCP header and IPv6 pseudo header. */
+static uint16_t tcp6_sum(const uint8_t *ip, const uint8_t *th)
+{
+	uint32_t s = 20 + 6; /* upper-layer length, next header */
+
+	for (int i = 8; i < 40; i += 2)
+		s += (uint32_t)ip[i] << 8 | ip[i + 1];
+	for (int i = 0; i < 20; i += 2)
+		s += (uint32_t)th[i] << 8 | th[i + 1];
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* The segment completes a drop pattern: counted as inspect-match, and the
+ * frame the program returns is the RST|ACK back to the sender (the other
+ * went to the receiver's port): Ethernet + IPv6 + TCP, from the receiver's
+ * address and port, at the sender's ack, acking what it sent, its TCP
+ * checksum right over the IPv6 pseudo header. */
+static void seg6_reset(struct fixture *f, struct flow6 *t, int rev, const char *data, int src,
+		       int dst, const uint8_t *in, size_t len)
+{
+	struct a6 s = fx6_ep(f, src), d = fx6_ep(f, dst);
+	uint64_t match = fx_drops(f, HYP_DROP_INSPECT_MATCH);
+	uint8_t out[FX_FRAME_MAX], *ip = out + 14, *th = out + 54;
+	uint32_t n = 0;
+
+	assert_int_equal(fx_send(f, src, in, len, out, &n), TC_ACT_REDIRECT);
+	assert_int_equal(fx_drops(f, HYP_DROP_INSPECT_MATCH), match + 1);
+	assert_int_equal(n, 74);
+	assert_memory_equal(out, f->eps[src].mac, 6);
+	assert_memory_equal(out + 6, f->eps[dst].mac, 6);
+	assert_int_equal(out[12] << 8 | out[13], 0x86dd);
+	assert_int_equal(ip[0] >> 4, 6);
+	assert_int_equal(ip[4] << 8 | ip[5], 20);
+	assert_int_equal(ip[6], NH_TCP);
+	assert_memory_equal(ip + 8, d.b, 16);
+	assert_memory_equal(ip + 24, s.b, 16);
+	assert_int_equal(th[0] << 8 | th[1], rev ? t->sport : PORT6);
+	assert_int_equal(th[2] << 8 | th[3], rev ? PORT6 : t->sport);
+	assert_int_equal(get32(th + 4), t->seq[!rev]);
+	assert_int_equal(get32(th + 8), t->seq[rev] + (uint32_t)strlen(data));
+	assert_int_equal(th[13], TCP_RST | TCP_ACK);
+	assert_int_equal(tcp6_sum(ip, th), 0xffff);
+}
+
 /* A segment at the flow's next number (rev 1: b -> a); want 0: forwarded
  * and the number moves on, else dropped with that reason. */
 static void seg6(struct fixture *f, struct flow6 *t, int rev, uint8_t flags, const char *data,
@@ -55,6 +107,10 @@ static void seg6(struct fixture *f, struct flow6 *t, int rev, uint8_t flags, con
 
 	print_message("# %s \"%.24s\": want %u\n", rev ? "b->a" : "a->b", data, want);
 	fx6_bind(f, src);
+	if (want == HYP_DROP_INSPECT_MATCH) { /* both ends reset */
+		seg6_reset(f, t, rev, data, src, dst, in, len);
+		return;
+	}
 	if (want) {
 		fx_expect_drop(f, src, in, len, want);
 		return;

@@ -4,8 +4,9 @@
 # both TCP ends get a reset; the same pattern split across two segments is
 # blocked; benign traffic and endpoints without patterns pass untouched;
 # alert mode reports and passes; case-insensitive and binary patterns;
-# over IPv6 the same pattern is blocked, whole or split across two
-# segments, next to the benign request and split that are served;
+# over IPv6 the same pattern is blocked (the client reset at once), whole
+# or split across two segments, next to the benign request and split that
+# are served;
 # a 1000-pattern set; updates while traffic flows; bad documents and a
 # pattern set over the memory bound are refused whole.
 # The servers serve every path the tests request: each request a pattern
@@ -13,7 +14,7 @@
 # before the pattern is in force or with the pattern missed by one byte.
 . "$(dirname "$0")/lib.sh"
 
-plan 48
+plan 49
 
 INST=in-$UNIQ
 CLI=inc-$UNIQ WEB=inw-$UNIQ API=ina-$UNIQ OTH=ino-$UNIQ
@@ -154,16 +155,19 @@ before=$(insp_drops)
 check "endpoint without patterns: /etc/passwd served by oth" served "$CLI" "http://$IPO/etc/passwd"
 check "no inspection drop for endpoints without patterns" test "$before" -eq "$(insp_drops)"
 
-# the same endpoint over IPv6: the same patterns, the same walk (no resets
-# over IPv6: the client is left to its timeout, so each blocked one takes 3 s,
-# and the closed sockets' FINs go on being dropped as inspect-blocked: after
-# the check above that counts inspection drops)
+# the same endpoint over IPv6: the same patterns, the same walk, both ends
+# reset as over IPv4 (after the check above that counts inspection drops:
+# a blocked flow's late segments are dropped as inspect-blocked)
 IP6C=$(snic_ip6 cli) IP6W=$(snic_ip6 web)
 dad_done "$CLI" "$IP6C" && dad_done "$WEB" "$IP6W"
 m0=$(drops inspect-match)
 check "IPv6: benign request to the inspected endpoint is served" served "$CLI" "http://[$IP6W]/etc/path"
+t0=$(date +%s%N)
 out=$(get "$CLI" "http://[$IP6W]/etc/passwd")
+ms=$((($(date +%s%N) - t0) / 1000000))
 check "IPv6: the pattern in the URL is blocked, no body" nogrep -q "served /etc/passwd" <<<"$out"
+check "IPv6: the client is reset, not left to its timeout ($ms ms: $out)" \
+	bash -c "[ $ms -lt 2000 ] && grep -qi reset" <<<"$out"
 out=$(raw "$CLI" "$IP6W" "GET /etc/pa" "th HTTP/1.0")
 check "IPv6: split in two segments without the pattern: /etc/path served" grep -q "served /etc/path" <<<"$out"
 out=$(raw "$CLI" "$IP6W" "GET /etc/pa" "sswd HTTP/1.0")
