@@ -388,6 +388,38 @@ static void test_malformed(void **state)
 	assert_int_equal(rx(f, (size_t)len), TC_ACT_REDIRECT);
 }
 
+/* The overlay carries IPv4 inner packets only (docs/cluster.md): an IPv6
+ * inner packet from a peer, even signed with the pair key, is refused
+ * before anything of it is believed; its IPv4 twin is delivered. */
+static void test_inner_ipv6_refused(void **state)
+{
+	static const uint8_t udp[16] = {0x9c, 0x40, 0, 53, 0, 16, 0, 0, 'q', 'u', 'e', 'r', 'y', '6'};
+	struct ovl_spec s = spec(70);
+	uint8_t f[2048], g[2048], *ip6 = g + OVL_F_INNER;
+	int len = build(&s, K12, f);
+	size_t n = OVL_F_INNER + 40 + sizeof(udp);
+
+	memcpy(g, f, OVL_F_INNER);
+	memset(ip6, 0, 40);
+	ip6[0] = 0x60;
+	ip6[5] = sizeof(udp); /* payload length */
+	ip6[6] = 17;
+	ip6[7] = 64;
+	ip6[8] = 0xfd; /* fd00::5 -> fd00::6 */
+	ip6[23] = 5;
+	ip6[24] = 0xfd;
+	ip6[39] = 6;
+	memcpy(ip6 + 40, udp, sizeof(udp));
+	g[14 + 2] = (uint8_t)((n - 14) >> 8); /* outer IPv4 total length */
+	g[14 + 3] = (uint8_t)(n - 14);
+	g[14 + 20 + 4] = (uint8_t)((n - 34) >> 8); /* UDP length */
+	g[14 + 20 + 5] = (uint8_t)(n - 34);
+	ovl_frame_sign(K12, g, n);
+	assert_int_equal(rx(g, n), TC_ACT_SHOT);
+	assert_int_equal(drops(HYP_DROP_OVL_MALFORMED), 1);
+	assert_int_equal(rx(f, (size_t)len), TC_ACT_REDIRECT);
+}
+
 static void test_not_overlay_passes_on(void **state)
 {
 	struct ovl_spec s = spec(61);
@@ -540,6 +572,7 @@ int main(void)
 	    T(test_payload_integrity_required),
 	    T(test_source_outside_block),
 	    T(test_malformed),
+	    T(test_inner_ipv6_refused),
 	    T(test_not_overlay_passes_on),
 	    T(test_rotation_previous_key),
 	    T(test_send_matches_twin_and_verifies),
