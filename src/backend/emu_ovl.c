@@ -139,9 +139,9 @@ int emu_ovl_route6_set(void *priv, uint32_t node, const uint8_t net[16], uint8_t
 	if (prefix > 128)
 		return -EINVAL;
 	memcpy(rk.addr, net, 16);
-	return bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_routes6), &rk, &node, BPF_ANY)
-		       ? -errno
-		       : 0;
+	if (bpf_map_update_elem(bpf_map__fd(e->ovl->maps.hyp_ovl_routes6), &rk, &node, BPF_ANY))
+		return -errno;
+	return 0;
 }
 
 int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v)

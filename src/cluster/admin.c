@@ -50,8 +50,9 @@ int cluster_pool6_check(const struct cidr6 *p, struct errmsg *em)
 
 	if (p->addr[0] == 0xff || (p->addr[0] == 0xfe && (p->addr[1] & 0xc0) == 0x80) ||
 	    !memcmp(p->addr, mapped, 12) || p->addr[0] == 0)
-		return em_set(em, -EINVAL, "pool6: a unicast prefix (not link-local, multicast, "
-					   "loopback or IPv4-mapped)");
+		return em_set(em, -EINVAL,
+			      "pool6: a unicast prefix (not link-local, multicast, "
+			      "loopback or IPv4-mapped)");
 	if (p->prefix < HYP_CLUSTER_POOL6_MIN || p->prefix > HYP_CLUSTER_BLOCK6)
 		return em_set(em, -EINVAL, "pool6 prefix /%u: /%d../%d (each node takes a /%d)",
 			      p->prefix, HYP_CLUSTER_POOL6_MIN, HYP_CLUSTER_BLOCK6,

@@ -76,9 +76,9 @@ static int cl_remove(struct ctl *c, const struct ctl_args *a)
 }
 
 static const struct pr_field peer_row[] = {
-    {"name", "%-16s ", NULL},  {"id", "%-5s ", NULL},	   {"addr", "%-16s ", NULL},
-    {"block", "%-19s ", NULL}, {"block6", "%-24s ", NULL}, {"alive", "%-6s ", NULL},   {"key_epoch", "%-6s ", NULL},
-    {"key_age_s", "%ss\n", NULL}, {},
+    {"name", "%-16s ", NULL},	  {"id", "%-5s ", NULL},	{"addr", "%-16s ", NULL},
+    {"block", "%-19s ", NULL},	  {"block6", "%-24s ", NULL},	{"alive", "%-6s ", NULL},
+    {"key_epoch", "%-6s ", NULL}, {"key_age_s", "%ss\n", NULL}, {},
 };
 
 static const struct pr_field identity_row[] = {
@@ -88,10 +88,9 @@ static const struct pr_field identity_row[] = {
 static const struct pr_field self_rows[] = {
     {"name", "node      %s\n", NULL},     {"id", "id        %s\n", NULL},
     {"addr", "addr      %s\n", NULL},     {"block", "block     %s\n", NULL},
-    {"block6", "block6    %s\n", NULL},
-    {"pubkey", "pubkey    %s\n", NULL},   {"key_epoch", "key epoch %s\n", NULL},
-    {"key_age_s", "key age   %ss\n", NULL}, {"registered", "registered %s\n", NULL},
-    {},
+    {"block6", "block6    %s\n", NULL},   {"pubkey", "pubkey    %s\n", NULL},
+    {"key_epoch", "key epoch %s\n", NULL}, {"key_age_s", "key age   %ss\n", NULL},
+    {"registered", "registered %s\n", NULL}, {},
 };
 
 static const struct pr_field etcd_rows[] = {
