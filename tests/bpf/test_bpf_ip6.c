@@ -216,6 +216,45 @@ static void test6_ipv6_only_no_ipv4(void **state)
 	fx_expect_drop(f, -1, in, len, HYP_DROP_SPOOFED_SRC_IP);
 }
 
+/* An IPv6-only SNIC (IPv4 0) through its guard and, without a guard, the
+ * bridge: IPv4 from 0.0.0.0 and from another address, an ARP probe (sender
+ * 0.0.0.0) and an ARP request all dropped and counted; its IPv6 still leaves. */
+static void test6_ipv6_only_guard_arp(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 b = fx6_ep(f, EP_B);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	const uint8_t *mac = f->eps[EP_A].mac;
+	uint64_t spoof, arp;
+	size_t len;
+
+	f->eps[EP_A].ip = 0;
+	fx6_guard_bind(f, EP_A);
+	len = fx6_udp(f, in, EP_A, &b, 5353, 53);
+	assert_int_equal(fx_run_prog(fx_guard_fd(f), in, len, out, sizeof(out), NULL), TC_ACT_OK);
+	spoof = fx6_guard_drops(f, EP_A, HYP_DROP_SPOOFED_SRC_IP);
+	arp = fx6_guard_drops(f, EP_A, HYP_DROP_ARP_SPOOF);
+	for (int i = 0; i < 2; i++) {
+		len = fx_udp(f, in, EP_A, IP_B, 68, 67, "q");
+		fx_put32(in + 26, i ? IP_C : 0);
+		assert_int_equal(fx_run_prog(fx_guard_fd(f), in, len, out, sizeof(out), NULL),
+				 TC_ACT_SHOT);
+		len = fx_arp(in, mac, 1, mac, i ? IP_A : 0, IP_B);
+		assert_int_equal(fx_run_prog(fx_guard_fd(f), in, len, out, sizeof(out), NULL),
+				 TC_ACT_SHOT);
+	}
+	assert_int_equal(fx6_guard_drops(f, EP_A, HYP_DROP_SPOOFED_SRC_IP), spoof + 2);
+	assert_int_equal(fx6_guard_drops(f, EP_A, HYP_DROP_ARP_SPOOF), arp + 2);
+	/* the bridge alone: the same ARP, probe and request */
+	f->guard_on = false;
+	fx_bind(f, EP_A);
+	len = fx_arp(in, mac, 1, mac, 0, IP_B);
+	fx_expect_drop(f, -1, in, len, HYP_DROP_ARP_SPOOF);
+	len = fx_arp(in, mac, 1, mac, IP_A, IP_B);
+	fx_expect_drop(f, -1, in, len, HYP_DROP_ARP_SPOOF);
+	f->eps[EP_A].ip = IP_A;
+}
+
 #include "test_bpf_ip6_flows.h"
 
 int main(void)
@@ -225,6 +264,7 @@ int main(void)
 	    FX6_TEST(test6_bridge_source),    FX6_TEST(test6_stamp),
 	    FX6_TEST(test6_exthdr),	      FX6_TEST(test6_destinations),
 	    FX6_TEST(test6_no_binding),	      FX6_TEST(test6_ipv6_only_no_ipv4),
+	    FX6_TEST(test6_ipv6_only_guard_arp),
 	    FX6_TEST(test6_tcp_conntrack),    FX6_TEST(test6_echo_conntrack),
 	    FX6_TEST(test6_quota_shared),     FX6_TEST(test6_policy_identity),
 	    FX6_TEST(test6_policy_ipblock),   FX6_TEST(test6_icmp_errors),
