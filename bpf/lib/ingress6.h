@@ -86,9 +86,11 @@ out:
 		if (verdict >= 0)
 			return verdict;
 		err = -verdict;
-		if (err == HYP_DROP_UPLINK_MTU) { /* counted, then answered */
+		if (err == HYP_DROP_UPLINK_MTU || err == HYP_DROP_HOP_LIMIT) { /* counted, answered */
 			drop6(skb, c.ifindex, err, c.port->identity);
-			return ptb6_reply(skb, c.ifindex);
+			return icmp6_err_reply(skb, c.ifindex,
+					       err == HYP_DROP_UPLINK_MTU ? ICMP6_PTB
+									  : ICMP6_TIME_EXCEEDED);
 		}
 	}
 	if (!err && !c.ep)

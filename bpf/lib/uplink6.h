@@ -138,8 +138,13 @@ static __always_inline int uplink6_admit_stage(const struct pkt6 *c)
 /* Into the SNIC's container, as from the gateway. */
 static __always_inline int uplink6_to_snic(const struct pkt6 *c, __u32 stat)
 {
+	int err;
+
 	mac_copy(c->eth->h_dest, c->ep->mac);
 	mac_copy(c->eth->h_source, c->cfg->gw_mac);
+	err = hop6_forward(c->skb); /* a router's hop (uplink6_out.h); c->eth is stale after it */
+	if (err)
+		return drop6(c->skb, c->ifindex, err, HYP_ID_WORLD);
 	stat_add(c->ifindex, stat, c->skb->len);
 	return bpf_redirect_peer(c->ep->port_ifindex, 0);
 }

@@ -8,7 +8,11 @@
  * netns's FIB (default route via the uplink's IPv6 gateway) and its ND.
  * A packet bigger than the uplink's MTU is answered with an ICMPv6 packet
  * too big from the gateway (RFC 4443 3.2; IPv6 routers never fragment),
- * and counted as dropped (uplink-too-big).
+ * and counted as dropped (uplink-too-big). The bridge is a router: a
+ * packet leaves with its hop limit decremented, and one whose hop limit
+ * would reach 0 is answered with time exceeded (RFC 4443 3.3) and counted
+ * (hop-limit-exceeded); a packet from the outside to a SNIC the same,
+ * dropped and counted there (uplink6.h).
  */
 #ifndef HYP_BPF_UPLINK6_OUT_H
 #define HYP_BPF_UPLINK6_OUT_H
@@ -18,6 +22,7 @@
 #include "nd.h" /* nd_csum_fold */
 
 #define ICMP6_PTB   2
+#define ICMP6_TIME_EXCEEDED 3
 #define PTB_QUOTE   88 /* of the packet: its IPv6 header, 48 bytes of the rest */
 #define PTB_MIN_MTU 1280
 
@@ -37,8 +42,8 @@ static __always_inline int dest6_outside(struct pkt6 *c)
 	return 0;
 }
 
-/* The packet too big, as the frame is laid out on the stack (addresses
- * aligned after two bytes of padding, as na_frame). */
+/* An ICMPv6 error (packet too big, time exceeded), as the frame is laid
+ * out on the stack (addresses aligned after two bytes of padding, as na_frame). */
 struct ptb_frame {
 	__u8 pad[2];
 	__u8 dmac[6], smac[6];
@@ -46,18 +51,19 @@ struct ptb_frame {
 	struct ip6_hdr ip6; /* at 16 */
 	__u8 type, code;    /* at 56 */
 	__u16 csum;
-	__be32 mtu;
+	__be32 mtu; /* time exceeded: unused, 0 */
 	__u8 quote[PTB_QUOTE];
 };
 #define PTB_LEN	 (sizeof(struct ptb_frame) - 2)
 #define PTB_PLEN (8 + PTB_QUOTE)
 
 /*
- * The frame becomes the gateway's packet too big to its sender (with the
- * uplink's MTU), sent back out of its port: the verdict. A function of its
- * own: the frame it builds stays off the pipeline's stack.
+ * The frame becomes the gateway's ICMPv6 error of type to its sender (a
+ * packet too big with the uplink's MTU, or a time exceeded), sent back out
+ * of its port: the verdict. A function of its own: the frame it builds
+ * stays off the pipeline's stack.
  */
-static __noinline int ptb6_reply(struct __sk_buff *skb, __u32 ifindex)
+static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u32 type)
 {
 	const struct hyp_port *port = bpf_map_lookup_elem(&hyp_ports, &ifindex);
 	const struct hyp_uplink *u = uplink_get();
@@ -72,6 +78,9 @@ static __noinline int ptb6_reply(struct __sk_buff *skb, __u32 ifindex)
 	g = bpf_map_lookup_elem(&hyp_config6, &zero);
 	if (!skb || !port || !cfg || !g || !u)
 		return TC_ACT_SHOT;
+	/* a shorter packet (a time exceeded's) is quoted padded with zeros */
+	if (skb->len < IP6_OFF + PTB_QUOTE && bpf_skb_change_tail(skb, IP6_OFF + PTB_QUOTE, 0))
+		return TC_ACT_SHOT;
 	if (bpf_skb_load_bytes(skb, IP6_OFF, f.quote, PTB_QUOTE))
 		return TC_ACT_SHOT;
 	__builtin_memcpy(f.dmac, port->mac, ETH_ALEN);
@@ -83,8 +92,9 @@ static __noinline int ptb6_reply(struct __sk_buff *skb, __u32 ifindex)
 	f.ip6.hlim = 255;
 	ip6_copy(f.ip6.saddr, g->gw_ip);
 	__builtin_memcpy(f.ip6.daddr, f.quote + 8, 16); /* the packet's source */
-	f.type = ICMP6_PTB;
-	f.mtu = bpf_htonl(u->mtu < PTB_MIN_MTU ? PTB_MIN_MTU : u->mtu);
+	f.type = (__u8)type;
+	if (type == ICMP6_PTB)
+		f.mtu = bpf_htonl(u->mtu < PTB_MIN_MTU ? PTB_MIN_MTU : u->mtu);
 	s = bpf_csum_diff(NULL, 0, (__be32 *)f.ip6.saddr, 32, 0);
 	s = bpf_csum_diff(NULL, 0, tail, sizeof(tail), (__u32)s);
 	s = bpf_csum_diff(NULL, 0, (__be32 *)&f.type, PTB_PLEN, (__u32)s);
@@ -94,15 +104,34 @@ static __noinline int ptb6_reply(struct __sk_buff *skb, __u32 ifindex)
 	return bpf_redirect(ifindex, 0);
 }
 
-/* Out of the uplink: the verdict, or -reason (-HYP_DROP_UPLINK_MTU: the
- * caller counts it and answers with ptb6_reply). */
+/* The hop limit of the packet decremented, as a router forwards it; 0:
+ * done, else the reason (it would reach 0, or the header is unreadable). */
+static __always_inline int hop6_forward(struct __sk_buff *skb)
+{
+	__u8 hlim;
+
+	if (bpf_skb_load_bytes(skb, IP6_OFF + 7, &hlim, 1))
+		return HYP_DROP_MALFORMED;
+	if (hlim <= 1)
+		return HYP_DROP_HOP_LIMIT;
+	hlim--;
+	return bpf_skb_store_bytes(skb, IP6_OFF + 7, &hlim, 1, 0) ? HYP_DROP_MALFORMED : 0;
+}
+
+/* Out of the uplink: the verdict, or -reason (-HYP_DROP_UPLINK_MTU,
+ * -HYP_DROP_HOP_LIMIT: the caller counts it and answers with
+ * icmp6_err_reply). */
 static __always_inline int to_outside6(struct __sk_buff *skb, __u32 ifindex)
 {
 	const struct hyp_uplink *u = uplink_get();
 	__u32 mtu = 0;
+	int err;
 
 	if (!u)
 		return -HYP_DROP_NO_UPLINK;
+	err = hop6_forward(skb);
+	if (err)
+		return -err;
 	if (bpf_check_mtu(skb, u->ifindex, &mtu, 0, 0))
 		return -HYP_DROP_UPLINK_MTU;
 	stat_add(ifindex, HYP_STAT_FWD, skb->len);

@@ -10,7 +10,8 @@
  * next to the frame that passes (an NS for the uplink's address goes to
  * the kernel). Without an IPv6 uplink address: ip6-outside as before.
  * An ipBlock with an outside IPv6 prefix (and except) selects the world's
- * addresses in it, on egress and on ingress from the uplink.
+ * addresses in it, on egress and on ingress from the uplink. Hop limits
+ * are decremented both ways; 1 is answered (out) or dropped (in).
  */
 #include "ip6_fixture.h"
 #include "uplink_fixture.h"
@@ -293,6 +294,43 @@ static void test6_world_ipblock_ingress(void **state)
 	fx_policy(f, NULL);
 }
 
+/* The bridge is a router: A's packet leaves with its hop limit less one,
+ * the reply reaches A with its own less one; hop limit 1 out: counted
+ * (hop-limit-exceeded) and answered with the gateway's time exceeded to A;
+ * hop limit 1 in: counted, dropped. */
+static void test6_hop_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7), gw = fx6_addr(FX_GW);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], u[16];
+	uint64_t d = fx_drops(f, HYP_DROP_HOP_LIMIT);
+	size_t len;
+
+	fx_l4_udp(u, 40020, 53, "question", 8);
+	len = fx6_frame(in, FX_MAC_GW, f->eps[EP_A].mac, &a, &o, NH_UDP, 64, u, 16);
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	assert_int_equal(out[14 + 7], 63);
+	len = fx6_frame(in, FX_MAC_GW, f->eps[EP_A].mac, &a, &o, NH_UDP, 1, u, 16);
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT); /* the answer, to A */
+	assert_int_equal(fx_drops(f, HYP_DROP_HOP_LIMIT), d + 1);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	assert_int_equal(out[14 + 6], NH_ICMP6);
+	assert_memory_equal(out + 22, gw.b, 16);
+	assert_memory_equal(out + 38, a.b, 16);
+	assert_int_equal(out[54], 3); /* time exceeded, in transit */
+	assert_int_equal(out[55], 0);
+	assert_memory_equal(out + 62 + 24, o.b, 16); /* it quotes the packet */
+	fx_l4_udp(u, 53, 40020, "answer!!", 8);
+	len = out6(in, &o, &a, NH_UDP, 60, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	assert_int_equal(out[14 + 7], 59);
+	len = out6(in, &o, &a, NH_UDP, 1, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_HOP_LIMIT), d + 2);
+}
+
 /* No IPv6 on the uplink: outside the pool6 is ip6-outside, and the
  * uplink drops IPv6 (ipv6). */
 static void test6_no_uplink6(void **state)
@@ -323,6 +361,7 @@ int main(void)
 	    cmocka_unit_test_setup(test6_no_uplink6, setup),
 	    cmocka_unit_test_setup(test6_world_ipblock_egress, setup),
 	    cmocka_unit_test_setup(test6_world_ipblock_ingress, setup),
+	    cmocka_unit_test_setup(test6_hop_limit, setup),
 	};
 
 	return fx6_main("bpf_uplink6", tests, sizeof(tests) / sizeof(tests[0]));
