@@ -141,11 +141,11 @@ run_jobs() {
 }
 
 # Namespace test files that run on their own even with -j: host-netns
-# captures (tcpdump -i any would see the other tests' frames), host-wide
-# checks after hyperctl audit (no hyp-audit-* netns, no hab* bridge left),
-# podman, the benchmark's quick test (it measures).
-ALONE=" test_attacks test_cluster_overlay test_ipv6 test_northsouth test_podman
-	test_traffic test-quick "
+# captures whose filter other tests' frames could match (tcpdump -i any:
+# any IPv6, ARP, the overlay's port; test_northsouth's filter is an address
+# only it uses), host-wide checks after hyperctl audit (no hyp-audit-*
+# netns, no hab* bridge left), podman, the benchmark's quick test.
+ALONE=" test_attacks test_cluster_overlay test_ipv6 test_podman test_traffic test-quick "
 alone() { [[ $ALONE == *[[:space:]]$(basename "$1" .sh)[[:space:]]* ]]; }
 
 hdr=
