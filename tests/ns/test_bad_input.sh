@@ -180,7 +180,7 @@ NEW=bn-$UNIQ
 _CLEAN_INST+=("$NEW")
 new_refused() {
 	local out rc
-	out=$(timeout 10 "$HYPERIOND" --instance "$NEW" --uplink "nosuch$UNIQ" --uplink-addr 192.0.2.1/24 2>&1)
+	out=$(timeout 30 "$HYPERIOND" --instance "$NEW" --uplink "nosuch$UNIQ" --uplink-addr 192.0.2.1/24 2>&1)
 	rc=$?
 	echo "exit $rc: $out"
 	ls -d "/var/lib/hyperion/$NEW" "/run/hyperion/$NEW.lock" "/sys/fs/bpf/hyperion/$NEW" 2>&1

@@ -40,7 +40,7 @@ transfer() { # NS_C NS_S IP -> prints "MAXLEN OK|BAD"
 	d=$(mktemp -d /tmp/hyp-bt.XXXXXX)
 	head -c 25165824 /dev/urandom >"$d/data"
 	sum=$(sha256sum <"$d/data" | cut -d' ' -f1)
-	ip netns exec "$2" tcpdump -i eth0 -nn -U -s 128 -w "$d/cap" "tcp port 5099" 2>"$d/cap.err" &
+	ip netns exec "$2" tcpdump -i eth0 -nn -U --immediate-mode -s 128 -w "$d/cap" "tcp port 5099" 2>"$d/cap.err" &
 	local tp=$!
 	# the capture must be running before the first frame (a late start saw none)
 	for _ in $(seq 50); do grep -qs "listening on" "$d/cap.err" && break; sleep 0.1; done
