@@ -285,7 +285,7 @@ snapshot() {
 		for m in hyp_endpoints hyp_ports hyp_guards; do echo "$m $(map_count $m)"; done
 		ls "/sys/fs/bpf/hyperion/$INST/links"
 		links_in "hyp-$INST"
-		ip -o link show | awk '{print $2}' | grep -E '^(hp|agx0)' # host: no port, no SNIC
+		ip -o link show 2>&1 | awk '{print $2}' | grep -E '^(hp|agx0)' # host: no port, no SNIC
 	} 2>&1
 }
 # refused DESC REGEX NETNS: snic add refused within 5 s with the reason, nothing changed

@@ -27,7 +27,7 @@ snapshot() {
 		ls "/sys/fs/bpf/hyperion/$INST/links"
 		links_in "hyp-$INST"
 		for ns in "$B" "$C"; do links_in "$ns"; ip -n "$ns" -o addr show | awk '{print $4}'; done
-		ip -o link show | awk '{print $2}' | grep '^hp' # the product never makes host links
+		ip -o link show 2>&1 | awk '{print $2}' | grep '^hp' # the product never makes host links
 		hctl -j policy list | jq -c 'map(.namespace + "/" + .name)'
 	} 2>&1
 }

@@ -57,7 +57,7 @@ snapshot() {
 		hctl -j policy list | jq -c 'map(.namespace + "/" + .name)'
 		hctl -j namespace list | jq -c .
 		hctl -j status | jq -c '[.snics, .addresses_used, .identities]'
-		ip -n "$A" -o link show | awk '{print $2}'
+		links_in "$A"
 		ls "/sys/fs/bpf/hyperion/$INST" "/var/lib/hyperion/$INST"
 	} 2>&1
 }
