@@ -8,4 +8,5 @@ make -j2 all >/dev/null
 # the unit and BPF tests once more, built with ASan and UBSan (tests/run.sh)
 make -j2 sanitize-build >/dev/null
 export HYP_ASAN_UNIT=build/asan
-exec tests/run.sh --no-skip "$@"
+# test binaries two at a time, namespace files one by one (tests/README.md)
+exec tests/run.sh --no-skip -j 2 --ns-jobs 1 "$@"

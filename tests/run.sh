@@ -7,12 +7,15 @@
 # No result is not a pass: a cmocka binary must run as many tests as it
 # announced, a TAP file must print its plan ("1..N") and exactly N results,
 # and a file that exits non-zero fails even when every line said "ok".
-# Usage: tests/run.sh [--no-skip] [-j N] [FILTER]
+# Usage: tests/run.sh [--no-skip] [-j N] [--ns-jobs N] [FILTER]
 #   --no-skip  a skipped test counts as failed (scripts/run-tests.sh and CI:
 #              the test command installs everything the tests need)
-#   -j N       runs up to N namespace test files at a time (scripts/run-tests.sh
-#              and CI: 2); the files in ALONE below still run on their own.
-#              Each file's lines are printed together when it ends.
+#   -j N       runs up to N jobs at a time in each layer: test binaries,
+#              namespace files (the files in ALONE below still run on their
+#              own, after the others). Each job's lines are printed together
+#              when it ends.
+#   --ns-jobs N  namespace files at a time (default: -j's N); CI runs
+#              -j 2 --ns-jobs 1 (scripts/run-tests.sh)
 #   FILTER     substring of a test file's name
 # HYP_BUILD=DIR runs the binaries of another build directory (make
 # test-sanitize: build/asan, ASan + UBSan). Every sanitizer report of any
@@ -27,17 +30,21 @@ if [ "$build_dir" != build ]; then
 	export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 	export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 fi
-no_skip=0 jobs=1
+no_skip=0 jobs=1 ns_jobs=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-skip) no_skip=1 ;;
 	-j) jobs=${2:?-j needs a number}; shift ;;
 	-j*) jobs=${1#-j} ;;
+	--ns-jobs) ns_jobs=${2:?--ns-jobs needs a number}; shift ;;
 	*) break ;;
 	esac
 	shift
 done
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: -j wants a number >= 1, not '$jobs'" >&2; exit 2; }
+ns_jobs=${ns_jobs:-$jobs}
+for n in "$jobs" "$ns_jobs"; do
+	[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "tests/run.sh: -j and --ns-jobs want a number >= 1, not '$n'" >&2; exit 2; }
+done
 filter=${1:-}
 pass=0 fail=0 skip=0
 failed_names=()
@@ -185,7 +192,8 @@ if [ -n "${HYP_ASAN_UNIT:-}" ] && [ "$build_dir" = build ]; then
 		fail=$((fail + 1)); failed_names+=("asan-reports")
 	fi
 fi
-((jobs > 1)) && hdr="$hdr, the files that must run alone last"
+jobs=$ns_jobs hdr=
+((jobs > 1)) && hdr=", $jobs at a time, the files that must run alone last"
 echo "== namespace tests (real traffic$hdr)"
 todo=() last=()
 for t in tests/ns/test_*.sh bench/test-quick.sh; do
