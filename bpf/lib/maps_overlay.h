@@ -64,6 +64,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } hyp_ovl_eps SEC(".maps");
 
+/* Remote endpoints' IPv6 addresses (from etcd) -> identity and node. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HYP_MAX_ENDPOINTS * 4);
+	__type(key, struct hyp_ep6_key);
+	__type(value, struct hyp_ovl_ep);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} hyp_ovl_eps6 SEC(".maps");
+
 /* The node whose block holds daddr, 0 when none (a local or unknown address). */
 static __always_inline __u32 ovl_route(__be32 daddr)
 {

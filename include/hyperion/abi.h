@@ -693,7 +693,8 @@ _Static_assert(sizeof(struct hyp_ovl_self) == 16, "hyp_ovl_self abi");
 
 /* Remote endpoints (from etcd): IPv4 -> its identity and node, for the
  * sending side's policy and the overlay route (a remote address without
- * an entry is unknown-dst: nothing is sent on a guess). */
+ * an entry is unknown-dst: nothing is sent on a guess). The same value for
+ * a remote endpoint's IPv6 address in hyp_ovl_eps6 (key struct hyp_ep6_key). */
 struct hyp_ovl_ep {
 	__u32 identity;
 	__u32 node;
@@ -803,6 +804,7 @@ _Static_assert(sizeof(struct hyp_pub_rev_key) == 8, "hyp_pub_rev_key abi");
 #define HYP_PIN_OVL_SELF    "hyp_ovl_self"
 #define HYP_PIN_OVL_EPS	    "hyp_ovl_eps"
 #define HYP_PIN_OVL_ROUTES6 "hyp_ovl_routes6"
+#define HYP_PIN_OVL_EPS6    "hyp_ovl_eps6" /* key struct hyp_ep6_key (abi_ip6.h) */
 #define HYP_PIN_UPLINK	    "hyp_uplink"
 #define HYP_PIN_NAT	    "hyp_nat"
 #define HYP_PIN_NAT_REV	    "hyp_nat_rev"

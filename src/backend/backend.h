@@ -317,6 +317,11 @@ struct hyp_backend_ops {
 	int (*ovl_eps_replace)(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
 	int (*ovl_ep_set)(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
 	int (*ovl_ep_del)(void *priv, uint32_t ip);
+	/* the same for remote endpoints' IPv6 addresses (hyp_ovl_eps6) */
+	int (*ovl_eps6_replace)(void *priv, const struct hyp_ep6_key *ip,
+				const struct hyp_ovl_ep *v, size_t n);
+	int (*ovl_ep6_set)(void *priv, const struct hyp_ep6_key *ip, const struct hyp_ovl_ep *v);
+	int (*ovl_ep6_del)(void *priv, const struct hyp_ep6_key *ip);
 	/*
 	 * Sequence numbers: floor (when not 0) is where the counter of a peer
 	 * seen from now on starts (a peer already counting keeps its own);

@@ -492,5 +492,8 @@ const struct hyp_backend_ops emu_backend_ops = {
     .ovl_eps_replace = emu_ovl_eps_replace,
     .ovl_ep_set = emu_ovl_ep_set,
     .ovl_ep_del = emu_ovl_ep_del,
+    .ovl_eps6_replace = emu_ovl_eps6_replace,
+    .ovl_ep6_set = emu_ovl_ep6_set,
+    .ovl_ep6_del = emu_ovl_ep6_del,
     .ovl_seq = emu_ovl_seq,
 };

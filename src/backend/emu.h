@@ -167,6 +167,12 @@ int emu_ovl_route6_set(void *priv, uint32_t node, const uint8_t net[16], uint8_t
 int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n);
 int emu_ovl_ep_set(void *priv, uint32_t ip, const struct hyp_ovl_ep *v);
 int emu_ovl_ep_del(void *priv, uint32_t ip);
+
+/* emu_ovl6.c: the overlay's IPv6 tables */
+int emu_ovl_eps6_replace(void *priv, const struct hyp_ep6_key *ip, const struct hyp_ovl_ep *v,
+			 size_t n);
+int emu_ovl_ep6_set(void *priv, const struct hyp_ep6_key *ip, const struct hyp_ovl_ep *v);
+int emu_ovl_ep6_del(void *priv, const struct hyp_ep6_key *ip);
 int emu_ovl_seq(void *priv, uint64_t floor, uint64_t *max);
 void emu_ovl_unload(struct emu *e);
 int emu_ovl_snic_links(struct emu *e, struct nl *cnl, const char *name, const struct emu_snic *es,

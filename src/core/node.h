@@ -169,6 +169,11 @@ int node__ovl_peer_del(struct node *n, uint32_t node_id);
 int node__ovl_route6_set(struct node *n, uint32_t node_id, const uint8_t net[16], uint8_t prefix);
 int node__ovl_ep_set(struct node *n, uint32_t ip, uint32_t identity, uint32_t node_id);
 int node__ovl_ep_del(struct node *n, uint32_t ip);
+int node__ovl_ep6_set(struct node *n, const struct hyp_ep6_key *ip, uint32_t identity,
+		      uint32_t node_id);
+int node__ovl_ep6_del(struct node *n, const struct hyp_ep6_key *ip);
+int node__ovl_eps6_replace(struct node *n, const struct hyp_ep6_key *ip, const struct hyp_ovl_ep *v,
+			   size_t count);
 int node__ovl_eps_replace(struct node *n, const uint32_t *ip, const struct hyp_ovl_ep *v,
 			  size_t count);
 /* The SNICs' addresses and identities, for publishing: cb per SNIC. */

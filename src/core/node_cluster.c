@@ -53,6 +53,25 @@ int node__ovl_ep_del(struct node *n, uint32_t ip)
 int node__ovl_eps_replace(struct node *n, const uint32_t *ip, const struct hyp_ovl_ep *v,
 			  size_t count)
 {
-	return n->be->ovl_eps_replace ? n->be->ovl_eps_replace(n->bep, ip, v, count)
-				      : -EOPNOTSUPP;
+	return n->be->ovl_eps_replace ? n->be->ovl_eps_replace(n->bep, ip, v, count) : -EOPNOTSUPP;
+}
+
+int node__ovl_ep6_set(struct node *n, const struct hyp_ep6_key *ip, uint32_t identity,
+		      uint32_t node_id)
+{
+	struct hyp_ovl_ep v = {.identity = identity, .node = node_id};
+
+	return n->be->ovl_ep6_set ? n->be->ovl_ep6_set(n->bep, ip, &v) : -EOPNOTSUPP;
+}
+
+int node__ovl_ep6_del(struct node *n, const struct hyp_ep6_key *ip)
+{
+	return n->be->ovl_ep6_del ? n->be->ovl_ep6_del(n->bep, ip) : -EOPNOTSUPP;
+}
+
+int node__ovl_eps6_replace(struct node *n, const struct hyp_ep6_key *ip, const struct hyp_ovl_ep *v,
+			   size_t count)
+{
+	return n->be->ovl_eps6_replace ? n->be->ovl_eps6_replace(n->bep, ip, v, count)
+				       : -EOPNOTSUPP;
 }
