@@ -13,6 +13,7 @@
 #define HYP_BPF_ND_H
 
 #include "pipeline6.h"
+#include "icmp6_tx.h"
 
 #define ICMP6_MLD_QUERY	 130
 #define ICMP6_MLD_REPORT 131
@@ -110,30 +111,15 @@ static __always_inline int nd_stage(struct pkt6 *c, __u32 *target)
 	return nd_answer(c, target) ? 0 : HYP_DROP_ND_UNKNOWN_TARGET;
 }
 
-/* The advertisement, whole: Ethernet, IPv6, NA with the target's MAC;
- * after two bytes of padding, so that the addresses are aligned on the
- * stack (the verifier refuses unaligned stack access). */
+/* The advertisement, whole (icmp6_tx.h): the head, then the NA with the
+ * target's MAC. */
 struct na_frame {
-	__u8 pad[2];
-	__u8 dmac[6], smac[6];
-	__be16 proto;
-	struct ip6_hdr ip6; /* at 16 */
-	__u8 type, code;    /* at 56 */
-	__u16 csum;
+	struct icmp6_head h;
 	__be32 flags;
 	__u32 target[4];
 	__u8 opt, optlen, mac[6];
 };
 #define NA_LEN (sizeof(struct na_frame) - 2)
-
-static __always_inline __u16 nd_csum_fold(__s64 s)
-{
-	__u64 x = (__u32)s;
-
-	x = (x & 0xffff) + (x >> 16);
-	x = (x & 0xffff) + (x >> 16);
-	return (__u16)~x;
-}
 
 /*
  * Answers the solicitation: the frame becomes the advertisement (its size
@@ -143,34 +129,19 @@ static __always_inline __u16 nd_csum_fold(__s64 s)
 static __noinline int na_reply(const struct pkt6 *c, const __u32 *target)
 {
 	struct na_frame f = {};
-	__be32 tail[2] = {bpf_htonl(NA_LEN - 54), bpf_htonl(NH_ICMPV6)};
 	const __u8 *mac = c->ep ? c->ep->mac : c->cfg->gw_mac;
-	struct __sk_buff *skb = c->skb;
-	__s64 s;
+	int verdict;
 
-	__builtin_memcpy(f.dmac, c->port->mac, ETH_ALEN);
-	__builtin_memcpy(f.smac, mac, ETH_ALEN);
-	f.proto = bpf_htons(ETH_P_IPV6);
-	f.ip6.vtcfl = bpf_htonl(6u << 28);
-	f.ip6.plen = bpf_htons(NA_LEN - 54);
-	f.ip6.nexthdr = NH_ICMPV6;
-	f.ip6.hlim = 255;
-	ip6_copy(f.ip6.saddr, target);
-	ip6_copy(f.ip6.daddr, c->ip6->saddr);
-	f.type = ICMP6_NA;
+	icmp6_head_init(&f.h, NA_LEN, c->port->mac, mac, target, c->ip6->saddr, ICMP6_NA);
 	f.flags = bpf_htonl(NA_F_SOLICITED | NA_F_OVERRIDE | (c->ep ? 0 : NA_F_ROUTER));
 	ip6_copy(f.target, target);
 	f.opt = ND_OPT_TLLA;
 	f.optlen = 1;
 	__builtin_memcpy(f.mac, mac, ETH_ALEN);
-	s = bpf_csum_diff(NULL, 0, (__be32 *)f.ip6.saddr, 32, 0);
-	s = bpf_csum_diff(NULL, 0, tail, sizeof(tail), (__u32)s);
-	s = bpf_csum_diff(NULL, 0, (__be32 *)&f.type, 32, (__u32)s);
-	f.csum = nd_csum_fold(s);
-	if (bpf_skb_change_tail(skb, NA_LEN, 0) || bpf_skb_store_bytes(skb, 0, f.dmac, NA_LEN, 0))
-		return TC_ACT_SHOT;
-	stat_add(c->ifindex, HYP_STAT_ARP_REPLY, NA_LEN);
-	return bpf_redirect(c->ifindex, 0);
+	verdict = icmp6_send(c->skb, &f.h, NA_LEN, c->ifindex);
+	if (verdict != TC_ACT_SHOT)
+		stat_add(c->ifindex, HYP_STAT_ARP_REPLY, NA_LEN);
+	return verdict;
 }
 
 #endif /* HYP_BPF_ND_H */

@@ -57,14 +57,9 @@ static __always_inline int rs_check(const struct pkt6 *c)
 	return off == plen ? 0 : HYP_DROP_ND_INVALID;
 }
 
-/* The advertisement, whole; two bytes of padding align the addresses. */
+/* The advertisement, whole (icmp6_tx.h): the head, then the RA. */
 struct ra_frame {
-	__u8 pad[2];
-	__u8 dmac[6], smac[6];
-	__be16 proto;
-	struct ip6_hdr ip6; /* at 16 */
-	__u8 type, code;    /* at 56 */
-	__u16 csum;
+	struct icmp6_head h;
 	__u8 hop_limit, flags;
 	__be16 lifetime;
 	__be32 reachable, retrans;
@@ -77,7 +72,6 @@ struct ra_frame {
 	__be32 mtu;
 };
 #define RA_LEN	   (sizeof(struct ra_frame) - 2)
-#define RA_ICMPLEN (RA_LEN - 54)
 
 /* The port's MTU (the link's: set per SNIC), or hyp_config6.mtu when set. */
 static __always_inline __u32 ra_mtu(const struct pkt6 *c)
@@ -94,27 +88,14 @@ static __always_inline __u32 ra_mtu(const struct pkt6 *c)
 static __noinline int ra_reply(const struct pkt6 *c)
 {
 	struct ra_frame f = {};
-	__be32 tail[2] = {bpf_htonl(RA_ICMPLEN), bpf_htonl(NH_ICMPV6)};
+	__u32 all_nodes[4] = {bpf_htonl(0xff020000), 0, 0, bpf_htonl(1)};
 	const __u8 *gw_mac = c->cfg->gw_mac;
-	struct __sk_buff *skb = c->skb;
-	__s64 s;
+	int verdict;
 
 	if (!c->cfg6 || !c->port)
 		return TC_ACT_SHOT;
-	__builtin_memcpy(f.dmac, c->port->mac, ETH_ALEN);
-	__builtin_memcpy(f.smac, gw_mac, ETH_ALEN);
-	f.proto = bpf_htons(ETH_P_IPV6);
-	f.ip6.vtcfl = bpf_htonl(6u << 28);
-	f.ip6.plen = bpf_htons(RA_ICMPLEN);
-	f.ip6.nexthdr = NH_ICMPV6;
-	f.ip6.hlim = 255;
-	ip6_copy(f.ip6.saddr, c->cfg6->gw_ll);
-	ip6_copy(f.ip6.daddr, c->ip6->saddr);
-	if (ip6_is_zero(c->ip6->saddr)) { /* ff02::1 */
-		f.ip6.daddr[0] = bpf_htonl(0xff020000);
-		f.ip6.daddr[3] = bpf_htonl(1);
-	}
-	f.type = ICMP6_RA;
+	icmp6_head_init(&f.h, RA_LEN, c->port->mac, gw_mac, c->cfg6->gw_ll,
+			ip6_is_zero(c->ip6->saddr) ? all_nodes : c->ip6->saddr, ICMP6_RA);
 	f.lifetime = bpf_htons(HYP_RA_LIFETIME);
 	f.sl_type = ND_OPT_SLLA;
 	f.sl_len = 1;
@@ -129,14 +110,10 @@ static __noinline int ra_reply(const struct pkt6 *c)
 	f.mtu_type = ND_OPT_MTU;
 	f.mtu_len = 1;
 	f.mtu = bpf_htonl(ra_mtu(c));
-	s = bpf_csum_diff(NULL, 0, (__be32 *)f.ip6.saddr, 32, 0);
-	s = bpf_csum_diff(NULL, 0, tail, sizeof(tail), (__u32)s);
-	s = bpf_csum_diff(NULL, 0, (__be32 *)&f.type, RA_ICMPLEN, (__u32)s);
-	f.csum = nd_csum_fold(s);
-	if (bpf_skb_change_tail(skb, RA_LEN, 0) || bpf_skb_store_bytes(skb, 0, f.dmac, RA_LEN, 0))
-		return TC_ACT_SHOT;
-	stat_add(c->ifindex, HYP_STAT_ARP_REPLY, RA_LEN);
-	return bpf_redirect(c->ifindex, 0);
+	verdict = icmp6_send(c->skb, &f.h, RA_LEN, c->ifindex);
+	if (verdict != TC_ACT_SHOT)
+		stat_add(c->ifindex, HYP_STAT_ARP_REPLY, RA_LEN);
+	return verdict;
 }
 
 /* A solicitation: -1 when answered (*verdict), else the drop reason. */

@@ -19,7 +19,7 @@
 
 #include "pipeline6.h"
 #include "maps_uplink.h"
-#include "nd.h" /* nd_csum_fold */
+#include "icmp6_tx.h"
 
 #define ICMP6_PTB   2
 #define ICMP6_TIME_EXCEEDED 3
@@ -43,19 +43,13 @@ static __always_inline int dest6_outside(struct pkt6 *c)
 }
 
 /* An ICMPv6 error (packet too big, time exceeded), as the frame is laid
- * out on the stack (addresses aligned after two bytes of padding, as na_frame). */
+ * out on the stack (icmp6_tx.h): the head, the MTU, the quote. */
 struct ptb_frame {
-	__u8 pad[2];
-	__u8 dmac[6], smac[6];
-	__be16 proto;
-	struct ip6_hdr ip6; /* at 16 */
-	__u8 type, code;    /* at 56 */
-	__u16 csum;
+	struct icmp6_head h;
 	__be32 mtu; /* time exceeded: unused, 0 */
 	__u8 quote[PTB_QUOTE];
 };
-#define PTB_LEN	 (sizeof(struct ptb_frame) - 2)
-#define PTB_PLEN (8 + PTB_QUOTE)
+#define PTB_LEN (sizeof(struct ptb_frame) - 2)
 
 /*
  * The frame becomes the gateway's ICMPv6 error of type to its sender (a
@@ -69,10 +63,8 @@ static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u3
 	const struct hyp_uplink *u = uplink_get();
 	const struct hyp_config6 *g;
 	const struct hyp_config *cfg;
-	__be32 tail[2] = {bpf_htonl(PTB_PLEN), bpf_htonl(NH_ICMPV6)};
 	struct ptb_frame f = {};
-	__u32 zero = 0;
-	__s64 s;
+	__u32 zero = 0, src[4];
 
 	cfg = bpf_map_lookup_elem(&hyp_config, &zero);
 	g = bpf_map_lookup_elem(&hyp_config6, &zero);
@@ -83,25 +75,11 @@ static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u3
 		return TC_ACT_SHOT;
 	if (bpf_skb_load_bytes(skb, IP6_OFF, f.quote, PTB_QUOTE))
 		return TC_ACT_SHOT;
-	__builtin_memcpy(f.dmac, port->mac, ETH_ALEN);
-	__builtin_memcpy(f.smac, cfg->gw_mac, ETH_ALEN);
-	f.proto = bpf_htons(ETH_P_IPV6);
-	f.ip6.vtcfl = bpf_htonl(6u << 28);
-	f.ip6.plen = bpf_htons(PTB_PLEN);
-	f.ip6.nexthdr = NH_ICMPV6;
-	f.ip6.hlim = 255;
-	ip6_copy(f.ip6.saddr, g->gw_ip);
-	__builtin_memcpy(f.ip6.daddr, f.quote + 8, 16); /* the packet's source */
-	f.type = (__u8)type;
+	__builtin_memcpy(src, f.quote + 8, 16); /* the packet's source */
+	icmp6_head_init(&f.h, PTB_LEN, port->mac, cfg->gw_mac, g->gw_ip, src, (__u8)type);
 	if (type == ICMP6_PTB)
 		f.mtu = bpf_htonl(u->mtu < PTB_MIN_MTU ? PTB_MIN_MTU : u->mtu);
-	s = bpf_csum_diff(NULL, 0, (__be32 *)f.ip6.saddr, 32, 0);
-	s = bpf_csum_diff(NULL, 0, tail, sizeof(tail), (__u32)s);
-	s = bpf_csum_diff(NULL, 0, (__be32 *)&f.type, PTB_PLEN, (__u32)s);
-	f.csum = nd_csum_fold(s);
-	if (bpf_skb_change_tail(skb, PTB_LEN, 0) || bpf_skb_store_bytes(skb, 0, f.dmac, PTB_LEN, 0))
-		return TC_ACT_SHOT;
-	return bpf_redirect(ifindex, 0);
+	return icmp6_send(skb, &f.h, PTB_LEN, ifindex);
 }
 
 /* The hop limit of the packet decremented, as a router forwards it; 0:
