@@ -165,28 +165,44 @@ int emu_ovl_ep_del(void *priv, uint32_t ip)
 	return 0;
 }
 
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Writes every entry, then removes the ones not in ip[] in one walk (a sorted
+ * copy is searched: 10 000 remote endpoints are not walked once per map key). */
 int emu_ovl_eps_replace(void *priv, const uint32_t *ip, const struct hyp_ovl_ep *v, size_t n)
 {
 	struct emu *e = priv;
-	__u32 key, next;
+	__u32 key, next, *sorted = NULL;
 	bool have = false;
 	int fd, err = 0;
 
 	if (!e->ovl)
 		return -ENOTCONN;
 	fd = bpf_map__fd(e->ovl->maps.hyp_ovl_eps);
+	if (n) {
+		sorted = malloc(n * sizeof(*sorted));
+		if (!sorted)
+			return -ENOMEM;
+		memcpy(sorted, ip, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), u32_cmp);
+	}
 	for (size_t i = 0; i < n && !err; i++)
 		err = emu_ovl_ep_set(e, ip[i], &v[i]);
-	while (!bpf_map_get_next_key(fd, have ? &key : NULL, &next)) {
-		bool keep = false;
-
-		for (size_t i = 0; i < n && !keep; i++)
-			keep = ip[i] == next;
+	/* a stray goes once the walk is past it (the walk keeps its place) */
+	while (!err && !bpf_map_get_next_key(fd, have ? &key : NULL, &next)) {
+		if (have && !(n && bsearch(&key, sorted, n, sizeof(*sorted), u32_cmp)))
+			bpf_map_delete_elem(fd, &key);
 		key = next;
 		have = true;
-		if (!keep && !bpf_map_delete_elem(fd, &next))
-			have = false; /* the iterator lost its place: from the start */
 	}
+	if (!err && have && !(n && bsearch(&key, sorted, n, sizeof(*sorted), u32_cmp)))
+		bpf_map_delete_elem(fd, &key);
+	free(sorted);
 	return err;
 }
 

@@ -66,14 +66,16 @@ int emu_ovl_eps6_replace(void *priv, const struct hyp_ep6_key *ip, const struct 
 		err = emu_ovl_ep6_set(priv, &ip[i], &v[i]);
 	if (err)
 		goto out;
+	/* a stray goes once the walk is past it: deleting the key the walk
+	 * stands on would send it back to the start once per stray */
 	while (!bpf_map_get_next_key(fd, have ? &key : NULL, &next)) {
-		bool keep = n && bsearch(&next, sorted, n, sizeof(*sorted), key6_cmp);
-
+		if (have && !(n && bsearch(&key, sorted, n, sizeof(*sorted), key6_cmp)))
+			bpf_map_delete_elem(fd, &key);
 		key = next;
 		have = true;
-		if (!keep && !bpf_map_delete_elem(fd, &next))
-			have = false; /* the iterator lost its place: from the start */
 	}
+	if (have && !(n && bsearch(&key, sorted, n, sizeof(*sorted), key6_cmp)))
+		bpf_map_delete_elem(fd, &key);
 out:
 	free(sorted);
 	return err;

@@ -105,6 +105,7 @@ static void peer_gone(struct cluster *c, const char *name)
 		return;
 	c->peers[i].alive = false;
 	pr_info("cluster: node %s left (lease expired or removed)\n", name);
+	cluster_reps_drop_node(c, c->peers[i].id);
 	if (c->hooks.peer_down)
 		c->hooks.peer_down(c->hooks.arg, &c->peers[i]);
 	c->peers[i] = c->peers[c->npeers - 1];
@@ -161,14 +162,18 @@ static int resync(struct cluster *c, struct etcd *e, int64_t *rev)
 		if (!listed(kvs, n, c->peers[i].name))
 			peer_gone(c, c->peers[i].name);
 	cluster_resync_begin(c);
+	/* nodes first: an endpoint's IPv6 address is checked against its node's /64 */
+	for (size_t k = 0; k < n; k++) {
+		struct cluster_peer p;
+
+		if (is_node_key(kvs[k].key) && !cluster_parse_node(kvs[k].value, &p))
+			peer_set(c, &p);
+	}
 	for (size_t k = 0; k < n; k++) {
 		struct etcd_event ev = {.kv = kvs[k]};
-		struct cluster_peer p;
 
 		if (!is_node_key(kvs[k].key))
 			cluster_state_event(c, &ev);
-		else if (!cluster_parse_node(kvs[k].value, &p))
-			peer_set(c, &p);
 	}
 	cluster_resync_end(c);
 	c->watch_rev = *rev;

@@ -70,6 +70,11 @@ struct cluster_hooks {
 	/* after a full listing: every remote endpoint (ip[i], identity[i], node[i]) */
 	void (*eps_all)(void *arg, const uint32_t *ip, const uint32_t *identity,
 			const uint32_t *node, size_t n);
+	/* the same for their IPv6 addresses (hyp_ovl_eps6) */
+	void (*ep6_set)(void *arg, const uint8_t ip6[16], uint32_t identity, uint32_t node);
+	void (*ep6_del)(void *arg, const uint8_t ip6[16]);
+	void (*eps6_all)(void *arg, const uint8_t (*ip6)[16], const uint32_t *identity,
+			 const uint32_t *node, size_t n);
 	void *arg;
 };
 
@@ -95,7 +100,8 @@ int cluster__rotate_key(struct cluster *c, struct errmsg *em);
  * Cluster-wide state (state.c, ids.c). More etcd keys:
  *   identities/labels/B64(LABELS) -> ID, identities/ids/ID -> LABELS
  *   identities/users/ID/NODE      (under the node's lease: who uses it)
- *   endpoints/IP                  {node, identity, name} (under the lease)
+ *   endpoints/IP                  {node, identity, name[, ip6]} (under the lease)
+ *   endpoints/IP6                 the same, for an endpoint without IPv4
  *   policies/KIND/NS/NAME         {origin, doc}
  *   nslabels/NS                   {origin, labels}
  * Calls below run on the daemon's thread; they block at most the etcd
@@ -107,7 +113,9 @@ int cluster__identity(struct cluster *c, const char *labels, uint32_t *id, struc
 int cluster__identity_gc(struct cluster *c);
 
 struct cluster_local_ep {
-	uint32_t ip; /* network order */
+	uint32_t ip; /* network order; 0: IPv6 only */
+	uint8_t ip6[16];
+	bool has_ip6;
 	uint32_t identity;
 	char name[64];
 };
@@ -117,8 +125,10 @@ int cluster__publish_local(struct cluster *c, const struct cluster_local_ep *eps
 int cluster__publish_doc(struct cluster *c, const char *dir, const char *ref, json_object *value,
 			 struct errmsg *em);
 bool cluster__connected(struct cluster *c);
-/* Every remote endpoint whose identity's labels are known: ip host order. */
-typedef int (*cluster_remote_cb)(uint32_t ip, uint32_t identity, const char *labels, void *ctx);
+/* Every remote endpoint whose identity's labels are known: ip host order (0: none),
+ * ip6 NULL when it has no IPv6. */
+typedef int (*cluster_remote_cb)(uint32_t ip, const uint8_t *ip6, uint32_t identity,
+				 const char *labels, void *ctx);
 int cluster__foreach_remote(struct cluster *c, cluster_remote_cb cb, void *ctx);
 
 /* What the watch found for the daemon's thread to apply. */

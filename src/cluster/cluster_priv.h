@@ -17,9 +17,14 @@ struct cluster_idl {
 	char *labels;
 };
 
+#define HYP_CLUSTER_P_EP HYP_CLUSTER_PREFIX "endpoints/"
+
+/* A remote endpoint: keyed by ip, or by ip6 when ip is 0 (IPv6-only). */
 struct cluster_rep {
 	uint32_t ip; /* network order */
 	uint32_t identity, node;
+	uint8_t ip6[16];
+	bool has_ip6;
 };
 
 /* What the node keeps in its state directory (cluster.json, 0600). */
@@ -109,5 +114,15 @@ void cluster_resync_begin(struct cluster *c);
 void cluster_resync_end(struct cluster *c);
 void cluster_ev_push(struct cluster *c, enum cluster_ev_kind k, const char *ref, const char *value);
 void cluster_state_free(struct cluster *c);
+/* Queues one policy recompile (lock held). */
+void cluster_recompile(struct cluster *c);
+
+/* endpoints.c (lock held): an endpoints/ key; every remote endpoint to the hooks after a
+ * listing; a node that left takes its endpoints along. */
+void cluster_ep_event(struct cluster *c, const struct etcd_event *ev);
+void cluster_eps_all(struct cluster *c);
+void cluster_reps_drop_node(struct cluster *c, uint32_t node);
+/* 0 when ip6 is a unicast address (not the subnet's anycast ::) inside block6, a /64. */
+int cluster_ep_ip6_check(const struct cidr6 *block6, const uint8_t ip6[16]);
 
 #endif

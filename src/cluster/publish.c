@@ -56,14 +56,21 @@ static const struct cluster_pub *pub_find(const struct cluster_pub *v, size_t n,
 static int want_build(struct cluster *c, const struct cluster_local_ep *eps, size_t n,
 		      struct want *w)
 {
-	char key[160], val[256], ip[16];
+	char key[160], val[320], ip[16], ip6[IP6_STRLEN], f6[IP6_STRLEN + 16] = "";
 	int err = 0;
 
 	for (size_t i = 0; i < n && !err; i++) {
 		inet_ntop(AF_INET, &eps[i].ip, ip, sizeof(ip));
-		snprintf(key, sizeof(key), HYP_CLUSTER_PREFIX "endpoints/%s", ip);
-		snprintf(val, sizeof(val), "{\"node\":%u,\"identity\":%u,\"name\":\"%s\"}", c->rec.id,
-			 eps[i].identity, eps[i].name);
+		f6[0] = 0;
+		if (eps[i].has_ip6) {
+			ipv6_format(eps[i].ip6, ip6, sizeof(ip6));
+			snprintf(f6, sizeof(f6), ",\"ip6\":\"%s\"", ip6);
+		} else if (!eps[i].ip) {
+			continue;
+		}
+		snprintf(key, sizeof(key), HYP_CLUSTER_P_EP "%s", eps[i].ip ? ip : ip6);
+		snprintf(val, sizeof(val), "{\"node\":%u,\"identity\":%u,\"name\":\"%s\"%s}",
+			 c->rec.id, eps[i].identity, eps[i].name, f6);
 		err = want_add(w, key, val);
 		snprintf(key, sizeof(key), HYP_CLUSTER_PREFIX "identities/users/%u/%s",
 			 eps[i].identity, c->rec.node);

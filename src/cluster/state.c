@@ -16,7 +16,6 @@
 #include "cluster/cluster_priv.h"
 #include "lib/log.h"
 
-#define P_EP  HYP_CLUSTER_PREFIX "endpoints/"
 #define P_POL HYP_CLUSTER_PREFIX "policies/"
 #define P_NS  HYP_CLUSTER_PREFIX "nslabels/"
 #define P_ID  HYP_CLUSTER_PREFIX "identities/ids/"
@@ -67,48 +66,13 @@ int cluster__event_next(struct cluster *c, struct cluster_ev *ev)
 }
 
 /* One pending recompile at a time is enough: it reads the cache as it is then. */
-static void recompile(struct cluster *c)
+void cluster_recompile(struct cluster *c)
 {
 	for (size_t i = 0; i < c->nev; i++)
 		if (c->evq[i].kind == CLEV_RECOMPILE)
 			return;
 	if (!c->resyncing)
 		cluster_ev_push(c, CLEV_RECOMPILE, "", NULL);
-}
-
-static void rep_set(struct cluster *c, uint32_t ip, uint32_t identity, uint32_t node)
-{
-	recompile(c);
-	if (c->hooks.ep_set && !c->resyncing)
-		c->hooks.ep_set(c->hooks.arg, ip, identity, node);
-	for (size_t i = 0; i < c->nreps; i++)
-		if (c->reps[i].ip == ip) {
-			c->reps[i].identity = identity;
-			c->reps[i].node = node;
-			return;
-		}
-	if (c->nreps == c->capreps) {
-		size_t cap = c->capreps ? c->capreps * 2 : 64;
-		struct cluster_rep *r = realloc(c->reps, cap * sizeof(*r));
-
-		if (!r)
-			return;
-		c->reps = r;
-		c->capreps = cap;
-	}
-	c->reps[c->nreps++] = (struct cluster_rep){.ip = ip, .identity = identity, .node = node};
-}
-
-static void rep_del(struct cluster *c, uint32_t ip)
-{
-	recompile(c);
-	if (c->hooks.ep_del && !c->resyncing)
-		c->hooks.ep_del(c->hooks.arg, ip);
-	for (size_t i = 0; i < c->nreps; i++)
-		if (c->reps[i].ip == ip) {
-			c->reps[i] = c->reps[--c->nreps];
-			return;
-		}
 }
 
 static void idl_event(struct cluster *c, uint32_t id, const char *labels)
@@ -132,52 +96,7 @@ static void idl_event(struct cluster *c, uint32_t id, const char *labels)
 		c->nidl++;
 	}
 	c->nidentities = (uint32_t)c->nidl;
-	recompile(c);
-}
-
-static const char *idl_labels(const struct cluster *c, uint32_t id)
-{
-	for (size_t i = 0; i < c->nidl; i++)
-		if (c->idl[i].id == id)
-			return c->idl[i].labels;
-	return NULL;
-}
-
-int cluster__foreach_remote(struct cluster *c, cluster_remote_cb cb, void *ctx)
-{
-	int err = 0;
-
-	pthread_mutex_lock(&c->lock);
-	for (size_t i = 0; i < c->nreps && !err; i++) {
-		const char *l = idl_labels(c, c->reps[i].identity);
-
-		if (l)
-			err = cb(ntohl(c->reps[i].ip), c->reps[i].identity, l, ctx);
-	}
-	pthread_mutex_unlock(&c->lock);
-	return err;
-}
-
-static void ep_event(struct cluster *c, const struct etcd_event *ev)
-{
-	json_object *o = ev->deleted ? NULL : json_tokener_parse(ev->kv.value), *v;
-	struct in_addr a;
-	uint32_t node = 0, id = 0;
-
-	if (!inet_pton(AF_INET, ev->kv.key + strlen(P_EP), &a))
-		goto out;
-	if (ev->deleted) {
-		rep_del(c, a.s_addr);
-		goto out;
-	}
-	if (json_object_object_get_ex(o, "node", &v))
-		node = (uint32_t)json_object_get_int64(v);
-	if (json_object_object_get_ex(o, "identity", &v))
-		id = (uint32_t)json_object_get_int64(v);
-	if (node && node != c->rec.id)
-		rep_set(c, a.s_addr, id, node);
-out:
-	json_object_put(o);
+	cluster_recompile(c);
 }
 
 /* policies/ and nslabels/: {origin, doc|labels} -> an event unless it is ours */
@@ -209,10 +128,9 @@ void cluster_state_event(struct cluster *c, const struct etcd_event *ev)
 	if (!strncmp(k, P_ID, strlen(P_ID))) {
 		idl_event(c, (uint32_t)strtoul(k + strlen(P_ID), NULL, 10),
 			  ev->deleted ? NULL : ev->kv.value);
-	} else if (!strncmp(k, P_EP, strlen(P_EP))) {
-		ep_event(c, ev);
-	}
-	else if (!strncmp(k, P_POL, strlen(P_POL)))
+	} else if (!strncmp(k, HYP_CLUSTER_P_EP, strlen(HYP_CLUSTER_P_EP))) {
+		cluster_ep_event(c, ev);
+	} else if (!strncmp(k, P_POL, strlen(P_POL)))
 		doc_event(c, ev, true);
 	else if (!strncmp(k, P_NS, strlen(P_NS)))
 		doc_event(c, ev, false);
@@ -232,30 +150,11 @@ void cluster_resync_begin(struct cluster *c)
 	c->resync_ns = json_object_new_array();
 }
 
-/* After a full listing: the daemon drops what the cluster no longer has. */
-static void eps_all(struct cluster *c)
-{
-	uint32_t *ip = calloc(c->nreps + 1, sizeof(*ip)), *id = calloc(c->nreps + 1, sizeof(*id));
-	uint32_t *node = calloc(c->nreps + 1, sizeof(*node));
-
-	if (ip && id && node && c->hooks.eps_all) {
-		for (size_t i = 0; i < c->nreps; i++) {
-			ip[i] = c->reps[i].ip;
-			id[i] = c->reps[i].identity;
-			node[i] = c->reps[i].node;
-		}
-		c->hooks.eps_all(c->hooks.arg, ip, id, node, c->nreps);
-	}
-	free(ip);
-	free(id);
-	free(node);
-}
-
 void cluster_resync_end(struct cluster *c)
 {
 	c->resyncing = false;
-	eps_all(c);
-	recompile(c);
+	cluster_eps_all(c);
+	cluster_recompile(c);
 	cluster_ev_push(c, CLEV_POLICY_ALL, "",
 			json_object_to_json_string_ext(c->resync_pol, JSON_C_TO_STRING_PLAIN));
 	cluster_ev_push(c, CLEV_NS_ALL, "",

@@ -96,10 +96,13 @@ json_object *cluster__status_json(struct cluster *c)
 	nodes = json_object_new_array();
 	for (size_t i = 0; i < c->nreps; i++) {
 		json_object *e = json_object_new_object();
-		char ip[16];
+		char ip[IP6_STRLEN];
 
 		ipv4_format(ntohl(c->reps[i].ip), ip, sizeof(ip));
-		json_object_object_add(e, "ip", json_object_new_string(ip));
+		json_object_object_add(e, "ip", c->reps[i].ip ? json_object_new_string(ip) : NULL);
+		ipv6_format(c->reps[i].ip6, ip, sizeof(ip));
+		json_object_object_add(e, "ip6",
+				       c->reps[i].has_ip6 ? json_object_new_string(ip) : NULL);
 		json_object_object_add(e, "node", json_object_new_int64(c->reps[i].node));
 		json_object_object_add(e, "identity", json_object_new_int64(c->reps[i].identity));
 		json_object_array_add(nodes, e);

@@ -115,10 +115,52 @@ static void eps_all(void *arg, const uint32_t *ip, const uint32_t *identity, con
 	free(v);
 }
 
+static struct hyp_ep6_key ep6_key(const uint8_t ip6[16])
+{
+	struct hyp_ep6_key k;
+
+	memcpy(k.ip, ip6, sizeof(k.ip));
+	return k;
+}
+
+static void ep6_set(void *arg, const uint8_t ip6[16], uint32_t identity, uint32_t node)
+{
+	struct daemon *d = arg;
+	struct hyp_ep6_key k = ep6_key(ip6);
+
+	node__ovl_ep6_set(d->node, &k, identity, node);
+}
+
+static void ep6_del(void *arg, const uint8_t ip6[16])
+{
+	struct daemon *d = arg;
+	struct hyp_ep6_key k = ep6_key(ip6);
+
+	node__ovl_ep6_del(d->node, &k);
+}
+
+static void eps6_all(void *arg, const uint8_t (*ip6)[16], const uint32_t *identity,
+		     const uint32_t *node, size_t n)
+{
+	struct daemon *d = arg;
+	struct hyp_ep6_key *k = calloc(n + 1, sizeof(*k));
+	struct hyp_ovl_ep *v = calloc(n + 1, sizeof(*v));
+
+	for (size_t i = 0; k && v && i < n; i++) {
+		k[i] = ep6_key(ip6[i]);
+		v[i] = (struct hyp_ovl_ep){.identity = identity[i], .node = node[i]};
+	}
+	if (k && v)
+		node__ovl_eps6_replace(d->node, k, v, n);
+	free(k);
+	free(v);
+}
+
 int daemon_cluster_start(struct daemon *d)
 {
 	struct cluster_hooks h = {.peer_up = peer_up, .peer_down = peer_down, .ep_set = ep_set,
-				  .ep_del = ep_del, .eps_all = eps_all, .arg = d};
+				  .ep_del = ep_del, .eps_all = eps_all, .ep6_set = ep6_set,
+				  .ep6_del = ep6_del, .eps6_all = eps6_all, .arg = d};
 	struct errmsg em = {};
 	int err = node__ovl_enable(d->node, &em);
 

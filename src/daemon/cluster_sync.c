@@ -45,13 +45,13 @@ static int ep_cb(const struct snic_rec *r, void *ctx)
 	struct eps *e = ctx;
 	struct cluster_local_ep *nv;
 
-	if (!r->ip) /* IPv6-only: the cluster's endpoint table is by IPv4 */
-		return 0;
 	nv = realloc(e->v, (e->n + 1) * sizeof(*nv));
 	if (!nv)
 		return -ENOMEM;
 	e->v = nv;
-	nv[e->n] = (struct cluster_local_ep){.ip = htonl(r->ip), .identity = r->identity};
+	nv[e->n] = (struct cluster_local_ep){
+	    .ip = htonl(r->ip), .identity = r->identity, .has_ip6 = r->prefix6 != 0};
+	memcpy(nv[e->n].ip6, r->ip6, sizeof(nv[e->n].ip6));
 	snprintf(nv[e->n].name, sizeof(nv[e->n].name), "%s", r->name);
 	e->n++;
 	return 0;
@@ -290,7 +290,8 @@ struct remote_ctx {
 	void *ctx;
 };
 
-static int remote_one(uint32_t ip, uint32_t identity, const char *labels, void *arg)
+static int remote_one(uint32_t ip, const uint8_t *ip6, uint32_t identity, const char *labels,
+		      void *arg)
 {
 	struct remote_ctx *r = arg;
 	static struct snic_rec rec;
@@ -298,7 +299,14 @@ static int remote_one(uint32_t ip, uint32_t identity, const char *labels, void *
 	memset(&rec, 0, sizeof(rec));
 	rec.ip = ip;
 	rec.identity = identity;
-	ipv4_format(ip, rec.name, sizeof(rec.name));
+	if (ip6) { /* carries the identity for IPv6 traffic as ip does for IPv4 */
+		memcpy(rec.ip6, ip6, sizeof(rec.ip6));
+		rec.prefix6 = 128;
+	}
+	if (ip)
+		ipv4_format(ip, rec.name, sizeof(rec.name));
+	else if (ip6)
+		ipv6_format(ip6, rec.name, sizeof(rec.name));
 	snprintf(rec.labels, sizeof(rec.labels), "%s", labels);
 	return r->cb(&rec, r->ctx);
 }

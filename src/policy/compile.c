@@ -373,7 +373,7 @@ static int emit_peer(struct comp *k, const struct pol_doc *d, const struct pol_p
 		e.kind = p->ipv6 ? HYP_PEER_IPV6 : HYP_PEER_IPV4;
 		for (size_t i = 0; !err && i < k->neps; i++) {
 			if (p->ipv6 ? !pol_ip6_selected(p, &k->eps[i])
-				    : !pol_ip_selected(p, k->eps[i].ip))
+				    : !k->eps[i].ip || !pol_ip_selected(p, k->eps[i].ip))
 				continue;
 			struct decl w = {.ep = &k->eps[i]};
 

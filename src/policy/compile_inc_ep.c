@@ -246,7 +246,7 @@ static bool peers_select(struct comp *k, const struct pol_doc *d, const struct i
 
 				if (!p->ip_block ? comp_peer_selects(k, d, p, v)
 				    : p->ipv6	 ? pol_ip6_selected(p, v->ep)
-						 : pol_ip_selected(p, v->ep->ip))
+						 : v->ep->ip && pol_ip_selected(p, v->ep->ip))
 					return true;
 			}
 		}

@@ -41,7 +41,8 @@ static void eps_all(void *arg, const uint32_t *ip, const uint32_t *identity, con
 	}
 }
 
-static int remote_cb(uint32_t ip, uint32_t identity, const char *labels, void *ctx)
+static int remote_cb(uint32_t ip, const uint8_t *ip6, uint32_t identity, const char *labels,
+		     void *ctx)
 {
 	if (!labels)
 		fz_fail("remote endpoint without labels");
@@ -60,7 +61,8 @@ static void check_state(struct cluster *c)
 	}
 	for (size_t i = 0; i < c->nreps; i++)
 		for (size_t j = 0; j < i; j++)
-			if (c->reps[i].ip == c->reps[j].ip)
+			if (c->reps[i].ip ? c->reps[i].ip == c->reps[j].ip
+					  : !c->reps[j].ip && !memcmp(c->reps[i].ip6, c->reps[j].ip6, 16))
 				fz_fail("a remote endpoint cached twice");
 	cluster__foreach_remote(c, remote_cb, NULL);
 }

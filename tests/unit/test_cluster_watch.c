@@ -180,6 +180,168 @@ static void test_record_block6(void **state)
 	rmdir(path);
 }
 
+/* ---- endpoints/ with IPv6 (hyp_ovl_eps6 through the hooks) ---- */
+
+static struct {
+	int set, del, set6, del6;
+	uint8_t last6[16];
+	uint32_t id6, node6;
+} hk;
+
+static void h_set(void *arg, uint32_t ip, uint32_t identity, uint32_t node)
+{
+	hk.set++;
+}
+
+static void h_del(void *arg, uint32_t ip)
+{
+	hk.del++;
+}
+
+static void h_set6(void *arg, const uint8_t ip6[16], uint32_t identity, uint32_t node)
+{
+	hk.set6++;
+	memcpy(hk.last6, ip6, 16);
+	hk.id6 = identity;
+	hk.node6 = node;
+}
+
+static void h_del6(void *arg, const uint8_t ip6[16])
+{
+	hk.del6++;
+	memcpy(hk.last6, ip6, 16);
+}
+
+/* An event of a key given as text: value NULL is a DELETE. */
+static int ev_text(const char *key, const char *value_json)
+{
+	char k64[256], v64[1024] = "", msg[1600];
+
+	assert_true(strlen(key) < 180);
+	b64_encode(key, strlen(key), k64);
+	if (value_json) {
+		assert_true(strlen(value_json) < 700);
+		b64_encode(value_json, strlen(value_json), v64);
+	}
+	snprintf(msg, sizeof(msg),
+		 "{\"result\": {\"events\": [{%s\"kv\": {\"key\": \"%s\", \"value\": \"%s\"}}]}}",
+		 value_json ? "" : "\"type\": \"DELETE\", ", k64, v64);
+	return feed(msg);
+}
+
+static bool ip6_is(const uint8_t a[16], const char *text)
+{
+	uint8_t b[16];
+
+	return !ipv6_parse(text, b) && !memcmp(a, b, 16);
+}
+
+#define EP4	"/hyperion/endpoints/10.1.0.5"
+#define EP6ONLY "/hyperion/endpoints/fd00:1:2:3::9"
+#define EPV(IP6) "{\"node\": 2, \"identity\": 77, \"name\": \"p\"" IP6 "}"
+
+static void ep6_setup_peer(void)
+{
+	struct cluster_hooks h = {.ep_set = h_set, .ep_del = h_del, .ep6_set = h_set6,
+				  .ep6_del = h_del6};
+
+	memset(&hk, 0, sizeof(hk));
+	cl->hooks = h;
+	assert_int_equal(put(K_NODE, "{\"name\": \"b\", \"id\": 2, \"block\": \"10.1.0.0/24\", "
+				     "\"block6\": \"fd00:1:2:3::/64\", \"pubkey\": \"" PK "\"}"),
+			 0);
+	assert_int_equal(cl->npeers, 1);
+}
+
+static void test_endpoint_ip6(void **state)
+{
+	ep6_setup_peer();
+	/* an old record without ip6 still parses: IPv4 only */
+	assert_int_equal(ev_text(EP4, EPV("")), 0);
+	assert_int_equal(cl->nreps, 1);
+	assert_false(cl->reps[0].has_ip6);
+	assert_int_equal(hk.set, 1);
+	assert_int_equal(hk.set6, 0);
+	/* with ip6 in the node's /64: both tables */
+	assert_int_equal(ev_text(EP4, EPV(", \"ip6\": \"fd00:1:2:3::5\"")), 0);
+	assert_int_equal(cl->nreps, 1);
+	assert_true(cl->reps[0].has_ip6);
+	assert_int_equal(hk.set6, 1);
+	assert_true(ip6_is(hk.last6, "fd00:1:2:3::5"));
+	assert_int_equal(hk.id6, 77);
+	assert_int_equal(hk.node6, 2);
+	/* the address moves: the old one leaves hyp_ovl_eps6 */
+	assert_int_equal(ev_text(EP4, EPV(", \"ip6\": \"fd00:1:2:3::6\"")), 0);
+	assert_int_equal(hk.del6, 1);
+	assert_int_equal(hk.set6, 2);
+	assert_true(ip6_is(hk.last6, "fd00:1:2:3::6"));
+	/* endpoint deleted: out of both */
+	assert_int_equal(ev_text(EP4, NULL), 0);
+	assert_int_equal(cl->nreps, 0);
+	assert_int_equal(hk.del6, 2);
+	assert_true(ip6_is(hk.last6, "fd00:1:2:3::6"));
+}
+
+/* An ip6 that is not a unicast address of the publishing node's /64: the record is refused. */
+static void test_endpoint_ip6_untrusted(void **state)
+{
+	static const char *bad[] = {
+	    EPV(", \"ip6\": \"fd00:1:2:4::5\""), /* another /64 (another node's) */
+	    EPV(", \"ip6\": \"ff02::1\""),	 /* multicast */
+	    EPV(", \"ip6\": \"fe80::1\""),	 /* link-local */
+	    EPV(", \"ip6\": \"fd00:1:2:3::\""),	 /* the subnet's anycast */
+	    EPV(", \"ip6\": \"fd00:1:2:3::5::\""), EPV(", \"ip6\": 7"), EPV(", \"ip6\": null"),
+	    EPV(", \"ip6\": \"10.1.0.5\""),
+	    "{\"node\": 3, \"identity\": 77, \"ip6\": \"fd00:1:2:3::5\"}", /* unknown node */
+	};
+
+	ep6_setup_peer();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		/* the good twin first: the refused record takes it out again */
+		assert_int_equal(ev_text(EP4, EPV(", \"ip6\": \"fd00:1:2:3::5\"")), 0);
+		assert_int_equal(cl->nreps, 1);
+		hk.set = hk.set6 = hk.del = hk.del6 = 0;
+		assert_int_equal(ev_text(EP4, bad[i]), 0);
+		assert_int_equal(cl->nreps, 0);
+		assert_int_equal(hk.set + hk.set6, 0);
+		assert_int_equal(hk.del, 1);
+		assert_int_equal(hk.del6, 1);
+		assert_true(ip6_is(hk.last6, "fd00:1:2:3::5"));
+	}
+	/* a node without a /64 (an old record) publishes no IPv6 */
+	assert_int_equal(put(K_NODE, "{\"name\": \"b\", \"id\": 2, \"block\": \"10.1.0.0/24\", "
+				     "\"pubkey\": \"" PK "\"}"),
+			 0);
+	assert_int_equal(ev_text(EP4, EPV(", \"ip6\": \"fd00:1:2:3::5\"")), 0);
+	assert_int_equal(cl->nreps, 0);
+	assert_int_equal(ev_text(EP4, EPV("")), 0);
+	assert_int_equal(cl->nreps, 1);
+}
+
+/* An IPv6-only endpoint is keyed by its IPv6 address; a node that leaves takes it along. */
+static void test_endpoint_ip6_only(void **state)
+{
+	ep6_setup_peer();
+	/* its ip6, when given, is the key's */
+	assert_int_equal(ev_text(EP6ONLY, EPV(", \"ip6\": \"fd00:1:2:3::8\"")), 0);
+	assert_int_equal(cl->nreps, 0);
+	assert_int_equal(ev_text("/hyperion/endpoints/fd00:1:2:4::9", EPV("")), 0);
+	assert_int_equal(cl->nreps, 0);
+	assert_int_equal(hk.set6, 0);
+	memset(&hk, 0, sizeof(hk));
+	assert_int_equal(ev_text(EP6ONLY, EPV(", \"ip6\": \"fd00:1:2:3::9\"")), 0);
+	assert_int_equal(ev_text(EP4, EPV(", \"ip6\": \"fd00:1:2:3::5\"")), 0);
+	assert_int_equal(cl->nreps, 2);
+	assert_int_equal(hk.set, 1); /* the IPv6-only one is not in the IPv4 table */
+	assert_int_equal(hk.set6, 2);
+	/* the node goes: both endpoints leave both tables */
+	assert_int_equal(ev_text("/hyperion/nodes/b", NULL), 0);
+	assert_int_equal(cl->npeers, 0);
+	assert_int_equal(cl->nreps, 0);
+	assert_int_equal(hk.del, 1);
+	assert_int_equal(hk.del6, 2);
+}
+
 static void test_policy_origin(void **state)
 {
 	events_of(CLEV_POLICY_PUT);
@@ -203,6 +365,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_policy_origin, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_node_block6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_record_block6, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_endpoint_ip6, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_endpoint_ip6_untrusted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_endpoint_ip6_only, setup, teardown),
 	};
 
 	/* a cluster each: a test that crashed in the handler leaves its lock held */

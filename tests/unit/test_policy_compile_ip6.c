@@ -4,7 +4,10 @@
  * ipBlock (with except) becomes one HYP_PEER_IPV6 entry per endpoint IPv6
  * address in it; IPv4 and IPv6 blocks in one policy each select by their
  * own family; identity rules hold for both; pol_eval (policy trace) judges
- * an IPv6 flow by the IPv6 entries only. Each denial next to its allowed twin.
+ * an IPv6 flow by the IPv6 entries only. Other nodes' endpoints (the cluster
+ * hands them over IPv6-only or dual stack, with their identity) are selected
+ * by labels and by an ipBlock of the pool6 like local ones. Each denial next
+ * to its allowed twin.
  */
 #include "policy_world_fixture.h"
 #include "lib/addr6.h"
@@ -159,6 +162,54 @@ static void test_dedup6(void **state)
 	pol_program_free(&p);
 }
 
+/* Another node's endpoints as the cluster hands them (cluster_sync.c remote_one): IPv6
+ * only (ip 0), in that node's /64 fd00:0:9:1::/64 of the pool6, with their identity. */
+static void test_remote6(void **state)
+{
+	static const uint8_t r_dweb[16] = {0xfd, 0, 0, 0, 0, 9, 0, 1, [15] = 0x0a};
+	static const uint8_t r_tool[16] = {0xfd, 0, 0, 0, 0, 9, 0, 1, [15] = 0x15};
+	struct pol_program p;
+	struct world w;
+	size_t n6 = 0;
+
+	world6(&w);
+	memcpy(w.eps[DWEB].ip6, r_dweb, 16);
+	memcpy(w.eps[TOOL].ip6, r_tool, 16);
+	w.eps[DWEB].ip = w.eps[TOOL].ip = 0;
+	compile(&w,
+		NP("prod", "remote6") "  podSelector: {matchLabels: {app: db}}\n"
+				      "  ingress:\n"
+				      "  - from: [{namespaceSelector: {matchLabels: {env: dev}}, "
+				      "podSelector: {matchLabels: {app: web}}}]\n"
+				      "  - from: [{ipBlock: {cidr: \"fd00:0:9:1::/64\"}}]\n"
+				      "    ports: [{port: 9000}]\n"
+				      "  - from: [{ipBlock: {cidr: 0.0.0.0/0}}]\n"
+				      "    ports: [{port: 7000}]\n",
+		&p);
+	/* the label rule: the remote dweb by its identity, not the remote tool */
+	ALLOW6(&p, &w, DWEB, DB, TCP, 80);
+	DENY6(&p, &w, TOOL, DB, TCP, 80);
+	/* the other node's /64 is not the world: one entry per remote address in it */
+	for (size_t i = 0; i < p.n_entries; i++) {
+		const uint8_t *a = (const uint8_t *)p.entries[i].peer6;
+
+		if (p.entries[i].kind != HYP_PEER_IPV6)
+			continue;
+		assert_true(!memcmp(a, r_dweb, 16) || !memcmp(a, r_tool, 16));
+		n6++;
+	}
+	assert_int_equal(n6, 2);
+	ALLOW6(&p, &w, TOOL, DB, TCP, 9000);
+	DENY6(&p, &w, WEB, DB, TCP, 9000); /* a local one outside that /64 */
+	/* an IPv6-only endpoint is not IPv4 0.0.0.0: no IPv4 entry for it */
+	assert_int_equal(count_kind(&p, HYP_PEER_IPV4), N_EPS - 2);
+	for (size_t i = 0; i < p.n_entries; i++)
+		if (p.entries[i].kind == HYP_PEER_IPV4)
+			assert_int_not_equal(p.entries[i].peer, 0);
+	ALLOW(&p, &w, WEB, DB, TCP, 7000);
+	pol_program_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +217,7 @@ int main(void)
 	    cmocka_unit_test(test_both_families),
 	    cmocka_unit_test(test_egress6_any),
 	    cmocka_unit_test(test_dedup6),
+	    cmocka_unit_test(test_remote6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
