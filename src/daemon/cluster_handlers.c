@@ -158,9 +158,15 @@ static void eps6_all(void *arg, const uint8_t (*ip6)[16], const uint32_t *identi
 
 int daemon_cluster_start(struct daemon *d)
 {
-	struct cluster_hooks h = {.peer_up = peer_up, .peer_down = peer_down, .ep_set = ep_set,
-				  .ep_del = ep_del, .eps_all = eps_all, .ep6_set = ep6_set,
-				  .ep6_del = ep6_del, .eps6_all = eps6_all, .arg = d};
+	struct cluster_hooks h = {.peer_up = peer_up,
+				  .peer_down = peer_down,
+				  .ep_set = ep_set,
+				  .ep_del = ep_del,
+				  .eps_all = eps_all,
+				  .ep6_set = ep6_set,
+				  .ep6_del = ep6_del,
+				  .eps6_all = eps6_all,
+				  .arg = d};
 	struct errmsg em = {};
 	int err = node__ovl_enable(d->node, &em);
 

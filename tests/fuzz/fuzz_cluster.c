@@ -61,8 +61,9 @@ static void check_state(struct cluster *c)
 	}
 	for (size_t i = 0; i < c->nreps; i++)
 		for (size_t j = 0; j < i; j++)
-			if (c->reps[i].ip ? c->reps[i].ip == c->reps[j].ip
-					  : !c->reps[j].ip && !memcmp(c->reps[i].ip6, c->reps[j].ip6, 16))
+			if (c->reps[i].ip
+				? c->reps[i].ip == c->reps[j].ip
+				: !c->reps[j].ip && !memcmp(c->reps[i].ip6, c->reps[j].ip6, 16))
 				fz_fail("a remote endpoint cached twice");
 	cluster__foreach_remote(c, remote_cb, NULL);
 }
