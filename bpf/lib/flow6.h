@@ -7,8 +7,8 @@
  * unknown pool addresses and the sender's own port are dropped; an
  * address outside the pool goes to the world through the uplink when it
  * has IPv6 (uplink6_out.h: routed), else it is dropped (ip6-outside): no
- * NAT66, no overlay for IPv6 (another cluster node's /64 is ip6-outside
- * even with an IPv6 uplink: hyp_ovl_routes6).
+ * NAT66. Another cluster node's endpoint goes through the overlay
+ * (dest6_remote, overlay6_out.h); the rest of its /64 is unknown-dst.
  */
 #ifndef HYP_BPF_FLOW6_H
 #define HYP_BPF_FLOW6_H
@@ -46,12 +46,25 @@ static __always_inline int ip6_in_pool(const struct hyp_config6 *g, const __u32 
 	return 1;
 }
 
-/* Outside the pool: another node's /64 is not the world (the overlay does
- * not carry IPv6 yet: dropped, never routed out in the clear). */
+/* Outside the pool: another node's endpoint, as etcd published it
+ * (hyp_ovl_eps6), is reached through the overlay; any other address of
+ * another node's /64 is unknown-dst (nothing sent on a guess, never
+ * routed out in the clear); the rest is the world. */
 static __always_inline int dest6_remote(struct pkt6 *c)
 {
+	const struct hyp_ovl_ep *r;
+	struct hyp_ep6_key k;
+
+	ip6_copy(k.ip, c->ip6->daddr);
+	r = bpf_map_lookup_elem(&hyp_ovl_eps6, &k);
+	if (r && r->node) {
+		c->ovl_node = (__u16)r->node;
+		c->src_id = c->port->identity;
+		c->dst_id = r->identity;
+		return 0;
+	}
 	if (ovl_route6(c->ip6->daddr))
-		return HYP_DROP_IP6_OUTSIDE;
+		return HYP_DROP_UNKNOWN_DST;
 	return dest6_outside(c);
 }
 

@@ -19,6 +19,7 @@
 #include "policy6.h"
 #include "inspect6.h"
 #include "reset6.h"
+#include "overlay6_out.h"
 
 /* Headers, source, stamp, ND; 0 to go on to the flow stages, -1 when the
  * frame was answered (*verdict), else a drop reason. */
@@ -78,9 +79,21 @@ int hyp_port_ingress6(struct __sk_buff *skb)
 	}
 	if (!err)
 		err = inspect6_stage(&c); /* the payload against the endpoints' patterns */
-	if (err == HYP_DROP_INSPECT_MATCH && c.key.proto == IPPROTO_TCP && !c.out)
+	if (err == HYP_DROP_INSPECT_MATCH && c.key.proto == IPPROTO_TCP && !c.out && !c.ovl_node)
 		return reset6_both(&c); /* both ends reset (reset6.h) */
 out:
+	if (!err && c.ovl_node) { /* another node's endpoint: through the overlay */
+		__u32 mtu = 0;
+
+		verdict = to_overlay6(&c, &mtu);
+		if (verdict >= 0)
+			return verdict;
+		err = -verdict;
+		if (err == HYP_DROP_OVL_TOO_BIG) { /* counted, answered */
+			drop6(skb, c.ifindex, err, c.port->identity);
+			return icmp6_err_reply(skb, c.ifindex, ICMP6_PTB, mtu);
+		}
+	}
 	if (!err && c.out) {
 		verdict = to_outside6(skb, c.ifindex);
 		if (verdict >= 0)
@@ -90,7 +103,8 @@ out:
 			drop6(skb, c.ifindex, err, c.port->identity);
 			return icmp6_err_reply(skb, c.ifindex,
 					       err == HYP_DROP_UPLINK_MTU ? ICMP6_PTB
-									  : ICMP6_TIME_EXCEEDED);
+									  : ICMP6_TIME_EXCEEDED,
+					       0);
 		}
 	}
 	if (!err && !c.ep)

@@ -114,12 +114,12 @@ static __always_inline int ip6_ext_kind(__u8 nh, int i)
 	}
 }
 
-/* Walks the extension headers after h: 0 and the upper layer, or a drop reason. */
-static __always_inline int ip6_walk(struct __sk_buff *skb, const struct ip6_hdr *h,
-				    struct ip6_l4 *l4)
+/* Walks the extension headers that start at off with next header nh (an
+ * IPv6 header at off - 40): 0 and the upper layer, or a drop reason. */
+static __always_inline int ip6_walk_at(struct __sk_buff *skb, __u32 off, __u8 nh, struct ip6_l4 *l4)
 {
-	__u32 off = IP6_OFF + IP6_HLEN, limit = off + HYP_IP6_EXT_BYTES;
-	__u8 nh = h->nexthdr, x[2];
+	__u32 limit = off + HYP_IP6_EXT_BYTES;
+	__u8 x[2];
 	int k;
 
 	for (int i = 0; i <= HYP_IP6_EXT_MAX; i++) {
@@ -141,6 +141,13 @@ static __always_inline int ip6_walk(struct __sk_buff *skb, const struct ip6_hdr 
 			break;
 	}
 	return HYP_DROP_IP6_EXTHDR;
+}
+
+/* Walks the extension headers after h (the frame's): 0 and the upper layer, or a drop reason. */
+static __always_inline int ip6_walk(struct __sk_buff *skb, const struct ip6_hdr *h,
+				    struct ip6_l4 *l4)
+{
+	return ip6_walk_at(skb, IP6_OFF + IP6_HLEN, h->nexthdr, l4);
 }
 
 #endif /* HYP_BPF_IP6_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Overlay transmit: an IPv4 packet (policy already decided) to an address
- * in another node's block is wrapped in outer IPv4 + UDP + the overlay
+ * Overlay transmit: an IPv4 or IPv6 packet (policy already decided) to
+ * another node's endpoint is wrapped in outer IPv4 + UDP + the overlay
  * header, with the next sequence number for that node and the
  * authenticator keyed with the pair key, and leaves through the uplink;
  * the kernel of the bridge netns resolves the next hop (bpf_redirect_neigh).
@@ -50,17 +50,38 @@ static __always_inline void ovl_outer_fill(struct ovl_outer *o, const struct hyp
 	__builtin_memcpy(&o->udp, &udp, sizeof(udp));
 }
 
-/* Wraps the packet in ctx for node; 0 with the packet ready, or a drop reason. */
+/* The inner packet's words (m3..), its length and the bytes the payload
+ * authenticator covers (*off): 0 or a drop reason. */
+static __always_inline int ovl_inner_tx(struct pkt_ctx *ctx, struct ovl_words *w, int v6,
+					__u32 *inner_len, __u32 *off)
+{
+	struct __sk_buff *skb = ctx->skb;
+
+	if (v6) {
+		*off = sizeof(struct ethhdr) + IP6_HLEN;
+		return ovl_inner6(skb, sizeof(struct ethhdr), w, inner_len);
+	}
+	*inner_len = bpf_ntohs(ctx->ip->tot_len);
+	*off = sizeof(struct ethhdr) + sizeof(struct iphdr);
+	if (*inner_len < sizeof(struct iphdr))
+		return HYP_DROP_MALFORMED;
+	ovl_inner_words(skb, ctx->ip, sizeof(struct ethhdr), w);
+	return 0;
+}
+
+/* Wraps the packet in ctx (inner IPv6 when v6) for node; 0 with the packet
+ * ready, or a drop reason. */
 static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_self *self,
-				     __u32 node, __u32 identity)
+				     __u32 node, __u32 identity, int v6)
 {
 	struct __sk_buff *skb = ctx->skb;
 	const struct hyp_ovl_peer *p = bpf_map_lookup_elem(&hyp_ovl_peers, &node);
 	__u64 *next = bpf_map_lookup_elem(&hyp_ovl_tx, &node);
 	struct ovl_scratch *sc = ovl_scratch();
-	__u32 inner_len, mtu_len = 0;
-	int payload = self->flags & HYP_OVL_SELF_F_PAYLOAD, ok;
-	__u8 flags = payload ? HYP_OVL_F_PAYLOAD : 0;
+	__u32 inner_len = 0, off = 0, mtu_len = 0;
+	int payload = self->flags & HYP_OVL_SELF_F_PAYLOAD, ok, err;
+	__u8 flags = (payload ? HYP_OVL_F_PAYLOAD : 0) | (v6 ? HYP_OVL_F_IP6 : 0);
+	__be16 ip4 = bpf_htons(ETH_P_IP);
 	__u64 seq;
 
 	if (!p || !next || !self->uplink_ifindex || !p->addr)
@@ -72,8 +93,10 @@ static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_s
 	if (bpf_check_mtu(skb, self->uplink_ifindex, &mtu_len, HYP_OVL_OVERHEAD, 0) ==
 	    BPF_MTU_CHK_RET_FRAG_NEEDED)
 		return HYP_DROP_OVL_TOO_BIG;
-	inner_len = bpf_ntohs(ctx->ip->tot_len);
-	if (inner_len != skb->len - sizeof(struct ethhdr) || inner_len < sizeof(struct iphdr))
+	err = ovl_inner_tx(ctx, &sc->w, v6, &inner_len, &off);
+	if (err)
+		return err;
+	if (inner_len != skb->len - sizeof(struct ethhdr))
 		return HYP_DROP_MALFORMED;
 	__builtin_memset(&sc->o, 0, sizeof(sc->o));
 	sc->o.h.version = HYP_OVL_VERSION;
@@ -86,10 +109,8 @@ static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_s
 	sc->w.m[1] = ((__u64)identity << 32) | ((__u64)self->node << 16) | ((__u64)flags << 8) |
 		     HYP_OVL_VERSION;
 	sc->w.m[2] = seq;
-	ovl_inner_words(skb, ctx->ip, sizeof(struct ethhdr), &sc->w);
-	sc->o.h.auth = ovl_auth(skb, p->key, sc, payload,
-				sizeof(struct ethhdr) + sizeof(struct iphdr),
-				inner_len - sizeof(struct iphdr), &ok);
+	sc->o.h.auth = ovl_auth(skb, p->key, sc, payload, off,
+				inner_len - (off - sizeof(struct ethhdr)), &ok, v6);
 	if (!ok)
 		return HYP_DROP_OVL_ENCAP;
 	ovl_outer_fill(&sc->o, self, p, inner_len, (__u16)bpf_get_hash_recalc(skb));
@@ -97,6 +118,8 @@ static __always_inline int ovl_encap(struct pkt_ctx *ctx, const struct hyp_ovl_s
 				BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP))
 		return HYP_DROP_OVL_ENCAP;
 	if (bpf_skb_store_bytes(skb, sizeof(struct ethhdr), &sc->o, sizeof(sc->o), 0))
+		return HYP_DROP_OVL_ENCAP;
+	if (v6 && bpf_skb_store_bytes(skb, 12, &ip4, sizeof(ip4), 0)) /* the outer is IPv4 */
 		return HYP_DROP_OVL_ENCAP;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #define HYP_BPF_OVL_AUTH_H
 
 #include "stamp.h"
+#include "ip6.h"
 
 struct sip {
 	__u64 v0, v1, v2, v3;
@@ -41,9 +42,12 @@ static __always_inline __u64 sip_final(struct sip *s, __u64 len, __u64 tail)
 	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
 }
 
-/* The six header words (abi.h), from headers already in host order. */
+/* The header words (abi.h): six for an inner IPv4 packet, nine for IPv6. */
+#define OVL_WORDS4 6
+#define OVL_WORDS6 9
+
 struct ovl_words {
-	__u64 m[6];
+	__u64 m[OVL_WORDS6];
 };
 
 struct ovl_outer {
@@ -97,12 +101,12 @@ static long ovl_walk_word(__u64 i, void *arg)
 
 /*
  * The authenticator of a packet whose inner payload (when covered) is the
- * paylen bytes at off; w is the scratch's words. 0 with *ok clear when the
- * payload cannot be read.
+ * paylen bytes at off; w is the scratch's words, their number n6 ? nine
+ * (inner IPv6) : six. 0 with *ok clear when the payload cannot be read.
  */
 static __always_inline __u64 ovl_auth(struct __sk_buff *skb, const __u64 key[2],
 				      struct ovl_scratch *sc, int payload, __u32 off, __u32 paylen,
-				      int *ok)
+				      int *ok, int n6)
 {
 	struct ovl_walk walk = {.skb = skb, .off = off};
 	__u64 tail = 0;
@@ -110,8 +114,11 @@ static __always_inline __u64 ovl_auth(struct __sk_buff *skb, const __u64 key[2],
 
 	*ok = 1;
 	sip_init(&sc->s, key);
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < OVL_WORDS6; i++) {
+		if (i == OVL_WORDS4 && !n6)
+			break;
 		sip_word(&sc->s, sc->w.m[i]);
+	}
 	if (payload) {
 		nw = paylen / 8;
 		rest = paylen % 8;
@@ -133,7 +140,8 @@ static __always_inline __u64 ovl_auth(struct __sk_buff *skb, const __u64 key[2],
 			return 0;
 		}
 	}
-	return sip_final(&sc->s, 48 + (payload ? paylen : 0), tail);
+	return sip_final(&sc->s, (n6 ? 8 * OVL_WORDS6 : 8 * OVL_WORDS4) + (payload ? paylen : 0),
+			 tail);
 }
 
 /* m3..m5 from the inner IPv4 header at ip (linear), L4 words from the skb. */
@@ -154,6 +162,49 @@ static __always_inline void ovl_inner_words(struct __sk_buff *skb, const struct 
 			l4[1] = 0;
 		w->m[5] = ((__u64)bpf_ntohl(l4[0]) << 32) | bpf_ntohl(l4[1]);
 	}
+}
+
+/* m3..m8 from the inner IPv6 header at ip (linear, at ip_off) whose upper
+ * layer (after the extension headers) is l4: its ports and TCP sequence. */
+static __always_inline void ovl_inner_words6(struct __sk_buff *skb, const struct ip6_hdr *ip,
+					     const struct ip6_l4 *l4, struct ovl_words *w)
+{
+	__u32 b[2] = {};
+
+	w->m[3] = ((__u64)bpf_ntohl(ip->saddr[0]) << 32) | bpf_ntohl(ip->saddr[1]);
+	w->m[4] = ((__u64)bpf_ntohl(ip->saddr[2]) << 32) | bpf_ntohl(ip->saddr[3]);
+	w->m[5] = ((__u64)bpf_ntohl(ip->daddr[0]) << 32) | bpf_ntohl(ip->daddr[1]);
+	w->m[6] = ((__u64)bpf_ntohl(ip->daddr[2]) << 32) | bpf_ntohl(ip->daddr[3]);
+	w->m[7] = ((__u64)bpf_ntohl(ip->vtcfl) << 32) | ((__u64)bpf_ntohs(ip->plen) << 16) |
+		  ((__u64)ip->nexthdr << 8) | ip->hlim;
+	w->m[8] = 0;
+	if (l4 &&
+	    (l4->proto == IPPROTO_TCP || l4->proto == IPPROTO_UDP || l4->proto == NH_ICMPV6) &&
+	    !bpf_skb_load_bytes(skb, l4->off, b, sizeof(b))) {
+		if (l4->proto != IPPROTO_TCP)
+			b[1] = 0;
+		w->m[8] = ((__u64)bpf_ntohl(b[0]) << 32) | bpf_ntohl(b[1]);
+	}
+}
+
+/* The inner IPv6 packet at ip_off (linear): its words (m3..m8) and its
+ * length (header + payload length): 0 or overlay-malformed. The upper
+ * layer is found past the extension headers with a port's bounds; when
+ * they do not walk, m8 is 0 (the IPv6 stages drop such a packet). */
+static __always_inline int ovl_inner6(struct __sk_buff *skb, __u32 ip_off, struct ovl_words *w,
+				      __u32 *inner_len)
+{
+	void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+	struct ip6_hdr *ip = data + ip_off;
+	struct ip6_l4 l4 = {};
+
+	if ((void *)(ip + 1) > end || (bpf_ntohl(ip->vtcfl) >> 28) != 6)
+		return HYP_DROP_OVL_MALFORMED;
+	*inner_len = IP6_HLEN + bpf_ntohs(ip->plen);
+	if (ip6_walk_at(skb, ip_off + IP6_HLEN, ip->nexthdr, &l4))
+		l4.proto = NH_NONE;
+	ovl_inner_words6(skb, ip, &l4, w);
+	return 0;
 }
 
 #endif /* HYP_BPF_OVL_AUTH_H */

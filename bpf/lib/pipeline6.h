@@ -36,6 +36,7 @@ struct pkt6 {
 	__u8 reply, check;
 	__u8 insp; /* HYP_CT_I_*: the inspections a checked flow pays for (inspect6.h) */
 	__u8 out;  /* to the outside, through the uplink (uplink6_out.h) */
+	__u16 ovl_node; /* another node's endpoint: that node (flow6.h dest6_remote) */
 	const struct hyp_endpoint *ep; /* the destination endpoint */
 	__u32 src_id, dst_id;
 	struct hyp_ct6_key key; /* this packet's flow, as it goes */

@@ -53,11 +53,11 @@ struct ptb_frame {
 
 /*
  * The frame becomes the gateway's ICMPv6 error of type to its sender (a
- * packet too big with the uplink's MTU, or a time exceeded), sent back out
+ * packet too big with mtu, 0: the uplink's MTU; or a time exceeded), sent back out
  * of its port: the verdict. A function of its own: the frame it builds
  * stays off the pipeline's stack.
  */
-static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u32 type)
+static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u32 type, __u32 mtu)
 {
 	const struct hyp_port *port = bpf_map_lookup_elem(&hyp_ports, &ifindex);
 	const struct hyp_uplink *u = uplink_get();
@@ -68,8 +68,10 @@ static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u3
 
 	cfg = bpf_map_lookup_elem(&hyp_config, &zero);
 	g = bpf_map_lookup_elem(&hyp_config6, &zero);
-	if (!skb || !port || !cfg || !g || !u)
+	if (!skb || !port || !cfg || !g || (!mtu && !u))
 		return TC_ACT_SHOT;
+	if (!mtu)
+		mtu = u->mtu;
 	/* a shorter packet (a time exceeded's) is quoted padded with zeros */
 	if (skb->len < IP6_OFF + PTB_QUOTE && bpf_skb_change_tail(skb, IP6_OFF + PTB_QUOTE, 0))
 		return TC_ACT_SHOT;
@@ -78,7 +80,7 @@ static __noinline int icmp6_err_reply(struct __sk_buff *skb, __u32 ifindex, __u3
 	__builtin_memcpy(src, f.quote + 8, 16); /* the packet's source */
 	icmp6_head_init(&f.h, PTB_LEN, port->mac, cfg->gw_mac, g->gw_ip, src, (__u8)type);
 	if (type == ICMP6_PTB)
-		f.mtu = bpf_htonl(u->mtu < PTB_MIN_MTU ? PTB_MIN_MTU : u->mtu);
+		f.mtu = bpf_htonl(mtu < PTB_MIN_MTU ? PTB_MIN_MTU : mtu);
 	return icmp6_send(skb, &f.h, PTB_LEN, ifindex);
 }
 

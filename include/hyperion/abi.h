@@ -115,6 +115,7 @@ enum hyp_drop_reason {
 	HYP_DROP_IP6_OUTSIDE = 85,	   /* IPv6 to outside the pool or another node: no IPv6 uplink / overlay */
 	HYP_DROP_UPLINK_ND = 86,	   /* ND on the uplink not about its addresses, or an NA not to it */
 	HYP_DROP_UPLINK_RA = 87,	   /* RA, redirect, RS or MLD from the outside: never taken */
+	HYP_DROP_OVL_SRC6 = 88,		   /* overlay inner IPv6 source outside the sending node's /64 */
 	HYP_DROP_IP6_NOT_INSPECTED = 91,   /* unused now: IPv6 payloads are inspected */
 	HYP_DROP_ICMP6_TYPE = 92,	   /* ICMPv6 type not carried (node info, renumbering, ...) */
 	HYP_DROP_IP6_LINKLOCAL = 93,	   /* link-local destination other than the gateway's */
@@ -616,15 +617,32 @@ enum hyp_event_stat {
  *   m3 = inner saddr << 32 | inner daddr
  *   m4 = inner tot_len << 48 | id << 32 | frag_off << 16 | ttl << 8 | protocol
  *   m5 = inner L4 ports << 32 | TCP sequence (as the source stamp's m3)
- * and, with HYP_OVL_F_PAYLOAD, the inner payload past the L4 header
+ * and, with HYP_OVL_F_PAYLOAD, the inner payload past the IPv4 header
  * (8-byte words, the last zero-padded), then SipHash's length word. The
  * receiver checks, in this order: header, node, outer source, the
  * authenticator (current key, then the previous one after a rotation),
  * the replay window, then policy with the authenticated identity.
+ *
+ * An inner IPv6 packet: the same outer IPv4 | UDP | hyp_ovl_hdr, with
+ * HYP_OVL_F_IP6 in flags (so in m1: an IPv6 frame's words can never be
+ * taken for an IPv4 frame's), and the inner version nibble must agree
+ * (6 with the flag, 4 without; else overlay-malformed). Its words:
+ *   m0..m2 as above
+ *   m3, m4 = inner saddr, bytes 0..7 and 8..15 (big-endian words)
+ *   m5, m6 = inner daddr, bytes 0..7 and 8..15
+ *   m7 = version/class/flow label << 32 | payload length << 16 |
+ *        next header << 8 | hop limit
+ *   m8 = L4 ports << 32 | TCP sequence of the upper layer after the
+ *        extension headers (TCP, UDP, ICMPv6: as m5 of IPv4; else 0)
+ * and, with HYP_OVL_F_PAYLOAD, every byte after the fixed 40-byte header
+ * (extension headers, L4 header, payload), then the length word. The
+ * inner source must lie in the sending node's IPv6 /64 (hyp_ovl_routes6;
+ * else overlay-src6).
  */
 #define HYP_OVL_PORT	   7471
 #define HYP_OVL_VERSION	   1
 #define HYP_OVL_F_PAYLOAD  0x1 /* the authenticator covers the payload */
+#define HYP_OVL_F_IP6	   0x2 /* the inner packet is IPv6 (its words: above) */
 #define HYP_OVL_WINDOW	   64  /* replay window, sequence numbers */
 #define HYP_OVL_MAX_PEERS  4096
 #define HYP_OVL_MAX_ROUTES 4096

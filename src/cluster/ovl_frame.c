@@ -38,8 +38,8 @@ static size_t l4_build(uint8_t *p, const struct ovl_spec *s)
 		return 20;
 	}
 	memset(p, 0, 8);
-	if (s->proto == 1) {
-		p[0] = 8; /* echo request */
+	if (s->proto == 1 || s->proto == 58) {
+		p[0] = s->proto == 1 ? 8 : 128; /* echo request */
 		put16(p + 4, htons(s->l4_sport));
 		put16(p + 6, htons(s->l4_dport));
 		return 8;
@@ -50,14 +50,41 @@ static size_t l4_build(uint8_t *p, const struct ovl_spec *s)
 	return 8;
 }
 
+/* The inner IPv6 packet at in: its length. */
+static size_t inner6_build(uint8_t *in, const struct ovl_spec *s)
+{
+	size_t l4 = s->proto == 6 ? 20 : 8, plen = s->ext_len + l4 + s->payload_len;
+	uint8_t *x = in + 40;
+
+	memset(in, 0, 40 + s->ext_len);
+	in[0] = 0x60;
+	put16(in + 4, htons((uint16_t)plen));
+	in[6] = s->ext_len ? 60 : s->proto; /* destination options, or the L4 */
+	in[7] = s->hlim ? s->hlim : 64;
+	memcpy(in + 8, s->src6, 16);
+	memcpy(in + 24, s->dst6, 16);
+	if (s->ext_len) {
+		x[0] = s->proto;
+		x[1] = (uint8_t)(s->ext_len / 8 - 1);
+		x[2] = 1; /* PadN over the rest */
+		x[3] = (uint8_t)(s->ext_len - 4);
+	}
+	l4_build(x + s->ext_len, s);
+	if (s->payload_len)
+		memcpy(x + s->ext_len + l4, s->payload, s->payload_len);
+	return 40 + plen;
+}
+
 int ovl_frame_build(uint8_t *out, size_t cap, const struct ovl_spec *s)
 {
-	size_t l4 = s->proto == 6 ? 20 : 8, inner = 20 + l4 + s->payload_len;
+	int v6 = !!(s->flags & HYP_OVL_F_IP6);
+	size_t l4 = s->proto == 6 ? 20 : 8;
+	size_t inner = (v6 ? 40 + s->ext_len : 20) + l4 + s->payload_len;
 	size_t len = OVL_F_INNER + inner;
 	uint8_t *ip = out + 14, *udp = ip + 20, *h = udp + 8, *in = out + OVL_F_INNER;
 	uint64_t seq = htobe64(s->seq);
 
-	if (len > cap || inner > 65535)
+	if (len > cap || inner > 65535 || (v6 && (s->ext_len % 8 || s->ext_len > 2048)))
 		return -ENOSPC;
 	memset(out, 0, OVL_F_INNER + 20);
 	memcpy(out, s->dst_mac, 6);
@@ -79,6 +106,10 @@ int ovl_frame_build(uint8_t *out, size_t cap, const struct ovl_spec *s)
 	put16(h + 2, htons(s->src_node));
 	put32(h + 4, htonl(s->identity));
 	memcpy(h + 8, &seq, 8);
+	if (v6) {
+		inner6_build(in, s);
+		return (int)len;
+	}
 	in[0] = 0x45;
 	put16(in + 2, htons((uint16_t)inner));
 	put16(in + 4, htons(0x1234));
@@ -116,9 +147,82 @@ static void put64le(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+static uint64_t get64(const uint8_t *p)
+{
+	return (uint64_t)get32(p) << 32 | get32(p + 4);
+}
+
+/* bpf/lib/ip6.h ip6_ext_kind's refusals: hop-by-hop past the first,
+ * routing, fragment, AH, no next header, mobility, HIP, shim6, experiments. */
+static int ext_refused(uint8_t nh, int i)
+{
+	static const uint8_t refused[] = {43, 44, 51, 59, 135, 139, 140, 253, 254};
+
+	if (nh == 0)
+		return i != 0;
+	return memchr(refused, nh, sizeof(refused)) != NULL;
+}
+
+/* The upper layer after the extension headers of the IPv6 header at in
+ * (bpf/lib/ip6.h ip6_walk's bounds): its offset from in, 0 when they do
+ * not walk. */
+static size_t walk6(const uint8_t *in, size_t avail, uint8_t *proto)
+{
+	size_t off = 40, limit = 40 + HYP_IP6_EXT_BYTES;
+	uint8_t nh = in[6];
+
+	for (int i = 0; i <= HYP_IP6_EXT_MAX; i++) {
+		if (ext_refused(nh, i))
+			return 0;
+		if (nh != 0 && nh != 60) {
+			*proto = nh;
+			return off;
+		}
+		if (i == HYP_IP6_EXT_MAX || off + 2 > avail)
+			return 0;
+		nh = in[off];
+		off += ((size_t)in[off + 1] + 1) * 8;
+		if (off > limit)
+			return 0;
+	}
+	return 0;
+}
+
+/* The header words m3..m8 of an inner IPv6 packet at in (avail bytes). */
+static void words6(uint8_t *msg, const uint8_t *in, size_t avail)
+{
+	uint8_t proto = 0;
+	size_t l4 = walk6(in, avail, &proto);
+	uint64_t m8 = 0;
+
+	put64le(msg, get64(in + 8));
+	put64le(msg + 8, get64(in + 16));
+	put64le(msg + 16, get64(in + 24));
+	put64le(msg + 24, get64(in + 32));
+	put64le(msg + 32, (uint64_t)get32(in) << 32 | (uint64_t)get16(in + 4) << 16 |
+			      (uint64_t)in[6] << 8 | in[7]);
+	if (l4 && (proto == 6 || proto == 17 || proto == 58) && l4 + 8 <= avail)
+		m8 = (uint64_t)get32(in + l4) << 32 | (proto == 6 ? get32(in + l4 + 4) : 0);
+	put64le(msg + 40, m8);
+}
+
+static uint64_t auth6(const uint64_t key[2], const uint8_t *f, size_t len, uint8_t *msg)
+{
+	const uint8_t *in = f + OVL_F_INNER;
+	size_t avail = len - OVL_F_INNER, n = 72;
+	uint16_t plen = get16(in + 4);
+
+	words6(msg + 24, in, avail);
+	if ((f[OVL_F_HDR + 1] & HYP_OVL_F_PAYLOAD) && 40u + plen <= avail) {
+		memcpy(msg + 72, in + 40, plen);
+		n += plen;
+	}
+	return siphash24(key, msg, n);
+}
+
 uint64_t ovl_frame_auth(const uint64_t key[2], const uint8_t *f, size_t len)
 {
-	static uint8_t msg[48 + 65536];
+	static uint8_t msg[72 + 65536];
 	const uint8_t *ip = f + 14, *h = f + OVL_F_HDR, *in = f + OVL_F_INNER;
 	uint16_t tot = get16(in + 2), frag = get16(in + 6);
 	uint64_t m3 = (uint64_t)get32(in + 12) << 32 | get32(in + 16), m5 = 0, seq;
@@ -129,6 +233,8 @@ uint64_t ovl_frame_auth(const uint64_t key[2], const uint8_t *f, size_t len)
 	put64le(msg + 8, (uint64_t)get32(h + 4) << 32 | (uint64_t)get16(h + 2) << 16 |
 			     (uint64_t)h[1] << 8 | h[0]);
 	put64le(msg + 16, be64toh(seq));
+	if (h[1] & HYP_OVL_F_IP6)
+		return len >= (size_t)OVL_F_INNER + 40 ? auth6(key, f, len, msg) : 0;
 	put64le(msg + 24, m3);
 	put64le(msg + 32, (uint64_t)tot << 48 | (uint64_t)get16(in + 4) << 32 |
 			      (uint64_t)frag << 16 | (uint64_t)in[8] << 8 | in[9]);

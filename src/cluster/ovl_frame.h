@@ -2,7 +2,7 @@
 /*
  * Userspace twin of the overlay's wire format and authenticator
  * (bpf/lib/overlay_*.h, abi.h "Cluster overlay"): builds and signs overlay
- * frames bit for bit as the datapath does, for the BPF program tests and
+ * frames (inner IPv4 or IPv6) bit for bit as the datapath does, for the BPF program tests and
  * for tests/tools/hyp-ovlsend (the rogue host on the fabric).
  */
 #ifndef HYP_OVL_FRAME_H
@@ -27,6 +27,12 @@ struct ovl_spec {
 	uint8_t tcp_flags;
 	const uint8_t *payload;
 	size_t payload_len;
+	/* inner IPv6 instead, when flags has HYP_OVL_F_IP6 (proto 58: an
+	 * ICMPv6 echo request); ext_len (a multiple of 8, 0: none) bytes of
+	 * destination options (PadN) before the L4 header */
+	uint8_t src6[16], dst6[16];
+	uint8_t hlim;
+	size_t ext_len;
 };
 
 /* Builds the frame (Ethernet .. payload) without the authenticator; its length, or -ENOSPC. */

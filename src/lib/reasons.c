@@ -69,6 +69,7 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
     [HYP_DROP_OVL_NO_PEER] = "overlay-no-peer",
     [HYP_DROP_OVL_ENCAP] = "overlay-encap-failed",
     [HYP_DROP_OVL_TOO_BIG] = "overlay-too-big",
+    [HYP_DROP_OVL_SRC6] = "overlay-src6",
     [HYP_DROP_IP6_NO_BINDING] = "ip6-no-binding",
     [HYP_DROP_IP6_SPOOFED_SRC] = "ip6-spoofed-src",
     [HYP_DROP_IP6_EXTHDR] = "ip6-exthdr",

@@ -388,9 +388,10 @@ static void test_malformed(void **state)
 	assert_int_equal(rx(f, (size_t)len), TC_ACT_REDIRECT);
 }
 
-/* The overlay carries IPv4 inner packets only (docs/cluster.md): an IPv6
- * inner packet from a peer, even signed with the pair key, is refused
- * before anything of it is believed; its IPv4 twin is delivered. */
+/* The inner family is the header's (HYP_OVL_F_IP6, authenticated): an IPv6
+ * inner packet in a frame without the flag, even signed with the pair key,
+ * is refused before anything of it is believed; its IPv4 twin is
+ * delivered (test_bpf_ovl6_rx.c: the carried IPv6). */
 static void test_inner_ipv6_refused(void **state)
 {
 	static const uint8_t udp[16] = {0x9c, 0x40, 0, 53, 0, 16, 0, 0, 'q', 'u', 'e', 'r', 'y', '6'};
