@@ -92,7 +92,9 @@ static __noinline int port_pipeline(struct __sk_buff *skb)
 			return err;
 		err = -err;
 	}
-	return drop(&ctx, err);
+	drop(&ctx, err);
+	/* counted, and answered with the gateway's time exceeded (uplink_ttl.h) */
+	return err == HYP_DROP_TTL_EXCEEDED ? ttl_exceeded_reply(skb, ctx.ifindex) : TC_ACT_SHOT;
 }
 
 /* IPv6 frames go to their own pipeline (ingress6.h), with its own stack;

@@ -7,13 +7,15 @@
  * bytes of padding, so that the addresses are aligned: the verifier
  * refuses unaligned stack access; Ethernet, IPv6, the ICMPv6 type, code
  * and checksum) and goes on with its message. icmp6_head_init fills the
- * head, icmp6_send computes the one checksum (RFC 4443 2.3: the pseudo
- * header, then the message) and sends the frame back out of the port.
+ * head; icmp6_send computes the checksum (RFC 4443 2.3: the pseudo header,
+ * then the message; folded by csum_fold.h) and sends the frame back out of
+ * the port.
  */
 #ifndef HYP_BPF_ICMP6_TX_H
 #define HYP_BPF_ICMP6_TX_H
 
 #include "pipeline6.h"
+#include "csum_fold.h"
 
 struct icmp6_head {
 	__u8 pad[2];
@@ -24,16 +26,6 @@ struct icmp6_head {
 	__u16 csum;
 };
 #define ICMP6_HEAD_OFF 54 /* where the message begins in the frame */
-
-/* The 32-bit sum bpf_csum_diff returns, folded and complemented. */
-static __always_inline __u16 icmp6_csum_fold(__s64 s)
-{
-	__u64 x = (__u32)s;
-
-	x = (x & 0xffff) + (x >> 16);
-	x = (x & 0xffff) + (x >> 16);
-	return (__u16)~x;
-}
 
 /* The head of a frame of len bytes (without the padding): from smac and
  * saddr to dmac and daddr, hop limit 255, ICMPv6 of type. */
@@ -69,7 +61,7 @@ static __always_inline int icmp6_send(struct __sk_buff *skb, struct icmp6_head *
 	s = bpf_csum_diff(NULL, 0, (__be32 *)h->ip6.saddr, 32, 0);
 	s = bpf_csum_diff(NULL, 0, tail, sizeof(tail), (__u32)s);
 	s = bpf_csum_diff(NULL, 0, (__be32 *)&h->type, plen, (__u32)s);
-	h->csum = icmp6_csum_fold(s);
+	h->csum = csum_fold_diff(s);
 	if (bpf_skb_change_tail(skb, len, 0) || bpf_skb_store_bytes(skb, 0, h->dmac, len, 0))
 		return TC_ACT_SHOT;
 	return bpf_redirect(ifindex, 0);

@@ -17,6 +17,7 @@
 #include "nat.h"
 #include "publish.h"
 #include "stats.h"
+#include "uplink_ttl.h"
 
 /* The uplink's entry, the bridge config and the policy word (as port_stage). */
 static __always_inline int uplink_port_stage(struct pkt_ctx *ctx, const struct hyp_uplink **up)
@@ -129,8 +130,14 @@ static __always_inline int uplink_to_snic(struct pkt_ctx *ctx, __u32 stat)
 	const struct hyp_endpoint *ep = ctx->ep;
 	struct ethhdr *eth;
 	struct iphdr *ip;
+	int err;
 
-	if (!ep || nat_reload(skb, &eth, &ip))
+	if (!ep)
+		return -HYP_DROP_MALFORMED;
+	err = ttl_forward(skb); /* a router's hop (uplink_ttl.h): TTL 1 stays out */
+	if (err)
+		return -err;
+	if (nat_reload(skb, &eth, &ip))
 		return -HYP_DROP_MALFORMED;
 	mac_copy(eth->h_dest, ep->mac);
 	mac_copy(eth->h_source, ctx->cfg->gw_mac);

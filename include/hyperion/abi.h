@@ -84,6 +84,7 @@ enum hyp_drop_reason {
 	HYP_DROP_UPLINK_MTU = 48,    /* bigger than the uplink MTU with DF set (ICMP sent back) */
 	HYP_DROP_UPLINK_PROTO = 49,  /* a protocol SNAT cannot translate (not TCP/UDP/ICMP echo) */
 	HYP_DROP_HOST_TO_OTHER = 50, /* host port frame not addressed by/to the host endpoint */
+	HYP_DROP_TTL_EXCEEDED = 51,  /* IPv4 TTL would reach 0 through the uplink */
 	HYP_DROP_HOP_LIMIT = 54,     /* IPv6 hop limit would reach 0 through the uplink */
 	/* 56..70: the cluster overlay (docs/cluster.md), checked in this order */
 	HYP_DROP_OVL_MALFORMED = 56,	/* overlay header truncated, wrong version or flags */

@@ -56,6 +56,7 @@ static const char *const reason_names[__HYP_DROP_MAX] = {
     [HYP_DROP_UPLINK_FIB] = "uplink-no-route",
     [HYP_DROP_UPLINK_MTU] = "uplink-too-big",
     [HYP_DROP_HOP_LIMIT] = "hop-limit-exceeded",
+    [HYP_DROP_TTL_EXCEEDED] = "ttl-exceeded",
     [HYP_DROP_UPLINK_PROTO] = "nat-protocol",
     [HYP_DROP_HOST_TO_OTHER] = "host-not-ours",
     [HYP_DROP_OVL_MALFORMED] = "overlay-malformed",

@@ -9,6 +9,8 @@
  * recomputed here from scratch (a quoted packet's IPv4 header too).
  * Next to each translation, the frame that must not pass: a forged reply,
  * no uplink, the uplink address from inside, an error about no flow.
+ * The bridge routes: the TTL is decremented both ways, and TTL 1 from a
+ * SNIC is answered with the gateway's time exceeded (uplink_ttl.h).
  */
 #include "uplink_fixture.h"
 
@@ -139,11 +141,17 @@ static size_t out_frame(uint8_t *b, uint32_t saddr, uint32_t daddr, uint8_t prot
 	return n;
 }
 
+static int run_port_n(struct fixture *f, const uint8_t *in, size_t len, uint8_t *out,
+		      uint32_t *olen)
+{
+	return fx_run_prog(fx_port_fd(f), in, len, out, FX_FRAME_MAX, olen);
+}
+
 static int run_port(struct fixture *f, const uint8_t *in, size_t len, uint8_t *out)
 {
 	uint32_t olen = 0;
 
-	return fx_run_prog(fx_port_fd(f), in, len, out, FX_FRAME_MAX, &olen);
+	return run_port_n(f, in, len, out, &olen);
 }
 
 static int run_uplink(const uint8_t *in, size_t len, uint8_t *out)
@@ -353,6 +361,85 @@ static void test_inside_refusals(void **state)
 	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_SPOOF), d3 + 1);
 }
 
+/* The frame's IPv4 TTL set, its header checksum with it. */
+static void set_ttl(uint8_t *frame, uint8_t ttl)
+{
+	uint8_t *ip = frame + 14;
+
+	ip[8] = ttl;
+	ip[10] = ip[11] = 0;
+	fx_put16(ip + 10, fold(sum16(ip, 20, 0)));
+}
+
+/* A's UDP probe with TTL ttl to the outside (as traceroute sends it). */
+static size_t probe(struct fixture *f, uint8_t *in, uint8_t ttl, uint16_t sport)
+{
+	uint8_t l4[64];
+	size_t n = snic_frame(f, in, EP_A, OUT_IP, IPPROTO_UDP_, l4,
+			      fx_l4_udp(l4, sport, 33434, "probe", 5));
+
+	set_ttl(in, ttl);
+	stamp_apply(f->eps[EP_A].key, in, n);
+	return n;
+}
+
+/* The bridge is a router: A's packet leaves with its TTL less one, the
+ * answer reaches A with its own less one, checksums right. */
+static void test_ttl_decremented(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	size_t n = probe(f, in, 2, 40100);
+	uint16_t nport;
+
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(out[14 + 8], 1);
+	assert_csums(out);
+	nport = get16(out + 34);
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_UDP_, l4, fx_l4_udp(l4, 33434, nport, "ans", 3));
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 30), IP_A);
+	assert_int_equal(out[14 + 8], 63);
+	assert_csums(out);
+}
+
+/* TTL 1 out: counted (ttl-exceeded) and answered with the gateway's time
+ * exceeded to A, quoting the probe as A sent it; TTL 1 in: counted, dropped. */
+static void test_ttl_exceeded(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t l4[64], in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint64_t d = fx_drops(f, HYP_DROP_TTL_EXCEEDED);
+	size_t n = probe(f, in, 1, 40101);
+	uint32_t olen = 0;
+	uint16_t nport;
+
+	assert_int_equal(run_port_n(f, in, n, out, &olen), TC_ACT_REDIRECT);
+	assert_int_equal(fx_drops(f, HYP_DROP_TTL_EXCEEDED), d + 1);
+	assert_int_equal(olen, 14 + 20 + 8 + 28);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	assert_memory_equal(out + 6, FX_MAC_GW, 6);
+	assert_int_equal(get16(out + 12), 0x0800);
+	assert_int_equal(fold(sum16(out + 14, 20, 0)), 0);
+	assert_int_equal(get16(out + 16), 20 + 8 + 28);
+	assert_int_equal(out[14 + 9], IPPROTO_ICMP_);
+	assert_int_equal(get32(out + 26), IP_GW);
+	assert_int_equal(get32(out + 30), IP_A);
+	assert_int_equal(out[34], 11); /* time exceeded */
+	assert_int_equal(out[35], 0);  /* in transit */
+	assert_int_equal(fold(sum16(out + 34, 8 + 28, 0)), 0);
+	assert_memory_equal(out + 42, in + 14, 28); /* untranslated, TTL 1 */
+	/* TTL 2 still leaves (the positive twin), with 1 */
+	n = probe(f, in, 2, 40102);
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	nport = get16(out + 34);
+	/* its answer at TTL 1 stays out */
+	n = out_frame(in, OUT_IP, UP_IP, IPPROTO_UDP_, l4, fx_l4_udp(l4, 33434, nport, "ans", 3));
+	set_ttl(in, 1);
+	assert_int_equal(run_uplink(in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_TTL_EXCEEDED), d + 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,6 +450,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_icmp_error_translated_back, setup),
 	    cmocka_unit_test_setup(test_published_port, setup),
 	    cmocka_unit_test_setup(test_inside_refusals, setup),
+	    cmocka_unit_test_setup(test_ttl_decremented, setup),
+	    cmocka_unit_test_setup(test_ttl_exceeded, setup),
 	};
 
 	return fx_main("bpf_nat", tests, sizeof(tests) / sizeof(tests[0]));

@@ -17,9 +17,11 @@
 # Conflicting or bad publications
 # are refused and change nothing; 100 publish add/del leave no entry; a
 # SNIC's publications go with it; a routed-mode SNIC talks with its own
-# address; a container with a spoofed source gets nothing out.
+# address; a container with a spoofed source gets nothing out. The bridge
+# routes IPv4: TTL 1 from a container gets the gateway's time exceeded
+# (TTL 2 gets through), TTL 1 from the outside stays out (ttl-exceeded).
 . "$(dirname "$0")/lib.sh"
-plan 40
+plan 45
 
 INST=ns-$UNIQ
 OUT=nso-$UNIQ A=nsa-$UNIQ B=nsb-$UNIQ R=nsr-$UNIQ
@@ -102,6 +104,17 @@ check "hyperctl monitor: a's TCP flow to the outside is a nat event, from the up
 	bash -c "$HYPERCTL --instance $INST monitor -j --type nat --from a --port 8080 --last 5 |
 		jq -e -s 'length >= 1 and all(.[]; .nat.ip == \"$UADDR\" and .dst.ip == \"$OADDR\")'"
 check "through the gateway: a reaches an address behind it" ping_ok "$A" "$FAR"
+# the bridge is a router: the TTL goes down by one through it, and a
+# packet it would take to 0 is answered by the gateway (ping -t 1 as the
+# first hop of a traceroute)
+GW=$(ip -n "$A" -4 route show default | awk '{print $3; exit}')
+TTL0=$(hctl -j status | jq -r '.ports.a.drops["ttl-exceeded"] // 0')
+check "TTL 1 from a to the outside: time exceeded from the gateway ($GW)" \
+	bash -c "ip netns exec $A ping -c 1 -W 3 -t 1 $OADDR | grep 'From $GW.*Time to live exceeded'"
+check "counted on a's port (ttl-exceeded)" \
+	bash -c "(( \$($HYPERCTL --instance $INST -j status | jq -r '.ports.a.drops[\"ttl-exceeded\"] // 0') > $TTL0 ))"
+check "control: TTL 2 (one hop, the bridge) reaches the outside server" \
+	ip netns exec "$A" ping -c 1 -W 3 -t 2 "$OADDR"
 check "an ICMP port unreachable comes back translated (a's UDP socket is refused)" \
 	bash -c "$(declare -f udp_refused); PY=$PY; udp_refused $A $OADDR 9999"
 
@@ -255,4 +268,8 @@ check "a routed-mode SNIC reaches the outside with its own address" \
 	bash -c "$(declare -f tcp_get); PY=$PY; tcp_get $R $OADDR 8080 | grep -q 'peer=$IPR:'"
 check "the outside reaches the routed-mode SNIC by its address" ping_ok "$OUT" "$IPR"
 check_fails "but not a SNAT-mode SNIC by its address" ping_ok "$OUT" "$IPA"
+D=$(drops ttl-exceeded)
+check_fails "the outside's TTL-1 packet to the routed-mode SNIC stays out" \
+	ip netns exec "$OUT" ping -c 1 -W 1 -t 1 "$IPR"
+check "counted on the uplink (ttl-exceeded)" count_grew ttl-exceeded "$D"
 finish
