@@ -57,7 +57,8 @@ static __noinline int ovl_rx6_front(struct __sk_buff *skb, __u32 *identity)
 	if (!skb || !identity)
 		return -1;
 	ctx.ifindex = skb->ifindex;
-	if (!frame_stage(&ctx) && ctx.frame == FRAME_IPV4 && ovl_is_overlay(&ctx) && self)
+	if (!frame_stage(&ctx) && ctx.frame == FRAME_IPV4 && ovl_is_overlay(&ctx) && self &&
+	    ctx.ip->daddr == self->addr)
 		err = ovl_rx_stage(&ctx, self, &rx, 1); /* as IPv4's, and the /64 */
 	if (!err)
 		err = ovl_decap6(skb);
@@ -88,6 +89,7 @@ int hyp_ovl_receive6(struct __sk_buff *skb)
 	if (err)
 		return drop6(skb, skb->ifindex, err, identity);
 	mac_copy(c.eth->h_dest, c.ep->mac);
+	stat_add(skb->ifindex, HYP_STAT_FWD, skb->len);
 	skb->mark = identity; /* for the program tests (scrubbed on the way into the netns) */
 	return bpf_redirect_peer(c.ep->port_ifindex, 0);
 }

@@ -391,6 +391,42 @@ static void test6_unknown_local_dst(void **state)
 	assert_int_equal(drops(HYP_DROP_UNKNOWN_DST), 1);
 }
 
+/* Endpoint 300 takes TCP 80 from identity 777 only: the authenticated
+ * identity decides, a frame claiming 778 (signed by the same node, from
+ * the same address) is dropped by policy. */
+static void test6_policy_by_identity(void **state)
+{
+	struct hyp_enforce_key ek = {.gen = 0, .identity = 300};
+	struct hyp_policy_key pk = {
+	    .prefixlen = HYP_POLICY_KEY_FIXED_BITS + 8 + 16,
+	    .dir = HYP_DIR_INGRESS,
+	    .kind = HYP_PEER_IDENTITY,
+	    .local_id = htonl(300),
+	    .peer = htonl(777),
+	    .proto = 6,
+	    .port_lo = 80,
+	};
+	struct hyp_policy_val v = {.rule_id = 1};
+	uint32_t flags = HYP_ENFORCE_INGRESS;
+	struct ovl_spec s = spec(50);
+	uint8_t f[2048];
+	int len;
+
+	assert_int_equal(bpf_map_update_elem(fd(skel->maps.hyp_enforce), &ek, &flags, 0), 0);
+	assert_int_equal(bpf_map_update_elem(fd(skel->maps.hyp_policy), &pk, &v, 0), 0);
+	s.identity = 778;
+	len = build(&s, K12, f);
+	assert_int_equal(rx(f, (size_t)len), TC_ACT_SHOT);
+	assert_int_equal(drops(HYP_DROP_POLICY_INGRESS), 1);
+	s.identity = 777;
+	s.seq = 51;
+	s.l4_sport = 40001;
+	len = build(&s, K12, f);
+	expect_delivered(f, (size_t)len, 777);
+	assert_int_equal(bpf_map_delete_elem(fd(skel->maps.hyp_enforce), &ek), 0);
+	assert_int_equal(bpf_map_delete_elem(fd(skel->maps.hyp_policy), &pk), 0);
+}
+
 /* Send: node 1 wraps endpoint fd00:5:6:1::5's packet for fd00:5:6:2::7 on
  * node 2: outer headers, the family flag, the sequence and the
  * authenticator the userspace twin computes; node 2 delivers it. */
@@ -528,6 +564,7 @@ int main(void)
 	    T(test6_replay),
 	    T(test6_inner_source_outside_sender),
 	    T(test6_unknown_local_dst),
+	    T(test6_policy_by_identity),
 	    T(test6_send_matches_twin),
 	    T(test6_send_with_payload_integrity),
 	    T(test6_send_then_receive),
