@@ -404,27 +404,96 @@ out:
 	return err;
 }
 
-static int teardown_cb(const struct snic_rec *r, void *ctx)
-{
-	struct node *n = ctx;
-	struct hyp_snic_spec s;
-	struct hyp_snic_hw hw;
+struct ids {
+	int64_t *v;
+	size_t n, cap;
+};
 
-	node_spec_from_rec(n, r, &s, &hw);
-	n->be->snic_destroy(n->bep, &s, &hw);
-	if (s.netns_fd >= 0)
-		close(s.netns_fd);
+static int id_cb(const struct snic_rec *r, void *ctx)
+{
+	struct ids *ids = ctx;
+
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 256;
+		int64_t *v = realloc(ids->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = r->id;
 	return 0;
 }
 
-int node__teardown(struct node *n)
+/* One SNIC's datapath, then its record: what an interrupted teardown leaves is
+ * still recorded, so a restart keeps it and the next teardown removes it. */
+static int teardown_one(struct node *n, int64_t id)
 {
+	struct hyp_snic_spec s;
+	struct hyp_snic_hw hw;
+	struct snic_rec *r = malloc(sizeof(*r));
 	int err;
 
-	store__snic_foreach(n->st, teardown_cb, n);
+	if (!r)
+		return -ENOMEM;
+	err = store__snic_by_id(n->st, id, r);
+	if (!err) {
+		node_spec_from_rec(n, r, &s, &hw);
+		n->be->snic_destroy(n->bep, &s, &hw);
+		if (s.netns_fd >= 0)
+			close(s.netns_fd);
+		err = store__snic_delete(n->st, id);
+	}
+	free(r);
+	return err == -ENOENT ? 0 : err;
+}
+
+static int teardown_snics(struct node *n, node_stop_fn stop, void *arg, struct errmsg *em)
+{
+	struct ids ids = {};
+	size_t i = 0;
+	int err = store__snic_foreach(n->st, id_cb, &ids);
+
+	if (err)
+		em_set(em, err, "teardown: cannot list the SNICs");
+	for (; !err && i < ids.n; i++) {
+		if (stop && stop(arg)) {
+			err = em_set(em, -EINTR,
+				     "teardown interrupted by a signal: %zu of %zu SNICs removed, %zu "
+				     "left (recorded); run teardown again",
+				     i, ids.n, ids.n - i);
+			break;
+		}
+		/* a record that stays goes with the state below */
+		if (teardown_one(n, ids.v[i]))
+			pr_warn("teardown: SNIC %lld: cannot remove its record\n",
+				(long long)ids.v[i]);
+		if ((i + 1) % 1000 == 0)
+			pr_info("teardown: %zu of %zu SNICs removed\n", i + 1, ids.n);
+	}
+	free(ids.v);
+	return err;
+}
+
+int node__teardown_until(struct node *n, node_stop_fn stop, void *arg, struct errmsg *em)
+{
+	int err = teardown_snics(n, stop, arg, em);
+
+	if (err)
+		return err; /* the instance stays whole: its daemon may start again */
 	err = n->be->destroy(n->bep);
+	if (err)
+		em_set(em, err, "teardown: the datapath's domain: %s", strerror(-err));
 	store__close(n->st);
 	n->st = NULL;
 	node_files_remove(&n->paths);
 	return err;
+}
+
+int node__teardown(struct node *n)
+{
+	struct errmsg em = {};
+
+	return node__teardown_until(n, NULL, NULL, &em);
 }

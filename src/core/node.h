@@ -197,6 +197,13 @@ int node__reconcile(struct node *n);
 /* Removes everything the instance created. The node is closed after. */
 int node__teardown(struct node *n);
 /*
+ * The same, SNIC by SNIC (each one's record goes with it), asking stop(arg)
+ * before each: when it says so, -EINTR and em says what is left; the
+ * instance is then whole (what remains is recorded), the node still open.
+ */
+typedef bool (*node_stop_fn)(void *arg);
+int node__teardown_until(struct node *n, node_stop_fn stop, void *arg, struct errmsg *em);
+/*
  * Removes everything the instance made from its names alone, without
  * opening it (nothing of the datapath is loaded): the backend's domain
  * (bridge netns, ports and so SNICs, pins), state, socket, lock. For a

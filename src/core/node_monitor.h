@@ -31,7 +31,7 @@ struct mon_state {
 	struct mon_event *ring; /* MON_HISTORY, by seq % MON_HISTORY */
 	uint64_t seq;		/* of the newest event, 0: none yet */
 	struct mon_ep *eps;
-	size_t n_eps;
+	size_t n_eps, cap_eps;
 	bool dirty;
 	int64_t refreshed_ms;
 	char node[64];

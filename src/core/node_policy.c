@@ -73,6 +73,12 @@ static int ep_cb(const struct snic_rec *r, void *ctx)
 	    named_ports__parse(&w->ports[w->neps], r->ports))
 		return -EINVAL;
 	snprintf(w->names[w->neps], sizeof(w->names[0]), "%s", r->name);
+	/* whole: a field left out (v6) was read uninitialized by policy trace;
+	 * the pointers into the arrays are set when they stop moving (world_fill_eps) */
+	w->eps[w->neps] = (struct pol_endpoint){.identity = r->identity,
+						.ip = r->ip,
+						.has_ip6 = r->prefix6 != 0};
+	memcpy(w->eps[w->neps].ip6, r->ip6, sizeof(w->eps[0].ip6));
 	w->neps++;
 	return 0;
 }
@@ -141,43 +147,19 @@ static int policy_compile(struct node *n, struct pol_program *prog, struct world
 	return err;
 }
 
-struct fill_ctx {
-	struct world *w;
-	size_t i;
-};
-
-static int fill_cb(const struct snic_rec *r, void *ctx)
-{
-	struct fill_ctx *f = ctx;
-	struct pol_endpoint *e;
-
-	if (f->i >= f->w->neps)
-		return -EAGAIN;
-	e = &f->w->eps[f->i];
-	/* whole: a field left out (v6) was read uninitialized by policy trace */
-	*e = (struct pol_endpoint){.name = f->w->names[f->i],
-				   .identity = r->identity,
-				   .ip = r->ip,
-				   .has_ip6 = r->prefix6 != 0,
-				   .labels = &f->w->labels[f->i],
-				   .ports = f->w->ports[f->i].p,
-				   .n_ports = f->w->ports[f->i].n};
-	memcpy(e->ip6, r->ip6, sizeof(e->ip6));
-	f->i++;
-	return 0;
-}
-
+/* One walk of the store per compile (it was two: O(n) per SNIC add, twice) */
 static int world_fill_eps(struct node *n, struct world *w)
 {
-	struct fill_ctx f = {.w = w};
-	int err = store__snic_foreach(n->st, fill_cb, &f);
+	(void)n;
+	for (size_t i = 0; i < w->neps; i++) {
+		struct pol_endpoint *e = &w->eps[i];
 
-	if (!err && n->remote_fn)
-		err = n->remote_fn(n->remote_arg, fill_cb, &f);
-	if (err == -EAGAIN)
-		err = 0; /* more remote endpoints than a moment ago: the next sync has them */
-	w->neps = f.i;
-	return err;
+		e->name = w->names[i];
+		e->labels = &w->labels[i];
+		e->ports = w->ports[i].p;
+		e->n_ports = w->ports[i].n;
+	}
+	return 0;
 }
 
 static double secs_since(const struct timespec *t0)

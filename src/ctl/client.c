@@ -15,7 +15,7 @@ int ctl_call(struct ctl *c, const char *cmd, json_object *args, json_object **re
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));
 	if (args)
 		json_object_object_add(req, "args", args);
-	err = api_call(c->paths.socket, req, &rep);
+	err = api_call_timeout(c->paths.socket, req, &rep, c->timeout_s > 0 ? c->timeout_s : 120);
 	json_object_put(req);
 	if (err) {
 		if (err == -ENOENT || err == -ECONNREFUSED)

@@ -12,6 +12,7 @@
 struct ctl {
 	const char *instance;
 	struct hyp_paths paths;
+	int timeout_s; /* of a call's reply; 0: api_call's */
 };
 
 struct labels;

@@ -175,6 +175,8 @@ static int do_teardown(struct ctl *c, const struct ctl_args *a)
 	json_object *res;
 	int err;
 
+	/* thousands of SNICs take minutes (the daemon logs its progress) */
+	c->timeout_s = 3600;
 	err = ctl_call(c, "teardown", NULL, &res);
 	json_object_put(res);
 	if (err == -ENOENT || err == -ECONNREFUSED) {

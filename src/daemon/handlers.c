@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* API command table of hyperiond. */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "daemon/daemon.h"
@@ -188,13 +189,32 @@ static json_object *do_events(struct daemon *d, json_object *args)
 	return api_ok(node__events_json(d->node));
 }
 
+/* A stopping signal arrived (blocked for the signalfd, so pending). */
+static bool stop_pending(void *arg)
+{
+	sigset_t set;
+
+	(void)arg;
+	return !sigpending(&set) && (sigismember(&set, SIGTERM) == 1 ||
+				     sigismember(&set, SIGINT) == 1 || sigismember(&set, SIGHUP) == 1);
+}
+
+/*
+ * A large instance takes minutes: a TERM meanwhile stops it between two
+ * SNICs (what is left stays recorded) and the daemon exits as asked.
+ */
 static json_object *do_teardown(struct daemon *d, json_object *args)
 {
-	int err = node__teardown(d->node);
+	struct errmsg em = {};
+	int err = node__teardown_until(d->node, stop_pending, NULL, &em);
 
-	d->torn_down = true;
 	d->stop = true;
-	return err ? api_err(err, "teardown incomplete") : api_ok(NULL);
+	if (err == -EINTR) {
+		pr_warn("%s\n", em.msg);
+		return api_err(err, em.msg);
+	}
+	d->torn_down = true;
+	return err ? api_err(err, em.msg[0] ? em.msg : "teardown incomplete") : api_ok(NULL);
 }
 
 static const struct {

@@ -351,8 +351,29 @@ static int next_timeout(void)
 	return first <= now ? 0 : (int)(first - now);
 }
 
+/*
+ * A reconcile checks every SNIC: with thousands it takes seconds, and the
+ * loop serves nothing meanwhile. The next one waits RECONCILE_PACE times as
+ * long as this one took (at most a fifth of the loop's time), or the timer's
+ * period when that is longer. Returns when the next one may start.
+ */
+#define RECONCILE_PACE 4
+
+static int64_t reconcile_paced(struct daemon *d)
+{
+	int64_t t0 = now_ms(), took;
+
+	node__reconcile(d->node);
+	took = now_ms() - t0;
+	if (took * RECONCILE_PACE > d->reconcile_ms)
+		pr_debug("reconcile took %lld ms: the next in %lld ms\n", (long long)took,
+			 (long long)(took * RECONCILE_PACE));
+	return now_ms() + took * RECONCILE_PACE;
+}
+
 int daemon_serve(struct daemon *d)
 {
+	int64_t reconcile_next = 0;
 	struct pollfd pfd[NFIXED + WEB_POLLFDS + API_MAX_CONNS];
 	int sfd, tfd, err = 0;
 
@@ -397,8 +418,8 @@ int daemon_serve(struct daemon *d)
 		if (pfd[2].revents & POLLIN) {
 			uint64_t ticks;
 
-			if (read(tfd, &ticks, sizeof(ticks)) > 0) {
-				node__reconcile(d->node);
+			if (read(tfd, &ticks, sizeof(ticks)) > 0 && now_ms() >= reconcile_next) {
+				reconcile_next = reconcile_paced(d);
 				daemon_cluster_tick(d);
 			}
 		}

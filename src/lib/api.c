@@ -187,8 +187,13 @@ int api_write(int fd, json_object *msg)
 
 int api_call(const char *path, json_object *req, json_object **reply)
 {
+	return api_call_timeout(path, req, reply, 120);
+}
+
+int api_call_timeout(const char *path, json_object *req, json_object **reply, int secs)
+{
 	struct sockaddr_un sa;
-	struct timeval tv = {.tv_sec = 120};
+	struct timeval tv = {.tv_sec = secs};
 	int fd, err, rerr;
 
 	err = fill_addr(path, &sa);

@@ -24,6 +24,8 @@ int api_read(int fd, json_object **msg);
 int api_write(int fd, json_object *msg);
 /* Client: sends req (not consumed) and returns the reply. */
 int api_call(const char *path, json_object *req, json_object **reply);
+/* The same, waiting up to secs for the reply (api_call: 120 s). */
+int api_call_timeout(const char *path, json_object *req, json_object **reply, int secs);
 
 /* The same framing for a server that never waits on one peer (non-blocking fds). */
 struct api_rx {
