@@ -233,6 +233,7 @@ void node__close(struct node *n)
 	node_monitor_free(n);
 	node_pol_cache_free(n);
 	pol_inc_free(n->pinc);
+	node_world_bufs_free(n);
 	if (n->bep)
 		n->be->close(n->bep);
 	store__close(n->st);

@@ -33,14 +33,44 @@ struct world {
 	struct node_ns ns; /* namespace labels */
 };
 
+static void bufs_free(struct node_world_bufs *b)
+{
+	free(b->eps);
+	free(b->labels);
+	free(b->ports);
+	free(b->names);
+	memset(b, 0, sizeof(*b));
+}
+
+void node_world_bufs_free(struct node *n)
+{
+	bufs_free(&n->wbufs);
+}
+
+/* The node's kept arrays become w's (none when another world holds them). */
+static void world_take(struct node *n, struct world *w)
+{
+	w->eps = n->wbufs.eps;
+	w->labels = n->wbufs.labels;
+	w->ports = n->wbufs.ports;
+	w->names = n->wbufs.names;
+	w->cap = n->wbufs.cap;
+	memset(&n->wbufs, 0, sizeof(n->wbufs));
+}
+
 static void world_free(struct world *w)
 {
+	struct node_world_bufs b = {w->eps, w->labels, w->ports, w->names, w->cap};
+
 	node_ns_free(&w->ns);
 	free(w->docs);
-	free(w->eps);
-	free(w->labels);
-	free(w->ports);
-	free(w->names);
+	/* the larger arrays are kept for the next world */
+	if (w->n && b.cap > w->n->wbufs.cap) {
+		bufs_free(&w->n->wbufs);
+		w->n->wbufs = b;
+	} else {
+		bufs_free(&b);
+	}
 	memset(w, 0, sizeof(*w));
 }
 
@@ -111,6 +141,7 @@ static int world_load(struct node *n, struct world *w)
 
 	memset(w, 0, sizeof(*w));
 	w->n = n;
+	world_take(n, w);
 	err = node_pol_cache_begin(n);
 	if (!err)
 		err = store__snic_foreach(n->st, ep_cb, w);

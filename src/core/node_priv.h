@@ -29,6 +29,13 @@ struct node {
 	struct mon_state *mon;	 /* flow events (node_monitor.c) */
 	struct pol_cache *pcache; /* parsed NetworkPolicies by stored text */
 	struct pol_inc *pinc;	  /* the last compile, per document (pol_inc_compile) */
+	/* the endpoint arrays of the last policy world, kept for the next: a new
+	 * 12 KB label set per endpoint per compile was copied and paged in anew
+	 * on every SNIC add (node_policy.c) */
+	struct node_world_bufs {
+		void *eps, *labels, *ports, *names;
+		size_t cap;
+	} wbufs;
 	bool events_dirty;	 /* alerts not yet saved */
 	/* cluster: where label sets get their numbers (NULL: this node's store) */
 	node_ident_fn ident_fn;
@@ -38,6 +45,7 @@ struct node {
 };
 
 void node_inspect_free(struct node *n);
+void node_world_bufs_free(struct node *n);
 
 /* node_policy_cache.c: parsed NetworkPolicies keyed by their stored text. */
 struct pol_doc;
