@@ -152,7 +152,7 @@ run_jobs() {
 # any IPv6, ARP, the overlay's port; test_northsouth's filter is an address
 # only it uses), host-wide checks after hyperctl audit (no hyp-audit-*
 # netns, no hab* bridge left), podman, the benchmark's quick test.
-ALONE=" test_attacks test_cluster_overlay test_ipv6 test_podman test_traffic test-quick "
+ALONE=" test_attacks test_cluster_ipv6 test_cluster_overlay test_ipv6 test_podman test_traffic test-quick "
 alone() { [[ $ALONE == *[[:space:]]$(basename "$1" .sh)[[:space:]]* ]]; }
 
 hdr=
