@@ -138,6 +138,12 @@ $(BUILD)/hyperctl: $(CTL_OBJS) $(LIBS)
 $(BUILD)/hyperion: $(CNI_OBJS) $(CLIENT_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(CLIENT_LDLIBS)
 
+# the CNI plugin's config parser, tested with the plugin's own objects
+$(BUILD)/tests/test_cni_config: tests/unit/test_cni_config.c $(filter-out %/main.o,$(CNI_OBJS)) \
+				$(CLIENT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(CLIENT_LDLIBS) -lcmocka
+
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) -lcmocka

@@ -31,6 +31,8 @@ int cni_cmd_add(struct cni_conf *c, const struct cni_env *env, struct cni_error 
 		json_object_object_add(args, KEY_PUBLISH, json_object_get(c->port_mappings));
 	if (c->ns)
 		json_object_object_add(args, KEY_NAMESPACE, json_object_new_string(c->ns));
+	if (c->family)
+		json_object_object_add(args, KEY_FAMILY, json_object_new_int(c->family));
 	err = cni_call(c, "cni.add", args, &snic, CNI_ERR_TRY_AGAIN, e);
 	if (err)
 		return err;

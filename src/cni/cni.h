@@ -49,6 +49,9 @@ struct cni_conf {
 	json_object *named_ports;
 	/* runtimeConfig.portMappings: [{"mapping": "H:C/proto", "host_ip"}] (owned) */
 	json_object *port_mappings;
+	/* "ipFamily": 0 absent (every family the instance has), 4 "ipv4",
+	 * 6 "ipv6", CNI_FAMILY_DUAL "dual" (the instance must have both pools) */
+	int family;
 };
 
 /* env.c */

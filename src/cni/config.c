@@ -336,6 +336,33 @@ static int load_port_mappings(struct cni_conf *c, struct cni_error *e)
 	return 0;
 }
 
+/*
+ * "ipFamily": the addresses this network gives a container: "ipv4",
+ * "ipv6" or "dual"; absent, every family the instance has. hyperiond
+ * refuses a family the instance has no pool for.
+ */
+static int load_family(struct cni_conf *c, struct cni_error *e)
+{
+	static const struct {
+		const char *name;
+		int family;
+	} names[] = {{"ipv4", 4}, {"ipv6", 6}, {"dual", CNI_FAMILY_DUAL}};
+	json_object *v = NULL;
+	const char *s;
+
+	if (!json_object_object_get_ex(c->root, "ipFamily", &v))
+		return 0;
+	s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i].name)) {
+			c->family = names[i].family;
+			return 0;
+		}
+	return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG, "invalid network config",
+			"ipFamily %s: want \"ipv4\", \"ipv6\" or \"dual\"",
+			json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
 int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *env,
 		  struct cni_error *e)
 {
@@ -373,7 +400,9 @@ int cni_conf_load(struct cni_conf *c, json_object *root, const struct cni_env *e
 			return cni_fail(e, -EINVAL, CNI_ERR_INVALID_CONFIG,
 					"invalid network config", "prevResult must be an object");
 	}
-	err = load_labels(c, env, e);
+	err = load_family(c, e);
+	if (!err)
+		err = load_labels(c, env, e);
 	if (!err)
 		err = load_ports(c, e);
 	return err ? err : load_port_mappings(c, e);

@@ -60,10 +60,13 @@ int cni_attachment_key(const char *network, const char *cid, const char *ifname,
  */
 int cni_snic_name(const char *key, const char *cid, char *buf, size_t len);
 
+#define CNI_FAMILY_DUAL 46 /* the network asks for both families */
+
 /* One attachment as a CNI request names it, validated, with its key and SNIC name. */
 struct cni_attachment {
 	const char *network, *cid, *ifname;
 	const char *netns; /* NULL when the request has none */
+	int family;	   /* the network's ipFamily: 0 (the instance's), 4, 6, CNI_FAMILY_DUAL */
 	char key[CNI_KEY_MAX + 1];
 	char name[CNI_SNIC_NAME_MAX + 1];
 };

@@ -165,6 +165,37 @@ static int publish_apply(struct node *n, const struct snic_rec *s, const struct 
 	return 0;
 }
 
+/*
+ * The network's ipFamily against the instance's pools, before anything is
+ * made: a family it lacks is the config's error. *family: the SNIC's.
+ */
+static int cni_family(const struct node *n, const struct cni_attachment *a, int *family, int *code,
+		      struct errmsg *em)
+{
+	bool v4 = a->family == 4 || a->family == CNI_FAMILY_DUAL;
+	bool v6 = a->family == 6 || a->family == CNI_FAMILY_DUAL;
+	const char *want = a->family == 4 ? "ipv4" : a->family == 6 ? "ipv6" : "dual";
+
+	*family = a->family == CNI_FAMILY_DUAL ? 0 : a->family;
+	if (a->family && !v4 && !v6)
+		return fail(code, CNI_ERR_INVALID_CONFIG,
+			    em_set(em, -EINVAL, "network %s: invalid family %d", a->network,
+				   a->family));
+	if (v4 && !n->pool)
+		return fail(code, CNI_ERR_INVALID_CONFIG,
+			    em_set(em, -EINVAL,
+				   "network %s asks for IPv4 (ipFamily %s): the instance has no "
+				   "IPv4 pool (hyperiond --pool none)",
+				   a->network, want));
+	if (v6 && !n->pool6)
+		return fail(code, CNI_ERR_INVALID_CONFIG,
+			    em_set(em, -EINVAL,
+				   "network %s asks for IPv6 (ipFamily %s): the instance has no "
+				   "IPv6 pool (hyperiond --pool6 none)",
+				   a->network, want));
+	return 0;
+}
+
 int node__cni_add(struct node *n, const struct cni_attachment *a, const struct ident_sources *src,
 		  const struct named_ports *ports, const struct cni_publish *pub,
 		  struct snic_rec *out, int *code, struct errmsg *em)
@@ -175,7 +206,9 @@ int node__cni_add(struct node *n, const struct cni_attachment *a, const struct i
 
 	if (!a->netns)
 		return fail(code, CNI_ERR_INVALID_ENV, em_set(em, -EINVAL, "netns is required"));
-	err = attachment_labels(a, src, &req.labels, code, em);
+	err = cni_family(n, a, &req.family, code, em);
+	if (!err)
+		err = attachment_labels(a, src, &req.labels, code, em);
 	if (err)
 		return err;
 	err = release_stale(n, a, code, em);

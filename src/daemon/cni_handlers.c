@@ -37,8 +37,12 @@ static int parse_attachment(json_object *args, bool need_netns, struct cni_attac
 	    a, daemon_arg_str(args, "network"), daemon_arg_str(args, "containerid"),
 	    daemon_arg_str(args, "ifname"), daemon_arg_str(args, "netns"), em);
 
+	json_object *f;
+
 	if (!err && need_netns && !a->netns)
 		err = em_set(em, -EINVAL, "netns is required");
+	if (!err && args && json_object_object_get_ex(args, KEY_FAMILY, &f)) /* ADD only */
+		a->family = json_object_is_type(f, json_type_int) ? json_object_get_int(f) : -1;
 	return err;
 }
 

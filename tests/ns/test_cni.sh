@@ -13,9 +13,11 @@
 # runtimeConfig; named ports from the pod's args (ports, cni.ports); the
 # result carries both families (dual stack) and DEL releases both; 20
 # concurrent ADDs then DELs leak nothing (interface, address, store row,
-# map entry, link pin).
+# map entry, link pin). A network's ipFamily (ipv4, ipv6, dual) gives a
+# container that family alone (result and netns); a bad value, or a family
+# the instance has no pool for, is refused (code 7) and changes nothing.
 . "$(dirname "$0")/lib.sh"
-plan 159
+plan 177
 
 CNI=$BUILD/hyperion
 INST=cn-$UNIQ
@@ -315,6 +317,53 @@ _CLEAN_PIDS+=($!)
 on_exit "rm -f /run/hyperion/$FAKE.sock"
 for _ in $(seq 50); do [ -S "/run/hyperion/$FAKE.sock" ] && break; sleep 0.1; done
 expect_code "a daemon that answers garbage" 106 1.1.0 ADD e1 eth0 "$NS1" "$(CONF_INST=$FAKE conf 1.1.0)"
+
+note "== per-network IP family (ipFamily: ipv4, ipv6, dual)"
+FNS=cfn-$UNIQ
+mkns "$FNS"
+FSB=/run/netns/$FNS
+SNICS0=$(hctl -j status | jq .snics)
+expect_ok "ADD with ipFamily ipv4 on the dual-stack instance" one ADD "cf4-$UNIQ" eth0 "$FSB" \
+	"$(conf 1.1.0 '{ipFamily: "ipv4"}')"
+check "... the result: one address, IPv4, one default route" jq -e --arg p "$POOL." '
+	(.ips | length) == 1 and (.ips[0].address | startswith($p)) and
+	.routes == [{"dst": "0.0.0.0/0", "gw": ($p + "1")}]' <<<"$OUT"
+check "... the netns: no global IPv6 address, no IPv6 default route" bash -c "
+	ip -n $FNS -o -4 addr show dev eth0 | grep -q ' $POOL\.' &&
+	! ip -n $FNS -o -6 addr show dev eth0 scope global | grep -q . &&
+	! ip -n $FNS -6 route show default | grep -q ."
+expect_ok "DEL of the IPv4-only attachment" empty DEL "cf4-$UNIQ" eth0 "$FSB" "$(conf 1.1.0)"
+expect_ok "ADD with ipFamily ipv6 on the dual-stack instance" one ADD "cf6-$UNIQ" eth0 "$FSB" \
+	"$(conf 1.1.0 '{ipFamily: "ipv6"}')"
+check "... the result: one address, IPv6 in the pool6, one default route" jq -e --arg g6 "$GW6" '
+	(.ips | length) == 1 and .ips[0].gateway == $g6 and
+	(.ips[0].address | startswith($g6 | rtrimstr("1")) and endswith("/64")) and
+	.routes == [{"dst": "::/0", "gw": $g6}]' <<<"$OUT"
+check "... the netns: no IPv4 address, no IPv4 default route" bash -c "
+	ip -n $FNS -o -6 addr show dev eth0 scope global | grep -q . &&
+	! ip -n $FNS -o -4 addr show dev eth0 | grep -q . &&
+	! ip -n $FNS -4 route show default | grep -q ."
+expect_ok "DEL of the IPv6-only attachment" empty DEL "cf6-$UNIQ" eth0 "$FSB" "$(conf 1.1.0)"
+expect_ok "ADD with ipFamily dual" one ADD "cfd-$UNIQ" eth0 "$FSB" "$(conf 1.1.0 '{ipFamily: "dual"}')"
+check "... the result: both families" jq -e '(.ips | length) == 2 and
+	(.ips[0].address | contains(".")) and (.ips[1].address | contains(":"))' <<<"$OUT"
+expect_ok "DEL of the dual-stack attachment" empty DEL "cfd-$UNIQ" eth0 "$FSB" "$(conf 1.1.0)"
+expect_code "ipFamily \"IPv6\" (not a value)" 7 1.1.0 ADD "cfx-$UNIQ" eth0 "$FSB" \
+	"$(conf 1.1.0 '{ipFamily: "IPv6"}')"
+FI=cf-$UNIQ
+start_daemon "$FI" --pool none --reconcile-ms 3600000 || finish # IPv6 only
+expect_code "ipFamily ipv4 on an IPv6-only instance" 7 1.1.0 ADD "cfx-$UNIQ" eth0 "$FSB" \
+	"$(CONF_INST=$FI conf 1.1.0 '{ipFamily: "ipv4"}')"
+check "... the error says why" jq -e '.details | contains("no IPv4 pool (hyperiond --pool none)")' <<<"$OUT"
+expect_code "ipFamily dual on an IPv6-only instance" 7 1.1.0 ADD "cfx-$UNIQ" eth0 "$FSB" \
+	"$(CONF_INST=$FI conf 1.1.0 '{ipFamily: "dual"}')"
+check "the refused ADDs changed nothing (no SNIC on either instance, no eth0 in the netns)" bash -c "
+	[ \"\$($HYPERCTL --instance $FI -j status | jq .snics)\" = 0 ] &&
+	[ \"\$($HYPERCTL --instance $INST -j status | jq .snics)\" = $SNICS0 ] &&
+	! ip -n $FNS link show eth0 2>/dev/null"
+expect_ok "control: ipFamily ipv6 on the IPv6-only instance" one ADD "cf6i-$UNIQ" eth0 "$FSB" \
+	"$(CONF_INST=$FI conf 1.1.0 '{ipFamily: "ipv6"}')"
+expect_ok "... and its DEL" empty DEL "cf6i-$UNIQ" eth0 "$FSB" "$(CONF_INST=$FI conf 1.1.0)"
 
 note "== the pool runs out: ADD 101, STATUS 50"
 PI=cp-$UNIQ

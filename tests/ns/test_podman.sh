@@ -16,7 +16,9 @@
 # takes the publication away. An IPv6-only network (the conflist on a
 # hyperiond --pool none instance): the container gets only IPv6, ping -6 and
 # HTTP work between two containers, the host capture sees none of it, podman
-# rm leaves nothing.
+# rm leaves nothing. A network whose conflist asks for ipFamily ipv4 gives
+# a container on the dual-stack instance IPv4 alone; one asking for dual on
+# the IPv6-only instance is refused, saying why, and leaves nothing.
 # podman runs with private --root/--runroot/--tmpdir, CONTAINERS_CONF and
 # CNI config dir: nothing global is changed (except podman import's
 # /var/lib/containers/cache, which podman 4.3 writes regardless).
@@ -26,7 +28,7 @@
 # it targets podman runs. The checks that then cannot run are reported as
 # skipped ("not run"), next to the failure that stopped them.
 . "$(dirname "$0")/lib.sh"
-plan 43
+plan 48
 
 # give_up: the rest of the plan cannot run (after a not ok saying why)
 give_up() {
@@ -275,4 +277,28 @@ check "podman rm of the server leaves nothing on the IPv6-only instance" \
 	$HYPERCTL --instance $INST6 -j status | jq -e '.snics == 0 and .addresses6_used == 0' &&
 	[ \"\$(bpftool map dump pinned /sys/fs/bpf/hyperion/$INST6/hyp_ports -j | jq length)\" = 0 ]"
 note "the IPv6-only network's checks took $((SECONDS - T0)) s"
+
+# --- a network's ipFamily: IPv4 only on the dual-stack instance; a family
+# the instance lacks is refused and leaves nothing ---
+NET4=hypnet4-$UNIQ NETX=hypnetx-$UNIQ T0=$SECONDS
+jq --arg n "$NET4" --arg i "$INST" '.name = $n | .plugins[0].instance = $i | .plugins[0].ipFamily = "ipv4"' \
+	"$ROOT/examples/cni/hyperion.conflist" >"$W/conf/net.d/$NET4.conflist"
+jq --arg n "$NETX" --arg i "$INST6" '.name = $n | .plugins[0].instance = $i | .plugins[0].ipFamily = "dual"' \
+	"$ROOT/examples/cni/hyperion.conflist" >"$W/conf/net.d/$NETX.conflist"
+check "ipFamily ipv4 network on the dual-stack instance: a container starts on it" \
+	pod "${RUN[@]}" -d --name "$SRV-4" --network "$NET4" "$IMG" /bin/sleep 600
+S4=$(pod inspect -f "{{(index .NetworkSettings.Networks \"$NET4\").IPAddress}}" "$SRV-4")
+S6=$(pod inspect -f "{{(index .NetworkSettings.Networks \"$NET4\").GlobalIPv6Address}}" "$SRV-4")
+check "podman reports only an IPv4 address ($S4, IPv6 '$S6'); the container has no global IPv6 address" \
+	bash -c "grep -q '^$POOL\.' <<<'$S4' && [ -z '$S6' ] &&
+	[ -z \"\$(nsenter --net='$(netns_of "$SRV-4")' ip -6 addr show dev eth0 scope global)\" ]"
+check "podman rm of it leaves nothing" \
+	bash -c "${P[*]} rm -f -t 0 $SRV-4 >/dev/null && $HYPERCTL --instance $INST -j status | jq -e '.snics == 0'"
+pod "${RUN[@]}" --rm --name "$CLI-x" --network "$NETX" "$IMG" /bin/true >"$W/famx.log" 2>&1
+RCX=$?
+check "ipFamily dual network on the IPv6-only instance: podman run is refused (rc $RCX), saying why" \
+	bash -c "[ $RCX != 0 ] && grep -q 'no IPv4 pool' $W/famx.log"
+check "... and leaves nothing" \
+	bash -c "$HYPERCTL --instance $INST6 -j status | jq -e '.snics == 0 and .addresses6_used == 0'"
+note "the ipFamily checks took $((SECONDS - T0)) s"
 finish
