@@ -96,16 +96,37 @@ static void events_view(const char *key, json_object *ev, const char *fmt)
 		(long long)jint(ev, "lost_ring_full"));
 }
 
+/*
+ * The IPv4 pool; an IPv6-only instance (--pool none) has none: its line
+ * says "IPv4: none" and no count of addresses follows (not "0/0").
+ */
+static bool no_pool4;
+
+static void pool_view(const char *key, json_object *v, const char *fmt)
+{
+	const char *s = v ? json_object_get_string(v) : NULL;
+
+	no_pool4 = s && !strcmp(s, "none");
+	pr_value(key, no_pool4 ? "pool       IPv4: none (IPv6 only)%.0s" : fmt, v);
+}
+
+static void pool_count_view(const char *key, json_object *v, const char *fmt)
+{
+	pr_value(key, no_pool4 ? NULL : fmt, v);
+	if (no_pool4 && !strcmp(key, KEY_ADDRESSES_TOTAL))
+		pr_text("\n");
+}
+
 static const struct pr_field status_fields[] = {
     {KEY_INSTANCE, "instance   %s", NULL},
     {KEY_BACKEND, " (backend %s)\n", NULL},
     {KEY_MON_EVENTS, NULL, events_view},
     {KEY_BRIDGE_NETNS, "bridge     netns %s", NULL},
     {KEY_PIN_ROOT, ", pins %s\n", NULL},
-    {KEY_POOL, "pool       %s", NULL},
+    {KEY_POOL, "pool       %s", pool_view},
     {KEY_GATEWAY, ", gateway %s", NULL},
-    {KEY_ADDRESSES_USED, ", %s", NULL},
-    {KEY_ADDRESSES_TOTAL, "/%s addresses used\n", NULL},
+    {KEY_ADDRESSES_USED, ", %s", pool_count_view},
+    {KEY_ADDRESSES_TOTAL, "/%s addresses used\n", pool_count_view},
     {KEY_POOL6, "pool6      %s\n", NULL},
     {KEY_SNICS, "snics      %s", NULL},
     {KEY_IDENTITIES, ", identities %s", NULL},

@@ -14,7 +14,7 @@
 # IPv6-only SNIC of a dual-stack instance (snic add --family 6) is in
 # test_ipv6.sh.
 . "$(dirname "$0")/lib.sh"
-plan 22
+plan 23
 
 INST=v6o-$UNIQ
 A=v6oa-$UNIQ B=v6ob-$UNIQ D=v6od-$UNIQ
@@ -38,6 +38,8 @@ check "the instance has pool none and a pool6; a has an ip6, link-local and gate
 	$HYPERCTL --instance $INST -j snic show a |
 	jq -e '(.ip6 | endswith(\"/64\")) and .link_local and .gateway6 and (has(\"ip\") | not) and (has(\"gateway\") | not)' &&
 	grep -q 'snic a: $IP6A/64 on eth0' $TMP/add-a"
+check "status text: the pool line says 'IPv4: none', no count of IPv4 addresses ('0/0')" \
+	bash -c "$HYPERCTL --instance $INST status >$TMP/st && grep -q '^pool  *IPv4: none' $TMP/st && ! grep -q '0/0' $TMP/st"
 read -r _ _ m2 m3 m4 m5 <<<"$(python3 -c "import ipaddress,sys; b=ipaddress.ip_address(sys.argv[1]).packed; print(*b[10:16])" "$IP6A")"
 check "its MAC is 0a:66 and the last 4 bytes of its IPv6 address" \
 	[ "$MACA" = "$(printf '0a:66:%02x:%02x:%02x:%02x' "$m2" "$m3" "$m4" "$m5")" ]
