@@ -47,6 +47,7 @@ struct cluster {
 	uint32_t addr;
 	int timeout_ms;
 	struct cluster_record rec;
+	struct cidr6 pool6; /* the cluster's, as read at join (prefix 0: none, or not read) */
 	struct cluster_hooks hooks;
 	pthread_mutex_t lock; /* everything below, and rec once the threads run */
 	int64_t lease;

@@ -227,6 +227,7 @@ static int join_etcd(struct cluster *c, struct etcd *e, struct errmsg *em)
 		err = take_block6(e, &cfg.pool6, &c->rec, em);
 	if (err)
 		return err;
+	c->pool6 = cfg.pool6;
 	if (!cidr4_contains(&cfg.pool, c->rec.block.addr) ||
 	    (cfg.pool6.prefix && !cidr6_contains(&cfg.pool6, c->rec.block6.addr)))
 		return em_set(em, -EINVAL, "node %s: its block is outside the cluster pool",

@@ -44,6 +44,8 @@ static json_object *self_json(struct cluster *c, int64_t now_s)
 	json_object_object_add(o, "block", json_object_new_string(blk));
 	cluster_block6_format(&c->rec.block6, blk, sizeof(blk));
 	json_object_object_add(o, "block6", json_object_new_string(blk));
+	cluster_block6_format(&c->pool6, blk, sizeof(blk));
+	json_object_object_add(o, "pool6", json_object_new_string(*blk ? blk : "none"));
 	json_object_object_add(o, "pubkey", json_object_new_string(pk));
 	json_object_object_add(o, "key_epoch", json_object_new_int64(c->rec.key_epoch));
 	json_object_object_add(o, "key_age_s", json_object_new_int64(now_s - c->rec.key_time));

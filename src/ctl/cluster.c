@@ -24,9 +24,10 @@ static int cl_init(struct ctl *c, const struct ctl_args *a)
 	struct cidr4 net;
 	char *end = NULL;
 	long prefix = HYP_CLUSTER_DEFAULT_BLOCK;
-	const char *p6 = ctl_opt(a, "pool6");
+	const char *p6 = ctl_opt(a, "pool6") ? ctl_opt(a, "pool6") : "auto";
 	struct cidr6 net6 = {};
-	bool auto6 = p6 && !strcmp(p6, "auto");
+	bool auto6 = !strcmp(p6, "auto");
+	int err;
 
 	if (auto6 && ula_generate(&net6)) {
 		fprintf(stderr, "hyperctl: no randomness for the IPv6 pool\n");
@@ -34,7 +35,7 @@ static int cl_init(struct ctl *c, const struct ctl_args *a)
 	}
 	if (auto6)
 		net6.prefix = 48; /* fd + the random 40-bit global ID (RFC 4193) */
-	if (p6 && !auto6 && strcmp(p6, "none") && cidr6_parse(p6, &net6)) {
+	if (!auto6 && strcmp(p6, "none") && cidr6_parse(p6, &net6)) {
 		fprintf(stderr, "hyperctl: bad --pool6 '%s' (an IPv6 CIDR, auto or none)\n", p6);
 		return 1;
 	}
@@ -49,7 +50,15 @@ static int cl_init(struct ctl *c, const struct ctl_args *a)
 			return 1;
 		}
 	}
-	if (cluster__init(eps, &net, (int)prefix, net6.prefix ? &net6 : NULL, auto6, &em)) {
+	err = cluster__init(eps, &net, (int)prefix, net6.prefix ? &net6 : NULL, auto6, &em);
+	if (err == -EEXIST && !ctl_opt(a, "pool6")) {
+		/* the default: a cluster made IPv4-only before is accepted as it is */
+		memset(&em, 0, sizeof(em));
+		memset(&net6, 0, sizeof(net6));
+		auto6 = false;
+		err = cluster__init(eps, &net, (int)prefix, NULL, false, &em);
+	}
+	if (err) {
 		fprintf(stderr, "hyperctl: cluster init: %s\n", em.msg);
 		return 1;
 	}
@@ -88,7 +97,8 @@ static const struct pr_field identity_row[] = {
 static const struct pr_field self_rows[] = {
     {"name", "node      %s\n", NULL},     {"id", "id        %s\n", NULL},
     {"addr", "addr      %s\n", NULL},     {"block", "block     %s\n", NULL},
-    {"block6", "block6    %s\n", NULL},   {"pubkey", "pubkey    %s\n", NULL},
+    {"block6", "block6    %s\n", NULL},   {"pool6", "pool6     %s\n", NULL},
+    {"pubkey", "pubkey    %s\n", NULL},
     {"key_epoch", "key epoch %s\n", NULL}, {"key_age_s", "key age   %ss\n", NULL},
     {"registered", "registered %s\n", NULL}, {},
 };
@@ -157,7 +167,8 @@ static const struct ctl_opt init_opts[] = {
      .help = "prefix length of each node's address block (default 24)"},
     {.name = "pool6",
      .arg = "CIDR|auto|none",
-     .help = "IPv6 pool, /16-/64, a /64 per node (auto: a new ULA /48; default none)"},
+     .help = "IPv6 pool, /16-/64, a /64 per node (default auto: a new ULA /48; none: "
+	     "IPv4 only)"},
     {},
 };
 

@@ -107,6 +107,11 @@ snic_ip6() { # SNIC -> bare IPv6 (dual stack)
 	hctl -j snic show "$1" | jq -r .ip6 | cut -d/ -f1
 }
 
+# in_net6 ADDR CIDR: ADDR is inside CIDR
+in_net6() {
+	python3 -c 'import ipaddress,sys; sys.exit(ipaddress.ip_address(sys.argv[1]) not in ipaddress.ip_network(sys.argv[2]))' "$1" "$2" 2>/dev/null
+}
+
 # dad_done NS ADDR: ADDR is on eth0 of NS and has left DAD (not tentative, not failed)
 dad_done() {
 	local i

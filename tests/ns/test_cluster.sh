@@ -33,9 +33,6 @@ peer_field() { # INST PEER FIELD
 has_peer() { [ -n "$(peer_field "$1" "$2" name 2>/dev/null)" ]; }
 no_peer() { st "$1" >/dev/null && ! has_peer "$1" "$2"; }
 connected() { [ "$(st "$1" | jq -r .etcd.connected)" = "$2" ]; }
-in_net6() { # ADDR CIDR
-	python3 -c 'import ipaddress,sys; sys.exit(ipaddress.ip_address(sys.argv[1]) not in ipaddress.ip_network(sys.argv[2]))' "$1" "$2" 2>/dev/null
-}
 
 # not initialised: refused, clearly
 out=$("$HYPERIOND" --instance "$A" --cluster "$ETCD_URL" --node na 2>&1)

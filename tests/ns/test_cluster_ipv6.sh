@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Proves: IPv6 crosses the cluster overlay between two nodes (each its own
+# Proves: IPv6 crosses the cluster overlay between two nodes of a cluster
+# made dual stack by default (cluster init generates a ULA /48 pool6;
+# cluster status shows it) (each its own
 # instance and bridge netns, joined over a real etcd on loopback, uplinks
 # on a fabric bridge in a netns of its own). Each node publishes its
 # endpoints' IPv6 addresses in etcd (an IPv6-only SNIC too, keyed by its
@@ -18,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_etcd.sh"
 
-plan 18
+plan 20
 
 OVL=$ROOT/build/tests/hyp-ovlsend
 FAB=c6f-$UNIQ
@@ -34,8 +36,11 @@ done
 ip -n "$FAB" link add rogue mtu 1600 type veth peer name r0
 ip -n "$FAB" link set r0 mtu 1600 master br0 up
 ip -n "$FAB" link set rogue up
-"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.218.0.0/16 --pool6 fd6c:1::/48 \
-	>/dev/null || { notok "cluster init"; finish; }
+# dual stack is the default: a generated unique local /48 unless --pool6 none
+"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.218.0.0/16 >/dev/null ||
+	{ notok "cluster init"; finish; }
+check "cluster init again without --pool6 is accepted (the generated pool6 stays)" \
+	"$HYPERCTL" cluster init --endpoints "$ETCD_URL" --pool 10.218.0.0/16
 node() { # I: starts node I (n1, n2), uplink c6uI, address 192.0.2.(40+I)
 	start_daemon "c6$1-$UNIQ" --cluster "$ETCD_URL" --node "n$1" --node-addr "192.0.2.4$1" \
 		--uplink "c6u$1-$UNIQ" --uplink-addr "192.0.2.4$1/24"
@@ -55,6 +60,11 @@ ID1=$(h 1 -j cluster status | jq .node.id)
 ID2=$(h 2 -j cluster status | jq .node.id)
 BLK1=$(h 1 -j cluster status | jq -r .node.block6)
 BLK2=$(h 2 -j cluster status | jq -r .node.block6)
+POOL6=$(h 1 -j cluster status | jq -r .node.pool6)
+if [[ "$POOL6" == fd*::/48 ]] && in_net6 "${BLK1%/64}" "$POOL6" && in_net6 "${BLK2%/64}" "$POOL6" &&
+	h 1 cluster status | grep -q "^pool6 *$POOL6"; then
+	ok "cluster status shows the default pool6, a ULA /48 holding both nodes' /64s ($POOL6)"
+else notok "cluster status shows the default pool6 ($POOL6: $BLK1 $BLK2)"; fi
 for p in web cli; do dad_done "c6$p-$UNIQ" "$(ip6of 1 $p)"; done
 for p in db six; do dad_done "c6$p-$UNIQ" "$(ip6of 2 $p)"; done
 
