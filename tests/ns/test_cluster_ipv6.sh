@@ -20,7 +20,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_etcd.sh"
 
-plan 20
+plan 21
 
 OVL=$ROOT/build/tests/hyp-ovlsend
 FAB=c6f-$UNIQ
@@ -152,6 +152,11 @@ haspol() { h 2 -j policy list | jq -e '.[] | select(.name == "db6-web-only")' >/
 wait_for 15 haspol
 check "policy from node A: web (node A) reaches db (node B) over IPv6" get6 "c6web-$UNIQ"
 check_fails "policy from node A: client (node A) no longer reaches db over IPv6" get6 "c6cli-$UNIQ"
+tw=$(h 2 -j policy trace "$WEB6" db tcp 80) tc=$(h 2 -j policy trace "$CLI6" db tcp 80)
+if jq -e --arg id "$WID" '.verdict == "allowed" and (.src.identity | tostring) == $id' <<<"$tw" >/dev/null &&
+	jq -e '.verdict == "denied"' <<<"$tc" >/dev/null; then
+	ok "policy trace on node B names node A's IPv6 endpoints by identity (web allowed, client denied)"
+else notok "policy trace on B of A's IPv6 endpoints ($(jq -c '{verdict, src}' <<<"$tw") / $(jq -c .verdict <<<"$tc"))"; fi
 
 # the fabric carries the overlay only; the host netns sees nothing
 FABCAP=/tmp/hyp-c6-fab.$$.pcap
