@@ -242,7 +242,7 @@ void node__close(struct node *n)
 	free(n);
 }
 
-static int remove_snic(struct node *n, const struct snic_rec *r)
+int node_remove_snic(struct node *n, const struct snic_rec *r)
 {
 	struct errmsg em = {};
 	struct hyp_snic_spec s;
@@ -289,7 +289,7 @@ int node__snic_del(struct node *n, const char *name, struct errmsg *em)
 	err = node__snic_get(n, name, &r, em);
 	if (err)
 		return err;
-	err = remove_snic(n, &r);
+	err = node_remove_snic(n, &r);
 	if (err)
 		return em_set(em, err, "snic %s: cannot remove: %s", name, strerror(-err));
 	pr_info("snic %s removed\n", name);
@@ -297,122 +297,9 @@ int node__snic_del(struct node *n, const char *name, struct errmsg *em)
 }
 
 /* Stores the backend's state of a SNIC when a repair rewrote it. */
-static void hw_record(struct node *n, const struct snic_rec *r, const struct hyp_snic_hw *hw)
-{
-	struct snic_rec u = {.id = r->id};
-	int err;
-
-	if (!strcmp(r->hw, hw->state))
-		return;
-	snprintf(u.hw, sizeof(u.hw), "%s", hw->state);
-	err = store__snic_update_hw(n->st, &u);
-	if (err)
-		pr_warn("snic %s: cannot record the backend's state: %s\n", r->name,
-			strerror(-err));
-}
-
-struct gone_ctx {
-	struct node *n;
-	int64_t *keep;
-	size_t nkeep, cap;
-	struct snic_rec *gone;
-	size_t ngone;
-};
-
-static int reconcile_cb(const struct snic_rec *r, void *ctx)
-{
-	struct gone_ctx *g = ctx;
-	struct hyp_snic_spec s;
-	struct hyp_snic_hw hw;
-	struct errmsg em = {};
-	int res;
-
-	node_spec_from_rec(g->n, r, &s, &hw);
-	res = g->n->be->snic_check(g->n->bep, &s, &hw, true, &em);
-	if (s.netns_fd >= 0)
-		close(s.netns_fd);
-	if (res == HYP_CHECK_GONE && (r->flags & SNIC_F_HOST) && !node_host_rebuild(g->n, r, &hw))
-		res = HYP_CHECK_REPAIRED; /* the host endpoint is remade, not released */
-	if (res >= 0 && res != HYP_CHECK_GONE)
-		hw_record(g->n, r, &hw);
-	if (res == HYP_CHECK_GONE) {
-		struct snic_rec *ng = realloc(g->gone, (g->ngone + 1) * sizeof(*ng));
-
-		if (!ng)
-			return -ENOMEM;
-		g->gone = ng;
-		g->gone[g->ngone++] = *r;
-		pr_info("reconcile: snic %s: %s\n", r->name,
-			em.msg[0] ? em.msg : "its interface is gone");
-		return 0;
-	}
-	if (res < 0)
-		pr_warn("reconcile: %s\n", em.msg);
-	else if (res == HYP_CHECK_REPAIRED)
-		pr_info("reconcile: snic %s repaired\n", r->name);
-	if (g->nkeep == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		int64_t *nk = realloc(g->keep, cap * sizeof(*nk));
-
-		if (!nk)
-			return -ENOMEM;
-		g->keep = nk;
-		g->cap = cap;
-	}
-	g->keep[g->nkeep++] = r->id;
-	return 0;
-}
-
-int node__reconcile(struct node *n)
-{
-	struct gone_ctx g = {.n = n};
-	int err, removed;
-
-	err = store__snic_foreach(n->st, reconcile_cb, &g);
-	if (err)
-		goto out;
-	for (size_t i = 0; i < g.ngone; i++) {
-		pr_info("reconcile: snic %s: releasing it (netns %s): its address, identity and "
-			"datapath entries\n",
-			g.gone[i].name, g.gone[i].netns);
-		err = remove_snic(n, &g.gone[i]);
-		if (err)
-			goto out;
-	}
-	removed = n->be->sweep(n->bep, g.keep, g.nkeep);
-	if (removed > 0)
-		pr_info("reconcile: removed %d stray datapath objects\n", removed);
-	if (!n->policy_loaded) {
-		struct errmsg em = {};
-
-		if (node__policy_sync(n, &em) || node__inspect_sync(n, &em))
-			pr_warn("reconcile: policy: %s\n", em.msg);
-		else
-			n->policy_loaded = true;
-	}
-	{
-		struct errmsg em = {};
-
-		if (node_publish_sync(n, &em))
-			pr_warn("reconcile: %s\n", em.msg);
-	}
-	removed = n->be->ct_gc(n->bep, &n->ct_live);
-	if (removed > 0)
-		pr_debug("reconcile: %d expired conntrack entries collected\n", removed);
-out:
-	free(g.keep);
-	free(g.gone);
-	return err;
-}
-
-struct ids {
-	int64_t *v;
-	size_t n, cap;
-};
-
 static int id_cb(const struct snic_rec *r, void *ctx)
 {
-	struct ids *ids = ctx;
+	struct node_ids *ids = ctx;
 
 	if (ids->n == ids->cap) {
 		size_t cap = ids->cap ? ids->cap * 2 : 256;
@@ -425,6 +312,19 @@ static int id_cb(const struct snic_rec *r, void *ctx)
 	}
 	ids->v[ids->n++] = r->id;
 	return 0;
+}
+
+int node_snic_ids(struct node *n, struct node_ids *ids)
+{
+	int err;
+
+	memset(ids, 0, sizeof(*ids));
+	err = store__snic_foreach(n->st, id_cb, ids);
+	if (err) {
+		free(ids->v);
+		memset(ids, 0, sizeof(*ids));
+	}
+	return err;
 }
 
 /* One SNIC's datapath, then its record: what an interrupted teardown leaves is
@@ -452,9 +352,9 @@ static int teardown_one(struct node *n, int64_t id)
 
 static int teardown_snics(struct node *n, node_stop_fn stop, void *arg, struct errmsg *em)
 {
-	struct ids ids = {};
+	struct node_ids ids;
 	size_t i = 0;
-	int err = store__snic_foreach(n->st, id_cb, &ids);
+	int err = node_snic_ids(n, &ids);
 
 	if (err)
 		em_set(em, err, "teardown: cannot list the SNICs");

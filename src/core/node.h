@@ -194,6 +194,12 @@ json_object *node__publish_list_json(struct node *n);
 
 /* Removes SNICs whose port is gone, repairs the rest, sweeps strays. */
 int node__reconcile(struct node *n);
+/*
+ * One step of it: the SNICs after the last step's, for about budget_ms,
+ * and the node-wide part; after a step that reached the last SNIC (a whole
+ * pass), the strays are swept.
+ */
+int node__reconcile_step(struct node *n, int budget_ms);
 /* Removes everything the instance created. The node is closed after. */
 int node__teardown(struct node *n);
 /*

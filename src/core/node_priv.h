@@ -36,6 +36,7 @@ struct node {
 		void *eps, *labels, *ports, *names;
 		size_t cap;
 	} wbufs;
+	int64_t rc_cursor; /* the last SNIC a reconcile step checked (0: a new pass) */
 	bool events_dirty;	 /* alerts not yet saved */
 	/* cluster: where label sets get their numbers (NULL: this node's store) */
 	node_ident_fn ident_fn;
@@ -46,6 +47,14 @@ struct node {
 
 void node_inspect_free(struct node *n);
 void node_world_bufs_free(struct node *n);
+/* Releases a SNIC: its datapath, record, addresses (node.c). */
+int node_remove_snic(struct node *n, const struct snic_rec *r);
+struct node_ids {
+	int64_t *v;
+	size_t n, cap;
+};
+/* The ids of every SNIC (*ids->v freed by the caller). */
+int node_snic_ids(struct node *n, struct node_ids *ids);
 
 /* node_policy_cache.c: parsed NetworkPolicies keyed by their stored text. */
 struct pol_doc;

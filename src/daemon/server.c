@@ -353,17 +353,20 @@ static int next_timeout(void)
 
 /*
  * A reconcile checks every SNIC: with thousands it takes seconds, and the
- * loop serves nothing meanwhile. The next one waits RECONCILE_PACE times as
- * long as this one took (at most a fifth of the loop's time), or the timer's
- * period when that is longer. Returns when the next one may start.
+ * loop serves nothing meanwhile. The timer runs it in steps, and the next
+ * step waits RECONCILE_PACE times as long as this one took (at most a fifth
+ * of the loop's time), or the timer's period when that is longer. Returns
+ * when the next one may start.
  */
 #define RECONCILE_PACE 4
+/* and each checks the SNICs it gets to in this long (node__reconcile_step) */
+#define RECONCILE_STEP_MS 50
 
 static int64_t reconcile_paced(struct daemon *d)
 {
 	int64_t t0 = now_ms(), took;
 
-	node__reconcile(d->node);
+	node__reconcile_step(d->node, RECONCILE_STEP_MS);
 	took = now_ms() - t0;
 	if (took * RECONCILE_PACE > d->reconcile_ms)
 		pr_debug("reconcile took %lld ms: the next in %lld ms\n", (long long)took,

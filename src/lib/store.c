@@ -405,6 +405,33 @@ out:
 	return err;
 }
 
+int store__snic_foreach_after(struct store *s, int64_t after_id, store_snic_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	struct snic_rec *r;
+	int err, rc;
+
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	err = store_prepare(s, "SELECT " SNIC_COLS " FROM snics WHERE id > ? ORDER BY id", &st);
+	if (err)
+		goto out;
+	sqlite3_bind_int64(st, 1, after_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row_to_rec(st, r);
+		err = cb(r, ctx);
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_sql_err(s, "snic list");
+	sqlite3_finalize(st);
+out:
+	free(r);
+	return err;
+}
+
 int store__snic_count(struct store *s)
 {
 	sqlite3_stmt *st;

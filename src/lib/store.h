@@ -58,6 +58,8 @@ int store__snic_by_ip6(struct store *s, const uint8_t ip6[16], struct snic_rec *
 int store__snic_by_id(struct store *s, int64_t id, struct snic_rec *rec);
 int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *rec);
 int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx);
+/* By id, those after after_id; a callback's non-zero return stops it and is returned. */
+int store__snic_foreach_after(struct store *s, int64_t after_id, store_snic_cb cb, void *ctx);
 int store__snic_count(struct store *s);
 
 /* Identity of a canonical label set, created on first use (from 256 up). */
