@@ -57,7 +57,8 @@ static __always_inline int ct6_may_start(const struct pkt6 *c)
 static __always_inline int ct6_lookup_stage(struct pkt6 *c)
 {
 	struct hyp_ct6_key rkey;
-	__u64 now = bpf_ktime_get_ns();
+	/* the coarse clock, as IPv4 (conntrack.h): timeouts are seconds */
+	__u64 now = bpf_ktime_get_coarse_ns();
 	struct hyp_ct_val *v;
 	int reply = 0;
 
@@ -219,11 +220,11 @@ static __always_inline int ct6_commit_stage(struct pkt6 *c)
 			c->ct = NULL; /* passes without an entry, as IPv4 */
 			return 0;
 		}
-	} else if (c->reply) {
+	} else if (c->reply && v->state != HYP_CT_REPLIED) {
 		v->state = HYP_CT_REPLIED;
 	}
-	v->last_seen = c->now;
-	v->packets++;
+	if (v->last_seen != c->now)
+		v->last_seen = c->now;
 	return 0;
 }
 

@@ -98,17 +98,17 @@ static __always_inline int flow6_stage(struct pkt6 *c)
 	c->key.proto = c->l4.proto;
 	switch (c->l4.proto) {
 	case IPPROTO_TCP:
-		if (bpf_skb_load_bytes(c->skb, off, l4, 14))
+		if (ip6_l4_bytes(c->skb, off, l4, 14))
 			return HYP_DROP_MALFORMED;
 		c->tcp_flags = l4[13];
 		break;
 	case IPPROTO_UDP:
 	case IPPROTO_SCTP:
-		if (bpf_skb_load_bytes(c->skb, off, l4, 4))
+		if (ip6_l4_bytes(c->skb, off, l4, 4))
 			return HYP_DROP_MALFORMED;
 		break;
 	case NH_ICMPV6:
-		if (bpf_skb_load_bytes(c->skb, off, l4, 8))
+		if (ip6_l4_bytes(c->skb, off, l4, 8))
 			return HYP_DROP_MALFORMED;
 		c->key.sport = c->key.dport = (__u16)(l4[4] << 8 | l4[5]);
 		return 0;

@@ -114,6 +114,21 @@ static __always_inline int ip6_ext_kind(__u8 nh, int i)
 	}
 }
 
+/* The first n bytes of the upper layer at off (ip6_walk): read in place
+ * when it follows the fixed header in the linear data (nearly always: no
+ * helper call), else copied out; 0, or -1 when the packet is shorter. */
+static __always_inline int ip6_l4_bytes(struct __sk_buff *skb, __u32 off, __u8 *l4, __u32 n)
+{
+	const __u8 *p = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+
+	p += IP6_OFF + IP6_HLEN;
+	if (off == IP6_OFF + IP6_HLEN && p + n <= end) {
+		__builtin_memcpy(l4, p, n);
+		return 0;
+	}
+	return bpf_skb_load_bytes(skb, off, l4, n) ? -1 : 0;
+}
+
 /* Walks the extension headers that start at off with next header nh (an
  * IPv6 header at off - 40): 0 and the upper layer, or a drop reason. */
 static __always_inline int ip6_walk_at(struct __sk_buff *skb, __u32 off, __u8 nh, struct ip6_l4 *l4)

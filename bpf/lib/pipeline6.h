@@ -115,7 +115,7 @@ static __always_inline int parse6_stage(struct pkt6 *c)
 	if (err)
 		return err;
 	if (c->l4.proto == NH_ICMPV6) {
-		if (bpf_skb_load_bytes(skb, c->l4.off, t, 2))
+		if (ip6_l4_bytes(skb, c->l4.off, t, 2))
 			return HYP_DROP_MALFORMED;
 		c->icmp_type = t[0];
 		c->icmp_code = t[1];

@@ -45,6 +45,7 @@ static __always_inline __u64 siphash_8w(const __u64 key[2], const __u64 m[8])
 static __always_inline __u64 stamp6_compute(struct __sk_buff *skb, const __u64 key[2],
 					    struct ethhdr *eth, const struct ip6_hdr *h)
 {
+	const __u8 *p = (const void *)(h + 1), *end = (void *)(long)skb->data_end;
 	__u32 w[4] = {};
 	__u64 m[8];
 
@@ -55,10 +56,14 @@ static __always_inline __u64 stamp6_compute(struct __sk_buff *skb, const __u64 k
 	m[4] = be64_of(h->daddr + 2);
 	m[5] = ((__u64)bpf_ntohl(h->vtcfl) << 32) | ((__u32)bpf_ntohs(h->plen) << 16) |
 	       ((__u32)h->nexthdr << 8) | h->hlim;
-	if (bpf_skb_load_bytes(skb, IP6_OFF + IP6_HLEN, w, 8))
-		w[0] = w[1] = 0;
-	if (bpf_skb_load_bytes(skb, IP6_OFF + IP6_HLEN + 8, w + 2, 8))
-		w[2] = w[3] = 0;
+	if (p + 16 <= end) { /* in the linear data (nearly always): no helper call */
+		__builtin_memcpy(w, p, 16);
+	} else {
+		if (bpf_skb_load_bytes(skb, IP6_OFF + IP6_HLEN, w, 8))
+			w[0] = w[1] = 0;
+		if (bpf_skb_load_bytes(skb, IP6_OFF + IP6_HLEN + 8, w + 2, 8))
+			w[2] = w[3] = 0;
+	}
 	m[6] = be64_of(w);
 	m[7] = be64_of(w + 2);
 	return siphash_8w(key, m);

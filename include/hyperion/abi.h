@@ -328,7 +328,9 @@ enum hyp_ct_state {
 };
 
 struct hyp_ct_val {
-	__u64 last_seen; /* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 last_seen; /* ns, CLOCK_MONOTONIC, coarse (bpf_ktime_get_coarse_ns) */
+	/* 1, the flow's first packet: not counted per packet since the entry's
+	 * cache line moved between the CPUs of the two ends at every packet */
 	__u64 packets;
 	__u32 rev;  /* policy revision the flow was last checked against */
 	__u8 state; /* hyp_ct_state */

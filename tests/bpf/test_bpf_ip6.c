@@ -266,6 +266,7 @@ int main(void)
 	    FX6_TEST(test6_no_binding),	      FX6_TEST(test6_ipv6_only_no_ipv4),
 	    FX6_TEST(test6_ipv6_only_guard_arp),
 	    FX6_TEST(test6_tcp_conntrack),    FX6_TEST(test6_echo_conntrack),
+	    FX6_TEST(test6_ct_refresh),
 	    FX6_TEST(test6_quota_shared),     FX6_TEST(test6_policy_identity),
 	    FX6_TEST(test6_policy_ipblock),   FX6_TEST(test6_icmp_errors),
 	    FX6_TEST(test6_policy_ipblock_compiled), FX6_TEST(test6_ct_collect),

@@ -68,6 +68,39 @@ static void test6_tcp_conntrack(void **state)
 	assert_int_not_equal(fx6_ct_get(f, &a, &b, NH_TCP, 40000, 80, &v), 0);
 }
 
+/* A packet of a tracked IPv6 flow refreshes its entry (ct6.h writes it only
+ * when the coarse clock moved, not at every packet); a refused one does not. */
+static void test6_ct_refresh(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), b = fx6_ep(f, EP_B);
+	struct hyp_ct6_key k = {.sport = 5100, .dport = 53, .proto = NH_UDP};
+	struct hyp_ct_val v;
+	uint8_t in[FX_FRAME_MAX];
+	uint64_t old;
+	size_t len;
+
+	fx_wait_uptime(10);
+	len = udp6(f, in, EP_A, EP_B, 5100, 53);
+	fx_expect_to(f, EP_A, in, len, EP_B);
+	memcpy(k.saddr, a.b, 16);
+	memcpy(k.daddr, b.b, 16);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct6), &k, &v), 0);
+	assert_int_equal(v.packets, 1);
+	old = fx_now_ns() - 5 * FX_NS;
+	v.last_seen = old;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_ct6), &k, &v, BPF_EXIST), 0);
+	len = tcp6(f, in, EP_B, EP_A, 53, 5100, TCP_ACK); /* not of the flow: refused */
+	fx_expect_drop(f, EP_B, in, len, HYP_DROP_CT_INVALID);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct6), &k, &v), 0);
+	assert_true(v.last_seen == old);
+	len = udp6(f, in, EP_B, EP_A, 53, 5100); /* the reply */
+	fx_expect_to(f, EP_B, in, len, EP_A);
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_ct6), &k, &v), 0);
+	assert_true(v.last_seen > fx_now_ns() - FX_NS);
+	assert_int_equal(v.state, HYP_CT_REPLIED);
+}
+
 static void test6_echo_conntrack(void **state)
 {
 	struct fixture *f = *state;
