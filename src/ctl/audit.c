@@ -56,6 +56,7 @@ static void progress_done(void)
 static const audit_cp_probe cp_probes[] = {
     audit_cp_namespace_claim,
     audit_cp_inspect_evasion,
+    audit_cp_ip6_only,
     audit_cp_ct_flood,
 };
 

@@ -21,5 +21,7 @@ void audit_cp_namespace_claim(struct ctl *c, const char *tag, struct audit_row *
 void audit_cp_inspect_evasion(struct ctl *c, const char *tag, struct audit_row *row);
 /* audit_ct_flood.c: a container floods new flows to exhaust the conntrack table. */
 void audit_cp_ct_flood(struct ctl *c, const char *tag, struct audit_row *row);
+/* audit_ip6only.c: an IPv6-only SNIC sends IPv4 and ARP (it has no IPv4 binding). */
+void audit_cp_ip6_only(struct ctl *c, const char *tag, struct audit_row *row);
 
 #endif

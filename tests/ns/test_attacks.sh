@@ -22,7 +22,7 @@
 # plain Linux bridge get through (the baseline shows the exposure).
 . "$(dirname "$0")/lib.sh"
 
-plan 51
+plan 52
 
 INST=at-$UNIQ
 ATT=ata-$UNIQ VIC=atv-$UNIQ BYS=atb-$UNIQ
@@ -78,7 +78,7 @@ for name in spoof-src-ip spoof-src-ip/bypass spoof-src-mac spoof-src-mac/bypass 
 	vlan-8021q/bypass qinq-8021ad broadcast-flood host-netns-reach namespace-claim \
 	inspect-evasion conntrack-exhaustion nd-spoof-neighbour nd-spoof-gateway rogue-ra \
 	dad-denial spoof-src-ip6 spoof-src-ip6/bypass ip6-routing-header ip6-fragment \
-	ip6-exthdr-chain; do
+	ip6-exthdr-chain ip6-only-ipv4; do
 	row=$(jq -c --arg n "$name" '[.hyperion[]? | select(.attack == $n)] | .[0] // empty' <<<"$out" 2>/dev/null)
 	if [ -z "$row" ]; then notok "$name: missing from the audit"
 	elif jq -e .pass <<<"$row" >/dev/null; then ok "$name: $(jq -r .observed <<<"$row")"
