@@ -150,8 +150,14 @@ check "guard counters moved by the audit's frames, per reason" moved guards.att 
 # The guard detached for real (root removes its link), not only bypassed.
 check "with its guard the attacker reaches the victim" ping_ok "$ATT" "$IPV"
 miss0=$(hctl -j status | jq '.ports.att.drops["stamp-missing"] // 0')
+GLINK=$(bpftool link show pinned "/sys/fs/bpf/hyperion/$INST/links/guard-1" -j | jq .id)
 rm "/sys/fs/bpf/hyperion/$INST/links/guard-1"
 stop_daemon "$DAEMON_PID" TERM # keep the reconcile loop from re-attaching it
+# the pin was the link's last holder: the kernel releases it after an RCU
+# grace period, from a workqueue (slow on a loaded machine); wait for that
+T0=$SECONDS
+for _ in $(seq 100); do bpftool link show id "$GLINK" >/dev/null 2>&1 || break; sleep 0.1; done
+note "the guard's link $GLINK gone after $((SECONDS - T0)) s (at most 10)"
 check_fails "with its guard detached the attacker cannot reach the victim" ping_ok "$ATT" "$IPV"
 start_daemon "$INST" || finish
 miss1=$(hctl -j status | jq '.ports.att.drops["stamp-missing"] // 0')
