@@ -113,15 +113,25 @@ static __always_inline int ct_lookup_stage(struct pkt_ctx *ctx)
 	struct hyp_ct_val *v;
 	int reply = 0;
 
-	v = bpf_map_lookup_elem(&hyp_ct, key);
+	/* a packet from the lower port to the higher (a server's answer to a
+	 * client's ephemeral port, nearly always) is looked up as a reply
+	 * first: a flow's replies take one lookup, not a miss and a hit. Both
+	 * orders find the same entry unless both directions have one (two flow
+	 * starts that raced, each allowed by policy); a flow whose initiator
+	 * has the lower port pays the second lookup both ways. fkey ends as
+	 * the key of the entry found. */
+	reply = f->key.sport < f->key.dport;
+	if (reply)
+		ct_reverse(&f->key, &fkey);
+	v = bpf_map_lookup_elem(&hyp_ct, &fkey);
 	if (!v) {
-		ct_reverse(&f->key, &rkey);
-		v = bpf_map_lookup_elem(&hyp_ct, &rkey);
-		if (v) {
-			reply = 1;
-			key = &rkey;
-		}
+		ct_reverse(&fkey, &rkey);
+		fkey = rkey;
+		reply = !reply;
+		v = bpf_map_lookup_elem(&hyp_ct, &fkey);
 	}
+	if (!v)
+		reply = 0;
 	/* another CPU may have stamped the entry after this one read the clock:
 	 * only an entry last seen in the past can have expired */
 	if (v && now > v->last_seen && now - v->last_seen > ct_timeout(v, f->key.proto)) {

@@ -62,17 +62,26 @@ static __always_inline int ct6_lookup_stage(struct pkt6 *c)
 	struct hyp_ct_val *v;
 	int reply = 0;
 
-	v = bpf_map_lookup_elem(&hyp_ct6, &c->key);
-	if (!v) {
+	/* as IPv4 (conntrack.h): lower port to higher is looked up as a reply first */
+	reply = c->key.sport < c->key.dport;
+	if (reply)
 		ct6_reverse(&c->key, &rkey);
-		v = bpf_map_lookup_elem(&hyp_ct6, &rkey);
-		reply = v != NULL;
-	}
-	if (v && now > v->last_seen && now - v->last_seen > ct6_timeout(v, c->key.proto)) {
+	else
+		rkey = c->key;
+	v = bpf_map_lookup_elem(&hyp_ct6, &rkey);
+	if (!v) {
+		reply = !reply;
 		if (reply)
-			ct6_delete(&rkey, v->owner);
+			ct6_reverse(&c->key, &rkey);
 		else
-			ct6_delete(&c->key, v->owner);
+			rkey = c->key;
+		v = bpf_map_lookup_elem(&hyp_ct6, &rkey);
+	}
+	if (!v)
+		reply = 0;
+	/* rkey: the key of the entry found */
+	if (v && now > v->last_seen && now - v->last_seen > ct6_timeout(v, c->key.proto)) {
+		ct6_delete(&rkey, v->owner);
 		v = NULL;
 		reply = 0;
 	}

@@ -176,6 +176,28 @@ static void test_ct_tcp_handshake_replies_pass(void **state)
 	tcp(f, EP_B, EP_A, 80, 40002, TCP_SYN, 500, ING);
 }
 
+/* An initiator with the lower port (its packets are looked up as replies
+ * first, conntrack.h): its flow is found both ways all the same, and a
+ * packet that is not of it is not. */
+static void test_ct_low_port_initiator(void **state)
+{
+	struct fixture *f = *state;
+
+	fx_policy(f, web_ingress_deny);
+	tcp(f, EP_A, EP_B, 80, 40100, TCP_SYN, 100, 0);
+	assert_false(ct_exists(f, EP_B, EP_A, TCP, 40100, 80));
+	tcp(f, EP_B, EP_A, 40100, 80, TCP_SYN | TCP_ACK, 500, 0);
+	assert_int_equal(ct_of(f, EP_A, EP_B, TCP, 80, 40100).state, HYP_CT_SYN_RECV);
+	tcp(f, EP_A, EP_B, 80, 40100, TCP_ACK, 101, 0);
+	assert_int_equal(ct_of(f, EP_A, EP_B, TCP, 80, 40100).state, HYP_CT_ESTABLISHED);
+	tcp(f, EP_B, EP_A, 40100, 80, TCP_ACK | TCP_PSH, 501, 0);
+	/* twin: b's SYN from that port is no flow start inside a's flow */
+	tcp(f, EP_B, EP_A, 40100, 80, TCP_SYN, 500, INV);
+	udp(f, EP_A, EP_B, 53, 40101, 0);
+	udp(f, EP_B, EP_A, 40101, 53, 0);
+	assert_int_equal(ct_of(f, EP_A, EP_B, UDP, 53, 40101).state, HYP_CT_REPLIED);
+}
+
 /* No entry: nothing but a flow start passes, whatever the policy (none here). */
 static void test_ct_unsolicited_dropped(void **state)
 {
@@ -493,6 +515,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    FX_TEST(test_ct_new_flow_creates_entry),
 	    FX_TEST(test_ct_tcp_handshake_replies_pass),
+	    FX_TEST(test_ct_low_port_initiator),
 	    FX_TEST(test_ct_unsolicited_dropped),
 	    FX_TEST(test_ct_syn_sent_wants_syn_ack),
 	    FX_TEST(test_ct_fin_and_rst),
