@@ -10,6 +10,8 @@
 #
 # MODE:
 #   bulk            iperf3, 1 TCP stream A->B, 5 s (guard + stamp on)
+#   bulk6 / rr6     the same over IPv6 (the SNICs' dual-stack addresses): iperf3 -6;
+#                   a TCP ping-pong of 64 B by Python (sockperf 3.7 has no IPv6), 4 s
 #   bulk-noguard    the same with hyperiond --no-guard
 #   rr              sockperf ping-pong --tcp -m 64, 4 s, client CPU 0, server CPU 1
 #   rr-noguard      the same with --no-guard
@@ -157,13 +159,13 @@ apply_rules() { # N: bench/run's hyperion-rules-N policy (allow 5201/11111/80 TC
     bpftool -j map dump pinned "/sys/fs/bpf/hyperion/$INST/hyp_policy" | jq --argjson g "$gen" '[.[] | select(.formatted.key.gen == $g)] | length'
 }
 
-bulk() {
+bulk() { # [ADDRESS of the server, default its IPv4]
     ip netns exec "$INST-s" iperf3 -s -p 5201 >/dev/null 2>&1 &
     PIDS+=("$!")
     sleep 0.5
     local a b
     a=$(snap); sysctl -qw kernel.bpf_stats_enabled=1; perf_start
-    ip netns exec "$INST-c" iperf3 -c "$NET.11" -p 5201 -t 5 -J > "$WORK/iperf.json"
+    ip netns exec "$INST-c" iperf3 -c "${1:-$NET.11}" -p 5201 -t 5 -J > "$WORK/iperf.json"
     sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
     local bytes
     bytes=$(jq '.end.sum_received.bytes' "$WORK/iperf.json")
@@ -184,6 +186,36 @@ rr() {
     sed -i 's/\x1b\[[0-9;]*m//g' "$WORK/rr.out"
     echo "  sockperf TCP RR: $(sed -n 's/.*SentMessages=\([0-9]*\).*/\1/p' "$WORK/rr.out" | tail -n1) round trips," \
         "p50 $(awk '/percentile 50.000 =/{print $NF}' "$WORK/rr.out") us"
+    report "$a" "$b"
+    perf_report
+}
+
+rr6() { # a 64-byte TCP ping-pong over IPv6 for 4 s (Python: sockperf 3.7 has no IPv6)
+    local sip6 a b
+    sip6=$(hctl -j snic show "${INST}s" | jq -r '.ip6 // empty' | cut -d/ -f1)
+    ip netns exec "$INST-s" taskset -c 1 /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET6); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("::", 11113)); s.listen(1); c, _ = s.accept()
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+while True:
+    d = c.recv(64)
+    if not d: break
+    c.sendall(d)' &
+    PIDS+=("$!")
+    sleep 1
+    a=$(snap); sysctl -qw kernel.bpf_stats_enabled=1; perf_start
+    ip netns exec "$INST-c" taskset -c 0 /usr/bin/python3 -c '
+import socket, sys, time
+c = socket.create_connection((sys.argv[1], 11113)); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+n, end = 0, time.monotonic() + 4
+while time.monotonic() < end:
+    c.sendall(b"x" * 64); got = 0
+    while got < 64: got += len(c.recv(64 - got))
+    n += 1
+print(n)' "$sip6" > "$WORK/rr6.out"
+    sysctl -qw "kernel.bpf_stats_enabled=$STATS_OLD"; b=$(snap)
+    echo "  TCP ping-pong over IPv6 ($sip6): $(cat "$WORK/rr6.out") round trips, drops $(hctl -j status | jq -c .drops)"
     report "$a" "$b"
     perf_report
 }
@@ -271,6 +303,14 @@ for mode in "$@"; do
             up 0
             echo "## warm (BPF_PROG_TEST_RUN, one run per call, median; bpf_stats off)"
             warm ;;
+        bulk6)
+            up 0
+            echo "## bulk6"
+            bulk "$(hctl -j snic show "${INST}s" | jq -r '.ip6 // empty' | cut -d/ -f1)" ;;
+        rr6)
+            up 0
+            echo "## rr6"
+            rr6 ;;
         bulk|bulk-noguard|rr|rr-noguard)
             up "$([[ $mode == *-noguard ]] && echo 1 || echo 0)"
             echo "## $mode"
