@@ -219,20 +219,15 @@ int emu_tables_verify(struct emu *e, const struct hyp_snic_spec *s, const struct
 }
 
 /* Deletes the keys of a per-CPU counter map whose first u32 matches id. */
-static void counters_forget(int fd, __u32 id)
+/* Every counter of id ({id, 0..max - 1}: struct hyp_drop_key and hyp_stat_key
+ * alike), by key: walking the whole map made each destroy O(SNICs). */
+static void counters_forget(int fd, __u32 id, __u32 max)
 {
-	struct hyp_drop_key k, next, *prev = NULL;
-	struct hyp_drop_key del[64];
-	size_t n = 0;
+	for (__u32 r = 0; r < max; r++) {
+		struct hyp_drop_key k = {.ifindex = id, .reason = r};
 
-	while (!bpf_map_get_next_key(fd, prev, &next) && n < 64) {
-		if (next.ifindex == id)
-			del[n++] = next;
-		k = next;
-		prev = &k;
+		bpf_map_delete_elem(fd, &k);
 	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &del[i]);
 }
 
 void emu_tables_forget(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
@@ -241,13 +236,13 @@ void emu_tables_forget(struct emu *e, const struct hyp_snic_spec *s, const struc
 	int bfd = bpf_map__fd(e->port->maps.hyp_ev_budget);
 
 	if (port) {
-		counters_forget(bpf_map__fd(e->port->maps.hyp_drops), port);
-		counters_forget(bpf_map__fd(e->port->maps.hyp_stats), port);
+		counters_forget(bpf_map__fd(e->port->maps.hyp_drops), port, __HYP_DROP_MAX);
+		counters_forget(bpf_map__fd(e->port->maps.hyp_stats), port, __HYP_STAT_MAX);
 		/* its event budget: an LRU entry a later port would inherit */
 		bpf_map_delete_elem(bfd, &port);
 	}
 	bpf_map_delete_elem(bfd, &guard_ev);
-	counters_forget(bpf_map__fd(e->guard->maps.hyp_guard_drops), (__u32)s->id);
+	counters_forget(bpf_map__fd(e->guard->maps.hyp_guard_drops), (__u32)s->id, __HYP_DROP_MAX);
 }
 
 void emu_tables_remove(struct emu *e, const struct hyp_snic_spec *s, const struct emu_snic *es)
