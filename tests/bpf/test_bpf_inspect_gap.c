@@ -16,7 +16,7 @@
 
 #include "inspect_flow.h"
 
-#define ATTEMPTS 10 /* a filler the scheduler held back past the wait: again */
+#define ATTEMPTS 60 /* a filler the scheduler held back past the wait: again (-j 2, load) */
 
 struct filler {
 	int prog_fd, ct_fd;
