@@ -379,7 +379,9 @@ int store__snic_by_owner(struct store *s, const char *owner, struct snic_rec *r)
 	return get_one(s, "owner = ? AND owner != ''", owner, 0, r);
 }
 
-int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx)
+/* Every SNIC row the query selects, in its order; after_id >= 0 binds its one parameter. */
+static int snic_rows(struct store *s, const char *sql, int64_t after_id, store_snic_cb cb,
+		     void *ctx)
 {
 	sqlite3_stmt *st;
 	struct snic_rec *r;
@@ -388,9 +390,11 @@ int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx)
 	r = malloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	err = store_prepare(s, "SELECT " SNIC_COLS " FROM snics ORDER BY name", &st);
+	err = store_prepare(s, sql, &st);
 	if (err)
 		goto out;
+	if (after_id >= 0)
+		sqlite3_bind_int64(st, 1, after_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_to_rec(st, r);
 		err = cb(r, ctx);
@@ -405,31 +409,15 @@ out:
 	return err;
 }
 
+int store__snic_foreach(struct store *s, store_snic_cb cb, void *ctx)
+{
+	return snic_rows(s, "SELECT " SNIC_COLS " FROM snics ORDER BY name", -1, cb, ctx);
+}
+
 int store__snic_foreach_after(struct store *s, int64_t after_id, store_snic_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
-	struct snic_rec *r;
-	int err, rc;
-
-	r = malloc(sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	err = store_prepare(s, "SELECT " SNIC_COLS " FROM snics WHERE id > ? ORDER BY id", &st);
-	if (err)
-		goto out;
-	sqlite3_bind_int64(st, 1, after_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row_to_rec(st, r);
-		err = cb(r, ctx);
-		if (err)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_sql_err(s, "snic list");
-	sqlite3_finalize(st);
-out:
-	free(r);
-	return err;
+	return snic_rows(s, "SELECT " SNIC_COLS " FROM snics WHERE id > ? ORDER BY id",
+			 after_id < 0 ? 0 : after_id, cb, ctx);
 }
 
 int store__snic_count(struct store *s)
