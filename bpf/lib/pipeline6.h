@@ -79,6 +79,7 @@ static __always_inline int port6_stage(struct pkt6 *c)
 	} policy;
 
 	c->ifindex = ifindex;
+	stat_add(ifindex, HYP_STAT_RX, c->skb->len); /* received, as port_stage counts IPv4 */
 	c->port = bpf_map_lookup_elem(&hyp_ports, &ifindex);
 	c->cfg = bpf_map_lookup_elem(&hyp_config, &zero);
 	if (!c->port || !c->cfg)
