@@ -50,7 +50,7 @@ static __always_inline int uplink_arp_stage(struct pkt_ctx *ctx, const struct hy
 {
 	struct arp_ipv4 *a = ctx->arp;
 
-	if (a->tpa != u->ip)
+	if (!u->ip || a->tpa != u->ip) /* ip 0: an IPv6-only uplink takes no ARP */
 		return HYP_DROP_UPLINK_ARP;
 	if (a->spa == u->ip)
 		return HYP_DROP_UPLINK_SPOOF;
@@ -63,6 +63,8 @@ static __always_inline int uplink_ipv4_stage(struct pkt_ctx *ctx, const struct h
 	const struct hyp_config *cfg = ctx->cfg;
 	struct iphdr *ip = ctx->ip;
 
+	if (!u->ip) /* an IPv6-only uplink (--pool none): no IPv4 reaches the bridge */
+		return HYP_DROP_UPLINK_NOT_OURS;
 	if (ip->saddr == u->ip || (ip->saddr & cfg->mask) == cfg->net)
 		return HYP_DROP_UPLINK_SPOOF;
 	if (ipv4_is_bcast_mcast(ip->daddr))

@@ -77,7 +77,9 @@ static int configure(struct emu *e, const struct hyp_uplink_spec *u, struct errm
 	if (err)
 		return em_set(em, err, "uplink %s: cannot set its sysctls: %s", u->ifname,
 			      strerror(-err));
-	err = nl__addr_add(e->bnl, l.ifindex, u->ip, u->prefix);
+	/* an IPv6-only instance's uplink has no IPv4 address (prefix 0): hyp_uplink.ip
+	 * stays 0 and the program drops every IPv4 and ARP frame on it (uplink.h) */
+	err = u->prefix ? nl__addr_add(e->bnl, l.ifindex, u->ip, u->prefix) : 0;
 	if (err && err != -EEXIST)
 		return em_set(em, err, "uplink %s: cannot add its address: %s", u->ifname,
 			      strerror(-err));
@@ -91,7 +93,7 @@ static int configure(struct emu *e, const struct hyp_uplink_spec *u, struct errm
 			      strerror(-err));
 	v.ifindex = l.ifindex;
 	v.ip = htonl(u->ip);
-	v.mask = htonl(cidr4_mask(u->prefix));
+	v.mask = u->prefix ? htonl(cidr4_mask(u->prefix)) : 0;
 	v.net = v.ip & v.mask;
 	v.gw = htonl(u->gw);
 	v.mtu = l.mtu;

@@ -2,7 +2,8 @@
 /*
  * The uplink of a node: the NIC's port to the outside. Its configuration
  * (interface, address, next hop) is kept in the store under meta
- * "uplink" ("IFNAME A.B.C.D/P [GW]", "" when none) and re-adopted at
+ * "uplink" ("IFNAME A.B.C.D/P [GW]"; "IFNAME" alone on an IPv6-only
+ * instance, whose uplink carries IPv6 only; "" when none) and re-adopted at
  * every start; the backend moves the interface and gives it back.
  */
 #include <errno.h>
@@ -17,6 +18,24 @@
 #define META_UPLINK  "uplink"
 #define META_UPLINK6 "uplink6" /* node_uplink6.c */
 
+/* An IPv6-only instance's uplink: no IPv4 address or gateway, an IPv6 address. */
+static int parse_req6_only(const struct node *n, const struct uplink_req *req,
+			   struct hyp_uplink_spec *s, struct errmsg *em)
+{
+	if ((req->addr && *req->addr) || (req->gateway && *req->gateway))
+		return em_set(em, -EINVAL,
+			      "uplink %s: instance %s is IPv6-only (--pool none): no IPv4 "
+			      "address or gateway; give --addr6",
+			      req->ifname, n->dom.instance);
+	if (!req->addr6 || !*req->addr6)
+		return em_set(em, -EINVAL,
+			      "uplink %s: instance %s is IPv6-only (--pool none): --addr6 is "
+			      "required",
+			      req->ifname, n->dom.instance);
+	s->ifname = req->ifname;
+	return node_uplink6_parse(n, req, s, em);
+}
+
 static int parse_req(const struct node *n, const struct uplink_req *req, struct hyp_uplink_spec *s,
 		     struct cidr4 *c, struct errmsg *em)
 {
@@ -26,7 +45,14 @@ static int parse_req(const struct node *n, const struct uplink_req *req, struct 
 	if (!req->ifname || validate_ifname(req->ifname))
 		return em_set(em, -EINVAL, "uplink: invalid interface name '%s'",
 			      req->ifname ? req->ifname : "");
-	if (!req->addr || cidr4_parse(req->addr, c) || c->prefix < 1 || c->prefix > 32)
+	if (!n->pool) /* IPv6-only (--pool none): the uplink carries IPv6 only */
+		return parse_req6_only(n, req, s, em);
+	if (!req->addr || !*req->addr)
+		return em_set(em, -EINVAL,
+			      "uplink %s: an IPv4 address is required (--addr A.B.C.D/P): "
+			      "instance %s has an IPv4 pool",
+			      req->ifname, n->dom.instance);
+	if (cidr4_parse(req->addr, c) || c->prefix < 1 || c->prefix > 32)
 		return em_set(em, -EINVAL, "uplink %s: invalid address '%s' (want A.B.C.D/P)",
 			      req->ifname, req->addr ? req->addr : "");
 	mask = cidr4_mask(c->prefix);
@@ -58,6 +84,10 @@ static void spec_format(const struct hyp_uplink_spec *s, char *buf, size_t len)
 {
 	char a[16], g[16] = "";
 
+	if (!s->prefix) { /* IPv6-only: the interface alone (its IPv6 side in uplink6) */
+		snprintf(buf, len, "%s", s->ifname);
+		return;
+	}
 	ipv4_format(s->ip, a, sizeof(a));
 	if (s->gw)
 		ipv4_format(s->gw, g, sizeof(g));
@@ -71,8 +101,6 @@ int node__uplink_set(struct node *n, const struct uplink_req *req, struct errmsg
 	struct cidr4 c;
 	int err;
 
-	if (!n->pool)
-		return em_set(em, -EOPNOTSUPP, "uplink: not on an IPv6-only instance (--pool none)");
 	err = parse_req(n, req, &s, &c, em);
 	if (err)
 		return err;
@@ -135,8 +163,16 @@ static int uplink_adopt(struct node *n)
 	store__meta_get(n->st, META_UPLINK, have, sizeof(have));
 	if (!have[0])
 		return 0;
-	if (sscanf(have, "%15s %19s %15s", ifname, addr, gw) < 2)
+	switch (sscanf(have, "%15s %19s %15s", ifname, addr, gw)) {
+	case 1: /* IPv6-only: the interface alone */
+		req.addr = NULL;
+		break;
+	case 2:
+	case 3:
+		break;
+	default:
 		return pr_warn("uplink: stored configuration '%s' unreadable\n", have), -EIO;
+	}
 	store__meta_get(n->st, META_UPLINK6, have6, sizeof(have6));
 	if (have6[0] && sscanf(have6, "%63s %45s", addr6, gw6) < 1)
 		return pr_warn("uplink: stored IPv6 configuration '%s' unreadable\n", have6), -EIO;
@@ -179,9 +215,11 @@ json_object *node__uplink_json(struct node *n)
 		return json_object_new_object();
 	o = json_object_new_object();
 	json_object_object_add(o, KEY_IFNAME, json_object_new_string(u.ifname));
-	ipv4_format(u.ip, a, sizeof(a));
-	snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", u.prefix);
-	json_object_object_add(o, KEY_ADDRESS, json_object_new_string(a));
+	if (u.prefix) { /* none on an IPv6-only instance */
+		ipv4_format(u.ip, a, sizeof(a));
+		snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", u.prefix);
+		json_object_object_add(o, KEY_ADDRESS, json_object_new_string(a));
+	}
 	if (u.gw) {
 		ipv4_format(u.gw, a, sizeof(a));
 		json_object_object_add(o, KEY_GATEWAY, json_object_new_string(a));

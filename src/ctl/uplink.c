@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * hyperctl uplink set IFNAME --addr CIDR [--gateway IP] [--addr6 CIDR
- * [--gateway6 IP]] | show | clear:
+ * hyperctl uplink set IFNAME [--addr CIDR [--gateway IP]] [--addr6 CIDR
+ * [--gateway6 IP]] | show | clear (no --addr on an IPv6-only instance):
  * the bridge's port to the outside (docs/northsouth.md).
  */
 #include <stdio.h>
@@ -38,7 +38,9 @@ static int uplink_set(struct ctl *c, const struct ctl_args *a)
 
 	args = json_object_new_object();
 	json_object_object_add(args, KEY_IFNAME, json_object_new_string(a->argv[0]));
-	json_object_object_add(args, KEY_ADDRESS, json_object_new_string(ctl_opt(a, "addr")));
+	if (ctl_opt(a, "addr"))
+		json_object_object_add(args, KEY_ADDRESS,
+				       json_object_new_string(ctl_opt(a, "addr")));
 	if (gw)
 		json_object_object_add(args, KEY_GATEWAY, json_object_new_string(gw));
 	if (a6)
@@ -75,8 +77,10 @@ static int uplink_clear(struct ctl *c, const struct ctl_args *a)
 }
 
 static const struct ctl_opt set_opts[] = {
-    {.name = "addr", .arg = "CIDR", .help = "the uplink address, outside the pool",
-     .required = true},
+    {.name = "addr",
+     .arg = "CIDR",
+     .help = "the uplink address, outside the pool (required with an IPv4 pool; none on an "
+	     "IPv6-only instance)"},
     {.name = "gateway", .arg = "IP", .help = "the next hop off the uplink's subnet"},
     {.name = "addr6",
      .arg = "CIDR",
@@ -95,7 +99,9 @@ static const struct ctl_verb uplink_verbs[] = {
      .summary = "make a host interface the bridge's port to the outside",
      .help = "IFNAME: an interface of the host netns (a spare NIC, a VF, a macvlan child,\n"
 	     "a veth); it moves into the bridge netns and is given back as it was found\n"
-	     "(name, MTU, state, addresses, routes) at uplink clear and teardown.",
+	     "(name, MTU, state, addresses, routes) at uplink clear and teardown.\n"
+	     "An IPv6-only instance (hyperiond --pool none): --addr6 only, the uplink\n"
+	     "carries IPv6 alone (IPv4 and ARP arriving on it are dropped).",
      .example = "hyperctl uplink set eth1 --addr 192.0.2.10/24 --gateway 192.0.2.1 "
 		"--addr6 2001:db8::10/64 --gateway6 fe80::1",
      .run = uplink_set},

@@ -27,7 +27,7 @@ static void usage(FILE *f)
 	    "                 [--big-tcp BYTES] [--events LIST] [--event-rate N] [--event-burst "
 	    "N]\n"
 	    "                 [--web IP:PORT [--web-allow-remote]] [--metrics-endpoints]\n"
-	    "                 [--uplink IFNAME --uplink-addr CIDR [--uplink-gateway IP]\n"
+	    "                 [--uplink IFNAME [--uplink-addr CIDR [--uplink-gateway IP]]\n"
 	    "                  [--uplink-addr6 CIDR [--uplink-gateway6 IP]]]\n"
 	    "  --instance NAME  instance name (default %s); every name and path derives from it\n"
 	    "  --pool CIDR|none  address pool, fixed at creation (default %s); none: IPv6-only\n"
@@ -58,7 +58,9 @@ static void usage(FILE *f)
 	    "                   the outside (kept in the state; given back at uplink clear\n"
 	    "                   or teardown); --uplink-addr CIDR its address (outside the\n"
 	    "                   pool), --uplink-gateway IP the next hop off its subnet;\n"
-	    "                   --uplink-addr6 CIDR, --uplink-gateway6 IP: routed IPv6\n"
+	    "                   --uplink-addr6 CIDR, --uplink-gateway6 IP: routed IPv6.\n"
+	    "                   --uplink-addr is required with an IPv4 pool; with --pool none\n"
+	    "                   only --uplink-addr6 (the uplink carries IPv6 only)\n"
 	    "  -v               debug logging\n"
 	    "  --version        print the version and exit\n"
 	    "  -h, --help       print this help and exit (nothing is started)\n"
@@ -386,9 +388,16 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 		fprintf(stderr, "hyperiond: --pool given twice (a CIDR and none)\n");
 		return -EINVAL;
 	}
-	if (o->pool_none && (d->cluster_opts.endpoints || o->uplink)) {
-		fprintf(stderr, "hyperiond: --pool none (IPv6-only): no --cluster or --uplink yet "
-				"(both carry IPv4)\n");
+	if (o->pool_none && d->cluster_opts.endpoints) {
+		fprintf(stderr,
+			"hyperiond: --pool none (IPv6-only): no --cluster (a cluster's nodes "
+			"take IPv4 blocks; an IPv6-only cluster is not built yet)\n");
+		return -EINVAL;
+	}
+	if (o->pool_none && (o->uplink_addr || o->uplink_gw)) {
+		fprintf(stderr, "hyperiond: --pool none (IPv6-only): the uplink carries IPv6 only: "
+				"--uplink-addr6 (--uplink-gateway6), no --uplink-addr or "
+				"--uplink-gateway\n");
 		return -EINVAL;
 	}
 	/* a cluster node's pools are its blocks (its pool6 none when the cluster has none) */
@@ -397,10 +406,13 @@ static int parse_args(int argc, char **argv, struct node_opts *o, struct daemon 
 				"(cluster init --pool6): no --pool or --pool6\n");
 		return -EINVAL;
 	}
-	if (!o->uplink != !o->uplink_addr || ((o->uplink_gw || o->uplink_addr6) && !o->uplink) ||
-	    (o->uplink_gw6 && !o->uplink_addr6)) {
-		fprintf(stderr, "hyperiond: --uplink and --uplink-addr go together "
-				"(--uplink-gateway with them)\n");
+	/* which family the uplink must carry is the instance's (node_uplink.c) */
+	if (!o->uplink != !(o->uplink_addr || o->uplink_addr6) ||
+	    ((o->uplink_gw || o->uplink_gw6) && !o->uplink) ||
+	    (o->uplink_gw6 && !o->uplink_addr6) || (o->uplink_gw && !o->uplink_addr)) {
+		fprintf(stderr, "hyperiond: --uplink goes with --uplink-addr and/or --uplink-addr6 "
+				"(--uplink-gateway with --uplink-addr, --uplink-gateway6 with "
+				"--uplink-addr6)\n");
 		return -EINVAL;
 	}
 	return 0;

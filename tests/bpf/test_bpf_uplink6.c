@@ -11,7 +11,8 @@
  * the kernel). Without an IPv6 uplink address: ip6-outside as before.
  * An ipBlock with an outside IPv6 prefix (and except) selects the world's
  * addresses in it, on egress and on ingress from the uplink. Hop limits
- * are decremented both ways; 1 is answered (out) or dropped (in).
+ * are decremented both ways; 1 is answered (out) or dropped (in). An
+ * IPv6-only instance's uplink (no IPv4 address) drops IPv4 and ARP.
  */
 #include "ip6_fixture.h"
 #include "uplink_fixture.h"
@@ -350,6 +351,60 @@ static void test6_no_uplink6(void **state)
 	assert_int_equal(fx_drops(f, HYP_DROP_IPV6), d + 1);
 }
 
+/*
+ * An IPv6-only instance's uplink (hyp_uplink.ip 0, --pool none): IPv6 out and
+ * back as on a dual-stack one; IPv4 to a routed-mode SNIC's address is dropped
+ * (uplink-not-ours) where the dual-stack uplink delivers it, and ARP, even for
+ * 0.0.0.0 (the missing address), never reaches the kernel (uplink-arp).
+ */
+static void test6_ipv6_only_uplink(void **state)
+{
+	struct fixture *f = *state;
+	struct a6 a = fx6_ep(f, EP_A), o = doc6(7);
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX], u[16];
+	size_t len = fx6_udp(f, in, EP_A, &o, 40004, 53);
+	struct hyp_ep_key k = {.ip = htonl(IP_A)};
+	struct hyp_uplink up4;
+	struct hyp_endpoint ep;
+	uint32_t zero = 0, outside = 0xc6336407u; /* 198.51.100.7 */
+	uint64_t d;
+
+	/* twins first, on the dual-stack uplink: IPv4 to routed A arrives, ARP for it passes */
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_endpoints), &k, &ep), 0);
+	ep.flags |= HYP_EP_F_ROUTED;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_endpoints), &k, &ep, BPF_ANY), 0);
+	fx_l4_udp(u, 53, 40004, "outside!", 8);
+	len = fx_ipv4(in, UP_MAC, OUT_MAC, outside, IP_A, 17, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	len = fx_arp(in, OUT_MAC, 1, OUT_MAC, outside, 0xc6336402u);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_OK);
+
+	assert_int_equal(bpf_map_lookup_elem(FX_FD(f, hyp_uplink), &zero, &up4), 0);
+	up4.ip = up4.mask = up4.net = 0;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink), &zero, &up4, BPF_ANY), 0);
+	d = fx_drops(f, HYP_DROP_UPLINK_NOT_OURS);
+	len = fx_ipv4(in, UP_MAC, OUT_MAC, outside, IP_A, 17, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_NOT_OURS), d + 1);
+	d = fx_drops(f, HYP_DROP_UPLINK_ARP);
+	len = fx_arp(in, OUT_MAC, 1, OUT_MAC, outside, 0);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	len = fx_arp(in, OUT_MAC, 1, OUT_MAC, 0, 0);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_ARP), d + 2);
+
+	/* IPv6 as before: out, and the reply back */
+	len = fx6_udp(f, in, EP_A, &o, 40004, 53);
+	fx6_stamp(f, EP_A, in, len);
+	assert_int_equal(run(PORT, in, len, out), TC_ACT_REDIRECT);
+	fx_l4_udp(u, 53, 40004, "answer!!", 8);
+	len = out6(in, &o, &a, NH_UDP, 60, u, 16);
+	assert_int_equal(run(UPLINK, in, len, out), TC_ACT_REDIRECT);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	ep.flags &= ~HYP_EP_F_ROUTED;
+	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_endpoints), &k, &ep, BPF_ANY), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +417,7 @@ int main(void)
 	    cmocka_unit_test_setup(test6_world_ipblock_egress, setup),
 	    cmocka_unit_test_setup(test6_world_ipblock_ingress, setup),
 	    cmocka_unit_test_setup(test6_hop_limit, setup),
+	    cmocka_unit_test_setup(test6_ipv6_only_uplink, setup),
 	};
 
 	return fx6_main("bpf_uplink6", tests, sizeof(tests) / sizeof(tests[0]));
