@@ -6,7 +6,8 @@ import re
 import statistics
 
 RULES_RE = re.compile(r"^(.+?)-rules-(\d+)$")
-IPV6_ROWS = ["veth-ipv4x", "veth-ipv6", "hyperion-ipv4x", "hyperion-ipv6"]
+IPV6_ROWS = ["veth-ipv4x", "veth-ipv6", "hyperion-ipv4x", "hyperion-ipv6", "veth-ipv6-tuned",
+             "hyperion-ipv6-bigtcp"]
 NORTHSOUTH = ["hyperion-snat", "hyperion-publish", "iptables-masq", "iptables-dnat", "nftables-masq"]
 BASE_KEYS = ["tcp1_fwd_gbps", "tcp1_rev_gbps", "tcp4_fwd_gbps", "tcp4_rev_gbps",
              "tcp1_fwd_cpu_s_per_gb", "tcp_rr_p50_us", "udp_rr_p50_us", "http_rps",
@@ -31,7 +32,13 @@ APPLY_KEYS = [("endpoints", "endpoints", 0), ("policy_entries", "active entries"
               ("scenario_s", "scenario (s)", 0)]
 # metrics these sections show: report.py leaves them out of "Other metrics"
 SHOWN = set(IPV6_KEYS) | {k for k, _, _ in APPLY_KEYS} | {
-    "wall_s", "ipv6", "compile_add_full_ms", "compile_add_inc_ms", "sys_mem_mb"}
+    "wall_s", "ipv6", "compile_add_full_ms", "compile_add_inc_ms", "sys_mem_mb", "gso_max_size",
+    "tx_avg_frame_b", "rx_avg_frame_b"}
+
+
+def is_ipv6_row(c):
+    """Rows whose traffic is IPv6 (bench/scenarios/ipv6.sh is_ipv6_row)."""
+    return c.endswith("-ipv6") or "-ipv6-" in c
 
 
 def own_section(c):
@@ -115,7 +122,7 @@ def ipv6_section(w, ran, get, spread, fmt, extra_goals, by_round):
     w("| config | " + " | ".join(IPV6_LABEL[k] for k in IPV6_KEYS) + " |")
     w("|" + "---|" * (len(IPV6_KEYS) + 1))
     for c in rows:
-        anchor = "veth-ipv6" if c.endswith("-ipv6") else "veth-ipv4x"
+        anchor = "veth-ipv6" if is_ipv6_row(c) else "veth-ipv4x"
         cells = []
         for k in IPV6_KEYS:
             v = get(c, k)
@@ -126,25 +133,42 @@ def ipv6_section(w, ran, get, spread, fmt, extra_goals, by_round):
             cells.append(s)
         w(f"| `{c}` | " + " | ".join(cells) + " |")
     w("")
+    if any(c in ran for c in ("veth-ipv6-tuned", "hyperion-ipv6-bigtcp")):
+        avg = [f"`{c}` {fmt(get(c, 'tx_avg_frame_b'), 0)} B" for c in ("veth-ipv6-tuned", "hyperion-ipv6-bigtcp")
+               if get(c, "tx_avg_frame_b") is not None]
+        w("`veth-ipv6-tuned` and `hyperion-ipv6-bigtcp`: GSO/GRO max size "
+          f"{fmt(get('hyperion-ipv6-bigtcp', 'gso_max_size') or get('veth-ipv6-tuned', 'gso_max_size'), 0)} "
+          "(IPv6 BIG TCP) on both ends of the pair, checked with `ip -d link` before the traffic; "
+          "the client's eth0 must send frames above 64 KiB on average during the 1-stream run "
+          "(median bytes per frame: " + (", ".join(avg) if avg else "n/a") + "). Their ratios are "
+          "to `veth-ipv6` (the untuned pair) like `hyperion-bigtcp`'s to `veth` over IPv4; the "
+          "fair twin of `hyperion-ipv6-bigtcp` is `veth-ipv6-tuned` (the goals below give both).")
+        w("")
     w("Reproduce this section alone: `bench/run --configs ipv6`")
     w("")
-    h, a = "hyperion-ipv6", "veth-ipv6"
-    for key, name, target, better in (
-            ("tcp1_fwd_gbps", "throughput vs the veth, 1 stream", 0.95, "higher"),
-            ("tcp4_fwd_gbps", "throughput vs the veth, 4 streams", 0.95, "higher"),
-            ("tcp_rr_py_p50_us", "TCP RR p50 vs the veth", 1.05, "lower"),
-            ("udp_rr_py_p50_us", "UDP RR p50 vs the veth", 1.05, "lower"),
-            ("tcp1_fwd_cpu_s_per_gb", "CPU-s/GB vs the veth, 1 stream", 1.0, "lower")):
-        hv, av = get(h, key), get(a, key)
-        if hv is None or not av:
-            extra_goals.append((f"`{h}` {name}", "n/a", "", "not measured"))
-            continue
-        r = hv / av
-        ok = r >= target if better == "higher" else r <= target
-        extra_goals.append((f"`{h}` {name}, IPv6 (IPv4's goal)", f"{r:.2f}x",
-                            f"{'>=' if better == 'higher' else '<='} {target}x",
-                            verdict(r, target, ok, (spread(h, key), spread(a, key))),
-                            paired_spread(by_round, h, a, key)))
+    goals = (("tcp1_fwd_gbps", "throughput vs the veth, 1 stream", 0.95, "higher"),
+             ("tcp4_fwd_gbps", "throughput vs the veth, 4 streams", 0.95, "higher"),
+             ("tcp_rr_py_p50_us", "TCP RR p50 vs the veth", 1.05, "lower"),
+             ("udp_rr_py_p50_us", "UDP RR p50 vs the veth", 1.05, "lower"),
+             ("tcp1_fwd_cpu_s_per_gb", "CPU-s/GB vs the veth, 1 stream", 1.0, "lower"))
+    # hyperion-ipv6-bigtcp: against the default IPv6 veth (as hyperion-bigtcp is against
+    # veth over IPv4) and against the veth with the same BIG TCP settings (the fair twin)
+    pairs = [("hyperion-ipv6", "veth-ipv6", "IPv6 (IPv4's goal)", goals)]
+    if "hyperion-ipv6-bigtcp" in ran:
+        pairs.append(("hyperion-ipv6-bigtcp", "veth-ipv6", "IPv6 (IPv4's goal)", goals))
+        pairs.append(("hyperion-ipv6-bigtcp", "veth-ipv6-tuned", "IPv6, both BIG TCP", goals))
+    for h, a, what, gl in pairs:
+        for key, name, target, better in gl:
+            hv, av = get(h, key), get(a, key)
+            if hv is None or not av:
+                extra_goals.append((f"`{h}` {name} (`{a}`), {what}", "n/a", "", "not measured"))
+                continue
+            r = hv / av
+            ok = r >= target if better == "higher" else r <= target
+            extra_goals.append((f"`{h}` {name}" + ("" if a == "veth-ipv6" else f" (`{a}`)") + f", {what}",
+                                f"{r:.2f}x", f"{'>=' if better == 'higher' else '<='} {target}x",
+                                verdict(r, target, ok, (spread(h, key), spread(a, key))),
+                                paired_spread(by_round, h, a, key)))
     for key in ("tcp1_fwd_gbps", "tcp_rr_py_p50_us", "http_p50_us"):
         v6, v4 = get(h, key), get("hyperion-ipv4x", key)
         if v6 is not None and v4:

@@ -46,7 +46,8 @@ def one(c, d, t):
         return "inspect", setup + (12 if c.startswith("suricata") else 2) + tests(d, t, blast=1)
     if re.match(r"^(hyperion-inspect|suricata)-\d+$", c):
         return "inspect", setup + (12 if c.startswith("suricata") else 2) + tests(d, t, iperf=2, wrk=1)
-    if c in ("hyperion-ipv6", "hyperion-ipv4x", "veth-ipv6", "veth-ipv4x"):
+    if c in ("hyperion-ipv6", "hyperion-ipv4x", "veth-ipv6", "veth-ipv4x", "veth-ipv6-tuned",
+             "hyperion-ipv6-bigtcp"):
         return "ipv6", setup + 1 + tests(d, t, iperf=2, pyrr=2, wrk=1)
     if c.startswith("hyperion-pktcost"):
         return "pktcost", setup + 1 + tests(d, t, iperf=1, sockperf=1)

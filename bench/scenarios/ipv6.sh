@@ -75,8 +75,10 @@ setup_hyperion_ipv6() { # CONFIG
     SIP6=$(hctl -j snic show "hb${ID}s" | jq -r '.ip6 // empty' | cut -d/ -f1)
     [ -n "$SIP6" ] || { fail setup "the server SNIC has no IPv6 address (dual stack is the default)"; return 1; }
     SIP4=${T_IPERF%:*}
-    rec ipv6 "$([[ "$1" == *-ipv6 ]] && echo 1 || echo 0)"
+    rec ipv6 "$(is_ipv6_row "$1" && echo 1 || echo 0)"
 }
+
+is_ipv6_row() { [[ "$1" == *-ipv6 || "$1" == *-ipv6-* ]]; }   # CONFIG: traffic over IPv6?
 
 setup_veth_ipv6() { # CONFIG: the plain veth pair, both families on both ends
     setup_veth || return 1
@@ -84,7 +86,7 @@ setup_veth_ipv6() { # CONFIG: the plain veth pair, both families on both ends
     ip -n "$CNS" addr add "${p6}2/64" dev eth0 nodad
     ip -n "$SNS" addr add "${p6}3/64" dev eth0 nodad
     SIP6=${p6}3 SIP4=${T_IPERF%:*}
-    rec ipv6 "$([[ "$1" == *-ipv6 ]] && echo 1 || echo 0)"
+    rec ipv6 "$(is_ipv6_row "$1" && echo 1 || echo 0)"
 }
 
 ipv6_servers() { # the dual-stack servers (iperf3, the ping-pong, nginx on [::])
@@ -137,7 +139,7 @@ run_rr_py() { # METRIC PROTO(tcp|udp) HOST
 
 metrics_ipv6() { # CONFIG
     local host=$SIP4 hhost=$SIP4
-    [[ "$1" == *-ipv6 ]] && { host=$SIP6; hhost="[$SIP6]"; }
+    is_ipv6_row "$1" && { host=$SIP6; hhost="[$SIP6]"; }
     T_IPERF=$host:$HB_P6_IPERF
     run_iperf tcp1_fwd 1 0
     run_iperf tcp4_fwd 4 0
@@ -156,5 +158,82 @@ hb_scenario 'veth-ipv6' setup_veth_ipv6 activate_veth_ipv6 - metrics_ipv6 \
     "direct veth pair with IPv6 ULAs (nodad), the tools of hyperion-ipv6: the IPv6 anchor"
 hb_scenario 'veth-ipv4x' setup_veth_ipv6 activate_veth_ipv6 - metrics_ipv6 \
     "the same veth pair and tools as veth-ipv6 over IPv4: the anchor's twin"
-hb_group ipv6 veth-ipv4x veth-ipv6 hyperion-ipv4x hyperion-ipv6
-hb_not_quick hyperion-ipv6 hyperion-ipv4x veth-ipv6 veth-ipv4x
+
+# IPv6 BIG TCP (issue 16): IPv6 has had BIG TCP longer than IPv4 (IFLA_GSO_MAX_SIZE /
+# IFLA_GRO_MAX_SIZE, Linux 5.19; hop-by-hop jumbo header inside the host):
+#   hyperion-ipv6-bigtcp: hyperion-ipv6 with hyperiond --big-tcp $HB_BIGTCP;
+#   veth-ipv6-tuned:      veth-ipv6 with the same sizes on both ends (what veth-tuned
+#                         is to veth over IPv4).
+# Before the traffic: both ends of the pair (the container ends and, for Hyperion,
+# the SNIC ports in the NIC netns) must show the size. During the 1-stream iperf3
+# run: the client's eth0 must have sent frames larger than 64 KiB on average (tx
+# bytes / tx packets: a veth counts one GSO frame as one packet), or the BIG TCP path
+# was not taken; the server's eth0 receive average is recorded too where the kernel
+# counts it (a redirect into the peer, Hyperion's path, bypasses the veth's rx count).
+HB_BIGTCP=${HB_BIGTCP:-196608}
+
+bigtcp_check_link() { # NETNS IFNAME: gso_max_size and gro_max_size are HB_BIGTCP
+    local j gso gro
+    j=$(ip -n "$1" -d -j link show dev "$2" 2>/dev/null) || { fail setup "ip -d link: no $2 in $1"; return 1; }
+    gso=$(jq -r '.[0].gso_max_size // empty' <<<"$j"); gro=$(jq -r '.[0].gro_max_size // empty' <<<"$j")
+    [ "$gso" = "$HB_BIGTCP" ] && [ "$gro" = "$HB_BIGTCP" ] \
+        || { fail setup "$2 in $1: gso_max_size ${gso:-?} gro_max_size ${gro:-?}, expected $HB_BIGTCP (BIG TCP not set)"; return 1; }
+}
+
+setup_veth_ipv6_tuned() { # CONFIG
+    setup_veth_ipv6 "$1" || return 1
+    local ns
+    for ns in "$CNS" "$SNS"; do
+        ip netns exec "$ns" "$PY" "$BENCH_DIR/lib/linkset.py" eth0 "$HB_BIGTCP" \
+            || { fail setup "cannot set GSO/GRO max size $HB_BIGTCP on eth0 in $ns"; return 1; }
+        bigtcp_check_link "$ns" eth0 || return 1
+    done
+    rec gso_max_size "$HB_BIGTCP"
+}
+
+setup_hyperion_ipv6_bigtcp() { # CONFIG
+    HYP_EXTRA_ARGS=(--big-tcp "$HB_BIGTCP")
+    setup_hyperion_ipv6 "$1" || return 1
+    local ns l ports=0
+    for ns in "$CNS" "$SNS"; do bigtcp_check_link "$ns" eth0 || return 1; done
+    # the SNIC ports: every veth of the NIC netns
+    for l in $(ip -n "hyp-$HYP_INST" -j link show type veth | jq -r '.[].ifname'); do
+        bigtcp_check_link "hyp-$HYP_INST" "$l" || return 1
+        ports=$((ports + 1))
+    done
+    [ "$ports" -ge 2 ] || { fail setup "found $ports SNIC port(s) in hyp-$HYP_INST, expected 2"; return 1; }
+    rec gso_max_size "$HB_BIGTCP"
+}
+
+link_counts() { # NETNS DIR(rx|tx): bytes and packets of eth0
+    ip -n "$1" -s -j link show dev eth0 | jq -r --arg d "$2" '.[0].stats64[$d] | "\(.bytes) \(.packets)"'
+}
+
+metrics_ipv6_bigtcp() { # CONFIG: metrics_ipv6, and the size of the frames of the 1-stream run
+    local host=$SIP6 tb0 tp0 tb1 tp1 rb0 rp0 rb1 rp1 avg
+    read -r tb0 tp0 <<<"$(link_counts "$CNS" tx)"; read -r rb0 rp0 <<<"$(link_counts "$SNS" rx)"
+    T_IPERF=$host:$HB_P6_IPERF
+    run_iperf tcp1_fwd 1 0
+    read -r tb1 tp1 <<<"$(link_counts "$CNS" tx)"; read -r rb1 rp1 <<<"$(link_counts "$SNS" rx)"
+    avg=$(( (tb1 - tb0) / ((tp1 - tp0) > 0 ? (tp1 - tp0) : 1) ))
+    rec tx_avg_frame_b "$avg"
+    SUMMARY+=" tx_avg_frame=${avg}B"
+    [ "$avg" -gt 65536 ] || fail tcp1_fwd "the client's eth0 sent $avg B per frame on average during the 1-stream run: no BIG TCP frames (> 64 KiB) went through (not built, or dropped: see the drop counters)"
+    if [ $((rp1 - rp0)) -gt 100 ]; then
+        rec rx_avg_frame_b $(( (rb1 - rb0) / (rp1 - rp0) ))
+        SUMMARY+=" rx_avg_frame=$(( (rb1 - rb0) / (rp1 - rp0) ))B"
+    fi
+    run_iperf tcp4_fwd 4 0
+    run_rr_py tcp_rr_py tcp "$host"
+    run_rr_py udp_rr_py udp "$host"
+    # shellcheck disable=SC2034  # read by run_wrk (bench/run)
+    T_HTTP=[$host]:$HB_P6_HTTP
+    run_wrk http
+}
+
+hb_scenario 'hyperion-ipv6-bigtcp' setup_hyperion_ipv6_bigtcp activate_ipv6 - metrics_ipv6_bigtcp \
+    "hyperion-ipv6 with hyperiond --big-tcp $HB_BIGTCP: IPv6 BIG TCP on both ends of every SNIC (checked with ip -d link before the traffic, and > 64 KiB frames sent by the client during it)"
+hb_scenario 'veth-ipv6-tuned' setup_veth_ipv6_tuned activate_veth_ipv6 - metrics_ipv6_bigtcp \
+    "veth-ipv6 tuned like Hyperion's SNICs with --big-tcp: GSO/GRO max size $HB_BIGTCP on both ends (the same checks as hyperion-ipv6-bigtcp)"
+hb_group ipv6 veth-ipv4x veth-ipv6 hyperion-ipv4x hyperion-ipv6 veth-ipv6-tuned hyperion-ipv6-bigtcp
+hb_not_quick hyperion-ipv6 hyperion-ipv4x veth-ipv6 veth-ipv4x veth-ipv6-tuned hyperion-ipv6-bigtcp
