@@ -176,8 +176,9 @@ bigtcp_check_link() { # NETNS IFNAME: gso_max_size and gro_max_size are HB_BIGTC
     local j gso gro
     j=$(ip -n "$1" -d -j link show dev "$2" 2>/dev/null) || { fail setup "ip -d link: no $2 in $1"; return 1; }
     gso=$(jq -r '.[0].gso_max_size // empty' <<<"$j"); gro=$(jq -r '.[0].gro_max_size // empty' <<<"$j")
-    [ "$gso" = "$HB_BIGTCP" ] && [ "$gro" = "$HB_BIGTCP" ] \
-        || { fail setup "$2 in $1: gso_max_size ${gso:-?} gro_max_size ${gro:-?}, expected $HB_BIGTCP (BIG TCP not set)"; return 1; }
+    if [ "$gso" != "$HB_BIGTCP" ] || [ "$gro" != "$HB_BIGTCP" ]; then
+        fail setup "$2 in $1: gso_max_size ${gso:-?} gro_max_size ${gro:-?}, expected $HB_BIGTCP (BIG TCP not set)"; return 1
+    fi
 }
 
 setup_veth_ipv6_tuned() { # CONFIG
@@ -192,6 +193,7 @@ setup_veth_ipv6_tuned() { # CONFIG
 }
 
 setup_hyperion_ipv6_bigtcp() { # CONFIG
+    # shellcheck disable=SC2034  # read by setup_hyperion (bench/run)
     HYP_EXTRA_ARGS=(--big-tcp "$HB_BIGTCP")
     setup_hyperion_ipv6 "$1" || return 1
     local ns l ports=0
