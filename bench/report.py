@@ -458,7 +458,13 @@ def main():
           "8-16 byte alphanumeric patterns (the same file for both systems; `DFA states` is "
           "the Aho-Corasick automaton's size). Suricata: AF_PACKET IPS mode (copy-mode ips) "
           "between two veths in a middle namespace, offloads off on both veth pairs (IPS "
-          "mode needs it), one `drop tcp ... content:\"PATTERN\"` rule per pattern. Before "
+          "mode needs it), one `drop tcp ... content:\"PATTERN\"` rule per pattern, "
+          + ("in the pinned configuration (HB_SURICATA_PROFILE=pinned: each worker pinned by "
+             "cpu-affinity, the inspected direction's away from the iperf3 client; ring-size "
+             "16384, max-pending-packets 8192, Hyperscan). "
+             if meta.get("suricata_profile", "default") == "pinned" else
+             "its workers unpinned, Suricata's defaults otherwise (Hyperscan matcher). ") +
+          "Before "
           "the traffic, GETs carrying the first and the last pattern must be dropped and a "
           "GET without one answered. Inspected direction: A->B (client to server). "
           "Ratios `(x.xx)` are to `hyperion` (same datapath, inspection off).")
