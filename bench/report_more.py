@@ -113,7 +113,7 @@ def ipv6_section(w, ran, get, spread, fmt, extra_goals, by_round):
     w("")
     w("The same traffic over IPv6 and over IPv4 through Hyperion (the headline configuration: "
       "a NetworkPolicy selecting both ends, guard, stamp, conntrack) and through a direct veth "
-      "pair (the anchor), all four rows with the same tools: iperf3, a Python ping-pong for TCP "
+      "pair (the anchor), every row with the same tools: iperf3, a Python ping-pong for TCP "
       "and UDP request/response (64 B, pinned; Debian 12's sockperf 3.7 has no IPv6, so these "
       "figures compare with each other, not with the sockperf columns above), nginx + wrk for "
       "HTTP (keep-alive). `(x.xx)` is the ratio to the direct veth pair of the same family "
