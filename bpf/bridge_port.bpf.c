@@ -93,8 +93,8 @@ static __noinline int port_pipeline(struct __sk_buff *skb)
 		err = -err;
 	}
 	drop(&ctx, err);
-	/* counted, and answered with the gateway's time exceeded (uplink_ttl.h) */
-	return err == HYP_DROP_TTL_EXCEEDED ? ttl_exceeded_reply(skb, ctx.ifindex) : TC_ACT_SHOT;
+	/* counted; the uplink's refusals answered as a router does (icmp4_err.h) */
+	return uplink_err_answer(skb, ctx.ifindex, err);
 }
 
 /* IPv6 frames go to their own pipeline (ingress6.h), with its own stack;

@@ -3,7 +3,7 @@
  * The Internet checksum of the frames the bridge builds itself: the
  * running sum bpf_csum_diff returns, folded to 16 bits and complemented
  * (RFC 1071). ICMPv6 (icmp6_tx.h) and ICMP with its IPv4 header
- * (uplink_ttl.h) both end here.
+ * (icmp4_err.h) both end here.
  */
 #ifndef HYP_BPF_CSUM_FOLD_H
 #define HYP_BPF_CSUM_FOLD_H

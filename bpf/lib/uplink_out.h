@@ -7,6 +7,10 @@
  * with bpf_redirect_neigh: the bridge netns's FIB picks the next hop (the
  * peer on the uplink's subnet or the uplink's gateway) and its neighbour
  * table the MAC. Nothing else of the bridge netns's stack is involved.
+ * A packet the uplink cannot take is counted and answered as a router
+ * answers it (icmp4_err.h): its TTL would reach 0, time exceeded; bigger
+ * than the uplink's MTU with DF set, fragmentation needed; both quote it
+ * as the SNIC sent it (checked before the hop and the translation).
  */
 #ifndef HYP_BPF_UPLINK_OUT_H
 #define HYP_BPF_UPLINK_OUT_H
@@ -20,10 +24,7 @@
 #include "publish.h"
 #include "stats.h"
 #include "uplink_ttl.h"
-#include "csum_fold.h"
-
-#define ICMP_TE_QUOTE 28 /* the IPv4 header (no options: parse.h) and 8 bytes */
-#define ICMP_TIME_EXCEEDED 11
+#include "icmp4_err.h"
 
 /* dest_stage for an address with no endpoint: outside the pool, an uplink. */
 static __always_inline int dest_outside(struct pkt_ctx *ctx)
@@ -46,60 +47,6 @@ static __always_inline int dest_outside(struct pkt_ctx *ctx)
 	ctx->dst.identity = HYP_ID_WORLD;
 	ctx->dst.ip = ip->daddr;
 	return 0;
-}
-
-/* The time exceeded, whole; two bytes of padding align the headers. */
-struct icmp_te_frame {
-	__u8 pad[2];
-	__u8 dmac[6], smac[6];
-	__be16 proto;
-	struct iphdr ip; /* at 16 */
-	__u8 type, code; /* at 36 */
-	__u16 csum;
-	__be32 unused;
-	__u8 quote[ICMP_TE_QUOTE];
-};
-#define ICMP_TE_LEN  (sizeof(struct icmp_te_frame) - 2)
-#define ICMP_TE_PLEN (8 + ICMP_TE_QUOTE)
-
-/*
- * The frame becomes the gateway's time exceeded (in transit) to its
- * sender, sent back out of its port: the verdict. A function of its own:
- * the frame it builds stays off the pipeline's stack.
- */
-static __noinline int ttl_exceeded_reply(struct __sk_buff *skb, __u32 ifindex)
-{
-	const struct hyp_port *port = bpf_map_lookup_elem(&hyp_ports, &ifindex);
-	const struct hyp_config *cfg;
-	struct icmp_te_frame f = {};
-	__u32 zero = 0;
-
-	cfg = bpf_map_lookup_elem(&hyp_config, &zero);
-	if (!skb || !port || !cfg)
-		return TC_ACT_SHOT;
-	if (skb->len < NAT_IP_OFF + ICMP_TE_QUOTE &&
-	    bpf_skb_change_tail(skb, NAT_IP_OFF + ICMP_TE_QUOTE, 0))
-		return TC_ACT_SHOT;
-	if (bpf_skb_load_bytes(skb, NAT_IP_OFF, f.quote, ICMP_TE_QUOTE))
-		return TC_ACT_SHOT;
-	__builtin_memcpy(f.dmac, port->mac, ETH_ALEN);
-	__builtin_memcpy(f.smac, cfg->gw_mac, ETH_ALEN);
-	f.proto = bpf_htons(ETH_P_IP);
-	f.ip.version = 4;
-	f.ip.ihl = 5;
-	f.ip.tos = 0xc0; /* internetwork control, as routers send errors */
-	f.ip.tot_len = bpf_htons(ICMP_TE_LEN - NAT_IP_OFF);
-	f.ip.ttl = 64;
-	f.ip.protocol = IPPROTO_ICMP;
-	f.ip.saddr = cfg->gw_ip;
-	__builtin_memcpy(&f.ip.daddr, f.quote + 12, 4); /* the packet's source */
-	f.ip.check = csum_fold_diff(bpf_csum_diff(NULL, 0, (__be32 *)&f.ip, 20, 0));
-	f.type = ICMP_TIME_EXCEEDED;
-	f.csum = csum_fold_diff(bpf_csum_diff(NULL, 0, (__be32 *)&f.type, ICMP_TE_PLEN, 0));
-	if (bpf_skb_change_tail(skb, ICMP_TE_LEN, 0) ||
-	    bpf_skb_store_bytes(skb, 0, f.dmac, ICMP_TE_LEN, 0))
-		return TC_ACT_SHOT;
-	return bpf_redirect(ifindex, 0);
 }
 
 #define OUT_REPLY  0x1 /* the packet goes responder -> initiator */
@@ -129,6 +76,12 @@ static __noinline int to_outside(struct __sk_buff *skb, __u32 ifindex)
 
 	if (!u)
 		return -HYP_DROP_NO_UPLINK;
+	/* a frame bigger than the uplink takes (GSO packets are segmented to
+	 * fit) is dropped, answered if DF is set (icmp4_err.h), as the SNIC
+	 * sent it: checked first. SNICs get the uplink's MTU, so this is an
+	 * SNIC whose MTU was raised by hand, or an uplink whose MTU was lowered */
+	if (bpf_check_mtu(skb, u->ifindex, &mtu, 0, 0))
+		return -HYP_DROP_UPLINK_MTU;
 	err = ttl_forward(skb); /* a router's hop (uplink_ttl.h), quoted untranslated if it fails */
 	if (err)
 		return -err;
@@ -160,11 +113,6 @@ static __noinline int to_outside(struct __sk_buff *skb, __u32 ifindex)
 		if (err)
 			return -err;
 	}
-	/* a frame bigger than the uplink takes (GSO packets are segmented to
-	 * fit) is dropped; SNICs get the uplink's MTU, so this is an SNIC whose
-	 * MTU was raised by hand */
-	if (bpf_check_mtu(skb, u->ifindex, &mtu, 0, 0))
-		return -HYP_DROP_UPLINK_MTU;
 	stat_add(ifindex, HYP_STAT_FWD, skb->len);
 	return bpf_redirect_neigh(u->ifindex, NULL, 0, 0);
 }

@@ -6,8 +6,8 @@
  * packet whose TTL would reach 0 is answered with the gateway's ICMP time
  * exceeded (RFC 792: its IPv4 header and the first 8 bytes after it,
  * quoted), so traceroute through the node works; one from the outside is
- * dropped. Both are counted ttl-exceeded. The reply is ttl_exceeded_reply
- * (uplink_out.h). IPv6's twin: hop6_forward and icmp6_err_reply
+ * dropped. Both are counted ttl-exceeded. The reply is icmp4_err_reply
+ * (icmp4_err.h). IPv6's twin: hop6_forward and icmp6_err_reply
  * (uplink6_out.h).
  */
 #ifndef HYP_BPF_UPLINK_TTL_H

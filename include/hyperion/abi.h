@@ -81,7 +81,7 @@ enum hyp_drop_reason {
 	HYP_DROP_NO_UPLINK = 45,	/* to outside the pool, and the bridge has no uplink */
 	HYP_DROP_NAT_NO_PORT = 46,	/* no free SNAT port for the flow */
 	HYP_DROP_UPLINK_FIB = 47,	/* no route or neighbour towards the outside */
-	HYP_DROP_UPLINK_MTU = 48,    /* bigger than the uplink MTU (IPv6: PTB sent back; IPv4: dropped) */
+	HYP_DROP_UPLINK_MTU = 48,    /* bigger than the uplink MTU (IPv6: PTB sent back; IPv4: frag needed if DF) */
 	HYP_DROP_UPLINK_PROTO = 49,  /* a protocol SNAT cannot translate (not TCP/UDP/ICMP echo) */
 	HYP_DROP_HOST_TO_OTHER = 50, /* host port frame not addressed by/to the host endpoint */
 	HYP_DROP_TTL_EXCEEDED = 51,  /* IPv4 TTL would reach 0 through the uplink */

@@ -10,8 +10,12 @@
  * Next to each translation, the frame that must not pass: a forged reply,
  * no uplink, the uplink address from inside, an error about no flow.
  * The bridge routes: the TTL is decremented both ways, and TTL 1 from a
- * SNIC is answered with the gateway's time exceeded (uplink_ttl.h).
+ * SNIC is answered with the gateway's time exceeded (uplink_ttl.h); a
+ * packet bigger than the uplink's MTU with DF set with its fragmentation
+ * needed (icmp4_err.h), checked byte by byte.
  */
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include "uplink_fixture.h"
 
 #define UP_IP	 0xc6336402u /* 198.51.100.2, the uplink address */
@@ -440,6 +444,140 @@ static void test_ttl_exceeded(void **state)
 	assert_int_equal(fx_drops(f, HYP_DROP_TTL_EXCEEDED), d + 2);
 }
 
+/* ---- fragmentation needed (icmp4_err.h) ---- */
+
+#define SMALL_MTU 1280
+
+/* The uplink (lo of the test netns) given mtu. */
+static void set_lo_mtu(int mtu)
+{
+	struct ifreq r = {.ifr_mtu = mtu};
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(s >= 0);
+	strcpy(r.ifr_name, "lo");
+	assert_int_equal(ioctl(s, SIOCSIFMTU, &r), 0);
+	close(s);
+}
+
+static int small_mtu_setup(void **state)
+{
+	setup(state);
+	set_lo_mtu(SMALL_MTU);
+	return 0;
+}
+
+static int small_mtu_teardown(void **state)
+{
+	set_lo_mtu(65536);
+	return 0;
+}
+
+/* A's DF (fx_ipv4's default) packet of proto with an L4 of l4len bytes to
+ * the outside; df 0: DF cleared. */
+static size_t big_frame(struct fixture *f, uint8_t *in, uint8_t proto, uint8_t type, size_t l4len,
+			bool df)
+{
+	static uint8_t pay[FX_FRAME_MAX];
+	uint8_t l4[FX_FRAME_MAX];
+	size_t n;
+
+	memset(pay, 'x', sizeof(pay));
+	if (proto == IPPROTO_ICMP_)
+		n = fx_l4_icmp(l4, type, 0, 0x4343, 1, pay, l4len - 8);
+	else
+		n = fx_l4_udp(l4, 40200, 9000, pay, l4len - 8);
+	n = snic_frame(f, in, EP_A, OUT_IP, proto, l4, n);
+	if (!df) {
+		in[14 + 6] = 0;
+		set_ttl(in, in[14 + 8]); /* the header checksum again */
+		stamp_apply(f->eps[EP_A].key, in, n);
+	}
+	return n;
+}
+
+/* Bigger than the uplink's MTU with DF: counted (uplink-too-big) and
+ * answered with the gateway's fragmentation needed to A, next-hop MTU the
+ * uplink's, quoting the packet as A sent it; one that fits leaves. */
+static void test_frag_needed(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint64_t d = fx_drops(f, HYP_DROP_UPLINK_MTU);
+	size_t n = big_frame(f, in, IPPROTO_UDP_, 0, SMALL_MTU - 20 + 1, true);
+	uint32_t olen = 0;
+
+	assert_int_equal(n, 14 + SMALL_MTU + 1);
+	assert_int_equal(run_port_n(f, in, n, out, &olen), TC_ACT_REDIRECT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_MTU), d + 1);
+	assert_int_equal(olen, 14 + 20 + 8 + 28);
+	assert_memory_equal(out, f->eps[EP_A].mac, 6);
+	assert_memory_equal(out + 6, FX_MAC_GW, 6);
+	assert_int_equal(get16(out + 12), 0x0800);
+	assert_int_equal(out[14], 0x45);
+	assert_int_equal(get16(out + 16), 20 + 8 + 28);
+	assert_int_equal(out[14 + 8], 64);
+	assert_int_equal(out[14 + 9], IPPROTO_ICMP_);
+	assert_int_equal(fold(sum16(out + 14, 20, 0)), 0); /* IPv4 header checksum */
+	assert_int_equal(get32(out + 26), IP_GW);
+	assert_int_equal(get32(out + 30), IP_A);
+	assert_int_equal(out[34], 3);			       /* destination unreachable */
+	assert_int_equal(out[35], 4);			       /* fragmentation needed */
+	assert_int_equal(fold(sum16(out + 34, 8 + 28, 0)), 0); /* ICMP checksum */
+	assert_int_equal(get16(out + 38), 0);		       /* unused */
+	assert_int_equal(get16(out + 40), SMALL_MTU);	       /* the next hop's MTU */
+	assert_memory_equal(out + 42, in + 14, 28);	       /* untranslated, TTL as sent */
+	/* the positive twin: one that fits leaves, translated */
+	n = big_frame(f, in, IPPROTO_UDP_, 0, SMALL_MTU - 20, true);
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(get32(out + 26), UP_IP);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_MTU), d + 1);
+}
+
+/* Without DF: counted, dropped, not answered (the bridge does not fragment). */
+static void test_too_big_no_df(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint64_t d = fx_drops(f, HYP_DROP_UPLINK_MTU);
+	size_t n = big_frame(f, in, IPPROTO_UDP_, 0, SMALL_MTU - 20 + 1, false);
+
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_MTU), d + 1);
+}
+
+/* Never an error about an error (RFC 1122 3.2.2): A's oversized ICMP
+ * errors to the outside are dropped unanswered before the uplink (an
+ * unreachable: uplink-proto; a redirect: it starts no flow, ct-invalid);
+ * an oversized echo is answered (the positive twin). A spoofed source
+ * never gets that far (source_stage). */
+static void test_error_not_answered(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t in[FX_FRAME_MAX], out[FX_FRAME_MAX];
+	uint64_t d = fx_drops(f, HYP_DROP_UPLINK_MTU), p = fx_drops(f, HYP_DROP_UPLINK_PROTO);
+	uint64_t s = fx_drops(f, HYP_DROP_SPOOFED_SRC_IP), c = fx_drops(f, HYP_DROP_CT_INVALID);
+	size_t n = big_frame(f, in, IPPROTO_ICMP_, 3, SMALL_MTU, true);
+
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_PROTO), p + 1);
+	n = big_frame(f, in, IPPROTO_ICMP_, 5, SMALL_MTU, true);
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_CT_INVALID), c + 1);
+	n = big_frame(f, in, IPPROTO_ICMP_, 8, SMALL_MTU, true);
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_REDIRECT);
+	assert_int_equal(out[34], 3);
+	assert_memory_equal(out + 42, in + 14, 28);
+	assert_int_equal(fx_drops(f, HYP_DROP_UPLINK_MTU), d + 1);
+	/* A's oversized packet with B's source: dropped there, no answer to B */
+	n = big_frame(f, in, IPPROTO_UDP_, 0, SMALL_MTU, true);
+	fx_put32(in + 26, IP_B);
+	set_ttl(in, in[14 + 8]);
+	stamp_apply(f->eps[EP_A].key, in, n);
+	assert_int_equal(run_port(f, in, n, out), TC_ACT_SHOT);
+	assert_int_equal(fx_drops(f, HYP_DROP_SPOOFED_SRC_IP), s + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +590,11 @@ int main(void)
 	    cmocka_unit_test_setup(test_inside_refusals, setup),
 	    cmocka_unit_test_setup(test_ttl_decremented, setup),
 	    cmocka_unit_test_setup(test_ttl_exceeded, setup),
+	    cmocka_unit_test_setup_teardown(test_frag_needed, small_mtu_setup, small_mtu_teardown),
+	    cmocka_unit_test_setup_teardown(test_too_big_no_df, small_mtu_setup,
+					    small_mtu_teardown),
+	    cmocka_unit_test_setup_teardown(test_error_not_answered, small_mtu_setup,
+					    small_mtu_teardown),
 	};
 
 	return fx_main("bpf_nat", tests, sizeof(tests) / sizeof(tests[0]));

@@ -20,8 +20,11 @@
 # address; a container with a spoofed source gets nothing out. The bridge
 # routes IPv4: TTL 1 from a container gets the gateway's time exceeded
 # (TTL 2 gets through), TTL 1 from the outside stays out (ttl-exceeded).
+# With the uplink's MTU lowered under the container's, a DF ping too big
+# gets the gateway's fragmentation needed (the route's MTU drops to the
+# uplink's, counted uplink-too-big) and a TCP transfer completes.
 . "$(dirname "$0")/lib.sh"
-plan 45
+plan 50
 
 INST=ns-$UNIQ
 OUT=nso-$UNIQ A=nsa-$UNIQ B=nsb-$UNIQ R=nsr-$UNIQ
@@ -272,4 +275,41 @@ D=$(drops ttl-exceeded)
 check_fails "the outside's TTL-1 packet to the routed-mode SNIC stays out" \
 	ip netns exec "$OUT" ping -c 1 -W 1 -t 1 "$IPR"
 check "counted on the uplink (ttl-exceeded)" count_grew ttl-exceeded "$D"
+
+# --- path MTU discovery through a smaller uplink ---
+# the uplink's MTU lowered under a's (1500); two addresses behind the
+# gateway that a has no path MTU for yet: one for TCP, one for ping
+TCPF=198.51.100.$((N % 250 + 1)) PINGF=203.0.113.$((N % 250 + 1))
+ip -n "$OUT" addr add "$TCPF/32" dev lo
+ip -n "$OUT" addr add "$PINGF/32" dev lo
+ip -n "hyp-$INST" link set "$UP" mtu 1400
+ip netns exec "$OUT" $PY -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 8090)); s.listen(8)
+while True:
+    c, a = s.accept(); n = 0
+    while True:
+        d = c.recv(65536)
+        if not d: break
+        n += len(d)
+    c.sendall(b"%d\n" % n); c.close()' "$TCPF" &
+_CLEAN_PIDS+=("$!")
+for _ in $(seq 50); do ip netns exec "$OUT" ss -ltn | grep -q ':8090 ' && break; sleep 0.1; done
+tcp_send() { # NS IP PORT BYTES: sends BYTES, prints what the server counted (10 s)
+	ip netns exec "$1" $PY -c '
+import socket, sys
+s = socket.socket(); s.settimeout(10); s.connect((sys.argv[1], int(sys.argv[2])))
+s.sendall(b"x" * int(sys.argv[3])); s.shutdown(socket.SHUT_WR); print(s.recv(100).decode().strip())' "${@:2}" 2>/dev/null
+}
+BIG0=$(hctl -j status | jq -r '.ports.a.drops["uplink-too-big"] // 0')
+check "a's TCP transfer of 2 MB across the smaller uplink completes (path MTU discovered)" \
+	bash -c "$(declare -f tcp_send); PY=$PY; [ \"\$(tcp_send $A $TCPF 8090 2000000)\" = 2000000 ]"
+check "... a's route to it learnt the uplink's MTU" \
+	bash -c "ip -n $A route get $TCPF | grep -q 'mtu 1400'"
+check "a's DF ping bigger than the uplink: fragmentation needed from the gateway ($GW), mtu 1400" \
+	bash -c "ip netns exec $A ping -c 1 -W 3 -M do -s 1400 $PINGF | grep 'From $GW.*Frag needed.*mtu = 1400'"
+check "... a's route to it has the uplink's MTU" bash -c "ip -n $A route get $PINGF | grep -q 'mtu 1400'"
+check "counted on a's port (uplink-too-big)" \
+	bash -c "(( \$($HYPERCTL --instance $INST -j status | jq -r '.ports.a.drops[\"uplink-too-big\"] // 0') > $BIG0 ))"
 finish
