@@ -9,21 +9,37 @@
 #include "cluster/ovl_frame.h"
 #include "lib/stamp.h"
 
-static uint16_t csum16(const uint8_t *p, size_t n)
+/* The running sum of n bytes at p as big-endian words (RFC 1071). */
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
 {
-	uint32_t sum = 0;
-
 	for (size_t i = 0; i + 1 < n; i += 2)
 		sum += (uint32_t)p[i] << 8 | p[i + 1];
 	if (n & 1)
 		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+/* The sum folded and complemented, in network order. */
+static uint16_t fold16(uint32_t sum)
+{
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return htons((uint16_t)~sum);
 }
 
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static uint16_t csum16(const uint8_t *p, size_t n)
+{
+	return fold16(sum16(p, n, 0));
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
 
 static size_t l4_build(uint8_t *p, const struct ovl_spec *s)
 {
@@ -50,6 +66,21 @@ static size_t l4_build(uint8_t *p, const struct ovl_spec *s)
 	return 8;
 }
 
+/* The checksum of the upper layer (ulen bytes at l4, of proto: TCP, UDP
+ * or ICMPv6) of the IPv6 header at in: mandatory in IPv6, over the pseudo
+ * header first (RFC 8200 8.1); UDP's 0 goes as 0xffff. */
+static void l4_csum6(const uint8_t *in, uint8_t *l4, size_t ulen, uint8_t proto)
+{
+	size_t off = proto == 6 ? 16 : proto == 17 ? 6 : 2;
+	uint32_t sum =
+	    sum16(in + 8, 32, (uint32_t)(ulen >> 16) + (uint32_t)(ulen & 0xffff) + proto);
+	uint16_t c;
+
+	put16(l4 + off, 0);
+	c = fold16(sum16(l4, ulen, sum));
+	put16(l4 + off, proto == 17 && !c ? 0xffff : c);
+}
+
 /* The inner IPv6 packet at in: its length. */
 static size_t inner6_build(uint8_t *in, const struct ovl_spec *s)
 {
@@ -72,6 +103,7 @@ static size_t inner6_build(uint8_t *in, const struct ovl_spec *s)
 	l4_build(x + s->ext_len, s);
 	if (s->payload_len)
 		memcpy(x + s->ext_len + l4, s->payload, s->payload_len);
+	l4_csum6(in, x + s->ext_len, l4 + s->payload_len, s->proto);
 	return 40 + plen;
 }
 
