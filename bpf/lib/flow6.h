@@ -78,6 +78,10 @@ static __always_inline int dest6_stage(struct pkt6 *c)
 		return HYP_DROP_TO_GATEWAY;
 	if (ip6_is_linklocal(d))
 		return HYP_DROP_IP6_LINKLOCAL;
+	/* a router forwards no link-local source off its link (RFC 4291
+	 * 2.5.6): the port's link-local is for ND and RS with the gateway */
+	if (ip6_is_linklocal(c->ip6->saddr))
+		return HYP_DROP_IP6_LINKLOCAL;
 	if (!c->ep)
 		return ip6_in_pool(c->cfg6, d) ? HYP_DROP_UNKNOWN_DST : dest6_remote(c);
 	if (c->ep->port_ifindex == c->ifindex)

@@ -103,6 +103,10 @@ static __always_inline int uplink6_dest_stage(struct pkt6 *c, const struct hyp_u
 
 	if (uplink6_ours(u6, d))
 		return HYP_DROP_UPLINK_TO_BRIDGE;
+	/* the fabric's link-locals (ND, above) go no further (RFC 4291 2.5.6):
+	 * one reaching a SNIC would pose as a neighbour on its link */
+	if (ip6_is_linklocal(c->ip6->saddr))
+		return HYP_DROP_IP6_LINKLOCAL;
 	if (ip6_is_mcast(d))
 		return HYP_DROP_IP6_MCAST;
 	ip6_copy(k.ip, d);

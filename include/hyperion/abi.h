@@ -119,7 +119,7 @@ enum hyp_drop_reason {
 	HYP_DROP_OVL_SRC6 = 88,		   /* overlay inner IPv6 source outside the sending node's /64 */
 	HYP_DROP_IP6_NOT_INSPECTED = 91,   /* unused now: IPv6 payloads are inspected */
 	HYP_DROP_ICMP6_TYPE = 92,	   /* ICMPv6 type not carried (node info, renumbering, ...) */
-	HYP_DROP_IP6_LINKLOCAL = 93,	   /* link-local destination other than the gateway's */
+	HYP_DROP_IP6_LINKLOCAL = 93,	   /* link-local dst (not gateway's), or src off its link */
 	HYP_DROP_ND_RS = 94,		   /* unused: an RS gets the bridge's RA (ra.h) or nd-invalid */
 	__HYP_DROP_MAX = 96, /* one past the highest code any range (up to 95) may use */
 };
