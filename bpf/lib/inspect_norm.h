@@ -67,7 +67,9 @@ static __always_inline int ip_norm(struct __sk_buff *skb, __u32 *end)
 }
 
 /* IPv6: a payload length that is the frame's; *end = the IP packet's end.
- * BIG TCP (a GSO TCP frame over 64 KiB) carries 0, as for IPv4. */
+ * BIG TCP (a GSO TCP frame over 64 KiB) carries 0, as for IPv4, with TCP
+ * right after the fixed header or after the 8-byte hop-by-hop header of a
+ * jumbo payload option (ip6_parse took only those: ip6_big_tcp_len). */
 static __always_inline int ip6_norm(struct __sk_buff *skb, __u32 l4, __u8 proto, __u32 *end)
 {
 	__u8 h[2];
@@ -76,7 +78,8 @@ static __always_inline int ip6_norm(struct __sk_buff *skb, __u32 l4, __u8 proto,
 	if (bpf_skb_load_bytes(skb, INSP_L3 + 4, h, 2))
 		return HYP_DROP_MALFORMED;
 	tot = (__u32)h[0] << 8 | h[1];
-	if (!tot && skb->gso_size && proto == IPPROTO_TCP && l4 == INSP_L3 + 40)
+	if (!tot && skb->gso_size && proto == IPPROTO_TCP &&
+	    (l4 == INSP_L3 + 40 || l4 == INSP_L3 + 48))
 		tot = skb->len - INSP_L3 - 40;
 	if (INSP_L3 + 40 + tot != skb->len)
 		return HYP_DROP_INSPECT_IP_LEN;

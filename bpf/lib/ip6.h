@@ -25,6 +25,7 @@
 #define NH_SHIM6       140
 #define NH_EXPERIMENT1 253
 #define NH_EXPERIMENT2 254
+#define IP6_OPT_JUMBO  0xc2 /* RFC 2675 jumbo payload option */
 
 struct ip6_hdr {
 	__be32 vtcfl; /* version, traffic class, flow label */
@@ -71,18 +72,49 @@ static __always_inline int ip6_is_linklocal(const __u32 *a)
 	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
 }
 
+/* The payload length a receiver takes for a BIG TCP frame (a GSO TCP frame
+ * over 64 KiB, hyperiond --big-tcp), whose payload length field is 0:
+ * the frame's, when TCP follows the fixed header (kernels that send BIG TCP
+ * without a jumbo option) or when an 8-byte hop-by-hop header holding only
+ * the RFC 2675 jumbo payload option, as ip6_xmit inserts it, says that
+ * same length and is followed by TCP. Else 0: a bad length. */
+static __always_inline __u32 ip6_big_tcp_len(struct __sk_buff *skb, const struct ip6_hdr *h,
+					     void *end)
+{
+	__u32 len = skb->len - IP6_OFF - IP6_HLEN, jumbo;
+	const __u8 *o = (const __u8 *)(h + 1);
+
+	if (!skb->gso_size)
+		return 0;
+	if (h->nexthdr == IPPROTO_TCP)
+		return len;
+	if (h->nexthdr != NH_HOPOPTS || (void *)(o + 8) > end)
+		return 0;
+	if (o[0] != IPPROTO_TCP || o[1] != 0 || o[2] != IP6_OPT_JUMBO || o[3] != 4)
+		return 0;
+	jumbo = (__u32)o[4] << 24 | (__u32)o[5] << 16 | (__u32)o[6] << 8 | o[7];
+	return jumbo == len ? len : 0;
+}
+
 /* The fixed header: 0, or -1 when truncated, not version 6 or longer
- * than the frame says. */
+ * than the frame says. A payload length of 0 is a bad length except on a
+ * BIG TCP frame (ip6_big_tcp_len), which the receiver's stack takes at the
+ * frame's length, as IPv4's total length 0 (inspect_norm.h takes the same
+ * rule). */
 static __always_inline int ip6_parse(struct __sk_buff *skb, void *pos, void *end,
 				     struct ip6_hdr **out)
 {
 	struct ip6_hdr *h = pos;
+	__u32 plen;
 
 	if ((void *)(h + 1) > end)
 		return -1;
 	if ((bpf_ntohl(h->vtcfl) >> 28) != 6)
 		return -1;
-	if (!h->plen || IP6_OFF + IP6_HLEN + bpf_ntohs(h->plen) > skb->len)
+	plen = bpf_ntohs(h->plen);
+	if (!plen)
+		plen = ip6_big_tcp_len(skb, h, end);
+	if (!plen || IP6_OFF + IP6_HLEN + plen > skb->len)
 		return -1; /* a jumbogram (0) or a payload past the frame */
 	*out = h;
 	return 0;

@@ -19,6 +19,7 @@ struct flow6 {
 	uint16_t sport;
 	uint32_t seq[2]; /* next number from a, from b */
 	int ext;	 /* frames carry hop-by-hop + destination options */
+	int big;	 /* BIG TCP: payload length 0, a jumbo payload option (set fx_gso_size) */
 };
 
 /* Ethernet + IPv6 [+ HBH + DSTOPT] + TCP from endpoint src to dst (guard off). */
@@ -40,9 +41,21 @@ static size_t tcp6_build(struct fixture *f, uint8_t *b, int src, int dst, const 
 		p[11] = 12;
 		p += 24;
 	}
+	if (t->big) { /* HBH, 8 bytes: the jumbo payload option, as Linux's ip6_xmit */
+		nh = NH_HOP;
+		p[0] = NH_TCP;
+		p[2] = 0xc2;
+		p[3] = 4;
+		p += 8;
+	}
 	p += fx_l4_tcp(p, rev ? PORT6 : t->sport, rev ? t->sport : PORT6, flags, t->seq[rev],
 		       t->seq[!rev], data, plen);
-	return fx6_frame(b, f->eps[dst].mac, f->eps[src].mac, &s, &d, nh, 64, pl, (size_t)(p - pl));
+	if (t->big)
+		fx_put32(pl + 4, (uint32_t)(p - pl));
+	plen = fx6_frame(b, f->eps[dst].mac, f->eps[src].mac, &s, &d, nh, 64, pl, (size_t)(p - pl));
+	if (t->big)
+		fx_put16(b + 14 + 4, 0);
+	return plen;
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -178,6 +191,25 @@ static void test6_insp_split(void **state)
 		open6(f, &t, (uint16_t)(41011 + ext * 2), ext); /* twin: one byte off */
 		data6(f, &t, "xxxxattack-", 0);
 		data6(f, &t, "strinG", 0);
+	}
+}
+
+/* BIG TCP segments (payload length 0 behind the jumbo payload option, the
+ * frame's length taken): walked over the frame's bytes like any, a pattern
+ * split across them is found and reset, its twin one byte off passes. */
+static void test6_insp_bigtcp(void **state)
+{
+	struct fixture *f = *state;
+	struct flow6 t;
+
+	fx_inspect(f, db_drop, NULL, NULL);
+	for (int i = 0; i < 2; i++) {
+		open6(f, &t, (uint16_t)(41030 + i), 0);
+		t.big = 1;
+		fx_gso_size = 1400;
+		data6(f, &t, "xxxxattack-", 0);
+		data6(f, &t, i ? "strinG" : "string", i ? 0 : HYP_DROP_INSPECT_MATCH);
+		fx_gso_size = 0;
 	}
 }
 
@@ -404,6 +436,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T6(test6_insp_one_segment),
 	    T6(test6_insp_split),
+	    T6(test6_insp_bigtcp),
 	    T6(test6_insp_order),
 	    T6(test6_insp_not_stream),
 	    T6(test6_insp_payload_length),
