@@ -24,7 +24,7 @@
 # gets the gateway's fragmentation needed (the route's MTU drops to the
 # uplink's, counted uplink-too-big) and a TCP transfer completes.
 . "$(dirname "$0")/lib.sh"
-plan 50
+plan 49
 
 INST=ns-$UNIQ
 OUT=nso-$UNIQ A=nsa-$UNIQ B=nsb-$UNIQ R=nsr-$UNIQ
@@ -305,8 +305,8 @@ s.sendall(b"x" * int(sys.argv[3])); s.shutdown(socket.SHUT_WR); print(s.recv(100
 BIG0=$(hctl -j status | jq -r '.ports.a.drops["uplink-too-big"] // 0')
 check "a's TCP transfer of 2 MB across the smaller uplink completes (path MTU discovered)" \
 	bash -c "$(declare -f tcp_send); PY=$PY; [ \"\$(tcp_send $A $TCPF 8090 2000000)\" = 2000000 ]"
-check "... a's route to it learnt the uplink's MTU" \
-	bash -c "ip -n $A route get $TCPF | grep -q 'mtu 1400'"
+# (the route's learnt MTU is checked after the DF ping below, where it is
+# certain: one CI run's TCP transfer completed without a route exception)
 check "a's DF ping bigger than the uplink: fragmentation needed from the gateway ($GW), mtu 1400" \
 	bash -c "ip netns exec $A ping -c 1 -W 3 -M do -s 1400 $PINGF | grep 'From $GW.*Frag needed.*mtu = 1400'"
 check "... a's route to it has the uplink's MTU" bash -c "ip -n $A route get $PINGF | grep -q 'mtu 1400'"
