@@ -10,60 +10,8 @@
  * neighbour on the SNIC's own link (nor pose as the gateway's link-local).
  * Each attack next to its twin from a global address, which passes.
  */
-#include "ip6_fixture.h"
-#include "uplink_fixture.h"
+#include "uplink6_fixture.h"
 
-static const uint8_t UP_MAC[6] = {0x02, 0xaa, 0, 0, 0, 2};
-static const uint8_t OUT_MAC[6] = {0x02, 0xbb, 0, 0, 0, 7};
-static struct uplink_bpf *up;
-
-/* 2001:db8::N: the uplink ::2, the outside host ::7 */
-static struct a6 doc6(uint8_t n)
-{
-	struct a6 a = {{0x20, 0x01, 0x0d, 0xb8}};
-
-	a.b[15] = n;
-	return a;
-}
-
-static void set_uplink6(struct fixture *f)
-{
-	struct hyp_uplink u = {.ifindex = FX_PORT, .mtu = 1500};
-	struct hyp_uplink6 u6 = {};
-	struct a6 a = doc6(2), gw = doc6(1), ll = fx6_ll(UP_MAC);
-	uint32_t zero = 0;
-
-	u.ip = htonl(0xc6336402u);
-	u.mask = htonl(0xffffff00u);
-	u.net = u.ip & u.mask;
-	memcpy(u.mac, UP_MAC, 6);
-	memcpy(u6.ip, a.b, 16);
-	memcpy(u6.ll, ll.b, 16);
-	memcpy(u6.gw, gw.b, 16);
-	u6.prefixlen = 64;
-	u6.mtu = 1500;
-	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink6), &zero, &u6, BPF_ANY), 0);
-	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink), &zero, &u, BPF_ANY), 0);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = *state;
-
-	fx6_setup(state);
-	if (!up && fx_uplink_open(f, &up))
-		fail_msg("cannot load the uplink program");
-	set_uplink6(f);
-	return 0;
-}
-
-static int run(int fd, const uint8_t *in, size_t len, uint8_t *out)
-{
-	return fx_run_prog(fd, in, len, out, FX_FRAME_MAX, NULL);
-}
-
-#define PORT   fx_port_fd(f)
-#define UPLINK bpf_program__fd(up->progs.hyp_uplink_ingress)
 
 /* A's UDP from its link-local to B's global address: not forwarded to
  * B's link (B could not even answer it: nobody answers B's NS for A's
@@ -139,9 +87,9 @@ static void test_fabric_ll_src_to_snic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(test_ll_src_to_endpoint, setup),
-	    cmocka_unit_test_setup(test_ll_src_to_world, setup),
-	    cmocka_unit_test_setup(test_fabric_ll_src_to_snic, setup),
+	    cmocka_unit_test_setup(test_ll_src_to_endpoint, up6_setup),
+	    cmocka_unit_test_setup(test_ll_src_to_world, up6_setup),
+	    cmocka_unit_test_setup(test_fabric_ll_src_to_snic, up6_setup),
 	};
 
 	return fx6_main("bpf_redteam_ll", tests, sizeof(tests) / sizeof(tests[0]));

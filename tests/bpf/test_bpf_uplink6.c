@@ -14,69 +14,7 @@
  * are decremented both ways; 1 is answered (out) or dropped (in). An
  * IPv6-only instance's uplink (no IPv4 address) drops IPv4 and ARP.
  */
-#include "ip6_fixture.h"
-#include "uplink_fixture.h"
-
-static const uint8_t UP_MAC[6] = {0x02, 0xaa, 0, 0, 0, 2};
-static const uint8_t OUT_MAC[6] = {0x02, 0xbb, 0, 0, 0, 7};
-static struct uplink_bpf *up;
-
-/* 2001:db8::N: the uplink ::2, the outside host ::7, a router ::fe */
-static struct a6 doc6(uint8_t n)
-{
-	struct a6 a = {{0x20, 0x01, 0x0d, 0xb8}};
-
-	a.b[15] = n;
-	return a;
-}
-
-static void set_uplink6(struct fixture *f, bool v6)
-{
-	struct hyp_uplink u = {.ifindex = FX_PORT, .mtu = 1500};
-	struct hyp_uplink6 u6 = {};
-	struct a6 a = doc6(2), gw = doc6(1), ll = fx6_ll(UP_MAC);
-	uint32_t zero = 0;
-
-	u.ip = htonl(0xc6336402u);
-	u.mask = htonl(0xffffff00u);
-	u.net = u.ip & u.mask;
-	memcpy(u.mac, UP_MAC, 6);
-	if (v6) {
-		memcpy(u6.ip, a.b, 16);
-		memcpy(u6.ll, ll.b, 16);
-		memcpy(u6.gw, gw.b, 16);
-		u6.prefixlen = 64;
-		u6.mtu = 1500;
-	}
-	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink6), &zero, &u6, BPF_ANY), 0);
-	assert_int_equal(bpf_map_update_elem(FX_FD(f, hyp_uplink), &zero, &u, BPF_ANY), 0);
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = *state;
-
-	fx6_setup(state);
-	if (!up && fx_uplink_open(f, &up))
-		fail_msg("cannot load the uplink program");
-	set_uplink6(f, true);
-	return 0;
-}
-
-static int run(int fd, const uint8_t *in, size_t len, uint8_t *out)
-{
-	return fx_run_prog(fd, in, len, out, FX_FRAME_MAX, NULL);
-}
-
-#define PORT   fx_port_fd(f)
-#define UPLINK bpf_program__fd(up->progs.hyp_uplink_ingress)
-
-/* From the outside host s to d, as the next hop sends it to the uplink's MAC. */
-static size_t out6(uint8_t *b, const struct a6 *s, const struct a6 *d, uint8_t nh, uint8_t hlim,
-		   const uint8_t *pl, size_t plen)
-{
-	return fx6_frame(b, UP_MAC, OUT_MAC, s, d, nh, hlim, pl, plen);
-}
+#include "uplink6_fixture.h"
 
 /* A's UDP to the outside leaves as it is; the reply comes back to A. */
 static void test6_udp_out_and_back(void **state)
@@ -408,16 +346,16 @@ static void test6_ipv6_only_uplink(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup(test6_udp_out_and_back, setup),
-	    cmocka_unit_test_setup(test6_echo_and_routed, setup),
-	    cmocka_unit_test_setup(test6_icmp_errors, setup),
-	    cmocka_unit_test_setup(test6_outside_spoof, setup),
-	    cmocka_unit_test_setup(test6_outside_nd, setup),
-	    cmocka_unit_test_setup(test6_no_uplink6, setup),
-	    cmocka_unit_test_setup(test6_world_ipblock_egress, setup),
-	    cmocka_unit_test_setup(test6_world_ipblock_ingress, setup),
-	    cmocka_unit_test_setup(test6_hop_limit, setup),
-	    cmocka_unit_test_setup(test6_ipv6_only_uplink, setup),
+	    cmocka_unit_test_setup(test6_udp_out_and_back, up6_setup),
+	    cmocka_unit_test_setup(test6_echo_and_routed, up6_setup),
+	    cmocka_unit_test_setup(test6_icmp_errors, up6_setup),
+	    cmocka_unit_test_setup(test6_outside_spoof, up6_setup),
+	    cmocka_unit_test_setup(test6_outside_nd, up6_setup),
+	    cmocka_unit_test_setup(test6_no_uplink6, up6_setup),
+	    cmocka_unit_test_setup(test6_world_ipblock_egress, up6_setup),
+	    cmocka_unit_test_setup(test6_world_ipblock_ingress, up6_setup),
+	    cmocka_unit_test_setup(test6_hop_limit, up6_setup),
+	    cmocka_unit_test_setup(test6_ipv6_only_uplink, up6_setup),
 	};
 
 	return fx6_main("bpf_uplink6", tests, sizeof(tests) / sizeof(tests[0]));
