@@ -65,8 +65,8 @@ static inline int run(int fd, const uint8_t *in, size_t len, uint8_t *out)
 #define UPLINK bpf_program__fd(up->progs.hyp_uplink_ingress)
 
 /* From the outside host s to d, as the next hop sends it to the uplink's MAC. */
-static inline size_t out6(uint8_t *b, const struct a6 *s, const struct a6 *d, uint8_t nh, uint8_t hlim,
-		   const uint8_t *pl, size_t plen)
+static inline size_t out6(uint8_t *b, const struct a6 *s, const struct a6 *d, uint8_t nh,
+			  uint8_t hlim, const uint8_t *pl, size_t plen)
 {
 	return fx6_frame(b, UP_MAC, OUT_MAC, s, d, nh, hlim, pl, plen);
 }
